@@ -1,0 +1,35 @@
+import { renderTemplate } from '../templates/render.js';
+import type { ClusterLayout } from './layout.js';
+import type { LocalClusterOptions } from './options.js';
+
+export const PARTITION = 'gpu';
+export const CLUSTER_NAME = 'ctlocal';
+
+function range(prefix: string, first: number, count: number): string {
+  return count === 1 ? `${prefix}${first}` : `${prefix}[${first}-${first + count - 1}]`;
+}
+
+/** slurm.conf and gres.conf for a local cluster, rendered from slurm/local/*.hbs. */
+export function renderClusterConfig(o: LocalClusterOptions, l: ClusterLayout): { slurmConf: string; gresConf: string } {
+  const data = {
+    clusterName: CLUSTER_NAME,
+    partition: PARTITION,
+    nodeCount: o.nodes,
+    ctldPort: o.portBase,
+    nodeRange: range('node', 1, o.nodes),
+    nodePortRange: range('', o.portBase + 1, o.nodes),
+    cpusPerNode: o.cpusPerNode,
+    gpusPerNode: o.gpusPerNode,
+    lastGpu: o.gpusPerNode - 1,
+    mungeSocket: l.mungeSocket,
+    stateDir: l.stateDir,
+    spoolDir: l.spoolDir,
+    runDir: l.runDir,
+    logDir: l.logDir,
+    devDir: l.devDir,
+  };
+  return {
+    slurmConf: renderTemplate('slurm/local/slurm.conf.hbs', data),
+    gresConf: renderTemplate('slurm/local/gres.conf.hbs', data),
+  };
+}

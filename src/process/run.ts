@@ -1,0 +1,78 @@
+import { execa, type ResultPromise } from 'execa';
+import { CommandError, MissingBinaryError } from '../errors.js';
+import { shellJoin, shellQuote } from '../shell/quote.js';
+
+/** Options for one external command. Every call has a timeout (default 60 s). */
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  input?: string;
+  /** What to tell the user when the program is missing. */
+  missingHint?: string;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** The command as a user could paste it, with the environment overrides that matter in front. */
+export function formatCommandLine(file: string, args: readonly string[], env?: RunOptions['env']): string {
+  const prefix = Object.entries(env ?? {})
+    .filter(([k, v]) => v !== undefined && (k.startsWith('SLURM_') || k.startsWith('CLUSTER_TOOL_')))
+    .map(([k, v]) => `${k}=${shellQuote(v ?? '', k, { multiline: true })} `)
+    .join('');
+  return prefix + shellJoin([file, ...args]);
+}
+
+/** Runs `file` with an argument array (never a shell string); throws `CommandError` on failure. */
+export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const command = formatCommandLine(file, args, opts.env);
+  try {
+    const result = await execa(file, args, {
+      env: opts.env,
+      cwd: opts.cwd,
+      timeout: opts.timeoutMs ?? 60_000,
+      cancelSignal: opts.signal,
+      input: opts.input,
+      stdin: opts.input === undefined ? 'ignore' : undefined,
+      reject: false,
+    });
+    if (result.failed) {
+      if ((result as { code?: string }).code === 'ENOENT') {
+        throw new MissingBinaryError(file, opts.missingHint ?? 'Install it or add its directory to PATH.');
+      }
+      throw new CommandError({
+        command,
+        code: result.exitCode,
+        stderr: String(result.stderr || result.stdout || result.shortMessage || ""),
+        timedOut: result.timedOut,
+      });
+    }
+    return { stdout: result.stdout, stderr: result.stderr };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') {
+      throw new MissingBinaryError(file, opts.missingHint ?? 'Install it or add its directory to PATH.');
+    }
+    throw err;
+  }
+}
+
+/** Starts a long-lived child; the caller owns its lifetime. */
+export function spawnProcess(
+  file: string,
+  args: readonly string[],
+  opts: Omit<RunOptions, 'timeoutMs' | 'input'> & { detached?: boolean; stdio?: 'inherit' | 'pipe' | 'ignore' } = {},
+): ResultPromise {
+  return execa(file, args, {
+    env: opts.env,
+    cwd: opts.cwd,
+    cancelSignal: opts.signal,
+    detached: opts.detached,
+    stdio: opts.stdio ?? 'pipe',
+    reject: false,
+    buffer: false,
+  });
+}

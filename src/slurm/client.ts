@@ -1,0 +1,141 @@
+import { CommandError } from '../errors.js';
+import { runCommand, type RunOptions } from '../process/run.js';
+import { SlurmCommandError } from './errors.js';
+import { parseScontrolRecords, parseSinfoJson, parseSqueueJson, type SlurmJob, type SlurmNode } from './json.js';
+
+export type { SlurmJob, SlurmNode } from './json.js';
+
+/** Options shared by every call of a client. */
+export interface SlurmClientOptions {
+  /** Path of slurm.conf; sets SLURM_CONF for every command. Default: the caller's environment. */
+  slurmConf?: string;
+  /** Per-command timeout in ms (default 30 s). */
+  timeoutMs?: number;
+  /** Called with each command line before it runs (for --verbose and logs). */
+  onCommand?: (commandLine: string) => void;
+}
+
+export interface SbatchOptions {
+  /** A script file to submit; or `script` to pass the script on stdin. */
+  scriptPath?: string;
+  script?: string;
+  /** sbatch options as separate words, e.g. ['--nodes=4', '--job-name=ct-1']. */
+  args?: readonly string[];
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+}
+
+const INSTALL_HINT = 'Install Slurm (`cluster-tool local install`, or apt-get install slurm-wlm) or add its bin directory to PATH.';
+
+/** Typed calls to Slurm's commands. Every call uses an argument array and a timeout. */
+export class SlurmClient {
+  readonly slurmConf: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly onCommand: ((line: string) => void) | undefined;
+
+  constructor(opts: SlurmClientOptions = {}) {
+    this.slurmConf = opts.slurmConf;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.onCommand = opts.onCommand;
+  }
+
+  /** The environment Slurm's commands run with. */
+  env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    return { ...process.env, ...(this.slurmConf ? { SLURM_CONF: this.slurmConf } : {}), ...extra };
+  }
+
+  private async run(file: string, args: string[], opts: Partial<RunOptions> = {}): Promise<string> {
+    const env = this.env(opts.env);
+    this.onCommand?.([file, ...args].join(' '));
+    try {
+      const { stdout } = await runCommand(file, args, {
+        ...opts,
+        env,
+        timeoutMs: opts.timeoutMs ?? this.timeoutMs,
+        missingHint: INSTALL_HINT,
+      });
+      return stdout;
+    } catch (err) {
+      if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
+        throw new SlurmCommandError({ command: err.command, code: err.code, stderr: err.stderr, timedOut: err.timedOut });
+      }
+      throw err;
+    }
+  }
+
+  /** Submits a batch job and returns its id (`sbatch --parsable`). */
+  async sbatch(opts: SbatchOptions): Promise<number> {
+    const args = ['--parsable', ...(opts.args ?? [])];
+    if (opts.scriptPath) args.push(opts.scriptPath);
+    const out = await this.run('sbatch', args, { cwd: opts.cwd, env: opts.env, input: opts.script });
+    const id = Number(out.trim().split(';')[0]);
+    if (!Number.isInteger(id) || id <= 0) throw new Error(`sbatch printed no job id: ${out}`);
+    return id;
+  }
+
+  /** Allocates nodes without starting a shell (`salloc --no-shell`) and returns the job id. */
+  async sallocNoShell(args: readonly string[]): Promise<number> {
+    const env = this.env();
+    const line = ['salloc', '--no-shell', ...args];
+    this.onCommand?.(line.join(' '));
+    try {
+      const { stderr, stdout } = await runCommand('salloc', line.slice(1), {
+        env,
+        timeoutMs: this.timeoutMs,
+        missingHint: INSTALL_HINT,
+      });
+      const m = /Granted job allocation (\d+)/.exec(stderr + stdout) ?? /job allocation (\d+)/.exec(stderr + stdout);
+      if (!m) throw new Error(`salloc printed no job allocation: ${stderr}`);
+      return Number(m[1]);
+    } catch (err) {
+      if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
+        throw new SlurmCommandError({ command: err.command, code: err.code, stderr: err.stderr, timedOut: err.timedOut });
+      }
+      throw err;
+    }
+  }
+
+  /** Jobs in the queue, optionally only these ids or this name (filtered here too, as old releases ignore filters with --json). */
+  async squeue(filter: { jobIds?: readonly number[]; name?: string } = {}): Promise<SlurmJob[]> {
+    const jobs = parseSqueueJson(await this.run('squeue', ['--json']));
+    return jobs.filter(
+      (j) =>
+        (!filter.jobIds || filter.jobIds.includes(j.jobId)) && (filter.name === undefined || j.name === filter.name),
+    );
+  }
+
+  /** Nodes with their state and GPUs (`sinfo --json`). */
+  async nodes(): Promise<SlurmNode[]> {
+    return parseSinfoJson(await this.run('sinfo', ['--json']));
+  }
+
+  /** `scontrol show job -o ID` as a key/value record, or undefined when Slurm no longer knows the job. */
+  async showJob(jobId: number): Promise<Record<string, string> | undefined> {
+    try {
+      return parseScontrolRecords(await this.run('scontrol', ['show', 'job', '-o', String(jobId)]))[0];
+    } catch (err) {
+      if (err instanceof SlurmCommandError && /Invalid job id/i.test(err.stderr)) return undefined;
+      throw err;
+    }
+  }
+
+  /** `scontrol show node -o NAME` as a key/value record. */
+  async showNode(name: string): Promise<Record<string, string> | undefined> {
+    return parseScontrolRecords(await this.run('scontrol', ['show', 'node', '-o', name]))[0];
+  }
+
+  /** Shrinks a running job to exactly these nodes, or to its first `numNodes` nodes. */
+  async updateJob(jobId: number, change: { nodeList: string } | { numNodes: number }): Promise<void> {
+    const setting = 'nodeList' in change ? `NodeList=${change.nodeList}` : `NumNodes=${change.numNodes}`;
+    await this.run('scontrol', ['update', `JobId=${jobId}`, setting]);
+  }
+
+  /** Cancels jobs. `signal` sends a signal instead of ending them; `full` includes the batch shell. */
+  async scancel(jobIds: readonly number[], opts: { signal?: string; full?: boolean } = {}): Promise<void> {
+    if (jobIds.length === 0) return;
+    const args: string[] = [];
+    if (opts.signal) args.push(`--signal=${opts.signal}`);
+    if (opts.full) args.push('--full');
+    await this.run('scancel', [...args, ...jobIds.map(String)]);
+  }
+}
