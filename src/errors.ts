@@ -34,13 +34,20 @@ export class CommandError extends CliError {
   readonly code: number | undefined;
   readonly stderr: string;
   readonly timedOut: boolean;
-  constructor(opts: { command: string; code: number | undefined; stderr: string; timedOut?: boolean }) {
+  constructor(opts: {
+    command: string;
+    code: number | undefined;
+    stderr: string;
+    timedOut?: boolean;
+  }) {
     const how = opts.timedOut
       ? 'timed out'
       : opts.code === undefined
         ? 'was killed'
         : `exited with ${opts.code}`;
-    const tail = opts.stderr.trim() ? `: ${opts.stderr.trim().split('\n').slice(-5).join('\n')}` : '';
+    const tail = opts.stderr.trim()
+      ? `: ${opts.stderr.trim().split('\n').slice(-5).join('\n')}`
+      : '';
     super(`\`${opts.command}\` ${how}${tail}`);
     this.command = opts.command;
     this.code = opts.code;

@@ -7,7 +7,9 @@ import { reportError } from './report-error.js';
 export function buildCli(argv: string[]) {
   let cli = yargs(argv)
     .scriptName('cluster-tool')
-    .usage('$0 <command> [options]\n\nGPU rendering on Slurm: ParallelCluster configs, a job coordinator, per-GPU agents, a browser viewer.')
+    .usage(
+      '$0 <command> [options]\n\nGPU rendering on Slurm: ParallelCluster configs, a job coordinator, per-GPU agents, a browser viewer.',
+    )
     .strict()
     .demandCommand(1, 'Name a command; `cluster-tool --help` lists them.')
     .recommendCommands()

@@ -1,14 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, MissingBinaryError } from '../errors.js';
 import { runCommand } from '../process/run.js';
-import { SlurmClient, type SlurmNode } from '../slurm/client.js';
+import { makeDirs } from '../util/fs.js';
+import { isJobActive, SlurmClient, type SlurmNode } from '../slurm/client.js';
 import { renderClusterConfig } from './conf.js';
 import { clusterLayout, type ClusterLayout } from './layout.js';
 import { nodeNames, type LocalClusterOptions } from './options.js';
-import { clusterProcesses, livePid, portInUse, signalAll, tailLines, waitForExit, which } from './procs.js';
+import {
+  clusterProcesses,
+  livePid,
+  portInUse,
+  signalAll,
+  tailLines,
+  waitForExit,
+  which,
+} from './procs.js';
 
 /** Programs `up` needs, with the Debian package that has each. */
 export const REQUIRED_BINARIES: Record<string, string> = {
@@ -69,7 +78,11 @@ export class LocalCluster {
   /** True when munge, slurmctld and every slurmd of the recorded shape are running. */
   isRunning(): boolean {
     const d = this.daemons();
-    return d.munged !== undefined && d.slurmctld !== undefined && Object.values(d.slurmd).every((p) => p !== undefined);
+    return (
+      d.munged !== undefined &&
+      d.slurmctld !== undefined &&
+      Object.values(d.slurmd).every((p) => p !== undefined)
+    );
   }
 }
 
@@ -87,10 +100,10 @@ function checkBinaries(): void {
 
 function prepareDir(l: ClusterLayout): void {
   try {
-    for (const d of [l.dir, l.etcDir, l.devDir, l.stateDir, l.spoolDir, l.logDir]) mkdirSync(d, { recursive: true });
-    mkdirSync(l.mungeDir, { recursive: true, mode: 0o700 });
+    for (const d of [l.dir, l.etcDir, l.devDir, l.stateDir, l.spoolDir, l.logDir]) makeDirs(d);
+    makeDirs(l.mungeDir, 0o700);
     // munged wants its socket directory readable and searchable by all.
-    mkdirSync(l.runDir, { recursive: true, mode: 0o755 });
+    makeDirs(l.runDir, 0o755);
     accessSync(l.dir, constants.W_OK);
     const probe = path.join(l.dir, `.write-test-${process.pid}`);
     writeFileSync(probe, '');
@@ -106,7 +119,8 @@ async function checkPorts(o: LocalClusterOptions, state: DaemonState): Promise<v
   const wanted: { port: number; who: string }[] = [];
   if (state.slurmctld === undefined) wanted.push({ port: o.portBase, who: 'slurmctld' });
   nodeNames(o).forEach((n, i) => {
-    if (state.slurmd[n] === undefined) wanted.push({ port: o.portBase + 1 + i, who: `slurmd of ${n}` });
+    if (state.slurmd[n] === undefined)
+      wanted.push({ port: o.portBase + 1 + i, who: `slurmd of ${n}` });
   });
   for (const { port, who } of wanted) {
     if (await portInUse(port)) {
@@ -137,25 +151,41 @@ async function makeGpuDevices(o: LocalClusterOptions, l: ClusterLayout): Promise
 async function startMunge(l: ClusterLayout): Promise<void> {
   if (!existsSync(l.mungeKey)) writeFileSync(l.mungeKey, randomBytes(1024), { mode: 0o600 });
   await runCommand('munged', [
+    // A private socket under a 0700 home or mkdtemp directory is only reachable by its owner,
+    // which is all this cluster needs; --force turns munged's "everyone must reach it" into a warning.
+    '--force',
     `--key-file=${l.mungeKey}`,
     `--socket=${l.mungeSocket}`,
     `--pid-file=${l.mungePid}`,
     `--log-file=${l.mungeLog}`,
     `--seed-file=${path.join(l.mungeDir, 'munged.seed')}`,
   ]).catch((err: Error) => {
-    throw new CliError(`munged did not start: ${err.message}\n${tailLines(l.mungeLog, 5).join('\n')}`);
+    throw new CliError(
+      `munged did not start: ${err.message}\n${tailLines(l.mungeLog, 5).join('\n')}`,
+    );
   });
 }
 
-async function startDaemon(file: string, args: string[], env: Record<string, string | undefined>, log: string): Promise<void> {
+async function startDaemon(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  log: string,
+): Promise<void> {
   await runCommand(file, args, { env, timeoutMs: 30_000 }).catch((err: Error) => {
     throw new CliError(`${file} did not start: ${err.message}\n${tailLines(log, 8).join('\n')}`);
   });
 }
 
-function describeFailure(l: ClusterLayout, nodes: SlurmNode[] | undefined, names: string[]): string {
+function describeFailure(
+  l: ClusterLayout,
+  nodes: SlurmNode[] | undefined,
+  names: string[],
+): string {
   const lines = [
-    nodes ? `node states: ${nodes.map((n) => `${n.name}=${n.state}${n.flags.length ? `+${n.flags.join('+')}` : ''}`).join(', ')}` : 'slurmctld did not answer',
+    nodes
+      ? `node states: ${nodes.map((n) => `${n.name}=${n.state}${n.flags.length ? `+${n.flags.join('+')}` : ''}`).join(', ')}`
+      : 'slurmctld did not answer',
     `slurmctld log (${l.ctldLog}):`,
     ...tailLines(l.ctldLog, 8, /error|fatal|invalid/i).map((s) => `  ${s}`),
   ];
@@ -167,7 +197,11 @@ function describeFailure(l: ClusterLayout, nodes: SlurmNode[] | undefined, names
 }
 
 /** Waits until every node is idle (or allocated: jobs may already run after a restart). */
-async function waitForNodes(cluster: LocalCluster, names: string[], timeoutMs: number): Promise<SlurmNode[]> {
+async function waitForNodes(
+  cluster: LocalCluster,
+  names: string[],
+  timeoutMs: number,
+): Promise<SlurmNode[]> {
   const client = cluster.client(5_000);
   const deadline = Date.now() + timeoutMs;
   let last: SlurmNode[] | undefined;
@@ -176,7 +210,11 @@ async function waitForNodes(cluster: LocalCluster, names: string[], timeoutMs: n
       last = await client.nodes();
       const ready = names.every((n) => {
         const node = last?.find((x) => x.name === n);
-        return node && ['idle', 'allocated', 'mixed'].includes(node.state) && !node.flags.includes('NOT_RESPONDING');
+        return (
+          node &&
+          ['idle', 'allocated', 'mixed'].includes(node.state) &&
+          !node.flags.includes('NOT_RESPONDING')
+        );
       });
       if (ready) return last;
     } catch {
@@ -201,7 +239,10 @@ export interface UpResult {
  * Starts munge, slurmctld and one slurmd per node, and returns once every node is idle.
  * Idempotent: on a running cluster of the same shape it changes nothing.
  */
-export async function localUp(o: LocalClusterOptions, opts: { timeoutMs?: number; log?: (s: string) => void } = {}): Promise<UpResult> {
+export async function localUp(
+  o: LocalClusterOptions,
+  opts: { timeoutMs?: number; log?: (s: string) => void } = {},
+): Promise<UpResult> {
   const log = opts.log ?? (() => {});
   checkBinaries();
   const cluster = new LocalCluster(o.dir);
@@ -210,7 +251,8 @@ export async function localUp(o: LocalClusterOptions, opts: { timeoutMs?: number
   const existing = cluster.record();
   if (existing) {
     const state = cluster.daemons(nodeNames(existing));
-    const anyUp = state.slurmctld !== undefined || Object.values(state.slurmd).some((p) => p !== undefined);
+    const anyUp =
+      state.slurmctld !== undefined || Object.values(state.slurmd).some((p) => p !== undefined);
     const sameShape =
       existing.nodes === o.nodes &&
       existing.gpusPerNode === o.gpusPerNode &&
@@ -223,12 +265,17 @@ export async function localUp(o: LocalClusterOptions, opts: { timeoutMs?: number
       );
     }
     if (anyUp && cluster.isRunning()) {
-      return { alreadyRunning: true, cluster, nodes: await waitForNodes(cluster, names, opts.timeoutMs ?? 60_000) };
+      return {
+        alreadyRunning: true,
+        cluster,
+        nodes: await waitForNodes(cluster, names, opts.timeoutMs ?? 60_000),
+      };
     }
   }
-  prepareDir(l);
+  // Check ports before writing anything, so a refusal changes nothing.
   const state = cluster.daemons(names);
   await checkPorts(o, state);
+  prepareDir(l);
 
   const { slurmConf, gresConf } = renderClusterConfig(o, l);
   writeFileSync(l.slurmConf, slurmConf);
@@ -271,7 +318,10 @@ export interface DownResult {
  * Cancels every job, waits for the queue to drain, stops the daemons, and kills any process of
  * the cluster still alive (under proctrack/linuxproc, steps can outlive slurmd).
  */
-export async function localDown(dir: string, opts: { timeoutMs?: number; log?: (s: string) => void } = {}): Promise<DownResult> {
+export async function localDown(
+  dir: string,
+  opts: { timeoutMs?: number; log?: (s: string) => void } = {},
+): Promise<DownResult> {
   const log = opts.log ?? (() => {});
   const cluster = new LocalCluster(dir);
   const l = cluster.layout;
@@ -282,21 +332,29 @@ export async function localDown(dir: string, opts: { timeoutMs?: number; log?: (
     const client = cluster.client(10_000);
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
     try {
-      let jobs = await client.squeue();
+      const active = async () => (await client.squeue()).filter(isJobActive);
+      let jobs = await active();
       result.cancelledJobs = jobs.map((j) => j.jobId);
       if (jobs.length) log(`cancelling ${jobs.length} job(s)`);
       await client.scancel(result.cancelledJobs);
       while (jobs.length > 0 && Date.now() < deadline) {
         await sleep(250);
-        jobs = await client.squeue();
-        await client.scancel(jobs.filter((j) => j.state !== 'COMPLETING').map((j) => j.jobId)).catch(() => {});
+        jobs = await active();
+        await client
+          .scancel(jobs.filter((j) => j.state !== 'COMPLETING').map((j) => j.jobId))
+          .catch(() => {});
       }
-      if (jobs.length > 0) log(`the queue did not drain (${jobs.map((j) => `${j.jobId}:${j.state}`).join(' ')}); stopping anyway`);
+      if (jobs.length > 0)
+        log(
+          `the queue did not drain (${jobs.map((j) => `${j.jobId}:${j.state}`).join(' ')}); stopping anyway`,
+        );
     } catch (err) {
       log(`could not drain the queue: ${(err as Error).message}`);
     }
   }
-  const daemonPids = [...Object.values(state.slurmd), state.slurmctld].filter((p): p is number => p !== undefined);
+  const daemonPids = [...Object.values(state.slurmd), state.slurmctld].filter(
+    (p): p is number => p !== undefined,
+  );
   if (daemonPids.length) log('stopping slurmd and slurmctld');
   signalAll(daemonPids, 'SIGTERM');
   const stubborn = await waitForExit(daemonPids, 15_000);
@@ -308,8 +366,14 @@ export async function localDown(dir: string, opts: { timeoutMs?: number; log?: (
   const leftovers = clusterProcesses(l.slurmConf).filter((p) => p.pid !== state.munged);
   if (leftovers.length) {
     result.killedLeftovers = leftovers.map((p) => `${p.pid} ${p.command}`);
-    signalAll(leftovers.map((p) => p.pid), 'SIGKILL');
-    await waitForExit(leftovers.map((p) => p.pid), 5_000);
+    signalAll(
+      leftovers.map((p) => p.pid),
+      'SIGKILL',
+    );
+    await waitForExit(
+      leftovers.map((p) => p.pid),
+      5_000,
+    );
   }
   if (state.munged !== undefined) {
     signalAll([state.munged], 'SIGTERM');

@@ -10,7 +10,10 @@ function range(prefix: string, first: number, count: number): string {
 }
 
 /** slurm.conf and gres.conf for a local cluster, rendered from slurm/local/*.hbs. */
-export function renderClusterConfig(o: LocalClusterOptions, l: ClusterLayout): { slurmConf: string; gresConf: string } {
+export function renderClusterConfig(
+  o: LocalClusterOptions,
+  l: ClusterLayout,
+): { slurmConf: string; gresConf: string } {
   const data = {
     clusterName: CLUSTER_NAME,
     partition: PARTITION,

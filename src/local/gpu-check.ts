@@ -4,7 +4,10 @@ import { renderTemplate } from '../templates/render.js';
 import type { LocalCluster } from './cluster.js';
 
 /** Submits a job that spans every node with one task per GPU and returns what each task printed. */
-export async function runGpuCheck(cluster: LocalCluster, log: (s: string) => void): Promise<string[]> {
+export async function runGpuCheck(
+  cluster: LocalCluster,
+  log: (s: string) => void,
+): Promise<string[]> {
   const record = cluster.record();
   if (!record) throw new Error('no cluster record');
   const gpus = Math.max(1, record.gpusPerNode);
@@ -13,7 +16,14 @@ export async function runGpuCheck(cluster: LocalCluster, log: (s: string) => voi
   const stamp = Date.now();
   const scriptPath = path.join(jobsDir, `gpu-check-${stamp}.sbatch`);
   const outPath = path.join(jobsDir, `gpu-check-${stamp}.out`);
-  writeFileSync(scriptPath, renderTemplate('slurm/templates/gpu-check.sbatch.hbs', { gpusPerNode: gpus, label: 'cluster-tool GPU check' }), { mode: 0o700 });
+  writeFileSync(
+    scriptPath,
+    renderTemplate('slurm/templates/gpu-check.sbatch.hbs', {
+      gpusPerNode: gpus,
+      label: 'cluster-tool GPU check',
+    }),
+    { mode: 0o700 },
+  );
   const args = [
     `--nodes=${record.nodes}`,
     '--exclusive',

@@ -11,13 +11,22 @@ export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-instal
 export async function localInstall(log: (s: string) => void): Promise<'installed' | 'present'> {
   if (which('slurmctld') && which('munged') && which('sbatch')) return 'present';
   if (process.getuid?.() !== 0) {
-    throw new CliError(`installing system packages needs root. Run:\n  sudo sh -c '${INSTALL_COMMAND}'`);
+    throw new CliError(
+      `installing system packages needs root. Run:\n  sudo sh -c '${INSTALL_COMMAND}'`,
+    );
   }
-  if (!which('apt-get')) throw new CliError(`apt-get was not found; install ${LOCAL_PACKAGES.join(' ')} with your package manager`);
+  if (!which('apt-get'))
+    throw new CliError(
+      `apt-get was not found; install ${LOCAL_PACKAGES.join(' ')} with your package manager`,
+    );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   log('apt-get update');
   await runCommand('apt-get', ['update', '-q'], { env, timeoutMs: 600_000 });
   log(`apt-get install ${LOCAL_PACKAGES.join(' ')}`);
-  await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...LOCAL_PACKAGES], { env, timeoutMs: 900_000 });
+  await runCommand(
+    'apt-get',
+    ['install', '-y', '-q', '--no-install-recommends', ...LOCAL_PACKAGES],
+    { env, timeoutMs: 900_000 },
+  );
   return 'installed';
 }

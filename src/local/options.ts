@@ -22,7 +22,9 @@ export function defaultClusterDir(): string {
 function int(name: string, value: unknown, min: number, max: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got ${String(value)})`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max} (got ${String(value)})`,
+    );
   }
   return n;
 }
@@ -49,7 +51,9 @@ export function resolveOptions(raw: {
     );
   }
   if (dir.length > 80) {
-    throw new UsageError(`--dir is ${dir.length} characters long; munge's socket path must stay short, use at most 80`);
+    throw new UsageError(
+      `--dir is ${dir.length} characters long; munge's socket path must stay short, use at most 80`,
+    );
   }
   return { dir, nodes, gpusPerNode, cpusPerNode, portBase };
 }

@@ -88,8 +88,12 @@ export async function waitForExit(pids: number[], timeoutMs: number): Promise<nu
 export async function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES'));
-    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve(false)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'EADDRINUSE' || err.code === 'EACCES'),
+    );
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () =>
+      server.close(() => resolve(false)),
+    );
   });
 }
 
@@ -106,7 +110,9 @@ export function which(name: string, envPath = process.env.PATH ?? ''): string | 
 /** The last `n` lines of a file that match `filter` (all lines if none given); empty if unreadable. */
 export function tailLines(file: string, n: number, filter?: RegExp): string[] {
   try {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     return (filter ? lines.filter((l) => filter.test(l)) : lines).slice(-n);
   } catch {
     return [];

@@ -19,16 +19,26 @@ export interface RunResult {
 }
 
 /** The command as a user could paste it, with the environment overrides that matter in front. */
-export function formatCommandLine(file: string, args: readonly string[], env?: RunOptions['env']): string {
+export function formatCommandLine(
+  file: string,
+  args: readonly string[],
+  env?: RunOptions['env'],
+): string {
   const prefix = Object.entries(env ?? {})
-    .filter(([k, v]) => v !== undefined && (k.startsWith('SLURM_') || k.startsWith('CLUSTER_TOOL_')))
+    .filter(
+      ([k, v]) => v !== undefined && (k.startsWith('SLURM_') || k.startsWith('CLUSTER_TOOL_')),
+    )
     .map(([k, v]) => `${k}=${shellQuote(v ?? '', k, { multiline: true })} `)
     .join('');
   return prefix + shellJoin([file, ...args]);
 }
 
 /** Runs `file` with an argument array (never a shell string); throws `CommandError` on failure. */
-export async function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const command = formatCommandLine(file, args, opts.env);
   try {
     const result = await execa(file, args, {
@@ -42,19 +52,25 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
     });
     if (result.failed) {
       if ((result as { code?: string }).code === 'ENOENT') {
-        throw new MissingBinaryError(file, opts.missingHint ?? 'Install it or add its directory to PATH.');
+        throw new MissingBinaryError(
+          file,
+          opts.missingHint ?? 'Install it or add its directory to PATH.',
+        );
       }
       throw new CommandError({
         command,
         code: result.exitCode,
-        stderr: String(result.stderr || result.stdout || result.shortMessage || ""),
+        stderr: String(result.stderr || result.stdout || result.shortMessage || ''),
         timedOut: result.timedOut,
       });
     }
     return { stdout: result.stdout, stderr: result.stderr };
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') {
-      throw new MissingBinaryError(file, opts.missingHint ?? 'Install it or add its directory to PATH.');
+      throw new MissingBinaryError(
+        file,
+        opts.missingHint ?? 'Install it or add its directory to PATH.',
+      );
     }
     throw err;
   }
@@ -64,7 +80,10 @@ export async function runCommand(file: string, args: readonly string[], opts: Ru
 export function spawnProcess(
   file: string,
   args: readonly string[],
-  opts: Omit<RunOptions, 'timeoutMs' | 'input'> & { detached?: boolean; stdio?: 'inherit' | 'pipe' | 'ignore' } = {},
+  opts: Omit<RunOptions, 'timeoutMs' | 'input'> & {
+    detached?: boolean;
+    stdio?: 'inherit' | 'pipe' | 'ignore';
+  } = {},
 ): ResultPromise {
   return execa(file, args, {
     env: opts.env,

@@ -16,8 +16,13 @@ const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
  * that are never special are returned bare, the rest inside single quotes. NUL can never be
  * carried by a shell word and is rejected; so is a newline unless `multiline` is set.
  */
-export function shellQuote(value: string, field = 'value', opts: { multiline?: boolean } = {}): string {
-  if (value.includes('\0')) throw new UnsafeValueError(field, 'contains a NUL byte, which no shell word can hold');
+export function shellQuote(
+  value: string,
+  field = 'value',
+  opts: { multiline?: boolean } = {},
+): string {
+  if (value.includes('\0'))
+    throw new UnsafeValueError(field, 'contains a NUL byte, which no shell word can hold');
   if (!opts.multiline && /[\n\r]/.test(value)) {
     throw new UnsafeValueError(field, 'contains a line break; give it on one line');
   }

@@ -1,9 +1,16 @@
 import { CommandError } from '../errors.js';
 import { runCommand, type RunOptions } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
-import { parseScontrolRecords, parseSinfoJson, parseSqueueJson, type SlurmJob, type SlurmNode } from './json.js';
+import {
+  parseScontrolRecords,
+  parseSinfoJson,
+  parseSqueueJson,
+  type SlurmJob,
+  type SlurmNode,
+} from './json.js';
 
 export type { SlurmJob, SlurmNode } from './json.js';
+export { isJobActive } from './json.js';
 
 /** Options shared by every call of a client. */
 export interface SlurmClientOptions {
@@ -25,7 +32,8 @@ export interface SbatchOptions {
   env?: Record<string, string | undefined>;
 }
 
-const INSTALL_HINT = 'Install Slurm (`cluster-tool local install`, or apt-get install slurm-wlm) or add its bin directory to PATH.';
+const INSTALL_HINT =
+  'Install Slurm (`cluster-tool local install`, or apt-get install slurm-wlm) or add its bin directory to PATH.';
 
 /** Typed calls to Slurm's commands. Every call uses an argument array and a timeout. */
 export class SlurmClient {
@@ -57,7 +65,12 @@ export class SlurmClient {
       return stdout;
     } catch (err) {
       if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
-        throw new SlurmCommandError({ command: err.command, code: err.code, stderr: err.stderr, timedOut: err.timedOut });
+        throw new SlurmCommandError({
+          command: err.command,
+          code: err.code,
+          stderr: err.stderr,
+          timedOut: err.timedOut,
+        });
       }
       throw err;
     }
@@ -67,7 +80,11 @@ export class SlurmClient {
   async sbatch(opts: SbatchOptions): Promise<number> {
     const args = ['--parsable', ...(opts.args ?? [])];
     if (opts.scriptPath) args.push(opts.scriptPath);
-    const out = await this.run('sbatch', args, { cwd: opts.cwd, env: opts.env, input: opts.script });
+    const out = await this.run('sbatch', args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      input: opts.script,
+    });
     const id = Number(out.trim().split(';')[0]);
     if (!Number.isInteger(id) || id <= 0) throw new Error(`sbatch printed no job id: ${out}`);
     return id;
@@ -84,12 +101,19 @@ export class SlurmClient {
         timeoutMs: this.timeoutMs,
         missingHint: INSTALL_HINT,
       });
-      const m = /Granted job allocation (\d+)/.exec(stderr + stdout) ?? /job allocation (\d+)/.exec(stderr + stdout);
+      const m =
+        /Granted job allocation (\d+)/.exec(stderr + stdout) ??
+        /job allocation (\d+)/.exec(stderr + stdout);
       if (!m) throw new Error(`salloc printed no job allocation: ${stderr}`);
       return Number(m[1]);
     } catch (err) {
       if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
-        throw new SlurmCommandError({ command: err.command, code: err.code, stderr: err.stderr, timedOut: err.timedOut });
+        throw new SlurmCommandError({
+          command: err.command,
+          code: err.code,
+          stderr: err.stderr,
+          timedOut: err.timedOut,
+        });
       }
       throw err;
     }
@@ -100,7 +124,8 @@ export class SlurmClient {
     const jobs = parseSqueueJson(await this.run('squeue', ['--json']));
     return jobs.filter(
       (j) =>
-        (!filter.jobIds || filter.jobIds.includes(j.jobId)) && (filter.name === undefined || j.name === filter.name),
+        (!filter.jobIds || filter.jobIds.includes(j.jobId)) &&
+        (filter.name === undefined || j.name === filter.name),
     );
   }
 
@@ -112,7 +137,9 @@ export class SlurmClient {
   /** `scontrol show job -o ID` as a key/value record, or undefined when Slurm no longer knows the job. */
   async showJob(jobId: number): Promise<Record<string, string> | undefined> {
     try {
-      return parseScontrolRecords(await this.run('scontrol', ['show', 'job', '-o', String(jobId)]))[0];
+      return parseScontrolRecords(
+        await this.run('scontrol', ['show', 'job', '-o', String(jobId)]),
+      )[0];
     } catch (err) {
       if (err instanceof SlurmCommandError && /Invalid job id/i.test(err.stderr)) return undefined;
       throw err;
@@ -125,13 +152,20 @@ export class SlurmClient {
   }
 
   /** Shrinks a running job to exactly these nodes, or to its first `numNodes` nodes. */
-  async updateJob(jobId: number, change: { nodeList: string } | { numNodes: number }): Promise<void> {
-    const setting = 'nodeList' in change ? `NodeList=${change.nodeList}` : `NumNodes=${change.numNodes}`;
+  async updateJob(
+    jobId: number,
+    change: { nodeList: string } | { numNodes: number },
+  ): Promise<void> {
+    const setting =
+      'nodeList' in change ? `NodeList=${change.nodeList}` : `NumNodes=${change.numNodes}`;
     await this.run('scontrol', ['update', `JobId=${jobId}`, setting]);
   }
 
   /** Cancels jobs. `signal` sends a signal instead of ending them; `full` includes the batch shell. */
-  async scancel(jobIds: readonly number[], opts: { signal?: string; full?: boolean } = {}): Promise<void> {
+  async scancel(
+    jobIds: readonly number[],
+    opts: { signal?: string; full?: boolean } = {},
+  ): Promise<void> {
     if (jobIds.length === 0) return;
     const args: string[] = [];
     if (opts.signal) args.push(`--signal=${opts.signal}`);

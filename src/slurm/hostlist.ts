@@ -21,7 +21,8 @@ export function expandHostlist(list: string): string[] {
         throw new Error(`bad host range "${part}" in "${list}"`);
       }
       for (let i = start; i <= end; i++) {
-        for (const tail of expandHostlist(rest || '')) out.push(prefix + String(i).padStart(width, '0') + tail);
+        for (const tail of expandHostlist(rest || ''))
+          out.push(prefix + String(i).padStart(width, '0') + tail);
         if (!rest) out.push(prefix + String(i).padStart(width, '0'));
       }
     }

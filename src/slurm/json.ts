@@ -52,7 +52,8 @@ export function slurmNumber(value: unknown): number | undefined {
     if (v.infinite === true || v.set === false) return undefined;
     return typeof v.number === 'number' ? v.number : undefined;
   }
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 
@@ -66,7 +67,16 @@ function states(value: unknown): string[] {
   return [];
 }
 
-const NODE_BASE_STATES = ['IDLE', 'ALLOCATED', 'MIXED', 'DOWN', 'ERROR', 'FUTURE', 'UNKNOWN', 'COMPLETING'];
+const NODE_BASE_STATES = [
+  'IDLE',
+  'ALLOCATED',
+  'MIXED',
+  'DOWN',
+  'ERROR',
+  'FUTURE',
+  'UNKNOWN',
+  'COMPLETING',
+];
 
 /** Sum of the GPU counts in a GRES string such as `gpu:4(IDX:0-3)` or `tmpsize:7T,gpu:l40s:4(S:0-1)`. */
 export function gpuCount(gres: string): number {
@@ -87,7 +97,8 @@ function parseJsonDocument(text: string, what: string): Json {
   } catch {
     throw new Error(`${what} did not print JSON: ${text.slice(0, 200)}`);
   }
-  if (!doc || typeof doc !== 'object') throw new Error(`${what} printed JSON that is not an object`);
+  if (!doc || typeof doc !== 'object')
+    throw new Error(`${what} printed JSON that is not an object`);
   const errors = (doc as Json).errors;
   if (Array.isArray(errors) && errors.length > 0) {
     throw new Error(`${what} reported: ${JSON.stringify(errors).slice(0, 300)}`);
@@ -165,14 +176,19 @@ export function parseSinfoJson(text: string): SlurmNode[] {
           allocCpus: slurmNumber(cpus.allocated) ?? 0,
           gpus: gpuCount(str(gres.total)),
           gpusUsed: gpuCount(str(gres.used)),
-          reason: typeof entry.reason === 'string' ? entry.reason : str((entry.reason as Json | undefined)?.description),
+          reason:
+            typeof entry.reason === 'string'
+              ? entry.reason
+              : str((entry.reason as Json | undefined)?.description),
         });
       }
     }
   } else {
     throw new Error('sinfo --json printed neither "nodes" nor "sinfo"');
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  return [...byName.values()].sort((a, b) =>
+    a.name.localeCompare(b.name, undefined, { numeric: true }),
+  );
 }
 
 /** Parses `scontrol show ... -o` output: one record a line of `Key=Value` pairs. */
@@ -194,4 +210,21 @@ export function parseScontrolRecords(text: string): Record<string, string>[] {
       });
       return record;
     });
+}
+
+const ACTIVE_JOB_STATES = new Set([
+  'PENDING',
+  'CONFIGURING',
+  'RUNNING',
+  'COMPLETING',
+  'SUSPENDED',
+  'REQUEUED',
+  'RESIZING',
+  'STAGE_OUT',
+  'SIGNALING',
+]);
+
+/** True while a job holds or waits for nodes (finished jobs linger in squeue for MinJobAge). */
+export function isJobActive(job: Pick<SlurmJob, 'state'>): boolean {
+  return ACTIVE_JOB_STATES.has(job.state);
 }

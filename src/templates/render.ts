@@ -16,7 +16,9 @@ function asString(value: unknown, field: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  throw new Error(`${field}: expected a string or number in a script template, got ${typeof value}`);
+  throw new Error(
+    `${field}: expected a string or number in a script template, got ${typeof value}`,
+  );
 }
 
 // {{q value "field name"}}: one single-line shell word. {{qm value}}: may span lines.
@@ -49,7 +51,10 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 export function renderTemplate(relPath: string, data: object): string {
   let template = cache.get(relPath);
   if (!template) {
-    template = hb.compile(readFileSync(packagePath(relPath), 'utf8'), { strict: true, noEscape: true });
+    template = hb.compile(readFileSync(packagePath(relPath), 'utf8'), {
+      strict: true,
+      noEscape: true,
+    });
     cache.set(relPath, template);
   }
   return template(data);

@@ -23,7 +23,9 @@ const install: CommandModule = {
   describe: 'Install Slurm and munge (apt-get, as root; otherwise prints the command)',
   handler: async () => {
     const what = await localInstall(progress);
-    say(what === 'present' ? 'Slurm and munge are already installed.' : 'Installed Slurm and munge.');
+    say(
+      what === 'present' ? 'Slurm and munge are already installed.' : 'Installed Slurm and munge.',
+    );
   },
 };
 
@@ -33,10 +35,26 @@ const up: CommandModule = {
   builder: (y) =>
     dirOption(y)
       .option('nodes', { type: 'number', default: DEFAULTS.nodes, describe: 'Number of nodes' })
-      .option('gpus-per-node', { type: 'number', default: DEFAULTS.gpusPerNode, describe: 'GPUs per node (4 = p3.8xlarge)' })
-      .option('cpus-per-node', { type: 'number', describe: 'CPUs each node claims', defaultDescription: 'max(4, GPUs)' })
-      .option('port-base', { type: 'number', default: DEFAULTS.portBase, describe: 'slurmctld port; slurmd N uses port-base+N' })
-      .option('timeout', { type: 'number', default: 60, describe: 'Seconds to wait for every node to be idle' }),
+      .option('gpus-per-node', {
+        type: 'number',
+        default: DEFAULTS.gpusPerNode,
+        describe: 'GPUs per node (4 = p3.8xlarge)',
+      })
+      .option('cpus-per-node', {
+        type: 'number',
+        describe: 'CPUs each node claims',
+        defaultDescription: 'max(4, GPUs)',
+      })
+      .option('port-base', {
+        type: 'number',
+        default: DEFAULTS.portBase,
+        describe: 'slurmctld port; slurmd N uses port-base+N',
+      })
+      .option('timeout', {
+        type: 'number',
+        default: 60,
+        describe: 'Seconds to wait for every node to be idle',
+      }),
   handler: async (argv) => {
     const o = resolveOptions({
       dir: argv.dir as string,
@@ -52,14 +70,21 @@ const up: CommandModule = {
         : `Local Slurm cluster up: ${o.nodes} node(s) × ${o.gpusPerNode} GPU(s) in ${o.dir}`,
     );
     say(formatNodeTable(result.nodes));
-    say(`\nPoint Slurm's own commands at it with:\n  export SLURM_CONF=${result.cluster.layout.slurmConf}\n  sinfo; squeue`);
+    say(
+      `\nPoint Slurm's own commands at it with:\n  export SLURM_CONF=${result.cluster.layout.slurmConf}\n  sinfo; squeue`,
+    );
   },
 };
 
 const down: CommandModule = {
   command: 'down',
   describe: 'Cancel every job, stop the daemons, and leave no Slurm process behind',
-  builder: (y) => dirOption(y).option('purge', { type: 'boolean', default: false, describe: 'Also delete the directory' }),
+  builder: (y) =>
+    dirOption(y).option('purge', {
+      type: 'boolean',
+      default: false,
+      describe: 'Also delete the directory',
+    }),
   handler: async (argv) => {
     const dir = resolveOptions({ dir: argv.dir as string }).dir;
     const cluster = new LocalCluster(dir);
@@ -68,7 +93,8 @@ const down: CommandModule = {
       return;
     }
     const r = await localDown(dir, { log: progress });
-    if (r.killedLeftovers.length) progress(`killed ${r.killedLeftovers.length} leftover process(es)`);
+    if (r.killedLeftovers.length)
+      progress(`killed ${r.killedLeftovers.length} leftover process(es)`);
     if (argv.purge) {
       const { rmSync } = await import('node:fs');
       rmSync(dir, { recursive: true, force: true });
@@ -85,7 +111,10 @@ const status: CommandModule = {
     const dir = resolveOptions({ dir: argv.dir as string }).dir;
     const cluster = new LocalCluster(dir);
     const record = cluster.record();
-    if (!record) throw new CliError(`no local cluster in ${dir}: start one with \`cluster-tool local up --dir ${dir}\``);
+    if (!record)
+      throw new CliError(
+        `no local cluster in ${dir}: start one with \`cluster-tool local up --dir ${dir}\``,
+      );
     const daemons = cluster.daemons();
     const running = cluster.isRunning();
     const nodes = daemons.slurmctld ? await cluster.client(10_000).nodes() : [];
@@ -94,7 +123,9 @@ const status: CommandModule = {
       say(JSON.stringify({ dir, running, shape: record, daemons, nodes, jobs }, null, 2));
       return;
     }
-    say(`Local cluster in ${dir}: ${running ? 'running' : 'NOT running (start it with `cluster-tool local up`)'}`);
+    say(
+      `Local cluster in ${dir}: ${running ? 'running' : 'NOT running (start it with `cluster-tool local up`)'}`,
+    );
     if (nodes.length) say(formatNodeTable(nodes, jobs));
     say(`SLURM_CONF=${cluster.layout.slurmConf}`);
   },
@@ -107,7 +138,10 @@ const check: CommandModule = {
   handler: async (argv) => {
     const dir = resolveOptions({ dir: argv.dir as string }).dir;
     const cluster = new LocalCluster(dir);
-    if (!cluster.isRunning()) throw new CliError(`the local cluster in ${dir} is not running: start it with \`cluster-tool local up\``);
+    if (!cluster.isRunning())
+      throw new CliError(
+        `the local cluster in ${dir} is not running: start it with \`cluster-tool local up\``,
+      );
     const lines = await runGpuCheck(cluster, progress);
     say(lines.join('\n'));
   },

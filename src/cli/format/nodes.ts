@@ -1,9 +1,14 @@
 import type { SlurmJob, SlurmNode } from '../../slurm/client.js';
 
 /** A plain table of nodes: name, state, GPUs used/total, CPUs, and which job holds each. */
-export function formatNodeTable(nodes: readonly SlurmNode[], jobs: readonly SlurmJob[] = []): string {
+export function formatNodeTable(
+  nodes: readonly SlurmNode[],
+  jobs: readonly SlurmJob[] = [],
+): string {
   const rows = nodes.map((n) => {
-    const holders = jobs.filter((j) => j.state === 'RUNNING' && j.nodes.includes(n.name)).map((j) => `${j.jobId}(${j.name})`);
+    const holders = jobs
+      .filter((j) => j.state === 'RUNNING' && j.nodes.includes(n.name))
+      .map((j) => `${j.jobId}(${j.name})`);
     return [
       n.name,
       n.state + (n.flags.length ? `+${n.flags.join('+').toLowerCase()}` : ''),
@@ -15,5 +20,12 @@ export function formatNodeTable(nodes: readonly SlurmNode[], jobs: readonly Slur
   const header = ['NODE', 'STATE', 'GPUS', 'CPUS', 'JOBS'];
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return all
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

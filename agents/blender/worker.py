@@ -1,0 +1,227 @@
+"""Persistent Blender render worker for cluster-tool agents.
+
+Started as
+    blender -b --factory-startup SCENE.blend -t THREADS -P agents/blender/worker.py -- \
+        [--device auto|cpu|gpu] [--scene SCENE.blend]
+
+It keeps the scene loaded and reads one JSON request per line on stdin:
+    {"id": 1, "frame": 12, "output": "/abs/dir/frame_0012.png", "format": "PNG" | "OPEN_EXR"}
+    {"op": "quit"}
+and answers one line per request on stdout, `@@CT@@ ` followed by JSON:
+    {"type": "ready", "scene": {...}, "device": {...}, "denoising": {...}, ...}   (once, at start)
+    {"type": "result", "id": 1, "frame": 12, "output": "...", "seconds": 0.41, "device": "CPU"}
+    {"type": "error", "id": 1, "frame": 12, "error": "...", "log_tail": ["..."]}
+    {"type": "fatal", "error": "..."}   (then exits 1)
+    {"type": "bye"}                     (on EOF or quit, then exits 0)
+
+Only protocol lines go to the real stdout: fd 1 is pointed at stderr right away, so everything
+Blender and Python print lands on stderr and can never split a protocol line.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+
+import bpy
+
+PREFIX = "@@CT@@ "
+FORMATS = {"PNG": ".png", "OPEN_EXR": ".exr"}
+TAIL_LINES = 40
+
+_libc = ctypes.CDLL(None)
+_proto = None  # file object on the original stdout
+
+
+def init_protocol_stream():
+    global _proto
+    sys.stdout.flush()
+    _libc.fflush(None)
+    _proto = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    # C stdout into a pipe is block-buffered: make Blender's progress lines arrive as printed,
+    # so the agent's log tail is current when a render hangs or dies.
+    c_stdout = ctypes.c_void_p.in_dll(_libc, "stdout")
+    _libc.setvbuf(c_stdout, None, 1, 0)  # 1 = _IOLBF
+
+
+def send(obj):
+    _proto.write(PREFIX + json.dumps(obj) + "\n")
+    _proto.flush()
+
+
+def parse_args():
+    argv = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
+    p = argparse.ArgumentParser(prog="worker.py")
+    p.add_argument("--device", choices=("auto", "cpu", "gpu"), default="auto")
+    p.add_argument("--scene", help="expected .blend path; guards against a scene that did not load")
+    return p.parse_args(argv)
+
+
+def visible_gpus_requested():
+    value = os.environ.get("CUDA_VISIBLE_DEVICES")
+    # An empty value, -1 or NoDevFiles is how Slurm and CUDA spell "no GPU for you".
+    return value is not None and value.strip() not in ("", "-1", "NoDevFiles")
+
+
+def choose_device(scene, mode):
+    """Puts Cycles on the agent's GPU when it has one, else on the CPU; returns what it chose."""
+    if scene.render.engine != "CYCLES":
+        return {"type": "NONE", "names": [], "reason": f"engine {scene.render.engine} is not Cycles"}
+    prefs = bpy.context.preferences.addons["cycles"].preferences
+    tried = []
+    if mode == "gpu" or (mode == "auto" and visible_gpus_requested()):
+        for kind in ("OPTIX", "CUDA"):
+            try:
+                prefs.compute_device_type = kind
+                prefs.get_devices()
+            except TypeError:  # the enum lacks it: this Blender was built without it
+                tried.append(f"{kind}: not in this Blender build")
+                continue
+            except (ValueError, RuntimeError) as err:
+                tried.append(f"{kind}: {err}")
+                continue
+            gpus = [d for d in prefs.devices if d.type == kind]
+            if not gpus:
+                tried.append(f"{kind}: no device")
+                continue
+            for d in prefs.devices:
+                d.use = d.type == kind  # no CPU+GPU hybrid: the CPU threads belong to other slots
+            scene.cycles.device = "GPU"
+            return {"type": kind, "names": [d.name for d in gpus], "reason": "GPU found"}
+        if mode == "gpu":
+            raise RuntimeError("--device gpu but no CUDA/OptiX device: " + "; ".join(tried))
+    prefs.compute_device_type = "NONE"
+    scene.cycles.device = "CPU"
+    why = "CUDA_VISIBLE_DEVICES not set" if not tried and mode == "auto" else "; ".join(tried)
+    return {"type": "CPU", "names": ["CPU"], "reason": why or "asked for CPU"}
+
+
+def disable_denoising(scene):
+    """Debian's Blender has no OpenImageDenoiser; a denoised render would fail outright."""
+    was_on = []
+    if scene.render.engine == "CYCLES":
+        if scene.cycles.use_denoising:
+            was_on.append("scene")
+            scene.cycles.use_denoising = False
+        for layer in scene.view_layers:
+            if layer.cycles.use_denoising:
+                was_on.append(f"view_layer:{layer.name}")
+                layer.cycles.use_denoising = False
+    return {"was_on": bool(was_on), "disabled": was_on}
+
+
+def scene_info(scene):
+    r = scene.render
+    return {
+        "name": scene.name,
+        "file": bpy.data.filepath,
+        "fps": r.fps,
+        "fps_base": r.fps_base,
+        "frame_start": scene.frame_start,
+        "frame_end": scene.frame_end,
+        "frame_step": scene.frame_step,
+        "resolution_x": r.resolution_x,
+        "resolution_y": r.resolution_y,
+        "resolution_percentage": r.resolution_percentage,
+        "engine": r.engine,
+        "threads": r.threads,
+    }
+
+
+def render_frame(scene, frame, output, fmt):
+    """Renders to a hidden partial file and renames it, so a killed render leaves no fake frame."""
+    os.makedirs(os.path.dirname(output), exist_ok=True)
+    # The pid in the name lets the agent remove what a killed worker left, and only that.
+    prefix = f".partial-{os.getpid()}-"
+    fd, partial = tempfile.mkstemp(prefix=prefix, suffix=FORMATS[fmt], dir=os.path.dirname(output))
+    os.close(fd)
+    try:
+        scene.frame_set(frame)
+        settings = scene.render.image_settings
+        settings.file_format = fmt
+        if fmt == "OPEN_EXR":
+            settings.color_depth = "16"
+            settings.exr_codec = "ZIP"
+        else:
+            settings.color_depth = "8"
+        scene.render.use_file_extension = False
+        scene.render.filepath = partial
+        start = time.perf_counter()
+        bpy.ops.render.render(write_still=True)
+        seconds = time.perf_counter() - start
+        if os.path.getsize(partial) == 0:
+            raise RuntimeError("Blender reported success but wrote no image")
+        os.replace(partial, output)
+        return seconds
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+
+
+def check_request(req):
+    frame, output, fmt = req.get("frame"), req.get("output"), req.get("format", "PNG")
+    if not isinstance(frame, int) or isinstance(frame, bool):
+        raise ValueError("frame must be an integer")
+    if not isinstance(output, str) or not os.path.isabs(output):
+        raise ValueError("output must be an absolute path")
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {sorted(FORMATS)}")
+    return frame, output, fmt
+
+
+def serve(scene, device):
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        req, req_id = None, None
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict):
+                raise ValueError("request must be a JSON object")
+            req_id = req.get("id")
+            if req.get("op") == "quit":
+                return
+            if req.get("op") not in (None, "render"):
+                raise ValueError(f"unknown op {req.get('op')!r}")
+            frame, output, fmt = check_request(req)
+            seconds = render_frame(scene, frame, output, fmt)
+            send({"type": "result", "id": req_id, "frame": frame, "output": output,
+                  "seconds": round(seconds, 4), "device": device["type"]})
+        except Exception as err:  # one bad frame must not take the worker down
+            send({"type": "error", "id": req_id, "frame": req.get("frame") if isinstance(req, dict) else None,
+                  "error": f"{type(err).__name__}: {err}",
+                  "log_tail": traceback.format_exc().splitlines()[-TAIL_LINES:]})
+
+
+def main():
+    init_protocol_stream()
+    try:
+        args = parse_args()
+        if not bpy.data.filepath:
+            raise RuntimeError("no .blend file is loaded; pass the scene before -P")
+        if args.scene and os.path.realpath(args.scene) != os.path.realpath(bpy.data.filepath):
+            raise RuntimeError(f"loaded {bpy.data.filepath}, expected {args.scene}")
+        scene = bpy.context.scene
+        denoising = disable_denoising(scene)
+        device = choose_device(scene, args.device)
+    except Exception as err:
+        send({"type": "fatal", "error": f"{type(err).__name__}: {err}"})
+        sys.stdout.flush()
+        os._exit(1)
+    send({"type": "ready", "pid": os.getpid(), "blender": bpy.app.version_string,
+          "scene": scene_info(scene), "device": device, "denoising": denoising})
+    serve(scene, device)
+    send({"type": "bye"})
+    sys.stdout.flush()
+    _libc.fflush(None)
+    # os._exit skips Blender's own teardown, which would otherwise print and take ~0.3 s.
+    os._exit(0)
+
+
+main()

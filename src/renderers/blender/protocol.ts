@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Marks the worker's protocol lines on stdout (agents/blender/worker.py prints the same). */
+export const PROTOCOL_PREFIX = '@@CT@@ ';
+
+/** Image formats the worker writes; named as Blender names them. */
+export type FrameFormat = 'PNG' | 'OPEN_EXR';
+
+const sceneSchema = z.object({
+  name: z.string(),
+  file: z.string(),
+  fps: z.number(),
+  fps_base: z.number(),
+  frame_start: z.number(),
+  frame_end: z.number(),
+  frame_step: z.number(),
+  resolution_x: z.number(),
+  resolution_y: z.number(),
+  resolution_percentage: z.number(),
+  engine: z.string(),
+  threads: z.number(),
+});
+
+const deviceSchema = z.object({
+  /** `CPU`, `CUDA`, `OPTIX`, or `NONE` when the engine is not Cycles. */
+  type: z.string(),
+  names: z.array(z.string()),
+  reason: z.string(),
+});
+
+const messageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ready'),
+    pid: z.number(),
+    blender: z.string(),
+    scene: sceneSchema,
+    device: deviceSchema,
+    denoising: z.object({ was_on: z.boolean(), disabled: z.array(z.string()) }),
+  }),
+  z.object({
+    type: z.literal('result'),
+    id: z.number(),
+    frame: z.number(),
+    output: z.string(),
+    seconds: z.number(),
+    device: z.string(),
+  }),
+  z.object({
+    type: z.literal('error'),
+    id: z.number().nullable(),
+    error: z.string(),
+    log_tail: z.array(z.string()),
+  }),
+  z.object({ type: z.literal('fatal'), error: z.string() }),
+  z.object({ type: z.literal('bye') }),
+]);
+
+/** Scene facts from the worker's ready line. */
+export type SceneInfo = z.infer<typeof sceneSchema>;
+/** The Cycles device the worker chose, and why. */
+export type RenderDevice = z.infer<typeof deviceSchema>;
+/** One protocol message from the worker. */
+export type WorkerMessage = z.infer<typeof messageSchema>;
+/** The worker's ready line: scene, device, and whether denoising had to be switched off. */
+export type WorkerReady = Extract<WorkerMessage, { type: 'ready' }>;
+
+/**
+ * Reads one stdout line: a protocol message, or `undefined` for Blender's own output. The prefix
+ * may follow other text, because Blender's C code can leave a line unfinished before it.
+ */
+export function parseWorkerLine(line: string): WorkerMessage | undefined {
+  const at = line.indexOf(PROTOCOL_PREFIX);
+  if (at < 0) return undefined;
+  const parsed = messageSchema.safeParse(safeJson(line.slice(at + PROTOCOL_PREFIX.length)));
+  if (!parsed.success) {
+    return { type: 'fatal', error: `unreadable worker message: ${line.slice(at, at + 300)}` };
+  }
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,253 @@
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { ResultPromise } from 'execa';
+import { MissingBinaryError } from '../../errors.js';
+import { packagePath } from '../../paths.js';
+import { spawnProcess } from '../../process/run.js';
+import { BlenderWorkerError } from './errors.js';
+import { LogTail } from './log-tail.js';
+import {
+  parseWorkerLine,
+  type FrameFormat,
+  type WorkerMessage,
+  type WorkerReady,
+} from './protocol.js';
+
+export { frameFileName } from './frames.js';
+export { BlenderWorkerError } from './errors.js';
+export type { FrameFormat, WorkerReady, SceneInfo, RenderDevice } from './protocol.js';
+
+/** How to start a Blender worker. */
+export interface BlenderWorkerOptions {
+  /** The .blend file to keep loaded. */
+  scene: string;
+  /** Blender render threads (`-t`); default 1, one core per slot. */
+  threads?: number;
+  /** `auto` (default): the GPU in CUDA_VISIBLE_DEVICES if Cycles finds one, else CPU. */
+  device?: 'auto' | 'cpu' | 'gpu';
+  /** Blender binary; default `blender` on PATH. */
+  blender?: string;
+  /** How long the scene may take to load; default 120 s. */
+  readyTimeoutMs?: number;
+  /** Kill the worker when one frame takes longer; default none (frames may take hours). */
+  frameTimeoutMs?: number;
+  /** GPU the agent was given; default this process's CUDA_VISIBLE_DEVICES. */
+  cudaVisibleDevices?: string;
+  /** Called with each line Blender prints (not the protocol lines). */
+  onLine?: (line: string) => void;
+}
+
+/** One rendered frame. */
+export interface RenderResult {
+  file: string;
+  seconds: number;
+  /** Cycles device that rendered it: `CPU`, `CUDA`, `OPTIX` (`NONE` for other engines). */
+  device: string;
+}
+
+interface Pending {
+  id: number;
+  frame: number;
+  output: string;
+  resolve: (r: RenderResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** Removes the half-written image a killed worker left (worker.py names it `.partial-PID-*`). */
+async function removePartials(dir: string, pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const mine = names.filter((n) => n.startsWith(`.partial-${pid}-`));
+  await Promise.all(mine.map((n) => rm(path.join(dir, n), { force: true })));
+}
+
+/**
+ * One Blender process with the scene loaded, rendering frame after frame through
+ * agents/blender/worker.py. `start()` first; `render()` calls queue and run one at a time.
+ */
+export class BlenderWorker {
+  private proc: ResultPromise | undefined;
+  private readonly tail = new LogTail(40);
+  private readyInfo: WorkerReady | undefined;
+  private starting: { resolve: (r: WorkerReady) => void; reject: (e: Error) => void } | undefined;
+  private pending: Pending | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private ended: string | undefined;
+  private stopping = false;
+  private frameTimedOut = false;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: BlenderWorkerOptions) {}
+
+  /** The ready line: scene facts, device, denoising; throws before `start()` has finished. */
+  get info(): WorkerReady {
+    if (!this.readyInfo) throw new Error('BlenderWorker.info read before start() finished');
+    return this.readyInfo;
+  }
+
+  /** Process id of Blender, while it runs. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** Blender's last output lines (about 40), oldest first. */
+  logTail(): string[] {
+    return this.tail.toArray();
+  }
+
+  /** Spawns Blender and waits for the worker's ready line. */
+  start(): Promise<WorkerReady> {
+    if (this.proc) throw new Error('BlenderWorker.start() called twice');
+    const scene = path.resolve(this.opts.scene); // absolute, so it can never read as a flag
+    const args = ['-b', '--factory-startup', scene, '-t', String(this.opts.threads ?? 1)];
+    args.push('-P', packagePath('agents', 'blender', 'worker.py'));
+    args.push('--', '--device', this.opts.device ?? 'auto', '--scene', scene);
+    const cuda = this.opts.cudaVisibleDevices ?? process.env.CUDA_VISIBLE_DEVICES;
+    const proc = spawnProcess(this.opts.blender ?? 'blender', args, {
+      env: { CUDA_VISIBLE_DEVICES: cuda },
+    });
+    this.proc = proc;
+    proc.stdin?.on('error', () => undefined); // EPIPE after a crash; the exit handler reports it
+    this.readLines(proc.stdout, true);
+    this.readLines(proc.stderr, false);
+    this.exited = proc.then(
+      (r) => this.onExit(r, proc.pid),
+      (e: unknown) => this.onExit(e, proc.pid),
+    );
+    return new Promise<WorkerReady>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.failStart(`did not get ready in ${this.opts.readyTimeoutMs ?? 120_000} ms`);
+        proc.kill('SIGKILL');
+      }, this.opts.readyTimeoutMs ?? 120_000);
+      const done = () => clearTimeout(timer);
+      this.starting = {
+        resolve: (r) => (done(), resolve(r)),
+        reject: (e) => (done(), reject(e)),
+      };
+    });
+  }
+
+  /** Renders `frame` to `outputPath` (made absolute); waits for earlier calls first. */
+  render(frame: number, outputPath: string, format: FrameFormat = 'PNG'): Promise<RenderResult> {
+    const run = this.queue.then(() => this.renderNow(frame, path.resolve(outputPath), format));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Asks the worker to quit after the current frame; kills it after `timeoutMs` (default 10 s). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    const proc = this.proc;
+    if (!proc || this.ended) return this.exited;
+    this.stopping = true;
+    proc.stdin?.end(JSON.stringify({ op: 'quit' }) + '\n');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private renderNow(frame: number, output: string, format: FrameFormat): Promise<RenderResult> {
+    if (this.ended) return Promise.reject(this.error(`is not running (${this.ended})`, frame));
+    if (this.stopping) return Promise.reject(this.error('is stopping', frame));
+    if (!this.readyInfo || !this.proc?.stdin)
+      throw new Error('BlenderWorker.render() before start()');
+    const stdin = this.proc.stdin;
+    const id = this.nextId++;
+    return new Promise<RenderResult>((resolve, reject) => {
+      const limit = this.opts.frameTimeoutMs;
+      // Blender cannot cancel a render from Python, so a frame past its limit costs the process.
+      const timer = limit ? setTimeout(() => this.killForTimeout(), limit) : undefined;
+      const done = (): void => {
+        this.pending = undefined;
+        clearTimeout(timer);
+      };
+      this.pending = {
+        id,
+        frame,
+        output,
+        resolve: (r) => (done(), resolve(r)),
+        reject: (e) => (done(), reject(e)),
+      };
+      stdin.write(JSON.stringify({ id, frame, output, format }) + '\n');
+    });
+  }
+
+  private killForTimeout(): void {
+    this.frameTimedOut = true;
+    this.proc?.kill('SIGKILL');
+  }
+
+  private readLines(stream: Readable | null, protocol: boolean): void {
+    if (!stream) return;
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      const msg = protocol ? parseWorkerLine(line) : undefined;
+      if (msg) return this.onMessage(msg);
+      this.tail.push(line);
+      this.opts.onLine?.(line);
+    });
+  }
+
+  private onMessage(msg: WorkerMessage): void {
+    const p = this.pending;
+    switch (msg.type) {
+      case 'ready':
+        this.readyInfo = msg;
+        this.starting?.resolve(msg);
+        return;
+      case 'result':
+        if (p?.id === msg.id)
+          p.resolve({ file: msg.output, seconds: msg.seconds, device: msg.device });
+        return;
+      case 'error':
+        if (p && (msg.id === null || msg.id === p.id)) {
+          const err = this.error(`could not render frame ${p.frame}: ${msg.error}`, p.frame);
+          err.logTail.push(...msg.log_tail);
+          p.reject(err);
+        }
+        return;
+      case 'fatal':
+        this.failStart(msg.error);
+        p?.reject(this.error(`failed: ${msg.error}`, p.frame));
+        return;
+      case 'bye':
+        return;
+    }
+  }
+
+  private async onExit(result: unknown, pid: number | undefined): Promise<void> {
+    const r = result as { exitCode?: number; signal?: string; code?: string };
+    if (r.code === 'ENOENT') {
+      const bin = this.opts.blender ?? 'blender';
+      this.starting?.reject(
+        new MissingBinaryError(bin, 'Install Blender (apt-get install blender).'),
+      );
+    }
+    this.ended = r.signal ? `killed by ${r.signal}` : `exited with code ${r.exitCode ?? '?'}`;
+    if (this.frameTimedOut) this.ended = `frame took longer than ${this.opts.frameTimeoutMs} ms`;
+    this.failStart(this.ended);
+    const p = this.pending;
+    if (!p) return;
+    await removePartials(path.dirname(p.output), pid);
+    p.reject(this.error(`${this.ended} while rendering frame ${p.frame}`, p.frame));
+  }
+
+  private failStart(why: string): void {
+    const s = this.starting;
+    if (!s || this.readyInfo) return;
+    this.starting = undefined;
+    // Blender says why a scene did not load in a line like "Error: Cannot read file ...".
+    const blenderError = this.tail
+      .toArray()
+      .reverse()
+      .find((l) => l.startsWith('Error:'));
+    const reason = blenderError ? `${blenderError} (${why})` : why;
+    s.reject(this.error(`could not load ${path.resolve(this.opts.scene)}: ${reason}`));
+  }
+
+  private error(what: string, frame?: number): BlenderWorkerError {
+    const message = `Blender worker ${what}${this.tail.format()}`;
+    return new BlenderWorkerError(message, { logTail: this.tail.toArray(), frame });
+  }
+}
