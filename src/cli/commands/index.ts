@@ -1,8 +1,16 @@
 import type { CommandModule } from 'yargs';
+import { configCommand } from './config.js';
+import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
+import { stageCommand } from './stage.js';
+import { statusCommand } from './status.js';
 
 // Each top-level verb lives in its own module; add new ones here, one line each.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<object, any>[] = [
   localCommand,
+  configCommand,
+  stageCommand,
+  fetchCommand,
+  statusCommand,
 ];

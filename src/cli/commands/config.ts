@@ -1,0 +1,218 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { ec2Client } from '../../aws/clients.js';
+import { checkSpecWithEc2 } from '../../aws/ec2-check.js';
+import { checkConfigText } from '../../config/check.js';
+import type { InitFlags } from '../../config/flags.js';
+import { planInit, type ConfigFormat } from '../../config/generate.js';
+import { listPresets } from '../../config/presets.js';
+import { formatProblems, renamePaths, toCheckResult } from '../../config/problems.js';
+import { CliError, UsageError } from '../../errors.js';
+
+const say = (s: string) => process.stdout.write(`${s}\n`);
+const note = (s: string) => process.stderr.write(`${s}\n`);
+
+const init: CommandModule = {
+  command: 'init',
+  describe: 'Write a ParallelCluster config (v3 YAML, or v2 INI) from a preset and flags',
+  builder: (y) =>
+    y
+      .option('preset', {
+        type: 'string',
+        demandOption: true,
+        describe: `One of: ${listPresets().join(', ')}`,
+      })
+      .option('format', {
+        choices: ['v3', 'v2'] as const,
+        default: 'v3' as const,
+        describe: 'v3: ParallelCluster 3.x YAML; v2: 2.x INI (IndeX AMI)',
+      })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        describe: 'File to write; stdout when left out',
+      })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'Overwrite --out if it exists',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the plan, write nothing',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the plan as JSON, write nothing',
+      })
+      .option('region', { type: 'string', describe: 'AWS region (required)' })
+      .option('key-name', { type: 'string', describe: 'EC2 key pair for SSH (required)' })
+      .option('head-subnet', {
+        type: 'string',
+        describe: 'Subnet of the head node, public for DCV (required)',
+      })
+      .option('compute-subnet', {
+        type: 'string',
+        array: true,
+        describe: 'Subnet(s) of the compute nodes',
+        defaultDescription: 'the head subnet',
+      })
+      .option('vpc-id', { type: 'string', describe: 'VPC of the subnets (needed by --format v2)' })
+      .option('head-instance-type', { type: 'string', describe: 'Head node instance type' })
+      .option('compute-instance-type', {
+        type: 'string',
+        array: true,
+        describe: "Compute instance type(s); replaces the first queue's types",
+      })
+      .option('min-count', {
+        type: 'string',
+        array: true,
+        describe: 'Minimum nodes: N for every queue, or QUEUE=N',
+      })
+      .option('max-count', {
+        type: 'string',
+        array: true,
+        describe: 'Maximum nodes: N for every queue, or QUEUE=N',
+      })
+      .option('custom-ami', { type: 'string', describe: 'AMI id (required by the index preset)' })
+      .option('os', { type: 'string', describe: 'Image OS, e.g. alinux2, ubuntu2204' })
+      .option('ebs-size', {
+        type: 'number',
+        describe: 'Size in GiB of a new shared EBS volume at /shared',
+      })
+      .option('fsx-id', {
+        type: 'string',
+        describe: 'Existing FSx for Lustre file system to mount at /shared',
+      })
+      .option('dcv-cidr', {
+        type: 'string',
+        describe: 'CIDR allowed to reach DCV, e.g. 203.0.113.7/32 (required)',
+      })
+      .option('ssh-cidr', {
+        type: 'string',
+        describe: 'CIDR allowed to reach SSH',
+        defaultDescription: '--dcv-cidr',
+      })
+      .option('bucket', {
+        type: 'string',
+        describe: 'S3 bucket for bootstrap files, scenes and results (required)',
+      })
+      .option('capacity-type', {
+        choices: ['ondemand', 'spot'] as const,
+        describe: 'On-demand or spot compute nodes',
+      })
+      .epilog(
+        'Every flag overrides the preset. Then stage the bootstrap files and create the cluster with the commands it prints.',
+      ),
+  handler: (argv) => {
+    const format = argv.format as ConfigFormat;
+    const out = argv.out as string | undefined;
+    if (out && existsSync(out) && !argv.force && !argv['dry-run'] && !argv.json) {
+      throw new UsageError(`${out} exists; pass --force to overwrite it or choose another --out`);
+    }
+    const flags: InitFlags = {
+      region: argv.region as string | undefined,
+      keyName: argv['key-name'] as string | undefined,
+      headSubnet: argv['head-subnet'] as string | undefined,
+      computeSubnet: argv['compute-subnet'] as string[] | undefined,
+      vpcId: argv['vpc-id'] as string | undefined,
+      headInstanceType: argv['head-instance-type'] as string | undefined,
+      computeInstanceType: argv['compute-instance-type'] as string[] | undefined,
+      minCount: argv['min-count'] as string[] | undefined,
+      maxCount: argv['max-count'] as string[] | undefined,
+      customAmi: argv['custom-ami'] as string | undefined,
+      os: argv.os as string | undefined,
+      ebsSize: argv['ebs-size'] as number | undefined,
+      fsxId: argv['fsx-id'] as string | undefined,
+      dcvCidr: argv['dcv-cidr'] as string | undefined,
+      sshCidr: argv['ssh-cidr'] as string | undefined,
+      bucket: argv.bucket as string | undefined,
+      capacityType: argv['capacity-type'] as InitFlags['capacityType'],
+    };
+    const plan = planInit(
+      argv.preset as string,
+      format,
+      flags,
+      out ?? (format === 'v3' ? 'cluster.yaml' : 'pcluster.config'),
+    );
+    if (argv.json) {
+      say(JSON.stringify({ ...plan, out: out ?? null }, null, 2));
+      return;
+    }
+    for (const w of plan.warnings) note(w);
+    if (argv['dry-run']) {
+      say(plan.text);
+      note(`(dry run: nothing written${out ? ` to ${out}` : ''})`);
+      return;
+    }
+    if (out) writeFileSync(out, plan.text, { flag: argv.force ? 'w' : 'wx' });
+    else process.stdout.write(plan.text);
+    note(`${out ? `Wrote ${out}. ` : ''}Next:\n  ${plan.next.join('\n  ')}`);
+  },
+};
+
+const check: CommandModule = {
+  command: 'check <file>',
+  describe: 'Check a ParallelCluster config offline, and with --aws against EC2',
+  builder: (y) =>
+    y
+      .positional('file', {
+        type: 'string',
+        demandOption: true,
+        describe: 'v3 YAML or v2 INI file',
+      })
+      .option('aws', {
+        type: 'boolean',
+        default: false,
+        describe: 'Also ask EC2: instance types (and their GPUs), AMI, subnets, key pair',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print {errors, warnings} as JSON',
+      }),
+  handler: async (argv) => {
+    const file = argv.file as string;
+    if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
+    const result = checkConfigText(readFileSync(file, 'utf8'));
+    let gpus: Record<string, number> = {};
+    if (argv.aws && result.spec) {
+      const ec2 = await checkSpecWithEc2(ec2Client({ region: result.spec.region }), result.spec);
+      const more = toCheckResult(renamePaths(ec2.problems, result.keyPath));
+      result.errors.push(...more.errors);
+      result.warnings.push(...more.warnings);
+      gpus = ec2.gpusByType;
+    }
+    if (argv.json)
+      say(
+        JSON.stringify(
+          {
+            format: result.format,
+            errors: result.errors,
+            warnings: result.warnings,
+            gpusByType: gpus,
+          },
+          null,
+          2,
+        ),
+      );
+    else {
+      for (const line of formatProblems(result)) say(line);
+      for (const [t, n] of Object.entries(gpus)) say(`info: ${t} has ${n} GPU(s) per node`);
+      say(
+        `${file}: ${result.errors.length} error(s), ${result.warnings.length} warning(s) (${result.format}${argv.aws ? ', checked with EC2' : ', offline'})`,
+      );
+    }
+    if (result.errors.length) throw new CliError(`${file} has ${result.errors.length} error(s)`, 1);
+  },
+};
+
+/** `cluster-tool config init|check`. */
+export const configCommand: CommandModule = {
+  command: 'config <command>',
+  describe: 'ParallelCluster configuration: generate from a preset, check',
+  builder: (y) => y.command(init).command(check).demandCommand(1),
+  handler: () => {},
+};

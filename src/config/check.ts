@@ -1,0 +1,31 @@
+import { detectFormat, type ConfigFormat } from './generate.js';
+import { renamePaths, toCheckResult, type CheckResult } from './problems.js';
+import { checkSpec } from './rules.js';
+import type { ClusterSpec } from './spec.js';
+import { readV2, v2KeyPath } from './v2/read.js';
+import { readV3, v3KeyPath } from './v3/read.js';
+
+/** The offline check of a config file: schema, known keys, cross-field rules. */
+export interface FileCheck extends CheckResult {
+  format: ConfigFormat;
+  /** The spec read from the file, when it could be read (the `--aws` checks need it). */
+  spec?: ClusterSpec;
+  /** Renames a spec path to this file's key path. */
+  keyPath: (specPath: string) => string;
+}
+
+/**
+ * Checks a ParallelCluster config text offline. Problems name the file's own key paths. An
+ * instance type cluster-tool does not know is only a warning here: EC2 decides with `--aws`.
+ */
+export function checkConfigText(
+  text: string,
+  format: ConfigFormat = detectFormat(text),
+): FileCheck {
+  const read = format === 'v3' ? readV3(text) : readV2(text);
+  const keyPath = format === 'v3' ? v3KeyPath : v2KeyPath;
+  const rules = read.spec
+    ? renamePaths(checkSpec(read.spec, format, { unknownTypeLevel: 'warning' }), keyPath)
+    : [];
+  return { format, spec: read.spec, keyPath, ...toCheckResult([...read.problems, ...rules]) };
+}

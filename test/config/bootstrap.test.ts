@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderBootstrapScripts } from '../../src/config/bootstrap.js';
+import { HOSTILE_VALUES } from '../helpers/hostile.js';
+import { bashSyntaxErrors, shellcheckFindings } from '../helpers/shell.js';
+
+const scripts = renderBootstrapScripts({ bucket: 'my-render-bucket' });
+
+function runCompute(root: string) {
+  return spawnSync('bash', ['-c', scripts['compute-node.sh'] ?? ''], {
+    encoding: 'utf8',
+    env: { ...process.env, CLUSTER_TOOL_ROOT: root, CLUSTER_TOOL_SKIP_INSTALL: '1' },
+  });
+}
+
+describe('node bootstrap scripts', () => {
+  it('pass bash -n and shellcheck', () => {
+    for (const [name, script] of Object.entries(scripts)) {
+      expect(bashSyntaxErrors(script), name).toBe('');
+      expect(shellcheckFindings(script), name).toBe('');
+    }
+  });
+
+  it('quote every value, so hostile ones still give valid scripts', () => {
+    for (const v of HOSTILE_VALUES.filter((h) => h !== '')) {
+      const s = renderBootstrapScripts({
+        bucket: 'b',
+        nodeVersion: v,
+        blenderUrl: v,
+        stateDir: v,
+        listen: v,
+      });
+      for (const [name, script] of Object.entries(s))
+        expect(bashSyntaxErrors(script), `${name} with ${v}`).toBe('');
+    }
+  });
+
+  it('run the compute-node script in a temporary root and write its env file, marker and log', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ct-boot-'));
+    const r = runCompute(root);
+    expect(r.status, r.stderr).toBe(0);
+    const env = readFileSync(path.join(root, 'etc/cluster-tool/env'), 'utf8');
+    expect(env).toContain('CLUSTER_TOOL_BUCKET=my-render-bucket\n');
+    expect(env).toContain(`CLUSTER_TOOL_STATE_DIR=${root}/shared/cluster-tool\n`);
+    expect(env).toMatch(/^PATH=.*\/opt\/cluster-tool\/bin:/m);
+    expect(existsSync(path.join(root, 'var/lib/cluster-tool/compute-bootstrap.done'))).toBe(true);
+    expect(r.stdout).toContain('== ');
+    expect(r.stdout).toContain('install-blender');
+    // Idempotent: a second run succeeds and leaves the same env file.
+    const again = runCompute(root);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(path.join(root, 'etc/cluster-tool/env'), 'utf8')).toBe(env);
+    expect(readFileSync(path.join(root, 'var/log/cluster-tool-bootstrap.log'), 'utf8')).toContain(
+      'write-env',
+    );
+  });
+
+  it('exit non-zero and name the step when one fails', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ct-boot-'));
+    // A file where the env directory should be makes the write-env step fail.
+    writeFileSync(path.join(root, 'etc'), 'not a directory');
+    const r = runCompute(root);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/step "write-env" failed/);
+    expect(existsSync(path.join(root, 'var/lib/cluster-tool/compute-bootstrap.done'))).toBe(false);
+  });
+});

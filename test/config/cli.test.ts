@@ -1,0 +1,183 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import yargs from 'yargs';
+import { parse } from 'yaml';
+import { configCommand } from '../../src/cli/commands/config.js';
+import { ClusterConfigV3 } from '../../src/config/v3/schema.js';
+import { UsageError } from '../../src/errors.js';
+
+let out = '';
+let err = '';
+
+async function cli(args: string[]): Promise<{ out: string; err: string }> {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  await yargs(args)
+    .command(configCommand)
+    .strict()
+    .exitProcess(false)
+    .fail((msg, e) => {
+      throw e ?? new UsageError(msg);
+    })
+    .parseAsync();
+  vi.restoreAllMocks();
+  return { out, err };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-cfg-'));
+const GOOD = [
+  '--region',
+  'us-east-1',
+  '--key-name',
+  'k',
+  '--head-subnet',
+  'subnet-0123456789abcdef0',
+  '--bucket',
+  'my-render-bucket',
+  '--dcv-cidr',
+  '203.0.113.7/32',
+];
+
+afterEach(() => vi.restoreAllMocks());
+
+/** GOOD with any flag that `flags` also gives removed (yargs would make a repeated flag a list). */
+function withOverrides(flags: string[]): string[] {
+  const given = new Set(flags.filter((f) => f.startsWith('--')));
+  const base: string[] = [];
+  for (let i = 0; i < GOOD.length; i += 2)
+    if (!given.has(GOOD[i] ?? '')) base.push(GOOD[i] ?? '', GOOD[i + 1] ?? '');
+  return [...base, ...flags];
+}
+
+describe('cluster-tool config init', () => {
+  it('writes the file and prints the commands to run next', async () => {
+    const out = path.join(dir, 'ok.yaml');
+    const r = await cli(['config', 'init', '--preset', 'blender-g4dn', '--out', out, ...GOOD]);
+    expect(ClusterConfigV3.parse(parse(readFileSync(out, 'utf8'))).HeadNode.Dcv?.Enabled).toBe(
+      true,
+    );
+    expect(r.err).toMatch(/cluster-tool stage --bucket my-render-bucket/);
+    expect(r.err).toMatch(/pcluster create-cluster/);
+  });
+
+  it('prints a JSON plan with --json and writes nothing', async () => {
+    const out = path.join(dir, 'plan.yaml');
+    const r = await cli([
+      'config',
+      'init',
+      '--preset',
+      'plenoxels',
+      '--out',
+      out,
+      '--json',
+      ...GOOD,
+    ]);
+    expect(JSON.parse(r.out)).toMatchObject({ format: 'v3', preset: 'plenoxels' });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    [
+      'an unknown preset',
+      ['--preset', 'maya'],
+      /unknown preset "maya"; choose one of: .*blender-g4dn/,
+    ],
+    [
+      'an unknown instance type',
+      ['--preset', 'blender-p3', '--compute-instance-type', 'p3.8xlargee'],
+      /--compute-instance-type: unknown instance type "p3.8xlargee"/,
+    ],
+    [
+      'MaxCount below MinCount',
+      ['--preset', 'blender-p3', '--min-count', '4', '--max-count', '2'],
+      /--max-count: MaxCount 2 is below MinCount 4/,
+    ],
+    [
+      'a malformed subnet',
+      ['--preset', 'blender-p3', '--compute-subnet', 'subnet-xyz'],
+      /--compute-subnet: "subnet-xyz" is not a subnet id/,
+    ],
+    [
+      'a malformed AMI',
+      ['--preset', 'index', '--custom-ami', 'ami-12'],
+      /--custom-ami: "ami-12" is not an AMI id/,
+    ],
+    [
+      'IndeX without an AMI',
+      ['--preset', 'index'],
+      /--custom-ami: preset "index" runs on its Marketplace AMI/,
+    ],
+    [
+      'a bucket S3 would reject',
+      ['--preset', 'blender-p3', '--bucket', 'My_Bucket'],
+      /--bucket: bucket name "My_Bucket" would be rejected by S3/,
+    ],
+    [
+      'a CIDR that does not parse',
+      ['--preset', 'blender-p3', '--dcv-cidr', '300.1.2.3/33'],
+      /--dcv-cidr: "300.1.2.3\/33" is not an IPv4 CIDR/,
+    ],
+    [
+      'a v2 config without a VPC',
+      ['--preset', 'index', '--format', 'v2', '--custom-ami', 'ami-0123456789abcdef0'],
+      /--vpc-id: the 2.x format needs the VPC id/,
+    ],
+  ];
+  for (const [what, flags, message] of bad) {
+    it(`refuses ${what} with a clear error and writes nothing`, async () => {
+      const out = path.join(dir, `bad-${what.replace(/\W+/g, '-')}.yaml`);
+      await expect(cli(['config', 'init', '--out', out, ...withOverrides(flags)])).rejects.toThrow(
+        message,
+      );
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('refuses to overwrite an existing file unless --force', async () => {
+    const out = path.join(dir, 'exists.yaml');
+    writeFileSync(out, 'keep me');
+    await expect(
+      cli(['config', 'init', '--preset', 'blender-p3', '--out', out, ...GOOD]),
+    ).rejects.toThrow(/exists; pass --force/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    await cli(['config', 'init', '--preset', 'blender-p3', '--out', out, '--force', ...GOOD]);
+    expect(readFileSync(out, 'utf8')).toMatch(/HeadNode:/);
+  });
+});
+
+describe('cluster-tool config check', () => {
+  it('prints one line per problem with the key path and fails', async () => {
+    const file = path.join(dir, 'check.yaml');
+    await cli(['config', 'init', '--preset', 'blender-p3', '--out', file, ...GOOD]);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('MaxCount: 4', 'MaxCount: "4"'));
+    await expect(cli(['config', 'check', file])).rejects.toThrow(/1 error/);
+    expect(out).toMatch(
+      /^error: Scheduling\.SlurmQueues\[0\]\.ComputeResources\[0\]\.MaxCount: .*number/m,
+    );
+  });
+
+  it('passes a generated file', async () => {
+    const file = path.join(dir, 'check-ok.yaml');
+    await cli([
+      'config',
+      'init',
+      '--preset',
+      'index',
+      '--format',
+      'v2',
+      '--out',
+      file,
+      '--custom-ami',
+      'ami-0123456789abcdef0',
+      '--vpc-id',
+      'vpc-0123456789abcdef0',
+      ...GOOD,
+    ]);
+    const r = await cli(['config', 'check', file]);
+    expect(r.out).toMatch(/0 error\(s\)/);
+  });
+});
