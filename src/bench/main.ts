@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CliError, UsageError } from '../errors.js';
+import { ensureSampleScene } from '../renderers/blender/sample-scene.js';
+import { withBenchCluster, type BenchCluster } from './bench-cluster.js';
+import {
+  measureFrameCosts,
+  renderJobArray,
+  renderStaticSplit,
+  type FrameCost,
+} from './render-ways.js';
+import { reportRenderEfficiency, type OursResult, type RenderEfficiencyInput } from './report.js';
+
+/** Shape of the sample animation the bench renders. */
+export interface BenchSettings {
+  /**
+   * Frames of the sample scene; default 24 (two cheap blocks of 8, then an expensive one). On 2
+   * slots a static split of 24 frames puts the whole expensive block on one slot; of 48 frames it
+   * happens to be balanced (one expensive block per half), which would flatter the static split.
+   */
+  frames: number;
+  cheapSamples: number;
+  expensiveSamples: number;
+  width: number;
+  height: number;
+  /** Keep the cluster and work directories afterwards. */
+  keep: boolean;
+}
+
+/** What every leg gets: the running cluster, the scene, and where to write. */
+export interface BenchContext {
+  bench: BenchCluster;
+  scene: string;
+  frames: number[];
+  slots: number;
+  /** A fresh directory per bench run; legs make their own subdirectories. */
+  workDir: string;
+  log: (line: string) => void;
+}
+
+/** Legs plugged into the render-efficiency bench from outside. */
+export interface RenderEfficiencyLegs {
+  /** Renders `ctx.frames` of `ctx.scene` into `outDir` with our coordinator on `ctx.slots` slots. */
+  ours?: (ctx: BenchContext, outDir: string) => Promise<OursResult>;
+}
+
+const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
+                          [--width 320 --height 180] [--keep]`;
+
+/** Reads the bench's flags; throws UsageError naming the flag. */
+export function parseBenchArgs(argv: readonly string[]): BenchSettings {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      frames: { type: 'string', default: '24' },
+      'cheap-samples': { type: 'string', default: '4' },
+      'expensive-samples': { type: 'string', default: '64' },
+      width: { type: 'string', default: '320' },
+      height: { type: 'string', default: '180' },
+      keep: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const int = (name: keyof typeof values, max: number): number => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new UsageError(`--${name} must be a whole number from 1 to ${max}\n${USAGE}`);
+    }
+    return n;
+  };
+  return {
+    frames: int('frames', 1000),
+    cheapSamples: int('cheap-samples', 4096),
+    expensiveSamples: int('expensive-samples', 4096),
+    width: int('width', 3840),
+    height: int('height', 2160),
+    keep: values.keep,
+  };
+}
+
+function timestamped(line: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+/** Builds the sample scene in `workDir` (about a second) and returns its path. */
+export async function prepareScene(workDir: string, s: BenchSettings): Promise<string> {
+  return ensureSampleScene(path.join(workDir, 'scene', 'sample.blend'), {
+    frames: s.frames,
+    width: s.width,
+    height: s.height,
+    cheapSamples: s.cheapSamples,
+    expensiveSamples: s.expensiveSamples,
+  });
+}
+
+/**
+ * The render-efficiency bench: the per-frame cost profile, then the same frames rendered as a
+ * static split, as a job array, and by each leg in `legs`, one after another on the same slots.
+ */
+export async function benchRenderEfficiency(
+  ctx: BenchContext,
+  legs: RenderEfficiencyLegs = {},
+): Promise<RenderEfficiencyInput> {
+  const { log } = ctx;
+  const outDir = (name: string): string => path.join(ctx.workDir, 'out', name);
+  log(`cost profile: rendering ${ctx.frames.length} frames once in one persistent Blender`);
+  const profile: FrameCost[] = await measureFrameCosts({
+    scene: ctx.scene,
+    frames: ctx.frames,
+    outDir: outDir('profile'),
+  });
+  const way = {
+    cluster: ctx.bench.cluster,
+    scene: ctx.scene,
+    frames: ctx.frames,
+    slots: ctx.slots,
+  };
+  log(`static split: ${ctx.slots} Slurm jobs, one contiguous range each`);
+  const staticSplit = await renderStaticSplit({ ...way, outDir: outDir('static-split') });
+  log(`static split: ${staticSplit.makespanSeconds.toFixed(1)} s`);
+  log(`job array: ${ctx.frames.length} array tasks, at most ${ctx.slots} at once`);
+  const jobArray = await renderJobArray({ ...way, outDir: outDir('job-array') });
+  log(`job array: ${jobArray.makespanSeconds.toFixed(1)} s`);
+  let ours: OursResult | undefined;
+  if (legs.ours) {
+    log('ours: the coordinator with one agent per slot');
+    ours = await legs.ours(ctx, outDir('ours'));
+    log(`ours: ${ours.makespanSeconds.toFixed(1)} s`);
+  }
+  return { profile, slots: ctx.slots, ours, staticSplit, jobArray };
+}
+
+/** Runs every bench section on a fresh bench cluster and prints the results. Returns the exit code. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  let settings: BenchSettings;
+  try {
+    settings = parseBenchArgs(argv);
+  } catch (err) {
+    // parseArgs throws a TypeError for an unknown flag; ours are UsageErrors with the usage.
+    const msg = (err as Error).message;
+    console.error(err instanceof UsageError ? msg : `${msg}\n${USAGE}`);
+    return 2;
+  }
+  const workDir = mkdtempSync('/tmp/ct-bench-work-');
+  const started = Date.now();
+  try {
+    timestamped(`starting a bench cluster (2 nodes × 1 GPU, 1 CPU each); work in ${workDir}`);
+    await withBenchCluster({ keep: settings.keep, log: timestamped }, async (bench) => {
+      const scene = await prepareScene(workDir, settings);
+      const frames = Array.from({ length: settings.frames }, (_, i) => i + 1);
+      const ctx: BenchContext = {
+        bench,
+        scene,
+        frames,
+        slots: bench.slots,
+        workDir,
+        log: timestamped,
+      };
+      timestamped(`cluster ${bench.cluster.dir} up; scene ${scene} (${frames.length} frames)`);
+
+      // HOOK(ours): pass `{ ours: renderWithCoordinator }` here once the coordinator leg exists;
+      // the report prints "n/a" for ours until then.
+      const renderEfficiency = await benchRenderEfficiency(ctx, {});
+      console.log('\n== Render efficiency ==');
+      reportRenderEfficiency(renderEfficiency);
+
+      // HOOK(scheduling overhead): add `await benchSchedulingOverhead(ctx)` and its report here,
+      // as its own section on the same cluster.
+    });
+    console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);
+    return 0;
+  } catch (err) {
+    const why = err instanceof CliError ? err.message : ((err as Error).stack ?? String(err));
+    console.error(`bench failed: ${why}`);
+    return 1;
+  } finally {
+    if (!settings.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main();
+}
