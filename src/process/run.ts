@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { CommandError, MissingBinaryError } from '../errors.js';
 import { shellJoin, shellQuote } from '../shell/quote.js';
@@ -94,4 +96,17 @@ export function spawnProcess(
     reject: false,
     buffer: false,
   });
+}
+
+/**
+ * Starts a daemon-like child in its own session with output appended to `logFile`, and lets this
+ * process exit without waiting for it. Returns its pid.
+ */
+export function spawnDetached(file: string, args: readonly string[], opts: { logFile: string; env?: Record<string, string | undefined>; cwd?: string }): number {
+  const fd = openSync(opts.logFile, 'a', 0o600);
+  const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env: opts.env as NodeJS.ProcessEnv | undefined, cwd: opts.cwd });
+  closeSync(fd);
+  child.unref();
+  if (child.pid === undefined) throw new MissingBinaryError(file, 'Install it or add its directory to PATH.');
+  return child.pid;
 }

@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
+import { coordinatorCommand } from './coordinator.js';
+import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
+import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
 import { stageCommand } from './stage.js';
@@ -13,4 +16,9 @@ export const commands: CommandModule<object, any>[] = [
   stageCommand,
   fetchCommand,
   statusCommand,
+  coordinatorCommand,
+  submitCommand,
+  cancelCommand,
+  retryCommand,
+  logsCommand,
 ];

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from '../../errors.js';
 import { localDown, localUp, LocalCluster } from '../../local/cluster.js';
+import { coordinatorStateDir, startLocalCoordinator, stopLocalCoordinator } from '../../local/coordinator-process.js';
 import { runGpuCheck } from '../../local/gpu-check.js';
 import { INSTALL_COMMAND, localInstall } from '../../local/install.js';
 import { defaultClusterDir, DEFAULTS, resolveOptions } from '../../local/options.js';
@@ -54,6 +55,11 @@ const up: CommandModule = {
         type: 'number',
         default: 60,
         describe: 'Seconds to wait for every node to be idle',
+      })
+      .option('coordinator', {
+        type: 'boolean',
+        default: true,
+        describe: 'Also start the coordinator (on port-base + 100); --no-coordinator skips it',
       }),
   handler: async (argv) => {
     const o = resolveOptions({
@@ -64,12 +70,18 @@ const up: CommandModule = {
       portBase: argv['port-base'],
     });
     const result = await localUp(o, { timeoutMs: (argv.timeout as number) * 1000, log: progress });
+    const coordinator = argv.coordinator
+      ? await startLocalCoordinator(result.cluster, o.portBase, progress)
+      : undefined;
     say(
       result.alreadyRunning
         ? `The local cluster in ${o.dir} is already running; nothing changed.`
         : `Local Slurm cluster up: ${o.nodes} node(s) × ${o.gpusPerNode} GPU(s) in ${o.dir}`,
     );
     say(formatNodeTable(result.nodes));
+    if (coordinator) {
+      say(`Coordinator: ${coordinator.url} (state in ${coordinatorStateDir(result.cluster)})`);
+    }
     say(
       `\nPoint Slurm's own commands at it with:\n  export SLURM_CONF=${result.cluster.layout.slurmConf}\n  sinfo; squeue`,
     );
@@ -92,6 +104,8 @@ const down: CommandModule = {
       say(`No local cluster in ${dir}; nothing to stop.`);
       return;
     }
+    // The coordinator goes first, or it would submit new allocations for jobs that still have work.
+    if (await stopLocalCoordinator(cluster)) progress('stopped the coordinator');
     const r = await localDown(dir, { log: progress });
     if (r.killedLeftovers.length)
       progress(`killed ${r.killedLeftovers.length} leftover process(es)`);

@@ -1,23 +1,34 @@
 import type { CommandModule } from 'yargs';
-import { CliError } from '../../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobDetail, JobSummary } from '../../coordinator/api-types.js';
+import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
+import { formatJobDetail, formatJobTable } from '../format/jobs.js';
 import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
 
-// Minimal module: the remote path through SSM. The local view (talking to the coordinator) is
-// built with the coordinator and replaces the CliError below.
 export const statusCommand: CommandModule = {
   command: 'status [job]',
-  describe: 'Show jobs and their progress (with --cluster: on a ParallelCluster head node)',
+  describe: 'Show jobs and their progress, or one job in detail (with --cluster: on a ParallelCluster head node)',
   builder: (y) =>
-    withClusterOption(y)
+    withCoordinatorOptions(withClusterOption(y))
       .positional('job', { type: 'string', describe: 'Job id; all jobs when left out' })
-      .option('json', { type: 'boolean', describe: 'Print JSON' }),
+      .option('json', { type: 'boolean', describe: 'Print JSON' })
+      .option('watch', { type: 'boolean', describe: 'Refresh every 2 s until interrupted (or the job ends)' }),
   handler: async (argv) => {
     const code = await runRemotelyIfAsked('status', argv, { positional: ['job'] });
-    if (code === undefined) {
-      throw new CliError(
-        'the local status view arrives with the coordinator; for now use `cluster-tool status --cluster NAME`',
-      );
+    if (code !== undefined) {
+      process.exitCode = code;
+      return;
     }
-    process.exitCode = code;
+    const conn = CoordinatorConnection.fromArgs(argv);
+    const job = argv.job as string | undefined;
+    for (;;) {
+      const data = job ? await conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(job)}`) : await conn.request<JobSummary[]>('GET', '/api/jobs');
+      const text = argv.json ? JSON.stringify(data, null, 2) : Array.isArray(data) ? formatJobTable(data) : formatJobDetail(data);
+      if (argv.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+      process.stdout.write(text + '\n');
+      const ended = !Array.isArray(data) && data.state !== 'running' && data.state !== 'queued';
+      if (!argv.watch || ended) return;
+      await sleep(2000);
+    }
   },
 };

@@ -1,0 +1,63 @@
+import type { Coordinator } from '../core.js';
+
+/** A job whose allocations keep ending before its work is done fails after this many. */
+const MAX_PRIMARY_ALLOCATIONS = 5;
+
+/**
+ * Brings the recorded allocations in line with Slurm: adopts this coordinator's Slurm jobs that
+ * the store does not know (a crash between sbatch and the write), notes which started or ended,
+ * releases allocations of finished jobs, and submits a new one for a running job left with none.
+ */
+export async function reconcileAllocations(c: Coordinator): Promise<void> {
+  const slurm = await c.slurm.list();
+  const byId = new Map(slurm.map((s) => [s.slurmJobId, s]));
+  const known = new Set(c.store.allocations().map((a) => a.slurmJobId));
+  const now = c.now();
+
+  for (const s of slurm) {
+    if (known.has(s.slurmJobId) || !s.active) continue;
+    const job = c.store.getJob(s.jobId);
+    if (!job || job.state !== 'running') {
+      await c.slurm.cancel([s.slurmJobId]);
+      continue;
+    }
+    c.store.insertAllocation({ slurmJobId: s.slurmJobId, jobId: job.id, role: s.role, state: 'pending', nodes: [], requestedNodes: s.nodes.length || 1, reason: s.reason, createdAt: now, endedAt: null });
+    c.record(job.id, 'allocation:adopted', 'coordinator', `found Slurm job ${s.slurmJobId} again`, { slurmJobId: s.slurmJobId });
+  }
+
+  for (const a of c.store.allocations().filter((x) => x.state !== 'ended')) {
+    const s = byId.get(a.slurmJobId);
+    const job = c.store.getJob(a.jobId);
+    if (!s || !s.active) {
+      c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: now });
+      c.record(a.jobId, 'allocation:ended', 'coordinator', `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`, { slurmJobId: a.slurmJobId });
+      for (const agent of c.store.agents(a.jobId)) {
+        if (agent.slurmJobId === a.slurmJobId && (agent.state === 'active' || agent.state === 'draining')) c.dropAgent(agent, 'its allocation ended');
+      }
+      continue;
+    }
+    if (job && job.state !== 'running') {
+      await c.slurm.cancel([a.slurmJobId]);
+      continue;
+    }
+    const state = s.state === 'RUNNING' ? 'running' : 'pending';
+    const nodesChanged = s.nodes.join(',') !== a.nodes.join(',');
+    if (state !== a.state || nodesChanged || s.reason !== a.reason) {
+      c.store.updateAllocation(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });
+      if (state === 'running' && a.state !== 'running') {
+        c.record(a.jobId, 'allocation:running', 'coordinator', `Slurm job ${a.slurmJobId} running on ${s.nodes.join(',')}`, { slurmJobId: a.slurmJobId, nodes: s.nodes });
+      } else c.bus.jobChanged(a.jobId);
+    }
+  }
+
+  for (const job of c.store.listJobs().filter((j) => j.state === 'running')) {
+    const allocations = c.store.allocations(job.id);
+    if (allocations.some((a) => a.state !== 'ended')) continue;
+    const primaries = allocations.filter((a) => a.role === 'primary').length;
+    if (primaries >= MAX_PRIMARY_ALLOCATIONS) {
+      c.finish(job.id, 'failed', `its Slurm allocations ended ${primaries} times before the work was done; see ${job.dir}/logs`);
+      continue;
+    }
+    await c.allocate(job, job.nodesWanted, 'primary', 'coordinator', 'the job has work left and no allocation');
+  }
+}

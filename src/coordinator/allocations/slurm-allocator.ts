@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isJobActive, type SlurmClient } from '../../slurm/client.js';
+import { renderTemplate } from '../../templates/render.js';
+import type { AllocationPort, SlurmAllocationState } from '../ports.js';
+import type { AllocationRow, JobRow } from '../store/types.js';
+
+export interface SlurmAllocatorOptions {
+  client: SlurmClient;
+  /** Identifies this coordinator's Slurm jobs (in their names), so it adopts only its own. */
+  instance: string;
+  coordinatorUrl: string;
+  /** argv that starts one agent; defaults to this Node and this package's dist/agent/main.js. */
+  agentCommand: string[];
+  partition?: string;
+}
+
+const NAME = /^ct-([a-z0-9]+)-(j\d+)-(primary|attached)$/;
+
+/** Allocations as Slurm jobs: sbatch with a generated script, squeue to follow, scontrol/scancel to shrink. */
+export class SlurmAllocator implements AllocationPort {
+  constructor(private readonly o: SlurmAllocatorOptions) {}
+
+  jobName(jobId: string, role: AllocationRow['role']): string {
+    return `ct-${this.o.instance}-${jobId}-${role}`;
+  }
+
+  /** The sbatch script and options for an allocation: a plan that `--dry-run` can print. */
+  plan(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): { script: string; args: string[] } {
+    const script = renderTemplate('slurm/templates/allocation.sbatch.hbs', {
+      role: opts.role,
+      jobId: job.id,
+      coordinatorUrl: this.o.coordinatorUrl,
+      tokenFile: path.join(job.dir, 'agent.token'),
+      logDir: path.join(job.dir, 'logs'),
+      gpusPerNode: job.gpusPerNode,
+      agentCommand: this.o.agentCommand,
+    });
+    const args = [
+      `--nodes=${opts.nodes}`,
+      '--exclusive',
+      `--gres=gpu:${job.gpusPerNode}`,
+      `--time=${job.spec.timeLimitMinutes ?? 60}`,
+      `--job-name=${this.jobName(job.id, opts.role)}`,
+      `--comment=cluster-tool job=${job.id}`,
+      `--output=${path.join(job.dir, 'logs', 'slurm-%j.out')}`,
+      `--chdir=${job.dir}`,
+      ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
+      ...(opts.nodeList?.length ? [`--nodelist=${opts.nodeList.join(',')}`] : []),
+    ];
+    return { script, args };
+  }
+
+  async submit(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): Promise<number> {
+    const { script, args } = this.plan(job, opts);
+    const scriptPath = path.join(job.dir, `allocation-${opts.role}-${Date.now()}.sbatch`);
+    writeFileSync(scriptPath, script, { mode: 0o700 });
+    return this.o.client.sbatch({ scriptPath, args, cwd: job.dir });
+  }
+
+  async list(): Promise<SlurmAllocationState[]> {
+    const out: SlurmAllocationState[] = [];
+    for (const j of await this.o.client.squeue()) {
+      const m = NAME.exec(j.name);
+      if (!m || m[1] !== this.o.instance) continue;
+      out.push({
+        slurmJobId: j.jobId,
+        jobId: m[2] ?? '',
+        role: m[3] as AllocationRow['role'],
+        active: isJobActive(j),
+        state: j.state,
+        nodes: j.state === 'RUNNING' ? j.nodes : [],
+        reason: j.reason,
+      });
+    }
+    return out;
+  }
+
+  async cancel(slurmJobIds: number[]): Promise<void> {
+    await this.o.client.scancel(slurmJobIds);
+  }
+
+  async shrink(slurmJobId: number, keep: string[]): Promise<void> {
+    await this.o.client.updateJob(slurmJobId, { nodeList: keep.join(',') });
+  }
+
+  async partitionNodes() {
+    const nodes = await this.o.client.nodes();
+    return nodes.filter((n) => !this.o.partition || n.partitions.includes(this.o.partition));
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The coordinator's HTTP API, as JSON types shared by the server, the CLI, the agents and the
+ * viewer. Every route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or, for
+ * /api/agent/*, the job's agent token. Times are Unix milliseconds.
+ *
+ * User routes:
+ *   GET  /api/jobs                      -> JobSummary[]
+ *   POST /api/jobs            SubmitRequest -> JobDetail        (400 with {error} on bad input)
+ *   GET  /api/jobs/:id                  -> JobDetail
+ *   GET  /api/jobs/:id/tasks?stage=&state=&offset=&limit= -> { total, tasks: TaskView[] }
+ *   POST /api/jobs/:id/cancel           -> JobDetail
+ *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
+ *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
+ *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
+ *   GET  /api/jobs/:id/files/<path inside the job directory>  -> the file (frames, thumbs, video)
+ *   GET  /api/cluster                   -> ClusterView
+ *   GET  /api/events?token=             -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
+ */
+
+export type JobKind = 'blender' | 'plenoxels' | 'index' | 'command';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
+
+export interface SubmitRequest {
+  kind: 'blender';
+  /** Absolute path of the .blend file as the head node sees it. */
+  scene: string;
+  /** Frame spec: `1-240`, `1-240x2`, `1,5,9-12`. */
+  frames: string;
+  nodes: number;
+  gpusPerNode?: number;
+  /** Frames per task (default 1). */
+  chunk?: number;
+  format?: 'PNG' | 'OPEN_EXR';
+  /** Where frames and the video go; default <state>/jobs/<id>/output. */
+  outputDir?: string;
+  name?: string;
+  /** Slurm time limit in minutes for each allocation (default 60). */
+  timeLimitMinutes?: number;
+  /** Autoscaling (issue 5). */
+  auto?: { min: number; max: number; targetFinishSeconds?: number };
+}
+
+export interface ScaleRequest {
+  nodes?: number;
+  add?: number;
+  remove?: number;
+  nodeList?: string[];
+  /** Hand leased tasks back at once instead of letting them finish. */
+  now?: boolean;
+  auto?: { min: number; max: number; targetFinishSeconds?: number } | false;
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  leased: number;
+  queued: number;
+}
+
+export interface JobSummary {
+  id: string;
+  name: string;
+  kind: JobKind;
+  state: JobState;
+  createdAt: number;
+  finishedAt: number | null;
+  /** Render progress counted in frames for Blender jobs (tasks otherwise). */
+  progress: Progress;
+  /** Frames (or tasks) per minute over the last few minutes. */
+  ratePerMinute: number;
+  /** Seconds to finish at the current rate, null when unknown. */
+  etaSeconds: number | null;
+  nodes: string[];
+  gpus: number;
+  stage: string;
+  error: string | null;
+}
+
+export interface TaskView {
+  id: number;
+  stage: string;
+  state: TaskState;
+  /** Frame numbers of a render task; empty for others. */
+  frames: number[];
+  attempts: number;
+  agentId: string | null;
+  node: string | null;
+  gpu: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Seconds each frame took to render, by frame number (as strings). */
+  frameSeconds: Record<string, number>;
+  /** Files produced, relative to the job directory. */
+  files: string[];
+  error: string | null;
+  /** Last lines of the renderer's output when it failed. */
+  errorTail: string[];
+}
+
+export interface AllocationView {
+  slurmJobId: number;
+  role: 'primary' | 'attached';
+  state: 'pending' | 'running' | 'ended';
+  nodes: string[];
+  requestedNodes: number;
+  reason: string;
+  createdAt: number;
+  endedAt: number | null;
+}
+
+export interface AgentView {
+  id: string;
+  node: string;
+  gpu: string;
+  slurmJobId: number;
+  state: 'active' | 'draining' | 'gone' | 'blocked';
+  failures: number;
+  currentTaskId: number | null;
+  lastSeen: number;
+}
+
+export interface JobEvent {
+  id: number;
+  at: number;
+  /** `noun:verb`, e.g. `job:submitted`, `allocation:submitted`, `scale:grow`, `task:failed`. */
+  type: string;
+  actor: 'user' | 'policy' | 'coordinator';
+  message: string;
+  data: Record<string, unknown>;
+}
+
+export interface JobDetail extends JobSummary {
+  spec: SubmitRequest;
+  dir: string;
+  outputDir: string;
+  /** Path of the MP4 relative to the job directory once encoded. */
+  video: string | null;
+  stages: { name: string; state: string; progress: Progress }[];
+  failedFrames: { frame: number; error: string; errorTail: string[] }[];
+  allocations: AllocationView[];
+  agents: AgentView[];
+  events: JobEvent[];
+  auto: { min: number; max: number; targetFinishSeconds?: number } | null;
+}
+
+export interface NodeView {
+  name: string;
+  state: string;
+  flags: string[];
+  gpus: number;
+  gpusUsed: number;
+  /** Coordinator job holding the node, if any. */
+  jobId: string | null;
+  slurmJobIds: number[];
+}
+
+export interface ClusterView {
+  nodes: NodeView[];
+}
+
+/** What /api/events streams; the viewer refetches what an event names. */
+export type CoordinatorEvent =
+  | { type: 'job:updated'; jobId: string; summary: JobSummary }
+  | { type: 'task:updated'; jobId: string; task: TaskView }
+  | { type: 'job:event'; jobId: string; event: JobEvent }
+  | { type: 'cluster:updated' };

@@ -1,0 +1,41 @@
+/** A small JSON client for the coordinator's API with a bearer token. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown when the coordinator cannot be reached at all (restarting, network). */
+export class UnreachableError extends Error {}
+
+export async function callApi<T>(
+  baseUrl: string,
+  token: string,
+  method: 'GET' | 'POST',
+  route: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; data: T | undefined }> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(route, baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new UnreachableError(`cannot reach the coordinator at ${baseUrl}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
+  }
+  const text = await res.text();
+  const data = text ? (JSON.parse(text) as T) : undefined;
+  if (res.status >= 400) {
+    const msg = (data as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
+    throw new ApiError(res.status, msg);
+  }
+  return { status: res.status, data };
+}

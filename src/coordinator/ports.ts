@@ -1,0 +1,27 @@
+import type { AllocationRow, JobRow } from './store/types.js';
+
+/** What the core needs from Slurm; `SlurmAllocator` implements it with sbatch/squeue/scontrol. */
+export interface AllocationPort {
+  /** The sbatch options and script an allocation would be submitted with (for --dry-run). */
+  plan(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): { script: string; args: string[] };
+  /** Submits an allocation for `job` on `nodes` nodes; returns the Slurm job id. */
+  submit(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): Promise<number>;
+  /** Current Slurm view of every job this coordinator started (found by name prefix). */
+  list(): Promise<SlurmAllocationState[]>;
+  cancel(slurmJobIds: number[]): Promise<void>;
+  /** Keeps exactly `keep` nodes of a running allocation. */
+  shrink(slurmJobId: number, keep: string[]): Promise<void>;
+  /** Nodes in the partition jobs run in, with their state. */
+  partitionNodes(): Promise<{ name: string; state: string; flags: string[]; gpus: number; gpusUsed: number }[]>;
+}
+
+export interface SlurmAllocationState {
+  slurmJobId: number;
+  /** The coordinator job id the allocation belongs to (from its name). */
+  jobId: string;
+  role: AllocationRow['role'];
+  active: boolean;
+  state: string;
+  nodes: string[];
+  reason: string;
+}

@@ -1,0 +1,125 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { packagePath } from '../paths.js';
+import { SlurmClient } from '../slurm/client.js';
+import { SlurmAllocator } from './allocations/slurm-allocator.js';
+import { reconcileAllocations } from './allocations/reconcile.js';
+import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
+import { EventBus } from './events.js';
+import { buildServer } from './http/server.js';
+import { prepareStateDir } from './state-dir.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { jobSummary } from './views.js';
+
+export interface StartOptions extends Partial<Omit<CoordinatorConfig, 'stateDir'>> {
+  stateDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** slurm.conf for Slurm's commands (default: the environment's). */
+  slurmConf?: string;
+  partition?: string;
+  /** Address agents use to reach this coordinator (default http://host:port). */
+  advertiseUrl?: string;
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How often to compare allocations with Slurm (ms, default 1000). */
+  reconcileMs?: number;
+  log?: (line: string) => void;
+  extendServer?: (app: FastifyInstance, c: Coordinator) => void | Promise<void>;
+}
+
+export interface RunningCoordinator {
+  url: string;
+  token: string;
+  coordinator: Coordinator;
+  server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the state, recovers (leases get time for agents to reconnect; Slurm jobs are found again
+ * by name), serves the API, and runs the sweep and reconcile loops until closed.
+ */
+export async function startCoordinator(o: StartOptions): Promise<RunningCoordinator> {
+  const log = o.log ?? (() => {});
+  const state = prepareStateDir(o.stateDir);
+  const store = new SqliteStore(state.db, { synchronous: o.synchronous });
+  const cfg: CoordinatorConfig = { ...DEFAULT_CONFIG, ...stripUndefined(o), stateDir: o.stateDir };
+  const host = o.host ?? '127.0.0.1';
+  const client = new SlurmClient({ slurmConf: o.slurmConf, timeoutMs: 30_000 });
+
+  let url = '';
+  const allocator = new SlurmAllocator({
+    client,
+    instance: state.instance,
+    get coordinatorUrl() {
+      return url;
+    },
+    agentCommand: [process.execPath, packagePath('dist', 'agent', 'main.js')],
+    partition: o.partition,
+  });
+  let coordinator!: Coordinator;
+  const bus = new EventBus((jobId) => {
+    const job = store.getJob(jobId);
+    return job ? { type: 'job:updated', jobId, summary: jobSummary(store, job) } : undefined;
+  });
+  coordinator = new Coordinator(store, allocator, bus, cfg);
+
+  // After a restart, give agents time to reconnect before their leases or heartbeats count as lost.
+  const now = Date.now();
+  store.extendLeases(now + cfg.leaseMs * 2);
+  for (const a of store.liveAgents()) store.updateAgent(a.id, { lastSeen: now });
+
+  const server = await buildServer(coordinator, {
+    userToken: state.token,
+    extend: o.extendServer ? (app) => o.extendServer?.(app, coordinator) : undefined,
+  });
+  await server.listen({ host, port: o.port ?? 7070 });
+  const addr = server.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 7070);
+  url = o.advertiseUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  writeFileSync(state.addressFile, JSON.stringify({ url, pid: process.pid, startedAt: now }) + '\n', { mode: 0o600 });
+  log(`coordinator listening on ${url} (state in ${o.stateDir})`);
+
+  let reconciling = false;
+  const reconcile = async () => {
+    if (reconciling) return;
+    reconciling = true;
+    try {
+      await reconcileAllocations(coordinator);
+    } catch (err) {
+      log(`reconcile: ${(err as Error).message}`);
+    } finally {
+      reconciling = false;
+    }
+  };
+  await reconcile();
+  const sweepTimer = setInterval(() => {
+    try {
+      coordinator.sweep();
+    } catch (err) {
+      log(`sweep: ${(err as Error).message}`);
+    }
+  }, 500);
+  const reconcileTimer = setInterval(() => void reconcile(), o.reconcileMs ?? 1000);
+
+  return {
+    url,
+    token: state.token,
+    coordinator,
+    server,
+    async close() {
+      clearInterval(sweepTimer);
+      clearInterval(reconcileTimer);
+      bus.close();
+      await server.close();
+      store.close();
+      rmSync(path.join(o.stateDir, 'coordinator.json'), { force: true });
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
