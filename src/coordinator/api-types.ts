@@ -38,7 +38,15 @@ export interface SubmitRequest {
   /** Slurm time limit in minutes for each allocation (default 60). */
   timeLimitMinutes?: number;
   /** Autoscaling (issue 5). */
-  auto?: { min: number; max: number; targetFinishSeconds?: number };
+  auto?: AutoScaleSpec;
+}
+
+/** Autoscaling bounds; `idleSeconds` (default 30) is how long a node may idle before it goes back. */
+export interface AutoScaleSpec {
+  min: number;
+  max: number;
+  targetFinishSeconds?: number;
+  idleSeconds?: number;
 }
 
 export interface ScaleRequest {
@@ -48,7 +56,7 @@ export interface ScaleRequest {
   nodeList?: string[];
   /** Hand leased tasks back at once instead of letting them finish. */
   now?: boolean;
-  auto?: { min: number; max: number; targetFinishSeconds?: number } | false;
+  auto?: AutoScaleSpec | false;
 }
 
 export interface Progress {
@@ -142,7 +150,7 @@ export interface JobDetail extends JobSummary {
   allocations: AllocationView[];
   agents: AgentView[];
   events: JobEvent[];
-  auto: { min: number; max: number; targetFinishSeconds?: number } | null;
+  auto: AutoScaleSpec | null;
 }
 
 export interface NodeView {

@@ -9,6 +9,7 @@ import type { AllocationPort } from './ports.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, EventRow, JobRow, TaskRow } from './store/types.js';
 import { jobDetail, taskView } from './views.js';
+import { Scaler } from './scaling.js';
 import { Waiters } from './waiters.js';
 
 /** Tunables; the defaults suit a real cluster and the local one alike. */
@@ -39,6 +40,7 @@ export type LeaseReply = { task: TaskRow } | { exit: string } | { idle: true };
 /** The scheduling core: jobs, stages, tasks, leases and agents. Slurm and SQLite come in through ports. */
 export class Coordinator {
   readonly waiters = new Waiters();
+  readonly scaler: Scaler = new Scaler(this);
   /** Tasks still queued or leased per `job/stage`, so a completion needs no COUNT(*). */
   private readonly open = new Map<string, number>();
 
@@ -274,6 +276,15 @@ export class Coordinator {
     return agent;
   }
 
+  /**
+   * Notes that an agent was heard from. On the lease/complete hot path a write per request would
+   * cost a commit each; a `lastSeen` up to a second old is as good against a 20 s timeout.
+   */
+  private touch(agent: AgentRow): void {
+    const now = this.now();
+    if (now - agent.lastSeen >= 1_000) this.store.updateAgent(agent.id, { lastSeen: now });
+  }
+
   /** Why an agent should stop asking for work, or null while it should keep going. */
   private exitReason(agent: AgentRow, job: JobRow): string | null {
     if (job.state !== 'running') return `job ${job.id} is ${job.state}`;
@@ -294,23 +305,30 @@ export class Coordinator {
   async lease(agentId: string, waitMs: number, signal?: AbortSignal): Promise<LeaseReply> {
     const deadline = this.now() + Math.min(Math.max(waitMs, 0), 10_000);
     for (;;) {
-      const agent = this.liveAgent(agentId);
-      const job = this.requireJob(agent.jobId);
-      this.store.updateAgent(agentId, { lastSeen: this.now() });
-      const why = this.exitReason(agent, job);
-      if (why) return { exit: why };
-      const stage = this.store.stages(job.id).find((s) => s.state === 'ready');
-      if (stage) {
-        const task = this.store.leaseNext(job.id, stage.name, agent, this.now(), this.cfg.leaseMs);
-        if (task) {
-          this.bus.jobChanged(job.id);
-          return { task };
-        }
-      }
+      const r = this.leaseNow(agentId);
+      if ('task' in r || 'exit' in r) return r;
       const left = deadline - this.now();
       if (left <= 0 || signal?.aborted) return { idle: true };
-      await this.waiters.wait(job.id, left, signal);
+      await this.waiters.wait(r.jobId, left, signal);
     }
+  }
+
+  /** One try at a task, without waiting (synchronous, so it can share a transaction with a completion). */
+  leaseNow(agentId: string): { task: TaskRow } | { exit: string } | { idle: true; jobId: string } {
+    const agent = this.liveAgent(agentId);
+    const job = this.requireJob(agent.jobId);
+    this.touch(agent);
+    const why = this.exitReason(agent, job);
+    if (why) return { exit: why };
+    const stage = this.store.stages(job.id).find((s) => s.state === 'ready');
+    if (stage) {
+      const task = this.store.leaseNext(job.id, stage.name, agent, this.now(), this.cfg.leaseMs);
+      if (task) {
+        this.bus.jobChanged(job.id);
+        return { task };
+      }
+    }
+    return { idle: true, jobId: job.id };
   }
 
   renew(agentId: string, taskId: number): boolean {
@@ -323,7 +341,7 @@ export class Coordinator {
     const agent = this.liveAgent(agentId);
     const task = this.store.getTask(taskId);
     if (!task || task.jobId !== agent.jobId) throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
-    this.store.updateAgent(agentId, { lastSeen: this.now() });
+    this.touch(agent);
     if (!this.store.completeTask(taskId, agent, result, this.now())) return false;
     if (task.kind === 'blender-encode' && typeof result.video === 'string') this.store.updateJob(task.jobId, { video: result.video });
     const done = this.store.getTask(taskId);

@@ -23,5 +23,7 @@ export interface SlurmAllocationState {
   active: boolean;
   state: string;
   nodes: string[];
+  /** The node that runs the batch script; releasing it would end the whole allocation. */
+  batchHost: string;
   reason: string;
 }

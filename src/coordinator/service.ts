@@ -5,12 +5,14 @@ import { packagePath } from '../paths.js';
 import { SlurmClient } from '../slurm/client.js';
 import { SlurmAllocator } from './allocations/slurm-allocator.js';
 import { reconcileAllocations } from './allocations/reconcile.js';
+import { Autoscaler } from './autoscale.js';
 import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
 import { EventBus } from './events.js';
 import { buildServer } from './http/server.js';
 import { prepareStateDir } from './state-dir.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { jobSummary } from './views.js';
+import { registerViewerRoutes } from '../viewer/routes.js';
 
 export interface StartOptions extends Partial<Omit<CoordinatorConfig, 'stateDir'>> {
   stateDir: string;
@@ -25,6 +27,8 @@ export interface StartOptions extends Partial<Omit<CoordinatorConfig, 'stateDir'
   synchronous?: 'NORMAL' | 'FULL';
   /** How often to compare allocations with Slurm (ms, default 1000). */
   reconcileMs?: number;
+  /** How often the autoscaling policy looks at jobs (ms, default 2000). */
+  autoscaleMs?: number;
   log?: (line: string) => void;
   extendServer?: (app: FastifyInstance, c: Coordinator) => void | Promise<void>;
 }
@@ -73,7 +77,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
 
   const server = await buildServer(coordinator, {
     userToken: state.token,
-    extend: o.extendServer ? (app) => o.extendServer?.(app, coordinator) : undefined,
+    extend: async (app) => (registerViewerRoutes(app, coordinator), await o.extendServer?.(app, coordinator)),
   });
   await server.listen({ host, port: o.port ?? 7070 });
   const addr = server.server.address();
@@ -103,6 +107,13 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     }
   }, 500);
   const reconcileTimer = setInterval(() => void reconcile(), o.reconcileMs ?? 1000);
+  const autoscaler = new Autoscaler(coordinator, coordinator.scaler);
+  let scaling = false;
+  const autoscaleTimer = setInterval(() => {
+    if (scaling) return;
+    scaling = true;
+    void autoscaler.tick().finally(() => (scaling = false));
+  }, o.autoscaleMs ?? 2000);
 
   return {
     url,
@@ -112,6 +123,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     async close() {
       clearInterval(sweepTimer);
       clearInterval(reconcileTimer);
+      clearInterval(autoscaleTimer);
       bus.close();
       await server.close();
       store.close();

@@ -2,11 +2,13 @@ import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
 import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
+import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
+import { viewerCommand } from './viewer.js';
 
 // Each top-level verb lives in its own module; add new ones here, one line each.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,4 +23,6 @@ export const commands: CommandModule<object, any>[] = [
   cancelCommand,
   retryCommand,
   logsCommand,
+  scaleCommand,
+  viewerCommand,
 ];

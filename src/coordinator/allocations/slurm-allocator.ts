@@ -70,6 +70,7 @@ export class SlurmAllocator implements AllocationPort {
         active: isJobActive(j),
         state: j.state,
         nodes: j.state === 'RUNNING' ? j.nodes : [],
+        batchHost: j.batchHost,
         reason: j.reason,
       });
     }

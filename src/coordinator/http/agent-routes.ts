@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CliError } from '../../errors.js';
-import type { Coordinator } from '../core.js';
+import type { Coordinator, LeaseReply } from '../core.js';
 import { taskView } from '../views.js';
 import { bearer } from './server.js';
 
@@ -10,9 +10,14 @@ interface AgentBody {
   result?: Record<string, unknown>;
   error?: string;
   tail?: string[];
+  /** On complete: also lease the next task (without waiting) and send it in the same reply. */
+  lease?: boolean;
 }
 
-/** Routes the agents call: register, heartbeat, lease (long-poll), renew, complete, fail. */
+/**
+ * Routes the agents call: register, heartbeat, lease (long-poll), renew, complete, fail.
+ * POST /api/agent/tasks/:id/complete {agentId, result, lease?: true} -> {ok, task, lease?: {task} | {exit}}
+ */
 export function registerAgentRoutes(app: FastifyInstance, c: Coordinator, userToken: string, same: (a: string, b: string) => boolean): void {
   const allowed = (req: FastifyRequest, jobId: string) => {
     const token = bearer(req) ?? '';
@@ -20,6 +25,10 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator, userTo
     const job = c.store.getJob(jobId);
     if (!job || !same(token, job.agentToken)) throw Object.assign(new Error('bad agent token for this job'), { statusCode: 401 });
   };
+  const leaseBody = (r: Exclude<LeaseReply, { idle: true }>) =>
+    'exit' in r
+      ? r
+      : { task: { id: r.task.id, kind: r.task.kind, stage: r.task.stage, frames: r.task.frames, payload: r.task.payload, jobDir: c.store.getJob(r.task.jobId)?.dir } };
   const agentOf = (req: FastifyRequest<{ Body: AgentBody }>) => {
     const id = req.body?.agentId;
     if (typeof id !== 'string') throw Object.assign(new Error('agentId is required'), { statusCode: 400 });
@@ -45,11 +54,14 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator, userTo
   app.post<{ Body: AgentBody }>('/api/agent/lease', async (req, reply) => {
     const agent = agentOf(req);
     const abort = new AbortController();
-    req.raw.once('close', () => abort.abort());
+    // Stop waiting when the agent hangs up. Not `req.raw`'s 'close': since Node 16 that fires as
+    // soon as the request body has been read, which ended every long-poll at once (agents spun).
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) abort.abort();
+    });
     const r = await c.lease(agent.id, Number(req.body.waitMs ?? 0), abort.signal);
     if ('idle' in r) return reply.code(204).send();
-    if ('exit' in r) return r;
-    return { task: { id: r.task.id, kind: r.task.kind, stage: r.task.stage, frames: r.task.frames, payload: r.task.payload, jobDir: c.store.getJob(r.task.jobId)?.dir } };
+    return leaseBody(r);
   });
 
   app.post<{ Params: { id: string }; Body: AgentBody }>('/api/agent/tasks/:id/renew', async (req, reply) => {
@@ -60,10 +72,16 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator, userTo
 
   app.post<{ Params: { id: string }; Body: AgentBody }>('/api/agent/tasks/:id/complete', async (req, reply) => {
     const agent = agentOf(req);
-    const ok = c.complete(agent.id, Number(req.params.id), req.body.result ?? {});
+    // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
+    // leased in the completion's transaction and comes back here; without one (`lease` absent)
+    // the agent long-polls /api/agent/lease as usual.
+    const { ok, next } = c.store.transaction(() => {
+      const ok = c.complete(agent.id, Number(req.params.id), req.body.result ?? {});
+      return { ok, next: ok && req.body.lease === true ? c.leaseNow(agent.id) : undefined };
+    });
     if (!ok) return reply.code(409).send({ error: 'the task was already done by another agent; result discarded' });
     const t = c.store.getTask(Number(req.params.id));
-    return { ok, task: t ? taskView(t) : null };
+    return { ok, task: t ? taskView(t) : null, ...(next && !('idle' in next) ? { lease: leaseBody(next) } : {}) };
   });
 
   app.post<{ Params: { id: string }; Body: AgentBody }>('/api/agent/tasks/:id/fail', async (req) => {

@@ -43,9 +43,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
   });
 
   app.post<{ Params: { id: string }; Body: ScaleRequest }>('/api/jobs/:id/scale', async (req) => {
-    const scale = (c as Coordinator & { scale?: (id: string, r: ScaleRequest, actor: 'user') => Promise<unknown> }).scale;
-    if (!scale) throw new UsageError('scaling is not available in this coordinator yet');
-    await scale.call(c, req.params.id, req.body ?? {}, 'user');
+    await c.scaler.scale(req.params.id, req.body ?? {}, 'user');
     return c.detail(req.params.id);
   });
 

@@ -1,4 +1,4 @@
-import type { JobKind, JobState, SubmitRequest, TaskState } from '../api-types.js';
+import type { AutoScaleSpec, JobKind, JobState, SubmitRequest, TaskState } from '../api-types.js';
 
 /** Rows as the core sees them (JSON columns already parsed). */
 export interface JobRow {
@@ -13,7 +13,7 @@ export interface JobRow {
   agentToken: string;
   nodesWanted: number;
   gpusPerNode: number;
-  auto: { min: number; max: number; targetFinishSeconds?: number } | null;
+  auto: AutoScaleSpec | null;
   video: string | null;
   error: string | null;
   createdAt: number;

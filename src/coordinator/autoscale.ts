@@ -1,0 +1,99 @@
+import type { Coordinator } from './core.js';
+import type { Scaler } from './scaling.js';
+
+/** ParallelCluster's ScaledownIdletime idea, per job: how long a node may sit idle before it goes back. */
+export const DEFAULT_IDLE_SECONDS = 30;
+
+/**
+ * The autoscaling policy. For each running job with `auto`: keep at least `min` nodes; grow (up to
+ * `max`, never while a grow is pending) when the estimate from measured task times misses the
+ * target finish; once the queue is empty, give back nodes idle for longer than the idle time, down
+ * to `min`. Every decision is recorded with its reason.
+ */
+export class Autoscaler {
+  /** When each node of a job last had work (`job/node` → ms). */
+  private readonly lastBusy = new Map<string, number>();
+
+  constructor(
+    private readonly c: Coordinator,
+    private readonly scaler: Scaler,
+  ) {}
+
+  async tick(): Promise<void> {
+    for (const job of this.c.store.listJobs()) {
+      if (job.state !== 'running' || !job.auto) continue;
+      try {
+        await this.decide(job.id);
+      } catch (err) {
+        this.c.record(job.id, 'scale:error', 'policy', `autoscaling could not act: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Seconds per frame (or task) on one GPU, from the tasks finished so far. */
+  private secondsPerUnit(jobId: string): number | undefined {
+    const done = this.c.store.recentCompletions(jobId, 0).filter((d) => d.frames > 0);
+    if (!done.length) return undefined;
+    const seconds = done.reduce((s, d) => s + (d.finishedAt - d.startedAt) / 1000, 0);
+    const units = done.reduce((s, d) => s + d.frames, 0);
+    return seconds / units;
+  }
+
+  private async decide(jobId: string): Promise<void> {
+    const job = this.c.requireJob(jobId);
+    const auto = job.auto;
+    if (!auto) return;
+    const now = this.c.now();
+    const allocations = this.c.store.allocations(jobId).filter((a) => a.state !== 'ended');
+    if (allocations.some((a) => a.state === 'pending')) return;
+    const held = await this.scaler.heldNodes(jobId);
+    const n = held.length;
+    const stage = this.c.store.stages(jobId).find((s) => s.state === 'ready');
+    if (!stage) return;
+    const p = this.c.store.progress(jobId, stage.name).frames;
+    const queuedTasks = this.c.store.progress(jobId, stage.name).tasks.queued;
+
+    for (const h of held) {
+      const key = `${jobId}/${h.node}`;
+      if (h.busy || queuedTasks > 0 || !this.lastBusy.has(key)) this.lastBusy.set(key, now);
+    }
+
+    if (n < auto.min) {
+      this.c.record(jobId, 'scale:decision', 'policy', `grow to ${auto.min}: below --min`, { from: n, to: auto.min });
+      await this.scaler.scale(jobId, { nodes: auto.min }, 'policy');
+      return;
+    }
+
+    if (queuedTasks === 0) {
+      const idleMs = (auto.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
+      const idle = held.filter((h) => !h.busy && now - (this.lastBusy.get(`${jobId}/${h.node}`) ?? now) >= idleMs);
+      const give = Math.min(idle.length, n - auto.min);
+      if (give > 0) {
+        this.c.record(jobId, 'scale:decision', 'policy', `shrink by ${give}: the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`, {
+          from: n,
+          to: n - give,
+        });
+        await this.scaler.scale(jobId, { remove: give }, 'policy');
+      }
+      return;
+    }
+
+    const perUnit = this.secondsPerUnit(jobId);
+    if (!auto.targetFinishSeconds || perUnit === undefined || n >= auto.max) return;
+    const remaining = p.queued + p.leased;
+    const gpus = Math.max(1, n * job.gpusPerNode);
+    const estimate = (remaining * perUnit) / gpus;
+    const left = (job.createdAt + auto.targetFinishSeconds * 1000 - now) / 1000;
+    if (estimate <= left) return;
+    const neededNodes = Math.ceil((remaining * perUnit) / Math.max(left, 1) / job.gpusPerNode);
+    const to = Math.min(auto.max, Math.max(n + 1, neededNodes));
+    this.c.record(
+      jobId,
+      'scale:decision',
+      'policy',
+      `grow to ${to}: ${remaining} frame(s) at ${perUnit.toFixed(2)} s each on ${gpus} GPU(s) need ~${Math.round(estimate)} s, ${Math.max(0, Math.round(left))} s left of the target`,
+      { from: n, to, estimateSeconds: estimate, leftSeconds: left },
+    );
+    await this.scaler.scale(jobId, { nodes: to }, 'policy');
+  }
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import { countVideoFrames } from '../../src/renderers/blender/encode.js';
+import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
+import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { CoordinatorProcess } from '../helpers/coordinator.js';
+
+const slurmConf = inject('slurmConf');
+const slurm = new SlurmClient({ slurmConf });
+const root = mkdtempSync('/tmp/ct-scale-');
+let scene = '';
+let coord: CoordinatorProcess;
+
+beforeAll(async () => {
+  scene = await ensureSampleScene(path.join(root, 'sample96.blend'), { frames: 96 });
+  coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, ['--lease-seconds', '5']);
+  await coord.start();
+});
+
+afterAll(async () => {
+  await coord.stop();
+  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
+  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
+  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+});
+
+const scale = (id: string, body: Record<string, unknown>) => coord.api<JobDetail>('POST', `/api/jobs/${id}/scale`, body);
+const running = (j: JobDetail) => j.allocations.filter((a) => a.state === 'running').flatMap((a) => a.nodes);
+
+async function expectIdleSoon(nodes: string[]): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const all = await slurm.nodes();
+    if (nodes.every((n) => all.find((x) => x.name === n)?.state === 'idle')) return Date.now() - started;
+    if (Date.now() - started > 5_000) throw new Error(`${nodes.join(',')} not idle within 5 s: ${all.map((n) => `${n.name}=${n.state}`).join(' ')}`);
+    await sleep(100);
+  }
+}
+
+async function expectEveryFrameOnce(job: JobDetail, count: number): Promise<void> {
+  expect(job.state).toBe('succeeded');
+  const frames = Array.from({ length: count }, (_, i) => i + 1);
+  expect(readdirSync(job.outputDir).filter((f) => f.endsWith('.png')).sort()).toEqual(frames.map((f) => `frame_${String(f).padStart(4, '0')}.png`));
+  const tasks = (await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${job.id}/tasks?stage=render`)).tasks;
+  expect(tasks.filter((t) => t.state === 'done').flatMap((t) => t.frames).sort((a, b) => a - b)).toEqual(frames);
+  expect(await countVideoFrames(path.join(job.dir, job.video ?? ''))).toBe(count);
+}
+
+async function noAllocationLeft(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (!(await slurm.squeue()).some((j) => j.name.startsWith('ct-') && isJobActive(j))) return;
+    await sleep(200);
+  }
+  throw new Error('a Slurm allocation was left behind');
+}
+
+describe('scaling a running job', () => {
+  it('grows from 1 node to 4 and shrinks to 2 (--now) and to 1 (finish first) without losing a frame', async () => {
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-96', nodes: 1 });
+    await coord.waitFor(job.id, (j) => j.progress.done >= 2);
+
+    await scale(job.id, { nodes: 4 });
+    const grown = await coord.waitFor(job.id, (j) => running(j).length === 4 && j.agents.filter((a) => a.state === 'active' && a.node !== 'node1').length > 0);
+    expect(grown.allocations.map((a) => a.role).sort()).toEqual(['attached', 'primary']);
+
+    // Shrink while every agent is mid-frame: --now hands their tasks back at once.
+    await coord.waitFor(job.id, (j) => j.agents.filter((a) => a.currentTaskId !== null).length >= 8);
+    const before4 = running(await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`));
+    const to2 = await scale(job.id, { nodes: 2, now: true });
+    const released2 = before4.filter((n) => !running(to2).includes(n));
+    expect(running(to2)).toHaveLength(2);
+    expect(released2).toHaveLength(2);
+    await expectIdleSoon(released2);
+
+    // Then to 1, letting the drained agents finish their frames first.
+    const to1 = await scale(job.id, { nodes: 1 });
+    expect(running(to1)).toEqual(['node1']);
+    await expectIdleSoon(running(to2).filter((n) => n !== 'node1'));
+    expect(to1.events.filter((e) => e.type.startsWith('scale:')).map((e) => e.actor)).toContain('user');
+
+    const done = await coord.waitFor(job.id, (j) => j.state !== 'running');
+    await expectEveryFrameOnce(done, 96);
+    await noAllocationLeft();
+  });
+
+  it('refuses to scale a finished job, to 0 nodes, or past the partition, and serializes concurrent requests', async () => {
+    const jobs = await coord.api<JobDetail[]>('GET', '/api/jobs');
+    const finished = jobs.find((j) => j.state === 'succeeded');
+    await expect(scale(finished?.id ?? 'j1', { add: 1 })).rejects.toThrow(/succeeded; there is nothing to scale/);
+
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-96', nodes: 1 });
+    await coord.waitFor(job.id, (j) => running(j).length === 1);
+    await expect(scale(job.id, { nodes: 0 })).rejects.toThrow(/cannot go to 0 nodes/);
+    await expect(scale(job.id, { nodes: 5 })).rejects.toThrow(/partition has 4 node\(s\)/);
+    const [a, b] = await Promise.all([scale(job.id, { add: 1 }), scale(job.id, { add: 1 })]);
+    expect(a.allocations.length).toBe(2);
+    expect(b.allocations.length).toBe(3);
+    await coord.api('POST', `/api/jobs/${job.id}/cancel`);
+    await noAllocationLeft();
+  });
+});
+
+describe('autoscaling', () => {
+  it('grows to meet a short target, then shrinks to --min as the queue empties, recording why', async () => {
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-96',
+      nodes: 1,
+      auto: { min: 1, max: 4, targetFinishSeconds: 20, idleSeconds: 2 },
+    });
+    const grown = await coord.waitFor(job.id, (j) => j.events.some((e) => e.type === 'scale:decision' && e.message.startsWith('grow')));
+    const decision = grown.events.find((e) => e.type === 'scale:decision');
+    expect(decision?.actor).toBe('policy');
+    expect(decision?.message).toMatch(/grow to \d: .* need ~\d+ s/);
+    const done = await coord.waitFor(job.id, (j) => j.state !== 'running', 400_000);
+    const shrinks = done.events.filter((e) => e.type === 'scale:decision' && e.message.startsWith('shrink'));
+    expect(shrinks.length).toBeGreaterThan(0);
+    expect(shrinks[0]?.message).toMatch(/the queue is empty/);
+    await expectEveryFrameOnce(done, 96);
+    await noAllocationLeft();
+  });
+});
