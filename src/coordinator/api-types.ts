@@ -21,7 +21,8 @@ export type JobKind = 'blender' | 'plenoxels' | 'index' | 'command';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
 
-export interface SubmitRequest {
+/** A Blender render: `render` (frame chunks) then `encode`. */
+export interface BlenderSubmitRequest {
   kind: 'blender';
   /** Absolute path of the .blend file as the head node sees it. */
   scene: string;
@@ -48,6 +49,23 @@ export interface AutoScaleSpec {
   targetFinishSeconds?: number;
   idleSeconds?: number;
 }
+
+/** Fields every kind of job shares. */
+export interface CommonSubmitFields {
+  nodes: number;
+  gpusPerNode?: number;
+  name?: string;
+  timeLimitMinutes?: number;
+  auto?: AutoScaleSpec;
+}
+
+/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions). */
+export interface OtherSubmitRequest extends CommonSubmitFields {
+  kind: 'plenoxels' | 'command' | 'index';
+  [field: string]: unknown;
+}
+
+export type SubmitRequest = BlenderSubmitRequest | OtherSubmitRequest;
 
 export interface ScaleRequest {
   nodes?: number;

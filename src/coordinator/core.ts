@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import type { JobDetail, SubmitRequest } from './api-types.js';
 import type { EventBus } from './events.js';
-import { planBlenderJob } from './jobs/blender-plan.js';
+import { planJob } from './jobs/plan.js';
 import type { AllocationPort } from './ports.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, EventRow, JobRow, TaskRow } from './store/types.js';
@@ -73,27 +73,25 @@ export class Coordinator {
   // ---------- jobs ----------
 
   private async planJob(req: SubmitRequest) {
-    if (!req || req.kind !== 'blender') throw new UsageError(`kind must be "blender" (got ${JSON.stringify(req?.kind)})`);
     const partition = await this.slurm.partitionNodes();
     const limits = { partitionNodes: partition.length, maxGpusPerNode: Math.max(1, ...partition.map((n) => n.gpus)) };
     const seq = this.store.nextJobSeq();
     const id = `j${seq}`;
     const dir = path.join(this.cfg.stateDir, 'jobs', id);
-    const outputDir = path.join(dir, 'output');
-    const plan = planBlenderJob(req, limits, outputDir);
+    const plan = planJob(req, limits, { id, dir, outputDir: path.join(dir, 'output') });
     const job: JobRow = {
       id,
       seq,
-      kind: 'blender',
-      name: req.name ?? path.basename(req.scene),
+      kind: plan.kind,
+      name: plan.name,
       state: 'queued',
       spec: plan.request,
       dir,
-      outputDir,
+      outputDir: path.join(dir, 'output'),
       agentToken: randomBytes(24).toString('hex'),
-      nodesWanted: plan.request.nodes,
-      gpusPerNode: plan.request.gpusPerNode,
-      auto: req.auto ?? null,
+      nodesWanted: plan.nodes,
+      gpusPerNode: plan.gpusPerNode,
+      auto: plan.request.auto ?? null,
       video: null,
       error: null,
       createdAt: this.now(),
@@ -107,7 +105,7 @@ export class Coordinator {
     const { job, plan } = await this.planJob(req);
     return {
       job: { id: job.id, name: job.name, nodes: job.nodesWanted, gpusPerNode: job.gpusPerNode, dir: job.dir, outputDir: job.outputDir },
-      frames: plan.frames.length,
+      summary: plan.summary,
       tasks: plan.tasks.map((t) => ({ stage: t.stage, kind: t.kind, frames: t.frames })),
       sbatch: this.slurm.plan(job, { nodes: job.nodesWanted, role: 'primary' }),
     };
@@ -120,9 +118,7 @@ export class Coordinator {
     for (const d of [dir, job.outputDir, path.join(dir, 'thumbs'), path.join(dir, 'logs')]) mkdirSync(d, { recursive: true, mode: 0o700 });
     writeFileSync(path.join(dir, 'agent.token'), job.agentToken, { mode: 0o600 });
     this.store.insertJob(job, plan.stages, plan.tasks);
-    this.record(id, 'job:submitted', actor, `${plan.frames.length} frame(s) in ${plan.tasks.length - 1} task(s) on ${job.nodesWanted} node(s)`, {
-      frames: plan.frames.length,
-    });
+    this.record(id, 'job:submitted', actor, plan.summary, { tasks: plan.tasks.length });
     try {
       await this.allocate(job, job.nodesWanted, 'primary', actor);
     } catch (err) {

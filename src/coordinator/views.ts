@@ -5,12 +5,12 @@ import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js'
 const RATE_WINDOW_MS = 5 * 60_000;
 
 /** The stage whose progress a job shows: render for Blender jobs, else the first stage. */
-function mainStage(job: JobRow): string {
-  return job.kind === 'blender' ? 'render' : 'main';
+function mainStage(store: SqliteStore, job: JobRow): string {
+  return job.kind === 'blender' ? 'render' : (store.stages(job.id)[0]?.name ?? 'main');
 }
 
 function progressOf(store: SqliteStore, job: JobRow): Progress {
-  const p = store.progress(job.id, mainStage(job));
+  const p = store.progress(job.id, mainStage(store, job));
   return job.kind === 'blender' ? p.frames : p.tasks;
 }
 

@@ -2,23 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { chunkFrames, parseFrames } from '../../renderers/blender/frames.js';
-import type { SubmitRequest } from '../api-types.js';
+import type { BlenderSubmitRequest, SubmitRequest } from '../api-types.js';
 import type { NewTask } from '../store/types.js';
+import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
 
-/** Limits that come from the cluster, checked before anything is written. */
-export interface PlanLimits {
-  partitionNodes: number;
-  maxGpusPerNode: number;
-}
-
-export interface BlenderPlan {
-  request: Required<Pick<SubmitRequest, 'scene' | 'frames' | 'nodes' | 'gpusPerNode' | 'chunk' | 'format' | 'timeLimitMinutes'>> & SubmitRequest;
-  frames: number[];
-  stages: { name: string; seq: number; state: 'ready' | 'waiting' }[];
-  tasks: NewTask[];
-}
-
-function wholeNumber(name: string, v: unknown, min: number, max: number): number {
+export function wholeNumber(name: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${String(v)})`);
   }
@@ -29,7 +17,9 @@ function wholeNumber(name: string, v: unknown, min: number, max: number): number
  * Validates a Blender submission and splits it into a `render` stage (frame chunks) and an
  * `encode` stage (one ffmpeg task once every frame is in). Throws UsageError; writes nothing.
  */
-export function planBlenderJob(req: SubmitRequest, limits: PlanLimits, outputDir: string): BlenderPlan {
+export function planBlenderJob(request: SubmitRequest, limits: PlanLimits, dirs: JobDirs): JobPlan {
+  const req = request as BlenderSubmitRequest;
+  const outputDir = dirs.outputDir;
   if (typeof req.scene !== 'string' || req.scene === '') throw new UsageError('scene: give the path of a .blend file');
   if (!path.isAbsolute(req.scene)) throw new UsageError(`scene: ${JSON.stringify(req.scene)} must be an absolute path`);
   if (req.scene.includes('\0') || /[\n\r]/.test(req.scene)) throw new UsageError('scene: the path holds a control character');
@@ -65,12 +55,16 @@ export function planBlenderJob(req: SubmitRequest, limits: PlanLimits, outputDir
     frames: [],
   };
   return {
+    kind: 'blender',
+    name: req.name ?? path.basename(req.scene),
     request: { ...req, nodes, gpusPerNode, chunk, format, timeLimitMinutes, frames: String(req.frames) },
-    frames,
+    nodes,
+    gpusPerNode,
     stages: [
       { name: 'render', seq: 0, state: 'ready' },
       { name: 'encode', seq: 1, state: 'waiting' },
     ],
     tasks: [...render, encode],
+    summary: `${frames.length} frame(s) in ${render.length} task(s) on ${nodes} node(s)`,
   };
 }
