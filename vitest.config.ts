@@ -20,7 +20,7 @@ export default defineConfig({
           include: ['test/**/*.int.test.ts'],
           globalSetup: ['test/setup/local-cluster.ts'],
           fileParallelism: false,
-          testTimeout: 300_000,
+          testTimeout: 900_000,
           hookTimeout: 300_000,
         },
       },

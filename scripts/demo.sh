@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# The demo: a real 4-node Slurm cluster on this machine (4 GPUs per node, as a p3.8xlarge), then a
-# job across every node that shows the GPU Slurm gave each task.
+# The demo: a real 4-node Slurm cluster on this machine (4 GPUs per node, as a p3.8xlarge) with
+# the coordinator, then the sample animation rendered across all 16 GPU slots and encoded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ct() { node bin/cluster-tool.js "$@"; }
 
 ct local install
 ct local up
-ct local check
+scene="$PWD/scenes/sample.blend"
+if [ ! -f "$scene" ]; then
+  echo "· building the sample scene (scenes/make-sample-scene.py)"
+  blender -b --factory-startup -P scenes/make-sample-scene.py -- --output "$scene" >/dev/null
+fi
+job=$(ct submit blender "$scene" --frames 1-48 --nodes 4 --name demo)
+ct status "$job" --watch >/dev/null || true
+ct status "$job"
+state=$(ct status "$job" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(j.state+" "+(j.video?j.dir+"/"+j.video:""))})')
 echo
-echo "The cluster keeps running; stop it with: node bin/cluster-tool.js local down"
+echo "Job $job: ${state%% *}"
+echo "MP4: ${state#* }"
+echo "Frames: $(ct status "$job" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).outputDir))')"
+echo "The cluster keeps running: open the viewer with \`node bin/cluster-tool.js viewer\`; stop with \`node bin/cluster-tool.js local down\`"
+[ "${state%% *}" = succeeded ]

@@ -2,14 +2,14 @@ import { CliError } from '../errors.js';
 import { runCommand } from '../process/run.js';
 import { which } from './procs.js';
 
-/** Debian packages the local cluster needs. */
-export const LOCAL_PACKAGES = ['slurm-wlm', 'munge'];
+/** Debian packages the local cluster needs: Slurm and munge, and Blender and ffmpeg for its agents. */
+export const LOCAL_PACKAGES = ['slurm-wlm', 'munge', 'blender', 'ffmpeg'];
 
 export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-install-recommends ${LOCAL_PACKAGES.join(' ')}`;
 
 /** Installs Slurm and munge with apt-get when root; otherwise says exactly what to run. */
 export async function localInstall(log: (s: string) => void): Promise<'installed' | 'present'> {
-  if (which('slurmctld') && which('munged') && which('sbatch')) return 'present';
+  if (['slurmctld', 'munged', 'sbatch', 'blender', 'ffmpeg'].every((b) => which(b))) return 'present';
   if (process.getuid?.() !== 0) {
     throw new CliError(
       `installing system packages needs root. Run:\n  sudo sh -c '${INSTALL_COMMAND}'`,

@@ -15,7 +15,8 @@ let scene = '';
 let coord: CoordinatorProcess;
 
 beforeAll(async () => {
-  scene = await ensureSampleScene(path.join(root, 'sample96.blend'), { frames: 96 });
+  // Cheap frames throughout: these tests are about scaling, not balancing.
+  scene = await ensureSampleScene(path.join(root, 'sample96.blend'), { frames: 96, expensiveSamples: 8 });
   coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, ['--lease-seconds', '5']);
   await coord.start();
 });
@@ -87,9 +88,9 @@ describe('scaling a running job', () => {
   });
 
   it('refuses to scale a finished job, to 0 nodes, or past the partition, and serializes concurrent requests', async () => {
-    const jobs = await coord.api<JobDetail[]>('GET', '/api/jobs');
-    const finished = jobs.find((j) => j.state === 'succeeded');
-    await expect(scale(finished?.id ?? 'j1', { add: 1 })).rejects.toThrow(/succeeded; there is nothing to scale/);
+    const small = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-2', nodes: 1, gpusPerNode: 2 });
+    const finished = await coord.waitFor(small.id, (j) => j.state !== 'running');
+    await expect(scale(finished.id, { add: 1 })).rejects.toThrow(/succeeded; there is nothing to scale/);
 
     const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-96', nodes: 1 });
     await coord.waitFor(job.id, (j) => running(j).length === 1);

@@ -56,7 +56,7 @@ export class CoordinatorProcess {
     return r.data as T;
   }
 
-  async waitFor(jobId: string, pred: (j: JobDetail) => boolean, timeoutMs = 240_000): Promise<JobDetail> {
+  async waitFor(jobId: string, pred: (j: JobDetail) => boolean, timeoutMs = 600_000): Promise<JobDetail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const j = await this.api<JobDetail>('GET', `/api/jobs/${jobId}`).catch(() => undefined);

@@ -21,11 +21,13 @@ function dirOption<T>(y: Argv<T>) {
 
 const install: CommandModule = {
   command: 'install',
-  describe: 'Install Slurm and munge (apt-get, as root; otherwise prints the command)',
+  describe: 'Install Slurm, munge, Blender and ffmpeg (apt-get, as root; otherwise prints the command)',
   handler: async () => {
     const what = await localInstall(progress);
     say(
-      what === 'present' ? 'Slurm and munge are already installed.' : 'Installed Slurm and munge.',
+      what === 'present'
+        ? 'Slurm, munge, Blender and ffmpeg are already installed.'
+        : 'Installed Slurm, munge, Blender and ffmpeg.',
     );
   },
 };

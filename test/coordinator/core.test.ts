@@ -1,0 +1,138 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
+import { EventBus } from '../../src/coordinator/events.js';
+import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
+import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
+import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+
+let clock = 1_000_000;
+let c: Coordinator;
+let port: RecordingAllocationPort;
+let scene: string;
+
+beforeEach(() => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-core-'));
+  scene = path.join(dir, 'scene.blend');
+  writeFileSync(scene, 'BLENDER');
+  const store = new SqliteStore(path.join(dir, 'state.db'));
+  port = new RecordingAllocationPort();
+  c = new Coordinator(store, port, new EventBus(() => undefined), { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 }, () => clock);
+});
+
+function agent(jobId: string, node: string, gpu: string): AgentRow {
+  const a = c.register(jobId, { node, gpu, slurmJobId: 100 });
+  if ('exit' in a) throw new Error(a.exit);
+  return a;
+}
+
+async function lease(a: AgentRow): Promise<TaskRow | string | null> {
+  const r = await c.lease(a.id, 0);
+  return 'task' in r ? r.task : 'exit' in r ? r.exit : null;
+}
+
+describe('the scheduling core', () => {
+  it('splits a Blender job into frame tasks and one encode task, and submits one allocation', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-10', nodes: 2, chunk: 3 });
+    expect(c.store.tasks(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]]);
+    expect(c.store.tasks(job.id, { stage: 'encode' }).total).toBe(1);
+    expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary' }]);
+    expect(job.state).toBe('running');
+  });
+
+  it('hands each task out once, runs the encode only after every frame, and then ends the job', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-3', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    const b = agent(job.id, 'node1', '1');
+    const t1 = (await lease(a)) as TaskRow;
+    const t2 = (await lease(b)) as TaskRow;
+    expect(t1.id).not.toBe(t2.id);
+    expect(c.complete(a.id, t1.id, {})).toBe(true);
+    expect(c.complete(a.id, t1.id, {})).toBe(false);
+    const t3 = (await lease(a)) as TaskRow;
+    expect(await lease(a)).toBeNull();
+    c.complete(b.id, t2.id, {});
+    c.complete(a.id, t3.id, {});
+    const enc = (await lease(b)) as TaskRow;
+    expect(enc.kind).toBe('blender-encode');
+    c.complete(b.id, enc.id, { video: 'output/video.mp4' });
+    expect(c.store.getJob(job.id)?.state).toBe('succeeded');
+    expect(await lease(a)).toMatch(/succeeded/);
+  });
+
+  it('retries a failed task on a different agent and fails it after three attempts with its frames named', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '7', nodes: 1 });
+    const agents = ['0', '1', '2', '3'].map((g) => agent(job.id, 'node1', g));
+    const first = (await lease(agents[0]!)) as TaskRow;
+    c.fail(agents[0]!.id, first.id, 'Blender crashed', ['Error: boom']);
+    expect(await lease(agents[0]!)).toBeNull();
+    const second = (await lease(agents[1]!)) as TaskRow;
+    expect(second.id).toBe(first.id);
+    c.fail(agents[1]!.id, second.id, 'Blender crashed', []);
+    const third = (await lease(agents[2]!)) as TaskRow;
+    c.fail(agents[2]!.id, third.id, 'Blender crashed', ['last line']);
+    const after = c.store.getJob(job.id);
+    expect(after?.state).toBe('failed');
+    expect(after?.error).toMatch(/frame\(s\) 7 failed after 3 attempts: Blender crashed/);
+    expect(c.detail(job.id).failedFrames).toEqual([{ frame: 7, error: 'Blender crashed', errorTail: ['last line'] }]);
+  });
+
+  it('blocklists an agent for the job after it fails three tasks', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-5', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    for (let i = 0; i < 3; i++) {
+      const t = (await lease(a)) as TaskRow;
+      c.fail(a.id, t.id, 'bad GPU', []);
+    }
+    expect(await lease(a)).toMatch(/blocklisted/);
+  });
+
+  it('puts a task back when its lease is not renewed, and when its agent goes silent', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    const t = (await lease(a)) as TaskRow;
+    clock += 500;
+    expect(c.renew(a.id, t.id)).toBe(true);
+    clock += 1500;
+    c.sweep();
+    expect(c.store.getTask(t.id)?.state).toBe('queued');
+    expect(c.renew(a.id, t.id)).toBe(false);
+    const b = agent(job.id, 'node2', '0');
+    const t2 = (await lease(b)) as TaskRow;
+    clock += 6000;
+    c.renew(b.id, t2.id);
+    c.sweep();
+    expect(c.store.getAgent(a.id)?.state).toBe('gone');
+  });
+
+  it('wakes a long-polling agent as soon as work is requeued', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    const b = agent(job.id, 'node1', '1');
+    const t = (await lease(a)) as TaskRow;
+    const waiting = c.lease(b.id, 5000);
+    c.fail(a.id, t.id, 'transient', []);
+    const r = await waiting;
+    expect('task' in r && r.task.id).toBe(t.id);
+  });
+
+  it('requeues failed frames on retry and opens the encode stage again', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
+    const agents = ['0', '1', '2'].map((g) => agent(job.id, 'node1', g));
+    const ok = (await lease(agents[0]!)) as TaskRow;
+    c.complete(agents[0]!.id, ok.id, {});
+    for (const a of agents) {
+      const t = (await lease(a)) as TaskRow;
+      c.fail(a.id, t.id, 'no', []);
+    }
+    expect(c.store.getJob(job.id)?.state).toBe('failed');
+    const d = c.retry(job.id);
+    expect(d.state).toBe('running');
+    expect(d.progress.queued).toBe(1);
+    const fresh = agent(job.id, 'node2', '0');
+    const t = (await lease(fresh)) as TaskRow;
+    expect(t.frames).toEqual([2]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { AllocationPort, SlurmAllocationState } from '../../src/coordinator/ports.js';
+import type { AllocationRow, JobRow } from '../../src/coordinator/store/types.js';
+
+/**
+ * Test double for the Slurm side of the coordinator (src/coordinator/allocations/slurm-allocator.ts):
+ * remembers submissions and answers `list` from them, so the scheduling core can be tested
+ * without a cluster. Integration tests use the real SlurmAllocator.
+ */
+export class RecordingAllocationPort implements AllocationPort {
+  submitted: { jobId: string; nodes: number; role: AllocationRow['role'] }[] = [];
+  cancelled: number[] = [];
+  private next = 100;
+  private readonly jobs = new Map<number, SlurmAllocationState>();
+
+  constructor(private readonly nodes = 4) {}
+
+  plan(job: JobRow, opts: { nodes: number }) {
+    return { script: '#!/bin/bash\n', args: [`--nodes=${opts.nodes}`, `--job-name=${job.id}`] };
+  }
+
+  async submit(job: JobRow, opts: { nodes: number; role: AllocationRow['role'] }): Promise<number> {
+    const id = this.next++;
+    this.submitted.push({ jobId: job.id, nodes: opts.nodes, role: opts.role });
+    const nodes = Array.from({ length: opts.nodes }, (_, i) => `node${i + 1}`);
+    this.jobs.set(id, { slurmJobId: id, jobId: job.id, role: opts.role, active: true, state: 'RUNNING', nodes, batchHost: nodes[0] ?? '', reason: 'None' });
+    return Promise.resolve(id);
+  }
+
+  list(): Promise<SlurmAllocationState[]> {
+    return Promise.resolve([...this.jobs.values()]);
+  }
+
+  cancel(ids: number[]): Promise<void> {
+    this.cancelled.push(...ids);
+    for (const id of ids) {
+      const j = this.jobs.get(id);
+      if (j) this.jobs.set(id, { ...j, active: false, state: 'CANCELLED' });
+    }
+    return Promise.resolve();
+  }
+
+  shrink(id: number, keep: string[]): Promise<void> {
+    const j = this.jobs.get(id);
+    if (j) this.jobs.set(id, { ...j, nodes: keep });
+    return Promise.resolve();
+  }
+
+  partitionNodes() {
+    return Promise.resolve(Array.from({ length: this.nodes }, (_, i) => ({ name: `node${i + 1}`, state: 'idle', flags: [], gpus: 4, gpusUsed: 0 })));
+  }
+}
