@@ -2,6 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, callApi, UnreachableError } from '../coordinator/http-client.js';
 import { TaskFailure, type LeasedTask, type TaskRunner } from './runner.js';
 
+/** A lease reply: a task to run, or why to stop. */
+interface LeaseBody {
+  task?: LeasedTask;
+  exit?: string;
+}
+
 export interface AgentOptions {
   coordinatorUrl: string;
   token: string;
@@ -40,7 +46,7 @@ export class Agent {
       } catch (err) {
         const retry = err instanceof UnreachableError || (err instanceof ApiError && err.status >= 500 && err.status !== 502);
         if (!retry || Date.now() > deadline || signal?.aborted) throw err;
-        this.log(`${(err as Error).message}; retrying`);
+        this.log(`${err.message}; retrying`);
         await sleep(delay);
         delay = Math.min(delay * 2, 3_000);
       }
@@ -61,21 +67,29 @@ export class Agent {
     this.leaseMs = reg.data.leaseMs ?? this.leaseMs;
     this.log(`registered as ${this.agentId}`);
     try {
+      // The completion of a task brings the next one along when there is one (see runTask).
+      let next: LeaseBody | undefined;
       for (;;) {
-        const r = await this.call<{ task?: LeasedTask; exit?: string }>('/api/agent/lease', { agentId: this.agentId, waitMs: this.o.pollMs ?? 5_000 });
-        if (r.status === 204 || !r.data) continue;
-        if (r.data.exit) {
-          this.log(`exiting: ${r.data.exit}`);
-          return r.data.exit;
+        let lease = next;
+        next = undefined;
+        if (!lease) {
+          const r = await this.call<LeaseBody>('/api/agent/lease', { agentId: this.agentId, waitMs: this.o.pollMs ?? 5_000 });
+          if (r.status === 204 || !r.data) continue;
+          lease = r.data;
         }
-        if (r.data.task) await this.runTask(r.data.task);
+        if (lease.exit) {
+          this.log(`exiting: ${lease.exit}`);
+          return lease.exit;
+        }
+        if (lease.task) next = await this.runTask(lease.task);
       }
     } finally {
       await Promise.all(this.o.runners.map((x) => x.close().catch(() => {})));
     }
   }
 
-  private async runTask(task: LeasedTask): Promise<void> {
+  /** Runs a task and reports it; returns the next lease when the completion brought one. */
+  private async runTask(task: LeasedTask): Promise<LeaseBody | undefined> {
     const runner = this.o.runners.find((r) => r.kinds.includes(task.kind));
     const abort = new AbortController();
     const label = `task ${task.id} (${task.kind}${task.frames.length ? ` frames ${task.frames.join(',')}` : ''})`;
@@ -94,11 +108,14 @@ export class Agent {
       const result = await runner.run(task, { gpu: this.o.gpu, signal: abort.signal, log: (l) => this.log(l) });
       clearInterval(renew);
       if (abort.signal.aborted) return;
-      await this.call(`/api/agent/tasks/${task.id}/complete`, { agentId: this.agentId, result }).catch((err: Error) => {
-        if (err instanceof ApiError && err.status === 409) this.log(`${label}: ${err.message}`);
-        else throw err;
-      });
+      const done = await this.call<{ lease?: LeaseBody }>(`/api/agent/tasks/${task.id}/complete`, { agentId: this.agentId, result, lease: true }).catch(
+        (err: Error) => {
+          if (err instanceof ApiError && err.status === 409) this.log(`${label}: ${err.message}`);
+          else throw err;
+        },
+      );
       this.log(`done ${label}`);
+      return done?.data?.lease;
     } catch (err) {
       clearInterval(renew);
       if (abort.signal.aborted) return;
@@ -107,6 +124,7 @@ export class Agent {
       await this.call(`/api/agent/tasks/${task.id}/fail`, { agentId: this.agentId, error: (err as Error).message, tail }).catch((e: Error) =>
         this.log(`could not report the failure: ${e.message}`),
       );
+      return undefined;
     }
   }
 }

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Agent } from './agent.js';
 import { BlenderRunner } from './runners/blender.js';
+import { CommandRunner } from './runners/command.js';
+import { PlenoxelsRunner } from './runners/plenoxels.js';
 
 /**
  * Entry point of one agent, started by srun on a compute node (one per GPU). Everything it needs
@@ -23,7 +25,7 @@ async function main(): Promise<number> {
     node: env.SLURMD_NODENAME ?? os.hostname(),
     gpu,
     slurmJobId: Number(env.SLURM_JOB_ID ?? 0),
-    runners: [new BlenderRunner({ threads: Number(env.CT_BLENDER_THREADS ?? 1) || 1 })],
+    runners: [new BlenderRunner({ threads: Number(env.CT_BLENDER_THREADS ?? 1) || 1 }), new PlenoxelsRunner(), new CommandRunner()],
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(143));
   await agent.run();

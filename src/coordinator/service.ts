@@ -63,12 +63,11 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     agentCommand: [process.execPath, packagePath('dist', 'agent', 'main.js')],
     partition: o.partition,
   });
-  let coordinator!: Coordinator;
   const bus = new EventBus((jobId) => {
     const job = store.getJob(jobId);
     return job ? { type: 'job:updated', jobId, summary: jobSummary(store, job) } : undefined;
   });
-  coordinator = new Coordinator(store, allocator, bus, cfg);
+  const coordinator = new Coordinator(store, allocator, bus, cfg);
 
   // After a restart, give agents time to reconnect before their leases or heartbeats count as lost.
   const now = Date.now();

@@ -45,7 +45,7 @@ export class BlenderRunner implements TaskRunner {
   private async render(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
     const scene = str(task.payload, 'scene');
     const outputDir = str(task.payload, 'outputDir');
-    const format = (task.payload.format === 'OPEN_EXR' ? 'OPEN_EXR' : 'PNG') as FrameFormat;
+    const format: FrameFormat = task.payload.format === 'OPEN_EXR' ? 'OPEN_EXR' : 'PNG';
     const thumbs = path.join(task.jobDir, 'thumbs');
     mkdirSync(outputDir, { recursive: true });
     mkdirSync(thumbs, { recursive: true });
