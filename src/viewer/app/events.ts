@@ -1,0 +1,64 @@
+import type { CoordinatorEvent } from '../../coordinator/api-types.js';
+import { getToken } from './api.js';
+
+/** Splits a text/event-stream buffer into complete `data:` payloads and the unfinished rest. */
+export function parseSse(buffer: string): { events: string[]; rest: string } {
+  const blocks = buffer.replace(/\r\n/g, '\n').split('\n\n');
+  const rest = blocks.pop() ?? '';
+  const events: string[] = [];
+  for (const block of blocks) {
+    const data = block
+      .split('\n')
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => l.slice(5).replace(/^ /, ''));
+    if (data.length) events.push(data.join('\n'));
+  }
+  return { events, rest };
+}
+
+/**
+ * Follows GET /api/events with fetch() streaming (EventSource cannot send the bearer header),
+ * reconnecting with a growing pause. `onStatus(true)` after each (re)connect: refetch what was missed.
+ */
+export function followEvents(
+  onEvent: (e: CoordinatorEvent) => void,
+  onStatus: (live: boolean) => void,
+): () => void {
+  const ctl = new AbortController();
+  void (async () => {
+    let pause = 500;
+    while (!ctl.signal.aborted) {
+      try {
+        const res = await fetch('/api/events', {
+          headers: { authorization: `Bearer ${getToken() ?? ''}` },
+          signal: ctl.signal,
+        });
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        onStatus(true);
+        pause = 500;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          const parsed = parseSse(buffer + value);
+          buffer = parsed.rest;
+          for (const data of parsed.events) {
+            try {
+              onEvent(JSON.parse(data) as CoordinatorEvent);
+            } catch {
+              // a malformed event is skipped, the stream goes on
+            }
+          }
+        }
+      } catch {
+        // reconnect below
+      }
+      if (ctl.signal.aborted) return;
+      onStatus(false);
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, 8000);
+    }
+  })();
+  return () => ctl.abort();
+}

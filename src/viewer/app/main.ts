@@ -1,0 +1,108 @@
+import type { CoordinatorEvent } from '../../coordinator/api-types.js';
+import { AUTH_LOST, clearToken, getToken, redeemCode } from './api.js';
+import { clusterView } from './cluster-view.js';
+import { button, h, replace } from './dom.js';
+import { followEvents } from './events.js';
+import { parseHash } from './format.js';
+import { jobView } from './job-view.js';
+import { jobsView } from './jobs-view.js';
+import { loginPrompt } from './login.js';
+import type { View } from './view.js';
+
+const root = document.getElementById('app') ?? document.body;
+let view: View | null = null;
+let stopEvents: (() => void) | null = null;
+
+function showLogin(message: string | null): void {
+  stopEvents?.();
+  stopEvents = null;
+  view?.close?.();
+  view = null;
+  replace(
+    root,
+    loginPrompt(message, () => startApp()),
+  );
+}
+
+function startApp(): void {
+  const live = h('span', { class: 'live off', attrs: { 'data-role': 'live' } }, 'connecting');
+  const links = {
+    jobs: h('a', { attrs: { href: '#/jobs' } }, 'Jobs'),
+    cluster: h('a', { attrs: { href: '#/cluster' } }, 'Cluster'),
+  };
+  const mainEl = h('main');
+  const logout = button('Sign out', () => {
+    clearToken();
+    showLogin(null);
+  });
+  replace(
+    root,
+    h(
+      'header',
+      { class: 'top' },
+      h('span', { class: 'brand' }, 'cluster-tool'),
+      h('nav', {}, links.jobs, links.cluster),
+      h('span', { class: 'spacer' }),
+      live,
+      logout,
+    ),
+    mainEl,
+  );
+
+  const route = () => {
+    const r = parseHash(location.hash);
+    if (r.view === 'login') return;
+    view?.close?.();
+    view = r.view === 'job' ? jobView(r.id) : r.view === 'cluster' ? clusterView() : jobsView();
+    links.jobs.className = r.view === 'cluster' ? '' : 'active';
+    links.cluster.className = r.view === 'cluster' ? 'active' : '';
+    replace(mainEl, view.el);
+    const v = view;
+    v.load().catch((err: Error) => {
+      if (view === v)
+        replace(
+          mainEl,
+          h('div', { class: 'panel notice error' }, `Could not load: ${err.message}`),
+        );
+    });
+  };
+  window.onhashchange = route;
+  route();
+  stopEvents?.();
+  let first = true;
+  stopEvents = followEvents(
+    (e: CoordinatorEvent) => view?.onEvent(e),
+    (on) => {
+      live.className = `live ${on ? 'on' : 'off'}`;
+      live.textContent = on ? 'live' : 'reconnecting';
+      // After a reconnect, events may have been missed: load the view again.
+      if (on && !first) void view?.load().catch(() => {});
+      first = false;
+    },
+  );
+}
+
+/** Trades a `#code=` in the address for a session (the code leaves the address bar and history at once). */
+async function signInFromHash(): Promise<void> {
+  const r = parseHash(location.hash);
+  let message: string | null = null;
+  if (r.view === 'login') {
+    history.replaceState(null, '', `${location.pathname}#/jobs`);
+    try {
+      await redeemCode(r.code);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+  }
+  if (getToken()) startApp();
+  else showLogin(message);
+}
+
+window.addEventListener(AUTH_LOST, () =>
+  showLogin('The session ended (the coordinator refused the token). Sign in again.'),
+);
+// A login link opened in a tab that already shows the page changes only the fragment.
+window.addEventListener('hashchange', () => {
+  if (parseHash(location.hash).view === 'login') void signInFromHash();
+});
+void signInFromHash();

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskView } from '../../src/coordinator/api-types.js';
+import { findOnPath, viewerUrl } from '../../src/cli/commands/viewer.js';
+import { parseSse } from '../../src/viewer/app/events.js';
+import {
+  formatDuration,
+  formatRate,
+  framesOf,
+  parseHash,
+  progressShares,
+  timelineLanes,
+  visibleRange,
+} from '../../src/viewer/app/format.js';
+import { LoginCodes } from '../../src/viewer/login-codes.js';
+
+const task = (over: Partial<TaskView>): TaskView => ({
+  id: 1,
+  stage: 'render',
+  state: 'done',
+  frames: [7],
+  attempts: 1,
+  agentId: 'a',
+  node: 'node1',
+  gpu: '0',
+  startedAt: 1000,
+  finishedAt: 2000,
+  frameSeconds: { '7': 1.5 },
+  files: ['output/frame_0007.png', 'thumbs/frame_0007.jpg'],
+  error: null,
+  errorTail: [],
+  ...over,
+});
+
+describe('viewer helpers', () => {
+  it('formats durations, rates and progress shares for the job table', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(42.4)).toBe('42 s');
+    expect(formatDuration(200)).toBe('3 min 20 s');
+    expect(formatDuration(3900)).toBe('1 h 05 min');
+    expect(formatRate(0)).toBe('—');
+    expect(formatRate(2.345)).toBe('2.3/min');
+    expect(formatRate(27.4)).toBe('27/min');
+    expect(progressShares({ total: 4, done: 2, failed: 1, leased: 1, queued: 0 })).toEqual({
+      done: 50,
+      failed: 25,
+      leased: 25,
+    });
+  });
+
+  it('reads login codes and routes from the fragment', () => {
+    expect(parseHash('#code=Ab_-9')).toEqual({ view: 'login', code: 'Ab_-9' });
+    expect(parseHash('#code=<x>')).toEqual({ view: 'jobs' });
+    expect(parseHash('#/job/j12')).toEqual({ view: 'job', id: 'j12' });
+    expect(parseHash('#/cluster')).toEqual({ view: 'cluster' });
+    expect(parseHash('')).toEqual({ view: 'jobs' });
+  });
+
+  it('finds each frame its thumbnail, full frame and render time', () => {
+    expect(framesOf(task({}))).toEqual([
+      {
+        frame: 7,
+        taskId: 1,
+        state: 'done',
+        thumb: 'thumbs/frame_0007.jpg',
+        full: 'output/frame_0007.png',
+        seconds: 1.5,
+        error: null,
+        errorTail: [],
+      },
+    ]);
+    expect(
+      framesOf(task({ frames: [1, 2], files: [], frameSeconds: {} })).map((f) => [
+        f.frame,
+        f.thumb,
+        f.seconds,
+      ]),
+    ).toEqual([
+      [1, null, null],
+      [2, null, null],
+    ]);
+  });
+
+  it('draws only the rows in view of a 10,000-frame grid', () => {
+    expect(
+      visibleRange({ scrollTop: 0, viewHeight: 330, rowHeight: 76, columns: 7, total: 10_000 }),
+    ).toEqual({ first: 0, last: 49 });
+    const mid = visibleRange({
+      scrollTop: 76 * 700,
+      viewHeight: 330,
+      rowHeight: 76,
+      columns: 7,
+      total: 10_000,
+    });
+    expect(mid).toEqual({ first: 698 * 7, last: 707 * 7 });
+    expect(
+      visibleRange({ scrollTop: 1e9, viewHeight: 330, rowHeight: 76, columns: 7, total: 10_000 })
+        .last,
+    ).toBe(10_000);
+  });
+
+  it('groups tasks into one timeline lane per node and GPU', () => {
+    const lanes = timelineLanes(
+      [
+        task({ node: 'node2', gpu: '1' }),
+        task({ id: 2, node: 'node10', gpu: '0', finishedAt: null }),
+        task({ id: 3, startedAt: null }),
+      ],
+      5000,
+    );
+    expect(lanes.map((l) => l.key)).toEqual(['node2 / GPU 1', 'node10 / GPU 0']);
+    expect(lanes.find((l) => l.key === 'node10 / GPU 0')?.bars[0]?.end).toBe(5000);
+  });
+
+  it('splits a server-sent event stream into data payloads, keeping a partial event for later', () => {
+    expect(parseSse(': connected\n\ndata: {"a":1}\n\ndata: {"b"')).toEqual({
+      events: ['{"a":1}'],
+      rest: 'data: {"b"',
+    });
+    expect(parseSse('data: x\r\n\r\n')).toEqual({ events: ['x'], rest: '' });
+  });
+});
+
+describe('one-time login codes', () => {
+  it('redeems a code once, and never after five minutes', () => {
+    let now = 0;
+    const codes = new LoginCodes(300_000, () => now);
+    const a = codes.mint();
+    expect(a.code).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(codes.redeem(a.code)).toBe(true);
+    expect(codes.redeem(a.code)).toBe(false);
+    const b = codes.mint();
+    now = 300_000;
+    expect(codes.redeem(b.code)).toBe(false);
+    expect(codes.redeem('guess')).toBe(false);
+  });
+
+  it('puts the code in the URL fragment, which browsers never send to the server', () => {
+    expect(viewerUrl('http://127.0.0.1:7070/', 'abc')).toBe('http://127.0.0.1:7070/#code=abc');
+    expect(findOnPath('sh', '/nonexistent:/bin')).toBe('/bin/sh');
+    expect(findOnPath('pcluster-not-here', '/bin')).toBeUndefined();
+  });
+});
