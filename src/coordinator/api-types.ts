@@ -169,6 +169,22 @@ export interface JobDetail extends JobSummary {
   agents: AgentView[];
   events: JobEvent[];
   auto: AutoScaleSpec | null;
+  /** Plenoxels sweeps and command jobs: one row per task, best PSNR first (issue 7). */
+  results?: ResultRow[];
+}
+
+/** One row of a job's results table; metrics are null where the task produced none. */
+export interface ResultRow {
+  /** The task's name: a Plenoxels train_dir, a command line's id. */
+  task: string;
+  state: TaskState;
+  variables: Record<string, string>;
+  psnr: number | null;
+  ssim: number | null;
+  lpips: number | null;
+  minutes: number | null;
+  /** Where it ran, `node:gpu`. */
+  gpu: string | null;
 }
 
 export interface NodeView {

@@ -8,6 +8,7 @@ import { planJob } from './jobs/plan.js';
 import type { AllocationPort } from './ports.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, EventRow, JobRow, TaskRow } from './store/types.js';
+import { writeJobResults } from './jobs/results.js';
 import { jobDetail, taskView } from './views.js';
 import { Scaler } from './scaling.js';
 import { Waiters } from './waiters.js';
@@ -106,7 +107,8 @@ export class Coordinator {
     return {
       job: { id: job.id, name: job.name, nodes: job.nodesWanted, gpusPerNode: job.gpusPerNode, dir: job.dir, outputDir: job.outputDir },
       summary: plan.summary,
-      tasks: plan.tasks.map((t) => ({ stage: t.stage, kind: t.kind, frames: t.frames })),
+      tasks: plan.tasks.map((t) => ({ stage: t.stage, kind: t.kind, frames: t.frames, payload: t.payload })),
+      warnings: plan.warnings ?? [],
       sbatch: this.slurm.plan(job, { nodes: job.nodesWanted, role: 'primary' }),
     };
   }
@@ -119,6 +121,7 @@ export class Coordinator {
     writeFileSync(path.join(dir, 'agent.token'), job.agentToken, { mode: 0o600 });
     this.store.insertJob(job, plan.stages, plan.tasks);
     this.record(id, 'job:submitted', actor, plan.summary, { tasks: plan.tasks.length });
+    for (const w of plan.warnings ?? []) this.record(id, 'job:warning', 'coordinator', w);
     try {
       await this.allocate(job, job.nodesWanted, 'primary', actor);
     } catch (err) {
@@ -142,6 +145,7 @@ export class Coordinator {
   finish(jobId: string, state: 'succeeded' | 'failed' | 'cancelled', error: string | null = null, actor: Actor = 'coordinator'): void {
     this.store.updateJob(jobId, { state, error, finishedAt: this.now() });
     if (state === 'cancelled') this.store.cancelTasks(jobId, this.now());
+    writeJobResults(this.store, jobId, (m) => this.record(jobId, 'results:written', 'coordinator', m));
     this.record(jobId, `job:${state}`, actor, error ?? `job ${state}`);
     this.waiters.notify(jobId);
     const active = this.store.allocations(jobId).filter((a) => a.state !== 'ended');

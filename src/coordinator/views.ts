@@ -1,4 +1,5 @@
 import type { AgentView, AllocationView, JobDetail, JobSummary, Progress, TaskView } from './api-types.js';
+import { jobResults } from './jobs/results.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
 
@@ -75,6 +76,7 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
 export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
   const leased = store.tasks(job.id, { state: 'leased' }).tasks;
   const failed = store.tasks(job.id, { state: 'failed' }).tasks;
+  const results = jobResults(store, job);
   return {
     ...jobSummary(store, job),
     spec: job.spec,
@@ -90,5 +92,6 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
     agents: store.agents(job.id).map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
     events: store.events(job.id).map((e) => ({ id: e.id, at: e.at, type: e.type, actor: e.actor, message: e.message, data: e.data })),
     auto: job.auto,
+    ...(results ? { results } : {}),
   };
 }

@@ -9,6 +9,8 @@ import { parseFrames } from '../../renderers/blender/frames.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
 import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
+import { commandSubmit } from './submit-command.js';
+import { plenoxelsSubmit } from './submit-plenoxels.js';
 
 /** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
 export async function waitForJob(conn: CoordinatorConnection, id: string, showBar: boolean): Promise<JobDetail> {
@@ -126,6 +128,11 @@ export function autoSpec(argv: Record<string, unknown>): { min: number; max: num
 export const submitCommand: CommandModule = {
   command: 'submit <kind>',
   describe: 'Submit a job to the coordinator',
-  builder: (y) => y.command(blender).demandCommand(1, 'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`'),
+  builder: (y) =>
+    y
+      .command(blender)
+      .command(plenoxelsSubmit)
+      .command(commandSubmit)
+      .demandCommand(1, 'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`'),
   handler: () => {},
 };

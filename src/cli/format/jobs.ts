@@ -1,4 +1,4 @@
-import type { JobDetail, JobSummary } from '../../coordinator/api-types.js';
+import type { JobDetail, JobSummary, ResultRow } from '../../coordinator/api-types.js';
 
 function duration(seconds: number | null): string {
   if (seconds === null) return '-';
@@ -62,7 +62,27 @@ export function formatJobDetail(j: JobDetail): string {
       for (const t of f.errorTail.slice(-3)) lines.push(`      ${t}`);
     }
   }
+  if (j.results?.length) lines.push('', 'results (best first)', formatResults(j.results));
   lines.push('', 'history');
   for (const e of j.events.slice(-12)) lines.push(`  ${new Date(e.at).toISOString().slice(11, 19)}  ${e.actor.padEnd(11)} ${e.message}`);
   return lines.join('\n');
+}
+
+const metric = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits));
+
+/** A results table: task, variables, PSNR, SSIM, LPIPS, minutes, GPU (and state). */
+export function formatResults(rows: readonly ResultRow[]): string {
+  return table([
+    ['TASK', 'VARIABLES', 'PSNR', 'SSIM', 'LPIPS', 'MINUTES', 'GPU', 'STATE'],
+    ...rows.map((r) => [
+      r.task,
+      Object.entries(r.variables).map(([k, v]) => `${k}=${v}`).join(' ') || '-',
+      metric(r.psnr, 3),
+      metric(r.ssim, 4),
+      metric(r.lpips, 4),
+      metric(r.minutes, 2),
+      r.gpu ?? '-',
+      r.state,
+    ]),
+  ]);
 }

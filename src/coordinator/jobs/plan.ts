@@ -2,6 +2,8 @@ import { UsageError } from '../../errors.js';
 import type { JobKind, SubmitRequest } from '../api-types.js';
 import type { NewTask, StageRow } from '../store/types.js';
 import { planBlenderJob } from './blender-plan.js';
+import { planCommandJob } from './command-plan.js';
+import { planPlenoxelsJob } from './plenoxels-plan.js';
 
 /** Limits that come from the cluster, checked before anything is written. */
 export interface PlanLimits {
@@ -27,12 +29,18 @@ export interface JobPlan {
   tasks: NewTask[];
   /** One line for the history: what was submitted. */
   summary: string;
+  /** Things the user should know before it runs (shown by --dry-run, recorded on submit). */
+  warnings?: string[];
 }
 
 /** Validates a request of one kind and splits it into stages and tasks; throws UsageError, writes nothing. */
 export type Planner = (req: SubmitRequest, limits: PlanLimits, dirs: JobDirs) => JobPlan;
 
-const planners = new Map<string, Planner>([['blender', planBlenderJob]]);
+const planners = new Map<string, Planner>([
+  ['blender', planBlenderJob],
+  ['plenoxels', planPlenoxelsJob],
+  ['command', planCommandJob],
+]);
 
 /** Adds a job kind (Plenoxels, command, IndeX) to the coordinator. */
 export function registerPlanner(kind: JobKind, planner: Planner): void {

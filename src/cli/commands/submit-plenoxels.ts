@@ -1,0 +1,129 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { SubmitRequest } from '../../coordinator/api-types.js';
+import type { PlenoxelsTask } from '../../renderers/plenoxels/index.js';
+import { shellJoin } from '../../shell/quote.js';
+import { withCoordinatorOptions } from '../connection.js';
+import { submitOrPreview, type JobPreview } from './submit-job.js';
+
+/** One expanded task as --dry-run shows it: its steps' full command lines (python swapped in). */
+function taskLines(plan: JobPreview) {
+  return plan.tasks.map((t) => {
+    const task = t.payload.task as PlenoxelsTask;
+    const python = typeof t.payload.python === 'string' ? t.payload.python : 'python3';
+    const cwd = typeof t.payload.svox2Dir === 'string' ? t.payload.svox2Dir : '';
+    return {
+      task: task.id,
+      variables: task.variables,
+      trainDir: task.trainDir,
+      dataDir: task.dataDir,
+      cwd,
+      steps: task.steps.map((s) => ({
+        name: s.name,
+        argv: [python, ...s.argv.slice(1)],
+        skipWhenExists: s.doneWhen,
+      })),
+    };
+  });
+}
+
+/** `cluster-tool submit plenoxels TASKS.json --svox2 DIR`: an autotune sweep, one task per GPU. */
+export const plenoxelsSubmit: CommandModule = {
+  command: 'plenoxels <tasks>',
+  describe: 'Run a Plenoxels (svox2) sweep from an autotune task file, one task per GPU',
+  builder: (y) =>
+    withCoordinatorOptions(y)
+      .positional('tasks', {
+        type: 'string',
+        demandOption: true,
+        describe: "autotune.py's task file (JSON)",
+      })
+      .option('svox2', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The svox2 checkout on the shared file system',
+      })
+      .option('python', {
+        type: 'string',
+        default: 'python3',
+        describe: 'The Python of the svox2 environment',
+      })
+      .option('eval', {
+        type: 'boolean',
+        describe: "Evaluate after training (autotune's --eval) unless the file says",
+      })
+      .option('render', {
+        type: 'boolean',
+        describe: "Render the path video too (autotune's --render) unless the file says",
+      })
+      .option('gpu-memory', {
+        type: 'number',
+        default: 16,
+        describe: 'GPU memory in GB, to warn about the default grid cap',
+      })
+      .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
+      .option('gpus-per-node', {
+        type: 'number',
+        describe: 'Agents (GPUs) per node',
+        defaultDescription: "the nodes' GPU count",
+      })
+      .option('name', { type: 'string', describe: 'A name for the job' })
+      .option('time-limit', {
+        type: 'number',
+        default: 60,
+        describe: 'Slurm time limit of each allocation, in minutes',
+      })
+      .option('wait', {
+        type: 'boolean',
+        default: false,
+        describe: 'Wait until the job ends and print it',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'List the expanded tasks and their command lines; submit nothing',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
+  handler: async (argv) => {
+    const file = path.resolve(argv.tasks as string);
+    if (!existsSync(file) || !statSync(file).isFile())
+      throw new UsageError(`task file ${argv.tasks as string} does not exist`);
+    const svox2 = path.resolve(argv.svox2 as string);
+    const req: SubmitRequest = {
+      kind: 'plenoxels',
+      taskFile: readFileSync(file, 'utf8'),
+      taskFilePath: file,
+      cwd: process.cwd(),
+      svox2,
+      python: argv.python as string,
+      gpuMemoryGiB: argv['gpu-memory'] as number,
+      nodes: argv.nodes as number,
+      gpusPerNode: argv['gpus-per-node'] as number | undefined,
+      name: argv.name as string | undefined,
+      timeLimitMinutes: argv['time-limit'] as number,
+      ...(argv.eval !== undefined ? { eval: argv.eval as boolean } : {}),
+      ...(argv.render !== undefined ? { render: argv.render as boolean } : {}),
+    };
+    await submitOrPreview(argv, req, (plan) => {
+      const tasks = taskLines(plan);
+      return {
+        json: {
+          job: plan.job,
+          summary: plan.summary,
+          warnings: plan.warnings ?? [],
+          tasks,
+          sbatch: plan.sbatch,
+        },
+        lines: [
+          `Would submit job ${plan.job.id}: ${plan.summary}, ${plan.job.gpusPerNode} GPU(s) per node`,
+          ...tasks.flatMap((t) => [
+            `  ${t.task}`,
+            ...t.steps.map((s) => `    (cd ${shellJoin([t.cwd])} && ${shellJoin(s.argv)})`),
+          ]),
+        ],
+      };
+    });
+  },
+};

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from '../../errors.js';
+import type { OtherSubmitRequest } from '../api-types.js';
+import { wholeNumber } from './blender-plan.js';
+import type { PlanLimits } from './plan.js';
+
+/** The fields every kind shares, validated against the cluster's limits. */
+export interface CommonFields {
+  nodes: number;
+  gpusPerNode: number;
+  timeLimitMinutes: number;
+  name: string | undefined;
+}
+
+/** Checks nodes, gpusPerNode, timeLimitMinutes, name and auto; throws UsageError. */
+export function checkCommonFields(req: OtherSubmitRequest, limits: PlanLimits): CommonFields {
+  const nodes = wholeNumber('nodes', req.nodes ?? 1, 1, 100000);
+  if (nodes > limits.partitionNodes) {
+    throw new UsageError(
+      `nodes: ${nodes} is more than the ${limits.partitionNodes} node(s) the partition has`,
+    );
+  }
+  const gpusPerNode = wholeNumber(
+    'gpusPerNode',
+    req.gpusPerNode ?? limits.maxGpusPerNode,
+    1,
+    Math.max(1, limits.maxGpusPerNode),
+  );
+  const timeLimitMinutes = wholeNumber(
+    'timeLimitMinutes',
+    req.timeLimitMinutes ?? 60,
+    1,
+    60 * 24 * 14,
+  );
+  if (req.name !== undefined && (typeof req.name !== 'string' || req.name.length > 200))
+    throw new UsageError('name must be text of at most 200 characters');
+  if (req.auto) {
+    wholeNumber('auto.min', req.auto.min, 1, limits.partitionNodes);
+    wholeNumber('auto.max', req.auto.max, req.auto.min, limits.partitionNodes);
+  }
+  return { nodes, gpusPerNode, timeLimitMinutes, name: req.name };
+}
+
+/** An absolute path the head node can read, without control characters; throws UsageError. */
+export function absolutePath(field: string, value: unknown, kind: 'file' | 'dir'): string {
+  if (typeof value !== 'string' || value === '')
+    throw new UsageError(`${field}: give an absolute path`);
+  if (!path.isAbsolute(value))
+    throw new UsageError(`${field}: ${JSON.stringify(value)} must be an absolute path`);
+  if (/[\0\n\r]/.test(value)) throw new UsageError(`${field}: the path holds a control character`);
+  const ok =
+    existsSync(value) &&
+    (kind === 'dir' ? statSync(value).isDirectory() : statSync(value).isFile());
+  if (!ok)
+    throw new UsageError(
+      `${field}: ${kind === 'dir' ? 'directory' : 'file'} ${value} does not exist`,
+    );
+  return value;
+}
+
+/** The text a request carries inline (`textField`) or names by absolute path (`pathField`). */
+export function inlineOrFile(
+  req: OtherSubmitRequest,
+  textField: string,
+  pathField: string,
+  read: (file: string) => string,
+): { text: string; source: string } {
+  const text = req[textField];
+  if (typeof text === 'string') {
+    const source = req[pathField];
+    return { text, source: typeof source === 'string' && source ? source : textField };
+  }
+  if (text !== undefined) throw new UsageError(`${textField}: must be the file's text`);
+  const file = absolutePath(pathField, req[pathField], 'file');
+  return { text: read(file), source: file };
+}

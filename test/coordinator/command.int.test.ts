@@ -1,0 +1,137 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { runCli } from '../helpers/cli.js';
+import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { HOSTILE_VALUES } from '../helpers/hostile.js';
+
+const slurmConf = inject('slurmConf');
+const slurm = new SlurmClient({ slurmConf });
+const root = mkdtempSync('/tmp/ct-command-');
+let coord: CoordinatorProcess;
+
+beforeAll(async () => {
+  rmSync('/tmp/ct-pwned', { force: true });
+  coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, ['--lease-seconds', '5']);
+  await coord.start();
+});
+
+afterAll(async () => {
+  await coord.stop();
+  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
+  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
+  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) => runCli([...args, '--state-dir', coord.stateDir]);
+// prints its arguments as JSON, so the test sees exactly what arrived
+const ECHO = ['python3', '-c', 'import json,sys; print(json.dumps(sys.argv[1:]))'];
+
+function jsonl(name: string, lines: object[]): string {
+  const file = path.join(root, name);
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  return file;
+}
+
+describe('the generic command stage on the local cluster', () => {
+  it('runs one command per line across nodes with hostile field values arriving literally, and retries a task that fails once', async () => {
+    const marker = path.join(root, 'flaky-failed');
+    const lines = [
+      ...HOSTILE_VALUES.map((v, i) => ({ id: `h${i}`, value: v })),
+      {
+        id: 'flaky',
+        value: 'ok',
+        argv: [
+          'python3',
+          '-c',
+          'import os,sys\nif not os.path.exists(sys.argv[1]):\n open(sys.argv[1],"w").close(); print("flaky: failing once", file=sys.stderr); sys.exit(7)\nprint("[]")',
+          marker,
+        ],
+      },
+    ];
+    const file = jsonl('tasks.jsonl', lines);
+    const r = cli([
+      'submit',
+      'command',
+      '--tasks',
+      file,
+      '--command',
+      JSON.stringify([...ECHO, '{value}', 'pre-{value}-{id}']),
+      '--nodes',
+      '4',
+    ]);
+    expect(r.stderr).toMatch(/Submitted/);
+    expect(r.code).toBe(0);
+    const done = await coord.waitFor(
+      r.stdout.trim(),
+      (j) => j.state !== 'running' && j.state !== 'queued',
+    );
+    expect(done.state).toBe('succeeded');
+    const { tasks } = await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${done.id}/tasks`);
+    expect(tasks).toHaveLength(lines.length);
+    expect(tasks.every((t) => t.state === 'done' && /^node[1-4]$/.test(t.node ?? ''))).toBe(true);
+    HOSTILE_VALUES.forEach((v, i) => {
+      const out = readFileSync(path.join(done.dir, 'logs', `task-${tasks[i]?.id}.out`), 'utf8');
+      expect(JSON.parse(out.split('\n')[0] ?? '')).toEqual([v, `pre-${v}-h${i}`]);
+    });
+    expect(existsSync('/tmp/ct-pwned')).toBe(false);
+    const flaky = tasks.at(-1);
+    // `attempts` counts failed attempts; the retry ran on another agent
+    expect(flaky?.attempts).toBe(1);
+    const failed = done.events.find((e) => e.type === 'task:failed' && e.data.taskId === flaky?.id);
+    expect(failed?.data.agentId).not.toBe(flaky?.agentId);
+    expect(
+      done.events.some((e) => e.type === 'task:failed' && /exited with 7/.test(e.message)),
+    ).toBe(true);
+    expect(done.results?.map((x) => x.task)).toEqual(lines.map((l) => l.id));
+    expect(done.results?.[0]?.gpu).toMatch(/^node[1-4]:[0-3]$/);
+  });
+
+  it('lists the tasks with --dry-run --json and submits nothing', async () => {
+    const before = (await coord.api<unknown[]>('GET', '/api/jobs')).length;
+    const file = jsonl('dry.jsonl', [
+      { id: 'a', argv: ['echo', '{x}'], x: '$(touch /tmp/ct-pwned)' },
+    ]);
+    const r = cli(['submit', 'command', '--tasks', file, '--dry-run', '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { tasks: { id: string; argv: string[] }[] };
+    expect(plan.tasks).toEqual([
+      expect.objectContaining({ id: 'a', argv: ['echo', '$(touch /tmp/ct-pwned)'] }),
+    ]);
+    expect((await coord.api<unknown[]>('GET', '/api/jobs')).length).toBe(before);
+  });
+
+  it('fails the job with the output tail when a command fails every attempt', async () => {
+    const file = jsonl('bad.jsonl', [
+      {
+        id: 'always',
+        argv: ['python3', '-c', 'import sys; print("boom here", file=sys.stderr); sys.exit(4)'],
+      },
+    ]);
+    const r = cli(['submit', 'command', '--tasks', file]);
+    const done = await coord.waitFor(
+      r.stdout.trim(),
+      (j) => j.state !== 'running' && j.state !== 'queued',
+    );
+    expect(done.state).toBe('failed');
+    expect(done.failedFrames[0]?.errorTail.join('\n')).toMatch(/boom here/);
+  });
+
+  it('refuses bad task lists with a clear error and creates no job', async () => {
+    const jobs = async () => (await coord.api<JobDetail[]>('GET', '/api/jobs')).length;
+    const before = await jobs();
+    const notJson = path.join(root, 'not.jsonl');
+    writeFileSync(notJson, '{"id": "a", "argv": ["echo"]}\n{oops\n');
+    expect(cli(['submit', 'command', '--tasks', notJson]).stderr).toMatch(/not\.jsonl:2: not JSON/);
+    const unknown = jsonl('unknown.jsonl', [{ id: 'a', argv: ['echo', '{missing}'] }]);
+    expect(cli(['submit', 'command', '--tasks', unknown]).stderr).toMatch(/\{missing\}/);
+    const noArgv = jsonl('noargv.jsonl', [{ id: 'a' }]);
+    expect(cli(['submit', 'command', '--tasks', noArgv]).stderr).toMatch(/no argv/);
+    expect(cli(['submit', 'command', '--tasks', path.join(root, 'nope.jsonl')]).stderr).toMatch(
+      /does not exist/,
+    );
+    expect(await jobs()).toBe(before);
+  });
+});
