@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,15 @@ import {
   renderStaticSplit,
   type FrameCost,
 } from './render-ways.js';
-import { reportRenderEfficiency, type OursResult, type RenderEfficiencyInput } from './report.js';
+import { renderWithCoordinator } from './ours.js';
+import {
+  formatSchedulingOverhead,
+  reportRenderEfficiency,
+  type OursResult,
+  type RenderEfficiencyInput,
+} from './report.js';
+import { benchSchedulingOverhead } from './scheduling.js';
+import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -80,6 +89,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
   };
 }
 
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+}
+
 function timestamped(line: string): void {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 }
@@ -146,6 +162,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const workDir = mkdtempSync('/tmp/ct-bench-work-');
   const started = Date.now();
   try {
+    timestamped(
+      `load average at start: ${loadAverage()} on ${os.cpus().length} cores ` +
+        '(other work on this machine skews every number below)',
+    );
     timestamped(`starting a bench cluster (2 nodes × 1 GPU, 1 CPU each); work in ${workDir}`);
     await withBenchCluster({ keep: settings.keep, log: timestamped }, async (bench) => {
       const scene = await prepareScene(workDir, settings);
@@ -160,15 +180,25 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       };
       timestamped(`cluster ${bench.cluster.dir} up; scene ${scene} (${frames.length} frames)`);
 
-      // HOOK(ours): pass `{ ours: renderWithCoordinator }` here once the coordinator leg exists;
-      // the report prints "n/a" for ours until then.
-      const renderEfficiency = await benchRenderEfficiency(ctx, {});
+      const renderEfficiency = await benchRenderEfficiency(ctx, { ours: renderWithCoordinator });
+
+      const scheduling = await benchSchedulingOverhead({
+        workDir,
+        slurmConf: bench.cluster.layout.slurmConf,
+        partition: 'gpu',
+        log: timestamped,
+      });
+
+      const scaling = await benchScalingLatency(ctx);
+
       console.log('\n== Render efficiency ==');
       reportRenderEfficiency(renderEfficiency);
-
-      // HOOK(scheduling overhead): add `await benchSchedulingOverhead(ctx)` and its report here,
-      // as its own section on the same cluster.
+      console.log('\n== Scheduling overhead ==');
+      console.log(formatSchedulingOverhead(scheduling.runs, scheduling.note));
+      console.log('\n== Scaling ==');
+      console.log(formatScalingLatency(scaling));
     });
+    console.log(`\nload average at the end: ${loadAverage()}`);
     console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);
     return 0;
   } catch (err) {

@@ -18,6 +18,8 @@ function str(p: Record<string, unknown>, key: string): string {
 export class BlenderRunner implements TaskRunner {
   readonly kinds = ['blender-render', 'blender-encode'] as const;
   private worker: BlenderWorker | undefined;
+  /** Frames whose thumbnails are still being made. */
+  private readonly thumbnails = new Set<string>();
   private scene: string | undefined;
 
   constructor(private readonly opts: { threads: number; blender?: string }) {}
@@ -60,7 +62,11 @@ export class BlenderRunner implements TaskRunner {
           const out = path.join(outputDir, frameFileName(frame, format));
           const r = await worker.render(frame, out, format);
           const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
-          await makeThumbnail(r.file, thumb).catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`));
+          // The thumbnail (an ffmpeg run on the CPU) overlaps the next frame instead of delaying it.
+          this.thumbnails.add(r.file);
+          void makeThumbnail(r.file, thumb)
+            .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
+            .finally(() => this.thumbnails.delete(r.file));
           frames[String(frame)] = { file: path.relative(task.jobDir, r.file), thumb: path.relative(task.jobDir, thumb), seconds: r.seconds, device: r.device };
         }
       } finally {
@@ -93,6 +99,7 @@ export class BlenderRunner implements TaskRunner {
   }
 
   async close(): Promise<void> {
+    for (let i = 0; this.thumbnails.size > 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }

@@ -1,0 +1,226 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobDetail, TaskView } from '../coordinator/api-types.js';
+import { callApi } from '../coordinator/http-client.js';
+import { startCoordinator } from '../coordinator/service.js';
+import { makeThumbnail } from '../renderers/blender/encode.js';
+import { formatFrames, frameFileName } from '../renderers/blender/frames.js';
+import { BenchError } from './errors.js';
+import type { BenchContext } from './main.js';
+import type { OursResult } from './report.js';
+import { lastFrameWrittenAt, logTails } from './slurm-jobs.js';
+
+const LEG = 'ours';
+
+/** Per-agent timing taken from an agent's log: when it leased its first task, when Blender was ready. */
+export interface AgentLogTimes {
+  file: string;
+  firstLeaseAt: number | undefined;
+  blenderReadyAt: number | undefined;
+}
+
+const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (.*)$/;
+
+/** Reads the first `leased task` and the first `blender ready` times from an agent's log text. */
+export function parseAgentLog(file: string, text: string): AgentLogTimes {
+  let firstLeaseAt: number | undefined;
+  let blenderReadyAt: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = STAMP.exec(line);
+    if (!m) continue;
+    const at = Date.parse(m[1] as string);
+    const msg = m[2] as string;
+    if (firstLeaseAt === undefined && msg.startsWith('leased task ')) firstLeaseAt = at;
+    else if (
+      firstLeaseAt !== undefined &&
+      blenderReadyAt === undefined &&
+      msg.startsWith('blender ready')
+    )
+      blenderReadyAt = at;
+  }
+  return { file, firstLeaseAt, blenderReadyAt };
+}
+
+/** What the render tasks of a job say about where the time went. */
+export interface TaskAccounting {
+  /** Σ Blender's own render seconds over every frame. */
+  renderSeconds: number;
+  /** Σ (finishedAt − startedAt) over the render tasks, seconds. */
+  taskSeconds: number;
+  /** One-time Blender starts inside the tasks' time (one per agent), seconds. */
+  blenderStartSeconds: number;
+  /** (taskSeconds − blenderStartSeconds − renderSeconds) / renderSeconds. */
+  overheadFraction: number;
+  frames: number;
+}
+
+/**
+ * Per-frame overhead beyond Blender's own render time: what leasing, reporting, thumbnails and the
+ * protocol cost, with the one-time Blender start of each agent taken out.
+ */
+export function accountTasks(
+  tasks: readonly TaskView[],
+  blenderStarts: readonly number[],
+): TaskAccounting {
+  let renderSeconds = 0;
+  let taskSeconds = 0;
+  let frames = 0;
+  for (const t of tasks) {
+    if (t.state !== 'done' || t.startedAt === null || t.finishedAt === null) continue;
+    taskSeconds += (t.finishedAt - t.startedAt) / 1000;
+    for (const s of Object.values(t.frameSeconds)) {
+      renderSeconds += s;
+      frames++;
+    }
+  }
+  const blenderStartSeconds = blenderStarts.reduce((a, b) => a + b, 0);
+  const overheadFraction =
+    renderSeconds > 0 ? (taskSeconds - blenderStartSeconds - renderSeconds) / renderSeconds : NaN;
+  return { renderSeconds, taskSeconds, blenderStartSeconds, overheadFraction, frames };
+}
+
+function agentLogs(logDir: string): AgentLogTimes[] {
+  if (!existsSync(logDir)) return [];
+  return readdirSync(logDir)
+    .filter((n) => /^agent-.*\.log$/.test(n))
+    .map((n) => parseAgentLog(n, readFileSync(path.join(logDir, n), 'utf8')));
+}
+
+/**
+ * The coordinator leg: a coordinator in this process against the bench cluster, the frames
+ * submitted as one Blender job on `ctx.slots` nodes with one GPU (one agent) each. The makespan runs
+ * from the submission to the last frame file; the encode stage that follows is not part of it.
+ * Frames land in the job's own output directory (`outDir` is not used: the coordinator decides).
+ */
+export async function renderWithCoordinator(
+  ctx: BenchContext,
+  _outDir: string,
+): Promise<OursResult> {
+  const stateDir = path.join(ctx.workDir, 'coordinator-ours');
+  const previousThreads = process.env.CT_BLENDER_THREADS;
+  // The agents inherit this through sbatch: one Blender thread per slot, as the other ways use.
+  process.env.CT_BLENDER_THREADS = '1';
+  const rc = await startCoordinator({
+    stateDir,
+    host: '127.0.0.1',
+    port: 0,
+    slurmConf: ctx.bench.cluster.layout.slurmConf,
+    partition: 'gpu',
+    log: (l) => ctx.log(`coordinator: ${l}`),
+  });
+  const api = async <T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> =>
+    (await callApi<T>(rc.url, rc.token, method, route, body)).data as T;
+  try {
+    const submittedAt = Date.now();
+    const job = await api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene: path.resolve(ctx.scene),
+      frames: formatFrames(ctx.frames),
+      nodes: ctx.slots,
+      gpusPerNode: 1,
+      name: 'bench-ours',
+    });
+    const logDir = path.join(job.dir, 'logs');
+    const deadline = Date.now() + 15 * 60_000;
+    let detail = job;
+    // A slow poll on purpose: every request takes CPU from the slots being measured.
+    while (detail.state === 'queued' || detail.state === 'running') {
+      if (Date.now() > deadline) {
+        await api('POST', `/api/jobs/${job.id}/cancel`).catch(() => undefined);
+        throw new BenchError(LEG, `job ${job.id} did not finish within 15 minutes; cancelled it`);
+      }
+      await sleep(1_000);
+      detail = await api<JobDetail>('GET', `/api/jobs/${job.id}`);
+    }
+    const finishedAt = detail.finishedAt ?? Date.now();
+    const tails = [...logTails(logDir, 'agent-'), ...logTails(logDir, 'slurm-')];
+    if (detail.state !== 'succeeded') {
+      throw new BenchError(LEG, `job ${job.id} ${detail.state}: ${detail.error ?? ''}`, tails);
+    }
+    const lastFrameAt = lastFrameWrittenAt(LEG, detail.outputDir, ctx.frames, tails);
+    const { tasks } = await api<{ tasks: TaskView[] }>(
+      'GET',
+      `/api/jobs/${job.id}/tasks?stage=render`,
+    );
+
+    const logs = agentLogs(logDir);
+    const starts = logs.flatMap((l) =>
+      l.firstLeaseAt !== undefined && l.blenderReadyAt !== undefined
+        ? [(l.blenderReadyAt - l.firstLeaseAt) / 1000]
+        : [],
+    );
+    if (starts.length !== ctx.slots) {
+      throw new BenchError(
+        LEG,
+        `expected ${ctx.slots} agent logs with a first lease and a Blender start in ${logDir}, ` +
+          `found ${starts.length}`,
+        tails,
+      );
+    }
+    const acc = accountTasks(tasks, starts);
+    if (acc.frames !== ctx.frames.length) {
+      throw new BenchError(
+        LEG,
+        `${acc.frames} frame times recorded for ${ctx.frames.length} frames`,
+      );
+    }
+
+    // One-time costs, shown beside the per-frame overhead.
+    const firstLease = Math.min(...tasks.map((t) => t.startedAt ?? Infinity));
+    const slurmJobs = await ctx.bench.client.squeue({
+      jobIds: detail.allocations.map((a) => a.slurmJobId),
+    });
+    const startTimes = slurmJobs.flatMap((j) => (j.startTime ? [j.startTime * 1000] : []));
+    const allocationStart = startTimes.length ? Math.min(...startTimes) : undefined;
+    const oneTime = {
+      submitToAllocationStartSeconds:
+        allocationStart === undefined ? undefined : (allocationStart - submittedAt) / 1000,
+      allocationStartToFirstLeaseSeconds:
+        allocationStart === undefined ? undefined : (firstLease - allocationStart) / 1000,
+      blenderStartSeconds: starts.reduce((a, b) => a + b, 0) / starts.length,
+    };
+    return {
+      makespanSeconds: (lastFrameAt - submittedAt) / 1000,
+      overheadPerFrameSeconds:
+        (acc.taskSeconds - acc.blenderStartSeconds - acc.renderSeconds) / acc.frames,
+      thumbnailSeconds: await timeThumbnail(
+        detail.outputDir,
+        ctx.frames,
+        path.join(ctx.workDir, 'thumb-timing'),
+      ),
+      renderSecondsTotal: acc.renderSeconds,
+      overheadFraction: acc.overheadFraction,
+      oneTime,
+      afterLastFrameSeconds: (finishedAt - lastFrameAt) / 1000,
+    };
+  } finally {
+    await rc.close();
+    if (previousThreads === undefined) delete process.env.CT_BLENDER_THREADS;
+    else process.env.CT_BLENDER_THREADS = previousThreads;
+  }
+}
+
+/** Median time of making one frame's thumbnail as the agent does (one ffmpeg run), over 3 frames. */
+async function timeThumbnail(
+  outputDir: string,
+  frames: readonly number[],
+  dir: string,
+): Promise<number | undefined> {
+  const times: number[] = [];
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const f of frames.slice(0, 3)) {
+      const t0 = Date.now();
+      await makeThumbnail(
+        path.join(outputDir, frameFileName(f, 'PNG')),
+        path.join(dir, `t${f}.jpg`),
+      );
+      times.push((Date.now() - t0) / 1000);
+    }
+  } catch {
+    return undefined;
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

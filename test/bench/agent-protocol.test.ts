@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi } from '../../src/coordinator/http-client.js';
+import { startCoordinator, type RunningCoordinator } from '../../src/coordinator/service.js';
+
+// The parts of the agent protocol the scheduling bench leans on: a lease long-polls for the
+// whole waitMs when there is no work, and a completion can bring the next task along.
+
+const root = mkdtempSync(path.join(tmpdir(), 'ct-protocol-'));
+let rc: RunningCoordinator;
+
+beforeAll(async () => {
+  rc = await startCoordinator({
+    stateDir: path.join(root, 'state'),
+    host: '127.0.0.1',
+    port: 0,
+    reconcileMs: 3_600_000,
+  });
+  rc.coordinator.store.insertJob(
+    {
+      id: 'j1',
+      seq: 1,
+      kind: 'command',
+      name: 'protocol',
+      state: 'running',
+      spec: { kind: 'blender', scene: '', frames: '', nodes: 1 },
+      dir: root,
+      outputDir: root,
+      agentToken: 'agent-token',
+      nodesWanted: 1,
+      gpusPerNode: 1,
+      auto: null,
+      video: null,
+      error: null,
+      createdAt: Date.now(),
+      finishedAt: null,
+    },
+    [{ name: 'render', seq: 0, state: 'ready' }],
+    [0, 1].map((seq) => ({ stage: 'render', seq, kind: 'noop', payload: {}, frames: [] })),
+  );
+});
+
+afterAll(async () => {
+  await rc.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const post = <T>(route: string, body: unknown) =>
+  callApi<T>(rc.url, 'agent-token', 'POST', route, body);
+
+describe('agent protocol', () => {
+  it('hands out the next task with a completion, long-polls when none is left, and says exit at the end', async () => {
+    const reg = await post<{ agentId: string }>('/api/agent/register', {
+      jobId: 'j1',
+      node: 'n1',
+      gpu: '0',
+      slurmJobId: 0,
+    });
+    const agentId = reg.data?.agentId ?? '';
+    const first = await post<{ task: { id: number } }>('/api/agent/lease', { agentId, waitMs: 0 });
+    const firstId = first.data?.task.id ?? 0;
+    const done = await post<{ ok: boolean; lease?: { task?: { id: number } } }>(
+      `/api/agent/tasks/${firstId}/complete`,
+      { agentId, result: {}, lease: true },
+    );
+    const secondId = done.data?.lease?.task?.id;
+    expect(secondId).toBeGreaterThan(firstId);
+
+    // A second agent finds nothing queued: its lease waits out waitMs (not answered at once).
+    const other = await post<{ agentId: string }>('/api/agent/register', {
+      jobId: 'j1',
+      node: 'n2',
+      gpu: '0',
+      slurmJobId: 0,
+    });
+    const t0 = Date.now();
+    const idle = await post('/api/agent/lease', { agentId: other.data?.agentId, waitMs: 400 });
+    expect(idle.status).toBe(204);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+
+    const last = await post<{ lease?: { exit?: string } }>(
+      `/api/agent/tasks/${secondId}/complete`,
+      {
+        agentId,
+        result: {},
+        lease: true,
+      },
+    );
+    expect(last.data?.lease?.exit).toMatch(/succeeded/);
+    expect(rc.coordinator.store.getJob('j1')?.state).toBe('succeeded');
+  });
+});
