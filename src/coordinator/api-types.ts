@@ -169,6 +169,8 @@ export interface JobDetail extends JobSummary {
   agents: AgentView[];
   events: JobEvent[];
   auto: AutoScaleSpec | null;
+  /** An IndeX session's viewer address once its head printed it; null while it loads. */
+  serviceUrl?: string | null;
   /** Plenoxels sweeps and command jobs: one row per task, best PSNR first (issue 7). */
   results?: ResultRow[];
 }

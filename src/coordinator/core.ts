@@ -135,7 +135,8 @@ export class Coordinator {
 
   /** Submits a Slurm allocation for a job and records it. */
   async allocate(job: JobRow, nodes: number, role: 'primary' | 'attached', actor: Actor, why = ''): Promise<number> {
-    const slurmJobId = await this.slurm.submit(job, { nodes, role });
+    const primary = this.store.allocations(job.id).find((a) => a.role === 'primary' && a.state !== 'ended');
+    const slurmJobId = await this.slurm.submit(job, { nodes, role, ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}) });
     this.store.insertAllocation({ slurmJobId, jobId: job.id, role, state: 'pending', nodes: [], requestedNodes: nodes, reason: '', createdAt: this.now(), endedAt: null });
     this.record(job.id, 'allocation:submitted', actor, `Slurm job ${slurmJobId}: ${nodes} node(s), ${role}${why ? ` (${why})` : ''}`, { slurmJobId, nodes, role });
     return slurmJobId;

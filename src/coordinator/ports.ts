@@ -1,11 +1,20 @@
 import type { AllocationRow, JobRow } from './store/types.js';
 
+/** How an allocation is asked for: nodes, role, and for an attached one the primary's Slurm job id. */
+export interface AllocationRequest {
+  nodes: number;
+  role: AllocationRow['role'];
+  nodeList?: string[];
+  /** The primary allocation an attached one joins (IndeX: `nvindex-slurm -a<id>`). */
+  attachTo?: number;
+}
+
 /** What the core needs from Slurm; `SlurmAllocator` implements it with sbatch/squeue/scontrol. */
 export interface AllocationPort {
   /** The sbatch options and script an allocation would be submitted with (for --dry-run). */
-  plan(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): { script: string; args: string[] };
+  plan(job: JobRow, opts: AllocationRequest): { script: string; args: string[] };
   /** Submits an allocation for `job` on `nodes` nodes; returns the Slurm job id. */
-  submit(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): Promise<number>;
+  submit(job: JobRow, opts: AllocationRequest): Promise<number>;
   /** Current Slurm view of every job this coordinator started (found by name prefix). */
   list(): Promise<SlurmAllocationState[]>;
   cancel(slurmJobIds: number[]): Promise<void>;

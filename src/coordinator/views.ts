@@ -92,6 +92,13 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
     agents: store.agents(job.id).map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
     events: store.events(job.id).map((e) => ({ id: e.id, at: e.at, type: e.type, actor: e.actor, message: e.message, data: e.data })),
     auto: job.auto,
+    ...(job.kind === 'index' ? { serviceUrl: sessionUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),
   };
+}
+
+/** The IndeX viewer address recorded by the reconcile loop, or null while the session loads. */
+function sessionUrl(store: SqliteStore, jobId: string): string | null {
+  const ready = store.events(jobId, 1000).find((e) => e.type === 'session:ready');
+  return typeof ready?.data.url === 'string' ? ready.data.url : null;
 }

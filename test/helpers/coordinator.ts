@@ -17,6 +17,7 @@ export class CoordinatorProcess {
     readonly stateDir: string,
     readonly slurmConf: string,
     readonly extraArgs: string[] = [],
+    readonly env: Record<string, string> = {},
   ) {}
 
   /** The first start picks a free port; a restart keeps it, as a real coordinator's fixed port does. */
@@ -27,7 +28,7 @@ export class CoordinatorProcess {
     this.pid = spawnDetached(
       process.execPath,
       [BIN, 'coordinator', 'start', '--listen', listen, '--state-dir', this.stateDir, '--slurm-conf', this.slurmConf, '--partition', 'gpu', ...this.extraArgs],
-      { logFile: path.join(path.dirname(this.stateDir), `coordinator-${path.basename(this.stateDir)}.log`), env: { ...process.env, SLURM_CONF: this.slurmConf } },
+      { logFile: path.join(path.dirname(this.stateDir), `coordinator-${path.basename(this.stateDir)}.log`), env: { ...process.env, SLURM_CONF: this.slurmConf, ...this.env } },
     );
     for (let i = 0; i < 150; i++) {
       const a = readAddress(this.stateDir);

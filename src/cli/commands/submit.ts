@@ -1,3 +1,4 @@
+import { indexSubmit } from './submit-index.js';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
@@ -133,6 +134,7 @@ export const submitCommand: CommandModule = {
       .command(blender)
       .command(plenoxelsSubmit)
       .command(commandSubmit)
+      .command(indexSubmit)
       .demandCommand(1, 'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`'),
   handler: () => {},
 };

@@ -42,6 +42,7 @@ export function formatJobDetail(j: JobDetail): string {
     `output    ${j.outputDir}`,
   ];
   if (j.video) lines.push(`video     ${j.dir}/${j.video}`);
+  if (j.kind === 'index') lines.push(`viewer    ${j.serviceUrl ?? '(the IndeX session is still loading)'}`);
   if (j.auto) lines.push(`autoscale min ${j.auto.min}, max ${j.auto.max}${j.auto.targetFinishSeconds ? `, finish within ${duration(j.auto.targetFinishSeconds)}` : ''}`);
   lines.push('', 'allocations');
   lines.push(

@@ -1,4 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findViewerUrl } from '../../renderers/index/index.js';
 import type { Coordinator } from '../core.js';
+import type { AllocationRow } from '../store/types.js';
 
 /** A job whose allocations keep ending before its work is done fails after this many. */
 const MAX_PRIMARY_ALLOCATIONS = 5;
@@ -52,6 +56,10 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
 
   for (const job of c.store.listJobs().filter((j) => j.state === 'running')) {
     const allocations = c.store.allocations(job.id);
+    if (job.kind === 'index') {
+      watchSession(c, job.id, job.dir, allocations);
+      continue;
+    }
     if (allocations.some((a) => a.state !== 'ended')) continue;
     const primaries = allocations.filter((a) => a.role === 'primary').length;
     if (primaries >= MAX_PRIMARY_ALLOCATIONS) {
@@ -60,4 +68,23 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     }
     await c.allocate(job, job.nodesWanted, 'primary', 'coordinator', 'the job has work left and no allocation');
   }
+}
+
+/**
+ * An IndeX session is a service: it ends when its primary allocation ends (cancelled, out of time,
+ * or failed), and its viewer address is read from the primary's output once the head prints it.
+ */
+function watchSession(c: Coordinator, jobId: string, dir: string, allocations: AllocationRow[]): void {
+  const primary = allocations.find((a) => a.role === 'primary');
+  if (!primary) return;
+  if (primary.state === 'ended') {
+    for (const a of allocations.filter((x) => x.state !== 'ended')) void c.slurm.cancel([a.slurmJobId]).catch(() => {});
+    c.finish(jobId, 'succeeded', null);
+    return;
+  }
+  if (c.store.events(jobId, 1000).some((e) => e.type === 'session:ready')) return;
+  const log = path.join(dir, 'logs', `slurm-${primary.slurmJobId}.out`);
+  if (!existsSync(log)) return;
+  const url = findViewerUrl(readFileSync(log, 'utf8'));
+  if (url) c.record(jobId, 'session:ready', 'coordinator', `IndeX viewer at ${url}`, { url });
 }

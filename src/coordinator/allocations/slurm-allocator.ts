@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isJobActive, type SlurmClient } from '../../slurm/client.js';
 import { renderTemplate } from '../../templates/render.js';
-import type { AllocationPort, SlurmAllocationState } from '../ports.js';
+import { renderIndexGrowScript, renderIndexSessionScript } from '../../renderers/index/index.js';
+import type { AllocationPort, AllocationRequest, SlurmAllocationState } from '../ports.js';
 import type { AllocationRow, JobRow } from '../store/types.js';
 
 export interface SlurmAllocatorOptions {
@@ -26,8 +27,8 @@ export class SlurmAllocator implements AllocationPort {
   }
 
   /** The sbatch script and options for an allocation: a plan that `--dry-run` can print. */
-  plan(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): { script: string; args: string[] } {
-    const script = renderTemplate('slurm/templates/allocation.sbatch.hbs', {
+  plan(job: JobRow, opts: AllocationRequest): { script: string; args: string[] } {
+    const script = job.kind === 'index' ? this.indexScript(job, opts) : renderTemplate('slurm/templates/allocation.sbatch.hbs', {
       role: opts.role,
       jobId: job.id,
       coordinatorUrl: this.o.coordinatorUrl,
@@ -51,7 +52,19 @@ export class SlurmAllocator implements AllocationPort {
     return { script, args };
   }
 
-  async submit(job: JobRow, opts: { nodes: number; role: AllocationRow['role']; nodeList?: string[] }): Promise<number> {
+  /**
+   * An IndeX session runs the IndeX launcher itself, not our agents: the primary starts the
+   * session, an attached allocation joins it with `-a<primary job id>`.
+   */
+  private indexScript(job: JobRow, opts: AllocationRequest): string {
+    const spec = job.spec as { scene?: string; indexDir?: string; extraArgs?: string[] };
+    const base = { jobName: this.jobName(job.id, opts.role), nodes: opts.nodes, indexDir: spec.indexDir ?? '' };
+    if (opts.role === 'primary') return renderIndexSessionScript({ ...base, scene: spec.scene ?? '', extraArgs: spec.extraArgs });
+    if (opts.attachTo === undefined) throw new Error(`an attached IndeX allocation of job ${job.id} needs the session's Slurm job id`);
+    return renderIndexGrowScript({ ...base, firstJobId: String(opts.attachTo) });
+  }
+
+  async submit(job: JobRow, opts: AllocationRequest): Promise<number> {
     const { script, args } = this.plan(job, opts);
     const scriptPath = path.join(job.dir, `allocation-${opts.role}-${Date.now()}.sbatch`);
     writeFileSync(scriptPath, script, { mode: 0o700 });

@@ -2,6 +2,7 @@ import { UsageError } from '../../errors.js';
 import type { JobKind, SubmitRequest } from '../api-types.js';
 import type { NewTask, StageRow } from '../store/types.js';
 import { planBlenderJob } from './blender-plan.js';
+import { planIndexJob } from './index-plan.js';
 import { planCommandJob } from './command-plan.js';
 import { planPlenoxelsJob } from './plenoxels-plan.js';
 
@@ -40,6 +41,7 @@ const planners = new Map<string, Planner>([
   ['blender', planBlenderJob],
   ['plenoxels', planPlenoxelsJob],
   ['command', planCommandJob],
+  ['index', planIndexJob],
 ]);
 
 /** Adds a job kind (Plenoxels, command, IndeX) to the coordinator. */

@@ -207,10 +207,13 @@ export function logsPanel(jobId: string): {
  */
 export function serviceSlot(d: JobDetail): HTMLElement | null {
   if (d.kind !== 'index') return null;
+  const url = d.serviceUrl;
   return h(
     'div',
-    { class: 'panel placeholder', attrs: { 'data-role': 'service-viewer' } },
+    { class: 'panel', attrs: { 'data-role': 'service-viewer' } },
     h('h2', {}, 'IndeX session viewer'),
-    'The session’s viewer address will appear here once IndeX service jobs are supported.',
+    url && /^https?:\/\//.test(url)
+      ? h('a', { attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } }, url)
+      : 'The IndeX session is still loading; its viewer address appears here once the head prints it.',
   );
 }
