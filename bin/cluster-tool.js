@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
-  process.stderr.write('cluster-tool is not built yet: run `npm run build` in its directory first.\n');
+  process.stderr.write(
+    'cluster-tool is not built yet: run `npm run build` in its directory first.\n',
+  );
   process.exit(1);
 }
 await import(main.href);

@@ -37,14 +37,20 @@ export class Agent {
     this.log = o.log ?? ((line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   }
 
-  private async call<T>(route: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; data: T | undefined }> {
+  private async call<T>(
+    route: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; data: T | undefined }> {
     const deadline = Date.now() + (this.o.patienceMs ?? 300_000);
     let delay = 200;
     for (;;) {
       try {
         return await callApi<T>(this.o.coordinatorUrl, this.o.token, 'POST', route, body, signal);
       } catch (err) {
-        const retry = err instanceof UnreachableError || (err instanceof ApiError && err.status >= 500 && err.status !== 502);
+        const retry =
+          err instanceof UnreachableError ||
+          (err instanceof ApiError && err.status >= 500 && err.status !== 502);
         if (!retry || Date.now() > deadline || signal?.aborted) throw err;
         this.log(`${err.message}; retrying`);
         await sleep(delay);
@@ -55,13 +61,16 @@ export class Agent {
 
   /** Runs until told to exit; resolves with the reason. */
   async run(): Promise<string> {
-    const reg = await this.call<{ agentId?: string; leaseMs?: number; exit?: string }>('/api/agent/register', {
-      jobId: this.o.jobId,
-      node: this.o.node,
-      gpu: this.o.gpu,
-      slurmJobId: this.o.slurmJobId,
-      pid: process.pid,
-    });
+    const reg = await this.call<{ agentId?: string; leaseMs?: number; exit?: string }>(
+      '/api/agent/register',
+      {
+        jobId: this.o.jobId,
+        node: this.o.node,
+        gpu: this.o.gpu,
+        slurmJobId: this.o.slurmJobId,
+        pid: process.pid,
+      },
+    );
     if (!reg.data?.agentId) return reg.data?.exit ?? 'registration refused';
     this.agentId = reg.data.agentId;
     this.leaseMs = reg.data.leaseMs ?? this.leaseMs;
@@ -73,7 +82,10 @@ export class Agent {
         let lease = next;
         next = undefined;
         if (!lease) {
-          const r = await this.call<LeaseBody>('/api/agent/lease', { agentId: this.agentId, waitMs: this.o.pollMs ?? 5_000 });
+          const r = await this.call<LeaseBody>('/api/agent/lease', {
+            agentId: this.agentId,
+            waitMs: this.o.pollMs ?? 5_000,
+          });
           if (r.status === 204 || !r.data) continue;
           lease = r.data;
         }
@@ -95,25 +107,36 @@ export class Agent {
     const label = `task ${task.id} (${task.kind}${task.frames.length ? ` frames ${task.frames.join(',')}` : ''})`;
     this.log(`leased ${label}`);
     // Renew well inside the lease; a refused renewal means another agent owns the task now.
-    const renew = setInterval(() => {
-      void this.call(`/api/agent/tasks/${task.id}/renew`, { agentId: this.agentId }).catch((err: Error) => {
-        if (err instanceof ApiError && err.status === 409) {
-          this.log(`${label}: lease lost, stopping it`);
-          abort.abort();
-        }
-      });
-    }, Math.max(200, Math.floor(this.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        void this.call(`/api/agent/tasks/${task.id}/renew`, { agentId: this.agentId }).catch(
+          (err: Error) => {
+            if (err instanceof ApiError && err.status === 409) {
+              this.log(`${label}: lease lost, stopping it`);
+              abort.abort();
+            }
+          },
+        );
+      },
+      Math.max(200, Math.floor(this.leaseMs / 3)),
+    );
     try {
       if (!runner) throw new TaskFailure(`this agent has no runner for task kind ${task.kind}`);
-      const result = await runner.run(task, { gpu: this.o.gpu, signal: abort.signal, log: (l) => this.log(l) });
+      const result = await runner.run(task, {
+        gpu: this.o.gpu,
+        signal: abort.signal,
+        log: (l) => this.log(l),
+      });
       clearInterval(renew);
       if (abort.signal.aborted) return;
-      const done = await this.call<{ lease?: LeaseBody }>(`/api/agent/tasks/${task.id}/complete`, { agentId: this.agentId, result, lease: true }).catch(
-        (err: Error) => {
-          if (err instanceof ApiError && err.status === 409) this.log(`${label}: ${err.message}`);
-          else throw err;
-        },
-      );
+      const done = await this.call<{ lease?: LeaseBody }>(`/api/agent/tasks/${task.id}/complete`, {
+        agentId: this.agentId,
+        result,
+        lease: true,
+      }).catch((err: Error) => {
+        if (err instanceof ApiError && err.status === 409) this.log(`${label}: ${err.message}`);
+        else throw err;
+      });
       this.log(`done ${label}`);
       return done?.data?.lease;
     } catch (err) {
@@ -121,9 +144,11 @@ export class Agent {
       if (abort.signal.aborted) return;
       const tail = err instanceof TaskFailure ? err.tail : [];
       this.log(`failed ${label}: ${(err as Error).message}`);
-      await this.call(`/api/agent/tasks/${task.id}/fail`, { agentId: this.agentId, error: (err as Error).message, tail }).catch((e: Error) =>
-        this.log(`could not report the failure: ${e.message}`),
-      );
+      await this.call(`/api/agent/tasks/${task.id}/fail`, {
+        agentId: this.agentId,
+        error: (err as Error).message,
+        tail,
+      }).catch((e: Error) => this.log(`could not report the failure: ${e.message}`));
       return undefined;
     }
   }

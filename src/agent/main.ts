@@ -25,7 +25,11 @@ async function main(): Promise<number> {
     node: env.SLURMD_NODENAME ?? os.hostname(),
     gpu,
     slurmJobId: Number(env.SLURM_JOB_ID ?? 0),
-    runners: [new BlenderRunner({ threads: Number(env.CT_BLENDER_THREADS ?? 1) || 1 }), new PlenoxelsRunner(), new CommandRunner()],
+    runners: [
+      new BlenderRunner({ threads: Number(env.CT_BLENDER_THREADS ?? 1) || 1 }),
+      new PlenoxelsRunner(),
+      new CommandRunner(),
+    ],
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(143));
   await agent.run();

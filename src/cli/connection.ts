@@ -9,9 +9,12 @@ export function withCoordinatorOptions<T>(y: Argv<T>) {
     .option('state-dir', {
       type: 'string',
       describe: "The coordinator's state directory (its token and address live there)",
-      defaultDescription: '$CLUSTER_TOOL_STATE_DIR, /shared/cluster-tool, or the local cluster\'s',
+      defaultDescription: "$CLUSTER_TOOL_STATE_DIR, /shared/cluster-tool, or the local cluster's",
     })
-    .option('coordinator', { type: 'string', describe: 'Coordinator URL (default: from the state directory)' });
+    .option('coordinator', {
+      type: 'string',
+      describe: 'Coordinator URL (default: from the state directory)',
+    });
 }
 
 /** A connection to a running coordinator: its URL and the user token. */
@@ -24,7 +27,10 @@ export class CoordinatorConnection {
   static fromArgs(argv: Record<string, unknown>): CoordinatorConnection {
     const dir = (argv['state-dir'] as string | undefined) ?? defaultStateDir();
     const token = process.env.CLUSTER_TOOL_TOKEN ?? readToken(dir);
-    const url = (argv.coordinator as string | undefined) ?? process.env.CLUSTER_TOOL_COORDINATOR ?? readAddress(dir)?.url;
+    const url =
+      (argv.coordinator as string | undefined) ??
+      process.env.CLUSTER_TOOL_COORDINATOR ??
+      readAddress(dir)?.url;
     if (!url || !token) {
       throw new CliError(
         `no coordinator found in ${dir}. Start one with \`cluster-tool local up\` (local cluster) or ` +
@@ -40,9 +46,12 @@ export class CoordinatorConnection {
       return r.data as T;
     } catch (err) {
       if (err instanceof UnreachableError) {
-        throw new CliError(`${err.message}. Is it running? (\`cluster-tool local status\` or the coordinator service)`);
+        throw new CliError(
+          `${err.message}. Is it running? (\`cluster-tool local status\` or the coordinator service)`,
+        );
       }
-      if (err instanceof ApiError) throw new CliError(err.message, err.status === 400 ? 2 : err.status === 404 ? 4 : 1);
+      if (err instanceof ApiError)
+        throw new CliError(err.message, err.status === 400 ? 2 : err.status === 404 ? 4 : 1);
       throw err;
     }
   }

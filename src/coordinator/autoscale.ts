@@ -25,7 +25,12 @@ export class Autoscaler {
       try {
         await this.decide(job.id);
       } catch (err) {
-        this.c.record(job.id, 'scale:error', 'policy', `autoscaling could not act: ${(err as Error).message}`);
+        this.c.record(
+          job.id,
+          'scale:error',
+          'policy',
+          `autoscaling could not act: ${(err as Error).message}`,
+        );
       }
     }
   }
@@ -59,20 +64,31 @@ export class Autoscaler {
     }
 
     if (n < auto.min) {
-      this.c.record(jobId, 'scale:decision', 'policy', `grow to ${auto.min}: below --min`, { from: n, to: auto.min });
+      this.c.record(jobId, 'scale:decision', 'policy', `grow to ${auto.min}: below --min`, {
+        from: n,
+        to: auto.min,
+      });
       await this.scaler.scale(jobId, { nodes: auto.min }, 'policy');
       return;
     }
 
     if (queuedTasks === 0) {
       const idleMs = (auto.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
-      const idle = held.filter((h) => !h.busy && now - (this.lastBusy.get(`${jobId}/${h.node}`) ?? now) >= idleMs);
+      const idle = held.filter(
+        (h) => !h.busy && now - (this.lastBusy.get(`${jobId}/${h.node}`) ?? now) >= idleMs,
+      );
       const give = Math.min(idle.length, n - auto.min);
       if (give > 0) {
-        this.c.record(jobId, 'scale:decision', 'policy', `shrink by ${give}: the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`, {
-          from: n,
-          to: n - give,
-        });
+        this.c.record(
+          jobId,
+          'scale:decision',
+          'policy',
+          `shrink by ${give}: the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`,
+          {
+            from: n,
+            to: n - give,
+          },
+        );
         await this.scaler.scale(jobId, { remove: give }, 'policy');
       }
       return;

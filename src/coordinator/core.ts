@@ -55,9 +55,19 @@ export class Coordinator {
 
   // ---------- history ----------
 
-  record(jobId: string, type: string, actor: Actor, message: string, data: Record<string, unknown> = {}): void {
+  record(
+    jobId: string,
+    type: string,
+    actor: Actor,
+    message: string,
+    data: Record<string, unknown> = {},
+  ): void {
     const e = this.store.addEvent({ jobId, at: this.now(), type, actor, message, data });
-    this.bus.emit({ type: 'job:event', jobId, event: { id: e.id, at: e.at, type, actor, message, data } });
+    this.bus.emit({
+      type: 'job:event',
+      jobId,
+      event: { id: e.id, at: e.at, type, actor, message, data },
+    });
     this.bus.jobChanged(jobId);
   }
 
@@ -75,7 +85,10 @@ export class Coordinator {
 
   private async planJob(req: SubmitRequest) {
     const partition = await this.slurm.partitionNodes();
-    const limits = { partitionNodes: partition.length, maxGpusPerNode: Math.max(1, ...partition.map((n) => n.gpus)) };
+    const limits = {
+      partitionNodes: partition.length,
+      maxGpusPerNode: Math.max(1, ...partition.map((n) => n.gpus)),
+    };
     const seq = this.store.nextJobSeq();
     const id = `j${seq}`;
     const dir = path.join(this.cfg.stateDir, 'jobs', id);
@@ -105,9 +118,21 @@ export class Coordinator {
   async preview(req: SubmitRequest) {
     const { job, plan } = await this.planJob(req);
     return {
-      job: { id: job.id, name: job.name, nodes: job.nodesWanted, gpusPerNode: job.gpusPerNode, dir: job.dir, outputDir: job.outputDir },
+      job: {
+        id: job.id,
+        name: job.name,
+        nodes: job.nodesWanted,
+        gpusPerNode: job.gpusPerNode,
+        dir: job.dir,
+        outputDir: job.outputDir,
+      },
       summary: plan.summary,
-      tasks: plan.tasks.map((t) => ({ stage: t.stage, kind: t.kind, frames: t.frames, payload: t.payload })),
+      tasks: plan.tasks.map((t) => ({
+        stage: t.stage,
+        kind: t.kind,
+        frames: t.frames,
+        payload: t.payload,
+      })),
       warnings: plan.warnings ?? [],
       sbatch: this.slurm.plan(job, { nodes: job.nodesWanted, role: 'primary' }),
     };
@@ -117,7 +142,8 @@ export class Coordinator {
   async submit(req: SubmitRequest, actor: Actor = 'user'): Promise<JobRow> {
     const { job, plan } = await this.planJob(req);
     const { id, dir } = job;
-    for (const d of [dir, job.outputDir, path.join(dir, 'thumbs'), path.join(dir, 'logs')]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    for (const d of [dir, job.outputDir, path.join(dir, 'thumbs'), path.join(dir, 'logs')])
+      mkdirSync(d, { recursive: true, mode: 0o700 });
     writeFileSync(path.join(dir, 'agent.token'), job.agentToken, { mode: 0o600 });
     this.store.insertJob(job, plan.stages, plan.tasks);
     this.record(id, 'job:submitted', actor, plan.summary, { tasks: plan.tasks.length });
@@ -125,7 +151,11 @@ export class Coordinator {
     try {
       await this.allocate(job, job.nodesWanted, 'primary', actor);
     } catch (err) {
-      this.finish(job.id, 'failed', `could not submit the Slurm allocation: ${(err as Error).message}`);
+      this.finish(
+        job.id,
+        'failed',
+        `could not submit the Slurm allocation: ${(err as Error).message}`,
+      );
       throw err;
     }
     this.store.updateJob(id, { state: 'running' });
@@ -134,19 +164,54 @@ export class Coordinator {
   }
 
   /** Submits a Slurm allocation for a job and records it. */
-  async allocate(job: JobRow, nodes: number, role: 'primary' | 'attached', actor: Actor, why = ''): Promise<number> {
-    const primary = this.store.allocations(job.id).find((a) => a.role === 'primary' && a.state !== 'ended');
-    const slurmJobId = await this.slurm.submit(job, { nodes, role, ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}) });
-    this.store.insertAllocation({ slurmJobId, jobId: job.id, role, state: 'pending', nodes: [], requestedNodes: nodes, reason: '', createdAt: this.now(), endedAt: null });
-    this.record(job.id, 'allocation:submitted', actor, `Slurm job ${slurmJobId}: ${nodes} node(s), ${role}${why ? ` (${why})` : ''}`, { slurmJobId, nodes, role });
+  async allocate(
+    job: JobRow,
+    nodes: number,
+    role: 'primary' | 'attached',
+    actor: Actor,
+    why = '',
+  ): Promise<number> {
+    const primary = this.store
+      .allocations(job.id)
+      .find((a) => a.role === 'primary' && a.state !== 'ended');
+    const slurmJobId = await this.slurm.submit(job, {
+      nodes,
+      role,
+      ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}),
+    });
+    this.store.insertAllocation({
+      slurmJobId,
+      jobId: job.id,
+      role,
+      state: 'pending',
+      nodes: [],
+      requestedNodes: nodes,
+      reason: '',
+      createdAt: this.now(),
+      endedAt: null,
+    });
+    this.record(
+      job.id,
+      'allocation:submitted',
+      actor,
+      `Slurm job ${slurmJobId}: ${nodes} node(s), ${role}${why ? ` (${why})` : ''}`,
+      { slurmJobId, nodes, role },
+    );
     return slurmJobId;
   }
 
   /** Ends a job: records the outcome, wakes its agents so they exit, and releases its allocations. */
-  finish(jobId: string, state: 'succeeded' | 'failed' | 'cancelled', error: string | null = null, actor: Actor = 'coordinator'): void {
+  finish(
+    jobId: string,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    error: string | null = null,
+    actor: Actor = 'coordinator',
+  ): void {
     this.store.updateJob(jobId, { state, error, finishedAt: this.now() });
     if (state === 'cancelled') this.store.cancelTasks(jobId, this.now());
-    writeJobResults(this.store, jobId, (m) => this.record(jobId, 'results:written', 'coordinator', m));
+    writeJobResults(this.store, jobId, (m) =>
+      this.record(jobId, 'results:written', 'coordinator', m),
+    );
     this.record(jobId, `job:${state}`, actor, error ?? `job ${state}`);
     this.waiters.notify(jobId);
     const active = this.store.allocations(jobId).filter((a) => a.state !== 'ended');
@@ -158,7 +223,8 @@ export class Coordinator {
 
   cancel(jobId: string, actor: Actor = 'user'): JobDetail {
     const job = this.requireJob(jobId);
-    if (job.state === 'running' || job.state === 'queued') this.finish(jobId, 'cancelled', null, actor);
+    if (job.state === 'running' || job.state === 'queued')
+      this.finish(jobId, 'cancelled', null, actor);
     return this.detail(jobId);
   }
 
@@ -168,14 +234,20 @@ export class Coordinator {
     const all = this.store.tasks(jobId).tasks;
     const wanted = frames
       ? all.filter((t) => t.stage === 'render' && t.frames.some((f) => frames.includes(f)))
-      : all.filter((t) => t.state === 'failed' || (job.state === 'cancelled' && t.state === 'cancelled'));
+      : all.filter(
+          (t) => t.state === 'failed' || (job.state === 'cancelled' && t.state === 'cancelled'),
+        );
     if (frames) {
       const known = new Set(all.flatMap((t) => t.frames));
       const unknown = frames.filter((f) => !known.has(f));
-      if (unknown.length) throw new UsageError(`frames ${unknown.join(',')} are not part of job ${jobId}`);
+      if (unknown.length)
+        throw new UsageError(`frames ${unknown.join(',')} are not part of job ${jobId}`);
     }
     if (!wanted.length) throw new UsageError(`job ${jobId} has no failed tasks to retry`);
-    const n = this.store.requeueTasks(jobId, wanted.map((t) => t.id));
+    const n = this.store.requeueTasks(
+      jobId,
+      wanted.map((t) => t.id),
+    );
     // Re-open every stage from the earliest one that got work back.
     const stages = this.store.stages(jobId);
     const first = Math.min(...wanted.map((t) => stages.find((s) => s.name === t.stage)?.seq ?? 0));
@@ -186,10 +258,18 @@ export class Coordinator {
     this.open.clear();
     // Later stages (the encode) run again over the new frames.
     if (first < Math.max(...stages.map((s) => s.seq))) {
-      this.store.requeueTasks(jobId, all.filter((t) => (stages.find((s) => s.name === t.stage)?.seq ?? 0) > first).map((t) => t.id));
+      this.store.requeueTasks(
+        jobId,
+        all
+          .filter((t) => (stages.find((s) => s.name === t.stage)?.seq ?? 0) > first)
+          .map((t) => t.id),
+      );
     }
     this.store.updateJob(jobId, { state: 'running', error: null, finishedAt: null });
-    this.record(jobId, 'job:retried', actor, `${n} task(s) queued again`, { tasks: n, frames: frames ?? null });
+    this.record(jobId, 'job:retried', actor, `${n} task(s) queued again`, {
+      tasks: n,
+      frames: frames ?? null,
+    });
     this.waiters.notify(jobId);
     return this.detail(jobId);
   }
@@ -239,7 +319,11 @@ export class Coordinator {
         const failed = this.store.tasks(jobId, { stage: stage.name, state: 'failed' }).tasks;
         const frames = failed.flatMap((t) => t.frames);
         const what = frames.length ? `frame(s) ${frames.join(',')}` : `${failed.length} task(s)`;
-        this.finish(jobId, 'failed', `${what} failed after ${this.cfg.maxAttempts} attempts: ${failed[0]?.error ?? ''}`);
+        this.finish(
+          jobId,
+          'failed',
+          `${what} failed after ${this.cfg.maxAttempts} attempts: ${failed[0]?.error ?? ''}`,
+        );
         return;
       }
       this.store.setStageState(jobId, stage.name, 'done');
@@ -250,7 +334,10 @@ export class Coordinator {
 
   // ---------- agents ----------
 
-  register(jobId: string, info: { node: string; gpu: string; slurmJobId: number; pid?: number }): AgentRow | { exit: string } {
+  register(
+    jobId: string,
+    info: { node: string; gpu: string; slurmJobId: number; pid?: number },
+  ): AgentRow | { exit: string } {
     const job = this.requireJob(jobId);
     if (job.state !== 'running') return { exit: `job ${jobId} is ${job.state}` };
     const n = this.store.agents(jobId).length + 1;
@@ -267,7 +354,13 @@ export class Coordinator {
       lastSeen: this.now(),
     };
     this.store.insertAgent(agent);
-    this.record(jobId, 'agent:registered', 'coordinator', `agent on ${info.node} GPU ${info.gpu} (Slurm job ${info.slurmJobId})`, { agentId: agent.id });
+    this.record(
+      jobId,
+      'agent:registered',
+      'coordinator',
+      `agent on ${info.node} GPU ${info.gpu} (Slurm job ${info.slurmJobId})`,
+      { agentId: agent.id },
+    );
     return agent;
   }
 
@@ -289,9 +382,11 @@ export class Coordinator {
   /** Why an agent should stop asking for work, or null while it should keep going. */
   private exitReason(agent: AgentRow, job: JobRow): string | null {
     if (job.state !== 'running') return `job ${job.id} is ${job.state}`;
-    if (agent.state === 'blocked') return `blocklisted for job ${job.id} after ${agent.failures} failures`;
+    if (agent.state === 'blocked')
+      return `blocklisted for job ${job.id} after ${agent.failures} failures`;
     if (agent.state === 'draining') return 'drained';
-    if (agent.state === 'gone') return 'the coordinator gave this agent up; its tasks went back to the queue';
+    if (agent.state === 'gone')
+      return 'the coordinator gave this agent up; its tasks went back to the queue';
     return null;
   }
 
@@ -341,10 +436,12 @@ export class Coordinator {
   complete(agentId: string, taskId: number, result: Record<string, unknown>): boolean {
     const agent = this.liveAgent(agentId);
     const task = this.store.getTask(taskId);
-    if (!task || task.jobId !== agent.jobId) throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
+    if (!task || task.jobId !== agent.jobId)
+      throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
     this.touch(agent);
     if (!this.store.completeTask(taskId, agent, result, this.now())) return false;
-    if (task.kind === 'blender-encode' && typeof result.video === 'string') this.store.updateJob(task.jobId, { video: result.video });
+    if (task.kind === 'blender-encode' && typeof result.video === 'string')
+      this.store.updateJob(task.jobId, { video: result.video });
     const done = this.store.getTask(taskId);
     if (done) this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(done) });
     this.bus.jobChanged(task.jobId);
@@ -356,20 +453,46 @@ export class Coordinator {
   fail(agentId: string, taskId: number, error: string, tail: string[]): void {
     const agent = this.liveAgent(agentId);
     const task = this.store.getTask(taskId);
-    if (!task || task.jobId !== agent.jobId) throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
-    const state = this.store.failTask(taskId, agentId, error, tail.slice(-40), this.cfg.maxAttempts, this.now());
+    if (!task || task.jobId !== agent.jobId)
+      throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
+    const state = this.store.failTask(
+      taskId,
+      agentId,
+      error,
+      tail.slice(-40),
+      this.cfg.maxAttempts,
+      this.now(),
+    );
     if (!state) return;
     const failures = agent.failures + 1;
-    this.store.updateAgent(agentId, { failures, ...(failures >= this.cfg.maxAgentFailures ? { state: 'blocked' as const } : {}) });
-    const frames = task.frames.length ? ` (frames ${task.frames.join(',')})` : '';
-    this.record(task.jobId, 'task:failed', 'coordinator', `task ${taskId}${frames} failed on ${agent.node} GPU ${agent.gpu}: ${error}`, {
-      taskId, agentId, final: state === 'failed',
+    this.store.updateAgent(agentId, {
+      failures,
+      ...(failures >= this.cfg.maxAgentFailures ? { state: 'blocked' as const } : {}),
     });
+    const frames = task.frames.length ? ` (frames ${task.frames.join(',')})` : '';
+    this.record(
+      task.jobId,
+      'task:failed',
+      'coordinator',
+      `task ${taskId}${frames} failed on ${agent.node} GPU ${agent.gpu}: ${error}`,
+      {
+        taskId,
+        agentId,
+        final: state === 'failed',
+      },
+    );
     if (failures >= this.cfg.maxAgentFailures) {
-      this.record(task.jobId, 'agent:blocked', 'coordinator', `agent ${agentId} blocklisted after ${failures} failures`, { agentId });
+      this.record(
+        task.jobId,
+        'agent:blocked',
+        'coordinator',
+        `agent ${agentId} blocklisted after ${failures} failures`,
+        { agentId },
+      );
     }
     const updated = this.store.getTask(taskId);
-    if (updated) this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(updated) });
+    if (updated)
+      this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(updated) });
     if (state === 'failed') this.settled(task);
     else this.waiters.notify(task.jobId);
   }
@@ -378,7 +501,13 @@ export class Coordinator {
   sweep(): void {
     const now = this.now();
     for (const t of this.store.requeue({ expiredBefore: now }, now)) {
-      this.record(t.jobId, 'task:requeued', 'coordinator', `task ${t.id} lease expired (agent ${t.agentId ?? '?'}); back in the queue`, { taskId: t.id });
+      this.record(
+        t.jobId,
+        'task:requeued',
+        'coordinator',
+        `task ${t.id} lease expired (agent ${t.agentId ?? '?'}); back in the queue`,
+        { taskId: t.id },
+      );
       this.waiters.notify(t.jobId);
     }
     for (const a of this.store.liveAgents()) {
@@ -391,8 +520,13 @@ export class Coordinator {
   dropAgent(a: AgentRow, why: string): void {
     this.store.updateAgent(a.id, { state: 'gone' });
     const back = this.store.requeue({ agentId: a.id }, this.now());
-    this.record(a.jobId, 'agent:gone', 'coordinator', `agent ${a.id} gone (${why})${back.length ? `; ${back.length} task(s) back in the queue` : ''}`, { agentId: a.id });
+    this.record(
+      a.jobId,
+      'agent:gone',
+      'coordinator',
+      `agent ${a.id} gone (${why})${back.length ? `; ${back.length} task(s) back in the queue` : ''}`,
+      { agentId: a.id },
+    );
     if (back.length) this.waiters.notify(a.jobId);
   }
 }
-

@@ -7,7 +7,10 @@ export class EventBus {
   private readonly pendingJobs = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly summarize: (jobId: string) => CoordinatorEvent | undefined, private readonly coalesceMs = 200) {
+  constructor(
+    private readonly summarize: (jobId: string) => CoordinatorEvent | undefined,
+    private readonly coalesceMs = 200,
+  ) {
     this.emitter.setMaxListeners(0);
   }
 

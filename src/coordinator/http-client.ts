@@ -23,13 +23,18 @@ export async function callApi<T>(
   try {
     res = await fetch(new URL(route, baseUrl), {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new UnreachableError(`cannot reach the coordinator at ${baseUrl}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
+    throw new UnreachableError(
+      `cannot reach the coordinator at ${baseUrl}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`,
+    );
   }
   const text = await res.text();
   const data = text ? (JSON.parse(text) as T) : undefined;

@@ -21,7 +21,9 @@ export interface AllocationPort {
   /** Keeps exactly `keep` nodes of a running allocation. */
   shrink(slurmJobId: number, keep: string[]): Promise<void>;
   /** Nodes in the partition jobs run in, with their state. */
-  partitionNodes(): Promise<{ name: string; state: string; flags: string[]; gpus: number; gpusUsed: number }[]>;
+  partitionNodes(): Promise<
+    { name: string; state: string; flags: string[]; gpus: number; gpusUsed: number }[]
+  >;
 }
 
 export interface SlurmAllocationState {

@@ -36,14 +36,22 @@ export class Scaler {
   /** Nodes the job holds in running allocations, in the order they should be given back. */
   async heldNodes(jobId: string): Promise<HeldNode[]> {
     const slurm = new Map((await this.c.slurm.list()).map((s) => [s.slurmJobId, s]));
-    const agents = this.c.store.agents(jobId).filter((a) => a.state === 'active' || a.state === 'draining');
+    const agents = this.c.store
+      .agents(jobId)
+      .filter((a) => a.state === 'active' || a.state === 'draining');
     const leased = this.c.store.tasks(jobId, { state: 'leased' }).tasks;
     const held: HeldNode[] = [];
     for (const a of this.c.store.allocations(jobId).filter((x) => x.state === 'running')) {
       const batchHost = slurm.get(a.slurmJobId)?.batchHost ?? a.nodes[0];
       for (const node of a.nodes) {
         const here = agents.filter((g) => g.node === node && g.slurmJobId === a.slurmJobId);
-        held.push({ node, allocation: a, batchHost: node === batchHost, busy: leased.some((t) => here.some((g) => g.id === t.agentId)), agents: here });
+        held.push({
+          node,
+          allocation: a,
+          batchHost: node === batchHost,
+          busy: leased.some((t) => here.some((g) => g.id === t.agentId)),
+          agents: here,
+        });
       }
     }
     // Idle nodes first, then attached allocations before the primary, newest allocation first.
@@ -61,44 +69,87 @@ export class Scaler {
 
   private async scaleNow(jobId: string, req: ScaleRequest, actor: Actor): Promise<void> {
     const job = this.c.requireJob(jobId);
-    if (job.state !== 'running') throw new UsageError(`job ${jobId} is ${job.state}; there is nothing to scale`);
+    if (job.state !== 'running')
+      throw new UsageError(`job ${jobId} is ${job.state}; there is nothing to scale`);
     if (req.auto !== undefined) {
       const auto = req.auto === false ? null : req.auto;
-      if (auto && (auto.min < 1 || auto.max < auto.min)) throw new UsageError('auto: need 1 <= min <= max');
+      if (auto && (auto.min < 1 || auto.max < auto.min))
+        throw new UsageError('auto: need 1 <= min <= max');
       this.c.store.updateJob(jobId, { auto });
-      this.c.record(jobId, 'scale:auto', actor, auto ? `autoscaling on: ${auto.min}-${auto.max} node(s)${auto.targetFinishSeconds ? `, finish within ${auto.targetFinishSeconds} s` : ''}` : 'autoscaling off');
-      if (req.nodes === undefined && req.add === undefined && req.remove === undefined && !req.nodeList?.length) return;
+      this.c.record(
+        jobId,
+        'scale:auto',
+        actor,
+        auto
+          ? `autoscaling on: ${auto.min}-${auto.max} node(s)${auto.targetFinishSeconds ? `, finish within ${auto.targetFinishSeconds} s` : ''}`
+          : 'autoscaling off',
+      );
+      if (
+        req.nodes === undefined &&
+        req.add === undefined &&
+        req.remove === undefined &&
+        !req.nodeList?.length
+      )
+        return;
     }
     const partition = (await this.c.slurm.partitionNodes()).length;
     const held = await this.heldNodes(jobId);
     const pending = this.c.store.allocations(jobId).filter((a) => a.state === 'pending');
     const current = held.length + pending.reduce((s, a) => s + a.requestedNodes, 0);
-    let target = req.nodes ?? (req.add !== undefined ? current + req.add : req.remove !== undefined ? current - req.remove : current);
+    let target =
+      req.nodes ??
+      (req.add !== undefined
+        ? current + req.add
+        : req.remove !== undefined
+          ? current - req.remove
+          : current);
     if (req.nodeList?.length) target = current - req.nodeList.length;
     for (const [k, v] of Object.entries({ nodes: req.nodes, add: req.add, remove: req.remove })) {
-      if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`${k} must be a whole number of at least 0`);
+      if (v !== undefined && (!Number.isInteger(v) || v < 0))
+        throw new UsageError(`${k} must be a whole number of at least 0`);
     }
-    if (target > partition) throw new UsageError(`the partition has ${partition} node(s); job ${jobId} cannot have ${target}`);
-    if (target < 1) throw new UsageError(`job ${jobId} still has work: it cannot go to 0 nodes (cancel it instead)`);
+    if (target > partition)
+      throw new UsageError(
+        `the partition has ${partition} node(s); job ${jobId} cannot have ${target}`,
+      );
+    if (target < 1)
+      throw new UsageError(
+        `job ${jobId} still has work: it cannot go to 0 nodes (cancel it instead)`,
+      );
     if (target > current) {
       const add = target - current;
       this.c.store.updateJob(jobId, { nodesWanted: target });
       await this.c.allocate(job, add, 'attached', actor, `grow ${current} → ${target} node(s)`);
-      this.c.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${target}`, { from: current, to: target });
+      this.c.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${target}`, {
+        from: current,
+        to: target,
+      });
       return;
     }
     if (target === current) return;
     await this.shrink(jobId, held, current - target, req, actor);
   }
 
-  private async shrink(jobId: string, held: HeldNode[], count: number, req: ScaleRequest, actor: Actor): Promise<void> {
+  private async shrink(
+    jobId: string,
+    held: HeldNode[],
+    count: number,
+    req: ScaleRequest,
+    actor: Actor,
+  ): Promise<void> {
     const removable = (h: HeldNode) => !h.batchHost || h.allocation.role === 'attached';
     let chosen: HeldNode[];
     if (req.nodeList?.length) {
       chosen = req.nodeList.map((n) => {
         const h = held.find((x) => x.node === n);
-        if (!h) throw new UsageError(`job ${jobId} does not hold node ${n} (it holds ${held.map((x) => x.node).join(',') || 'none yet'})`);
-        if (!removable(h)) throw new UsageError(`${n} runs the batch script of Slurm job ${h.allocation.slurmJobId}; it is released only with the whole job`);
+        if (!h)
+          throw new UsageError(
+            `job ${jobId} does not hold node ${n} (it holds ${held.map((x) => x.node).join(',') || 'none yet'})`,
+          );
+        if (!removable(h))
+          throw new UsageError(
+            `${n} runs the batch script of Slurm job ${h.allocation.slurmJobId}; it is released only with the whole job`,
+          );
         return h;
       });
     } else {
@@ -108,16 +159,31 @@ export class Scaler {
         for (const a of pending.slice(0, count - chosen.length)) {
           await this.c.slurm.cancel([a.slurmJobId]);
           this.c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: this.c.now() });
-          this.c.record(jobId, 'scale:shrink', actor, `cancelled pending Slurm job ${a.slurmJobId}`, { slurmJobId: a.slurmJobId });
+          this.c.record(
+            jobId,
+            'scale:shrink',
+            actor,
+            `cancelled pending Slurm job ${a.slurmJobId}`,
+            { slurmJobId: a.slurmJobId },
+          );
           count--;
         }
       }
-      if (chosen.length < count) throw new UsageError(`job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: the rest run batch scripts`);
+      if (chosen.length < count)
+        throw new UsageError(
+          `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: the rest run batch scripts`,
+        );
     }
     const nodes = chosen.map((h) => h.node);
     const agents = chosen.flatMap((h) => h.agents);
     for (const a of agents) this.c.store.updateAgent(a.id, { state: 'draining' });
-    this.c.record(jobId, 'scale:drain', actor, `draining ${agents.length} agent(s) on ${nodes.join(',')}${req.now ? ' (tasks handed back now)' : ''}`, { nodes });
+    this.c.record(
+      jobId,
+      'scale:drain',
+      actor,
+      `draining ${agents.length} agent(s) on ${nodes.join(',')}${req.now ? ' (tasks handed back now)' : ''}`,
+      { nodes },
+    );
     if (req.now) {
       for (const a of agents) this.c.store.requeue({ agentId: a.id }, this.c.now());
     } else {
@@ -134,7 +200,9 @@ export class Scaler {
   private async waitIdle(jobId: string, agents: AgentRow[]): Promise<void> {
     const ids = new Set(agents.map((a) => a.id));
     for (;;) {
-      const busy = this.c.store.tasks(jobId, { state: 'leased' }).tasks.filter((t) => t.agentId && ids.has(t.agentId));
+      const busy = this.c.store
+        .tasks(jobId, { state: 'leased' })
+        .tasks.filter((t) => t.agentId && ids.has(t.agentId));
       if (!busy.length) return;
       if (this.c.requireJob(jobId).state !== 'running') return;
       await sleep(100);
@@ -143,7 +211,11 @@ export class Scaler {
 
   private async release(jobId: string, chosen: HeldNode[], actor: Actor): Promise<void> {
     const byAllocation = new Map<number, HeldNode[]>();
-    for (const h of chosen) byAllocation.set(h.allocation.slurmJobId, [...(byAllocation.get(h.allocation.slurmJobId) ?? []), h]);
+    for (const h of chosen)
+      byAllocation.set(h.allocation.slurmJobId, [
+        ...(byAllocation.get(h.allocation.slurmJobId) ?? []),
+        h,
+      ]);
     for (const [slurmJobId, gone] of byAllocation) {
       const a = this.c.store.allocations(jobId).find((x) => x.slurmJobId === slurmJobId);
       if (!a) continue;
@@ -152,11 +224,25 @@ export class Scaler {
         if (keep.length === 0) await this.c.slurm.cancel([slurmJobId]);
         else await this.c.slurm.shrink(slurmJobId, keep);
       } catch (err) {
-        throw new CliError(`could not release ${gone.map((g) => g.node).join(',')} from Slurm job ${slurmJobId}: ${(err as Error).message}`);
+        throw new CliError(
+          `could not release ${gone.map((g) => g.node).join(',')} from Slurm job ${slurmJobId}: ${(err as Error).message}`,
+        );
       }
-      this.c.store.updateAllocation(slurmJobId, keep.length ? { nodes: keep } : { state: 'ended', nodes: [], endedAt: this.c.now() });
-      for (const g of gone) for (const agent of g.agents) this.c.store.updateAgent(agent.id, { state: 'gone' });
-      this.c.record(jobId, 'allocation:shrunk', actor, keep.length ? `Slurm job ${slurmJobId} keeps ${keep.join(',')}` : `Slurm job ${slurmJobId} cancelled (no node left)`, { slurmJobId, keep });
+      this.c.store.updateAllocation(
+        slurmJobId,
+        keep.length ? { nodes: keep } : { state: 'ended', nodes: [], endedAt: this.c.now() },
+      );
+      for (const g of gone)
+        for (const agent of g.agents) this.c.store.updateAgent(agent.id, { state: 'gone' });
+      this.c.record(
+        jobId,
+        'allocation:shrunk',
+        actor,
+        keep.length
+          ? `Slurm job ${slurmJobId} keeps ${keep.join(',')}`
+          : `Slurm job ${slurmJobId} cancelled (no node left)`,
+        { slurmJobId, keep },
+      );
     }
   }
 }
@@ -167,7 +253,8 @@ export class Scaler {
  */
 export function pickNodes(held: HeldNode[], count: number): HeldNode[] {
   const chosen: HeldNode[] = [];
-  const withAll = (h: HeldNode) => held.filter((x) => x.allocation === h.allocation && x !== h).every((x) => chosen.includes(x));
+  const withAll = (h: HeldNode) =>
+    held.filter((x) => x.allocation === h.allocation && x !== h).every((x) => chosen.includes(x));
   for (const h of held) {
     if (chosen.length >= count) break;
     if (!h.batchHost) chosen.push(h);

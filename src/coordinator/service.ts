@@ -76,13 +76,20 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
 
   const server = await buildServer(coordinator, {
     userToken: state.token,
-    extend: async (app) => (registerViewerRoutes(app, coordinator), await o.extendServer?.(app, coordinator)),
+    extend: async (app) => (
+      registerViewerRoutes(app, coordinator),
+      await o.extendServer?.(app, coordinator)
+    ),
   });
   await server.listen({ host, port: o.port ?? 7070 });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 7070);
   url = o.advertiseUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  writeFileSync(state.addressFile, JSON.stringify({ url, pid: process.pid, startedAt: now }) + '\n', { mode: 0o600 });
+  writeFileSync(
+    state.addressFile,
+    JSON.stringify({ url, pid: process.pid, startedAt: now }) + '\n',
+    { mode: 0o600 },
+  );
   log(`coordinator listening on ${url} (state in ${o.stateDir})`);
 
   let reconciling = false;

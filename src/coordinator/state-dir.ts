@@ -27,7 +27,8 @@ export function stateDir(dir: string): StateDir {
 export function defaultStateDir(): string {
   if (process.env.CLUSTER_TOOL_STATE_DIR) return process.env.CLUSTER_TOOL_STATE_DIR;
   if (existsSync('/shared/cluster-tool/coordinator.json')) return '/shared/cluster-tool';
-  const local = process.env.CLUSTER_TOOL_LOCAL_DIR ?? path.join(os.homedir(), '.cluster-tool', 'local');
+  const local =
+    process.env.CLUSTER_TOOL_LOCAL_DIR ?? path.join(os.homedir(), '.cluster-tool', 'local');
   return path.join(local, 'coordinator');
 }
 

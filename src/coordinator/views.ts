@@ -1,4 +1,11 @@
-import type { AgentView, AllocationView, JobDetail, JobSummary, Progress, TaskView } from './api-types.js';
+import type {
+  AgentView,
+  AllocationView,
+  JobDetail,
+  JobSummary,
+  Progress,
+  TaskView,
+} from './api-types.js';
 import { jobResults } from './jobs/results.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
@@ -16,8 +23,13 @@ function progressOf(store: SqliteStore, job: JobRow): Progress {
 }
 
 export function taskView(t: TaskRow): TaskView {
-  const frameResults = (t.result?.frames ?? {}) as Record<string, { seconds?: number; file?: string; thumb?: string }>;
-  const files = Object.values(frameResults).flatMap((f) => [f.file, f.thumb].filter((x): x is string => typeof x === 'string'));
+  const frameResults = (t.result?.frames ?? {}) as Record<
+    string,
+    { seconds?: number; file?: string; thumb?: string }
+  >;
+  const files = Object.values(frameResults).flatMap((f) =>
+    [f.file, f.thumb].filter((x): x is string => typeof x === 'string'),
+  );
   if (typeof t.result?.video === 'string') files.push(t.result.video);
   return {
     id: t.id,
@@ -30,7 +42,9 @@ export function taskView(t: TaskRow): TaskView {
     gpu: t.gpu,
     startedAt: t.startedAt,
     finishedAt: t.finishedAt,
-    frameSeconds: Object.fromEntries(Object.entries(frameResults).map(([k, v]) => [k, v.seconds ?? 0])),
+    frameSeconds: Object.fromEntries(
+      Object.entries(frameResults).map(([k, v]) => [k, v.seconds ?? 0]),
+    ),
     files,
     error: t.error,
     errorTail: t.errorTail,
@@ -42,12 +56,23 @@ export function allocationView(a: AllocationRow): AllocationView {
 }
 
 export function agentView(a: AgentRow, current: number | null): AgentView {
-  return { id: a.id, node: a.node, gpu: a.gpu, slurmJobId: a.slurmJobId, state: a.state, failures: a.failures, currentTaskId: current, lastSeen: a.lastSeen };
+  return {
+    id: a.id,
+    node: a.node,
+    gpu: a.gpu,
+    slurmJobId: a.slurmJobId,
+    state: a.state,
+    failures: a.failures,
+    currentTaskId: current,
+    lastSeen: a.lastSeen,
+  };
 }
 
 export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): JobSummary {
   const progress = progressOf(store, job);
-  const recent = store.recentCompletions(job.id, now - RATE_WINDOW_MS).filter((c) => c.frames > 0 || job.kind !== 'blender');
+  const recent = store
+    .recentCompletions(job.id, now - RATE_WINDOW_MS)
+    .filter((c) => c.frames > 0 || job.kind !== 'blender');
   const units = recent.reduce((s, c) => s + (job.kind === 'blender' ? c.frames : 1), 0);
   const first = Math.min(...recent.map((c) => c.startedAt), now);
   const minutes = Math.max((now - first) / 60_000, 1 / 60);
@@ -65,7 +90,8 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
     finishedAt: job.finishedAt,
     progress,
     ratePerMinute: Math.round(ratePerMinute * 10) / 10,
-    etaSeconds: job.state === 'running' && ratePerMinute > 0 ? Math.round((left / ratePerMinute) * 60) : null,
+    etaSeconds:
+      job.state === 'running' && ratePerMinute > 0 ? Math.round((left / ratePerMinute) * 60) : null,
     nodes,
     gpus: nodes.length * job.gpusPerNode,
     stage: current?.name ?? (job.state === 'succeeded' ? 'done' : ''),
@@ -85,12 +111,31 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
     video: job.video,
     stages: store.stages(job.id).map((s) => {
       const p = store.progress(job.id, s.name);
-      return { name: s.name, state: s.state, progress: s.name === 'render' && job.kind === 'blender' ? p.frames : p.tasks };
+      return {
+        name: s.name,
+        state: s.state,
+        progress: s.name === 'render' && job.kind === 'blender' ? p.frames : p.tasks,
+      };
     }),
-    failedFrames: failed.flatMap((t) => (t.frames.length ? t.frames : [-t.id]).map((frame) => ({ frame, error: t.error ?? 'failed', errorTail: t.errorTail }))),
+    failedFrames: failed.flatMap((t) =>
+      (t.frames.length ? t.frames : [-t.id]).map((frame) => ({
+        frame,
+        error: t.error ?? 'failed',
+        errorTail: t.errorTail,
+      })),
+    ),
     allocations: store.allocations(job.id).map(allocationView),
-    agents: store.agents(job.id).map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
-    events: store.events(job.id).map((e) => ({ id: e.id, at: e.at, type: e.type, actor: e.actor, message: e.message, data: e.data })),
+    agents: store
+      .agents(job.id)
+      .map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
+    events: store.events(job.id).map((e) => ({
+      id: e.id,
+      at: e.at,
+      type: e.type,
+      actor: e.actor,
+      message: e.message,
+      data: e.data,
+    })),
     auto: job.auto,
     ...(job.kind === 'index' ? { serviceUrl: sessionUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),

@@ -31,21 +31,42 @@ async function answers(stateDir: string): Promise<boolean> {
 }
 
 /** Starts the coordinator for a local cluster in the background (idempotent); returns its URL. */
-export async function startLocalCoordinator(cluster: LocalCluster, portBase: number, log: (s: string) => void): Promise<{ url: string; alreadyRunning: boolean }> {
+export async function startLocalCoordinator(
+  cluster: LocalCluster,
+  portBase: number,
+  log: (s: string) => void,
+): Promise<{ url: string; alreadyRunning: boolean }> {
   const stateDir = coordinatorStateDir(cluster);
-  if (await answers(stateDir)) return { url: readAddress(stateDir)?.url ?? '', alreadyRunning: true };
+  if (await answers(stateDir))
+    return { url: readAddress(stateDir)?.url ?? '', alreadyRunning: true };
   const port = coordinatorPort(portBase);
-  if (await portInUse(port)) throw new CliError(`port ${port} (for the coordinator) is already in use by another program; give another --port-base`);
+  if (await portInUse(port))
+    throw new CliError(
+      `port ${port} (for the coordinator) is already in use by another program; give another --port-base`,
+    );
   const logFile = path.join(cluster.layout.logDir, 'coordinator.log');
   log(`starting the coordinator on 127.0.0.1:${port}`);
   const pid = spawnDetached(
     process.execPath,
-    [packagePath('bin', 'cluster-tool.js'), 'coordinator', 'start', '--listen', `127.0.0.1:${port}`, '--state-dir', stateDir, '--slurm-conf', cluster.layout.slurmConf, '--partition', PARTITION],
+    [
+      packagePath('bin', 'cluster-tool.js'),
+      'coordinator',
+      'start',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--state-dir',
+      stateDir,
+      '--slurm-conf',
+      cluster.layout.slurmConf,
+      '--partition',
+      PARTITION,
+    ],
     { logFile, env: { ...process.env, SLURM_CONF: cluster.layout.slurmConf } },
   );
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (readAddress(stateDir)?.pid === pid && (await answers(stateDir))) return { url: readAddress(stateDir)?.url ?? '', alreadyRunning: false };
+    if (readAddress(stateDir)?.pid === pid && (await answers(stateDir)))
+      return { url: readAddress(stateDir)?.url ?? '', alreadyRunning: false };
     if (!isAlive(pid)) break;
     await sleep(150);
   }

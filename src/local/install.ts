@@ -9,7 +9,8 @@ export const INSTALL_COMMAND = `apt-get update && apt-get install -y --no-instal
 
 /** Installs Slurm and munge with apt-get when root; otherwise says exactly what to run. */
 export async function localInstall(log: (s: string) => void): Promise<'installed' | 'present'> {
-  if (['slurmctld', 'munged', 'sbatch', 'blender', 'ffmpeg'].every((b) => which(b))) return 'present';
+  if (['slurmctld', 'munged', 'sbatch', 'blender', 'ffmpeg'].every((b) => which(b)))
+    return 'present';
   if (process.getuid?.() !== 0) {
     throw new CliError(
       `installing system packages needs root. Run:\n  sudo sh -c '${INSTALL_COMMAND}'`,

@@ -102,11 +102,21 @@ export function spawnProcess(
  * Starts a daemon-like child in its own session with output appended to `logFile`, and lets this
  * process exit without waiting for it. Returns its pid.
  */
-export function spawnDetached(file: string, args: readonly string[], opts: { logFile: string; env?: Record<string, string | undefined>; cwd?: string }): number {
+export function spawnDetached(
+  file: string,
+  args: readonly string[],
+  opts: { logFile: string; env?: Record<string, string | undefined>; cwd?: string },
+): number {
   const fd = openSync(opts.logFile, 'a', 0o600);
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env: opts.env as NodeJS.ProcessEnv | undefined, cwd: opts.cwd });
+  const child = spawn(file, args, {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: opts.env,
+    cwd: opts.cwd,
+  });
   closeSync(fd);
   child.unref();
-  if (child.pid === undefined) throw new MissingBinaryError(file, 'Install it or add its directory to PATH.');
+  if (child.pid === undefined)
+    throw new MissingBinaryError(file, 'Install it or add its directory to PATH.');
   return child.pid;
 }

@@ -37,10 +37,15 @@ async function renderTasks(jobId: string): Promise<TaskView[]> {
 /** Every frame exactly once: one PNG per frame number, one done task per frame, a video of that many frames. */
 async function expectComplete(job: JobDetail, frames: number[]): Promise<void> {
   expect(job.state).toBe('succeeded');
-  const pngs = readdirSync(job.outputDir).filter((f) => f.endsWith('.png')).sort();
+  const pngs = readdirSync(job.outputDir)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   expect(pngs).toEqual(frames.map((f) => `frame_${String(f).padStart(4, '0')}.png`));
   const tasks = await renderTasks(job.id);
-  const doneFrames = tasks.filter((t) => t.state === 'done').flatMap((t) => t.frames).sort((a, b) => a - b);
+  const doneFrames = tasks
+    .filter((t) => t.state === 'done')
+    .flatMap((t) => t.frames)
+    .sort((a, b) => a - b);
   expect(doneFrames).toEqual(frames);
   for (const t of tasks) {
     expect(t.agentId).toBeTruthy();
@@ -50,12 +55,17 @@ async function expectComplete(job: JobDetail, frames: number[]): Promise<void> {
   }
   expect(job.video).toBe('output/video.mp4');
   expect(await countVideoFrames(path.join(job.dir, job.video ?? ''))).toBe(frames.length);
-  for (const f of frames) expect(existsSync(path.join(job.dir, 'thumbs', `frame_${String(f).padStart(4, '0')}.jpg`))).toBe(true);
+  for (const f of frames)
+    expect(
+      existsSync(path.join(job.dir, 'thumbs', `frame_${String(f).padStart(4, '0')}.jpg`)),
+    ).toBe(true);
 }
 
 async function noAllocationLeft(): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ours = (await slurm.squeue()).filter((j) => j.name.includes('-primary') || j.name.includes('-attached'));
+    const ours = (await slurm.squeue()).filter(
+      (j) => j.name.includes('-primary') || j.name.includes('-attached'),
+    );
     if (!ours.some(isJobActive)) return;
     await sleep(200);
   }
@@ -66,7 +76,12 @@ const frames48 = Array.from({ length: 48 }, (_, i) => i + 1);
 
 describe('Blender jobs through the coordinator on the local cluster', () => {
   it('renders 48 frames across 4 nodes into 48 PNGs and a 48-frame MP4, recording the agent and GPU of each frame', async () => {
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-48', nodes: 4 });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-48',
+      nodes: 4,
+    });
     const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
     await expectComplete(done, frames48);
     const nodes = new Set((await renderTasks(job.id)).map((t) => t.node));
@@ -75,8 +90,16 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
   });
 
   it('loses nothing when an agent is SIGKILLed mid-frame', async () => {
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-48', nodes: 4 });
-    const busy = await coord.waitFor(job.id, (j) => j.agents.some((a) => a.currentTaskId !== null) && j.progress.done >= 2);
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-48',
+      nodes: 4,
+    });
+    const busy = await coord.waitFor(
+      job.id,
+      (j) => j.agents.some((a) => a.currentTaskId !== null) && j.progress.done >= 2,
+    );
     const victim = busy.agents.find((a) => a.currentTaskId !== null);
     const pids = agentPids(coord.stateDir, job.id);
     expect(pids.length).toBeGreaterThan(0);
@@ -84,19 +107,32 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     const { readFileSync } = await import('node:fs');
     const pid = pids.find((p) => {
       const env = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
-      return env.includes(`SLURMD_NODENAME=${victim?.node}`) && env.includes(`CUDA_VISIBLE_DEVICES=${victim?.gpu}`);
+      return (
+        env.includes(`SLURMD_NODENAME=${victim?.node}`) &&
+        env.includes(`CUDA_VISIBLE_DEVICES=${victim?.gpu}`)
+      );
     });
     expect(pid).toBeDefined();
     process.kill(pid ?? 0, 'SIGKILL');
     const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
     await expectComplete(done, frames48);
-    expect(done.events.some((e) => e.type === 'task:requeued' || e.type === 'agent:gone')).toBe(true);
+    expect(done.events.some((e) => e.type === 'task:requeued' || e.type === 'agent:gone')).toBe(
+      true,
+    );
     await noAllocationLeft();
   });
 
   it('loses nothing when the coordinator is SIGKILLed mid-job and started again, and finds its allocation again', async () => {
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-48', nodes: 4 });
-    const running = await coord.waitFor(job.id, (j) => j.progress.done >= 4 && j.allocations.some((a) => a.state === 'running'));
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-48',
+      nodes: 4,
+    });
+    const running = await coord.waitFor(
+      job.id,
+      (j) => j.progress.done >= 4 && j.allocations.some((a) => a.state === 'running'),
+    );
     const slurmJobs = running.allocations.map((a) => a.slurmJobId);
     coord.kill('SIGKILL');
     await sleep(3000);
@@ -111,10 +147,12 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
 
 describe('bad input to the coordinator', () => {
   const submit = (body: Record<string, unknown>) =>
-    coord.api('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-2', nodes: 1, ...body }).then(
-      () => 'accepted',
-      (e: Error) => e.message,
-    );
+    coord
+      .api('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-2', nodes: 1, ...body })
+      .then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
 
   it('refuses bad scenes, frame specs, chunks and node counts with clear errors, creating no job', async () => {
     const before = (await coord.api<unknown[]>('GET', '/api/jobs')).length;
@@ -131,7 +169,13 @@ describe('bad input to the coordinator', () => {
   it('renders a scene whose path holds shell metacharacters, running none of them', async () => {
     const odd = path.join(root, "we $(touch pwned) `touch pwned2`; 'q'.blend");
     copyFileSync(scene, odd);
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene: odd, frames: '1-2', nodes: 1, gpusPerNode: 2 });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene: odd,
+      frames: '1-2',
+      nodes: 1,
+      gpusPerNode: 2,
+    });
     const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
     await expectComplete(done, [1, 2]);
     expect(existsSync(path.join(job.dir, 'pwned'))).toBe(false);
@@ -142,16 +186,32 @@ describe('bad input to the coordinator', () => {
     const url = readAddress(coord.stateDir)?.url ?? '';
     const anon = await fetch(`${url}/api/jobs`);
     expect(anon.status).toBe(401);
-    const wrong = await callApi(url, 'not-the-token', 'GET', '/api/jobs').catch((e: { status: number }) => e.status);
+    const wrong = await callApi(url, 'not-the-token', 'GET', '/api/jobs').catch(
+      (e: { status: number }) => e.status,
+    );
     expect(wrong).toBe(401);
-    const job = (await coord.api<JobDetail[]>('GET', '/api/jobs')).find((j) => j.state === 'succeeded');
-    const token = (await import('node:fs')).readFileSync(path.join(coord.stateDir, 'token'), 'utf8');
-    for (const p of ['../../token', '..%2F..%2Ftoken', '%2Fetc%2Fpasswd', 'output/../../../token']) {
-      const r = await fetch(`${url}/api/jobs/${job?.id}/files/${p}`, { headers: { authorization: `Bearer ${token}` } });
+    const job = (await coord.api<JobDetail[]>('GET', '/api/jobs')).find(
+      (j) => j.state === 'succeeded',
+    );
+    const token = (await import('node:fs')).readFileSync(
+      path.join(coord.stateDir, 'token'),
+      'utf8',
+    );
+    for (const p of [
+      '../../token',
+      '..%2F..%2Ftoken',
+      '%2Fetc%2Fpasswd',
+      'output/../../../token',
+    ]) {
+      const r = await fetch(`${url}/api/jobs/${job?.id}/files/${p}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
     }
-    const ok = await fetch(`${url}/api/jobs/${job?.id}/files/output/frame_0001.png`, { headers: { authorization: `Bearer ${token}` } });
+    const ok = await fetch(`${url}/api/jobs/${job?.id}/files/output/frame_0001.png`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -19,7 +19,13 @@ beforeEach(() => {
   writeFileSync(scene, 'BLENDER');
   const store = new SqliteStore(path.join(dir, 'state.db'));
   port = new RecordingAllocationPort();
-  c = new Coordinator(store, port, new EventBus(() => undefined), { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 }, () => clock);
+  c = new Coordinator(
+    store,
+    port,
+    new EventBus(() => undefined),
+    { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 },
+    () => clock,
+  );
 });
 
 function agent(jobId: string, node: string, gpu: string): AgentRow {
@@ -36,7 +42,12 @@ async function lease(a: AgentRow): Promise<TaskRow | string | null> {
 describe('the scheduling core', () => {
   it('splits a Blender job into frame tasks and one encode task, and submits one allocation', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-10', nodes: 2, chunk: 3 });
-    expect(c.store.tasks(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]]);
+    expect(c.store.tasks(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [10],
+    ]);
     expect(c.store.tasks(job.id, { stage: 'encode' }).total).toBe(1);
     expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary' }]);
     expect(job.state).toBe('running');
@@ -76,7 +87,9 @@ describe('the scheduling core', () => {
     const after = c.store.getJob(job.id);
     expect(after?.state).toBe('failed');
     expect(after?.error).toMatch(/frame\(s\) 7 failed after 3 attempts: Blender crashed/);
-    expect(c.detail(job.id).failedFrames).toEqual([{ frame: 7, error: 'Blender crashed', errorTail: ['last line'] }]);
+    expect(c.detail(job.id).failedFrames).toEqual([
+      { frame: 7, error: 'Blender crashed', errorTail: ['last line'] },
+    ]);
   });
 
   it('blocklists an agent for the job after it fails three tasks', async () => {

@@ -1,4 +1,13 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,7 +29,12 @@ let slurm: SlurmClient;
 let coord: CoordinatorProcess;
 
 beforeAll(async () => {
-  const o = resolveOptions({ dir: clusterDir, nodes: 6, gpusPerNode: 1, portBase: inject('clusterPortBase') + 400 });
+  const o = resolveOptions({
+    dir: clusterDir,
+    nodes: 6,
+    gpusPerNode: 1,
+    portBase: inject('clusterPortBase') + 400,
+  });
   const up = await localUp(o, { timeoutMs: 90_000 });
   slurm = up.cluster.client();
   mkdirSync(indexDir);
@@ -55,7 +69,11 @@ function calls(): { node: string; job: string; mode: string; args: string }[] {
     });
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 60_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -67,13 +85,25 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 
 describe('NVIDIA IndeX sessions (against the nvindex-slurm test double)', () => {
   it('refuses a scene that does not exist and starts nothing', async () => {
-    const err = await coord.api('POST', '/api/jobs', { kind: 'index', scene: path.join(root, 'missing.prj'), indexDir, nodes: 4 }).catch((e: Error) => e.message);
+    const err = await coord
+      .api('POST', '/api/jobs', {
+        kind: 'index',
+        scene: path.join(root, 'missing.prj'),
+        indexDir,
+        nodes: 4,
+      })
+      .catch((e: Error) => e.message);
     expect(err).toMatch(/missing\.prj does not exist/);
     expect(await coord.api<unknown[]>('GET', '/api/jobs')).toHaveLength(0);
   });
 
   it('starts on 4 nodes, shows the viewer address, grows by 2 with -a<first job>, and shrinks by 3 keeping the head', async () => {
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'index', scene, indexDir, nodes: 4 });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'index',
+      scene,
+      indexDir,
+      nodes: 4,
+    });
     const ready = await coord.waitFor(job.id, (j) => Boolean(j.serviceUrl), 60_000);
     expect(ready.serviceUrl).toBe('http://127.0.0.1:8080');
     const primary = ready.allocations.find((a) => a.role === 'primary');
@@ -81,7 +111,9 @@ describe('NVIDIA IndeX sessions (against the nvindex-slurm test double)', () => 
       const c = calls().filter((x) => x.mode === 'session');
       return c.length === 4 ? c : undefined;
     });
-    expect(new Set(session.map((c) => c.node))).toEqual(new Set(['node1', 'node2', 'node3', 'node4']));
+    expect(new Set(session.map((c) => c.node))).toEqual(
+      new Set(['node1', 'node2', 'node3', 'node4']),
+    );
     for (const c of session) {
       expect(c.job).toBe(String(primary?.slurmJobId));
       expect(c.args).toContain(`-v ./nvindex-viewer.sh --add ${scene.replace(' ', '\\ ')}`);
@@ -93,8 +125,13 @@ describe('NVIDIA IndeX sessions (against the nvindex-slurm test double)', () => 
       return c.length === 2 ? c : undefined;
     });
     expect(new Set(joined.map((c) => c.node))).toEqual(new Set(['node5', 'node6']));
-    for (const c of joined) expect(c.args.trim()).toBe(`-a${primary?.slurmJobId} ./nvindex-viewer.sh`);
-    const grown = await coord.waitFor(job.id, (j) => j.allocations.filter((a) => a.state === 'running').flatMap((a) => a.nodes).length === 6);
+    for (const c of joined)
+      expect(c.args.trim()).toBe(`-a${primary?.slurmJobId} ./nvindex-viewer.sh`);
+    const grown = await coord.waitFor(
+      job.id,
+      (j) =>
+        j.allocations.filter((a) => a.state === 'running').flatMap((a) => a.nodes).length === 6,
+    );
     const head = (await slurm.squeue({ jobIds: [primary?.slurmJobId ?? 0] }))[0]?.batchHost;
     expect(head).toBe('node1');
 
@@ -103,15 +140,25 @@ describe('NVIDIA IndeX sessions (against the nvindex-slurm test double)', () => 
     expect(held).toHaveLength(3);
     expect(held).toContain('node1');
     const released = grown.allocations.flatMap((a) => a.nodes).filter((n) => !held.includes(n));
-    await until('the released nodes idle', async () => {
-      const nodes = await slurm.nodes();
-      return released.every((n) => nodes.find((x) => x.name === n)?.state === 'idle') ? true : undefined;
-    }, 10_000);
+    await until(
+      'the released nodes idle',
+      async () => {
+        const nodes = await slurm.nodes();
+        return released.every((n) => nodes.find((x) => x.name === n)?.state === 'idle')
+          ? true
+          : undefined;
+      },
+      10_000,
+    );
 
     const detail = await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`);
     expect(detail.state).toBe('running');
     expect(detail.serviceUrl).toBe('http://127.0.0.1:8080');
     await coord.api('POST', `/api/jobs/${job.id}/cancel`);
-    await until('the session to end', async () => ((await slurm.squeue()).some((j) => j.state === 'RUNNING') ? undefined : true), 30_000);
+    await until(
+      'the session to end',
+      async () => ((await slurm.squeue()).some((j) => j.state === 'RUNNING') ? undefined : true),
+      30_000,
+    );
   });
 });

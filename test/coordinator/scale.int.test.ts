@@ -16,7 +16,10 @@ let coord: CoordinatorProcess;
 
 beforeAll(async () => {
   // Cheap frames throughout: these tests are about scaling, not balancing.
-  scene = await ensureSampleScene(path.join(root, 'sample96.blend'), { frames: 96, expensiveSamples: 8 });
+  scene = await ensureSampleScene(path.join(root, 'sample96.blend'), {
+    frames: 96,
+    expensiveSamples: 8,
+  });
   coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, ['--lease-seconds', '5']);
   await coord.start();
 });
@@ -28,15 +31,21 @@ afterAll(async () => {
   if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
 });
 
-const scale = (id: string, body: Record<string, unknown>) => coord.api<JobDetail>('POST', `/api/jobs/${id}/scale`, body);
-const running = (j: JobDetail) => j.allocations.filter((a) => a.state === 'running').flatMap((a) => a.nodes);
+const scale = (id: string, body: Record<string, unknown>) =>
+  coord.api<JobDetail>('POST', `/api/jobs/${id}/scale`, body);
+const running = (j: JobDetail) =>
+  j.allocations.filter((a) => a.state === 'running').flatMap((a) => a.nodes);
 
 async function expectIdleSoon(nodes: string[]): Promise<number> {
   const started = Date.now();
   for (;;) {
     const all = await slurm.nodes();
-    if (nodes.every((n) => all.find((x) => x.name === n)?.state === 'idle')) return Date.now() - started;
-    if (Date.now() - started > 5_000) throw new Error(`${nodes.join(',')} not idle within 5 s: ${all.map((n) => `${n.name}=${n.state}`).join(' ')}`);
+    if (nodes.every((n) => all.find((x) => x.name === n)?.state === 'idle'))
+      return Date.now() - started;
+    if (Date.now() - started > 5_000)
+      throw new Error(
+        `${nodes.join(',')} not idle within 5 s: ${all.map((n) => `${n.name}=${n.state}`).join(' ')}`,
+      );
     await sleep(100);
   }
 }
@@ -44,9 +53,20 @@ async function expectIdleSoon(nodes: string[]): Promise<number> {
 async function expectEveryFrameOnce(job: JobDetail, count: number): Promise<void> {
   expect(job.state).toBe('succeeded');
   const frames = Array.from({ length: count }, (_, i) => i + 1);
-  expect(readdirSync(job.outputDir).filter((f) => f.endsWith('.png')).sort()).toEqual(frames.map((f) => `frame_${String(f).padStart(4, '0')}.png`));
-  const tasks = (await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${job.id}/tasks?stage=render`)).tasks;
-  expect(tasks.filter((t) => t.state === 'done').flatMap((t) => t.frames).sort((a, b) => a - b)).toEqual(frames);
+  expect(
+    readdirSync(job.outputDir)
+      .filter((f) => f.endsWith('.png'))
+      .sort(),
+  ).toEqual(frames.map((f) => `frame_${String(f).padStart(4, '0')}.png`));
+  const tasks = (
+    await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${job.id}/tasks?stage=render`)
+  ).tasks;
+  expect(
+    tasks
+      .filter((t) => t.state === 'done')
+      .flatMap((t) => t.frames)
+      .sort((a, b) => a - b),
+  ).toEqual(frames);
   expect(await countVideoFrames(path.join(job.dir, job.video ?? ''))).toBe(count);
 }
 
@@ -60,15 +80,28 @@ async function noAllocationLeft(): Promise<void> {
 
 describe('scaling a running job', () => {
   it('grows from 1 node to 4 and shrinks to 2 (--now) and to 1 (finish first) without losing a frame', async () => {
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-96', nodes: 1 });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-96',
+      nodes: 1,
+    });
     await coord.waitFor(job.id, (j) => j.progress.done >= 2);
 
     await scale(job.id, { nodes: 4 });
-    const grown = await coord.waitFor(job.id, (j) => running(j).length === 4 && j.agents.filter((a) => a.state === 'active' && a.node !== 'node1').length > 0);
+    const grown = await coord.waitFor(
+      job.id,
+      (j) =>
+        running(j).length === 4 &&
+        j.agents.filter((a) => a.state === 'active' && a.node !== 'node1').length > 0,
+    );
     expect(grown.allocations.map((a) => a.role).sort()).toEqual(['attached', 'primary']);
 
     // Shrink while every agent is mid-frame: --now hands their tasks back at once.
-    await coord.waitFor(job.id, (j) => j.agents.filter((a) => a.currentTaskId !== null).length >= 8);
+    await coord.waitFor(
+      job.id,
+      (j) => j.agents.filter((a) => a.currentTaskId !== null).length >= 8,
+    );
     const before4 = running(await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`));
     const to2 = await scale(job.id, { nodes: 2, now: true });
     const released2 = before4.filter((n) => !running(to2).includes(n));
@@ -80,7 +113,9 @@ describe('scaling a running job', () => {
     const to1 = await scale(job.id, { nodes: 1 });
     expect(running(to1)).toEqual(['node1']);
     await expectIdleSoon(running(to2).filter((n) => n !== 'node1'));
-    expect(to1.events.filter((e) => e.type.startsWith('scale:')).map((e) => e.actor)).toContain('user');
+    expect(to1.events.filter((e) => e.type.startsWith('scale:')).map((e) => e.actor)).toContain(
+      'user',
+    );
 
     const done = await coord.waitFor(job.id, (j) => j.state !== 'running');
     await expectEveryFrameOnce(done, 96);
@@ -88,11 +123,24 @@ describe('scaling a running job', () => {
   });
 
   it('refuses to scale a finished job, to 0 nodes, or past the partition, and serializes concurrent requests', async () => {
-    const small = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-2', nodes: 1, gpusPerNode: 2 });
+    const small = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-2',
+      nodes: 1,
+      gpusPerNode: 2,
+    });
     const finished = await coord.waitFor(small.id, (j) => j.state !== 'running');
-    await expect(scale(finished.id, { add: 1 })).rejects.toThrow(/succeeded; there is nothing to scale/);
+    await expect(scale(finished.id, { add: 1 })).rejects.toThrow(
+      /succeeded; there is nothing to scale/,
+    );
 
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, frames: '1-96', nodes: 1 });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'blender',
+      scene,
+      frames: '1-96',
+      nodes: 1,
+    });
     await coord.waitFor(job.id, (j) => running(j).length === 1);
     await expect(scale(job.id, { nodes: 0 })).rejects.toThrow(/cannot go to 0 nodes/);
     await expect(scale(job.id, { nodes: 5 })).rejects.toThrow(/partition has 4 node\(s\)/);
@@ -113,12 +161,16 @@ describe('autoscaling', () => {
       nodes: 1,
       auto: { min: 1, max: 4, targetFinishSeconds: 20, idleSeconds: 2 },
     });
-    const grown = await coord.waitFor(job.id, (j) => j.events.some((e) => e.type === 'scale:decision' && e.message.startsWith('grow')));
+    const grown = await coord.waitFor(job.id, (j) =>
+      j.events.some((e) => e.type === 'scale:decision' && e.message.startsWith('grow')),
+    );
     const decision = grown.events.find((e) => e.type === 'scale:decision');
     expect(decision?.actor).toBe('policy');
     expect(decision?.message).toMatch(/grow to \d: .* need ~\d+ s/);
     const done = await coord.waitFor(job.id, (j) => j.state !== 'running', 400_000);
-    const shrinks = done.events.filter((e) => e.type === 'scale:decision' && e.message.startsWith('shrink'));
+    const shrinks = done.events.filter(
+      (e) => e.type === 'scale:decision' && e.message.startsWith('shrink'),
+    );
     expect(shrinks.length).toBeGreaterThan(0);
     expect(shrinks[0]?.message).toMatch(/the queue is empty/);
     await expectEveryFrameOnce(done, 96);

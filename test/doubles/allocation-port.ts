@@ -22,7 +22,16 @@ export class RecordingAllocationPort implements AllocationPort {
     const id = this.next++;
     this.submitted.push({ jobId: job.id, nodes: opts.nodes, role: opts.role });
     const nodes = Array.from({ length: opts.nodes }, (_, i) => `node${i + 1}`);
-    this.jobs.set(id, { slurmJobId: id, jobId: job.id, role: opts.role, active: true, state: 'RUNNING', nodes, batchHost: nodes[0] ?? '', reason: 'None' });
+    this.jobs.set(id, {
+      slurmJobId: id,
+      jobId: job.id,
+      role: opts.role,
+      active: true,
+      state: 'RUNNING',
+      nodes,
+      batchHost: nodes[0] ?? '',
+      reason: 'None',
+    });
     return Promise.resolve(id);
   }
 
@@ -46,6 +55,14 @@ export class RecordingAllocationPort implements AllocationPort {
   }
 
   partitionNodes() {
-    return Promise.resolve(Array.from({ length: this.nodes }, (_, i) => ({ name: `node${i + 1}`, state: 'idle', flags: [], gpus: 4, gpusUsed: 0 })));
+    return Promise.resolve(
+      Array.from({ length: this.nodes }, (_, i) => ({
+        name: `node${i + 1}`,
+        state: 'idle',
+        flags: [],
+        gpus: 4,
+        gpusUsed: 0,
+      })),
+    );
   }
 }

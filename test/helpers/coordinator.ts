@@ -27,8 +27,27 @@ export class CoordinatorProcess {
     const listen = previous ? `127.0.0.1:${new URL(previous.url).port}` : '127.0.0.1:0';
     this.pid = spawnDetached(
       process.execPath,
-      [BIN, 'coordinator', 'start', '--listen', listen, '--state-dir', this.stateDir, '--slurm-conf', this.slurmConf, '--partition', 'gpu', ...this.extraArgs],
-      { logFile: path.join(path.dirname(this.stateDir), `coordinator-${path.basename(this.stateDir)}.log`), env: { ...process.env, SLURM_CONF: this.slurmConf, ...this.env } },
+      [
+        BIN,
+        'coordinator',
+        'start',
+        '--listen',
+        listen,
+        '--state-dir',
+        this.stateDir,
+        '--slurm-conf',
+        this.slurmConf,
+        '--partition',
+        'gpu',
+        ...this.extraArgs,
+      ],
+      {
+        logFile: path.join(
+          path.dirname(this.stateDir),
+          `coordinator-${path.basename(this.stateDir)}.log`,
+        ),
+        env: { ...process.env, SLURM_CONF: this.slurmConf, ...this.env },
+      },
     );
     for (let i = 0; i < 150; i++) {
       const a = readAddress(this.stateDir);
@@ -57,12 +76,19 @@ export class CoordinatorProcess {
     return r.data as T;
   }
 
-  async waitFor(jobId: string, pred: (j: JobDetail) => boolean, timeoutMs = 600_000): Promise<JobDetail> {
+  async waitFor(
+    jobId: string,
+    pred: (j: JobDetail) => boolean,
+    timeoutMs = 600_000,
+  ): Promise<JobDetail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const j = await this.api<JobDetail>('GET', `/api/jobs/${jobId}`).catch(() => undefined);
       if (j && pred(j)) return j;
-      if (Date.now() > deadline) throw new Error(`timed out waiting on job ${jobId}: ${JSON.stringify(j?.progress)} ${j?.state} ${j?.error ?? ''}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting on job ${jobId}: ${JSON.stringify(j?.progress)} ${j?.state} ${j?.error ?? ''}`,
+        );
       await sleep(250);
     }
   }
@@ -78,7 +104,11 @@ export function agentPids(stateDir: string, jobId: string): number[] {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('dist/agent/main.js')) continue;
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      if (env.includes(`CT_AGENT_TOKEN_FILE=${path.join(stateDir, 'jobs', jobId, 'agent.token')}`) && isAlive(pid)) pids.push(pid);
+      if (
+        env.includes(`CT_AGENT_TOKEN_FILE=${path.join(stateDir, 'jobs', jobId, 'agent.token')}`) &&
+        isAlive(pid)
+      )
+        pids.push(pid);
     } catch {
       // gone
     }

@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { BlenderWorker, BlenderWorkerError, frameFileName, type FrameFormat } from '../../renderers/blender/worker.js';
+import {
+  BlenderWorker,
+  BlenderWorkerError,
+  frameFileName,
+  type FrameFormat,
+} from '../../renderers/blender/worker.js';
 import { encodeVideo, makeThumbnail } from '../../renderers/blender/encode.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
 import { TaskFailure, type LeasedTask, type RunContext, type TaskRunner } from '../runner.js';
@@ -51,7 +56,10 @@ export class BlenderRunner implements TaskRunner {
     const thumbs = path.join(task.jobDir, 'thumbs');
     mkdirSync(outputDir, { recursive: true });
     mkdirSync(thumbs, { recursive: true });
-    const frames: Record<string, { file: string; thumb: string; seconds: number; device: unknown }> = {};
+    const frames: Record<
+      string,
+      { file: string; thumb: string; seconds: number; device: unknown }
+    > = {};
     try {
       const worker = await this.workerFor(scene, ctx);
       const onAbort = () => void worker.stop().catch(() => {});
@@ -67,7 +75,12 @@ export class BlenderRunner implements TaskRunner {
           void makeThumbnail(r.file, thumb)
             .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
             .finally(() => this.thumbnails.delete(r.file));
-          frames[String(frame)] = { file: path.relative(task.jobDir, r.file), thumb: path.relative(task.jobDir, thumb), seconds: r.seconds, device: r.device };
+          frames[String(frame)] = {
+            file: path.relative(task.jobDir, r.file),
+            thumb: path.relative(task.jobDir, thumb),
+            seconds: r.seconds,
+            device: r.device,
+          };
         }
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
@@ -76,7 +89,8 @@ export class BlenderRunner implements TaskRunner {
       // Start the next task from a fresh Blender: this one may have died or be mid-frame.
       const tail = this.worker?.logTail() ?? [];
       await this.close();
-      if (err instanceof BlenderWorkerError) throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
+      if (err instanceof BlenderWorkerError)
+        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
       if (err instanceof TaskFailure) throw err;
       throw new TaskFailure((err as Error).message, tail);
     }
@@ -88,7 +102,10 @@ export class BlenderRunner implements TaskRunner {
     const video = str(task.payload, 'video');
     const outputDir = str(task.payload, 'outputDir');
     const frames = Array.isArray(task.payload.frames) ? (task.payload.frames as number[]) : [];
-    const fps = this.worker && this.scene === scene ? frameRateOf(this.worker) : (await probeScene(scene)).frameRate;
+    const fps =
+      this.worker && this.scene === scene
+        ? frameRateOf(this.worker)
+        : (await probeScene(scene)).frameRate;
     ctx.log(`encoding ${frames.length} frames at ${fps} fps into ${video}`);
     try {
       await encodeVideo({ framesDir: outputDir, frames, fps, output: video, signal: ctx.signal });
@@ -99,7 +116,8 @@ export class BlenderRunner implements TaskRunner {
   }
 
   async close(): Promise<void> {
-    for (let i = 0; this.thumbnails.size > 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; this.thumbnails.size > 0 && i < 100; i++)
+      await new Promise((r) => setTimeout(r, 50));
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }

@@ -7,21 +7,44 @@ import { defaultStateDir } from '../../coordinator/state-dir.js';
 export function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:(.+):)?(\d+)$/.exec(value);
   const port = Number(m?.[2]);
-  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--listen must be host:port (got ${value})`);
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--listen must be host:port (got ${value})`);
   return { host: m[1] ?? '127.0.0.1', port };
 }
 
 const start: CommandModule = {
   command: 'start',
-  describe: 'Run the coordinator in the foreground (a systemd service on the head node; `local up` starts one locally)',
+  describe:
+    'Run the coordinator in the foreground (a systemd service on the head node; `local up` starts one locally)',
   builder: (y) =>
     y
-      .option('listen', { type: 'string', default: '127.0.0.1:7070', describe: 'Address and port of the HTTP API' })
-      .option('state-dir', { type: 'string', describe: 'Database, token and job directories', defaultDescription: defaultStateDir() })
-      .option('slurm-conf', { type: 'string', describe: "slurm.conf for Slurm's commands (default: the system's)" })
-      .option('partition', { type: 'string', describe: 'Slurm partition for allocations (default: the default partition)' })
-      .option('advertise-url', { type: 'string', describe: 'URL the agents use to reach this coordinator' })
-      .option('lease-seconds', { type: 'number', default: 15, describe: 'A task goes back to the queue when its lease is not renewed for this long' }),
+      .option('listen', {
+        type: 'string',
+        default: '127.0.0.1:7070',
+        describe: 'Address and port of the HTTP API',
+      })
+      .option('state-dir', {
+        type: 'string',
+        describe: 'Database, token and job directories',
+        defaultDescription: defaultStateDir(),
+      })
+      .option('slurm-conf', {
+        type: 'string',
+        describe: "slurm.conf for Slurm's commands (default: the system's)",
+      })
+      .option('partition', {
+        type: 'string',
+        describe: 'Slurm partition for allocations (default: the default partition)',
+      })
+      .option('advertise-url', {
+        type: 'string',
+        describe: 'URL the agents use to reach this coordinator',
+      })
+      .option('lease-seconds', {
+        type: 'number',
+        default: 15,
+        describe: 'A task goes back to the queue when its lease is not renewed for this long',
+      }),
   handler: async (argv) => {
     const { host, port } = parseListen(argv.listen as string);
     const running = await startCoordinator({

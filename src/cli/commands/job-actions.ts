@@ -4,16 +4,23 @@ import { parseFrames } from '../../renderers/blender/frames.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
 
-const jobArg = { type: 'string', demandOption: true, describe: 'Job id (from `cluster-tool status`)' } as const;
+const jobArg = {
+  type: 'string',
+  demandOption: true,
+  describe: 'Job id (from `cluster-tool status`)',
+} as const;
 
 export const cancelCommand: CommandModule = {
   command: 'cancel <job>',
-  describe: "Cancel a job and release its Slurm allocations",
+  describe: 'Cancel a job and release its Slurm allocations',
   builder: (y) => withCoordinatorOptions(withClusterOption(y)).positional('job', jobArg),
   handler: async (argv) => {
     const code = await runRemotelyIfAsked('cancel', argv, { positional: ['job'] });
     if (code !== undefined) return void (process.exitCode = code);
-    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>('POST', `/api/jobs/${encodeURIComponent(argv.job as string)}/cancel`);
+    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
+      'POST',
+      `/api/jobs/${encodeURIComponent(argv.job as string)}/cancel`,
+    );
     process.stdout.write(`${job.id} ${job.state}\n`);
   },
 };
@@ -29,9 +36,13 @@ export const retryCommand: CommandModule = {
     const code = await runRemotelyIfAsked('retry', argv, { positional: ['job'] });
     if (code !== undefined) return void (process.exitCode = code);
     if (argv.frames) parseFrames(argv.frames as string);
-    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>('POST', `/api/jobs/${encodeURIComponent(argv.job as string)}/retry`, {
-      frames: argv.frames,
-    });
+    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
+      'POST',
+      `/api/jobs/${encodeURIComponent(argv.job as string)}/retry`,
+      {
+        frames: argv.frames,
+      },
+    );
     process.stdout.write(`${job.id} ${job.state}: ${job.progress.queued} frame(s) queued\n`);
   },
 };
@@ -49,7 +60,10 @@ export const logsCommand: CommandModule = {
     if (code !== undefined) return void (process.exitCode = code);
     const q = new URLSearchParams({ tail: String(argv.tail) });
     if (argv.agent) q.set('agent', argv.agent as string);
-    const r = await CoordinatorConnection.fromArgs(argv).request<{ lines: string[] }>('GET', `/api/jobs/${encodeURIComponent(argv.job as string)}/logs?${q}`);
+    const r = await CoordinatorConnection.fromArgs(argv).request<{ lines: string[] }>(
+      'GET',
+      `/api/jobs/${encodeURIComponent(argv.job as string)}/logs?${q}`,
+    );
     process.stdout.write(r.lines.join('\n') + (r.lines.length ? '\n' : ''));
   },
 };

@@ -1,7 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from '../../errors.js';
 import { localDown, localUp, LocalCluster } from '../../local/cluster.js';
-import { coordinatorStateDir, startLocalCoordinator, stopLocalCoordinator } from '../../local/coordinator-process.js';
+import {
+  coordinatorStateDir,
+  startLocalCoordinator,
+  stopLocalCoordinator,
+} from '../../local/coordinator-process.js';
 import { runGpuCheck } from '../../local/gpu-check.js';
 import { INSTALL_COMMAND, localInstall } from '../../local/install.js';
 import { defaultClusterDir, DEFAULTS, resolveOptions } from '../../local/options.js';
@@ -21,7 +25,8 @@ function dirOption<T>(y: Argv<T>) {
 
 const install: CommandModule = {
   command: 'install',
-  describe: 'Install Slurm, munge, Blender and ffmpeg (apt-get, as root; otherwise prints the command)',
+  describe:
+    'Install Slurm, munge, Blender and ffmpeg (apt-get, as root; otherwise prints the command)',
   handler: async () => {
     const what = await localInstall(progress);
     say(

@@ -11,7 +11,10 @@ import { autoSpec } from './submit.js';
 /** Builds the request from flags; exactly one way of saying how many nodes. */
 export function scaleRequest(argv: Record<string, unknown>): ScaleRequest {
   const ways = ['nodes', 'add', 'remove', 'nodes-list'].filter((k) => argv[k] !== undefined);
-  if (ways.length > 1) throw new UsageError(`give one of --nodes, --add, --remove, --nodes-list (got ${ways.map((w) => `--${w}`).join(', ')})`);
+  if (ways.length > 1)
+    throw new UsageError(
+      `give one of --nodes, --add, --remove, --nodes-list (got ${ways.map((w) => `--${w}`).join(', ')})`,
+    );
   const req: ScaleRequest = { now: Boolean(argv.now) };
   if (argv.nodes !== undefined) req.nodes = argv.nodes as number;
   if (argv.add !== undefined) req.add = argv.add as number;
@@ -19,7 +22,10 @@ export function scaleRequest(argv: Record<string, unknown>): ScaleRequest {
   if (argv['nodes-list'] !== undefined) req.nodeList = expandHostlist(argv['nodes-list'] as string);
   if (argv.auto === true) req.auto = autoSpec(argv);
   if (argv.auto === false) req.auto = false;
-  if (!ways.length && argv.auto === undefined) throw new UsageError('say how to scale: --nodes N, --add K, --remove K, --nodes-list LIST, or --auto --min A --max B');
+  if (!ways.length && argv.auto === undefined)
+    throw new UsageError(
+      'say how to scale: --nodes N, --add K, --remove K, --nodes-list LIST, or --auto --min A --max B',
+    );
   return req;
 }
 
@@ -30,15 +36,35 @@ export const scaleCommand: CommandModule = {
     withCoordinatorOptions(withClusterOption(y))
       .positional('job', { type: 'string', demandOption: true, describe: 'Job id' })
       .option('nodes', { type: 'number', describe: 'Scale to exactly this many nodes' })
-      .option('add', { type: 'number', describe: 'Add this many nodes (a new attached Slurm allocation)' })
+      .option('add', {
+        type: 'number',
+        describe: 'Add this many nodes (a new attached Slurm allocation)',
+      })
       .option('remove', { type: 'number', describe: 'Give back this many nodes (idle ones first)' })
-      .option('nodes-list', { type: 'string', describe: 'Give back exactly these nodes, e.g. node[3-4]' })
-      .option('now', { type: 'boolean', default: false, describe: 'Hand the released agents\' tasks back at once instead of letting them finish' })
-      .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max (--no-auto turns it off)' })
+      .option('nodes-list', {
+        type: 'string',
+        describe: 'Give back exactly these nodes, e.g. node[3-4]',
+      })
+      .option('now', {
+        type: 'boolean',
+        default: false,
+        describe: "Hand the released agents' tasks back at once instead of letting them finish",
+      })
+      .option('auto', {
+        type: 'boolean',
+        describe: 'Autoscale between --min and --max (--no-auto turns it off)',
+      })
       .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
       .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
-      .option('target-finish', { type: 'string', describe: 'Autoscaling: finish within this long of submission (30m, 2h)' })
-      .option('wait', { type: 'boolean', default: false, describe: 'Wait until a grow has its nodes running (new nodes can take ~5 min on AWS)' })
+      .option('target-finish', {
+        type: 'string',
+        describe: 'Autoscaling: finish within this long of submission (30m, 2h)',
+      })
+      .option('wait', {
+        type: 'boolean',
+        default: false,
+        describe: 'Wait until a grow has its nodes running (new nodes can take ~5 min on AWS)',
+      })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
     const code = await runRemotelyIfAsked('scale', argv, { positional: ['job'] });
@@ -51,12 +77,16 @@ export const scaleCommand: CommandModule = {
       const started = Date.now();
       while (job.allocations.some((a) => a.state === 'pending')) {
         const p = job.allocations.filter((a) => a.state === 'pending');
-        process.stderr.write(`\r· waiting ${Math.round((Date.now() - started) / 1000)} s for Slurm job(s) ${p.map((a) => `${a.slurmJobId} (${a.reason || 'pending'})`).join(', ')}   `);
+        process.stderr.write(
+          `\r· waiting ${Math.round((Date.now() - started) / 1000)} s for Slurm job(s) ${p.map((a) => `${a.slurmJobId} (${a.reason || 'pending'})`).join(', ')}   `,
+        );
         await sleep(1000);
         job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
       }
       process.stderr.write('\n');
     }
-    process.stdout.write(argv.json ? JSON.stringify(job, null, 2) + '\n' : formatJobDetail(job) + '\n');
+    process.stdout.write(
+      argv.json ? JSON.stringify(job, null, 2) + '\n' : formatJobDetail(job) + '\n',
+    );
   },
 };

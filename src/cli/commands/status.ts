@@ -7,12 +7,16 @@ import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
 
 export const statusCommand: CommandModule = {
   command: 'status [job]',
-  describe: 'Show jobs and their progress, or one job in detail (with --cluster: on a ParallelCluster head node)',
+  describe:
+    'Show jobs and their progress, or one job in detail (with --cluster: on a ParallelCluster head node)',
   builder: (y) =>
     withCoordinatorOptions(withClusterOption(y))
       .positional('job', { type: 'string', describe: 'Job id; all jobs when left out' })
       .option('json', { type: 'boolean', describe: 'Print JSON' })
-      .option('watch', { type: 'boolean', describe: 'Refresh every 2 s until interrupted (or the job ends)' }),
+      .option('watch', {
+        type: 'boolean',
+        describe: 'Refresh every 2 s until interrupted (or the job ends)',
+      }),
   handler: async (argv) => {
     const code = await runRemotelyIfAsked('status', argv, { positional: ['job'] });
     if (code !== undefined) {
@@ -22,8 +26,14 @@ export const statusCommand: CommandModule = {
     const conn = CoordinatorConnection.fromArgs(argv);
     const job = argv.job as string | undefined;
     for (;;) {
-      const data = job ? await conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(job)}`) : await conn.request<JobSummary[]>('GET', '/api/jobs');
-      const text = argv.json ? JSON.stringify(data, null, 2) : Array.isArray(data) ? formatJobTable(data) : formatJobDetail(data);
+      const data = job
+        ? await conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(job)}`)
+        : await conn.request<JobSummary[]>('GET', '/api/jobs');
+      const text = argv.json
+        ? JSON.stringify(data, null, 2)
+        : Array.isArray(data)
+          ? formatJobTable(data)
+          : formatJobDetail(data);
       if (argv.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
       process.stdout.write(text + '\n');
       const ended = !Array.isArray(data) && data.state !== 'running' && data.state !== 'queued';

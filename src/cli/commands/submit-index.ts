@@ -9,15 +9,32 @@ import { submitOrPreview } from './submit-job.js';
 /** `cluster-tool submit index SCENE.prj --nodes 4`: an NVIDIA IndeX session on whole nodes. */
 export const indexSubmit: CommandModule = {
   command: 'index <scene>',
-  describe: 'Start an NVIDIA IndeX viewer session across nodes (the IndeX AMI\'s nvindex-slurm); status shows its address',
+  describe:
+    "Start an NVIDIA IndeX viewer session across nodes (the IndeX AMI's nvindex-slurm); status shows its address",
   builder: (y) =>
     withCoordinatorOptions(y)
-      .positional('scene', { type: 'string', demandOption: true, describe: 'The IndeX project file (.prj)' })
+      .positional('scene', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The IndeX project file (.prj)',
+      })
       .option('nodes', { type: 'number', default: 4, describe: 'Nodes for the session' })
-      .option('index-dir', { type: 'string', default: DEFAULT_INDEX_DIR, describe: 'The IndeX demo directory (holds nvindex-viewer.sh)' })
+      .option('index-dir', {
+        type: 'string',
+        default: DEFAULT_INDEX_DIR,
+        describe: 'The IndeX demo directory (holds nvindex-viewer.sh)',
+      })
       .option('name', { type: 'string', describe: 'A name for the job' })
-      .option('time-limit', { type: 'number', default: 240, describe: 'Minutes the session may live' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the sbatch script; start nothing' })
+      .option('time-limit', {
+        type: 'number',
+        default: 240,
+        describe: 'Minutes the session may live',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the sbatch script; start nothing',
+      })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
     const scene = path.resolve(argv.scene as string);
@@ -34,7 +51,13 @@ export const indexSubmit: CommandModule = {
     };
     await submitOrPreview(argv, req, (plan) => ({
       json: plan,
-      lines: [`Would start job ${plan.job.id}: ${plan.summary}`, '', `sbatch ${plan.sbatch.args.join(' ')} <script>`, '', plan.sbatch.script],
+      lines: [
+        `Would start job ${plan.job.id}: ${plan.summary}`,
+        '',
+        `sbatch ${plan.sbatch.args.join(' ')} <script>`,
+        '',
+        plan.sbatch.script,
+      ],
     }));
   },
 };

@@ -14,16 +14,30 @@ import { commandSubmit } from './submit-command.js';
 import { plenoxelsSubmit } from './submit-plenoxels.js';
 
 /** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
-export async function waitForJob(conn: CoordinatorConnection, id: string, showBar: boolean): Promise<JobDetail> {
+export async function waitForJob(
+  conn: CoordinatorConnection,
+  id: string,
+  showBar: boolean,
+): Promise<JobDetail> {
   const bar = showBar
-    ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}', etaBuffer: 20 }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        {
+          format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}',
+          etaBuffer: 20,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   let job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
   bar?.start(job.progress.total, job.progress.done, { rate: 0, eta_s: '-', state: job.state });
   while (job.state === 'running' || job.state === 'queued') {
     await sleep(1000);
     job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
-    bar?.update(job.progress.done, { rate: job.ratePerMinute, eta_s: job.etaSeconds ?? '-', state: `${job.state} ${job.stage}` });
+    bar?.update(job.progress.done, {
+      rate: job.ratePerMinute,
+      eta_s: job.etaSeconds ?? '-',
+      state: `${job.state} ${job.stage}`,
+    });
   }
   bar?.update(job.progress.done, { state: job.state });
   bar?.stop();
@@ -33,7 +47,8 @@ export async function waitForJob(conn: CoordinatorConnection, id: string, showBa
 function checkScene(scene: string): string {
   const abs = path.resolve(scene);
   if (!/\.blend$/i.test(abs)) throw new UsageError(`${scene} is not a .blend file`);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw new UsageError(`scene ${scene} does not exist`);
+  if (!existsSync(abs) || !statSync(abs).isFile())
+    throw new UsageError(`scene ${scene} does not exist`);
   return abs;
 }
 
@@ -43,29 +58,62 @@ const blender: CommandModule = {
   builder: (y) =>
     withCoordinatorOptions(withClusterOption(y))
       .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
-      .option('frames', { type: 'string', demandOption: true, describe: 'Frames: 1-240, 1-240x2 (every 2nd), 1,5,9-12' })
+      .option('frames', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Frames: 1-240, 1-240x2 (every 2nd), 1,5,9-12',
+      })
       .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
-      .option('gpus-per-node', { type: 'number', describe: 'Agents (GPUs) per node', defaultDescription: "the nodes' GPU count" })
+      .option('gpus-per-node', {
+        type: 'number',
+        describe: 'Agents (GPUs) per node',
+        defaultDescription: "the nodes' GPU count",
+      })
       .option('chunk', { type: 'number', default: 1, describe: 'Frames per task' })
-      .option('format', { choices: ['PNG', 'OPEN_EXR'] as const, default: 'PNG' as const, describe: 'Frame file format' })
+      .option('format', {
+        choices: ['PNG', 'OPEN_EXR'] as const,
+        default: 'PNG' as const,
+        describe: 'Frame file format',
+      })
       .option('name', { type: 'string', describe: 'A name for the job' })
-      .option('time-limit', { type: 'number', default: 60, describe: 'Slurm time limit of each allocation, in minutes' })
+      .option('time-limit', {
+        type: 'number',
+        default: 60,
+        describe: 'Slurm time limit of each allocation, in minutes',
+      })
       .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
       .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
       .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
-      .option('target-finish', { type: 'string', describe: 'Autoscaling: finish within this long (30m, 2h, 90s)' })
-      .option('wait', { type: 'boolean', default: false, describe: 'Show a progress bar until the job ends' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (tasks, sbatch script) and submit nothing' })
+      .option('target-finish', {
+        type: 'string',
+        describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
+      })
+      .option('wait', {
+        type: 'boolean',
+        default: false,
+        describe: 'Show a progress bar until the job ends',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the plan (tasks, sbatch script) and submit nothing',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print the job as JSON' }),
   handler: async (argv) => {
-    const remote = await runRemotelyIfAsked('submit blender', argv, { positional: ['scene'], stage: ['scene'] });
+    const remote = await runRemotelyIfAsked('submit blender', argv, {
+      positional: ['scene'],
+      stage: ['scene'],
+    });
     if (remote !== undefined) {
       process.exitCode = remote;
       return;
     }
     const scene = checkScene(argv.scene as string);
     parseFrames(argv.frames as string);
-    if ((argv.chunk as number) < 1 || !Number.isInteger(argv.chunk)) throw new UsageError(`--chunk must be a whole number of at least 1 (got ${String(argv.chunk)})`);
+    if ((argv.chunk as number) < 1 || !Number.isInteger(argv.chunk))
+      throw new UsageError(
+        `--chunk must be a whole number of at least 1 (got ${String(argv.chunk)})`,
+      );
     const req: SubmitRequest = {
       kind: 'blender',
       scene,
@@ -80,15 +128,18 @@ const blender: CommandModule = {
     };
     const conn = CoordinatorConnection.fromArgs(argv);
     if (argv['dry-run']) {
-      const plan = await conn.request<{ job: Record<string, unknown>; tasks: { stage: string; frames: number[] }[]; sbatch: { args: string[]; script: string } }>(
-        'POST',
-        '/api/jobs?dryRun=1',
-        req,
-      );
+      const plan = await conn.request<{
+        job: Record<string, unknown>;
+        tasks: { stage: string; frames: number[] }[];
+        sbatch: { args: string[]; script: string };
+      }>('POST', '/api/jobs?dryRun=1', req);
       if (argv.json) return void process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
       const out = [
         `Would submit job ${String(plan.job.id)}: ${plan.tasks.length} task(s) on ${String(plan.job.nodes)} node(s) × ${String(plan.job.gpusPerNode)} GPU(s)`,
-        ...plan.tasks.map((t) => `  ${t.stage.padEnd(7)} ${t.frames.length ? `frames ${t.frames.join(',')}` : '(after every frame)'}`),
+        ...plan.tasks.map(
+          (t) =>
+            `  ${t.stage.padEnd(7)} ${t.frames.length ? `frames ${t.frames.join(',')}` : '(after every frame)'}`,
+        ),
         '',
         `sbatch ${plan.sbatch.args.join(' ')} <script>`,
         '',
@@ -100,13 +151,19 @@ const blender: CommandModule = {
     const job = await conn.request<JobDetail>('POST', '/api/jobs', req);
     if (!argv.wait) {
       process.stdout.write(argv.json ? JSON.stringify(job, null, 2) + '\n' : `${job.id}\n`);
-      if (!argv.json) process.stderr.write(`Submitted ${job.id}; follow it with \`cluster-tool status ${job.id}\`\n`);
+      if (!argv.json)
+        process.stderr.write(
+          `Submitted ${job.id}; follow it with \`cluster-tool status ${job.id}\`\n`,
+        );
       return;
     }
     process.stderr.write(`Submitted ${job.id}\n`);
     const done = await waitForJob(conn, job.id, !argv.json && process.stderr.isTTY);
-    process.stdout.write(argv.json ? JSON.stringify(done, null, 2) + '\n' : formatJobDetail(done) + '\n');
-    if (done.state !== 'succeeded') throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
+    process.stdout.write(
+      argv.json ? JSON.stringify(done, null, 2) + '\n' : formatJobDetail(done) + '\n',
+    );
+    if (done.state !== 'succeeded')
+      throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
   },
 };
 
@@ -117,7 +174,11 @@ export function parseDuration(text: string): number {
   return Math.round(Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] ?? 1));
 }
 
-export function autoSpec(argv: Record<string, unknown>): { min: number; max: number; targetFinishSeconds?: number } {
+export function autoSpec(argv: Record<string, unknown>): {
+  min: number;
+  max: number;
+  targetFinishSeconds?: number;
+} {
   const min = argv.min as number | undefined;
   const max = argv.max as number | undefined;
   if (min === undefined || max === undefined) throw new UsageError('--auto needs --min and --max');
@@ -135,6 +196,9 @@ export const submitCommand: CommandModule = {
       .command(plenoxelsSubmit)
       .command(commandSubmit)
       .command(indexSubmit)
-      .demandCommand(1, 'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`'),
+      .demandCommand(
+        1,
+        'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`',
+      ),
   handler: () => {},
 };

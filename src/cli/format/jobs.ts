@@ -10,12 +10,20 @@ function duration(seconds: number | null): string {
 
 function table(rows: string[][]): string {
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** One line per job: id, state, progress, rate, ETA, nodes. */
 export function formatJobTable(jobs: readonly JobSummary[]): string {
-  if (!jobs.length) return 'No jobs yet: submit one with `cluster-tool submit blender SCENE.blend --frames 1-48`.';
+  if (!jobs.length)
+    return 'No jobs yet: submit one with `cluster-tool submit blender SCENE.blend --frames 1-48`.';
   return table([
     ['JOB', 'NAME', 'STATE', 'STAGE', 'DONE', 'FAILED', 'RATE/MIN', 'ETA', 'NODES'],
     ...jobs.map((j) => [
@@ -42,19 +50,41 @@ export function formatJobDetail(j: JobDetail): string {
     `output    ${j.outputDir}`,
   ];
   if (j.video) lines.push(`video     ${j.dir}/${j.video}`);
-  if (j.kind === 'index') lines.push(`viewer    ${j.serviceUrl ?? '(the IndeX session is still loading)'}`);
-  if (j.auto) lines.push(`autoscale min ${j.auto.min}, max ${j.auto.max}${j.auto.targetFinishSeconds ? `, finish within ${duration(j.auto.targetFinishSeconds)}` : ''}`);
+  if (j.kind === 'index')
+    lines.push(`viewer    ${j.serviceUrl ?? '(the IndeX session is still loading)'}`);
+  if (j.auto)
+    lines.push(
+      `autoscale min ${j.auto.min}, max ${j.auto.max}${j.auto.targetFinishSeconds ? `, finish within ${duration(j.auto.targetFinishSeconds)}` : ''}`,
+    );
   lines.push('', 'allocations');
   lines.push(
     table([
       ['SLURM JOB', 'ROLE', 'STATE', 'NODES', 'REASON'],
-      ...j.allocations.map((a) => [String(a.slurmJobId), a.role, a.state, a.nodes.join(',') || `(${a.requestedNodes} wanted)`, a.state === 'pending' ? a.reason : '']),
+      ...j.allocations.map((a) => [
+        String(a.slurmJobId),
+        a.role,
+        a.state,
+        a.nodes.join(',') || `(${a.requestedNodes} wanted)`,
+        a.state === 'pending' ? a.reason : '',
+      ]),
     ]),
   );
   const live = j.agents.filter((a) => a.state !== 'gone');
   if (live.length) {
     lines.push('', 'agents');
-    lines.push(table([['AGENT', 'NODE', 'GPU', 'STATE', 'TASK', 'FAILURES'], ...live.map((a) => [a.id, a.node, a.gpu, a.state, a.currentTaskId ? String(a.currentTaskId) : '-', String(a.failures)])]));
+    lines.push(
+      table([
+        ['AGENT', 'NODE', 'GPU', 'STATE', 'TASK', 'FAILURES'],
+        ...live.map((a) => [
+          a.id,
+          a.node,
+          a.gpu,
+          a.state,
+          a.currentTaskId ? String(a.currentTaskId) : '-',
+          String(a.failures),
+        ]),
+      ]),
+    );
   }
   if (j.failedFrames.length) {
     lines.push('', `failed frames (requeue with \`cluster-tool retry ${j.id}\`)`);
@@ -65,7 +95,10 @@ export function formatJobDetail(j: JobDetail): string {
   }
   if (j.results?.length) lines.push('', 'results (best first)', formatResults(j.results));
   lines.push('', 'history');
-  for (const e of j.events.slice(-12)) lines.push(`  ${new Date(e.at).toISOString().slice(11, 19)}  ${e.actor.padEnd(11)} ${e.message}`);
+  for (const e of j.events.slice(-12))
+    lines.push(
+      `  ${new Date(e.at).toISOString().slice(11, 19)}  ${e.actor.padEnd(11)} ${e.message}`,
+    );
   return lines.join('\n');
 }
 
@@ -77,7 +110,9 @@ export function formatResults(rows: readonly ResultRow[]): string {
     ['TASK', 'VARIABLES', 'PSNR', 'SSIM', 'LPIPS', 'MINUTES', 'GPU', 'STATE'],
     ...rows.map((r) => [
       r.task,
-      Object.entries(r.variables).map(([k, v]) => `${k}=${v}`).join(' ') || '-',
+      Object.entries(r.variables)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '-',
       metric(r.psnr, 3),
       metric(r.ssim, 4),
       metric(r.lpips, 4),

@@ -25,8 +25,20 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
       await c.slurm.cancel([s.slurmJobId]);
       continue;
     }
-    c.store.insertAllocation({ slurmJobId: s.slurmJobId, jobId: job.id, role: s.role, state: 'pending', nodes: [], requestedNodes: s.nodes.length || 1, reason: s.reason, createdAt: now, endedAt: null });
-    c.record(job.id, 'allocation:adopted', 'coordinator', `found Slurm job ${s.slurmJobId} again`, { slurmJobId: s.slurmJobId });
+    c.store.insertAllocation({
+      slurmJobId: s.slurmJobId,
+      jobId: job.id,
+      role: s.role,
+      state: 'pending',
+      nodes: [],
+      requestedNodes: s.nodes.length || 1,
+      reason: s.reason,
+      createdAt: now,
+      endedAt: null,
+    });
+    c.record(job.id, 'allocation:adopted', 'coordinator', `found Slurm job ${s.slurmJobId} again`, {
+      slurmJobId: s.slurmJobId,
+    });
   }
 
   for (const a of c.store.allocations().filter((x) => x.state !== 'ended')) {
@@ -34,9 +46,19 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     const job = c.store.getJob(a.jobId);
     if (!s || !s.active) {
       c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: now });
-      c.record(a.jobId, 'allocation:ended', 'coordinator', `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`, { slurmJobId: a.slurmJobId });
+      c.record(
+        a.jobId,
+        'allocation:ended',
+        'coordinator',
+        `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`,
+        { slurmJobId: a.slurmJobId },
+      );
       for (const agent of c.store.agents(a.jobId)) {
-        if (agent.slurmJobId === a.slurmJobId && (agent.state === 'active' || agent.state === 'draining')) c.dropAgent(agent, 'its allocation ended');
+        if (
+          agent.slurmJobId === a.slurmJobId &&
+          (agent.state === 'active' || agent.state === 'draining')
+        )
+          c.dropAgent(agent, 'its allocation ended');
       }
       continue;
     }
@@ -49,7 +71,13 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     if (state !== a.state || nodesChanged || s.reason !== a.reason) {
       c.store.updateAllocation(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });
       if (state === 'running' && a.state !== 'running') {
-        c.record(a.jobId, 'allocation:running', 'coordinator', `Slurm job ${a.slurmJobId} running on ${s.nodes.join(',')}`, { slurmJobId: a.slurmJobId, nodes: s.nodes });
+        c.record(
+          a.jobId,
+          'allocation:running',
+          'coordinator',
+          `Slurm job ${a.slurmJobId} running on ${s.nodes.join(',')}`,
+          { slurmJobId: a.slurmJobId, nodes: s.nodes },
+        );
       } else c.bus.jobChanged(a.jobId);
     }
   }
@@ -63,10 +91,20 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     if (allocations.some((a) => a.state !== 'ended')) continue;
     const primaries = allocations.filter((a) => a.role === 'primary').length;
     if (primaries >= MAX_PRIMARY_ALLOCATIONS) {
-      c.finish(job.id, 'failed', `its Slurm allocations ended ${primaries} times before the work was done; see ${job.dir}/logs`);
+      c.finish(
+        job.id,
+        'failed',
+        `its Slurm allocations ended ${primaries} times before the work was done; see ${job.dir}/logs`,
+      );
       continue;
     }
-    await c.allocate(job, job.nodesWanted, 'primary', 'coordinator', 'the job has work left and no allocation');
+    await c.allocate(
+      job,
+      job.nodesWanted,
+      'primary',
+      'coordinator',
+      'the job has work left and no allocation',
+    );
   }
 }
 
@@ -74,11 +112,17 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
  * An IndeX session is a service: it ends when its primary allocation ends (cancelled, out of time,
  * or failed), and its viewer address is read from the primary's output once the head prints it.
  */
-function watchSession(c: Coordinator, jobId: string, dir: string, allocations: AllocationRow[]): void {
+function watchSession(
+  c: Coordinator,
+  jobId: string,
+  dir: string,
+  allocations: AllocationRow[],
+): void {
   const primary = allocations.find((a) => a.role === 'primary');
   if (!primary) return;
   if (primary.state === 'ended') {
-    for (const a of allocations.filter((x) => x.state !== 'ended')) void c.slurm.cancel([a.slurmJobId]).catch(() => {});
+    for (const a of allocations.filter((x) => x.state !== 'ended'))
+      void c.slurm.cancel([a.slurmJobId]).catch(() => {});
     c.finish(jobId, 'succeeded', null);
     return;
   }

@@ -28,15 +28,18 @@ export class SlurmAllocator implements AllocationPort {
 
   /** The sbatch script and options for an allocation: a plan that `--dry-run` can print. */
   plan(job: JobRow, opts: AllocationRequest): { script: string; args: string[] } {
-    const script = job.kind === 'index' ? this.indexScript(job, opts) : renderTemplate('slurm/templates/allocation.sbatch.hbs', {
-      role: opts.role,
-      jobId: job.id,
-      coordinatorUrl: this.o.coordinatorUrl,
-      tokenFile: path.join(job.dir, 'agent.token'),
-      logDir: path.join(job.dir, 'logs'),
-      gpusPerNode: job.gpusPerNode,
-      agentCommand: this.o.agentCommand,
-    });
+    const script =
+      job.kind === 'index'
+        ? this.indexScript(job, opts)
+        : renderTemplate('slurm/templates/allocation.sbatch.hbs', {
+            role: opts.role,
+            jobId: job.id,
+            coordinatorUrl: this.o.coordinatorUrl,
+            tokenFile: path.join(job.dir, 'agent.token'),
+            logDir: path.join(job.dir, 'logs'),
+            gpusPerNode: job.gpusPerNode,
+            agentCommand: this.o.agentCommand,
+          });
     const args = [
       `--nodes=${opts.nodes}`,
       '--exclusive',
@@ -58,9 +61,21 @@ export class SlurmAllocator implements AllocationPort {
    */
   private indexScript(job: JobRow, opts: AllocationRequest): string {
     const spec = job.spec as { scene?: string; indexDir?: string; extraArgs?: string[] };
-    const base = { jobName: this.jobName(job.id, opts.role), nodes: opts.nodes, indexDir: spec.indexDir ?? '' };
-    if (opts.role === 'primary') return renderIndexSessionScript({ ...base, scene: spec.scene ?? '', extraArgs: spec.extraArgs });
-    if (opts.attachTo === undefined) throw new Error(`an attached IndeX allocation of job ${job.id} needs the session's Slurm job id`);
+    const base = {
+      jobName: this.jobName(job.id, opts.role),
+      nodes: opts.nodes,
+      indexDir: spec.indexDir ?? '',
+    };
+    if (opts.role === 'primary')
+      return renderIndexSessionScript({
+        ...base,
+        scene: spec.scene ?? '',
+        extraArgs: spec.extraArgs,
+      });
+    if (opts.attachTo === undefined)
+      throw new Error(
+        `an attached IndeX allocation of job ${job.id} needs the session's Slurm job id`,
+      );
     return renderIndexGrowScript({ ...base, firstJobId: String(opts.attachTo) });
   }
 

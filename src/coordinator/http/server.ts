@@ -42,8 +42,10 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     if (err instanceof UsageError) return reply.code(400).send({ error: err.message });
-    if (err instanceof CliError) return reply.code(err.exitCode === 4 ? 404 : 502).send({ error: err.message });
-    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message });
+    if (err instanceof CliError)
+      return reply.code(err.exitCode === 4 ? 404 : 502).send({ error: err.message });
+    if (err.statusCode && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ error: err.message });
     return reply.code(500).send({ error: `internal error: ${err.message}` });
   });
 

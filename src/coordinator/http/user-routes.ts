@@ -12,60 +12,75 @@ import { contentType, resolveInside } from './files.js';
 export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
   app.get('/api/jobs', async () => c.store.listJobs().map((j) => jobSummary(c.store, j)));
 
-  app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>('/api/jobs', async (req, reply) => {
-    if (req.query.dryRun === '1') return c.preview(req.body);
-    const job = await c.submit(req.body, 'user');
-    return reply.code(201).send(jobDetail(c.store, job));
-  });
-
-  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (req) => c.detail(req.params.id));
-
-  app.get<{ Params: { id: string }; Querystring: { stage?: string; state?: string; offset?: string; limit?: string } }>(
-    '/api/jobs/:id/tasks',
-    async (req) => {
-      c.requireJob(req.params.id);
-      const q = req.query;
-      const r = c.store.tasks(req.params.id, {
-        stage: q.stage,
-        state: q.state,
-        offset: q.offset ? Number(q.offset) : 0,
-        limit: Math.min(q.limit ? Number(q.limit) : 1000, 20000),
-      });
-      return { total: r.total, tasks: r.tasks.map(taskView) };
+  app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>(
+    '/api/jobs',
+    async (req, reply) => {
+      if (req.query.dryRun === '1') return c.preview(req.body);
+      const job = await c.submit(req.body, 'user');
+      return reply.code(201).send(jobDetail(c.store, job));
     },
   );
 
-  app.post<{ Params: { id: string } }>('/api/jobs/:id/cancel', async (req) => c.cancel(req.params.id, 'user'));
+  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (req) => c.detail(req.params.id));
 
-  app.post<{ Params: { id: string }; Body: { frames?: string } | undefined }>('/api/jobs/:id/retry', async (req) => {
-    const frames = req.body?.frames ? parseFrames(req.body.frames) : undefined;
-    return c.retry(req.params.id, frames, 'user');
+  app.get<{
+    Params: { id: string };
+    Querystring: { stage?: string; state?: string; offset?: string; limit?: string };
+  }>('/api/jobs/:id/tasks', async (req) => {
+    c.requireJob(req.params.id);
+    const q = req.query;
+    const r = c.store.tasks(req.params.id, {
+      stage: q.stage,
+      state: q.state,
+      offset: q.offset ? Number(q.offset) : 0,
+      limit: Math.min(q.limit ? Number(q.limit) : 1000, 20000),
+    });
+    return { total: r.total, tasks: r.tasks.map(taskView) };
   });
+
+  app.post<{ Params: { id: string } }>('/api/jobs/:id/cancel', async (req) =>
+    c.cancel(req.params.id, 'user'),
+  );
+
+  app.post<{ Params: { id: string }; Body: { frames?: string } | undefined }>(
+    '/api/jobs/:id/retry',
+    async (req) => {
+      const frames = req.body?.frames ? parseFrames(req.body.frames) : undefined;
+      return c.retry(req.params.id, frames, 'user');
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: ScaleRequest }>('/api/jobs/:id/scale', async (req) => {
     await c.scaler.scale(req.params.id, req.body ?? {}, 'user');
     return c.detail(req.params.id);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { agent?: string; tail?: string } }>('/api/jobs/:id/logs', async (req) => {
-    const job = c.requireJob(req.params.id);
-    const logs = path.join(job.dir, 'logs');
-    const tail = Math.min(Number(req.query.tail ?? 200) || 200, 5000);
-    const files = existsSync(logs) ? readdirSync(logs).sort() : [];
-    let chosen: string[];
-    if (req.query.agent) {
-      const agent = c.store.getAgent(req.query.agent);
-      if (!agent || agent.jobId !== job.id) throw new UsageError(`no agent ${req.query.agent} in job ${job.id}`);
-      chosen = files.filter((f) => f === `agent-${agent.node}-${agent.gpu}.log`);
-    } else chosen = files.filter((f) => f.startsWith('slurm-'));
-    const lines = chosen.flatMap((f) => readFileSync(path.join(logs, f), 'utf8').split('\n').filter(Boolean));
-    return { agent: req.query.agent, files: chosen, lines: lines.slice(-tail) };
-  });
+  app.get<{ Params: { id: string }; Querystring: { agent?: string; tail?: string } }>(
+    '/api/jobs/:id/logs',
+    async (req) => {
+      const job = c.requireJob(req.params.id);
+      const logs = path.join(job.dir, 'logs');
+      const tail = Math.min(Number(req.query.tail ?? 200) || 200, 5000);
+      const files = existsSync(logs) ? readdirSync(logs).sort() : [];
+      let chosen: string[];
+      if (req.query.agent) {
+        const agent = c.store.getAgent(req.query.agent);
+        if (!agent || agent.jobId !== job.id)
+          throw new UsageError(`no agent ${req.query.agent} in job ${job.id}`);
+        chosen = files.filter((f) => f === `agent-${agent.node}-${agent.gpu}.log`);
+      } else chosen = files.filter((f) => f.startsWith('slurm-'));
+      const lines = chosen.flatMap((f) =>
+        readFileSync(path.join(logs, f), 'utf8').split('\n').filter(Boolean),
+      );
+      return { agent: req.query.agent, files: chosen, lines: lines.slice(-tail) };
+    },
+  );
 
   app.get<{ Params: { id: string; '*': string } }>('/api/jobs/:id/files/*', async (req, reply) => {
     const job = c.requireJob(req.params.id);
     const file = resolveInside([job.dir], req.params['*']);
-    if (!file) return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
+    if (!file)
+      return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
     return reply.type(contentType(file)).send(createReadStream(file));
   });
 
@@ -75,13 +90,25 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     return {
       nodes: nodes.map((n) => {
         const held = allocations.filter((a) => a.nodes.includes(n.name));
-        return { name: n.name, state: n.state, flags: n.flags, gpus: n.gpus, gpusUsed: n.gpusUsed, jobId: held[0]?.jobId ?? null, slurmJobIds: held.map((a) => a.slurmJobId) };
+        return {
+          name: n.name,
+          state: n.state,
+          flags: n.flags,
+          gpus: n.gpus,
+          gpusUsed: n.gpusUsed,
+          jobId: held[0]?.jobId ?? null,
+          slurmJobIds: held.map((a) => a.slurmJobId),
+        };
       }),
     };
   });
 
   app.get('/api/events', (req, reply) => {
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     reply.raw.write(': connected\n\n');
     const off = c.bus.subscribe((e) => reply.raw.write(`data: ${JSON.stringify(e)}\n\n`));
     const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);

@@ -51,6 +51,9 @@ export function registerPlanner(kind: JobKind, planner: Planner): void {
 
 export function planJob(req: SubmitRequest, limits: PlanLimits, dirs: JobDirs): JobPlan {
   const planner = req && typeof req === 'object' ? planners.get(String(req.kind)) : undefined;
-  if (!planner) throw new UsageError(`kind must be one of ${[...planners.keys()].join(', ')} (got ${JSON.stringify((req as { kind?: unknown } | undefined)?.kind)})`);
+  if (!planner)
+    throw new UsageError(
+      `kind must be one of ${[...planners.keys()].join(', ')} (got ${JSON.stringify((req as { kind?: unknown } | undefined)?.kind)})`,
+    );
   return planner(req, limits, dirs);
 }

@@ -1,12 +1,22 @@
 import Database from 'better-sqlite3';
 import type { Progress } from '../api-types.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
-import type { AgentRow, AllocationRow, EventRow, JobRow, NewTask, StageRow, TaskRow } from './types.js';
+import type {
+  AgentRow,
+  AllocationRow,
+  EventRow,
+  JobRow,
+  NewTask,
+  StageRow,
+  TaskRow,
+} from './types.js';
 
 type Row = Record<string, unknown>;
 
-const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : fallback);
-const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+const json = <T>(v: unknown, fallback: T): T =>
+  typeof v === 'string' ? (JSON.parse(v) as T) : fallback;
+const num = (v: unknown): number | null =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
 
 function toJob(r: Row): JobRow {
   return {
@@ -140,17 +150,40 @@ export class SqliteStore {
         `INSERT INTO jobs (id, seq, kind, name, state, spec, dir, output_dir, agent_token, nodes_wanted, gpus_per_node, auto, video, error, created_at, finished_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
-        job.id, job.seq, job.kind, job.name, job.state, JSON.stringify(job.spec), job.dir, job.outputDir, job.agentToken,
-        job.nodesWanted, job.gpusPerNode, job.auto ? JSON.stringify(job.auto) : null, job.video, job.error, job.createdAt, job.finishedAt,
+        job.id,
+        job.seq,
+        job.kind,
+        job.name,
+        job.state,
+        JSON.stringify(job.spec),
+        job.dir,
+        job.outputDir,
+        job.agentToken,
+        job.nodesWanted,
+        job.gpusPerNode,
+        job.auto ? JSON.stringify(job.auto) : null,
+        job.video,
+        job.error,
+        job.createdAt,
+        job.finishedAt,
       );
-      for (const s of stages) this.q('INSERT INTO stages (job_id, name, seq, state) VALUES (?, ?, ?, ?)').run(job.id, s.name, s.seq, s.state);
+      for (const s of stages)
+        this.q('INSERT INTO stages (job_id, name, seq, state) VALUES (?, ?, ?, ?)').run(
+          job.id,
+          s.name,
+          s.seq,
+          s.state,
+        );
       this.insertTasks(job.id, tasks);
     });
   }
 
   insertTasks(jobId: string, tasks: NewTask[]): void {
-    const ins = this.q(`INSERT INTO tasks (job_id, stage, seq, kind, payload, frames, state) VALUES (?, ?, ?, ?, ?, ?, 'queued')`);
-    for (const t of tasks) ins.run(jobId, t.stage, t.seq, t.kind, JSON.stringify(t.payload), JSON.stringify(t.frames));
+    const ins = this.q(
+      `INSERT INTO tasks (job_id, stage, seq, kind, payload, frames, state) VALUES (?, ?, ?, ?, ?, ?, 'queued')`,
+    );
+    for (const t of tasks)
+      ins.run(jobId, t.stage, t.seq, t.kind, JSON.stringify(t.payload), JSON.stringify(t.frames));
   }
 
   getJob(id: string): JobRow | undefined {
@@ -162,29 +195,43 @@ export class SqliteStore {
     return (this.q('SELECT * FROM jobs ORDER BY seq DESC').all() as Row[]).map(toJob);
   }
 
-  updateJob(id: string, patch: Partial<Pick<JobRow, 'state' | 'error' | 'finishedAt' | 'video' | 'nodesWanted' | 'auto'>>): void {
+  updateJob(
+    id: string,
+    patch: Partial<
+      Pick<JobRow, 'state' | 'error' | 'finishedAt' | 'video' | 'nodesWanted' | 'auto'>
+    >,
+  ): void {
     const cols: Record<string, unknown> = {
       state: patch.state,
       error: patch.error,
       finished_at: patch.finishedAt,
       video: patch.video,
       nodes_wanted: patch.nodesWanted,
-      auto: patch.auto === undefined ? undefined : patch.auto === null ? null : JSON.stringify(patch.auto),
+      auto:
+        patch.auto === undefined
+          ? undefined
+          : patch.auto === null
+            ? null
+            : JSON.stringify(patch.auto),
     };
     const set = Object.entries(cols).filter(([, v]) => v !== undefined);
     if (!set.length) return;
-    this.db.prepare(`UPDATE jobs SET ${set.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`).run(...set.map(([, v]) => v), id);
+    this.db
+      .prepare(`UPDATE jobs SET ${set.map(([k]) => `${k} = ?`).join(', ')} WHERE id = ?`)
+      .run(...set.map(([, v]) => v), id);
   }
 
   // ---- stages ----
 
   stages(jobId: string): StageRow[] {
-    return (this.q('SELECT * FROM stages WHERE job_id = ? ORDER BY seq').all(jobId) as Row[]).map((r) => ({
-      jobId: r.job_id as string,
-      name: r.name as string,
-      seq: r.seq as number,
-      state: r.state as StageRow['state'],
-    }));
+    return (this.q('SELECT * FROM stages WHERE job_id = ? ORDER BY seq').all(jobId) as Row[]).map(
+      (r) => ({
+        jobId: r.job_id as string,
+        name: r.name as string,
+        seq: r.seq as number,
+        state: r.state as StageRow['state'],
+      }),
+    );
   }
 
   setStageState(jobId: string, name: string, state: StageRow['state']): void {
@@ -199,7 +246,13 @@ export class SqliteStore {
   }
 
   /** Leases the next queued task of a stage that this agent has not failed before, or returns null. */
-  leaseNext(jobId: string, stage: string, agent: { id: string; node: string; gpu: string }, now: number, leaseMs: number): TaskRow | null {
+  leaseNext(
+    jobId: string,
+    stage: string,
+    agent: { id: string; node: string; gpu: string },
+    now: number,
+    leaseMs: number,
+  ): TaskRow | null {
     return this.transaction(() => {
       const r = this.q(
         `SELECT id, attempts FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued'
@@ -209,36 +262,52 @@ export class SqliteStore {
       this.q(
         `UPDATE tasks SET state = 'leased', agent_id = ?, node = ?, gpu = ?, lease_expires = ?, started_at = ? WHERE id = ?`,
       ).run(agent.id, agent.node, agent.gpu, now + leaseMs, now, r.id);
-      this.q('INSERT INTO attempts (task_id, attempt, agent_id, node, gpu, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-        r.id, r.attempts + 1, agent.id, agent.node, agent.gpu, now,
-      );
+      this.q(
+        'INSERT INTO attempts (task_id, attempt, agent_id, node, gpu, started_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(r.id, r.attempts + 1, agent.id, agent.node, agent.gpu, now);
       return this.getTask(r.id) ?? null;
     });
   }
 
   renewLease(taskId: number, agentId: string, until: number): boolean {
-    return this.q(`UPDATE tasks SET lease_expires = ? WHERE id = ? AND agent_id = ? AND state = 'leased'`).run(until, taskId, agentId).changes === 1;
+    return (
+      this.q(
+        `UPDATE tasks SET lease_expires = ? WHERE id = ? AND agent_id = ? AND state = 'leased'`,
+      ).run(until, taskId, agentId).changes === 1
+    );
   }
 
   /**
    * Marks a task done with its result. A task is done once: a second report (an agent whose lease
    * expired and whose task went to another agent) is refused, and its files are not recorded.
    */
-  completeTask(taskId: number, agent: { id: string; node: string; gpu: string }, result: Record<string, unknown>, now: number): boolean {
+  completeTask(
+    taskId: number,
+    agent: { id: string; node: string; gpu: string },
+    result: Record<string, unknown>,
+    now: number,
+  ): boolean {
     return this.transaction(() => {
       const changed = this.q(
         `UPDATE tasks SET state = 'done', result = ?, agent_id = ?, node = ?, gpu = ?, finished_at = ?, lease_expires = NULL, error = NULL
          WHERE id = ? AND state IN ('leased', 'queued')`,
       ).run(JSON.stringify(result), agent.id, agent.node, agent.gpu, now, taskId).changes;
-      this.q(`UPDATE attempts SET ended_at = ?, outcome = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`).run(
-        now, changed ? 'done' : 'late', taskId, agent.id,
-      );
+      this.q(
+        `UPDATE attempts SET ended_at = ?, outcome = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
+      ).run(now, changed ? 'done' : 'late', taskId, agent.id);
       return changed === 1;
     });
   }
 
   /** Records a failed attempt; the task is queued again (for another agent) or, past `maxAttempts`, failed. */
-  failTask(taskId: number, agentId: string, error: string, tail: string[], maxAttempts: number, now: number): TaskRow['state'] | null {
+  failTask(
+    taskId: number,
+    agentId: string,
+    error: string,
+    tail: string[],
+    maxAttempts: number,
+    now: number,
+  ): TaskRow['state'] | null {
     return this.transaction(() => {
       const t = this.getTask(taskId);
       if (!t || t.state !== 'leased' || t.agentId !== agentId) return null;
@@ -248,16 +317,28 @@ export class SqliteStore {
       this.q(
         `UPDATE tasks SET state = ?, attempts = ?, excluded_agents = ?, error = ?, error_tail = ?, lease_expires = NULL,
            finished_at = CASE WHEN ? = 'failed' THEN ? ELSE NULL END WHERE id = ?`,
-      ).run(state, attempts, JSON.stringify(excluded), error, JSON.stringify(tail), state, now, taskId);
-      this.q(`UPDATE attempts SET ended_at = ?, outcome = 'failed', error = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`).run(
-        now, error, taskId, agentId,
+      ).run(
+        state,
+        attempts,
+        JSON.stringify(excluded),
+        error,
+        JSON.stringify(tail),
+        state,
+        now,
+        taskId,
       );
+      this.q(
+        `UPDATE attempts SET ended_at = ?, outcome = 'failed', error = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
+      ).run(now, error, taskId, agentId);
       return state;
     });
   }
 
   /** Puts leased tasks back in the queue without counting an attempt (their agent vanished or was drained). */
-  requeue(where: { expiredBefore: number } | { agentId: string } | { taskId: number }, now: number): TaskRow[] {
+  requeue(
+    where: { expiredBefore: number } | { agentId: string } | { taskId: number },
+    now: number,
+  ): TaskRow[] {
     return this.transaction(() => {
       const [cond, arg] =
         'expiredBefore' in where
@@ -265,10 +346,16 @@ export class SqliteStore {
           : 'agentId' in where
             ? ['agent_id = ?', where.agentId]
             : ['id = ?', where.taskId];
-      const rows = (this.db.prepare(`SELECT * FROM tasks WHERE state = 'leased' AND ${cond}`).all(arg) as Row[]).map(toTask);
+      const rows = (
+        this.db.prepare(`SELECT * FROM tasks WHERE state = 'leased' AND ${cond}`).all(arg) as Row[]
+      ).map(toTask);
       for (const t of rows) {
-        this.q(`UPDATE tasks SET state = 'queued', lease_expires = NULL WHERE id = ? AND state = 'leased'`).run(t.id);
-        this.q(`UPDATE attempts SET ended_at = ?, outcome = 'requeued' WHERE task_id = ? AND ended_at IS NULL`).run(now, t.id);
+        this.q(
+          `UPDATE tasks SET state = 'queued', lease_expires = NULL WHERE id = ? AND state = 'leased'`,
+        ).run(t.id);
+        this.q(
+          `UPDATE attempts SET ended_at = ?, outcome = 'requeued' WHERE task_id = ? AND ended_at IS NULL`,
+        ).run(now, t.id);
       }
       return rows;
     });
@@ -276,19 +363,29 @@ export class SqliteStore {
 
   /** Pushes every live lease out to at least `until` (after a coordinator restart, agents need a moment to reconnect). */
   extendLeases(until: number): void {
-    this.q(`UPDATE tasks SET lease_expires = MAX(lease_expires, ?) WHERE state = 'leased'`).run(until);
+    this.q(`UPDATE tasks SET lease_expires = MAX(lease_expires, ?) WHERE state = 'leased'`).run(
+      until,
+    );
   }
 
-  tasks(jobId: string, f: { stage?: string; state?: string; offset?: number; limit?: number } = {}): { total: number; tasks: TaskRow[] } {
+  tasks(
+    jobId: string,
+    f: { stage?: string; state?: string; offset?: number; limit?: number } = {},
+  ): { total: number; tasks: TaskRow[] } {
     const where = ['job_id = ?'];
     const args: unknown[] = [jobId];
-    for (const [col, v] of [['stage', f.stage], ['state', f.state]] as const) {
+    for (const [col, v] of [
+      ['stage', f.stage],
+      ['state', f.state],
+    ] as const) {
       if (!v) continue;
       where.push(`${col} = ?`);
       args.push(v);
     }
     const w = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE ${w}`).get(...args) as { n: number }).n;
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE ${w}`).get(...args) as { n: number }
+    ).n;
     const rows = this.db
       .prepare(`SELECT * FROM tasks WHERE ${w} ORDER BY stage DESC, seq LIMIT ? OFFSET ?`)
       .all(...args, f.limit ?? 100000, f.offset ?? 0) as Row[];
@@ -330,15 +427,22 @@ export class SqliteStore {
   }
 
   cancelTasks(jobId: string, now: number): void {
-    this.q(`UPDATE tasks SET state = 'cancelled', finished_at = ?, lease_expires = NULL WHERE job_id = ? AND state IN ('queued', 'leased')`).run(now, jobId);
+    this.q(
+      `UPDATE tasks SET state = 'cancelled', finished_at = ?, lease_expires = NULL WHERE job_id = ? AND state IN ('queued', 'leased')`,
+    ).run(now, jobId);
   }
 
   attempts(taskId: number): Row[] {
-    return this.q('SELECT * FROM attempts WHERE task_id = ? ORDER BY started_at').all(taskId) as Row[];
+    return this.q('SELECT * FROM attempts WHERE task_id = ? ORDER BY started_at').all(
+      taskId,
+    ) as Row[];
   }
 
   /** Seconds spent rendering per finished task over the job so far (for rates and estimates). */
-  recentCompletions(jobId: string, since: number): { finishedAt: number; startedAt: number; frames: number }[] {
+  recentCompletions(
+    jobId: string,
+    since: number,
+  ): { finishedAt: number; startedAt: number; frames: number }[] {
     return (
       this.q(
         `SELECT finished_at AS f, started_at AS s, json_array_length(frames) AS n FROM tasks WHERE job_id = ? AND state = 'done' AND finished_at >= ?`,
@@ -351,7 +455,18 @@ export class SqliteStore {
   insertAgent(a: AgentRow): void {
     this.q(
       `INSERT INTO agents (id, job_id, node, gpu, slurm_job_id, state, failures, pid, registered_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(a.id, a.jobId, a.node, a.gpu, a.slurmJobId, a.state, a.failures, a.pid, a.registeredAt, a.lastSeen);
+    ).run(
+      a.id,
+      a.jobId,
+      a.node,
+      a.gpu,
+      a.slurmJobId,
+      a.state,
+      a.failures,
+      a.pid,
+      a.registeredAt,
+      a.lastSeen,
+    );
   }
 
   getAgent(id: string): AgentRow | undefined {
@@ -360,17 +475,26 @@ export class SqliteStore {
   }
 
   agents(jobId: string): AgentRow[] {
-    return (this.q('SELECT * FROM agents WHERE job_id = ? ORDER BY node, gpu, registered_at').all(jobId) as Row[]).map(toAgent);
+    return (
+      this.q('SELECT * FROM agents WHERE job_id = ? ORDER BY node, gpu, registered_at').all(
+        jobId,
+      ) as Row[]
+    ).map(toAgent);
   }
 
   liveAgents(): AgentRow[] {
-    return (this.q(`SELECT * FROM agents WHERE state IN ('active', 'draining')`).all() as Row[]).map(toAgent);
+    return (
+      this.q(`SELECT * FROM agents WHERE state IN ('active', 'draining')`).all() as Row[]
+    ).map(toAgent);
   }
 
   updateAgent(id: string, patch: Partial<Pick<AgentRow, 'state' | 'failures' | 'lastSeen'>>): void {
-    if (patch.state !== undefined) this.q('UPDATE agents SET state = ? WHERE id = ?').run(patch.state, id);
-    if (patch.failures !== undefined) this.q('UPDATE agents SET failures = ? WHERE id = ?').run(patch.failures, id);
-    if (patch.lastSeen !== undefined) this.q('UPDATE agents SET last_seen = ? WHERE id = ?').run(patch.lastSeen, id);
+    if (patch.state !== undefined)
+      this.q('UPDATE agents SET state = ? WHERE id = ?').run(patch.state, id);
+    if (patch.failures !== undefined)
+      this.q('UPDATE agents SET failures = ? WHERE id = ?').run(patch.failures, id);
+    if (patch.lastSeen !== undefined)
+      this.q('UPDATE agents SET last_seen = ? WHERE id = ?').run(patch.lastSeen, id);
   }
 
   // ---- allocations ----
@@ -378,7 +502,17 @@ export class SqliteStore {
   insertAllocation(a: AllocationRow): void {
     this.q(
       `INSERT OR REPLACE INTO allocations (slurm_job_id, job_id, role, state, nodes, requested_nodes, reason, created_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(a.slurmJobId, a.jobId, a.role, a.state, JSON.stringify(a.nodes), a.requestedNodes, a.reason, a.createdAt, a.endedAt);
+    ).run(
+      a.slurmJobId,
+      a.jobId,
+      a.role,
+      a.state,
+      JSON.stringify(a.nodes),
+      a.requestedNodes,
+      a.reason,
+      a.createdAt,
+      a.endedAt,
+    );
   }
 
   allocations(jobId?: string): AllocationRow[] {
@@ -388,24 +522,56 @@ export class SqliteStore {
     return (rows as Row[]).map(toAllocation);
   }
 
-  updateAllocation(slurmJobId: number, patch: Partial<Pick<AllocationRow, 'state' | 'nodes' | 'reason' | 'endedAt' | 'requestedNodes'>>): void {
-    if (patch.state !== undefined) this.q('UPDATE allocations SET state = ? WHERE slurm_job_id = ?').run(patch.state, slurmJobId);
-    if (patch.nodes !== undefined) this.q('UPDATE allocations SET nodes = ? WHERE slurm_job_id = ?').run(JSON.stringify(patch.nodes), slurmJobId);
-    if (patch.reason !== undefined) this.q('UPDATE allocations SET reason = ? WHERE slurm_job_id = ?').run(patch.reason, slurmJobId);
-    if (patch.endedAt !== undefined) this.q('UPDATE allocations SET ended_at = ? WHERE slurm_job_id = ?').run(patch.endedAt, slurmJobId);
-    if (patch.requestedNodes !== undefined) this.q('UPDATE allocations SET requested_nodes = ? WHERE slurm_job_id = ?').run(patch.requestedNodes, slurmJobId);
+  updateAllocation(
+    slurmJobId: number,
+    patch: Partial<
+      Pick<AllocationRow, 'state' | 'nodes' | 'reason' | 'endedAt' | 'requestedNodes'>
+    >,
+  ): void {
+    if (patch.state !== undefined)
+      this.q('UPDATE allocations SET state = ? WHERE slurm_job_id = ?').run(
+        patch.state,
+        slurmJobId,
+      );
+    if (patch.nodes !== undefined)
+      this.q('UPDATE allocations SET nodes = ? WHERE slurm_job_id = ?').run(
+        JSON.stringify(patch.nodes),
+        slurmJobId,
+      );
+    if (patch.reason !== undefined)
+      this.q('UPDATE allocations SET reason = ? WHERE slurm_job_id = ?').run(
+        patch.reason,
+        slurmJobId,
+      );
+    if (patch.endedAt !== undefined)
+      this.q('UPDATE allocations SET ended_at = ? WHERE slurm_job_id = ?').run(
+        patch.endedAt,
+        slurmJobId,
+      );
+    if (patch.requestedNodes !== undefined)
+      this.q('UPDATE allocations SET requested_nodes = ? WHERE slurm_job_id = ?').run(
+        patch.requestedNodes,
+        slurmJobId,
+      );
   }
 
   // ---- events ----
 
   addEvent(e: Omit<EventRow, 'id'>): EventRow {
-    const r = this.q('INSERT INTO events (job_id, at, type, actor, message, data) VALUES (?, ?, ?, ?, ?, ?)').run(
-      e.jobId, e.at, e.type, e.actor, e.message, JSON.stringify(e.data),
-    );
+    const r = this.q(
+      'INSERT INTO events (job_id, at, type, actor, message, data) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(e.jobId, e.at, e.type, e.actor, e.message, JSON.stringify(e.data));
     return { ...e, id: Number(r.lastInsertRowid) };
   }
 
   events(jobId: string, limit = 200): EventRow[] {
-    return (this.q('SELECT * FROM events WHERE job_id = ? ORDER BY id DESC LIMIT ?').all(jobId, limit) as Row[]).map(toEvent).reverse();
+    return (
+      this.q('SELECT * FROM events WHERE job_id = ? ORDER BY id DESC LIMIT ?').all(
+        jobId,
+        limit,
+      ) as Row[]
+    )
+      .map(toEvent)
+      .reverse();
   }
 }
