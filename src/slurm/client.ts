@@ -1,5 +1,5 @@
 import { CommandError } from '../errors.js';
-import { runCommand, type RunOptions } from '../process/run.js';
+import { runCommand, type RunOptions, type RunResult } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
 import {
   parseScontrolRecords,
@@ -52,17 +52,20 @@ export class SlurmClient {
     return { ...process.env, ...(this.slurmConf ? { SLURM_CONF: this.slurmConf } : {}), ...extra };
   }
 
-  private async run(file: string, args: string[], opts: Partial<RunOptions> = {}): Promise<string> {
-    const env = this.env(opts.env);
+  /** Runs a Slurm command with this cluster's environment; a failure becomes a SlurmCommandError. */
+  private async exec(
+    file: string,
+    args: string[],
+    opts: Partial<RunOptions> = {},
+  ): Promise<RunResult> {
     this.onCommand?.([file, ...args].join(' '));
     try {
-      const { stdout } = await runCommand(file, args, {
+      return await runCommand(file, args, {
         ...opts,
-        env,
+        env: this.env(opts.env),
         timeoutMs: opts.timeoutMs ?? this.timeoutMs,
         missingHint: INSTALL_HINT,
       });
-      return stdout;
     } catch (err) {
       if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
         throw new SlurmCommandError({
@@ -74,6 +77,10 @@ export class SlurmClient {
       }
       throw err;
     }
+  }
+
+  private async run(file: string, args: string[], opts: Partial<RunOptions> = {}): Promise<string> {
+    return (await this.exec(file, args, opts)).stdout;
   }
 
   /** Submits a batch job and returns its id (`sbatch --parsable`). */
@@ -92,31 +99,10 @@ export class SlurmClient {
 
   /** Allocates nodes without starting a shell (`salloc --no-shell`) and returns the job id. */
   async sallocNoShell(args: readonly string[]): Promise<number> {
-    const env = this.env();
-    const line = ['salloc', '--no-shell', ...args];
-    this.onCommand?.(line.join(' '));
-    try {
-      const { stderr, stdout } = await runCommand('salloc', line.slice(1), {
-        env,
-        timeoutMs: this.timeoutMs,
-        missingHint: INSTALL_HINT,
-      });
-      const m =
-        /Granted job allocation (\d+)/.exec(stderr + stdout) ??
-        /job allocation (\d+)/.exec(stderr + stdout);
-      if (!m) throw new Error(`salloc printed no job allocation: ${stderr}`);
-      return Number(m[1]);
-    } catch (err) {
-      if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
-        throw new SlurmCommandError({
-          command: err.command,
-          code: err.code,
-          stderr: err.stderr,
-          timedOut: err.timedOut,
-        });
-      }
-      throw err;
-    }
+    const { stderr, stdout } = await this.exec('salloc', ['--no-shell', ...args]);
+    const m = /job allocation (\d+)/.exec(stderr + stdout);
+    if (!m) throw new Error(`salloc printed no job allocation: ${stderr}`);
+    return Number(m[1]);
   }
 
   /** Jobs in the queue, optionally only these ids or this name (filtered here too, as old releases ignore filters with --json). */

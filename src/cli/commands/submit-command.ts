@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
-import { submitOrPreview } from './submit-job.js';
+import { submitOrPreview, withJobOptions } from './submit-job.js';
 
 /** Parses `--command` as a JSON array of strings (an argv, never a shell string). */
 function commandTemplate(text: string | undefined): string[] | undefined {
@@ -30,7 +30,7 @@ export const commandSubmit: CommandModule = {
   command: 'command',
   describe: 'Run one command per line of a tasks.jsonl file, one GPU each (argv arrays, no shell)',
   builder: (y) =>
-    withCoordinatorOptions(y)
+    withJobOptions(withCoordinatorOptions(y), 'List the tasks and their argv; submit nothing')
       .option('tasks', {
         type: 'string',
         demandOption: true,
@@ -44,30 +44,7 @@ export const commandSubmit: CommandModule = {
         type: 'string',
         describe: 'Directory the commands run in',
         defaultDescription: "the job's output directory",
-      })
-      .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
-      .option('gpus-per-node', {
-        type: 'number',
-        describe: 'Agents (GPUs) per node',
-        defaultDescription: "the nodes' GPU count",
-      })
-      .option('name', { type: 'string', describe: 'A name for the job' })
-      .option('time-limit', {
-        type: 'number',
-        default: 60,
-        describe: 'Slurm time limit of each allocation, in minutes',
-      })
-      .option('wait', {
-        type: 'boolean',
-        default: false,
-        describe: 'Wait until the job ends and print it',
-      })
-      .option('dry-run', {
-        type: 'boolean',
-        default: false,
-        describe: 'List the tasks and their argv; submit nothing',
-      })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
+      }),
   handler: async (argv) => {
     const file = path.resolve(argv.tasks as string);
     if (!existsSync(file) || !statSync(file).isFile())

@@ -1,8 +1,10 @@
+import type { Argv } from 'yargs';
 import { CliError } from '../../errors.js';
 import type { JobDetail, SubmitRequest } from '../../coordinator/api-types.js';
 import { CoordinatorConnection } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
-import { waitForJob } from './submit.js';
+import cliProgress from 'cli-progress';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What `POST /api/jobs?dryRun=1` answers. */
 export interface JobPreview {
@@ -56,4 +58,59 @@ export async function submitOrPreview(
   );
   if (done.state !== 'succeeded')
     throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
+}
+
+/** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
+export async function waitForJob(
+  conn: CoordinatorConnection,
+  id: string,
+  showBar: boolean,
+): Promise<JobDetail> {
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        {
+          format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}',
+          etaBuffer: 20,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+  bar?.start(job.progress.total, job.progress.done, { rate: 0, eta_s: '-', state: job.state });
+  while (job.state === 'running' || job.state === 'queued') {
+    await sleep(1000);
+    job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+    bar?.update(job.progress.done, {
+      rate: job.ratePerMinute,
+      eta_s: job.etaSeconds ?? '-',
+      state: `${job.state} ${job.stage}`,
+    });
+  }
+  bar?.update(job.progress.done, { state: job.state });
+  bar?.stop();
+  return job;
+}
+
+/** The options every `submit` kind shares: nodes, GPUs per node, name, time limit, --wait, --dry-run, --json. */
+export function withJobOptions<T>(y: Argv<T>, dryRunDescription: string) {
+  return y
+    .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
+    .option('gpus-per-node', {
+      type: 'number',
+      describe: 'Agents (GPUs) per node',
+      defaultDescription: "the nodes' GPU count",
+    })
+    .option('name', { type: 'string', describe: 'A name for the job' })
+    .option('time-limit', {
+      type: 'number',
+      default: 60,
+      describe: 'Slurm time limit of each allocation, in minutes',
+    })
+    .option('wait', {
+      type: 'boolean',
+      default: false,
+      describe: 'Wait until the job ends and print it',
+    })
+    .option('dry-run', { type: 'boolean', default: false, describe: dryRunDescription })
+    .option('json', { type: 'boolean', default: false, describe: 'Print JSON' });
 }

@@ -6,7 +6,7 @@ import type { SubmitRequest } from '../../coordinator/api-types.js';
 import type { PlenoxelsTask } from '../../renderers/plenoxels/index.js';
 import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
-import { submitOrPreview, type JobPreview } from './submit-job.js';
+import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 /** One expanded task as --dry-run shows it: its steps' full command lines (python swapped in). */
 function taskLines(plan: JobPreview) {
@@ -34,7 +34,10 @@ export const plenoxelsSubmit: CommandModule = {
   command: 'plenoxels <tasks>',
   describe: 'Run a Plenoxels (svox2) sweep from an autotune task file, one task per GPU',
   builder: (y) =>
-    withCoordinatorOptions(y)
+    withJobOptions(
+      withCoordinatorOptions(y),
+      'List the expanded tasks and their command lines; submit nothing',
+    )
       .positional('tasks', {
         type: 'string',
         demandOption: true,
@@ -62,30 +65,7 @@ export const plenoxelsSubmit: CommandModule = {
         type: 'number',
         default: 16,
         describe: 'GPU memory in GB, to warn about the default grid cap',
-      })
-      .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
-      .option('gpus-per-node', {
-        type: 'number',
-        describe: 'Agents (GPUs) per node',
-        defaultDescription: "the nodes' GPU count",
-      })
-      .option('name', { type: 'string', describe: 'A name for the job' })
-      .option('time-limit', {
-        type: 'number',
-        default: 60,
-        describe: 'Slurm time limit of each allocation, in minutes',
-      })
-      .option('wait', {
-        type: 'boolean',
-        default: false,
-        describe: 'Wait until the job ends and print it',
-      })
-      .option('dry-run', {
-        type: 'boolean',
-        default: false,
-        describe: 'List the expanded tasks and their command lines; submit nothing',
-      })
-      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
+      }),
   handler: async (argv) => {
     const file = path.resolve(argv.tasks as string);
     if (!existsSync(file) || !statSync(file).isFile())

@@ -1,48 +1,15 @@
-import { indexSubmit } from './submit-index.js';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError, UsageError } from '../../errors.js';
-import type { JobDetail, SubmitRequest } from '../../coordinator/api-types.js';
+import { UsageError } from '../../errors.js';
+import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
-import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
-import { formatJobDetail } from '../format/jobs.js';
+import { withCoordinatorOptions } from '../connection.js';
 import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
 import { commandSubmit } from './submit-command.js';
+import { indexSubmit } from './submit-index.js';
+import { submitOrPreview } from './submit-job.js';
 import { plenoxelsSubmit } from './submit-plenoxels.js';
-
-/** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
-export async function waitForJob(
-  conn: CoordinatorConnection,
-  id: string,
-  showBar: boolean,
-): Promise<JobDetail> {
-  const bar = showBar
-    ? new cliProgress.SingleBar(
-        {
-          format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}',
-          etaBuffer: 20,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  let job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
-  bar?.start(job.progress.total, job.progress.done, { rate: 0, eta_s: '-', state: job.state });
-  while (job.state === 'running' || job.state === 'queued') {
-    await sleep(1000);
-    job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
-    bar?.update(job.progress.done, {
-      rate: job.ratePerMinute,
-      eta_s: job.etaSeconds ?? '-',
-      state: `${job.state} ${job.stage}`,
-    });
-  }
-  bar?.update(job.progress.done, { state: job.state });
-  bar?.stop();
-  return job;
-}
 
 function checkScene(scene: string): string {
   const abs = path.resolve(scene);
@@ -126,16 +93,10 @@ const blender: CommandModule = {
       timeLimitMinutes: argv['time-limit'] as number,
       auto: argv.auto ? autoSpec(argv) : undefined,
     };
-    const conn = CoordinatorConnection.fromArgs(argv);
-    if (argv['dry-run']) {
-      const plan = await conn.request<{
-        job: Record<string, unknown>;
-        tasks: { stage: string; frames: number[] }[];
-        sbatch: { args: string[]; script: string };
-      }>('POST', '/api/jobs?dryRun=1', req);
-      if (argv.json) return void process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
-      const out = [
-        `Would submit job ${String(plan.job.id)}: ${plan.tasks.length} task(s) on ${String(plan.job.nodes)} node(s) × ${String(plan.job.gpusPerNode)} GPU(s)`,
+    await submitOrPreview(argv, req, (plan) => ({
+      json: plan,
+      lines: [
+        `Would submit job ${plan.job.id}: ${plan.summary}, ${plan.job.gpusPerNode} GPU(s) per node`,
         ...plan.tasks.map(
           (t) =>
             `  ${t.stage.padEnd(7)} ${t.frames.length ? `frames ${t.frames.join(',')}` : '(after every frame)'}`,
@@ -144,26 +105,8 @@ const blender: CommandModule = {
         `sbatch ${plan.sbatch.args.join(' ')} <script>`,
         '',
         plan.sbatch.script,
-      ];
-      process.stdout.write(out.join('\n') + '\n');
-      return;
-    }
-    const job = await conn.request<JobDetail>('POST', '/api/jobs', req);
-    if (!argv.wait) {
-      process.stdout.write(argv.json ? JSON.stringify(job, null, 2) + '\n' : `${job.id}\n`);
-      if (!argv.json)
-        process.stderr.write(
-          `Submitted ${job.id}; follow it with \`cluster-tool status ${job.id}\`\n`,
-        );
-      return;
-    }
-    process.stderr.write(`Submitted ${job.id}\n`);
-    const done = await waitForJob(conn, job.id, !argv.json && process.stderr.isTTY);
-    process.stdout.write(
-      argv.json ? JSON.stringify(done, null, 2) + '\n' : formatJobDetail(done) + '\n',
-    );
-    if (done.state !== 'succeeded')
-      throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
+      ],
+    }));
   },
 };
 
