@@ -1,3 +1,4 @@
+import { removePartialFiles } from '../util/fs.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -209,6 +210,8 @@ export class Coordinator {
   ): void {
     this.store.updateJob(jobId, { state, error, finishedAt: this.now() });
     if (state === 'cancelled') this.store.cancelTasks(jobId, this.now());
+    const job = this.store.getJob(jobId);
+    if (job) removePartialFiles(job.outputDir);
     writeJobResults(this.store, jobId, (m) =>
       this.record(jobId, 'results:written', 'coordinator', m),
     );

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -15,4 +15,22 @@ export function makeDirs(dir: string, mode?: number): void {
     cur = up;
   }
   for (const d of missing) mkdirSync(d, mode === undefined ? undefined : { mode });
+}
+
+/**
+ * Removes the hidden `.partial-*` files a renderer leaves when it is killed mid-frame (a node
+ * released with --now, an agent SIGKILLed), so a finished job's output holds only whole frames.
+ */
+export function removePartialFiles(dir: string): number {
+  let removed = 0;
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith('.partial-')) continue;
+      rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+  } catch {
+    // no output directory: nothing to tidy
+  }
+  return removed;
 }
