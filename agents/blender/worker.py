@@ -6,10 +6,13 @@ Started as
 
 It keeps the scene loaded and reads one JSON request per line on stdin:
     {"id": 1, "frame": 12, "output": "/abs/dir/frame_0012.png", "format": "PNG" | "OPEN_EXR"}
+    {"id": 2, "op": "view", "matrix": [[4x4 camera-to-world]], "output": "/abs/dir/r_0.png"}
     {"op": "quit"}
 and answers one line per request on stdout, `@@CT@@ ` followed by JSON:
     {"type": "ready", "scene": {...}, "device": {...}, "denoising": {...}, ...}   (once, at start)
     {"type": "result", "id": 1, "frame": 12, "output": "...", "seconds": 0.41, "device": "CPU"}
+    {"type": "view", "id": 2, "output": "...", "matrix_world": [[...]], "camera_angle_x": 0.69,
+     "angle_x": 0.69, "resolution": [w, h], "seconds": 0.4, "device": "CPU"}
     {"type": "error", "id": 1, "frame": 12, "error": "...", "log_tail": ["..."]}
     {"type": "fatal", "error": "..."}   (then exits 1)
     {"type": "bye"}                     (on EOF or quit, then exits 0)
@@ -21,6 +24,7 @@ Blender and Python print lands on stderr and can never split a protocol line.
 import argparse
 import ctypes
 import json
+import math
 import os
 import sys
 import tempfile
@@ -28,6 +32,7 @@ import time
 import traceback
 
 import bpy
+from mathutils import Matrix
 
 PREFIX = "@@CT@@ "
 FORMATS = {"PNG": ".png", "OPEN_EXR": ".exr"}
@@ -163,6 +168,97 @@ def render_frame(scene, frame, output, fmt):
             os.unlink(partial)
 
 
+VIEW_CAMERA = "ct-view-camera"
+
+
+def view_camera(scene):
+    """A camera of our own for views: the scene camera's lens without its parent, constraints or
+    animation, any of which would move it away from the matrix asked for."""
+    cam = bpy.data.objects.get(VIEW_CAMERA)
+    if cam is None:
+        src = scene.camera
+        data = src.data if src is not None and src.type == "CAMERA" else bpy.data.cameras.new(VIEW_CAMERA)
+        cam = bpy.data.objects.new(VIEW_CAMERA, data)
+        scene.collection.objects.link(cam)
+    return cam
+
+
+def horizontal_fov(scene, data):
+    """The horizontal field of view of the rendered image, whichever way the sensor is fitted."""
+    r = scene.render
+    w = r.resolution_x * r.pixel_aspect_x
+    h = r.resolution_y * r.pixel_aspect_y
+    fit = data.sensor_fit
+    if fit == "AUTO":
+        if w >= h:
+            return data.angle_x
+        fov_y = 2 * math.atan(data.sensor_width / (2 * data.lens))
+    elif fit == "HORIZONTAL":
+        return data.angle_x
+    else:
+        fov_y = data.angle_y
+    return 2 * math.atan(math.tan(fov_y / 2) * w / h)
+
+
+def check_view(req):
+    matrix, output = req.get("matrix"), req.get("output")
+    ok = isinstance(matrix, list) and len(matrix) == 4 and all(
+        isinstance(row, list) and len(row) == 4
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in row)
+        for row in matrix
+    )
+    if not ok:
+        raise ValueError("matrix must be 4 rows of 4 finite numbers")
+    if not isinstance(output, str) or not os.path.isabs(output) or not output.lower().endswith(".png"):
+        raise ValueError("output must be an absolute .png path")
+    return matrix, output
+
+
+def render_view(scene, matrix, output):
+    """Renders the view camera at `matrix` (camera-to-world) to an RGBA PNG with a transparent
+    film, as NeRF-synthetic is; restores the scene's camera and image settings afterwards."""
+    cam = view_camera(scene)
+    if cam.data.type != "PERSP":
+        raise ValueError(f"views need a perspective camera (the scene camera is {cam.data.type})")
+    r, settings = scene.render, scene.render.image_settings
+    saved = (scene.camera, r.film_transparent, settings.file_format, settings.color_mode, settings.color_depth)
+    try:
+        cam.matrix_world = Matrix(matrix)
+        scene.camera = cam
+        bpy.context.view_layer.update()
+        r.film_transparent = True
+        settings.file_format = "PNG"
+        settings.color_mode = "RGBA"
+        settings.color_depth = "8"
+        os.makedirs(os.path.dirname(output), exist_ok=True)
+        fd, partial = tempfile.mkstemp(prefix=f".partial-{os.getpid()}-", suffix=".png", dir=os.path.dirname(output))
+        os.close(fd)
+        try:
+            r.use_file_extension = False
+            r.filepath = partial
+            start = time.perf_counter()
+            bpy.ops.render.render(write_still=True)
+            seconds = time.perf_counter() - start
+            if os.path.getsize(partial) == 0:
+                raise RuntimeError("Blender reported success but wrote no image")
+            os.replace(partial, output)
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+        pct = r.resolution_percentage / 100
+        return {
+            "output": output,
+            "matrix_world": [list(row) for row in cam.matrix_world],
+            "camera_angle_x": horizontal_fov(scene, cam.data),
+            "angle_x": cam.data.angle_x,
+            "resolution": [round(r.resolution_x * pct), round(r.resolution_y * pct)],
+            "seconds": round(seconds, 4),
+        }
+    finally:
+        scene.camera, r.film_transparent = saved[0], saved[1]
+        settings.file_format, settings.color_mode, settings.color_depth = saved[2], saved[3], saved[4]
+
+
 def check_request(req):
     frame, output, fmt = req.get("frame"), req.get("output"), req.get("format", "PNG")
     if not isinstance(frame, int) or isinstance(frame, bool):
@@ -187,6 +283,11 @@ def serve(scene, device):
             req_id = req.get("id")
             if req.get("op") == "quit":
                 return
+            if req.get("op") == "view":
+                matrix, output = check_view(req)
+                view = render_view(scene, matrix, output)
+                send({"type": "view", "id": req_id, **view, "device": device["type"]})
+                continue
             if req.get("op") not in (None, "render"):
                 raise ValueError(f"unknown op {req.get('op')!r}")
             frame, output, fmt = check_request(req)

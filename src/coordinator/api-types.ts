@@ -17,7 +17,7 @@
  *   GET  /api/events?token=             -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
  */
 
-export type JobKind = 'blender' | 'plenoxels' | 'index' | 'command';
+export type JobKind = 'blender' | 'blender-dataset' | 'plenoxels' | 'index' | 'command';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
 
@@ -59,9 +59,9 @@ export interface CommonSubmitFields {
   auto?: AutoScaleSpec;
 }
 
-/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions). */
+/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets). */
 export interface OtherSubmitRequest extends CommonSubmitFields {
-  kind: 'plenoxels' | 'command' | 'index';
+  kind: 'plenoxels' | 'command' | 'index' | 'blender-dataset';
   [field: string]: unknown;
 }
 

@@ -24,10 +24,13 @@ export function makeDirs(dir: string, mode?: number): void {
 export function removePartialFiles(dir: string): number {
   let removed = 0;
   try {
-    for (const name of readdirSync(dir)) {
-      if (!name.startsWith('.partial-')) continue;
-      rmSync(path.join(dir, name), { force: true });
-      removed++;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) removed += removePartialFiles(full);
+      else if (entry.name.startsWith('.partial-')) {
+        rmSync(full, { force: true });
+        removed++;
+      }
     }
   } catch {
     // no output directory: nothing to tidy

@@ -21,7 +21,7 @@ function str(p: Record<string, unknown>, key: string): string {
  * video. A new scene (or a Blender that died) starts a new process.
  */
 export class BlenderRunner implements TaskRunner {
-  readonly kinds = ['blender-render', 'blender-encode'] as const;
+  readonly kinds = ['blender-render', 'blender-encode', 'blender-view'] as const;
   private worker: BlenderWorker | undefined;
   /** Frames whose thumbnails are still being made. */
   private readonly thumbnails = new Set<string>();
@@ -46,7 +46,56 @@ export class BlenderRunner implements TaskRunner {
   }
 
   async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+    if (task.kind === 'blender-view') return this.views(task, ctx);
     return task.kind === 'blender-encode' ? this.encode(task, ctx) : this.render(task, ctx);
+  }
+
+  /**
+   * Renders dataset views (payload `views`: split, index, file, matrix, output) and returns, per
+   * view, the camera matrix and field of view Blender reported, for the transforms files.
+   */
+  private async views(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+    const scene = str(task.payload, 'scene');
+    const views = Array.isArray(task.payload.views) ? (task.payload.views as ViewPayload[]) : [];
+    if (views.length === 0) throw new TaskFailure('task payload has no views');
+    const done: Record<string, unknown>[] = [];
+    const frames: Record<string, { file: string; seconds: number; device: string }> = {};
+    try {
+      const worker = await this.workerFor(scene, ctx);
+      const onAbort = () => void worker.stop().catch(() => {});
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        for (const v of views) {
+          if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
+          if (typeof v.output !== 'string' || !path.isAbsolute(v.output))
+            throw new TaskFailure(`view ${v.split}/${v.index} has no absolute output path`);
+          const r = await worker.renderView(v.matrix, v.output);
+          const file = path.relative(task.jobDir, r.file);
+          done.push({
+            split: v.split,
+            index: v.index,
+            file,
+            matrix: r.matrix,
+            cameraAngleX: r.cameraAngleX,
+            angleX: r.angleX,
+            resolution: r.resolution,
+            seconds: r.seconds,
+            device: r.device,
+          });
+          frames[`${v.split}/r_${v.index}`] = { file, seconds: r.seconds, device: r.device };
+        }
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+      }
+    } catch (err) {
+      const tail = this.worker?.logTail() ?? [];
+      await this.close();
+      if (err instanceof BlenderWorkerError)
+        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
+      if (err instanceof TaskFailure) throw err;
+      throw new TaskFailure((err as Error).message, tail);
+    }
+    return { views: done, frames };
   }
 
   private async render(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
@@ -121,6 +170,14 @@ export class BlenderRunner implements TaskRunner {
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }
+}
+
+/** One view of a `blender-view` task's payload (see coordinator/jobs/blender-dataset-plan.ts). */
+interface ViewPayload {
+  split: string;
+  index: number;
+  matrix: number[][];
+  output: string;
 }
 
 function frameRateOf(worker: BlenderWorker): string {

@@ -7,6 +7,7 @@ import { parseFrames } from '../../renderers/blender/frames.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
 import { commandSubmit } from './submit-command.js';
+import { datasetSubmit } from './submit-dataset.js';
 import { indexSubmit } from './submit-index.js';
 import { submitOrPreview } from './submit-job.js';
 import { plenoxelsSubmit } from './submit-plenoxels.js';
@@ -139,6 +140,7 @@ export const submitCommand: CommandModule = {
       .command(plenoxelsSubmit)
       .command(commandSubmit)
       .command(indexSubmit)
+      .command(datasetSubmit)
       .demandCommand(
         1,
         'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`',

@@ -2,6 +2,7 @@ import { UsageError } from '../../errors.js';
 import type { JobKind, SubmitRequest } from '../api-types.js';
 import type { NewTask, StageRow } from '../store/types.js';
 import { planBlenderJob } from './blender-plan.js';
+import { planBlenderDatasetJob } from './blender-dataset-plan.js';
 import { planIndexJob } from './index-plan.js';
 import { planCommandJob } from './command-plan.js';
 import { planPlenoxelsJob } from './plenoxels-plan.js';
@@ -39,6 +40,7 @@ export type Planner = (req: SubmitRequest, limits: PlanLimits, dirs: JobDirs) =>
 
 const planners = new Map<string, Planner>([
   ['blender', planBlenderJob],
+  ['blender-dataset', planBlenderDatasetJob],
   ['plenoxels', planPlenoxelsJob],
   ['command', planCommandJob],
   ['index', planIndexJob],

@@ -3,6 +3,7 @@ import {
   writeLeaderboard,
   type LeaderboardRow,
 } from '../../renderers/plenoxels/index.js';
+import { writeTransforms, type RenderedView } from '../../renderers/blender/dataset.js';
 import type { ResultRow } from '../api-types.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { JobRow, TaskRow } from '../store/types.js';
@@ -76,6 +77,7 @@ export function writeJobResults(
   note: (message: string) => void,
 ): void {
   const job = store.getJob(jobId);
+  if (job?.kind === 'blender-dataset') return writeDatasetResults(store, job, note);
   if (!job || job.kind !== 'plenoxels') return;
   try {
     const rows = (jobResults(store, job) ?? [])
@@ -85,5 +87,24 @@ export function writeJobResults(
     note(`leaderboard of ${rows.length} task(s): ${files.tsv}, ${files.json}`);
   } catch (err) {
     note(`could not write the leaderboard: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Once a blender-dataset job has succeeded: writes transforms_{train,val,test}.json into its
+ * output directory from the matrices and field of view Blender reported for each view. Never
+ * throws.
+ */
+function writeDatasetResults(store: SqliteStore, job: JobRow, note: (m: string) => void): void {
+  if (job.state !== 'succeeded') return;
+  try {
+    const views = store
+      .tasks(job.id, { stage: 'main' })
+      .tasks.filter((t) => t.state === 'done')
+      .flatMap((t) => (Array.isArray(t.result?.views) ? (t.result.views as RenderedView[]) : []));
+    const files = writeTransforms(job.outputDir, views);
+    note(`transforms of ${views.length} view(s): ${files.join(', ')}`);
+  } catch (err) {
+    note(`could not write the transforms files: ${(err as Error).message}`);
   }
 }

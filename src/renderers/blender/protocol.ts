@@ -46,6 +46,20 @@ const messageSchema = z.discriminatedUnion('type', [
     device: z.string(),
   }),
   z.object({
+    type: z.literal('view'),
+    id: z.number(),
+    output: z.string(),
+    /** The view camera's camera-to-world matrix as Blender holds it after the render, by rows. */
+    matrix_world: z.array(z.array(z.number()).length(4)).length(4),
+    /** Horizontal field of view of the image, radians (NeRF's `camera_angle_x`). */
+    camera_angle_x: z.number(),
+    /** The camera data's own `angle_x` (equal to the above for landscape images). */
+    angle_x: z.number(),
+    resolution: z.tuple([z.number(), z.number()]),
+    seconds: z.number(),
+    device: z.string(),
+  }),
+  z.object({
     type: z.literal('error'),
     id: z.number().nullable(),
     error: z.string(),
@@ -61,6 +75,8 @@ export type SceneInfo = z.infer<typeof sceneSchema>;
 export type RenderDevice = z.infer<typeof deviceSchema>;
 /** One protocol message from the worker. */
 export type WorkerMessage = z.infer<typeof messageSchema>;
+/** The worker's answer to a `view` request. */
+export type ViewMessage = Extract<WorkerMessage, { type: 'view' }>;
 /** The worker's ready line: scene, device, and whether denoising had to be switched off. */
 export type WorkerReady = Extract<WorkerMessage, { type: 'ready' }>;
 

@@ -11,6 +11,7 @@ import { LogTail } from './log-tail.js';
 import {
   parseWorkerLine,
   type FrameFormat,
+  type ViewMessage,
   type WorkerMessage,
   type WorkerReady,
 } from './protocol.js';
@@ -39,6 +40,20 @@ export interface BlenderWorkerOptions {
   onLine?: (line: string) => void;
 }
 
+/** One rendered view: what Blender reports of the camera it used. */
+export interface ViewResult {
+  file: string;
+  /** Camera-to-world, rows, as Blender read it back after the render. */
+  matrix: number[][];
+  /** Horizontal field of view in radians. */
+  cameraAngleX: number;
+  /** The camera data's `angle_x`. */
+  angleX: number;
+  resolution: [number, number];
+  seconds: number;
+  device: string;
+}
+
 /** One rendered frame. */
 export interface RenderResult {
   file: string;
@@ -49,9 +64,12 @@ export interface RenderResult {
 
 interface Pending {
   id: number;
-  frame: number;
+  /** What is rendering, for messages: `frame 12`, `view r_0.png`. */
+  label: string;
+  frame: number | undefined;
   output: string;
-  resolve: (r: RenderResult) => void;
+  /** Takes the worker's answer to this request. */
+  accept: (msg: Extract<WorkerMessage, { type: 'result' | 'view' }>) => void;
   reject: (e: Error) => void;
 }
 
@@ -137,6 +155,28 @@ export class BlenderWorker {
     return run;
   }
 
+  /**
+   * Renders the view camera (the scene camera's lens) placed at `matrix` (4×4 camera-to-world,
+   * rows) to the PNG `outputPath`; waits for earlier calls first.
+   */
+  renderView(matrix: number[][], outputPath: string): Promise<ViewResult> {
+    const output = path.resolve(outputPath);
+    const run = this.queue.then(() =>
+      this.send<ViewResult>(
+        { op: 'view', matrix, output },
+        `view ${path.basename(output)}`,
+        undefined,
+        output,
+        (m) => {
+          if (m.type !== 'view') throw new Error(`answered a view with a ${m.type} message`);
+          return viewResult(m);
+        },
+      ),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Asks the worker to quit after the current frame; kills it after `timeoutMs` (default 10 s). */
   async stop(timeoutMs = 10_000): Promise<void> {
     const proc = this.proc;
@@ -149,13 +189,33 @@ export class BlenderWorker {
   }
 
   private renderNow(frame: number, output: string, format: FrameFormat): Promise<RenderResult> {
+    return this.send<RenderResult>(
+      { frame, output, format },
+      `frame ${frame}`,
+      frame,
+      output,
+      (m) => {
+        if (m.type !== 'result') throw new Error(`answered a frame with a ${m.type} message`);
+        return { file: m.output, seconds: m.seconds, device: m.device };
+      },
+    );
+  }
+
+  /** Writes one request and waits for its answer, which `read` turns into the result. */
+  private send<T>(
+    request: Record<string, unknown>,
+    label: string,
+    frame: number | undefined,
+    output: string,
+    read: (msg: Extract<WorkerMessage, { type: 'result' | 'view' }>) => T,
+  ): Promise<T> {
     if (this.ended) return Promise.reject(this.error(`is not running (${this.ended})`, frame));
     if (this.stopping) return Promise.reject(this.error('is stopping', frame));
     if (!this.readyInfo || !this.proc?.stdin)
       throw new Error('BlenderWorker.render() before start()');
     const stdin = this.proc.stdin;
     const id = this.nextId++;
-    return new Promise<RenderResult>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const limit = this.opts.frameTimeoutMs;
       // Blender cannot cancel a render from Python, so a frame past its limit costs the process.
       const timer = limit ? setTimeout(() => this.killForTimeout(), limit) : undefined;
@@ -165,12 +225,20 @@ export class BlenderWorker {
       };
       this.pending = {
         id,
+        label,
         frame,
         output,
-        resolve: (r) => (done(), resolve(r)),
+        accept: (m) => {
+          done();
+          try {
+            resolve(read(m));
+          } catch (err) {
+            reject(this.error(`could not render ${label}: ${(err as Error).message}`, frame));
+          }
+        },
         reject: (e) => (done(), reject(e)),
       };
-      stdin.write(JSON.stringify({ id, frame, output, format }) + '\n');
+      stdin.write(JSON.stringify({ id, ...request }) + '\n');
     });
   }
 
@@ -197,12 +265,12 @@ export class BlenderWorker {
         this.starting?.resolve(msg);
         return;
       case 'result':
-        if (p?.id === msg.id)
-          p.resolve({ file: msg.output, seconds: msg.seconds, device: msg.device });
+      case 'view':
+        if (p?.id === msg.id) p.accept(msg);
         return;
       case 'error':
         if (p && (msg.id === null || msg.id === p.id)) {
-          const err = this.error(`could not render frame ${p.frame}: ${msg.error}`, p.frame);
+          const err = this.error(`could not render ${p.label}: ${msg.error}`, p.frame);
           err.logTail.push(...msg.log_tail);
           p.reject(err);
         }
@@ -230,7 +298,7 @@ export class BlenderWorker {
     const p = this.pending;
     if (!p) return;
     await removePartials(path.dirname(p.output), pid);
-    p.reject(this.error(`${this.ended} while rendering frame ${p.frame}`, p.frame));
+    p.reject(this.error(`${this.ended} while rendering ${p.label}`, p.frame));
   }
 
   private failStart(why: string): void {
@@ -250,4 +318,16 @@ export class BlenderWorker {
     const message = `Blender worker ${what}${this.tail.format()}`;
     return new BlenderWorkerError(message, { logTail: this.tail.toArray(), frame });
   }
+}
+
+function viewResult(m: ViewMessage): ViewResult {
+  return {
+    file: m.output,
+    matrix: m.matrix_world,
+    cameraAngleX: m.camera_angle_x,
+    angleX: m.angle_x,
+    resolution: m.resolution,
+    seconds: m.seconds,
+    device: m.device,
+  };
 }

@@ -1,0 +1,73 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors.js';
+import type { SubmitRequest } from '../../coordinator/api-types.js';
+import { withCoordinatorOptions } from '../connection.js';
+import { submitOrPreview, withJobOptions } from './submit-job.js';
+
+interface PreviewView {
+  split: string;
+  index: number;
+  file: string;
+  matrix: number[][];
+}
+
+/**
+ * `cluster-tool submit blender-dataset SCENE.blend --views 100`: renders a NeRF-synthetic dataset
+ * (train/val/test images and transforms_*.json) of the scene across the cluster's GPUs.
+ */
+export const datasetSubmit: CommandModule = {
+  command: 'blender-dataset <scene>',
+  describe:
+    'Render a NeRF-synthetic dataset (transforms_*.json, train/ val/ test/) of a Blender scene',
+  builder: (y) =>
+    withJobOptions(withCoordinatorOptions(y), 'List the views and their poses; submit nothing')
+      .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
+      .option('views', {
+        type: 'number',
+        demandOption: true,
+        describe: 'Training views; val and test get a tenth as many each unless given',
+      })
+      .option('val-views', { type: 'number', describe: 'Validation views' })
+      .option('test-views', { type: 'number', describe: 'Test views (an orbit at 30°)' })
+      .option('radius', {
+        type: 'number',
+        default: 4,
+        describe: "Camera distance from the scene's origin",
+      })
+      .option('views-per-task', { type: 'number', default: 4, describe: 'Views per task' }),
+  handler: async (argv) => {
+    const scene = path.resolve(argv.scene as string);
+    if (!/\.blend$/i.test(scene))
+      throw new UsageError(`${argv.scene as string} is not a .blend file`);
+    if (!existsSync(scene) || !statSync(scene).isFile())
+      throw new UsageError(`scene ${argv.scene as string} does not exist`);
+    const req: SubmitRequest = {
+      kind: 'blender-dataset',
+      scene,
+      views: argv.views as number,
+      ...(argv['val-views'] !== undefined ? { valViews: argv['val-views'] as number } : {}),
+      ...(argv['test-views'] !== undefined ? { testViews: argv['test-views'] as number } : {}),
+      radius: argv.radius as number,
+      viewsPerTask: argv['views-per-task'] as number,
+      nodes: argv.nodes as number,
+      gpusPerNode: argv['gpus-per-node'] as number | undefined,
+      name: argv.name as string | undefined,
+      timeLimitMinutes: argv['time-limit'] as number,
+    };
+    await submitOrPreview(argv, req, (plan) => {
+      const views = plan.tasks.flatMap((t) => (t.payload.views ?? []) as PreviewView[]);
+      return {
+        json: { job: plan.job, summary: plan.summary, views, sbatch: plan.sbatch },
+        lines: [
+          `Would submit job ${plan.job.id}: ${plan.summary}, into ${plan.job.outputDir}`,
+          ...views.map((v) => {
+            const eye = v.matrix.slice(0, 3).map((row) => (row[3] ?? 0).toFixed(3));
+            return `  ${v.file.padEnd(16)} camera at (${eye.join(', ')})`;
+          }),
+        ],
+      };
+    });
+  },
+};

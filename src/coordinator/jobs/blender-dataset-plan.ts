@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import {
+  datasetViews,
+  DEFAULT_RADIUS,
+  splitCounts,
+  type DatasetView,
+} from '../../renderers/blender/dataset.js';
+import type { OtherSubmitRequest, SubmitRequest } from '../api-types.js';
+import type { NewTask } from '../store/types.js';
+import { wholeNumber } from './blender-plan.js';
+import { absolutePath, checkCommonFields } from './common-fields.js';
+import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
+
+/**
+ * A NeRF-synthetic dataset rendered from a Blender scene (`kind: 'blender-dataset'`): `scene`
+ * (absolute .blend), `views` (training views, 1-10000), optionally `valViews` and `testViews`
+ * (default a tenth of `views`, rounded up), `radius` (camera distance from the origin, default
+ * 4) and `viewsPerTask` (default 4). See src/renderers/blender/dataset.ts for poses and layout.
+ */
+export interface BlenderDatasetFields {
+  scene: string;
+  views: number;
+  valViews?: number;
+  testViews?: number;
+  radius?: number;
+  viewsPerTask?: number;
+}
+
+const MAX_VIEWS = 10000;
+
+/** A task's view as its payload carries it: the pose and the absolute image path. */
+export interface ViewTask extends DatasetView {
+  output: string;
+}
+
+/**
+ * Validates a dataset submission and splits its views into `blender-view` tasks of a few views
+ * each in one `main` stage; images go under the job's output directory. Writes nothing.
+ */
+export function planBlenderDatasetJob(
+  request: SubmitRequest,
+  limits: PlanLimits,
+  dirs: JobDirs,
+): JobPlan {
+  const req = request as OtherSubmitRequest;
+  const common = checkCommonFields(req, limits);
+  const scene = absolutePath('scene', req.scene, 'file');
+  if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
+  const views = wholeNumber('views', req.views, 1, MAX_VIEWS);
+  const opt = (field: string) =>
+    req[field] === undefined ? undefined : wholeNumber(field, req[field], 0, MAX_VIEWS);
+  const counts = splitCounts(views, opt('valViews'), opt('testViews'));
+  const radius = req.radius ?? DEFAULT_RADIUS;
+  if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0)
+    throw new UsageError(`radius must be a positive number (got ${JSON.stringify(radius)})`);
+  const perTask = wholeNumber('viewsPerTask', req.viewsPerTask ?? 4, 1, MAX_VIEWS);
+  const outputDir = dirs.outputDir;
+  const all: ViewTask[] = datasetViews(counts, radius).map((v) => ({
+    ...v,
+    output: path.join(outputDir, v.file),
+  }));
+  const tasks: NewTask[] = [];
+  for (let i = 0; i < all.length; i += perTask) {
+    tasks.push({
+      stage: 'main',
+      seq: tasks.length,
+      kind: 'blender-view',
+      payload: { scene, outputDir, views: all.slice(i, i + perTask) },
+      frames: [],
+    });
+  }
+  const total = counts.train + counts.val + counts.test;
+  return {
+    kind: 'blender-dataset',
+    name: common.name ?? `${path.basename(scene)} dataset`,
+    request: {
+      ...req,
+      kind: 'blender-dataset',
+      scene,
+      views,
+      valViews: counts.val,
+      testViews: counts.test,
+      radius,
+      viewsPerTask: perTask,
+      ...common,
+      name: common.name,
+    },
+    nodes: common.nodes,
+    gpusPerNode: common.gpusPerNode,
+    stages: [{ name: 'main', seq: 0, state: 'ready' }],
+    tasks,
+    summary: `${total} view(s) (train ${counts.train}, val ${counts.val}, test ${counts.test}) in ${tasks.length} task(s) on ${common.nodes} node(s)`,
+  };
+}
