@@ -357,9 +357,9 @@ export async function localDown(
   );
   if (daemonPids.length) log('stopping slurmd and slurmctld');
   signalAll(daemonPids, 'SIGTERM');
-  const stubborn = await waitForExit(daemonPids, 15_000);
-  signalAll(stubborn, 'SIGKILL');
-  await waitForExit(stubborn, 5_000);
+  const lingering = await waitForExit(daemonPids, 15_000);
+  signalAll(lingering, 'SIGKILL');
+  await waitForExit(lingering, 5_000);
   result.stopped = daemonPids.length;
 
   // Steps, job processes and anything else that carries this cluster's slurm.conf.
