@@ -8,7 +8,7 @@ import { readAddress } from '../../src/coordinator/state-dir.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
-import { agentPids, CoordinatorProcess } from '../helpers/coordinator.js';
+import { agentPids, CoordinatorProcess, noAllocationLeft } from '../helpers/coordinator.js';
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -61,17 +61,6 @@ async function expectComplete(job: JobDetail, frames: number[]): Promise<void> {
     ).toBe(true);
 }
 
-async function noAllocationLeft(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ours = (await slurm.squeue()).filter(
-      (j) => j.name.includes('-primary') || j.name.includes('-attached'),
-    );
-    if (!ours.some(isJobActive)) return;
-    await sleep(200);
-  }
-  throw new Error('a Slurm allocation was left behind');
-}
-
 const frames48 = Array.from({ length: 48 }, (_, i) => i + 1);
 
 describe('Blender jobs through the coordinator on the local cluster', () => {
@@ -86,7 +75,7 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     await expectComplete(done, frames48);
     const nodes = new Set((await renderTasks(job.id)).map((t) => t.node));
     expect(nodes.size).toBe(4);
-    await noAllocationLeft();
+    await noAllocationLeft(slurm);
   });
 
   it('loses nothing when an agent is SIGKILLed mid-frame', async () => {
@@ -119,7 +108,7 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     expect(done.events.some((e) => e.type === 'task:requeued' || e.type === 'agent:gone')).toBe(
       true,
     );
-    await noAllocationLeft();
+    await noAllocationLeft(slurm);
   });
 
   it('loses nothing when the coordinator is SIGKILLed mid-job and started again, and finds its allocation again', async () => {
@@ -141,7 +130,7 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     await expectComplete(done, frames48);
     // The same Slurm allocation carried on: no second primary was submitted.
     expect(done.allocations.map((a) => a.slurmJobId)).toEqual(slurmJobs);
-    await noAllocationLeft();
+    await noAllocationLeft(slurm);
   });
 });
 

@@ -6,7 +6,7 @@ import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
-import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { CoordinatorProcess, noAllocationLeft } from '../helpers/coordinator.js';
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -70,14 +70,6 @@ async function expectEveryFrameOnce(job: JobDetail, count: number): Promise<void
   expect(await countVideoFrames(path.join(job.dir, job.video ?? ''))).toBe(count);
 }
 
-async function noAllocationLeft(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (!(await slurm.squeue()).some((j) => j.name.startsWith('ct-') && isJobActive(j))) return;
-    await sleep(200);
-  }
-  throw new Error('a Slurm allocation was left behind');
-}
-
 describe('scaling a running job', () => {
   it('grows from 1 node to 4 and shrinks to 2 (--now) and to 1 (finish first) without losing a frame', async () => {
     const job = await coord.api<JobDetail>('POST', '/api/jobs', {
@@ -119,7 +111,7 @@ describe('scaling a running job', () => {
 
     const done = await coord.waitFor(job.id, (j) => j.state !== 'running');
     await expectEveryFrameOnce(done, 96);
-    await noAllocationLeft();
+    await noAllocationLeft(slurm);
   });
 
   it('refuses to scale a finished job, to 0 nodes, or past the partition, and serializes concurrent requests', async () => {
@@ -148,7 +140,7 @@ describe('scaling a running job', () => {
     expect(a.allocations.length).toBe(2);
     expect(b.allocations.length).toBe(3);
     await coord.api('POST', `/api/jobs/${job.id}/cancel`);
-    await noAllocationLeft();
+    await noAllocationLeft(slurm);
   });
 });
 
@@ -174,6 +166,6 @@ describe('autoscaling', () => {
     expect(shrinks.length).toBeGreaterThan(0);
     expect(shrinks[0]?.message).toMatch(/the queue is empty/);
     await expectEveryFrameOnce(done, 96);
-    await noAllocationLeft();
+    await noAllocationLeft(slurm);
   });
 });

@@ -5,6 +5,7 @@ import { callApi } from '../../src/coordinator/http-client.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
 import { isAlive } from '../../src/local/procs.js';
+import { isJobActive, type SlurmClient } from '../../src/slurm/client.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -114,4 +115,14 @@ export function agentPids(stateDir: string, jobId: string): number[] {
     }
   }
   return pids;
+}
+
+/** Waits until no coordinator allocation (`ct-…-primary|attached`) is active; throws after 20 s. */
+export async function noAllocationLeft(slurm: SlurmClient): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ours = (await slurm.squeue()).filter((j) => /-(primary|attached)$/.test(j.name));
+    if (!ours.some(isJobActive)) return;
+    await sleep(200);
+  }
+  throw new Error('a Slurm allocation was left behind');
 }

@@ -45,6 +45,35 @@ export class BlenderRunner implements TaskRunner {
     return this.worker;
   }
 
+  /**
+   * Runs `fn` with the loaded Blender for `scene`; an aborted lease stops Blender, and any failure
+   * becomes a TaskFailure with Blender's last lines and starts the next task from a fresh Blender
+   * (this one may have died or be mid-frame).
+   */
+  private async withWorker(
+    scene: string,
+    ctx: RunContext,
+    fn: (worker: BlenderWorker) => Promise<void>,
+  ): Promise<void> {
+    try {
+      const worker = await this.workerFor(scene, ctx);
+      const onAbort = () => void worker.stop().catch(() => {});
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await fn(worker);
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+      }
+    } catch (err) {
+      const tail = this.worker?.logTail() ?? [];
+      await this.close();
+      if (err instanceof BlenderWorkerError)
+        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
+      if (err instanceof TaskFailure) throw err;
+      throw new TaskFailure((err as Error).message, tail);
+    }
+  }
+
   async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
     if (task.kind === 'blender-view') return this.views(task, ctx);
     return task.kind === 'blender-encode' ? this.encode(task, ctx) : this.render(task, ctx);
@@ -60,41 +89,27 @@ export class BlenderRunner implements TaskRunner {
     if (views.length === 0) throw new TaskFailure('task payload has no views');
     const done: Record<string, unknown>[] = [];
     const frames: Record<string, { file: string; seconds: number; device: string }> = {};
-    try {
-      const worker = await this.workerFor(scene, ctx);
-      const onAbort = () => void worker.stop().catch(() => {});
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        for (const v of views) {
-          if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
-          if (typeof v.output !== 'string' || !path.isAbsolute(v.output))
-            throw new TaskFailure(`view ${v.split}/${v.index} has no absolute output path`);
-          const r = await worker.renderView(v.matrix, v.output);
-          const file = path.relative(task.jobDir, r.file);
-          done.push({
-            split: v.split,
-            index: v.index,
-            file,
-            matrix: r.matrix,
-            cameraAngleX: r.cameraAngleX,
-            angleX: r.angleX,
-            resolution: r.resolution,
-            seconds: r.seconds,
-            device: r.device,
-          });
-          frames[`${v.split}/r_${v.index}`] = { file, seconds: r.seconds, device: r.device };
-        }
-      } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+    await this.withWorker(scene, ctx, async (worker) => {
+      for (const v of views) {
+        if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
+        if (typeof v.output !== 'string' || !path.isAbsolute(v.output))
+          throw new TaskFailure(`view ${v.split}/${v.index} has no absolute output path`);
+        const r = await worker.renderView(v.matrix, v.output);
+        const file = path.relative(task.jobDir, r.file);
+        done.push({
+          split: v.split,
+          index: v.index,
+          file,
+          matrix: r.matrix,
+          cameraAngleX: r.cameraAngleX,
+          angleX: r.angleX,
+          resolution: r.resolution,
+          seconds: r.seconds,
+          device: r.device,
+        });
+        frames[`${v.split}/r_${v.index}`] = { file, seconds: r.seconds, device: r.device };
       }
-    } catch (err) {
-      const tail = this.worker?.logTail() ?? [];
-      await this.close();
-      if (err instanceof BlenderWorkerError)
-        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
-      if (err instanceof TaskFailure) throw err;
-      throw new TaskFailure((err as Error).message, tail);
-    }
+    });
     return { views: done, frames };
   }
 
@@ -109,40 +124,25 @@ export class BlenderRunner implements TaskRunner {
       string,
       { file: string; thumb: string; seconds: number; device: unknown }
     > = {};
-    try {
-      const worker = await this.workerFor(scene, ctx);
-      const onAbort = () => void worker.stop().catch(() => {});
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        for (const frame of task.frames) {
-          if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
-          const out = path.join(outputDir, frameFileName(frame, format));
-          const r = await worker.render(frame, out, format);
-          const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
-          // The thumbnail (an ffmpeg run on the CPU) overlaps the next frame instead of delaying it.
-          this.thumbnails.add(r.file);
-          void makeThumbnail(r.file, thumb)
-            .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
-            .finally(() => this.thumbnails.delete(r.file));
-          frames[String(frame)] = {
-            file: path.relative(task.jobDir, r.file),
-            thumb: path.relative(task.jobDir, thumb),
-            seconds: r.seconds,
-            device: r.device,
-          };
-        }
-      } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+    await this.withWorker(scene, ctx, async (worker) => {
+      for (const frame of task.frames) {
+        if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
+        const out = path.join(outputDir, frameFileName(frame, format));
+        const r = await worker.render(frame, out, format);
+        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
+        // The thumbnail (an ffmpeg run on the CPU) overlaps the next frame instead of delaying it.
+        this.thumbnails.add(r.file);
+        void makeThumbnail(r.file, thumb)
+          .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
+          .finally(() => this.thumbnails.delete(r.file));
+        frames[String(frame)] = {
+          file: path.relative(task.jobDir, r.file),
+          thumb: path.relative(task.jobDir, thumb),
+          seconds: r.seconds,
+          device: r.device,
+        };
       }
-    } catch (err) {
-      // Start the next task from a fresh Blender: this one may have died or be mid-frame.
-      const tail = this.worker?.logTail() ?? [];
-      await this.close();
-      if (err instanceof BlenderWorkerError)
-        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
-      if (err instanceof TaskFailure) throw err;
-      throw new TaskFailure((err as Error).message, tail);
-    }
+    });
     return { frames };
   }
 
