@@ -8,7 +8,7 @@ import {
 } from '../../renderers/blender/dataset.js';
 import type { OtherSubmitRequest, SubmitRequest } from '../api-types.js';
 import type { NewTask } from '../store/types.js';
-import { wholeNumber } from './blender-plan.js';
+import { wholeNumber } from './common-fields.js';
 import { absolutePath, checkCommonFields } from './common-fields.js';
 import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
 

@@ -4,14 +4,8 @@ import { UsageError } from '../../errors.js';
 import { chunkFrames, parseFrames } from '../../renderers/blender/frames.js';
 import type { BlenderSubmitRequest, SubmitRequest } from '../api-types.js';
 import type { NewTask } from '../store/types.js';
+import { checkCommonFields, wholeNumber } from './common-fields.js';
 import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
-
-export function wholeNumber(name: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${String(v)})`);
-  }
-  return v;
-}
 
 /**
  * Validates a Blender submission and splits it into a `render` stage (frame chunks) and an
@@ -31,34 +25,11 @@ export function planBlenderJob(request: SubmitRequest, limits: PlanLimits, dirs:
   if (!existsSync(req.scene) || !statSync(req.scene).isFile())
     throw new UsageError(`scene: ${req.scene} does not exist`);
   const frames = parseFrames(String(req.frames ?? ''));
-  const nodes = wholeNumber('nodes', req.nodes, 1, 100000);
-  if (nodes > limits.partitionNodes) {
-    throw new UsageError(
-      `nodes: ${nodes} is more than the ${limits.partitionNodes} node(s) the partition has`,
-    );
-  }
-  const gpusPerNode = wholeNumber(
-    'gpusPerNode',
-    req.gpusPerNode ?? limits.maxGpusPerNode,
-    1,
-    Math.max(1, limits.maxGpusPerNode),
-  );
+  const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
   const chunk = wholeNumber('chunk', req.chunk ?? 1, 1, 100000);
   const format = req.format ?? 'PNG';
   if (format !== 'PNG' && format !== 'OPEN_EXR')
     throw new UsageError(`format must be PNG or OPEN_EXR (got ${String(format)})`);
-  const timeLimitMinutes = wholeNumber(
-    'timeLimitMinutes',
-    req.timeLimitMinutes ?? 60,
-    1,
-    60 * 24 * 14,
-  );
-  if (req.name !== undefined && (typeof req.name !== 'string' || req.name.length > 200))
-    throw new UsageError('name must be text of at most 200 characters');
-  if (req.auto) {
-    wholeNumber('auto.min', req.auto.min, 1, limits.partitionNodes);
-    wholeNumber('auto.max', req.auto.max, req.auto.min, limits.partitionNodes);
-  }
   const render: NewTask[] = chunkFrames(frames, chunk).map((group, i) => ({
     stage: 'render',
     seq: i,

@@ -1,9 +1,16 @@
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
-import type { OtherSubmitRequest } from '../api-types.js';
-import { wholeNumber } from './blender-plan.js';
+import type { CommonSubmitFields, OtherSubmitRequest } from '../api-types.js';
 import type { PlanLimits } from './plan.js';
+
+/** A whole number within bounds, or a UsageError naming the field. */
+export function wholeNumber(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new UsageError(`${name} must be a whole number from ${min} to ${max} (got ${String(v)})`);
+  }
+  return v;
+}
 
 /** The fields every kind shares, validated against the cluster's limits. */
 export interface CommonFields {
@@ -14,7 +21,7 @@ export interface CommonFields {
 }
 
 /** Checks nodes, gpusPerNode, timeLimitMinutes, name and auto; throws UsageError. */
-export function checkCommonFields(req: OtherSubmitRequest, limits: PlanLimits): CommonFields {
+export function checkCommonFields(req: CommonSubmitFields, limits: PlanLimits): CommonFields {
   const nodes = wholeNumber('nodes', req.nodes ?? 1, 1, 100000);
   if (nodes > limits.partitionNodes) {
     throw new UsageError(
