@@ -1,5 +1,5 @@
 import type { Coordinator } from './core.js';
-import type { Scaler } from './scaling.js';
+import { pickNodes, type Scaler } from './scaling.js';
 
 /** ParallelCluster's ScaledownIdletime idea, per job: how long a node may sit idle before it goes back. */
 export const DEFAULT_IDLE_SECONDS = 30;
@@ -35,12 +35,17 @@ export class Autoscaler {
     }
   }
 
-  /** Seconds per frame (or task) on one GPU, from the tasks finished so far. */
-  private secondsPerUnit(jobId: string): number | undefined {
-    const done = this.c.store.recentCompletions(jobId, 0).filter((d) => d.frames > 0);
+  /**
+   * Seconds per unit of work on one GPU, from the tasks finished so far: a frame for render
+   * stages, a task for stages whose tasks carry no frames (commands, training runs).
+   */
+  private secondsPerUnit(jobId: string, byFrame: boolean): number | undefined {
+    const done = this.c.store
+      .recentCompletions(jobId, 0)
+      .filter((d) => !byFrame || d.frames > 0);
     if (!done.length) return undefined;
     const seconds = done.reduce((s, d) => s + (d.finishedAt - d.startedAt) / 1000, 0);
-    const units = done.reduce((s, d) => s + d.frames, 0);
+    const units = done.reduce((s, d) => s + (byFrame ? d.frames : 1), 0);
     return seconds / units;
   }
 
@@ -55,8 +60,10 @@ export class Autoscaler {
     const n = held.length;
     const stage = this.c.store.stages(jobId).find((s) => s.state === 'ready');
     if (!stage) return;
-    const p = this.c.store.progress(jobId, stage.name).frames;
-    const queuedTasks = this.c.store.progress(jobId, stage.name).tasks.queued;
+    const progress = this.c.store.progress(jobId, stage.name);
+    const byFrame = progress.frames.total > 0;
+    const p = byFrame ? progress.frames : progress.tasks;
+    const queuedTasks = progress.tasks.queued;
 
     for (const h of held) {
       const key = `${jobId}/${h.node}`;
@@ -77,24 +84,23 @@ export class Autoscaler {
       const idle = held.filter(
         (h) => !h.busy && now - (this.lastBusy.get(`${jobId}/${h.node}`) ?? now) >= idleMs,
       );
-      const give = Math.min(idle.length, n - auto.min);
-      if (give > 0) {
+      // Only idle nodes that can go without ending an allocation that still works.
+      const chosen = pickNodes(held, n - auto.min, (h) => idle.includes(h));
+      if (chosen.length > 0) {
+        const nodes = chosen.map((h) => h.node);
         this.c.record(
           jobId,
           'scale:decision',
           'policy',
-          `shrink by ${give}: the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`,
-          {
-            from: n,
-            to: n - give,
-          },
+          `shrink by ${nodes.length} (${nodes.join(',')}): the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`,
+          { from: n, to: n - nodes.length, nodes },
         );
-        await this.scaler.scale(jobId, { remove: give }, 'policy');
+        await this.scaler.scale(jobId, { nodeList: nodes }, 'policy');
       }
       return;
     }
 
-    const perUnit = this.secondsPerUnit(jobId);
+    const perUnit = this.secondsPerUnit(jobId, byFrame);
     if (!auto.targetFinishSeconds || perUnit === undefined || n >= auto.max) return;
     const remaining = p.queued + p.leased;
     const gpus = Math.max(1, n * job.gpusPerNode);
@@ -107,7 +113,7 @@ export class Autoscaler {
       jobId,
       'scale:decision',
       'policy',
-      `grow to ${to}: ${remaining} frame(s) at ${perUnit.toFixed(2)} s each on ${gpus} GPU(s) need ~${Math.round(estimate)} s, ${Math.max(0, Math.round(left))} s left of the target`,
+      `grow to ${to}: ${remaining} ${byFrame ? 'frame' : 'task'}(s) at ${perUnit.toFixed(2)} s each on ${gpus} GPU(s) need ~${Math.round(estimate)} s, ${Math.max(0, Math.round(left))} s left of the target`,
       { from: n, to, estimateSeconds: estimate, leftSeconds: left },
     );
     await this.scaler.scale(jobId, { nodes: to }, 'policy');
