@@ -40,9 +40,7 @@ export class Autoscaler {
    * stages, a task for stages whose tasks carry no frames (commands, training runs).
    */
   private secondsPerUnit(jobId: string, byFrame: boolean): number | undefined {
-    const done = this.c.store
-      .recentCompletions(jobId, 0)
-      .filter((d) => !byFrame || d.frames > 0);
+    const done = this.c.store.recentCompletions(jobId, 0).filter((d) => !byFrame || d.frames > 0);
     if (!done.length) return undefined;
     const seconds = done.reduce((s, d) => s + (d.finishedAt - d.startedAt) / 1000, 0);
     const units = done.reduce((s, d) => s + (byFrame ? d.frames : 1), 0);

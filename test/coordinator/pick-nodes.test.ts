@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { type HeldNode, pickNodes } from '../../src/coordinator/scaling.js';
 import type { AllocationRow } from '../../src/coordinator/store/types.js';
 
-const alloc = (slurmJobId: number, role: AllocationRow['role'], nodes: string[]): AllocationRow => ({
+const alloc = (
+  slurmJobId: number,
+  role: AllocationRow['role'],
+  nodes: string[],
+): AllocationRow => ({
   slurmJobId,
   jobId: 'j1',
   role,
