@@ -36,7 +36,12 @@ export interface BenchSettings {
   height: number;
   /** Keep the cluster and work directories afterwards. */
   keep: boolean;
+  /** Run only these sections (default all): quicker when working on one of them. */
+  only: BenchSection[];
 }
+
+export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** What every leg gets: the running cluster, the scene, and where to write. */
 export interface BenchContext {
@@ -56,7 +61,8 @@ export interface RenderEfficiencyLegs {
 }
 
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
-                          [--width 320 --height 180] [--keep]`;
+                          [--width 320 --height 180] [--keep]
+                          [--only render|scheduling|scaling (repeatable)]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -69,6 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       width: { type: 'string', default: '320' },
       height: { type: 'string', default: '180' },
       keep: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true, default: [] },
     },
     strict: true,
   });
@@ -79,7 +86,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     }
     return n;
   };
+  const only = values.only.map((o) => {
+    if (!(BENCH_SECTIONS as readonly string[]).includes(o))
+      throw new UsageError(`--only ${o}: choose from ${BENCH_SECTIONS.join(', ')}\n${USAGE}`);
+    return o as BenchSection;
+  });
   return {
+    only: only.length ? only : [...BENCH_SECTIONS],
     frames: int('frames', 1000),
     cheapSamples: int('cheap-samples', 4096),
     expensiveSamples: int('expensive-samples', 4096),
@@ -180,23 +193,32 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       };
       timestamped(`cluster ${bench.cluster.dir} up; scene ${scene} (${frames.length} frames)`);
 
-      const renderEfficiency = await benchRenderEfficiency(ctx, { ours: renderWithCoordinator });
+      const run = (section: BenchSection) => settings.only.includes(section);
+      const renderEfficiency = run('render')
+        ? await benchRenderEfficiency(ctx, { ours: renderWithCoordinator })
+        : undefined;
+      const scheduling = run('scheduling')
+        ? await benchSchedulingOverhead({
+            workDir,
+            slurmConf: bench.cluster.layout.slurmConf,
+            partition: 'gpu',
+            log: timestamped,
+          })
+        : undefined;
+      const scaling = run('scaling') ? await benchScalingLatency(ctx) : undefined;
 
-      const scheduling = await benchSchedulingOverhead({
-        workDir,
-        slurmConf: bench.cluster.layout.slurmConf,
-        partition: 'gpu',
-        log: timestamped,
-      });
-
-      const scaling = await benchScalingLatency(ctx);
-
-      console.log('\n== Render efficiency ==');
-      reportRenderEfficiency(renderEfficiency);
-      console.log('\n== Scheduling overhead ==');
-      console.log(formatSchedulingOverhead(scheduling.runs, scheduling.note));
-      console.log('\n== Scaling ==');
-      console.log(formatScalingLatency(scaling));
+      if (renderEfficiency) {
+        console.log('\n== Render efficiency ==');
+        reportRenderEfficiency(renderEfficiency);
+      }
+      if (scheduling) {
+        console.log('\n== Scheduling overhead ==');
+        console.log(formatSchedulingOverhead(scheduling.runs, scheduling.note));
+      }
+      if (scaling) {
+        console.log('\n== Scaling ==');
+        console.log(formatScalingLatency(scaling));
+      }
     });
     console.log(`\nload average at the end: ${loadAverage()}`);
     console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);

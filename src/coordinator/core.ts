@@ -45,6 +45,11 @@ export class Coordinator {
   readonly scaler: Scaler = new Scaler(this);
   /** Tasks still queued or leased per `job/stage`, so a completion needs no COUNT(*). */
   private readonly open = new Map<string, number>();
+  /**
+   * sbatch calls not yet recorded in the store. Reconciliation leaves Slurm jobs it does not know
+   * alone while one is in flight: it is most likely that one, about to be recorded.
+   */
+  submitsInFlight = 0;
 
   constructor(
     readonly store: SqliteStore,
@@ -175,11 +180,17 @@ export class Coordinator {
     const primary = this.store
       .allocations(job.id)
       .find((a) => a.role === 'primary' && a.state !== 'ended');
-    const slurmJobId = await this.slurm.submit(job, {
-      nodes,
-      role,
-      ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}),
-    });
+    let slurmJobId: number;
+    this.submitsInFlight++;
+    try {
+      slurmJobId = await this.slurm.submit(job, {
+        nodes,
+        role,
+        ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}),
+      });
+    } finally {
+      this.submitsInFlight--;
+    }
     this.store.insertAllocation({
       slurmJobId,
       jobId: job.id,
@@ -379,7 +390,9 @@ export class Coordinator {
    */
   private touch(agent: AgentRow): void {
     const now = this.now();
-    if (now - agent.lastSeen >= 1_000) this.store.updateAgent(agent.id, { lastSeen: now });
+    if (now - agent.lastSeen < 1_000) return;
+    this.store.updateAgent(agent.id, { lastSeen: now });
+    agent.lastSeen = now;
   }
 
   /** Why an agent should stop asking for work, or null while it should keep going. */
@@ -414,7 +427,11 @@ export class Coordinator {
 
   /** One try at a task, without waiting (synchronous, so it can share a transaction with a completion). */
   leaseNow(agentId: string): { task: TaskRow } | { exit: string } | { idle: true; jobId: string } {
-    const agent = this.liveAgent(agentId);
+    return this.leaseFor(this.liveAgent(agentId));
+  }
+
+  /** `leaseNow` for a caller that has just read the agent's row (the hot path reads it once). */
+  leaseFor(agent: AgentRow): { task: TaskRow } | { exit: string } | { idle: true; jobId: string } {
     const job = this.requireJob(agent.jobId);
     this.touch(agent);
     const why = this.exitReason(agent, job);
@@ -437,19 +454,24 @@ export class Coordinator {
 
   /** Records a finished task. False when it was already done by another agent (nothing recorded). */
   complete(agentId: string, taskId: number, result: Record<string, unknown>): boolean {
-    const agent = this.liveAgent(agentId);
+    return this.completeBy(this.liveAgent(agentId), taskId, result) !== null;
+  }
+
+  /** `complete` for a caller holding the agent's row; returns the task as recorded, or null. */
+  completeBy(agent: AgentRow, taskId: number, result: Record<string, unknown>): TaskRow | null {
     const task = this.store.getTask(taskId);
     if (!task || task.jobId !== agent.jobId)
       throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
     this.touch(agent);
-    if (!this.store.completeTask(taskId, agent, result, this.now())) return false;
+    if (!this.store.completeTask(taskId, agent, result, this.now())) return null;
     if (task.kind === 'blender-encode' && typeof result.video === 'string')
       this.store.updateJob(task.jobId, { video: result.video });
-    const done = this.store.getTask(taskId);
-    if (done) this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(done) });
+    const done = this.store.getTask(taskId) ?? null;
+    if (done && this.bus.listening)
+      this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(done) });
     this.bus.jobChanged(task.jobId);
     this.settled(task);
-    return true;
+    return done;
   }
 
   /** Records a failed attempt: the task goes to another agent, or fails after maxAttempts. */

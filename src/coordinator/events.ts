@@ -14,13 +14,18 @@ export class EventBus {
     this.emitter.setMaxListeners(0);
   }
 
+  /** Whether anyone is subscribed: events nobody receives need not be built. */
+  get listening(): boolean {
+    return this.emitter.listenerCount('event') > 0;
+  }
+
   emit(event: CoordinatorEvent): void {
     this.emitter.emit('event', event);
   }
 
   /** Announces that a job changed; at most one `job:updated` per job every `coalesceMs`. */
   jobChanged(jobId: string): void {
-    if (this.emitter.listenerCount('event') === 0) return;
+    if (!this.listening) return;
     this.pendingJobs.add(jobId);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;

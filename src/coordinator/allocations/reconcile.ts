@@ -13,13 +13,15 @@ const MAX_PRIMARY_ALLOCATIONS = 5;
  * releases allocations of finished jobs, and submits a new one for a running job left with none.
  */
 export async function reconcileAllocations(c: Coordinator): Promise<void> {
+  // Allocations recorded after this may be missing from the listing: they wait for the next pass.
+  const listedFrom = c.now();
   const slurm = await c.slurm.list();
   const byId = new Map(slurm.map((s) => [s.slurmJobId, s]));
   const known = new Set(c.store.allocations().map((a) => a.slurmJobId));
   const now = c.now();
 
   for (const s of slurm) {
-    if (known.has(s.slurmJobId) || !s.active) continue;
+    if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight > 0) continue;
     const job = c.store.getJob(s.jobId);
     if (!job || job.state !== 'running') {
       await c.slurm.cancel([s.slurmJobId]);
@@ -42,6 +44,7 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
   }
 
   for (const a of c.store.allocations().filter((x) => x.state !== 'ended')) {
+    if (a.createdAt >= listedFrom) continue;
     const s = byId.get(a.slurmJobId);
     const job = c.store.getJob(a.jobId);
     if (!s || !s.active) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CliError } from '../../errors.js';
 import type { Coordinator, LeaseReply } from '../core.js';
+import type { JobRow } from '../store/types.js';
 import { taskView } from '../views.js';
 import { bearer } from './server.js';
 
@@ -24,14 +25,16 @@ export function registerAgentRoutes(
   userToken: string,
   same: (a: string, b: string) => boolean,
 ): void {
-  const allowed = (req: FastifyRequest, jobId: string) => {
+  /** Checks the token; returns the job's row when it was read for that (agent tokens). */
+  const allowed = (req: FastifyRequest, jobId: string): JobRow | undefined => {
     const token = bearer(req) ?? '';
-    if (same(token, userToken)) return;
+    if (same(token, userToken)) return undefined;
     const job = c.store.getJob(jobId);
     if (!job || !same(token, job.agentToken))
       throw Object.assign(new Error('bad agent token for this job'), { statusCode: 401 });
+    return job;
   };
-  const leaseBody = (r: Exclude<LeaseReply, { idle: true }>) =>
+  const leaseBody = (r: Exclude<LeaseReply, { idle: true }>, job?: JobRow) =>
     'exit' in r
       ? r
       : {
@@ -41,7 +44,8 @@ export function registerAgentRoutes(
             stage: r.task.stage,
             frames: r.task.frames,
             payload: r.task.payload,
-            jobDir: c.store.getJob(r.task.jobId)?.dir,
+            // A job's directory never changes: the row read for the token check will do.
+            jobDir: (job ?? c.store.getJob(r.task.jobId))?.dir,
           },
         };
   const agentOf = (req: FastifyRequest<{ Body: AgentBody }>) => {
@@ -50,8 +54,7 @@ export function registerAgentRoutes(
       throw Object.assign(new Error('agentId is required'), { statusCode: 400 });
     const agent = c.store.getAgent(id);
     if (!agent) throw new CliError(`unknown agent ${id}`, 4);
-    allowed(req, agent.jobId);
-    return agent;
+    return { agent, job: allowed(req, agent.jobId) };
   };
 
   app.post<{
@@ -71,12 +74,12 @@ export function registerAgentRoutes(
   });
 
   app.post<{ Body: AgentBody }>('/api/agent/heartbeat', async (req) => {
-    const agent = agentOf(req);
+    const { agent } = agentOf(req);
     return c.heartbeat(agent.id);
   });
 
   app.post<{ Body: AgentBody }>('/api/agent/lease', async (req, reply) => {
-    const agent = agentOf(req);
+    const { agent, job } = agentOf(req);
     const abort = new AbortController();
     // Stop waiting when the agent hangs up. Not `req.raw`'s 'close': since Node 16 that fires as
     // soon as the request body has been read, which ended every long-poll at once (agents spun).
@@ -85,13 +88,13 @@ export function registerAgentRoutes(
     });
     const r = await c.lease(agent.id, Number(req.body.waitMs ?? 0), abort.signal);
     if ('idle' in r) return reply.code(204).send();
-    return leaseBody(r);
+    return leaseBody(r, job);
   });
 
   app.post<{ Params: { id: string }; Body: AgentBody }>(
     '/api/agent/tasks/:id/renew',
     async (req, reply) => {
-      const agent = agentOf(req);
+      const { agent } = agentOf(req);
       const ok = c.renew(agent.id, Number(req.params.id));
       return ok ? { ok } : reply.code(409).send({ error: 'the lease is gone: stop this task' });
     },
@@ -100,23 +103,22 @@ export function registerAgentRoutes(
   app.post<{ Params: { id: string }; Body: AgentBody }>(
     '/api/agent/tasks/:id/complete',
     async (req, reply) => {
-      const agent = agentOf(req);
+      const { agent, job } = agentOf(req);
       // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
       // leased in the completion's transaction and comes back here; without one (`lease` absent)
-      // the agent long-polls /api/agent/lease as usual.
-      const { ok, next } = c.store.transaction(() => {
-        const ok = c.complete(agent.id, Number(req.params.id), req.body.result ?? {});
-        return { ok, next: ok && req.body.lease === true ? c.leaseNow(agent.id) : undefined };
+      // the agent long-polls /api/agent/lease as usual. The agent's row is read once for both.
+      const { done, next } = c.store.transaction(() => {
+        const done = c.completeBy(agent, Number(req.params.id), req.body.result ?? {});
+        return { done, next: done && req.body.lease === true ? c.leaseFor(agent) : undefined };
       });
-      if (!ok)
+      if (!done)
         return reply
           .code(409)
           .send({ error: 'the task was already done by another agent; result discarded' });
-      const t = c.store.getTask(Number(req.params.id));
       return {
-        ok,
-        task: t ? taskView(t) : null,
-        ...(next && !('idle' in next) ? { lease: leaseBody(next) } : {}),
+        ok: true,
+        task: taskView(done),
+        ...(next && !('idle' in next) ? { lease: leaseBody(next, job) } : {}),
       };
     },
   );
@@ -124,7 +126,7 @@ export function registerAgentRoutes(
   app.post<{ Params: { id: string }; Body: AgentBody }>(
     '/api/agent/tasks/:id/fail',
     async (req) => {
-      const agent = agentOf(req);
+      const { agent } = agentOf(req);
       c.fail(
         agent.id,
         Number(req.params.id),
