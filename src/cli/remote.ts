@@ -105,6 +105,7 @@ export async function runRemotelyIfAsked(
     );
   const region = argv.region as string | undefined;
   const args = { ...argv };
+  let staged = false;
   for (const name of spec.stage ?? []) {
     const local = args[name];
     if (
@@ -125,16 +126,30 @@ export async function runRemotelyIfAsked(
     process.stderr.write(`· staging ${local} to ${s3Uri(bucket, key)}\n`);
     await stageFile(s3Client({ region }), bucket, { localPath: local, key });
     args[name] = s3Uri(bucket, key);
+    staged = true;
   }
   const instanceId = await findHeadNode(ec2Client({ region }), cluster);
   const timeoutMs = ((argv['remote-timeout'] as number | undefined) ?? 600) * 1000;
-  const result = await runRemoteCommand(
-    ssmClient({ region }),
-    instanceId,
-    remoteArgs(verb, args, spec),
-    { timeoutMs },
-  );
+  const line = remoteArgs(verb, args, spec);
+  // The head node fetches what was staged: tell it the bucket's region (its shell has none set).
+  if (staged) line.push(`--region=${region ?? (await s3Client().config.region())}`);
+  const result = await runRemoteCommand(ssmClient({ region }), instanceId, line, { timeoutMs });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;
+}
+
+/**
+ * The usual first line of a verb's handler: with `--cluster`, runs the verb on the head node, sets
+ * this process's exit code to the remote one and returns true; without, returns false.
+ */
+export async function ranRemotely(
+  verb: string,
+  argv: Record<string, unknown>,
+  spec: RemoteArgSpec = {},
+): Promise<boolean> {
+  const code = await runRemotelyIfAsked(verb, argv, spec);
+  if (code === undefined) return false;
+  process.exitCode = code;
+  return true;
 }

@@ -1,5 +1,7 @@
 import type { Coordinator } from './core.js';
-import { pickNodes, type Scaler } from './scaling.js';
+import type { AutoScaleSpec } from './api-types.js';
+import { type HeldNode, pickNodes, type Scaler } from './scaling.js';
+import type { AllocationRow } from './store/types.js';
 
 /** ParallelCluster's ScaledownIdletime idea, per job: how long a node may sit idle before it goes back. */
 export const DEFAULT_IDLE_SECONDS = 30;
@@ -52,8 +54,7 @@ export class Autoscaler {
     const auto = job.auto;
     if (!auto) return;
     const now = this.c.now();
-    const allocations = this.c.store.allocations(jobId).filter((a) => a.state !== 'ended');
-    if (allocations.some((a) => a.state === 'pending')) return;
+    const pending = this.c.store.allocations(jobId).filter((a) => a.state === 'pending');
     const held = await this.scaler.heldNodes(jobId);
     const n = held.length;
     const stage = this.c.store.stages(jobId).find((s) => s.state === 'ready');
@@ -68,33 +69,16 @@ export class Autoscaler {
       if (h.busy || queuedTasks > 0 || !this.lastBusy.has(key)) this.lastBusy.set(key, now);
     }
 
+    if (queuedTasks === 0) return this.giveBack(jobId, auto, held, pending, now);
+    // A start or a grow is on its way: judge again once it runs.
+    if (pending.length) return;
+
     if (n < auto.min) {
       this.c.record(jobId, 'scale:decision', 'policy', `grow to ${auto.min}: below --min`, {
         from: n,
         to: auto.min,
       });
       await this.scaler.scale(jobId, { nodes: auto.min }, 'policy');
-      return;
-    }
-
-    if (queuedTasks === 0) {
-      const idleMs = (auto.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
-      const idle = held.filter(
-        (h) => !h.busy && now - (this.lastBusy.get(`${jobId}/${h.node}`) ?? now) >= idleMs,
-      );
-      // Only idle nodes that can go without ending an allocation that still works.
-      const chosen = pickNodes(held, n - auto.min, (h) => idle.includes(h));
-      if (chosen.length > 0) {
-        const nodes = chosen.map((h) => h.node);
-        this.c.record(
-          jobId,
-          'scale:decision',
-          'policy',
-          `shrink by ${nodes.length} (${nodes.join(',')}): the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`,
-          { from: n, to: n - nodes.length, nodes },
-        );
-        await this.scaler.scale(jobId, { nodeList: nodes }, 'policy');
-      }
       return;
     }
 
@@ -115,5 +99,47 @@ export class Autoscaler {
       { from: n, to, estimateSeconds: estimate, leftSeconds: left },
     );
     await this.scaler.scale(jobId, { nodes: to }, 'policy');
+  }
+
+  /**
+   * The queue is empty: allocations still waiting in Slurm can no longer help, and nodes idle for
+   * longer than the idle time go back, down to `min`.
+   */
+  private async giveBack(
+    jobId: string,
+    auto: AutoScaleSpec,
+    held: HeldNode[],
+    pending: AllocationRow[],
+    now: number,
+  ): Promise<void> {
+    const n = held.length;
+    const waiting = pending.filter((a) => a.role === 'attached').length;
+    if (waiting > 0) {
+      this.c.record(
+        jobId,
+        'scale:decision',
+        'policy',
+        `cancel ${waiting} waiting allocation(s): the queue is empty`,
+        { cancel: waiting },
+      );
+      await this.scaler.cancelPending(jobId, waiting, 'policy', 'the queue is empty');
+    }
+    const idleMs = (auto.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
+    const idle = held.filter(
+      (h) => !h.busy && now - (this.lastBusy.get(`${jobId}/${h.node}`) ?? now) >= idleMs,
+    );
+    // Only idle nodes that can go without ending an allocation that still works.
+    const chosen = pickNodes(held, n - auto.min, (h) => idle.includes(h));
+    if (chosen.length > 0) {
+      const nodes = chosen.map((h) => h.node);
+      this.c.record(
+        jobId,
+        'scale:decision',
+        'policy',
+        `shrink by ${nodes.length} (${nodes.join(',')}): the queue is empty and ${idle.length} node(s) idle for ${idleMs / 1000} s`,
+        { from: n, to: n - nodes.length, nodes },
+      );
+      await this.scaler.scale(jobId, { nodeList: nodes }, 'policy');
+    }
   }
 }

@@ -154,21 +154,8 @@ export class Scaler {
       });
     } else {
       chosen = pickNodes(held, count);
-      if (chosen.length < count) {
-        const pending = this.c.store.allocations(jobId).filter((a) => a.state === 'pending');
-        for (const a of pending.slice(0, count - chosen.length)) {
-          await this.c.slurm.cancel([a.slurmJobId]);
-          this.c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: this.c.now() });
-          this.c.record(
-            jobId,
-            'scale:shrink',
-            actor,
-            `cancelled pending Slurm job ${a.slurmJobId}`,
-            { slurmJobId: a.slurmJobId },
-          );
-          count--;
-        }
-      }
+      if (chosen.length < count)
+        count -= await this.cancelPending(jobId, count - chosen.length, actor);
       if (chosen.length < count)
         throw new UsageError(
           `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: the rest run batch scripts`,
@@ -194,6 +181,29 @@ export class Scaler {
     const job = this.c.requireJob(jobId);
     this.c.store.updateJob(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
     this.c.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
+  }
+
+  /**
+   * Cancels up to `count` of the job's allocations still waiting in Slurm, attached ones only (the
+   * primary carries the job). Returns how many it cancelled.
+   */
+  async cancelPending(jobId: string, count: number, actor: Actor, why = ''): Promise<number> {
+    const pending = this.c.store
+      .allocations(jobId)
+      .filter((a) => a.state === 'pending' && a.role === 'attached')
+      .slice(0, Math.max(0, count));
+    for (const a of pending) {
+      await this.c.slurm.cancel([a.slurmJobId]);
+      this.c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: this.c.now() });
+      this.c.record(
+        jobId,
+        'scale:shrink',
+        actor,
+        `cancelled pending Slurm job ${a.slurmJobId}${why ? ` (${why})` : ''}`,
+        { slurmJobId: a.slurmJobId },
+      );
+    }
+    return pending.length;
   }
 
   /** Waits until draining agents hold no task (they finish the current one first). */

@@ -7,6 +7,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobOutputsPrefix } from '../../src/aws/layout.js';
 import { fetchPrefix } from '../../src/aws/s3-fetch.js';
+import { fetchInput, inputPath, parseS3Uri } from '../../src/aws/s3-input.js';
 import { stageFile, stageFiles } from '../../src/aws/s3-stage.js';
 
 // A real S3-compatible server on loopback (s3rver), with a real SDK client.
@@ -88,5 +89,35 @@ describe('staging to S3', () => {
 
   it('refuses a job id that could escape its prefix', () => {
     expect(() => jobOutputsPrefix('../etc')).toThrow(/job id/);
+  });
+});
+
+describe('fetching a staged input onto the head node', () => {
+  it('downloads a staged scene once, keeps it while unchanged, and fetches it again when it changes', async () => {
+    const file = path.join(tmp, 'input.blend');
+    writeFileSync(file, 'BLENDER v1');
+    await stageFile(s3, BUCKET, { localPath: file, key: 'cluster-tool/scenes/input.blend' });
+    const uri = `s3://${BUCKET}/cluster-tool/scenes/input.blend`;
+    const dir = path.join(tmp, 'inputs');
+    const first = await fetchInput(s3, uri, dir);
+    expect(first.action).toBe('downloaded');
+    expect(first.file).toBe(path.join(dir, BUCKET, 'cluster-tool', 'scenes', 'input.blend'));
+    expect(readFileSync(first.file, 'utf8')).toBe('BLENDER v1');
+    expect((await fetchInput(s3, uri, dir)).action).toBe('kept');
+    writeFileSync(file, 'BLENDER v2');
+    await stageFile(s3, BUCKET, { localPath: file, key: 'cluster-tool/scenes/input.blend' });
+    expect((await fetchInput(s3, uri, dir)).action).toBe('downloaded');
+    expect(readFileSync(first.file, 'utf8')).toBe('BLENDER v2');
+  });
+
+  it('says what to do about a missing object, and refuses URIs that are malformed or escape', async () => {
+    const dir = path.join(tmp, 'inputs');
+    await expect(
+      fetchInput(s3, `s3://${BUCKET}/cluster-tool/scenes/none.blend`, dir),
+    ).rejects.toThrow(/does not exist: stage it first/);
+    expect(() => parseS3Uri('/local/scene.blend')).toThrow(/expected s3:\/\/BUCKET\/KEY/);
+    expect(() => parseS3Uri('s3://Bad_Bucket/x.blend')).toThrow(/s3:\/\/Bad_Bucket/);
+    expect(() => parseS3Uri(`s3://${BUCKET}/scenes/`)).toThrow(/names a folder/);
+    expect(() => inputPath(dir, `s3://${BUCKET}/../../etc/passwd`)).toThrow(/outside/);
   });
 });

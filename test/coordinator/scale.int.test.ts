@@ -170,7 +170,8 @@ describe('autoscaling', () => {
     const shrinks = done.events.filter(
       (e) => e.type === 'scale:decision' && e.message.startsWith('shrink'),
     );
-    expect(shrinks.length).toBeGreaterThan(0);
+    const story = done.events.map((e) => `${e.at - done.createdAt} ms ${e.type}: ${e.message}`);
+    expect(shrinks.length, story.join('\n')).toBeGreaterThan(0);
     expect(shrinks[0]?.message).toMatch(/the queue is empty/);
     const { tasks } = await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${job.id}/tasks`);
     expect(tasks).toHaveLength(lines.length);

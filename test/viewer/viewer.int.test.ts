@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -226,6 +226,53 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await shot(page, 'markup-name');
+    await page.context().close();
+  });
+
+  it('shows a Plenoxels sweep as a results table, best PSNR first, with the variables and GPU of each task', async () => {
+    const { page, errors } = await signedIn();
+    const data = path.join(root, 'nerf');
+    mkdirSync(path.join(data, 'lego'), { recursive: true });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'plenoxels',
+      svox2: path.resolve('test/doubles/svox2'),
+      nodes: 1,
+      gpusPerNode: 2,
+      name: 'sweep table',
+      taskFile: JSON.stringify({
+        data_root: data,
+        train_root: path.join(root, 'ckpt'),
+        variables: { lr_sigma: [5, 50, 500] },
+        tasks: [
+          {
+            train_dir: 'lego/lrs{lr_sigma}',
+            data_dir: 'lego',
+            config: 'configs/syn.json',
+            flags: ['--lr_sigma', '{lr_sigma}', '--max_grid_elements', '28000000'],
+          },
+        ],
+      }),
+    });
+    await page.goto(`${base}/#/job/${job.id}`);
+    const done = await coord.waitFor(job.id, ended);
+    expect(done.state).toBe('succeeded');
+    const rows = page.locator('[data-role=results] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
+    await expect
+      .poll(() => page.locator('[data-role=results] tbody tr[data-state=done]').count())
+      .toBe(3);
+    const table = await rows.evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
+    );
+    const expected = (done.results ?? []).map((r) => r.task);
+    expect(table.map((r) => r[0])).toEqual(expected);
+    const psnrs = table.map((r) => Number(r[3]));
+    expect(psnrs.every((p) => p > 20)).toBe(true);
+    expect([...psnrs].sort((a, b) => b - a)).toEqual(psnrs);
+    expect(table.map((r) => r[2]).sort()).toEqual(['lr_sigma=5', 'lr_sigma=50', 'lr_sigma=500']);
+    expect(table.every((r) => /^node\d:\d+$/.test(r[7] ?? ''))).toBe(true);
+    await shot(page, 'plenoxels-results');
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { JobDetail } from '../../coordinator/api-types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
-import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 
 const jobArg = {
   type: 'string',
@@ -15,8 +15,7 @@ export const cancelCommand: CommandModule = {
   describe: 'Cancel a job and release its Slurm allocations',
   builder: (y) => withCoordinatorOptions(withClusterOption(y)).positional('job', jobArg),
   handler: async (argv) => {
-    const code = await runRemotelyIfAsked('cancel', argv, { positional: ['job'] });
-    if (code !== undefined) return void (process.exitCode = code);
+    if (await ranRemotely('cancel', argv, { positional: ['job'] })) return;
     const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
       'POST',
       `/api/jobs/${encodeURIComponent(argv.job as string)}/cancel`,
@@ -33,8 +32,7 @@ export const retryCommand: CommandModule = {
       .positional('job', jobArg)
       .option('frames', { type: 'string', describe: 'Only these frames (1-10, 5,7), done or not' }),
   handler: async (argv) => {
-    const code = await runRemotelyIfAsked('retry', argv, { positional: ['job'] });
-    if (code !== undefined) return void (process.exitCode = code);
+    if (await ranRemotely('retry', argv, { positional: ['job'] })) return;
     if (argv.frames) parseFrames(argv.frames as string);
     const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
       'POST',
@@ -56,8 +54,7 @@ export const logsCommand: CommandModule = {
       .option('agent', { type: 'string', describe: 'Agent id (see `cluster-tool status JOB`)' })
       .option('tail', { type: 'number', default: 200, describe: 'Lines from the end' }),
   handler: async (argv) => {
-    const code = await runRemotelyIfAsked('logs', argv, { positional: ['job'] });
-    if (code !== undefined) return void (process.exitCode = code);
+    if (await ranRemotely('logs', argv, { positional: ['job'] })) return;
     const q = new URLSearchParams({ tail: String(argv.tail) });
     if (argv.agent) q.set('agent', argv.agent as string);
     const r = await CoordinatorConnection.fromArgs(argv).request<{ lines: string[] }>(

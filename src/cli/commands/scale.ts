@@ -5,7 +5,7 @@ import type { JobDetail, ScaleRequest } from '../../coordinator/api-types.js';
 import { expandHostlist } from '../../slurm/hostlist.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
-import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 import { autoSpec } from './submit.js';
 
 /** Builds the request from flags; exactly one way of saying how many nodes. */
@@ -67,8 +67,7 @@ export const scaleCommand: CommandModule = {
       })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
-    const code = await runRemotelyIfAsked('scale', argv, { positional: ['job'] });
-    if (code !== undefined) return void (process.exitCode = code);
+    if (await ranRemotely('scale', argv, { positional: ['job'] })) return;
     const req = scaleRequest(argv);
     const conn = CoordinatorConnection.fromArgs(argv);
     const id = encodeURIComponent(argv.job as string);

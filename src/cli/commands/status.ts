@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobDetail, JobSummary } from '../../coordinator/api-types.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail, formatJobTable } from '../format/jobs.js';
-import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 
 export const statusCommand: CommandModule = {
   command: 'status [job]',
@@ -18,11 +18,7 @@ export const statusCommand: CommandModule = {
         describe: 'Refresh every 2 s until interrupted (or the job ends)',
       }),
   handler: async (argv) => {
-    const code = await runRemotelyIfAsked('status', argv, { positional: ['job'] });
-    if (code !== undefined) {
-      process.exitCode = code;
-      return;
-    }
+    if (await ranRemotely('status', argv, { positional: ['job'] })) return;
     const conn = CoordinatorConnection.fromArgs(argv);
     const job = argv.job as string | undefined;
     for (;;) {

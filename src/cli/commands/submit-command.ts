@@ -5,6 +5,8 @@ import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
+import { localInput } from '../inputs.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 import { submitOrPreview, withJobOptions } from './submit-job.js';
 
 /** Parses `--command` as a JSON array of strings (an argv, never a shell string). */
@@ -30,7 +32,10 @@ export const commandSubmit: CommandModule = {
   command: 'command',
   describe: 'Run one command per line of a tasks.jsonl file, one GPU each (argv arrays, no shell)',
   builder: (y) =>
-    withJobOptions(withCoordinatorOptions(y), 'List the tasks and their argv; submit nothing')
+    withJobOptions(
+      withCoordinatorOptions(withClusterOption(y)),
+      'List the tasks and their argv; submit nothing',
+    )
       .option('tasks', {
         type: 'string',
         demandOption: true,
@@ -46,7 +51,8 @@ export const commandSubmit: CommandModule = {
         defaultDescription: "the job's output directory",
       }),
   handler: async (argv) => {
-    const file = path.resolve(argv.tasks as string);
+    if (await ranRemotely('submit command', argv, { stage: ['tasks'] })) return;
+    const file = path.resolve(await localInput(argv.tasks as string, argv));
     if (!existsSync(file) || !statSync(file).isFile())
       throw new UsageError(`tasks file ${argv.tasks as string} does not exist`);
     const command = commandTemplate(argv.command as string | undefined);

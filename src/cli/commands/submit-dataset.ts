@@ -4,6 +4,8 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { withCoordinatorOptions } from '../connection.js';
+import { localInput } from '../inputs.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 import { submitOrPreview, withJobOptions } from './submit-job.js';
 
 interface PreviewView {
@@ -22,7 +24,10 @@ export const datasetSubmit: CommandModule = {
   describe:
     'Render a NeRF-synthetic dataset (transforms_*.json, train/ val/ test/) of a Blender scene',
   builder: (y) =>
-    withJobOptions(withCoordinatorOptions(y), 'List the views and their poses; submit nothing')
+    withJobOptions(
+      withCoordinatorOptions(withClusterOption(y)),
+      'List the views and their poses; submit nothing',
+    )
       .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
       .option('views', {
         type: 'number',
@@ -38,7 +43,14 @@ export const datasetSubmit: CommandModule = {
       })
       .option('views-per-task', { type: 'number', default: 4, describe: 'Views per task' }),
   handler: async (argv) => {
-    const scene = path.resolve(argv.scene as string);
+    if (
+      await ranRemotely('submit blender-dataset', argv, {
+        positional: ['scene'],
+        stage: ['scene'],
+      })
+    )
+      return;
+    const scene = path.resolve(await localInput(argv.scene as string, argv));
     if (!/\.blend$/i.test(scene))
       throw new UsageError(`${argv.scene as string} is not a .blend file`);
     if (!existsSync(scene) || !statSync(scene).isFile())

@@ -4,6 +4,7 @@ import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { checkIndexLaunch, DEFAULT_INDEX_DIR } from '../../renderers/index/index.js';
 import { UsageError } from '../../errors.js';
 import { withCoordinatorOptions } from '../connection.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 import { submitOrPreview } from './submit-job.js';
 
 /** `cluster-tool submit index SCENE.prj --nodes 4`: an NVIDIA IndeX session on whole nodes. */
@@ -12,7 +13,7 @@ export const indexSubmit: CommandModule = {
   describe:
     "Start an NVIDIA IndeX viewer session across nodes (the IndeX AMI's nvindex-slurm); status shows its address",
   builder: (y) =>
-    withCoordinatorOptions(y)
+    withCoordinatorOptions(withClusterOption(y))
       .positional('scene', {
         type: 'string',
         demandOption: true,
@@ -37,6 +38,8 @@ export const indexSubmit: CommandModule = {
       })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
+    // The project file lives beside its data on the cluster: it is named, not staged.
+    if (await ranRemotely('submit index', argv, { positional: ['scene'] })) return;
     const scene = path.resolve(argv.scene as string);
     const indexDir = path.resolve(argv['index-dir'] as string);
     const check = checkIndexLaunch({ scene, indexDir });

@@ -6,6 +6,8 @@ import type { SubmitRequest } from '../../coordinator/api-types.js';
 import type { PlenoxelsTask } from '../../renderers/plenoxels/index.js';
 import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
+import { localInput } from '../inputs.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 /** One expanded task as --dry-run shows it: its steps' full command lines (python swapped in). */
@@ -35,7 +37,7 @@ export const plenoxelsSubmit: CommandModule = {
   describe: 'Run a Plenoxels (svox2) sweep from an autotune task file, one task per GPU',
   builder: (y) =>
     withJobOptions(
-      withCoordinatorOptions(y),
+      withCoordinatorOptions(withClusterOption(y)),
       'List the expanded tasks and their command lines; submit nothing',
     )
       .positional('tasks', {
@@ -67,7 +69,14 @@ export const plenoxelsSubmit: CommandModule = {
         describe: 'GPU memory in GB, to warn about the default grid cap',
       }),
   handler: async (argv) => {
-    const file = path.resolve(argv.tasks as string);
+    if (
+      await ranRemotely('submit plenoxels', argv, {
+        positional: ['tasks'],
+        stage: ['tasks'],
+      })
+    )
+      return;
+    const file = path.resolve(await localInput(argv.tasks as string, argv));
     if (!existsSync(file) || !statSync(file).isFile())
       throw new UsageError(`task file ${argv.tasks as string} does not exist`);
     const svox2 = path.resolve(argv.svox2 as string);

@@ -5,7 +5,8 @@ import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
 import { withCoordinatorOptions } from '../connection.js';
-import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
+import { localInput } from '../inputs.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
 import { commandSubmit } from './submit-command.js';
 import { datasetSubmit } from './submit-dataset.js';
 import { indexSubmit } from './submit-index.js';
@@ -68,15 +69,14 @@ const blender: CommandModule = {
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the job as JSON' }),
   handler: async (argv) => {
-    const remote = await runRemotelyIfAsked('submit blender', argv, {
-      positional: ['scene'],
-      stage: ['scene'],
-    });
-    if (remote !== undefined) {
-      process.exitCode = remote;
+    if (
+      await ranRemotely('submit blender', argv, {
+        positional: ['scene'],
+        stage: ['scene'],
+      })
+    )
       return;
-    }
-    const scene = checkScene(argv.scene as string);
+    const scene = checkScene(await localInput(argv.scene as string, argv));
     parseFrames(argv.frames as string);
     if ((argv.chunk as number) < 1 || !Number.isInteger(argv.chunk))
       throw new UsageError(

@@ -201,10 +201,7 @@ export function logsPanel(jobId: string): {
   };
 }
 
-/**
- * IndeX sessions (later): a service job will show its viewer address here. Kept as a marked
- * placeholder so the layout has a home for it.
- */
+/** An IndeX session's viewer address, once the session's head has printed it. */
 export function serviceSlot(d: JobDetail): HTMLElement | null {
   if (d.kind !== 'index') return null;
   const url = d.serviceUrl;
@@ -215,5 +212,51 @@ export function serviceSlot(d: JobDetail): HTMLElement | null {
     url && /^https?:\/\//.test(url)
       ? h('a', { attrs: { href: url, target: '_blank', rel: 'noopener noreferrer' } }, url)
       : 'The IndeX session is still loading; its viewer address appears here once the head prints it.',
+  );
+}
+
+const metric = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+
+/**
+ * Plenoxels sweeps and command jobs: one row per task, best PSNR first (the coordinator sorts),
+ * as `status` prints it and the leaderboard files hold it.
+ */
+export function resultsPanel(d: JobDetail): HTMLElement | null {
+  const rows = d.results ?? [];
+  if (!rows.length) return null;
+  const head = ['Task', 'State', 'Variables', 'PSNR', 'SSIM', 'LPIPS', 'Minutes', 'GPU'];
+  return h(
+    'div',
+    { class: 'panel', attrs: { 'data-role': 'results' } },
+    h('h2', {}, `Results (${rows.length} task${rows.length === 1 ? '' : 's'})`),
+    h(
+      'table',
+      { class: 'results' },
+      h('thead', {}, h('tr', {}, ...head.map((c) => h('th', {}, c)))),
+      h(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          h(
+            'tr',
+            { attrs: { 'data-task': r.task, 'data-state': r.state } },
+            h('td', { class: 'mono' }, r.task),
+            h('td', {}, r.state),
+            h(
+              'td',
+              { class: 'mono' },
+              Object.entries(r.variables)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' '),
+            ),
+            h('td', {}, metric(r.psnr, 2)),
+            h('td', {}, metric(r.ssim, 3)),
+            h('td', {}, metric(r.lpips, 3)),
+            h('td', {}, metric(r.minutes, 1)),
+            h('td', { class: 'mono' }, r.gpu ?? '—'),
+          ),
+        ),
+      ),
+    ),
   );
 }

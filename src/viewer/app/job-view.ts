@@ -10,7 +10,14 @@ import { h, replace, throttle } from './dom.js';
 import { formatDuration, formatRate, framesOf, type FrameInfo } from './format.js';
 import { FrameGrid } from './frame-grid.js';
 import { jobActions } from './job-actions.js';
-import { failedPanel, historyPanel, logsPanel, serviceSlot, videoPanel } from './job-panels.js';
+import {
+  failedPanel,
+  historyPanel,
+  logsPanel,
+  resultsPanel,
+  serviceSlot,
+  videoPanel,
+} from './job-panels.js';
 import { progressBar, stateBadge } from './jobs-view.js';
 import { Timeline } from './timeline.js';
 import type { View } from './view.js';
@@ -144,7 +151,7 @@ export function jobView(id: string): View {
 
   const applyDetail = (d: JobDetail) => {
     showSummary(d);
-    replace(slot, serviceSlot(d));
+    replace(slot, serviceSlot(d), resultsPanel(d));
     failed.update(d);
     history.update(d);
     video.update(d);

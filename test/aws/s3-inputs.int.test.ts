@@ -1,0 +1,118 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stageFile } from '../../src/aws/s3-stage.js';
+import type { JobDetail } from '../../src/coordinator/api-types.js';
+import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
+import { runCli } from '../helpers/cli.js';
+import { CoordinatorProcess } from '../helpers/coordinator.js';
+
+// What a head node does with `cluster-tool submit ... s3://...` (the command line --cluster sends
+// after staging): fetch the file onto the shared file system, then submit as usual. S3 is a real
+// S3-compatible server on loopback.
+const BUCKET = 'ct-inputs-bucket';
+const slurmConf = inject('slurmConf');
+const root = mkdtempSync('/tmp/ct-s3-inputs-');
+let server: S3rver;
+let s3: S3Client;
+let env: Record<string, string>;
+let coord: CoordinatorProcess;
+
+beforeAll(async () => {
+  mkdirSync(path.join(root, 'server'));
+  server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: path.join(root, 'server'),
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  env = {
+    CLUSTER_TOOL_S3_ENDPOINT: endpoint,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  };
+  coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf);
+  await coord.start();
+});
+
+afterAll(async () => {
+  await coord?.stop();
+  s3?.destroy();
+  await server?.close();
+  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+});
+
+const cli = (args: string[]) => runCli([...args, '--state-dir', coord.stateDir], { env });
+const inputs = () => path.join(coord.stateDir, 'inputs', BUCKET);
+
+describe('submitting files staged in S3', () => {
+  it('fetches a staged scene into the state directory and plans the render from there', async () => {
+    const scene = await ensureSampleScene(path.join(root, 'local', 'shot 1.blend'), { frames: 4 });
+    await stageFile(s3, BUCKET, { localPath: scene, key: 'cluster-tool/scenes/shot 1.blend' });
+    const uri = `s3://${BUCKET}/cluster-tool/scenes/shot 1.blend`;
+    const r = cli(['submit', 'blender', uri, '--frames', '1-2', '--dry-run', '--json']);
+    expect(r.stderr).toContain('fetched');
+    expect(r.code).toBe(0);
+    const fetched = path.join(inputs(), 'cluster-tool', 'scenes', 'shot 1.blend');
+    const plan = JSON.parse(r.stdout) as { tasks: { payload: { scene?: string } }[] };
+    expect(plan.tasks[0]?.payload.scene).toBe(fetched);
+    expect(readFileSync(fetched).equals(readFileSync(scene))).toBe(true);
+    const again = cli(['submit', 'blender', uri, '--frames', '1-2', '--dry-run', '--json']);
+    expect(again.stderr).toContain('already here');
+  });
+
+  it('runs a command job whose task list was staged, on the cluster', async () => {
+    const tasks = path.join(root, 'local', 'tasks.jsonl');
+    writeFileSync(tasks, '{"id":"a","word":"one"}\n{"id":"b","word":"two"}\n');
+    await stageFile(s3, BUCKET, { localPath: tasks, key: 'cluster-tool/scenes/tasks.jsonl' });
+    const r = cli([
+      'submit',
+      'command',
+      '--tasks',
+      `s3://${BUCKET}/cluster-tool/scenes/tasks.jsonl`,
+      '--command',
+      '["echo","{word}"]',
+      '--nodes',
+      '1',
+      '--gpus-per-node',
+      '2',
+    ]);
+    expect(r.code).toBe(0);
+    const done = await coord.waitFor(r.stdout.trim(), (j: JobDetail) => j.state !== 'running');
+    expect(done.state).toBe('succeeded');
+    expect(done.results?.map((x) => [x.task, x.state])).toEqual([
+      ['a', 'done'],
+      ['b', 'done'],
+    ]);
+  });
+
+  it('says a missing object must be staged first, and creates no job', async () => {
+    const before = (await coord.api<unknown[]>('GET', '/api/jobs')).length;
+    const r = cli([
+      'submit',
+      'blender',
+      `s3://${BUCKET}/cluster-tool/scenes/none.blend`,
+      '--frames',
+      '1',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/none\.blend does not exist: stage it first/);
+    expect((await coord.api<unknown[]>('GET', '/api/jobs')).length).toBe(before);
+  });
+});
