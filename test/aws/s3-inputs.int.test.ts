@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFile } from '../../src/aws/s3-stage.js';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
-import { runCli } from '../helpers/cli.js';
+import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { CoordinatorProcess } from '../helpers/coordinator.js';
 
 // What a head node does with `cluster-tool submit ... s3://...` (the command line --cluster sends
@@ -14,6 +15,7 @@ import { CoordinatorProcess } from '../helpers/coordinator.js';
 // S3-compatible server on loopback.
 const BUCKET = 'ct-inputs-bucket';
 const slurmConf = inject('slurmConf');
+const slurm = new SlurmClient({ slurmConf });
 const root = mkdtempSync('/tmp/ct-s3-inputs-');
 let server: S3rver;
 let s3: S3Client;
@@ -53,12 +55,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await coord?.stop();
+  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
+  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
   s3?.destroy();
   await server?.close();
   if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
 });
 
-const cli = (args: string[]) => runCli([...args, '--state-dir', coord.stateDir], { env });
+// Not the blocking runCli: the S3 server runs in this process and must answer meanwhile.
+const cli = (args: string[]) => runCliAsync([...args, '--state-dir', coord.stateDir], { env });
 const inputs = () => path.join(coord.stateDir, 'inputs', BUCKET);
 
 describe('submitting files staged in S3', () => {
@@ -66,14 +71,14 @@ describe('submitting files staged in S3', () => {
     const scene = await ensureSampleScene(path.join(root, 'local', 'shot 1.blend'), { frames: 4 });
     await stageFile(s3, BUCKET, { localPath: scene, key: 'cluster-tool/scenes/shot 1.blend' });
     const uri = `s3://${BUCKET}/cluster-tool/scenes/shot 1.blend`;
-    const r = cli(['submit', 'blender', uri, '--frames', '1-2', '--dry-run', '--json']);
+    const r = await cli(['submit', 'blender', uri, '--frames', '1-2', '--dry-run', '--json']);
     expect(r.stderr).toContain('fetched');
     expect(r.code).toBe(0);
     const fetched = path.join(inputs(), 'cluster-tool', 'scenes', 'shot 1.blend');
     const plan = JSON.parse(r.stdout) as { tasks: { payload: { scene?: string } }[] };
     expect(plan.tasks[0]?.payload.scene).toBe(fetched);
     expect(readFileSync(fetched).equals(readFileSync(scene))).toBe(true);
-    const again = cli(['submit', 'blender', uri, '--frames', '1-2', '--dry-run', '--json']);
+    const again = await cli(['submit', 'blender', uri, '--frames', '1-2', '--dry-run', '--json']);
     expect(again.stderr).toContain('already here');
   });
 
@@ -81,7 +86,7 @@ describe('submitting files staged in S3', () => {
     const tasks = path.join(root, 'local', 'tasks.jsonl');
     writeFileSync(tasks, '{"id":"a","word":"one"}\n{"id":"b","word":"two"}\n');
     await stageFile(s3, BUCKET, { localPath: tasks, key: 'cluster-tool/scenes/tasks.jsonl' });
-    const r = cli([
+    const r = await cli([
       'submit',
       'command',
       '--tasks',
@@ -104,7 +109,7 @@ describe('submitting files staged in S3', () => {
 
   it('says a missing object must be staged first, and creates no job', async () => {
     const before = (await coord.api<unknown[]>('GET', '/api/jobs')).length;
-    const r = cli([
+    const r = await cli([
       'submit',
       'blender',
       `s3://${BUCKET}/cluster-tool/scenes/none.blend`,

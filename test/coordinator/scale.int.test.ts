@@ -145,12 +145,13 @@ describe('scaling a running job', () => {
 });
 
 describe('autoscaling', () => {
-  it('grows to meet a short target, then gives idle nodes back as the queue empties, recording why', async () => {
-    // Command tasks of known length: many short ones to measure and grow on, then one long last
-    // task, so that nodes sit idle with an empty queue for seconds on any machine.
+  it('grows to meet a short target, then gives back what the emptied queue no longer needs, recording why', async () => {
+    // Command tasks of known length. The first four are what the primary's four GPUs lease: three
+    // long ones keep the primary busy past the end of the queue; the short ones are the work to
+    // grow for. Once they are done, every node the grow added is idle and can go back.
     const lines = [
+      ...Array.from({ length: 3 }, (_, i) => ({ id: `long${i}`, seconds: '30' })),
       ...Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, seconds: '1' })),
-      { id: 'tail', seconds: '14' },
     ];
     const job = await coord.api<JobDetail>('POST', '/api/jobs', {
       kind: 'command',
@@ -165,24 +166,30 @@ describe('autoscaling', () => {
     const decision = grown.events.find((e) => e.type === 'scale:decision');
     expect(decision?.actor).toBe('policy');
     expect(decision?.message).toMatch(/grow to \d: \d+ task\(s\) at .* need ~\d+ s/);
-    const done = await coord.waitFor(job.id, (j) => j.state !== 'running', 120_000);
-    expect(done.state).toBe('succeeded');
-    const shrinks = done.events.filter(
-      (e) => e.type === 'scale:decision' && e.message.startsWith('shrink'),
-    );
+    const done = await coord.waitFor(job.id, (j) => j.state !== 'running', 180_000);
     const story = done.events.map((e) => `${e.at - done.createdAt} ms ${e.type}: ${e.message}`);
-    expect(shrinks.length, story.join('\n')).toBeGreaterThan(0);
-    expect(shrinks[0]?.message).toMatch(/the queue is empty/);
+    expect(done.state, story.join('\n')).toBe('succeeded');
+
     const { tasks } = await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${job.id}/tasks`);
-    expect(tasks).toHaveLength(lines.length);
     expect(tasks.every((t) => t.state === 'done' && t.attempts === 0)).toBe(true);
-    // Only idle nodes went back: never the one running the long last task.
-    const tail = tasks.at(-1);
-    const released = shrinks.flatMap((e) => e.data.nodes as string[]);
-    expect(released.length).toBeGreaterThan(0);
-    expect(released).not.toContain(tail?.node);
-    // What may stay besides it: batch hosts, which Slurm takes only with their whole job.
-    expect(shrinks.at(-1)?.data.to).toBeLessThanOrEqual(3);
+    const primary = done.allocations.find((a) => a.role === 'primary');
+    const long = tasks.slice(0, 3);
+    expect(long.every((t) => primary?.nodes.includes(t.node ?? ''))).toBe(true);
+    const longEnd = Math.min(...long.map((t) => t.finishedAt ?? 0));
+
+    // The policy gave back, while the long tasks still ran, every allocation the grow added:
+    // nodes that went idle, or an allocation still waiting in Slurm.
+    const giveBacks = done.events.filter(
+      (e) => e.type === 'scale:decision' && /^(shrink|cancel)/.test(e.message),
+    );
+    expect(giveBacks.length, story.join('\n')).toBeGreaterThan(0);
+    expect(giveBacks.every((e) => /the queue is empty/.test(e.message))).toBe(true);
+    const attached = done.allocations.filter((a) => a.role === 'attached');
+    expect(attached.length).toBeGreaterThan(0);
+    expect(
+      attached.every((a) => a.endedAt !== null && a.endedAt < longEnd),
+      story.join('\n'),
+    ).toBe(true);
     await noAllocationLeft(slurm);
   });
 });

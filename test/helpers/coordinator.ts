@@ -119,9 +119,14 @@ export function agentPids(stateDir: string, jobId: string): number[] {
 
 /** Waits until no coordinator allocation (`ct-…-primary|attached`) is active; throws after 20 s. */
 export async function noAllocationLeft(slurm: SlurmClient): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 150; i++) {
     const ours = (await slurm.squeue()).filter((j) => /-(primary|attached)$/.test(j.name));
-    if (!ours.some(isJobActive)) return;
+    // A cancelled job reads CANCELLED while its nodes still complete: wait for those too, so the
+    // next test starts on free nodes.
+    const completing = (await slurm.nodes()).some(
+      (n) => n.state === 'completing' || n.flags.includes('COMPLETING'),
+    );
+    if (!ours.some(isJobActive) && !completing) return;
     await sleep(200);
   }
   throw new Error('a Slurm allocation was left behind');
