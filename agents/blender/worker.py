@@ -138,22 +138,15 @@ def scene_info(scene):
     }
 
 
-def render_frame(scene, frame, output, fmt):
-    """Renders to a hidden partial file and renames it, so a killed render leaves no fake frame."""
+def render_still(scene, output, suffix):
+    """Renders to a hidden partial file beside `output` and renames it into place, so a killed
+    render leaves no fake image. Returns Blender's render time in seconds."""
     os.makedirs(os.path.dirname(output), exist_ok=True)
     # The pid in the name lets the agent remove what a killed worker left, and only that.
     prefix = f".partial-{os.getpid()}-"
-    fd, partial = tempfile.mkstemp(prefix=prefix, suffix=FORMATS[fmt], dir=os.path.dirname(output))
+    fd, partial = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=os.path.dirname(output))
     os.close(fd)
     try:
-        scene.frame_set(frame)
-        settings = scene.render.image_settings
-        settings.file_format = fmt
-        if fmt == "OPEN_EXR":
-            settings.color_depth = "16"
-            settings.exr_codec = "ZIP"
-        else:
-            settings.color_depth = "8"
         scene.render.use_file_extension = False
         scene.render.filepath = partial
         start = time.perf_counter()
@@ -166,6 +159,18 @@ def render_frame(scene, frame, output, fmt):
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+
+
+def render_frame(scene, frame, output, fmt):
+    scene.frame_set(frame)
+    settings = scene.render.image_settings
+    settings.file_format = fmt
+    if fmt == "OPEN_EXR":
+        settings.color_depth = "16"
+        settings.exr_codec = "ZIP"
+    else:
+        settings.color_depth = "8"
+    return render_still(scene, output, FORMATS[fmt])
 
 
 VIEW_CAMERA = "ct-view-camera"
@@ -230,21 +235,7 @@ def render_view(scene, matrix, output):
         settings.file_format = "PNG"
         settings.color_mode = "RGBA"
         settings.color_depth = "8"
-        os.makedirs(os.path.dirname(output), exist_ok=True)
-        fd, partial = tempfile.mkstemp(prefix=f".partial-{os.getpid()}-", suffix=".png", dir=os.path.dirname(output))
-        os.close(fd)
-        try:
-            r.use_file_extension = False
-            r.filepath = partial
-            start = time.perf_counter()
-            bpy.ops.render.render(write_still=True)
-            seconds = time.perf_counter() - start
-            if os.path.getsize(partial) == 0:
-                raise RuntimeError("Blender reported success but wrote no image")
-            os.replace(partial, output)
-        finally:
-            if os.path.exists(partial):
-                os.unlink(partial)
+        seconds = render_still(scene, output, ".png")
         pct = r.resolution_percentage / 100
         return {
             "output": output,

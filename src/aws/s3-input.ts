@@ -2,11 +2,11 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CliError, UsageError } from '../errors.js';
 import { checkBucketName } from '../config/ids.js';
-import { callAws, isNotFound } from './errors.js';
-import { SHA256_METADATA, sha256File } from './s3-stage.js';
+import { callAws } from './errors.js';
+import { headObject, SHA256_METADATA, sha256File } from './s3-stage.js';
 
 /** `s3://bucket/key` split; throws UsageError naming what is wrong. */
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
@@ -46,16 +46,8 @@ export interface InputOutcome {
 export async function fetchInput(s3: S3Client, uri: string, dir: string): Promise<InputOutcome> {
   const { bucket, key } = parseS3Uri(uri);
   const file = inputPath(dir, uri);
-  const head = await callAws({ service: 's3', action: 'GetObject' }, async () => {
-    try {
-      return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    } catch (err) {
-      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (isNotFound(err) || status === 404)
-        throw new CliError(`${uri} does not exist: stage it first (cluster-tool stage)`);
-      throw err;
-    }
-  });
+  const head = await headObject(s3, bucket, key);
+  if (!head) throw new CliError(`${uri} does not exist: stage it first (cluster-tool stage)`);
   const size = head.ContentLength ?? -1;
   const sha256 = head.Metadata?.[SHA256_METADATA];
   if (existsSync(file) && statSync(file).size === size && sha256 !== undefined) {

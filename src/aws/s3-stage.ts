@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { callAws, isNotFound } from './errors.js';
 
@@ -33,6 +33,25 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** An object's size and metadata, or undefined when there is none under `key`. */
+export async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<HeadObjectCommandOutput | undefined> {
+  // HeadObject is allowed by s3:GetObject: that is the action to name when it is denied.
+  return callAws({ service: 's3', action: 'GetObject' }, async () => {
+    try {
+      return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (err) {
+      // A HEAD answer has no body, so a missing key may come back as a bare 404.
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (isNotFound(err) || status === 404) return undefined;
+      throw err;
+    }
+  });
+}
+
 /**
  * Uploads a file unless the bucket already has it with the same size and SHA-256 (recorded in
  * its metadata by an earlier upload). Large files go up in parts through lib-storage.
@@ -45,18 +64,7 @@ export async function stageFile(
 ): Promise<StageOutcome> {
   const size = statSync(item.localPath).size;
   const sha256 = await sha256File(item.localPath);
-  const head = await callAws({ service: 's3', action: 'HeadObject' }, async () => {
-    try {
-      return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: item.key }));
-    } catch (err) {
-      if (
-        isNotFound(err) ||
-        (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
-      )
-        return undefined;
-      throw err;
-    }
-  });
+  const head = await headObject(s3, bucket, item.key);
   if (head && head.ContentLength === size && head.Metadata?.[SHA256_METADATA] === sha256) {
     opts.onProgress?.(item, size, size);
     return { ...item, size, action: 'skipped' };

@@ -62,7 +62,7 @@ const noop = (seq: number): NewTask => ({
 });
 
 /** Writes a running job with one ready `render` stage holding `tasks` no-op tasks. */
-function insertNoopJob(rc: RunningCoordinator, stateDir: string, tasks: number) {
+export function insertNoopJob(rc: RunningCoordinator, stateDir: string, tasks: number) {
   const store = rc.coordinator.store;
   const seq = store.nextJobSeq();
   const id = `j${seq}`;

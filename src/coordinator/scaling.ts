@@ -155,7 +155,7 @@ export class Scaler {
     } else {
       chosen = pickNodes(held, count);
       if (chosen.length < count)
-        count -= await this.cancelPending(jobId, count - chosen.length, actor);
+        count -= await this.cancelPendingNow(jobId, count - chosen.length, actor);
       if (chosen.length < count)
         throw new UsageError(
           `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: the rest run batch scripts`,
@@ -185,9 +185,18 @@ export class Scaler {
 
   /**
    * Cancels up to `count` of the job's allocations still waiting in Slurm, attached ones only (the
-   * primary carries the job). Returns how many it cancelled.
+   * primary carries the job), after any scale request of the job in progress. Returns how many.
    */
-  async cancelPending(jobId: string, count: number, actor: Actor, why = ''): Promise<number> {
+  cancelPending(jobId: string, count: number, actor: Actor, why = ''): Promise<number> {
+    return this.serialize(jobId, () => this.cancelPendingNow(jobId, count, actor, why));
+  }
+
+  private async cancelPendingNow(
+    jobId: string,
+    count: number,
+    actor: Actor,
+    why = '',
+  ): Promise<number> {
     const pending = this.c.store
       .allocations(jobId)
       .filter((a) => a.state === 'pending' && a.role === 'attached')

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFile } from '../../src/aws/s3-stage.js';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
-import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { cleanUp, CoordinatorProcess } from '../helpers/coordinator.js';
 
 // What a head node does with `cluster-tool submit ... s3://...` (the command line --cluster sends
 // after staging): fetch the file onto the shared file system, then submit as usual. S3 is a real
@@ -54,12 +54,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await coord?.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
   s3?.destroy();
   await server?.close();
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 // Not the blocking runCli: the S3 server runs in this process and must answer meanwhile.

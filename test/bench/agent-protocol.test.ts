@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertNoopJob } from '../../src/bench/scheduling.js';
 import { callApi } from '../../src/coordinator/http-client.js';
 import { startCoordinator, type RunningCoordinator } from '../../src/coordinator/service.js';
 
@@ -10,6 +11,7 @@ import { startCoordinator, type RunningCoordinator } from '../../src/coordinator
 
 const root = mkdtempSync(path.join(tmpdir(), 'ct-protocol-'));
 let rc: RunningCoordinator;
+let job: { id: string; agentToken: string };
 
 beforeAll(async () => {
   rc = await startCoordinator({
@@ -18,28 +20,7 @@ beforeAll(async () => {
     port: 0,
     reconcileMs: 3_600_000,
   });
-  rc.coordinator.store.insertJob(
-    {
-      id: 'j1',
-      seq: 1,
-      kind: 'command',
-      name: 'protocol',
-      state: 'running',
-      spec: { kind: 'blender', scene: '', frames: '', nodes: 1 },
-      dir: root,
-      outputDir: root,
-      agentToken: 'agent-token',
-      nodesWanted: 1,
-      gpusPerNode: 1,
-      auto: null,
-      video: null,
-      error: null,
-      createdAt: Date.now(),
-      finishedAt: null,
-    },
-    [{ name: 'render', seq: 0, state: 'ready' }],
-    [0, 1].map((seq) => ({ stage: 'render', seq, kind: 'noop', payload: {}, frames: [] })),
-  );
+  job = insertNoopJob(rc, path.join(root, 'state'), 2);
 });
 
 afterAll(async () => {
@@ -48,12 +29,12 @@ afterAll(async () => {
 });
 
 const post = <T>(route: string, body: unknown) =>
-  callApi<T>(rc.url, 'agent-token', 'POST', route, body);
+  callApi<T>(rc.url, job.agentToken, 'POST', route, body);
 
 describe('agent protocol', () => {
   it('hands out the next task with a completion, long-polls when none is left, and says exit at the end', async () => {
     const reg = await post<{ agentId: string }>('/api/agent/register', {
-      jobId: 'j1',
+      jobId: job.id,
       node: 'n1',
       gpu: '0',
       slurmJobId: 0,
@@ -70,7 +51,7 @@ describe('agent protocol', () => {
 
     // A second agent finds nothing queued: its lease waits out waitMs (not answered at once).
     const other = await post<{ agentId: string }>('/api/agent/register', {
-      jobId: 'j1',
+      jobId: job.id,
       node: 'n2',
       gpu: '0',
       slurmJobId: 0,
@@ -89,6 +70,6 @@ describe('agent protocol', () => {
       },
     );
     expect(last.data?.lease?.exit).toMatch(/succeeded/);
-    expect(rc.coordinator.store.getJob('j1')?.state).toBe('succeeded');
+    expect(rc.coordinator.store.getJob(job.id)?.state).toBe('succeeded');
   });
 });

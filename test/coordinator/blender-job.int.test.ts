@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,8 +7,14 @@ import { callApi } from '../../src/coordinator/http-client.js';
 import { readAddress } from '../../src/coordinator/state-dir.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
-import { agentPids, CoordinatorProcess, noAllocationLeft } from '../helpers/coordinator.js';
+import { SlurmClient } from '../../src/slurm/client.js';
+import {
+  agentPids,
+  cleanUp,
+  ended,
+  CoordinatorProcess,
+  noAllocationLeft,
+} from '../helpers/coordinator.js';
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -23,10 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await coord.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 async function renderTasks(jobId: string): Promise<TaskView[]> {
@@ -71,7 +74,7 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
       frames: '1-48',
       nodes: 4,
     });
-    const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
+    const done = await coord.waitFor(job.id, ended);
     await expectComplete(done, frames48);
     const nodes = new Set((await renderTasks(job.id)).map((t) => t.node));
     expect(nodes.size).toBe(4);
@@ -93,7 +96,6 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     const pids = agentPids(coord.stateDir, job.id);
     expect(pids.length).toBeGreaterThan(0);
     // Kill the agent that holds a task, found by its node and GPU in its environment.
-    const { readFileSync } = await import('node:fs');
     const pid = pids.find((p) => {
       const env = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
       return (
@@ -103,7 +105,7 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     });
     expect(pid).toBeDefined();
     process.kill(pid ?? 0, 'SIGKILL');
-    const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
+    const done = await coord.waitFor(job.id, ended);
     await expectComplete(done, frames48);
     expect(done.events.some((e) => e.type === 'task:requeued' || e.type === 'agent:gone')).toBe(
       true,
@@ -126,7 +128,7 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     coord.kill('SIGKILL');
     await sleep(3000);
     await coord.start();
-    const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
+    const done = await coord.waitFor(job.id, ended);
     await expectComplete(done, frames48);
     // The same Slurm allocation carried on: no second primary was submitted.
     expect(done.allocations.map((a) => a.slurmJobId)).toEqual(slurmJobs);
@@ -165,7 +167,7 @@ describe('bad input to the coordinator', () => {
       nodes: 1,
       gpusPerNode: 2,
     });
-    const done = await coord.waitFor(job.id, (j) => j.state !== 'running' && j.state !== 'queued');
+    const done = await coord.waitFor(job.id, ended);
     await expectComplete(done, [1, 2]);
     expect(existsSync(path.join(job.dir, 'pwned'))).toBe(false);
     expect(existsSync('pwned')).toBe(false);

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
-import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { HOSTILE_VALUES } from '../helpers/hostile.js';
 
 const slurmConf = inject('slurmConf');
@@ -19,10 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await coord.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 const cli = (args: string[]) => runCli([...args, '--state-dir', coord.stateDir]);
@@ -64,10 +61,7 @@ describe('the generic command stage on the local cluster', () => {
     ]);
     expect(r.stderr).toMatch(/Submitted/);
     expect(r.code).toBe(0);
-    const done = await coord.waitFor(
-      r.stdout.trim(),
-      (j) => j.state !== 'running' && j.state !== 'queued',
-    );
+    const done = await coord.waitFor(r.stdout.trim(), ended);
     expect(done.state).toBe('succeeded');
     const { tasks } = await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${done.id}/tasks`);
     expect(tasks).toHaveLength(lines.length);
@@ -111,10 +105,7 @@ describe('the generic command stage on the local cluster', () => {
       },
     ]);
     const r = cli(['submit', 'command', '--tasks', file]);
-    const done = await coord.waitFor(
-      r.stdout.trim(),
-      (j) => j.state !== 'running' && j.state !== 'queued',
-    );
+    const done = await coord.waitFor(r.stdout.trim(), ended);
     expect(done.state).toBe('failed');
     expect(done.failedFrames[0]?.errorTail.join('\n')).toMatch(/boom here/);
   });

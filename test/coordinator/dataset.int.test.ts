@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
 import { planBlenderDatasetJob } from '../../src/coordinator/jobs/blender-dataset-plan.js';
 import type { TransformsFile } from '../../src/renderers/blender/dataset.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
-import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { cleanUp, CoordinatorProcess } from '../helpers/coordinator.js';
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -31,10 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await coord.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 /** The scene camera's angle_x, read by a Blender of its own, not through the worker. */

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
 import { expandTaskFile } from '../../src/renderers/plenoxels/index.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
+import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
-import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -40,12 +40,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await coord.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
   delete process.env.SVOX2_DOUBLE_LOG;
   delete process.env.SVOX2_DOUBLE_FAIL_ONCE;
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 const cli = (args: string[]) => runCli([...args, '--state-dir', coord.stateDir]);
@@ -129,7 +126,7 @@ describe('Plenoxels sweeps on the local cluster', () => {
     const r = cli(['submit', 'plenoxels', file, '--svox2', SVOX2, '--nodes', '4']);
     expect(r.code).toBe(0);
     const id = r.stdout.trim();
-    const done = await coord.waitFor(id, (j) => j.state !== 'running' && j.state !== 'queued');
+    const done = await coord.waitFor(id, ended);
     expect(done.state).toBe('succeeded');
     expect(done.events.some((e) => e.type === 'job:warning')).toBe(false);
     const { tasks } = await coord.api<{ tasks: TaskView[] }>('GET', `/api/jobs/${id}/tasks`);
@@ -194,10 +191,7 @@ describe('Plenoxels sweeps on the local cluster', () => {
     const before = calls().length;
     const r = cli(['submit', 'plenoxels', file, '--svox2', SVOX2, '--nodes', '2']);
     expect(r.code).toBe(0);
-    const done = await coord.waitFor(
-      r.stdout.trim(),
-      (j) => j.state !== 'running' && j.state !== 'queued',
-    );
+    const done = await coord.waitFor(r.stdout.trim(), ended);
     expect(done.state).toBe('succeeded');
     expect(calls().length).toBe(before);
     const { tasks } = await coord.api<{ tasks: (TaskView & { result?: unknown })[] }>(

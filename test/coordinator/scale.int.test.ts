@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
-import { CoordinatorProcess, noAllocationLeft } from '../helpers/coordinator.js';
+import { SlurmClient } from '../../src/slurm/client.js';
+import { cleanUp, CoordinatorProcess, noAllocationLeft } from '../helpers/coordinator.js';
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -25,10 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await coord.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 const scale = (id: string, body: Record<string, unknown>) =>

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnDetached } from '../../src/process/run.js';
 import { callApi } from '../../src/coordinator/http-client.js';
@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const BIN = fileURLToPath(new URL('../../bin/cluster-tool.js', import.meta.url));
+
+/** A job that is over: succeeded, failed or cancelled. For `waitFor`. */
+export const ended = (j: JobDetail): boolean => j.state !== 'running' && j.state !== 'queued';
 
 /** A coordinator started as its own process (so a test can SIGKILL it), on a free port. */
 export class CoordinatorProcess {
@@ -130,4 +133,19 @@ export async function noAllocationLeft(slurm: SlurmClient): Promise<void> {
     await sleep(200);
   }
   throw new Error('a Slurm allocation was left behind');
+}
+
+/**
+ * A test file's afterAll: stops its coordinator, cancels any Slurm job of ours it left behind and
+ * removes its directory (kept with KEEP_TEST_CLUSTER, to look at afterwards).
+ */
+export async function cleanUp(
+  slurm: SlurmClient,
+  root: string,
+  coord: CoordinatorProcess | undefined,
+): Promise<void> {
+  await coord?.stop();
+  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
+  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
+  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
 }

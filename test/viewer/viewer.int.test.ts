@@ -1,12 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
-import { isJobActive, SlurmClient } from '../../src/slurm/client.js';
-import { CoordinatorProcess } from '../helpers/coordinator.js';
+import { SlurmClient } from '../../src/slurm/client.js';
+import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { launchBrowser, loginUrl, newPage, shot } from './browser.js';
 
 const slurmConf = inject('slurmConf');
@@ -29,10 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await coord?.stop();
-  const ours = (await slurm.squeue()).filter((j) => j.name.startsWith('ct-') && isJobActive(j));
-  await slurm.scancel(ours.map((j) => j.jobId)).catch(() => {});
-  if (!process.env.KEEP_TEST_CLUSTER) rmSync(root, { recursive: true, force: true });
+  await cleanUp(slurm, root, coord);
 });
 
 async function signedIn(): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
@@ -44,7 +41,6 @@ async function signedIn(): Promise<{ page: Page; dialogs: string[]; errors: stri
 
 const submit = (body: Record<string, unknown>) =>
   coord.api<JobDetail>('POST', '/api/jobs', { kind: 'blender', scene, ...body });
-const ended = (j: JobDetail) => j.state !== 'running' && j.state !== 'queued';
 
 describe('the viewer page on a coordinator with real Blender jobs', () => {
   it('shows a login prompt without a token, answers 401, and takes a one-time code only once', async () => {

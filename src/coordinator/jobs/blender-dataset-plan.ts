@@ -7,9 +7,7 @@ import {
   type DatasetView,
 } from '../../renderers/blender/dataset.js';
 import type { OtherSubmitRequest, SubmitRequest } from '../api-types.js';
-import type { NewTask } from '../store/types.js';
-import { wholeNumber } from './common-fields.js';
-import { absolutePath, checkCommonFields } from './common-fields.js';
+import { absolutePath, checkCommonFields, mainStageTasks, wholeNumber } from './common-fields.js';
 import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
 
 /**
@@ -60,16 +58,10 @@ export function planBlenderDatasetJob(
     ...v,
     output: path.join(outputDir, v.file),
   }));
-  const tasks: NewTask[] = [];
-  for (let i = 0; i < all.length; i += perTask) {
-    tasks.push({
-      stage: 'main',
-      seq: tasks.length,
-      kind: 'blender-view',
-      payload: { scene, outputDir, views: all.slice(i, i + perTask) },
-      frames: [],
-    });
-  }
+  const payloads: Record<string, unknown>[] = [];
+  for (let i = 0; i < all.length; i += perTask)
+    payloads.push({ scene, outputDir, views: all.slice(i, i + perTask) });
+  const main = mainStageTasks('blender-view', payloads);
   const total = counts.train + counts.val + counts.test;
   return {
     kind: 'blender-dataset',
@@ -88,8 +80,7 @@ export function planBlenderDatasetJob(
     },
     nodes: common.nodes,
     gpusPerNode: common.gpusPerNode,
-    stages: [{ name: 'main', seq: 0, state: 'ready' }],
-    tasks,
-    summary: `${total} view(s) (train ${counts.train}, val ${counts.val}, test ${counts.test}) in ${tasks.length} task(s) on ${common.nodes} node(s)`,
+    ...main,
+    summary: `${total} view(s) (train ${counts.train}, val ${counts.val}, test ${counts.test}) in ${main.tasks.length} task(s) on ${common.nodes} node(s)`,
   };
 }

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { parseCommandTasks } from '../../renderers/command/index.js';
 import type { OtherSubmitRequest, SubmitRequest } from '../api-types.js';
-import type { NewTask } from '../store/types.js';
-import { absolutePath, checkCommonFields, inlineOrFile } from './common-fields.js';
+import { absolutePath, checkCommonFields, inlineOrFile, mainStageTasks } from './common-fields.js';
 import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
 
 /**
@@ -38,13 +37,10 @@ export function planCommandJob(request: SubmitRequest, limits: PlanLimits, dirs:
     source: path.basename(source),
     ...(command ? { command } : {}),
   });
-  const tasks: NewTask[] = parsed.map((t, i) => ({
-    stage: 'main',
-    seq: i,
-    kind: 'command',
-    payload: { id: t.id, line: t.line, fields: t.fields, argv: t.argv, cwd },
-    frames: [],
-  }));
+  const main = mainStageTasks(
+    'command',
+    parsed.map((t) => ({ id: t.id, line: t.line, fields: t.fields, argv: t.argv, cwd })),
+  );
   const { tasks: _text, ...kept } = req;
   void _text;
   return {
@@ -53,8 +49,7 @@ export function planCommandJob(request: SubmitRequest, limits: PlanLimits, dirs:
     request: { ...kept, kind: 'command', tasksPath: source, ...common, name: common.name },
     nodes: common.nodes,
     gpusPerNode: common.gpusPerNode,
-    stages: [{ name: 'main', seq: 0, state: 'ready' }],
-    tasks,
-    summary: `${tasks.length} command task(s) from ${path.basename(source)} on ${common.nodes} node(s)`,
+    ...main,
+    summary: `${main.tasks.length} command task(s) from ${path.basename(source)} on ${common.nodes} node(s)`,
   };
 }

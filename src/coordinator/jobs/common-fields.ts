@@ -2,7 +2,7 @@ import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import type { CommonSubmitFields, OtherSubmitRequest } from '../api-types.js';
-import type { PlanLimits } from './plan.js';
+import type { JobPlan, PlanLimits } from './plan.js';
 
 /** A whole number within bounds, or a UsageError naming the field. */
 export function wholeNumber(name: string, v: unknown, min: number, max: number): number {
@@ -81,4 +81,18 @@ export function inlineOrFile(
   if (text !== undefined) throw new UsageError(`${textField}: must be the file's text`);
   const file = absolutePath(pathField, req[pathField], 'file');
   return { text: read(file), source: file };
+}
+
+/** The one stage of a job of independent tasks (commands, Plenoxels runs, dataset views). */
+export const MAIN_STAGE = 'main';
+
+/** One ready `main` stage holding one task of `kind` per payload, in order, none with frames. */
+export function mainStageTasks(
+  kind: string,
+  payloads: Record<string, unknown>[],
+): Pick<JobPlan, 'stages' | 'tasks'> {
+  return {
+    stages: [{ name: MAIN_STAGE, seq: 0, state: 'ready' }],
+    tasks: payloads.map((payload, seq) => ({ stage: MAIN_STAGE, seq, kind, payload, frames: [] })),
+  };
 }

@@ -8,8 +8,7 @@ import {
   resolveOptDir,
 } from '../../renderers/plenoxels/index.js';
 import type { OtherSubmitRequest, SubmitRequest } from '../api-types.js';
-import type { NewTask } from '../store/types.js';
-import { absolutePath, checkCommonFields, inlineOrFile } from './common-fields.js';
+import { absolutePath, checkCommonFields, inlineOrFile, mainStageTasks } from './common-fields.js';
 import type { JobDirs, JobPlan, PlanLimits } from './plan.js';
 
 /**
@@ -89,13 +88,10 @@ export function planPlenoxelsJob(
       return w ? [w] : [];
     }),
   );
-  const tasks: NewTask[] = expanded.map((task, i) => ({
-    stage: 'main',
-    seq: i,
-    kind: 'plenoxels',
-    payload: { task, svox2Dir, python },
-    frames: [],
-  }));
+  const main = mainStageTasks(
+    'plenoxels',
+    expanded.map((task) => ({ task, svox2Dir, python })),
+  );
   const { taskFile: _text, ...kept } = req;
   void _text;
   return {
@@ -114,9 +110,8 @@ export function planPlenoxelsJob(
     },
     nodes: common.nodes,
     gpusPerNode: common.gpusPerNode,
-    stages: [{ name: 'main', seq: 0, state: 'ready' }],
-    tasks,
-    summary: `${tasks.length} Plenoxels task(s) from ${path.basename(source)} on ${common.nodes} node(s)`,
+    ...main,
+    summary: `${main.tasks.length} Plenoxels task(s) from ${path.basename(source)} on ${common.nodes} node(s)`,
     warnings,
   };
 }

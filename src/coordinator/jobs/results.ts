@@ -5,6 +5,7 @@ import {
 } from '../../renderers/plenoxels/index.js';
 import { writeTransforms, type RenderedView } from '../../renderers/blender/dataset.js';
 import type { ResultRow } from '../api-types.js';
+import { MAIN_STAGE } from './common-fields.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 
@@ -60,7 +61,7 @@ const toLeaderboard = (r: ResultRow): LeaderboardRow => ({
  */
 export function jobResults(store: SqliteStore, job: JobRow): ResultRow[] | undefined {
   if (job.kind !== 'plenoxels' && job.kind !== 'command') return undefined;
-  const rows = store.tasks(job.id, { stage: 'main' }).tasks.map(rowOf);
+  const rows = store.tasks(job.id, { stage: MAIN_STAGE }).tasks.map(rowOf);
   if (job.kind === 'command') return rows;
   const byTask = new Map(rows.map((r) => [r.task, r]));
   return rankRows(rows.map(toLeaderboard)).flatMap((l) => byTask.get(l.task) ?? []);
@@ -99,7 +100,7 @@ function writeDatasetResults(store: SqliteStore, job: JobRow, note: (m: string) 
   if (job.state !== 'succeeded') return;
   try {
     const views = store
-      .tasks(job.id, { stage: 'main' })
+      .tasks(job.id, { stage: MAIN_STAGE })
       .tasks.filter((t) => t.state === 'done')
       .flatMap((t) => (Array.isArray(t.result?.views) ? (t.result.views as RenderedView[]) : []));
     const files = writeTransforms(job.outputDir, views);
