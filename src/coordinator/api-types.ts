@@ -1,7 +1,7 @@
 /**
  * The coordinator's HTTP API, as JSON types shared by the server, the CLI, the agents and the
- * viewer. Every route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or, for
- * /api/agent/*, the job's agent token. Times are Unix milliseconds.
+ * viewer. Every /api route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or,
+ * for /api/agent/*, the job's agent token (see http/auth.ts). Times are Unix milliseconds.
  *
  * User routes:
  *   GET  /api/jobs                      -> JobSummary[]
@@ -14,7 +14,7 @@
  *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
  *   GET  /api/jobs/:id/files/<path inside the job directory>  -> the file (frames, thumbs, video)
  *   GET  /api/cluster                   -> ClusterView
- *   GET  /api/events?token=             -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
+ *   GET  /api/events                    -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
  */
 
 export type JobKind = 'blender' | 'blender-dataset' | 'plenoxels' | 'index' | 'command';

@@ -3,7 +3,6 @@ import { CliError } from '../../errors.js';
 import type { Coordinator, LeaseReply } from '../core.js';
 import type { JobRow } from '../store/types.js';
 import { taskView } from '../views.js';
-import { bearer } from './server.js';
 
 interface AgentBody {
   agentId: string;
@@ -19,20 +18,14 @@ interface AgentBody {
  * Routes the agents call: register, heartbeat, lease (long-poll), renew, complete, fail.
  * POST /api/agent/tasks/:id/complete {agentId, result, lease?: true} -> {ok, task, lease?: {task} | {exit}}
  */
-export function registerAgentRoutes(
-  app: FastifyInstance,
-  c: Coordinator,
-  userToken: string,
-  same: (a: string, b: string) => boolean,
-): void {
-  /** Checks the token; returns the job's row when it was read for that (agent tokens). */
-  const allowed = (req: FastifyRequest, jobId: string): JobRow | undefined => {
-    const token = bearer(req) ?? '';
-    if (same(token, userToken)) return undefined;
-    const job = c.store.getJob(jobId);
-    if (!job || !same(token, job.agentToken))
-      throw Object.assign(new Error('bad agent token for this job'), { statusCode: 401 });
-    return job;
+export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void {
+  const agentOnly = { config: { access: 'agent' as const } };
+  /** The job the request's agent token belongs to (auth.ts authenticated it). */
+  const jobOf = (req: FastifyRequest, jobId: string): JobRow => {
+    const p = req.principal;
+    if (p.kind !== 'agent' || p.jobId !== jobId)
+      throw Object.assign(new Error('bad agent token for this job'), { statusCode: 403 });
+    return c.requireJob(jobId);
   };
   const leaseBody = (r: Exclude<LeaseReply, { idle: true }>, job?: JobRow) =>
     'exit' in r
@@ -54,16 +47,16 @@ export function registerAgentRoutes(
       throw Object.assign(new Error('agentId is required'), { statusCode: 400 });
     const agent = c.store.getAgent(id);
     if (!agent) throw new CliError(`unknown agent ${id}`, 4);
-    return { agent, job: allowed(req, agent.jobId) };
+    return { agent, job: jobOf(req, agent.jobId) };
   };
 
   app.post<{
     Body: { jobId: string; node: string; gpu: string; slurmJobId: number; pid?: number };
-  }>('/api/agent/register', async (req) => {
+  }>('/api/agent/register', agentOnly, async (req) => {
     const b = req.body;
     if (!b || typeof b.jobId !== 'string' || typeof b.node !== 'string')
       throw Object.assign(new Error('jobId and node are required'), { statusCode: 400 });
-    allowed(req, b.jobId);
+    jobOf(req, b.jobId);
     const r = c.register(b.jobId, {
       node: b.node,
       gpu: String(b.gpu ?? ''),
@@ -73,12 +66,12 @@ export function registerAgentRoutes(
     return 'exit' in r ? r : { agentId: r.id, leaseMs: c.cfg.leaseMs };
   });
 
-  app.post<{ Body: AgentBody }>('/api/agent/heartbeat', async (req) => {
+  app.post<{ Body: AgentBody }>('/api/agent/heartbeat', agentOnly, async (req) => {
     const { agent } = agentOf(req);
     return c.heartbeat(agent.id);
   });
 
-  app.post<{ Body: AgentBody }>('/api/agent/lease', async (req, reply) => {
+  app.post<{ Body: AgentBody }>('/api/agent/lease', agentOnly, async (req, reply) => {
     const { agent, job } = agentOf(req);
     const abort = new AbortController();
     // Stop waiting when the agent hangs up. Not `req.raw`'s 'close': since Node 16 that fires as
@@ -93,6 +86,7 @@ export function registerAgentRoutes(
 
   app.post<{ Params: { id: string }; Body: AgentBody }>(
     '/api/agent/tasks/:id/renew',
+    agentOnly,
     async (req, reply) => {
       const { agent } = agentOf(req);
       const ok = c.renew(agent.id, Number(req.params.id));
@@ -102,6 +96,7 @@ export function registerAgentRoutes(
 
   app.post<{ Params: { id: string }; Body: AgentBody }>(
     '/api/agent/tasks/:id/complete',
+    agentOnly,
     async (req, reply) => {
       const { agent, job } = agentOf(req);
       // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
@@ -125,6 +120,7 @@ export function registerAgentRoutes(
 
   app.post<{ Params: { id: string }; Body: AgentBody }>(
     '/api/agent/tasks/:id/fail',
+    agentOnly,
     async (req) => {
       const { agent } = agentOf(req);
       c.fail(

@@ -1,7 +1,7 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { CliError, UsageError } from '../../errors.js';
 import type { Coordinator } from '../core.js';
+import { installAuth, sameToken } from './auth.js';
 import { registerAgentRoutes } from './agent-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
@@ -11,33 +11,20 @@ export interface ServerOptions {
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function bearer(req: FastifyRequest): string | undefined {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
-}
-
-/** The coordinator's HTTP API. Every /api route needs a bearer token; errors are `{error}` JSON. */
+/**
+ * The coordinator's HTTP API. Each route declares who may call it (see auth.ts); errors are
+ * `{error}` JSON.
+ */
 export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<FastifyInstance> {
   // No request logging: URLs and headers may carry tokens.
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
 
-  app.decorateRequest('isUser', false);
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/api/')) return;
-    const token = bearer(req);
-    if (!token) return reply.code(401).send({ error: 'missing bearer token' });
-    if (sameToken(token, opts.userToken)) {
-      (req as FastifyRequest & { isUser: boolean }).isUser = true;
-      return;
-    }
-    if (!req.url.startsWith('/api/agent/')) return reply.code(401).send({ error: 'bad token' });
-    // Agent tokens are checked per job inside the agent routes.
+  installAuth(app, {
+    userToken: opts.userToken,
+    jobOfAgentToken: (token) => {
+      const job = c.store.jobByAgentToken(token);
+      return job && sameToken(token, job.agentToken) ? job.id : undefined;
+    },
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
@@ -50,7 +37,7 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
   });
 
   registerUserRoutes(app, c);
-  registerAgentRoutes(app, c, opts.userToken, sameToken);
+  registerAgentRoutes(app, c);
   if (opts.extend) await opts.extend(app);
   return app;
 }

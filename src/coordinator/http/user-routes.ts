@@ -10,10 +10,13 @@ import { contentType, resolveInside } from './files.js';
 
 /** Routes for the CLI and the viewer (user token). */
 export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
-  app.get('/api/jobs', async () => c.store.listJobs().map((j) => jobSummary(c.store, j)));
+  app.get('/api/jobs', { config: { access: 'user' } }, async () =>
+    c.store.listJobs().map((j) => jobSummary(c.store, j)),
+  );
 
   app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>(
     '/api/jobs',
+    { config: { access: 'user' } },
     async (req, reply) => {
       if (req.query.dryRun === '1') return c.preview(req.body);
       const job = await c.submit(req.body, 'user');
@@ -21,12 +24,16 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/jobs/:id', async (req) => c.detail(req.params.id));
+  app.get<{ Params: { id: string } }>(
+    '/api/jobs/:id',
+    { config: { access: 'user' } },
+    async (req) => c.detail(req.params.id),
+  );
 
   app.get<{
     Params: { id: string };
     Querystring: { stage?: string; state?: string; offset?: string; limit?: string };
-  }>('/api/jobs/:id/tasks', async (req) => {
+  }>('/api/jobs/:id/tasks', { config: { access: 'user' } }, async (req) => {
     c.requireJob(req.params.id);
     const q = req.query;
     const r = c.store.tasks(req.params.id, {
@@ -38,25 +45,33 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     return { total: r.total, tasks: r.tasks.map(taskView) };
   });
 
-  app.post<{ Params: { id: string } }>('/api/jobs/:id/cancel', async (req) =>
-    c.cancel(req.params.id, 'user'),
+  app.post<{ Params: { id: string } }>(
+    '/api/jobs/:id/cancel',
+    { config: { access: 'user' } },
+    async (req) => c.cancel(req.params.id, 'user'),
   );
 
   app.post<{ Params: { id: string }; Body: { frames?: string } | undefined }>(
     '/api/jobs/:id/retry',
+    { config: { access: 'user' } },
     async (req) => {
       const frames = req.body?.frames ? parseFrames(req.body.frames) : undefined;
       return c.retry(req.params.id, frames, 'user');
     },
   );
 
-  app.post<{ Params: { id: string }; Body: ScaleRequest }>('/api/jobs/:id/scale', async (req) => {
-    await c.scaler.scale(req.params.id, req.body ?? {}, 'user');
-    return c.detail(req.params.id);
-  });
+  app.post<{ Params: { id: string }; Body: ScaleRequest }>(
+    '/api/jobs/:id/scale',
+    { config: { access: 'user' } },
+    async (req) => {
+      await c.scaler.scale(req.params.id, req.body ?? {}, 'user');
+      return c.detail(req.params.id);
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: { agent?: string; tail?: string } }>(
     '/api/jobs/:id/logs',
+    { config: { access: 'user' } },
     async (req) => {
       const job = c.requireJob(req.params.id);
       const logs = path.join(job.dir, 'logs');
@@ -76,15 +91,19 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     },
   );
 
-  app.get<{ Params: { id: string; '*': string } }>('/api/jobs/:id/files/*', async (req, reply) => {
-    const job = c.requireJob(req.params.id);
-    const file = resolveInside([job.dir], req.params['*']);
-    if (!file)
-      return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
-    return reply.type(contentType(file)).send(createReadStream(file));
-  });
+  app.get<{ Params: { id: string; '*': string } }>(
+    '/api/jobs/:id/files/*',
+    { config: { access: 'user' } },
+    async (req, reply) => {
+      const job = c.requireJob(req.params.id);
+      const file = resolveInside([job.dir], req.params['*']);
+      if (!file)
+        return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
+      return reply.type(contentType(file)).send(createReadStream(file));
+    },
+  );
 
-  app.get('/api/cluster', async (): Promise<ClusterView> => {
+  app.get('/api/cluster', { config: { access: 'user' } }, async (): Promise<ClusterView> => {
     const nodes = await c.slurm.partitionNodes();
     const allocations = c.store.allocations().filter((a) => a.state !== 'ended');
     return {
@@ -103,7 +122,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     };
   });
 
-  app.get('/api/events', (req, reply) => {
+  app.get('/api/events', { config: { access: 'user' } }, (req, reply) => {
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   created_at INTEGER NOT NULL,
   finished_at INTEGER
 );
+CREATE INDEX IF NOT EXISTS jobs_agent_token ON jobs (agent_token);
 CREATE TABLE IF NOT EXISTS stages (
   job_id TEXT NOT NULL,
   name TEXT NOT NULL,

@@ -101,6 +101,12 @@ export class SqliteStore {
     return r ? toJob(r) : undefined;
   }
 
+  /** The job an agent token belongs to (the caller still compares the token in constant time). */
+  jobByAgentToken(token: string): JobRow | undefined {
+    const r = this.q('SELECT * FROM jobs WHERE agent_token = ?').get(token) as Row | undefined;
+    return r ? toJob(r) : undefined;
+  }
+
   listJobs(): JobRow[] {
     return (this.q('SELECT * FROM jobs ORDER BY seq DESC').all() as Row[]).map(toJob);
   }
