@@ -64,7 +64,7 @@ const noop = (seq: number): NewTask => ({
 /** Writes a running job with one ready `render` stage holding `tasks` no-op tasks. */
 export function insertNoopJob(rc: RunningCoordinator, stateDir: string, tasks: number) {
   const store = rc.coordinator.store;
-  const seq = store.nextJobSeq();
+  const seq = store.jobs.nextSeq();
   const id = `j${seq}`;
   const dir = path.join(stateDir, 'jobs', id);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -169,8 +169,8 @@ async function measureThroughput(
     await swarm.ready;
     swarm.go();
     const done = await swarm.done;
-    const p = rc.coordinator.store.progress(job.id, 'render').tasks;
-    const state = rc.coordinator.store.getJob(job.id)?.state;
+    const p = rc.coordinator.store.tasks.progress(job.id, 'render').tasks;
+    const state = rc.coordinator.store.jobs.get(job.id)?.state;
     if (done.completed !== tasks || p.done !== tasks || state !== 'succeeded') {
       throw new BenchError(
         'scheduling overhead',
@@ -222,7 +222,7 @@ async function measureLatency(
       const leased = swarm.next('lease', 30_000);
       const completed = swarm.next('completed', 30_000);
       const t0 = nowMs();
-      c.store.insertTasks(job.id, [noop(i + 1)]);
+      c.store.tasks.insert(job.id, [noop(i + 1)]);
       c.waiters.notify(job.id);
       const m = await leased;
       if (m.type === 'lease') latencies.push(m.at - t0);

@@ -22,7 +22,7 @@ export class Autoscaler {
   ) {}
 
   async tick(): Promise<void> {
-    for (const job of this.c.store.listJobs()) {
+    for (const job of this.c.store.jobs.list()) {
       if (job.state !== 'running' || !job.auto) continue;
       try {
         await this.decide(job.id);
@@ -42,7 +42,9 @@ export class Autoscaler {
    * stages, a task for stages whose tasks carry no frames (commands, training runs).
    */
   private secondsPerUnit(jobId: string, byFrame: boolean): number | undefined {
-    const done = this.c.store.recentCompletions(jobId, 0).filter((d) => !byFrame || d.frames > 0);
+    const done = this.c.store.tasks
+      .recentCompletions(jobId, 0)
+      .filter((d) => !byFrame || d.frames > 0);
     if (!done.length) return undefined;
     const seconds = done.reduce((s, d) => s + (d.finishedAt - d.startedAt) / 1000, 0);
     const units = done.reduce((s, d) => s + (byFrame ? d.frames : 1), 0);
@@ -54,12 +56,12 @@ export class Autoscaler {
     const auto = job.auto;
     if (!auto) return;
     const now = this.c.now();
-    const pending = this.c.store.allocations(jobId).filter((a) => a.state === 'pending');
+    const pending = this.c.store.allocations.list(jobId).filter((a) => a.state === 'pending');
     const held = await this.scaler.heldNodes(jobId);
     const n = held.length;
-    const stage = this.c.store.stages(jobId).find((s) => s.state === 'ready');
+    const stage = this.c.store.stages.list(jobId).find((s) => s.state === 'ready');
     if (!stage) return;
-    const progress = this.c.store.progress(jobId, stage.name);
+    const progress = this.c.store.tasks.progress(jobId, stage.name);
     const byFrame = progress.frames.total > 0;
     const p = byFrame ? progress.frames : progress.tasks;
     const queuedTasks = progress.tasks.queued;

@@ -68,7 +68,7 @@ export class Coordinator {
     message: string,
     data: Record<string, unknown> = {},
   ): void {
-    const e = this.store.addEvent({ jobId, at: this.now(), type, actor, message, data });
+    const e = this.store.events.add({ jobId, at: this.now(), type, actor, message, data });
     this.bus.emit({
       type: 'job:event',
       jobId,
@@ -78,7 +78,7 @@ export class Coordinator {
   }
 
   requireJob(jobId: string): JobRow {
-    const job = this.store.getJob(jobId);
+    const job = this.store.jobs.get(jobId);
     if (!job) throw new CliError(`no job ${jobId}: \`cluster-tool status\` lists the jobs`, 4);
     return job;
   }
@@ -95,7 +95,7 @@ export class Coordinator {
       partitionNodes: partition.length,
       maxGpusPerNode: Math.max(1, ...partition.map((n) => n.gpus)),
     };
-    const seq = this.store.nextJobSeq();
+    const seq = this.store.jobs.nextSeq();
     const id = `j${seq}`;
     const dir = path.join(this.cfg.stateDir, 'jobs', id);
     const plan = planJob(req, limits, { id, dir, outputDir: path.join(dir, 'output') });
@@ -164,7 +164,7 @@ export class Coordinator {
       );
       throw err;
     }
-    this.store.updateJob(id, { state: 'running' });
+    this.store.jobs.update(id, { state: 'running' });
     this.bus.jobChanged(id);
     return this.requireJob(id);
   }
@@ -177,8 +177,8 @@ export class Coordinator {
     actor: Actor,
     why = '',
   ): Promise<number> {
-    const primary = this.store
-      .allocations(job.id)
+    const primary = this.store.allocations
+      .list(job.id)
       .find((a) => a.role === 'primary' && a.state !== 'ended');
     let slurmJobId: number;
     this.submitsInFlight++;
@@ -191,7 +191,7 @@ export class Coordinator {
     } finally {
       this.submitsInFlight--;
     }
-    this.store.insertAllocation({
+    this.store.allocations.insert({
       slurmJobId,
       jobId: job.id,
       role,
@@ -219,16 +219,16 @@ export class Coordinator {
     error: string | null = null,
     actor: Actor = 'coordinator',
   ): void {
-    this.store.updateJob(jobId, { state, error, finishedAt: this.now() });
-    if (state === 'cancelled') this.store.cancelTasks(jobId, this.now());
-    const job = this.store.getJob(jobId);
+    this.store.jobs.update(jobId, { state, error, finishedAt: this.now() });
+    if (state === 'cancelled') this.store.tasks.cancelOpen(jobId, this.now());
+    const job = this.store.jobs.get(jobId);
     if (job) removePartialFiles(job.outputDir);
     writeJobResults(this.store, jobId, (m) =>
       this.record(jobId, 'results:written', 'coordinator', m),
     );
     this.record(jobId, `job:${state}`, actor, error ?? `job ${state}`);
     this.waiters.notify(jobId);
-    const active = this.store.allocations(jobId).filter((a) => a.state !== 'ended');
+    const active = this.store.allocations.list(jobId).filter((a) => a.state !== 'ended');
     // Agents exit on their own once told; cancelling makes sure no node stays held.
     setTimeout(() => {
       void this.slurm.cancel(active.map((a) => a.slurmJobId)).catch(() => {});
@@ -245,7 +245,7 @@ export class Coordinator {
   /** Requeues failed tasks (or the tasks holding `frames`) with fresh attempts; the job runs again. */
   retry(jobId: string, frames?: number[], actor: Actor = 'user'): JobDetail {
     const job = this.requireJob(jobId);
-    const all = this.store.tasks(jobId).tasks;
+    const all = this.store.tasks.list(jobId).tasks;
     const wanted = frames
       ? all.filter((t) => t.stage === 'render' && t.frames.some((f) => frames.includes(f)))
       : all.filter(
@@ -258,28 +258,28 @@ export class Coordinator {
         throw new UsageError(`frames ${unknown.join(',')} are not part of job ${jobId}`);
     }
     if (!wanted.length) throw new UsageError(`job ${jobId} has no failed tasks to retry`);
-    const n = this.store.requeueTasks(
+    const n = this.store.tasks.reopen(
       jobId,
       wanted.map((t) => t.id),
     );
     // Re-open every stage from the earliest one that got work back.
-    const stages = this.store.stages(jobId);
+    const stages = this.store.stages.list(jobId);
     const first = Math.min(...wanted.map((t) => stages.find((s) => s.name === t.stage)?.seq ?? 0));
     for (const s of stages) {
-      if (s.seq === first) this.store.setStageState(jobId, s.name, 'ready');
-      else if (s.seq > first) this.store.setStageState(jobId, s.name, 'waiting');
+      if (s.seq === first) this.store.stages.setState(jobId, s.name, 'ready');
+      else if (s.seq > first) this.store.stages.setState(jobId, s.name, 'waiting');
     }
     this.open.clear();
     // Later stages (the encode) run again over the new frames.
     if (first < Math.max(...stages.map((s) => s.seq))) {
-      this.store.requeueTasks(
+      this.store.tasks.reopen(
         jobId,
         all
           .filter((t) => (stages.find((s) => s.name === t.stage)?.seq ?? 0) > first)
           .map((t) => t.id),
       );
     }
-    this.store.updateJob(jobId, { state: 'running', error: null, finishedAt: null });
+    this.store.jobs.update(jobId, { state: 'running', error: null, finishedAt: null });
     this.record(jobId, 'job:retried', actor, `${n} task(s) queued again`, {
       tasks: n,
       frames: frames ?? null,
@@ -298,7 +298,7 @@ export class Coordinator {
     const key = this.openKey(jobId, stage);
     let n = this.open.get(key);
     if (n === undefined) {
-      const p = this.store.progress(jobId, stage).tasks;
+      const p = this.store.tasks.progress(jobId, stage).tasks;
       n = p.queued + p.leased;
       this.open.set(key, n);
     }
@@ -317,20 +317,20 @@ export class Coordinator {
 
   /** Moves a job past every finished stage; ends it when none is left. */
   advance(jobId: string): void {
-    const job = this.store.getJob(jobId);
+    const job = this.store.jobs.get(jobId);
     if (!job || job.state !== 'running') return;
-    for (const stage of this.store.stages(jobId)) {
+    for (const stage of this.store.stages.list(jobId)) {
       if (stage.state === 'done') continue;
       if (stage.state === 'waiting') {
-        this.store.setStageState(jobId, stage.name, 'ready');
+        this.store.stages.setState(jobId, stage.name, 'ready');
         this.record(jobId, 'stage:started', 'coordinator', `stage ${stage.name} started`);
         this.waiters.notify(jobId);
       }
-      const p = this.store.progress(jobId, stage.name).tasks;
+      const p = this.store.tasks.progress(jobId, stage.name).tasks;
       if (p.queued + p.leased > 0) return;
       if (p.failed > 0) {
-        this.store.setStageState(jobId, stage.name, 'failed');
-        const failed = this.store.tasks(jobId, { stage: stage.name, state: 'failed' }).tasks;
+        this.store.stages.setState(jobId, stage.name, 'failed');
+        const failed = this.store.tasks.list(jobId, { stage: stage.name, state: 'failed' }).tasks;
         const frames = failed.flatMap((t) => t.frames);
         const what = frames.length ? `frame(s) ${frames.join(',')}` : `${failed.length} task(s)`;
         this.finish(
@@ -340,7 +340,7 @@ export class Coordinator {
         );
         return;
       }
-      this.store.setStageState(jobId, stage.name, 'done');
+      this.store.stages.setState(jobId, stage.name, 'done');
       this.record(jobId, 'stage:done', 'coordinator', `stage ${stage.name} done`);
     }
     this.finish(jobId, 'succeeded');
@@ -354,7 +354,7 @@ export class Coordinator {
   ): AgentRow | { exit: string } {
     const job = this.requireJob(jobId);
     if (job.state !== 'running') return { exit: `job ${jobId} is ${job.state}` };
-    const n = this.store.agents(jobId).length + 1;
+    const n = this.store.agents.list(jobId).length + 1;
     const agent: AgentRow = {
       id: `${jobId}.${info.node}.gpu${info.gpu}.${n}`,
       jobId,
@@ -367,7 +367,7 @@ export class Coordinator {
       registeredAt: this.now(),
       lastSeen: this.now(),
     };
-    this.store.insertAgent(agent);
+    this.store.agents.insert(agent);
     this.record(
       jobId,
       'agent:registered',
@@ -379,7 +379,7 @@ export class Coordinator {
   }
 
   private liveAgent(agentId: string): AgentRow {
-    const agent = this.store.getAgent(agentId);
+    const agent = this.store.agents.get(agentId);
     if (!agent) throw new CliError(`unknown agent ${agentId}`, 4);
     return agent;
   }
@@ -391,7 +391,7 @@ export class Coordinator {
   private touch(agent: AgentRow): void {
     const now = this.now();
     if (now - agent.lastSeen < 1_000) return;
-    this.store.updateAgent(agent.id, { lastSeen: now });
+    this.store.agents.update(agent.id, { lastSeen: now });
     agent.lastSeen = now;
   }
 
@@ -408,7 +408,7 @@ export class Coordinator {
 
   heartbeat(agentId: string): { drain: boolean; exit: string | null } {
     const agent = this.liveAgent(agentId);
-    this.store.updateAgent(agentId, { lastSeen: this.now() });
+    this.store.agents.update(agentId, { lastSeen: this.now() });
     const job = this.requireJob(agent.jobId);
     return { drain: agent.state === 'draining', exit: this.exitReason(agent, job) };
   }
@@ -436,9 +436,15 @@ export class Coordinator {
     this.touch(agent);
     const why = this.exitReason(agent, job);
     if (why) return { exit: why };
-    const stage = this.store.stages(job.id).find((s) => s.state === 'ready');
+    const stage = this.store.stages.list(job.id).find((s) => s.state === 'ready');
     if (stage) {
-      const task = this.store.leaseNext(job.id, stage.name, agent, this.now(), this.cfg.leaseMs);
+      const task = this.store.tasks.leaseNext(
+        job.id,
+        stage.name,
+        agent,
+        this.now(),
+        this.cfg.leaseMs,
+      );
       if (task) {
         this.bus.jobChanged(job.id);
         return { task };
@@ -448,8 +454,8 @@ export class Coordinator {
   }
 
   renew(agentId: string, taskId: number): boolean {
-    this.store.updateAgent(agentId, { lastSeen: this.now() });
-    return this.store.renewLease(taskId, agentId, this.now() + this.cfg.leaseMs);
+    this.store.agents.update(agentId, { lastSeen: this.now() });
+    return this.store.tasks.renew(taskId, agentId, this.now() + this.cfg.leaseMs);
   }
 
   /** Records a finished task. False when it was already done by another agent (nothing recorded). */
@@ -459,14 +465,14 @@ export class Coordinator {
 
   /** `complete` for a caller holding the agent's row; returns the task as recorded, or null. */
   completeBy(agent: AgentRow, taskId: number, result: Record<string, unknown>): TaskRow | null {
-    const task = this.store.getTask(taskId);
+    const task = this.store.tasks.get(taskId);
     if (!task || task.jobId !== agent.jobId)
       throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
     this.touch(agent);
-    if (!this.store.completeTask(taskId, agent, result, this.now())) return null;
+    if (!this.store.tasks.complete(taskId, agent, result, this.now())) return null;
     if (task.kind === 'blender-encode' && typeof result.video === 'string')
-      this.store.updateJob(task.jobId, { video: result.video });
-    const done = this.store.getTask(taskId) ?? null;
+      this.store.jobs.update(task.jobId, { video: result.video });
+    const done = this.store.tasks.get(taskId) ?? null;
     if (done && this.bus.listening)
       this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(done) });
     this.bus.jobChanged(task.jobId);
@@ -477,10 +483,10 @@ export class Coordinator {
   /** Records a failed attempt: the task goes to another agent, or fails after maxAttempts. */
   fail(agentId: string, taskId: number, error: string, tail: string[]): void {
     const agent = this.liveAgent(agentId);
-    const task = this.store.getTask(taskId);
+    const task = this.store.tasks.get(taskId);
     if (!task || task.jobId !== agent.jobId)
       throw new CliError(`task ${taskId} is not a task of job ${agent.jobId}`, 4);
-    const state = this.store.failTask(
+    const state = this.store.tasks.fail(
       taskId,
       agentId,
       error,
@@ -490,7 +496,7 @@ export class Coordinator {
     );
     if (!state) return;
     const failures = agent.failures + 1;
-    this.store.updateAgent(agentId, {
+    this.store.agents.update(agentId, {
       failures,
       ...(failures >= this.cfg.maxAgentFailures ? { state: 'blocked' as const } : {}),
     });
@@ -515,7 +521,7 @@ export class Coordinator {
         { agentId },
       );
     }
-    const updated = this.store.getTask(taskId);
+    const updated = this.store.tasks.get(taskId);
     if (updated)
       this.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(updated) });
     if (state === 'failed') this.settled(task);
@@ -525,7 +531,7 @@ export class Coordinator {
   /** Puts back tasks whose leases ran out and gives up on agents that went silent. */
   sweep(): void {
     const now = this.now();
-    for (const t of this.store.requeue({ expiredBefore: now }, now)) {
+    for (const t of this.store.tasks.requeueLeased({ expiredBefore: now }, now)) {
       this.record(
         t.jobId,
         'task:requeued',
@@ -535,7 +541,7 @@ export class Coordinator {
       );
       this.waiters.notify(t.jobId);
     }
-    for (const a of this.store.liveAgents()) {
+    for (const a of this.store.agents.live()) {
       if (a.lastSeen >= now - this.cfg.agentTimeoutMs) continue;
       this.dropAgent(a, `silent for ${Math.round((now - a.lastSeen) / 1000)} s`);
     }
@@ -543,8 +549,8 @@ export class Coordinator {
 
   /** Marks an agent gone and hands its tasks back at once. */
   dropAgent(a: AgentRow, why: string): void {
-    this.store.updateAgent(a.id, { state: 'gone' });
-    const back = this.store.requeue({ agentId: a.id }, this.now());
+    this.store.agents.update(a.id, { state: 'gone' });
+    const back = this.store.tasks.requeueLeased({ agentId: a.id }, this.now());
     this.record(
       a.jobId,
       'agent:gone',

@@ -36,12 +36,12 @@ export class Scaler {
   /** Nodes the job holds in running allocations, in the order they should be given back. */
   async heldNodes(jobId: string): Promise<HeldNode[]> {
     const slurm = new Map((await this.c.slurm.list()).map((s) => [s.slurmJobId, s]));
-    const agents = this.c.store
-      .agents(jobId)
+    const agents = this.c.store.agents
+      .list(jobId)
       .filter((a) => a.state === 'active' || a.state === 'draining');
-    const leased = this.c.store.tasks(jobId, { state: 'leased' }).tasks;
+    const leased = this.c.store.tasks.list(jobId, { state: 'leased' }).tasks;
     const held: HeldNode[] = [];
-    for (const a of this.c.store.allocations(jobId).filter((x) => x.state === 'running')) {
+    for (const a of this.c.store.allocations.list(jobId).filter((x) => x.state === 'running')) {
       const batchHost = slurm.get(a.slurmJobId)?.batchHost ?? a.nodes[0];
       for (const node of a.nodes) {
         const here = agents.filter((g) => g.node === node && g.slurmJobId === a.slurmJobId);
@@ -75,7 +75,7 @@ export class Scaler {
       const auto = req.auto === false ? null : req.auto;
       if (auto && (auto.min < 1 || auto.max < auto.min))
         throw new UsageError('auto: need 1 <= min <= max');
-      this.c.store.updateJob(jobId, { auto });
+      this.c.store.jobs.update(jobId, { auto });
       this.c.record(
         jobId,
         'scale:auto',
@@ -94,7 +94,7 @@ export class Scaler {
     }
     const partition = (await this.c.slurm.partitionNodes()).length;
     const held = await this.heldNodes(jobId);
-    const pending = this.c.store.allocations(jobId).filter((a) => a.state === 'pending');
+    const pending = this.c.store.allocations.list(jobId).filter((a) => a.state === 'pending');
     const current = held.length + pending.reduce((s, a) => s + a.requestedNodes, 0);
     let target =
       req.nodes ??
@@ -118,7 +118,7 @@ export class Scaler {
       );
     if (target > current) {
       const add = target - current;
-      this.c.store.updateJob(jobId, { nodesWanted: target });
+      this.c.store.jobs.update(jobId, { nodesWanted: target });
       await this.c.allocate(job, add, 'attached', actor, `grow ${current} → ${target} node(s)`);
       this.c.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${target}`, {
         from: current,
@@ -163,7 +163,7 @@ export class Scaler {
     }
     const nodes = chosen.map((h) => h.node);
     const agents = chosen.flatMap((h) => h.agents);
-    for (const a of agents) this.c.store.updateAgent(a.id, { state: 'draining' });
+    for (const a of agents) this.c.store.agents.update(a.id, { state: 'draining' });
     this.c.record(
       jobId,
       'scale:drain',
@@ -172,14 +172,14 @@ export class Scaler {
       { nodes },
     );
     if (req.now) {
-      for (const a of agents) this.c.store.requeue({ agentId: a.id }, this.c.now());
+      for (const a of agents) this.c.store.tasks.requeueLeased({ agentId: a.id }, this.c.now());
     } else {
       await this.waitIdle(jobId, agents);
     }
     this.c.waiters.notify(jobId);
     await this.release(jobId, chosen, actor);
     const job = this.c.requireJob(jobId);
-    this.c.store.updateJob(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
+    this.c.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
     this.c.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
   }
 
@@ -197,13 +197,13 @@ export class Scaler {
     actor: Actor,
     why = '',
   ): Promise<number> {
-    const pending = this.c.store
-      .allocations(jobId)
+    const pending = this.c.store.allocations
+      .list(jobId)
       .filter((a) => a.state === 'pending' && a.role === 'attached')
       .slice(0, Math.max(0, count));
     for (const a of pending) {
       await this.c.slurm.cancel([a.slurmJobId]);
-      this.c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: this.c.now() });
+      this.c.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: this.c.now() });
       this.c.record(
         jobId,
         'scale:shrink',
@@ -219,8 +219,8 @@ export class Scaler {
   private async waitIdle(jobId: string, agents: AgentRow[]): Promise<void> {
     const ids = new Set(agents.map((a) => a.id));
     for (;;) {
-      const busy = this.c.store
-        .tasks(jobId, { state: 'leased' })
+      const busy = this.c.store.tasks
+        .list(jobId, { state: 'leased' })
         .tasks.filter((t) => t.agentId && ids.has(t.agentId));
       if (!busy.length) return;
       if (this.c.requireJob(jobId).state !== 'running') return;
@@ -236,7 +236,7 @@ export class Scaler {
         h,
       ]);
     for (const [slurmJobId, gone] of byAllocation) {
-      const a = this.c.store.allocations(jobId).find((x) => x.slurmJobId === slurmJobId);
+      const a = this.c.store.allocations.list(jobId).find((x) => x.slurmJobId === slurmJobId);
       if (!a) continue;
       const keep = a.nodes.filter((n) => !gone.some((g) => g.node === n));
       try {
@@ -247,12 +247,12 @@ export class Scaler {
           `could not release ${gone.map((g) => g.node).join(',')} from Slurm job ${slurmJobId}: ${(err as Error).message}`,
         );
       }
-      this.c.store.updateAllocation(
+      this.c.store.allocations.update(
         slurmJobId,
         keep.length ? { nodes: keep } : { state: 'ended', nodes: [], endedAt: this.c.now() },
       );
       for (const g of gone)
-        for (const agent of g.agents) this.c.store.updateAgent(agent.id, { state: 'gone' });
+        for (const agent of g.agents) this.c.store.agents.update(agent.id, { state: 'gone' });
       this.c.record(
         jobId,
         'allocation:shrunk',

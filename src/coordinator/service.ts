@@ -64,15 +64,15 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     partition: o.partition,
   });
   const bus = new EventBus((jobId) => {
-    const job = store.getJob(jobId);
+    const job = store.jobs.get(jobId);
     return job ? { type: 'job:updated', jobId, summary: jobSummary(store, job) } : undefined;
   });
   const coordinator = new Coordinator(store, allocator, bus, cfg);
 
   // After a restart, give agents time to reconnect before their leases or heartbeats count as lost.
   const now = Date.now();
-  store.extendLeases(now + cfg.leaseMs * 2);
-  for (const a of store.liveAgents()) store.updateAgent(a.id, { lastSeen: now });
+  store.tasks.extendLeases(now + cfg.leaseMs * 2);
+  for (const a of store.agents.live()) store.agents.update(a.id, { lastSeen: now });
 
   const server = await buildServer(coordinator, {
     userToken: state.token,

@@ -14,11 +14,11 @@ const RATE_WINDOW_MS = 5 * 60_000;
 
 /** The stage whose progress a job shows: render for Blender jobs, else the first stage. */
 function mainStage(store: SqliteStore, job: JobRow): string {
-  return job.kind === 'blender' ? 'render' : (store.stages(job.id)[0]?.name ?? 'main');
+  return job.kind === 'blender' ? 'render' : (store.stages.list(job.id)[0]?.name ?? 'main');
 }
 
 function progressOf(store: SqliteStore, job: JobRow): Progress {
-  const p = store.progress(job.id, mainStage(store, job));
+  const p = store.tasks.progress(job.id, mainStage(store, job));
   return job.kind === 'blender' ? p.frames : p.tasks;
 }
 
@@ -70,7 +70,7 @@ export function agentView(a: AgentRow, current: number | null): AgentView {
 
 export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): JobSummary {
   const progress = progressOf(store, job);
-  const recent = store
+  const recent = store.tasks
     .recentCompletions(job.id, now - RATE_WINDOW_MS)
     .filter((c) => c.frames > 0 || job.kind !== 'blender');
   const units = recent.reduce((s, c) => s + (job.kind === 'blender' ? c.frames : 1), 0);
@@ -78,9 +78,11 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
   const minutes = Math.max((now - first) / 60_000, 1 / 60);
   const ratePerMinute = recent.length ? units / minutes : 0;
   const left = progress.total - progress.done - progress.failed;
-  const allocations = store.allocations(job.id).filter((a) => a.state !== 'ended');
+  const allocations = store.allocations.list(job.id).filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];
-  const current = store.stages(job.id).find((s) => s.state === 'ready' || s.state === 'failed');
+  const current = store.stages
+    .list(job.id)
+    .find((s) => s.state === 'ready' || s.state === 'failed');
   return {
     id: job.id,
     name: job.name,
@@ -100,8 +102,8 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
 }
 
 export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
-  const leased = store.tasks(job.id, { state: 'leased' }).tasks;
-  const failed = store.tasks(job.id, { state: 'failed' }).tasks;
+  const leased = store.tasks.list(job.id, { state: 'leased' }).tasks;
+  const failed = store.tasks.list(job.id, { state: 'failed' }).tasks;
   const results = jobResults(store, job);
   return {
     ...jobSummary(store, job),
@@ -109,8 +111,8 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
     dir: job.dir,
     outputDir: job.outputDir,
     video: job.video,
-    stages: store.stages(job.id).map((s) => {
-      const p = store.progress(job.id, s.name);
+    stages: store.stages.list(job.id).map((s) => {
+      const p = store.tasks.progress(job.id, s.name);
       return {
         name: s.name,
         state: s.state,
@@ -124,11 +126,11 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
         errorTail: t.errorTail,
       })),
     ),
-    allocations: store.allocations(job.id).map(allocationView),
-    agents: store
-      .agents(job.id)
+    allocations: store.allocations.list(job.id).map(allocationView),
+    agents: store.agents
+      .list(job.id)
       .map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
-    events: store.events(job.id).map((e) => ({
+    events: store.events.list(job.id).map((e) => ({
       id: e.id,
       at: e.at,
       type: e.type,
@@ -144,6 +146,6 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
 
 /** The IndeX viewer address recorded by the reconcile loop, or null while the session loads. */
 function sessionUrl(store: SqliteStore, jobId: string): string | null {
-  const ready = store.events(jobId, 1000).find((e) => e.type === 'session:ready');
+  const ready = store.events.list(jobId, 1000).find((e) => e.type === 'session:ready');
   return typeof ready?.data.url === 'string' ? ready.data.url : null;
 }

@@ -42,13 +42,13 @@ async function lease(a: AgentRow): Promise<TaskRow | string | null> {
 describe('the scheduling core', () => {
   it('splits a Blender job into frame tasks and one encode task, and submits one allocation', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-10', nodes: 2, chunk: 3 });
-    expect(c.store.tasks(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([
+    expect(c.store.tasks.list(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([
       [1, 2, 3],
       [4, 5, 6],
       [7, 8, 9],
       [10],
     ]);
-    expect(c.store.tasks(job.id, { stage: 'encode' }).total).toBe(1);
+    expect(c.store.tasks.list(job.id, { stage: 'encode' }).total).toBe(1);
     expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary' }]);
     expect(job.state).toBe('running');
   });
@@ -69,7 +69,7 @@ describe('the scheduling core', () => {
     const enc = (await lease(b)) as TaskRow;
     expect(enc.kind).toBe('blender-encode');
     c.complete(b.id, enc.id, { video: 'output/video.mp4' });
-    expect(c.store.getJob(job.id)?.state).toBe('succeeded');
+    expect(c.store.jobs.get(job.id)?.state).toBe('succeeded');
     expect(await lease(a)).toMatch(/succeeded/);
   });
 
@@ -84,7 +84,7 @@ describe('the scheduling core', () => {
     c.fail(agents[1]!.id, second.id, 'Blender crashed', []);
     const third = (await lease(agents[2]!)) as TaskRow;
     c.fail(agents[2]!.id, third.id, 'Blender crashed', ['last line']);
-    const after = c.store.getJob(job.id);
+    const after = c.store.jobs.get(job.id);
     expect(after?.state).toBe('failed');
     expect(after?.error).toMatch(/frame\(s\) 7 failed after 3 attempts: Blender crashed/);
     expect(c.detail(job.id).failedFrames).toEqual([
@@ -110,14 +110,14 @@ describe('the scheduling core', () => {
     expect(c.renew(a.id, t.id)).toBe(true);
     clock += 1500;
     c.sweep();
-    expect(c.store.getTask(t.id)?.state).toBe('queued');
+    expect(c.store.tasks.get(t.id)?.state).toBe('queued');
     expect(c.renew(a.id, t.id)).toBe(false);
     const b = agent(job.id, 'node2', '0');
     const t2 = (await lease(b)) as TaskRow;
     clock += 6000;
     c.renew(b.id, t2.id);
     c.sweep();
-    expect(c.store.getAgent(a.id)?.state).toBe('gone');
+    expect(c.store.agents.get(a.id)?.state).toBe('gone');
   });
 
   it('wakes a long-polling agent as soon as work is requeued', async () => {
@@ -140,7 +140,7 @@ describe('the scheduling core', () => {
       const t = (await lease(a)) as TaskRow;
       c.fail(a.id, t.id, 'no', []);
     }
-    expect(c.store.getJob(job.id)?.state).toBe('failed');
+    expect(c.store.jobs.get(job.id)?.state).toBe('failed');
     const d = c.retry(job.id);
     expect(d.state).toBe('running');
     expect(d.progress.queued).toBe(1);

@@ -67,10 +67,14 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     const id = await c.allocate(c.requireJob(job.id), 1, 'attached', 'user');
     listing.open();
     await pass;
-    expect(c.store.allocations(job.id).find((a) => a.slurmJobId === id)?.state).toBe('pending');
+    expect(c.store.allocations.list(job.id).find((a) => a.slurmJobId === id)?.state).toBe(
+      'pending',
+    );
     clock += 1000;
     await reconcileAllocations(c);
-    expect(c.store.allocations(job.id).find((a) => a.slurmJobId === id)?.state).toBe('running');
+    expect(c.store.allocations.list(job.id).find((a) => a.slurmJobId === id)?.state).toBe(
+      'running',
+    );
   });
 
   it('does not adopt a Slurm job whose sbatch has not been recorded yet', async () => {
@@ -81,8 +85,10 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     await reconcileAllocations(c);
     submit.open();
     const id = await grow;
-    const rows = c.store.allocations(job.id).filter((a) => a.slurmJobId === id);
+    const rows = c.store.allocations.list(job.id).filter((a) => a.slurmJobId === id);
     expect(rows).toHaveLength(1);
-    expect(c.store.events(job.id, 100).some((e) => e.type === 'allocation:adopted')).toBe(false);
+    expect(c.store.events.list(job.id, 100).some((e) => e.type === 'allocation:adopted')).toBe(
+      false,
+    );
   });
 });

@@ -73,7 +73,7 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
     gpu: String(k % 4),
   }));
   for (const a of agents)
-    c.store.insertAgent({
+    c.store.agents.insert({
       ...a,
       jobId: 'j900',
       slurmJobId: 1,
@@ -88,11 +88,11 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
     const agent = agents[i % 16];
     if (!agent) continue;
     const start = t0 + Math.floor(i / 16) * 500;
-    const task = c.store.leaseNext('j900', 'render', agent, start, 3_600_000);
+    const task = c.store.tasks.leaseNext('j900', 'render', agent, start, 3_600_000);
     if (!task || i >= 6_012) continue; // the last 16 stay leased
     const frame = task.frames[0] ?? 0;
     if (i % 500 === 7) {
-      c.store.failTask(
+      c.store.tasks.fail(
         task.id,
         agent.id,
         `blender exited with code 1 on frame ${frame}`,
@@ -103,7 +103,7 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
       continue;
     }
     const seconds = 0.3 + ((frame * 37) % 100) / 250;
-    c.store.completeTask(
+    c.store.tasks.complete(
       task.id,
       agent,
       {

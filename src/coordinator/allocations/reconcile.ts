@@ -17,17 +17,17 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
   const listedFrom = c.now();
   const slurm = await c.slurm.list();
   const byId = new Map(slurm.map((s) => [s.slurmJobId, s]));
-  const known = new Set(c.store.allocations().map((a) => a.slurmJobId));
+  const known = new Set(c.store.allocations.list().map((a) => a.slurmJobId));
   const now = c.now();
 
   for (const s of slurm) {
     if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight > 0) continue;
-    const job = c.store.getJob(s.jobId);
+    const job = c.store.jobs.get(s.jobId);
     if (!job || job.state !== 'running') {
       await c.slurm.cancel([s.slurmJobId]);
       continue;
     }
-    c.store.insertAllocation({
+    c.store.allocations.insert({
       slurmJobId: s.slurmJobId,
       jobId: job.id,
       role: s.role,
@@ -43,12 +43,12 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     });
   }
 
-  for (const a of c.store.allocations().filter((x) => x.state !== 'ended')) {
+  for (const a of c.store.allocations.list().filter((x) => x.state !== 'ended')) {
     if (a.createdAt >= listedFrom) continue;
     const s = byId.get(a.slurmJobId);
-    const job = c.store.getJob(a.jobId);
+    const job = c.store.jobs.get(a.jobId);
     if (!s || !s.active) {
-      c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: now });
+      c.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: now });
       c.record(
         a.jobId,
         'allocation:ended',
@@ -56,7 +56,7 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
         `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`,
         { slurmJobId: a.slurmJobId },
       );
-      for (const agent of c.store.agents(a.jobId)) {
+      for (const agent of c.store.agents.list(a.jobId)) {
         if (
           agent.slurmJobId === a.slurmJobId &&
           (agent.state === 'active' || agent.state === 'draining')
@@ -72,7 +72,7 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     const state = s.state === 'RUNNING' ? 'running' : 'pending';
     const nodesChanged = s.nodes.join(',') !== a.nodes.join(',');
     if (state !== a.state || nodesChanged || s.reason !== a.reason) {
-      c.store.updateAllocation(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });
+      c.store.allocations.update(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });
       if (state === 'running' && a.state !== 'running') {
         c.record(
           a.jobId,
@@ -85,8 +85,8 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     }
   }
 
-  for (const job of c.store.listJobs().filter((j) => j.state === 'running')) {
-    const allocations = c.store.allocations(job.id);
+  for (const job of c.store.jobs.list().filter((j) => j.state === 'running')) {
+    const allocations = c.store.allocations.list(job.id);
     if (job.kind === 'index') {
       watchSession(c, job.id, job.dir, allocations);
       continue;
@@ -129,7 +129,7 @@ function watchSession(
     c.finish(jobId, 'succeeded', null);
     return;
   }
-  if (c.store.events(jobId, 1000).some((e) => e.type === 'session:ready')) return;
+  if (c.store.events.list(jobId, 1000).some((e) => e.type === 'session:ready')) return;
   const log = path.join(dir, 'logs', `slurm-${primary.slurmJobId}.out`);
   if (!existsSync(log)) return;
   const url = findViewerUrl(readFileSync(log, 'utf8'));

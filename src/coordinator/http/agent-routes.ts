@@ -38,14 +38,14 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
             frames: r.task.frames,
             payload: r.task.payload,
             // A job's directory never changes: the row read for the token check will do.
-            jobDir: (job ?? c.store.getJob(r.task.jobId))?.dir,
+            jobDir: (job ?? c.store.jobs.get(r.task.jobId))?.dir,
           },
         };
   const agentOf = (req: FastifyRequest<{ Body: AgentBody }>) => {
     const id = req.body?.agentId;
     if (typeof id !== 'string')
       throw Object.assign(new Error('agentId is required'), { statusCode: 400 });
-    const agent = c.store.getAgent(id);
+    const agent = c.store.agents.get(id);
     if (!agent) throw new CliError(`unknown agent ${id}`, 4);
     return { agent, job: jobOf(req, agent.jobId) };
   };

@@ -11,7 +11,7 @@ import { contentType, resolveInside } from './files.js';
 /** Routes for the CLI and the viewer (user token). */
 export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
   app.get('/api/jobs', { config: { access: 'user' } }, async () =>
-    c.store.listJobs().map((j) => jobSummary(c.store, j)),
+    c.store.jobs.list().map((j) => jobSummary(c.store, j)),
   );
 
   app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>(
@@ -36,7 +36,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
   }>('/api/jobs/:id/tasks', { config: { access: 'user' } }, async (req) => {
     c.requireJob(req.params.id);
     const q = req.query;
-    const r = c.store.tasks(req.params.id, {
+    const r = c.store.tasks.list(req.params.id, {
       stage: q.stage,
       state: q.state,
       offset: q.offset ? Number(q.offset) : 0,
@@ -79,7 +79,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
       const files = existsSync(logs) ? readdirSync(logs).sort() : [];
       let chosen: string[];
       if (req.query.agent) {
-        const agent = c.store.getAgent(req.query.agent);
+        const agent = c.store.agents.get(req.query.agent);
         if (!agent || agent.jobId !== job.id)
           throw new UsageError(`no agent ${req.query.agent} in job ${job.id}`);
         chosen = files.filter((f) => f === `agent-${agent.node}-${agent.gpu}.log`);
@@ -105,7 +105,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
 
   app.get('/api/cluster', { config: { access: 'user' } }, async (): Promise<ClusterView> => {
     const nodes = await c.slurm.partitionNodes();
-    const allocations = c.store.allocations().filter((a) => a.state !== 'ended');
+    const allocations = c.store.allocations.list().filter((a) => a.state !== 'ended');
     return {
       nodes: nodes.map((n) => {
         const held = allocations.filter((a) => a.nodes.includes(n.name));

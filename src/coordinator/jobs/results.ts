@@ -61,7 +61,7 @@ const toLeaderboard = (r: ResultRow): LeaderboardRow => ({
  */
 export function jobResults(store: SqliteStore, job: JobRow): ResultRow[] | undefined {
   if (job.kind !== 'plenoxels' && job.kind !== 'command') return undefined;
-  const rows = store.tasks(job.id, { stage: MAIN_STAGE }).tasks.map(rowOf);
+  const rows = store.tasks.list(job.id, { stage: MAIN_STAGE }).tasks.map(rowOf);
   if (job.kind === 'command') return rows;
   const byTask = new Map(rows.map((r) => [r.task, r]));
   return rankRows(rows.map(toLeaderboard)).flatMap((l) => byTask.get(l.task) ?? []);
@@ -77,7 +77,7 @@ export function writeJobResults(
   jobId: string,
   note: (message: string) => void,
 ): void {
-  const job = store.getJob(jobId);
+  const job = store.jobs.get(jobId);
   if (job?.kind === 'blender-dataset') return writeDatasetResults(store, job, note);
   if (!job || job.kind !== 'plenoxels') return;
   try {
@@ -99,8 +99,8 @@ export function writeJobResults(
 function writeDatasetResults(store: SqliteStore, job: JobRow, note: (m: string) => void): void {
   if (job.state !== 'succeeded') return;
   try {
-    const views = store
-      .tasks(job.id, { stage: MAIN_STAGE })
+    const views = store.tasks
+      .list(job.id, { stage: MAIN_STAGE })
       .tasks.filter((t) => t.state === 'done')
       .flatMap((t) => (Array.isArray(t.result?.views) ? (t.result.views as RenderedView[]) : []));
     const files = writeTransforms(job.outputDir, views);

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const tasks = '{"id":"a","argv":["true"]}\n{"id":"b","argv":["true"]}\n';
   const a = await c.submit({ kind: 'command', nodes: 1, tasks });
   const b = await c.submit({ kind: 'command', nodes: 1, tasks });
-  jobA = { id: a.id, agentToken: a.agentToken, taskId: c.store.tasks(a.id).tasks[0]!.id };
+  jobA = { id: a.id, agentToken: a.agentToken, taskId: c.store.tasks.list(a.id).tasks[0]!.id };
   jobB = { id: b.id, agentToken: b.agentToken };
   mkdirSync(path.join(a.dir, 'output'), { recursive: true });
   writeFileSync(path.join(a.dir, 'output', 'x.png'), 'png');
