@@ -194,8 +194,14 @@ export class TasksTable {
   ): { total: number; tasks: TaskRow[] } {
     const where = ['job_id = ?'];
     const args: unknown[] = [jobId];
-    if (f.stage) (where.push('stage = ?'), args.push(f.stage));
-    if (f.state) (where.push('state = ?'), args.push(f.state));
+    for (const [col, v] of [
+      ['stage', f.stage],
+      ['state', f.state],
+    ] as const) {
+      if (!v) continue;
+      where.push(`${col} = ?`);
+      args.push(v);
+    }
     const w = where.join(' AND ');
     const total = (
       this.sql.q(`SELECT COUNT(*) AS n FROM tasks WHERE ${w}`).get(...args) as {
