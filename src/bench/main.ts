@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, UsageError } from '../errors.js';
 import { ensureSampleScene } from '../renderers/blender/sample-scene.js';
-import { withBenchCluster, type BenchCluster } from './bench-cluster.js';
+import { withBenchCluster } from './bench-cluster.js';
 import {
   measureFrameCosts,
   renderJobArray,
@@ -19,7 +19,10 @@ import {
   type OursResult,
   type RenderEfficiencyInput,
 } from './report.js';
+import type { BenchContext } from './context.js';
 import { benchSchedulingOverhead } from './scheduling.js';
+
+export type { BenchContext } from './context.js';
 import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
 
 /** Shape of the sample animation the bench renders. */
@@ -42,17 +45,6 @@ export interface BenchSettings {
 
 export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
-
-/** What every leg gets: the running cluster, the scene, and where to write. */
-export interface BenchContext {
-  bench: BenchCluster;
-  scene: string;
-  frames: number[];
-  slots: number;
-  /** A fresh directory per bench run; legs make their own subdirectories. */
-  workDir: string;
-  log: (line: string) => void;
-}
 
 /** Legs plugged into the render-efficiency bench from outside. */
 export interface RenderEfficiencyLegs {

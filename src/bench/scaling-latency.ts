@@ -2,7 +2,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCoordinator } from '../coordinator/service.js';
 import { ensureSampleScene } from '../renderers/blender/sample-scene.js';
-import type { BenchContext } from './main.js';
+import type { BenchContext } from './context.js';
 
 /** Result of the scaling leg: seconds for each try, and their medians. */
 export interface ScalingLatency {

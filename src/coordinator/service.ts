@@ -1,11 +1,10 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { packagePath } from '../paths.js';
 import { SlurmClient } from '../slurm/client.js';
 import { SlurmAllocator } from './allocations/slurm-allocator.js';
 import { reconcileAllocations } from './allocations/reconcile.js';
-import { Autoscaler } from './autoscale.js';
 import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
 import { EventBus } from './events.js';
 import { buildServer } from './http/server.js';
@@ -51,7 +50,11 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   const store = new SqliteStore(state.db, { synchronous: o.synchronous });
   const cfg: CoordinatorConfig = { ...DEFAULT_CONFIG, ...stripUndefined(o), stateDir: o.stateDir };
   const host = o.host ?? '127.0.0.1';
-  const client = new SlurmClient({ slurmConf: o.slurmConf, timeoutMs: 30_000 });
+  const client = new SlurmClient({
+    slurmConf: o.slurmConf,
+    timeoutMs: 30_000,
+    onCommand: slurmCommandLog(log),
+  });
 
   let url = '';
   const allocator = new SlurmAllocator({
@@ -67,12 +70,18 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     const job = store.jobs.get(jobId);
     return job ? { type: 'job:updated', jobId, summary: jobSummary(store, job) } : undefined;
   });
-  const coordinator = new Coordinator(store, allocator, bus, cfg);
+  const coordinator = new Coordinator(store, allocator, bus, cfg, Date.now, {
+    log,
+    allocationOutput: (job, slurmJobId) => {
+      const file = path.join(job.dir, 'logs', `slurm-${slurmJobId}.out`);
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    },
+  });
 
   // After a restart, give agents time to reconnect before their leases or heartbeats count as lost.
   const now = Date.now();
   store.tasks.extendLeases(now + cfg.leaseMs * 2);
-  for (const a of store.agents.live()) store.agents.update(a.id, { lastSeen: now });
+  store.agents.touchLive(now);
 
   const server = await buildServer(coordinator, {
     userToken: state.token,
@@ -97,7 +106,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     if (reconciling) return;
     reconciling = true;
     try {
-      await reconcileAllocations(coordinator);
+      await reconcileAllocations(coordinator.reconcilePorts);
     } catch (err) {
       log(`reconcile: ${(err as Error).message}`);
     } finally {
@@ -113,7 +122,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     }
   }, 500);
   const reconcileTimer = setInterval(() => void reconcile(), o.reconcileMs ?? 1000);
-  const autoscaler = new Autoscaler(coordinator, coordinator.scaler);
+  const autoscaler = coordinator.autoscaler;
   let scaling = false;
   const autoscaleTimer = setInterval(() => {
     if (scaling) return;
@@ -140,4 +149,25 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Polling commands (squeue, sinfo) run every second or so: log each at most once a minute. */
+const POLL_LOG_MS = 60_000;
+
+/**
+ * Logs each Slurm command line as a user could paste it. Commands that change something
+ * (sbatch, scancel, scontrol update) are logged every time; read-only polls once a minute.
+ */
+function slurmCommandLog(log: (line: string) => void): (line: string) => void {
+  const lastLogged = new Map<string, number>();
+  return (line) => {
+    const changes = /^(sbatch|scancel|scontrol update|scontrol requeue)\b/.test(line);
+    if (!changes) {
+      const now = Date.now();
+      if (now - (lastLogged.get(line) ?? 0) < POLL_LOG_MS) return;
+      lastLogged.set(line, now);
+      if (lastLogged.size > 100) lastLogged.clear();
+    }
+    log(`slurm: ${line}${changes ? '' : ' (polled; logged once a minute)'}`);
+  };
 }

@@ -6,20 +6,30 @@ import type {
   Progress,
   TaskView,
 } from './api-types.js';
-import { jobResults } from './jobs/results.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import { jobTypeOf } from './jobs/registry.js';
+import type { AgentsTable } from './store/tables/agents.js';
+import type { AllocationsTable } from './store/tables/allocations.js';
+import type { EventsTable } from './store/tables/events.js';
+import type { StagesTable } from './store/tables/stages.js';
+import type { TasksTable } from './store/tables/tasks.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
+
+/** What the API's views of a job read. */
+export interface ViewStore {
+  stages: Pick<StagesTable, 'list'>;
+  tasks: Pick<TasksTable, 'progress' | 'recentCompletions' | 'list'>;
+  allocations: Pick<AllocationsTable, 'list'>;
+  agents: Pick<AgentsTable, 'list'>;
+  events: Pick<EventsTable, 'list' | 'latest'>;
+}
 
 const RATE_WINDOW_MS = 5 * 60_000;
 
-/** The stage whose progress a job shows: render for Blender jobs, else the first stage. */
-function mainStage(store: SqliteStore, job: JobRow): string {
-  return job.kind === 'blender' ? 'render' : (store.stages.list(job.id)[0]?.name ?? 'main');
-}
+const byFrames = (job: JobRow) => jobTypeOf(job.kind).progressUnit === 'frames';
 
-function progressOf(store: SqliteStore, job: JobRow): Progress {
-  const p = store.tasks.progress(job.id, mainStage(store, job));
-  return job.kind === 'blender' ? p.frames : p.tasks;
+function progressOf(store: ViewStore, job: JobRow): Progress {
+  const p = store.tasks.progress(job.id, jobTypeOf(job.kind).mainStage);
+  return byFrames(job) ? p.frames : p.tasks;
 }
 
 export function taskView(t: TaskRow): TaskView {
@@ -68,12 +78,12 @@ export function agentView(a: AgentRow, current: number | null): AgentView {
   };
 }
 
-export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): JobSummary {
+export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): JobSummary {
   const progress = progressOf(store, job);
   const recent = store.tasks
     .recentCompletions(job.id, now - RATE_WINDOW_MS)
-    .filter((c) => c.frames > 0 || job.kind !== 'blender');
-  const units = recent.reduce((s, c) => s + (job.kind === 'blender' ? c.frames : 1), 0);
+    .filter((c) => c.frames > 0 || !byFrames(job));
+  const units = recent.reduce((s, c) => s + (byFrames(job) ? c.frames : 1), 0);
   const first = Math.min(...recent.map((c) => c.startedAt), now);
   const minutes = Math.max((now - first) / 60_000, 1 / 60);
   const ratePerMinute = recent.length ? units / minutes : 0;
@@ -101,10 +111,11 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
   };
 }
 
-export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
+export function jobDetail(store: ViewStore, job: JobRow): JobDetail {
   const leased = store.tasks.list(job.id, { state: 'leased' }).tasks;
   const failed = store.tasks.list(job.id, { state: 'failed' }).tasks;
-  const results = jobResults(store, job);
+  const type = jobTypeOf(job.kind);
+  const results = type.results?.(store.tasks.list(job.id, { stage: type.mainStage }).tasks);
   return {
     ...jobSummary(store, job),
     spec: job.spec,
@@ -116,7 +127,7 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
       return {
         name: s.name,
         state: s.state,
-        progress: s.name === 'render' && job.kind === 'blender' ? p.frames : p.tasks,
+        progress: s.name === type.mainStage && byFrames(job) ? p.frames : p.tasks,
       };
     }),
     failedFrames: failed.flatMap((t) =>
@@ -139,13 +150,13 @@ export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
       data: e.data,
     })),
     auto: job.auto,
-    ...(job.kind === 'index' ? { serviceUrl: sessionUrl(store, job.id) } : {}),
+    ...(type.service ? { serviceUrl: serviceUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),
   };
 }
 
-/** The IndeX viewer address recorded by the reconcile loop, or null while the session loads. */
-function sessionUrl(store: SqliteStore, jobId: string): string | null {
-  const ready = store.events.list(jobId, 1000).find((e) => e.type === 'session:ready');
+/** A service's address recorded by the reconcile loop, or null while the session loads. */
+export function serviceUrl(store: Pick<ViewStore, 'events'>, jobId: string): string | null {
+  const ready = store.events.latest(jobId, 'session:ready');
   return typeof ready?.data.url === 'string' ? ready.data.url : null;
 }

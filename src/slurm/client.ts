@@ -1,5 +1,5 @@
 import { CommandError } from '../errors.js';
-import { runCommand, type RunOptions, type RunResult } from '../process/run.js';
+import { formatCommandLine, runCommand, type RunOptions, type RunResult } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
 import {
   parseScontrolRecords,
@@ -58,7 +58,7 @@ export class SlurmClient {
     args: string[],
     opts: Partial<RunOptions> = {},
   ): Promise<RunResult> {
-    this.onCommand?.([file, ...args].join(' '));
+    this.onCommand?.(formatCommandLine(file, args));
     try {
       return await runCommand(file, args, {
         ...opts,

@@ -62,7 +62,7 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     clock += 1000;
     const listing = gate();
     port.holdList = listing.wait;
-    const pass = reconcileAllocations(c);
+    const pass = reconcileAllocations(c.reconcilePorts);
     // A grow lands while squeue's answer (without it) is on its way.
     const id = await c.allocate(c.requireJob(job.id), 1, 'attached', 'user');
     listing.open();
@@ -71,7 +71,7 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
       'pending',
     );
     clock += 1000;
-    await reconcileAllocations(c);
+    await reconcileAllocations(c.reconcilePorts);
     expect(c.store.allocations.list(job.id).find((a) => a.slurmJobId === id)?.state).toBe(
       'running',
     );
@@ -82,7 +82,7 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     const submit = gate();
     port.holdSubmit = submit.wait;
     const grow = c.allocate(c.requireJob(job.id), 1, 'attached', 'user');
-    await reconcileAllocations(c);
+    await reconcileAllocations(c.reconcilePorts);
     submit.open();
     const id = await grow;
     const rows = c.store.allocations.list(job.id).filter((a) => a.slurmJobId === id);

@@ -92,14 +92,14 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
     if (!task || i >= 6_012) continue; // the last 16 stay leased
     const frame = task.frames[0] ?? 0;
     if (i % 500 === 7) {
-      c.store.tasks.fail(
-        task.id,
-        agent.id,
-        `blender exited with code 1 on frame ${frame}`,
-        ['Error: <b>not html</b>', `frame ${frame}`],
-        1,
-        start + 400,
-      );
+      c.store.tasks.fail(task.id, agent.id, {
+        error: `blender exited with code 1 on frame ${frame}`,
+        tail: ['Error: <b>not html</b>', `frame ${frame}`],
+        maxAttempts: 1,
+        now: start + 400,
+        blame: 'agent',
+        notBefore: null,
+      });
       continue;
     }
     const seconds = 0.3 + ((frame * 37) % 100) / 250;

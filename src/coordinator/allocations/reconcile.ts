@@ -1,8 +1,39 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { findViewerUrl } from '../../renderers/index/index.js';
-import type { Coordinator } from '../core.js';
-import type { AllocationRow } from '../store/types.js';
+import type { Actor, RecordFn } from '../history.js';
+import { jobTypeOf } from '../jobs/registry.js';
+import type { ServiceBehaviour } from '../jobs/job-type.js';
+import type { AllocationPort } from '../ports.js';
+import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
+import type { EventsTable } from '../store/tables/events.js';
+import type { JobsTable } from '../store/tables/jobs.js';
+import type { AgentRow, AllocationRow, JobRow } from '../store/types.js';
+
+/** What reconciling allocations with Slurm reads and decides. */
+export interface ReconcilePorts {
+  store: {
+    jobs: Pick<JobsTable, 'get' | 'inState'>;
+    allocations: Pick<AllocationsTable, 'list' | 'insert' | 'update'>;
+    agents: Pick<AgentsTable, 'list'>;
+    events: Pick<EventsTable, 'latest'>;
+  };
+  slurm: Pick<AllocationPort, 'list' | 'cancel'>;
+  record: RecordFn;
+  /** sbatch calls not yet recorded (their Slurm jobs are left alone for now). */
+  submitsInFlight: () => number;
+  allocate: (
+    job: JobRow,
+    nodes: number,
+    role: 'primary',
+    actor: Actor,
+    why: string,
+  ) => Promise<number>;
+  finish: (jobId: string, state: 'succeeded' | 'failed', error: string | null) => void;
+  dropAgent: (agent: AgentRow, why: string) => void;
+  /** The text Slurm wrote for an allocation so far (its --output file), or undefined. */
+  allocationOutput: (job: JobRow, slurmJobId: number) => string | undefined;
+  jobChanged: (jobId: string) => void;
+  now: () => number;
+}
 
 /** A job whose allocations keep ending before its work is done fails after this many. */
 const MAX_PRIMARY_ALLOCATIONS = 5;
@@ -12,7 +43,7 @@ const MAX_PRIMARY_ALLOCATIONS = 5;
  * the store does not know (a crash between sbatch and the write), notes which started or ended,
  * releases allocations of finished jobs, and submits a new one for a running job left with none.
  */
-export async function reconcileAllocations(c: Coordinator): Promise<void> {
+export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
   // Allocations recorded after this may be missing from the listing: they wait for the next pass.
   const listedFrom = c.now();
   const slurm = await c.slurm.list();
@@ -21,7 +52,7 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
   const now = c.now();
 
   for (const s of slurm) {
-    if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight > 0) continue;
+    if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight() > 0) continue;
     const job = c.store.jobs.get(s.jobId);
     if (!job || job.state !== 'running') {
       await c.slurm.cancel([s.slurmJobId]);
@@ -81,14 +112,15 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
           `Slurm job ${a.slurmJobId} running on ${s.nodes.join(',')}`,
           { slurmJobId: a.slurmJobId, nodes: s.nodes },
         );
-      } else c.bus.jobChanged(a.jobId);
+      } else c.jobChanged(a.jobId);
     }
   }
 
-  for (const job of c.store.jobs.list().filter((j) => j.state === 'running')) {
+  for (const job of c.store.jobs.inState('running')) {
     const allocations = c.store.allocations.list(job.id);
-    if (job.kind === 'index') {
-      watchSession(c, job.id, job.dir, allocations);
+    const service = jobTypeOf(job.kind).service;
+    if (service) {
+      watchService(c, job, service, allocations);
       continue;
     }
     if (allocations.some((a) => a.state !== 'ended')) continue;
@@ -112,13 +144,13 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
 }
 
 /**
- * An IndeX session is a service: it ends when its primary allocation ends (cancelled, out of time,
- * or failed), and its viewer address is read from the primary's output once the head prints it.
+ * A service (an IndeX session) ends when its primary allocation ends (cancelled, out of time, or
+ * failed), and its address is read from the primary's output once the service prints it.
  */
-function watchSession(
-  c: Coordinator,
-  jobId: string,
-  dir: string,
+function watchService(
+  c: ReconcilePorts,
+  job: JobRow,
+  service: ServiceBehaviour,
   allocations: AllocationRow[],
 ): void {
   const primary = allocations.find((a) => a.role === 'primary');
@@ -126,12 +158,11 @@ function watchSession(
   if (primary.state === 'ended') {
     for (const a of allocations.filter((x) => x.state !== 'ended'))
       void c.slurm.cancel([a.slurmJobId]).catch(() => {});
-    c.finish(jobId, 'succeeded', null);
+    c.finish(job.id, 'succeeded', null);
     return;
   }
-  if (c.store.events.list(jobId, 1000).some((e) => e.type === 'session:ready')) return;
-  const log = path.join(dir, 'logs', `slurm-${primary.slurmJobId}.out`);
-  if (!existsSync(log)) return;
-  const url = findViewerUrl(readFileSync(log, 'utf8'));
-  if (url) c.record(jobId, 'session:ready', 'coordinator', `IndeX viewer at ${url}`, { url });
+  if (c.store.events.latest(job.id, 'session:ready')) return;
+  const output = c.allocationOutput(job, primary.slurmJobId);
+  const url = output === undefined ? null : service.readyUrl(output);
+  if (url) c.record(job.id, 'session:ready', 'coordinator', `service ready at ${url}`, { url });
 }

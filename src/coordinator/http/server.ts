@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CliError, UsageError } from '../../errors.js';
 import type { Coordinator } from '../core.js';
 import { installAuth, sameToken } from './auth.js';
 import { registerAgentRoutes } from './agent-routes.js';
+import { httpStatusOf } from './http-error.js';
 import { registerUserRoutes } from './user-routes.js';
 
 export interface ServerOptions {
@@ -28,12 +28,8 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    if (err instanceof UsageError) return reply.code(400).send({ error: err.message });
-    if (err instanceof CliError)
-      return reply.code(err.exitCode === 4 ? 404 : 502).send({ error: err.message });
-    if (err.statusCode && err.statusCode < 500)
-      return reply.code(err.statusCode).send({ error: err.message });
-    return reply.code(500).send({ error: `internal error: ${err.message}` });
+    const { status, error } = httpStatusOf(err);
+    return reply.code(status).send({ error });
   });
 
   registerUserRoutes(app, c);

@@ -10,10 +10,11 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
   { version: 1, why: 'jobs, stages, tasks, attempts, agents, allocations, events', sql: SCHEMA_V1 },
   {
     version: 2,
-    why: 'agent tokens are looked up per request; a lease names the attempt it belongs to',
+    why: 'agent tokens are looked up per request; a lease names its attempt; a retry can wait',
     sql: `
       CREATE INDEX IF NOT EXISTS jobs_agent_token ON jobs (agent_token);
       ALTER TABLE tasks ADD COLUMN lease_attempt INTEGER;
+      ALTER TABLE tasks ADD COLUMN not_before INTEGER;
       UPDATE tasks SET lease_attempt = attempts + 1 WHERE agent_id IS NOT NULL;
     `,
   },

@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { SchedulerStore } from '../scheduler/scheduler.js';
 import { migrate } from './migrations.js';
 import { Sql } from './sql.js';
 import { AgentsTable } from './tables/agents.js';
@@ -17,7 +18,7 @@ const DB_FILES = ['', '-wal', '-shm'];
  * Durable coordinator state in one SQLite file (WAL), one table object per table. One process
  * owns it. The file holds every agent token, so it and its WAL are readable by the owner only.
  */
-export class SqliteStore {
+export class SqliteStore implements SchedulerStore {
   private readonly db: Database.Database;
   private readonly sql: Sql;
   readonly jobs: JobsTable;

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   leaderboardJson,
   leaderboardTsv,
-  writeLeaderboard,
 } from '../../../src/renderers/plenoxels/leaderboard.js';
+import { writeLeaderboard } from '../../../src/renderers/plenoxels/leaderboard-write.js';
 import {
   gridMemoryWarning,
   maxGridElementsFor,

@@ -31,8 +31,9 @@ export class TasksTable {
   }
 
   /**
-   * Leases the first queued task of a stage that none of `excluded` agents has failed, or null.
-   * `allowExcluded` lifts the exclusion (no other agent is left to take the task).
+   * Leases the first queued task of a stage that this agent has not failed before, or null.
+   * `allowExcluded` lifts that rule (no other agent is left to take the task) for tasks whose
+   * retry pause (`not_before`) is over.
    */
   leaseNext(
     jobId: string,
@@ -46,9 +47,10 @@ export class TasksTable {
       const r = this.sql
         .q(
           `SELECT id, attempts FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued'
-           AND (? OR instr(excluded_agents, ?) = 0) ORDER BY seq LIMIT 1`,
+           AND (instr(excluded_agents, ?) = 0 OR (? AND COALESCE(not_before, 0) <= ?))
+           ORDER BY seq LIMIT 1`,
         )
-        .get(jobId, stage, allowExcluded ? 1 : 0, JSON.stringify(agent.id)) as
+        .get(jobId, stage, JSON.stringify(agent.id), allowExcluded ? 1 : 0, now) as
         { id: number; attempts: number } | undefined;
       if (!r) return null;
       const attempt = r.attempts + 1;
@@ -66,15 +68,26 @@ export class TasksTable {
     });
   }
 
-  /** Queued tasks of a stage that every one of `agentIds` is excluded from (how many). */
-  countExcludedForAll(jobId: string, stage: string, agentIds: string[]): number {
+  /**
+   * The queued tasks of a stage that none of `agentIds` may take (each has failed them), with
+   * when each may be tried again.
+   */
+  strandedFor(
+    jobId: string,
+    stage: string,
+    agentIds: string[],
+  ): { id: number; notBefore: number }[] {
     const rows = this.sql
-      .q(`SELECT excluded_agents FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued'`)
-      .all(jobId, stage) as { excluded_agents: string }[];
-    return rows.filter((r) => {
-      const ex = JSON.parse(r.excluded_agents) as string[];
-      return agentIds.every((id) => ex.includes(id));
-    }).length;
+      .q(
+        `SELECT id, excluded_agents, not_before FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued' AND excluded_agents != '[]'`,
+      )
+      .all(jobId, stage) as { id: number; excluded_agents: string; not_before: number | null }[];
+    return rows
+      .filter((r) => {
+        const ex = JSON.parse(r.excluded_agents) as string[];
+        return agentIds.every((id) => ex.includes(id));
+      })
+      .map((r) => ({ id: r.id, notBefore: r.not_before ?? 0 }));
   }
 
   renew(taskId: number, agentId: string, until: number): boolean {
@@ -109,45 +122,54 @@ export class TasksTable {
   }
 
   /**
-   * Records a failed attempt of the lease holder; the task is queued again (for another agent)
-   * or, past `maxAttempts`, failed. Null when `agentId` does not hold the lease.
+   * Records a failed attempt of the lease holder. When the agent is to blame, the attempt counts
+   * and the agent may not take the task again (unless no other agent is left, and then not
+   * before `notBefore`); past `maxAttempts` the task fails. When the job is to blame (its output
+   * cannot be written: the same on every agent), nothing counts against the task or the agent.
+   * Null when `agentId` does not hold the lease.
    */
   fail(
     taskId: number,
     agentId: string,
-    error: string,
-    tail: string[],
-    maxAttempts: number,
-    now: number,
+    f: {
+      error: string;
+      tail: string[];
+      maxAttempts: number;
+      now: number;
+      blame: 'agent' | 'job';
+      notBefore: number | null;
+    },
   ): TaskRow['state'] | null {
     return this.sql.transaction(() => {
       const t = this.get(taskId);
       if (!t || t.state !== 'leased' || t.agentId !== agentId) return null;
-      const attempts = t.attempts + 1;
-      const state = attempts >= maxAttempts ? 'failed' : 'queued';
-      const excluded = [...new Set([...t.excludedAgents, agentId])];
+      const counts = f.blame === 'agent';
+      const attempts = t.attempts + (counts ? 1 : 0);
+      const state = attempts >= f.maxAttempts ? 'failed' : 'queued';
+      const excluded = counts ? [...new Set([...t.excludedAgents, agentId])] : t.excludedAgents;
       this.sql
         .q(
           `UPDATE tasks SET state = ?, attempts = ?, excluded_agents = ?, error = ?, error_tail = ?, lease_expires = NULL,
-             agent_id = CASE WHEN ? = 'failed' THEN agent_id ELSE NULL END,
+             not_before = ?, agent_id = CASE WHEN ? = 'failed' THEN agent_id ELSE NULL END,
              finished_at = CASE WHEN ? = 'failed' THEN ? ELSE NULL END WHERE id = ?`,
         )
         .run(
           state,
           attempts,
           JSON.stringify(excluded),
-          error,
-          JSON.stringify(tail),
+          f.error,
+          JSON.stringify(f.tail),
+          f.notBefore,
           state,
           state,
-          now,
+          f.now,
           taskId,
         );
       this.sql
         .q(
-          `UPDATE attempts SET ended_at = ?, outcome = 'failed', error = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
+          `UPDATE attempts SET ended_at = ?, outcome = ?, error = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
         )
-        .run(now, error, taskId, agentId);
+        .run(f.now, counts ? 'failed' : 'paused', f.error, taskId, agentId);
       return state;
     });
   }

@@ -1,16 +1,38 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError, UsageError } from '../errors.js';
-import type { ScaleRequest } from './api-types.js';
-import type { Actor, Coordinator } from './core.js';
-import type { AgentRow, AllocationRow } from './store/types.js';
+import { CliError, UsageError } from '../../errors.js';
+import type { ScaleRequest } from '../api-types.js';
+import type { Actor, RecordFn } from '../history.js';
+import type { AllocationPort } from '../ports.js';
+import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
+import type { JobsTable } from '../store/tables/jobs.js';
+import type { TasksTable } from '../store/tables/tasks.js';
+import type { AgentRow, JobRow } from '../store/types.js';
+import { pickNodes, type HeldNode } from './pick-nodes.js';
 
-/** A node of a job: which allocation holds it and whether its agents are busy. */
-export interface HeldNode {
-  node: string;
-  allocation: AllocationRow;
-  batchHost: boolean;
-  busy: boolean;
-  agents: AgentRow[];
+export type { HeldNode } from './pick-nodes.js';
+
+/** What growing and shrinking a job needs. */
+export interface ScalerPorts {
+  store: {
+    jobs: Pick<JobsTable, 'update'>;
+    allocations: Pick<AllocationsTable, 'list' | 'update'>;
+    agents: Pick<AgentsTable, 'list' | 'update'>;
+    tasks: Pick<TasksTable, 'list' | 'requeueLeased'>;
+  };
+  slurm: Pick<AllocationPort, 'list' | 'partitionNodes' | 'cancel' | 'shrink'>;
+  record: RecordFn;
+  allocate: (
+    job: JobRow,
+    nodes: number,
+    role: 'attached',
+    actor: Actor,
+    why: string,
+  ) => Promise<number>;
+  requireJob: (jobId: string) => JobRow;
+  /** Wakes the job's agents (drained ones exit). */
+  notify: (jobId: string) => void;
+  now: () => number;
 }
 
 /**
@@ -21,7 +43,7 @@ export interface HeldNode {
 export class Scaler {
   private readonly locks = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly c: Coordinator) {}
+  constructor(private readonly p: ScalerPorts) {}
 
   /** Runs `fn` after every earlier scale request of the same job has finished. */
   private serialize<T>(jobId: string, fn: () => Promise<T>): Promise<T> {
@@ -35,13 +57,13 @@ export class Scaler {
 
   /** Nodes the job holds in running allocations, in the order they should be given back. */
   async heldNodes(jobId: string): Promise<HeldNode[]> {
-    const slurm = new Map((await this.c.slurm.list()).map((s) => [s.slurmJobId, s]));
-    const agents = this.c.store.agents
+    const slurm = new Map((await this.p.slurm.list()).map((s) => [s.slurmJobId, s]));
+    const agents = this.p.store.agents
       .list(jobId)
       .filter((a) => a.state === 'active' || a.state === 'draining');
-    const leased = this.c.store.tasks.list(jobId, { state: 'leased' }).tasks;
+    const leased = this.p.store.tasks.list(jobId, { state: 'leased' }).tasks;
     const held: HeldNode[] = [];
-    for (const a of this.c.store.allocations.list(jobId).filter((x) => x.state === 'running')) {
+    for (const a of this.p.store.allocations.list(jobId).filter((x) => x.state === 'running')) {
       const batchHost = slurm.get(a.slurmJobId)?.batchHost ?? a.nodes[0];
       for (const node of a.nodes) {
         const here = agents.filter((g) => g.node === node && g.slurmJobId === a.slurmJobId);
@@ -68,15 +90,15 @@ export class Scaler {
   }
 
   private async scaleNow(jobId: string, req: ScaleRequest, actor: Actor): Promise<void> {
-    const job = this.c.requireJob(jobId);
+    const job = this.p.requireJob(jobId);
     if (job.state !== 'running')
       throw new UsageError(`job ${jobId} is ${job.state}; there is nothing to scale`);
     if (req.auto !== undefined) {
       const auto = req.auto === false ? null : req.auto;
       if (auto && (auto.min < 1 || auto.max < auto.min))
         throw new UsageError('auto: need 1 <= min <= max');
-      this.c.store.jobs.update(jobId, { auto });
-      this.c.record(
+      this.p.store.jobs.update(jobId, { auto });
+      this.p.record(
         jobId,
         'scale:auto',
         actor,
@@ -92,9 +114,9 @@ export class Scaler {
       )
         return;
     }
-    const partition = (await this.c.slurm.partitionNodes()).length;
+    const partition = (await this.p.slurm.partitionNodes()).length;
     const held = await this.heldNodes(jobId);
-    const pending = this.c.store.allocations.list(jobId).filter((a) => a.state === 'pending');
+    const pending = this.p.store.allocations.list(jobId).filter((a) => a.state === 'pending');
     const current = held.length + pending.reduce((s, a) => s + a.requestedNodes, 0);
     let target =
       req.nodes ??
@@ -118,9 +140,9 @@ export class Scaler {
       );
     if (target > current) {
       const add = target - current;
-      this.c.store.jobs.update(jobId, { nodesWanted: target });
-      await this.c.allocate(job, add, 'attached', actor, `grow ${current} → ${target} node(s)`);
-      this.c.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${target}`, {
+      this.p.store.jobs.update(jobId, { nodesWanted: target });
+      await this.p.allocate(job, add, 'attached', actor, `grow ${current} → ${target} node(s)`);
+      this.p.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${target}`, {
         from: current,
         to: target,
       });
@@ -163,8 +185,8 @@ export class Scaler {
     }
     const nodes = chosen.map((h) => h.node);
     const agents = chosen.flatMap((h) => h.agents);
-    for (const a of agents) this.c.store.agents.update(a.id, { state: 'draining' });
-    this.c.record(
+    for (const a of agents) this.p.store.agents.update(a.id, { state: 'draining' });
+    this.p.record(
       jobId,
       'scale:drain',
       actor,
@@ -172,15 +194,15 @@ export class Scaler {
       { nodes },
     );
     if (req.now) {
-      for (const a of agents) this.c.store.tasks.requeueLeased({ agentId: a.id }, this.c.now());
+      for (const a of agents) this.p.store.tasks.requeueLeased({ agentId: a.id }, this.p.now());
     } else {
       await this.waitIdle(jobId, agents);
     }
-    this.c.waiters.notify(jobId);
+    this.p.notify(jobId);
     await this.release(jobId, chosen, actor);
-    const job = this.c.requireJob(jobId);
-    this.c.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
-    this.c.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
+    const job = this.p.requireJob(jobId);
+    this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
+    this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
   }
 
   /**
@@ -197,14 +219,14 @@ export class Scaler {
     actor: Actor,
     why = '',
   ): Promise<number> {
-    const pending = this.c.store.allocations
+    const pending = this.p.store.allocations
       .list(jobId)
       .filter((a) => a.state === 'pending' && a.role === 'attached')
       .slice(0, Math.max(0, count));
     for (const a of pending) {
-      await this.c.slurm.cancel([a.slurmJobId]);
-      this.c.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: this.c.now() });
-      this.c.record(
+      await this.p.slurm.cancel([a.slurmJobId]);
+      this.p.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: this.p.now() });
+      this.p.record(
         jobId,
         'scale:shrink',
         actor,
@@ -219,11 +241,11 @@ export class Scaler {
   private async waitIdle(jobId: string, agents: AgentRow[]): Promise<void> {
     const ids = new Set(agents.map((a) => a.id));
     for (;;) {
-      const busy = this.c.store.tasks
+      const busy = this.p.store.tasks
         .list(jobId, { state: 'leased' })
         .tasks.filter((t) => t.agentId && ids.has(t.agentId));
       if (!busy.length) return;
-      if (this.c.requireJob(jobId).state !== 'running') return;
+      if (this.p.requireJob(jobId).state !== 'running') return;
       await sleep(100);
     }
   }
@@ -236,24 +258,24 @@ export class Scaler {
         h,
       ]);
     for (const [slurmJobId, gone] of byAllocation) {
-      const a = this.c.store.allocations.list(jobId).find((x) => x.slurmJobId === slurmJobId);
+      const a = this.p.store.allocations.list(jobId).find((x) => x.slurmJobId === slurmJobId);
       if (!a) continue;
       const keep = a.nodes.filter((n) => !gone.some((g) => g.node === n));
       try {
-        if (keep.length === 0) await this.c.slurm.cancel([slurmJobId]);
-        else await this.c.slurm.shrink(slurmJobId, keep);
+        if (keep.length === 0) await this.p.slurm.cancel([slurmJobId]);
+        else await this.p.slurm.shrink(slurmJobId, keep);
       } catch (err) {
         throw new CliError(
           `could not release ${gone.map((g) => g.node).join(',')} from Slurm job ${slurmJobId}: ${(err as Error).message}`,
         );
       }
-      this.c.store.allocations.update(
+      this.p.store.allocations.update(
         slurmJobId,
-        keep.length ? { nodes: keep } : { state: 'ended', nodes: [], endedAt: this.c.now() },
+        keep.length ? { nodes: keep } : { state: 'ended', nodes: [], endedAt: this.p.now() },
       );
       for (const g of gone)
-        for (const agent of g.agents) this.c.store.agents.update(agent.id, { state: 'gone' });
-      this.c.record(
+        for (const agent of g.agents) this.p.store.agents.update(agent.id, { state: 'gone' });
+      this.p.record(
         jobId,
         'allocation:shrunk',
         actor,
@@ -264,29 +286,4 @@ export class Scaler {
       );
     }
   }
-}
-
-/**
- * Picks up to `count` nodes to give back, in `held`'s order, among those `eligible` allows. A
- * primary allocation's batch host never goes; an attached allocation's batch host goes only
- * together with every other node it holds.
- */
-export function pickNodes(
-  held: HeldNode[],
-  count: number,
-  eligible: (h: HeldNode) => boolean = () => true,
-): HeldNode[] {
-  const chosen: HeldNode[] = [];
-  const withAll = (h: HeldNode) =>
-    held.filter((x) => x.allocation === h.allocation && x !== h).every((x) => chosen.includes(x));
-  for (const h of held) {
-    if (chosen.length >= count) break;
-    if (!h.batchHost && eligible(h)) chosen.push(h);
-  }
-  for (const h of held) {
-    if (chosen.length >= count) break;
-    if (h.batchHost && h.allocation.role === 'attached' && eligible(h) && withAll(h))
-      chosen.push(h);
-  }
-  return chosen;
 }

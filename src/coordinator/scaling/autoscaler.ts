@@ -1,7 +1,24 @@
-import type { Coordinator } from './core.js';
-import type { AutoScaleSpec } from './api-types.js';
-import { type HeldNode, pickNodes, type Scaler } from './scaling.js';
-import type { AllocationRow } from './store/types.js';
+import type { AutoScaleSpec } from '../api-types.js';
+import type { RecordFn } from '../history.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
+import type { JobsTable } from '../store/tables/jobs.js';
+import type { StagesTable } from '../store/tables/stages.js';
+import type { TasksTable } from '../store/tables/tasks.js';
+import type { AllocationRow } from '../store/types.js';
+import { pickNodes, type HeldNode } from './pick-nodes.js';
+import type { Scaler } from './scaler.js';
+
+/** What the autoscaling policy reads, and how it acts (through the Scaler). */
+export interface AutoscalerPorts {
+  store: {
+    jobs: Pick<JobsTable, 'inState' | 'get'>;
+    allocations: Pick<AllocationsTable, 'list'>;
+    stages: Pick<StagesTable, 'list'>;
+    tasks: Pick<TasksTable, 'progress' | 'recentCompletions'>;
+  };
+  record: RecordFn;
+  now: () => number;
+}
 
 /** ParallelCluster's ScaledownIdletime idea, per job: how long a node may sit idle before it goes back. */
 export const DEFAULT_IDLE_SECONDS = 30;
@@ -17,17 +34,17 @@ export class Autoscaler {
   private readonly lastBusy = new Map<string, number>();
 
   constructor(
-    private readonly c: Coordinator,
+    private readonly p: AutoscalerPorts,
     private readonly scaler: Scaler,
   ) {}
 
   async tick(): Promise<void> {
-    for (const job of this.c.store.jobs.list()) {
-      if (job.state !== 'running' || !job.auto) continue;
+    for (const job of this.p.store.jobs.inState('running')) {
+      if (!job.auto) continue;
       try {
         await this.decide(job.id);
       } catch (err) {
-        this.c.record(
+        this.p.record(
           job.id,
           'scale:error',
           'policy',
@@ -42,7 +59,7 @@ export class Autoscaler {
    * stages, a task for stages whose tasks carry no frames (commands, training runs).
    */
   private secondsPerUnit(jobId: string, byFrame: boolean): number | undefined {
-    const done = this.c.store.tasks
+    const done = this.p.store.tasks
       .recentCompletions(jobId, 0)
       .filter((d) => !byFrame || d.frames > 0);
     if (!done.length) return undefined;
@@ -52,16 +69,17 @@ export class Autoscaler {
   }
 
   private async decide(jobId: string): Promise<void> {
-    const job = this.c.requireJob(jobId);
+    const job = this.p.store.jobs.get(jobId);
+    if (!job) return;
     const auto = job.auto;
     if (!auto) return;
-    const now = this.c.now();
-    const pending = this.c.store.allocations.list(jobId).filter((a) => a.state === 'pending');
+    const now = this.p.now();
+    const pending = this.p.store.allocations.list(jobId).filter((a) => a.state === 'pending');
     const held = await this.scaler.heldNodes(jobId);
     const n = held.length;
-    const stage = this.c.store.stages.list(jobId).find((s) => s.state === 'ready');
+    const stage = this.p.store.stages.list(jobId).find((s) => s.state === 'ready');
     if (!stage) return;
-    const progress = this.c.store.tasks.progress(jobId, stage.name);
+    const progress = this.p.store.tasks.progress(jobId, stage.name);
     const byFrame = progress.frames.total > 0;
     const p = byFrame ? progress.frames : progress.tasks;
     const queuedTasks = progress.tasks.queued;
@@ -76,7 +94,7 @@ export class Autoscaler {
     if (pending.length) return;
 
     if (n < auto.min) {
-      this.c.record(jobId, 'scale:decision', 'policy', `grow to ${auto.min}: below --min`, {
+      this.p.record(jobId, 'scale:decision', 'policy', `grow to ${auto.min}: below --min`, {
         from: n,
         to: auto.min,
       });
@@ -93,7 +111,7 @@ export class Autoscaler {
     if (estimate <= left) return;
     const neededNodes = Math.ceil((remaining * perUnit) / Math.max(left, 1) / job.gpusPerNode);
     const to = Math.min(auto.max, Math.max(n + 1, neededNodes));
-    this.c.record(
+    this.p.record(
       jobId,
       'scale:decision',
       'policy',
@@ -117,7 +135,7 @@ export class Autoscaler {
     const n = held.length;
     const waiting = pending.filter((a) => a.role === 'attached').length;
     if (waiting > 0) {
-      this.c.record(
+      this.p.record(
         jobId,
         'scale:decision',
         'policy',
@@ -134,7 +152,7 @@ export class Autoscaler {
     const chosen = pickNodes(held, n - auto.min, (h) => idle.includes(h));
     if (chosen.length > 0) {
       const nodes = chosen.map((h) => h.node);
-      this.c.record(
+      this.p.record(
         jobId,
         'scale:decision',
         'policy',

@@ -1,0 +1,11 @@
+/**
+ * What planning may ask of the file system: questions only, answered by the head node. The job
+ * types take it as a parameter so that they stay free of I/O (see node-files.ts).
+ */
+export interface FileProbe {
+  isFile(p: string): boolean;
+  isDirectory(p: string): boolean;
+  isExecutable(p: string): boolean;
+  /** The file's text; throws when it cannot be read. */
+  readText(p: string): string;
+}
