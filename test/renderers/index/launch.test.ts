@@ -61,14 +61,19 @@ describe('IndeX argument arrays', () => {
 describe('IndeX checks', () => {
   it('accepts the sample scene and says what is wrong with a bad launch', () => {
     const dir = indexDir();
-    expect(checkIndexLaunch({ scene: 'scenes/index/sample.prj', indexDir: dir }, nodeFiles)).toEqual({
+    expect(
+      checkIndexLaunch({ scene: 'scenes/index/sample.prj', indexDir: dir }, nodeFiles),
+    ).toEqual({
       errors: [],
       warnings: [],
     });
-    const bad = checkIndexLaunch({
-      scene: 'scenes/index/missing.prj',
-      indexDir: '/nonexistent/demo',
-    }, nodeFiles);
+    const bad = checkIndexLaunch(
+      {
+        scene: 'scenes/index/missing.prj',
+        indexDir: '/nonexistent/demo',
+      },
+      nodeFiles,
+    );
     expect(bad.errors).toEqual([
       `scene ${path.resolve('scenes/index/missing.prj')} does not exist; give the path of a .prj file, e.g. scenes/index/sample.prj`,
       '--index-dir /nonexistent/demo does not exist; give the IndeX demo directory (default /opt/nvidia-index/demo)',
