@@ -61,7 +61,7 @@ export function openRmMessage(instanceType: string, ami: string): string {
   return (
     `${instanceType}'s GPUs are not supported by the open-source NVIDIA driver on ${ami} (ParallelCluster 3.8 and later, ` +
     'InstanceTypeBaseAMICompatibleValidator): pick a Turing-or-newer type (g4dn, g5, g6, p4d, p5), ' +
-    "or give an AMI built with NVIDIA's closed-source driver"
+    "or use a custom AMI built with NVIDIA's closed-source driver (Image.CustomAmi; --custom-ami for config init)"
   );
 }
 
