@@ -14,6 +14,14 @@ export interface FileCheck extends CheckResult {
   keyPath: (specPath: string) => string;
 }
 
+/** What the file is called and whether EC2 will be asked too. */
+export interface CheckTextOptions {
+  /** The file's name, for the `--aws` hint; FILE when left out. */
+  file?: string;
+  /** `--aws` is on: EC2, not cluster-tool's table, judges the instance types. */
+  withEc2?: boolean;
+}
+
 /**
  * Checks a ParallelCluster config text offline. Problems name the file's own key paths. An
  * instance type cluster-tool does not know is only a warning here: EC2 decides with `--aws`.
@@ -21,11 +29,18 @@ export interface FileCheck extends CheckResult {
 export function checkConfigText(
   text: string,
   format: ConfigFormat = detectFormat(text),
+  opts: CheckTextOptions = {},
 ): FileCheck {
   const read = format === 'v3' ? readV3(text) : readV2(text);
   const keyPath = format === 'v3' ? v3KeyPath : v2KeyPath;
   const rules = read.spec
-    ? renamePaths(checkSpec(read.spec, format, { unknownTypeLevel: 'warning' }), keyPath)
+    ? renamePaths(
+        checkSpec(read.spec, format, {
+          awsCheckCommand: `cluster-tool config check ${opts.file ?? 'FILE'} --aws`,
+          typesFromEc2: opts.withEc2,
+        }),
+        keyPath,
+      )
     : [];
   return { format, spec: read.spec, keyPath, ...toCheckResult([...read.problems, ...rules]) };
 }
