@@ -61,7 +61,8 @@ describe('parseWorkerLine for overrides and tiles', () => {
   });
 
   it('treats a ready line without the scene facts the probe needs as unreadable', () => {
-    const { cameras: _cameras, ...scene } = sceneInfo();
+    const scene: Partial<ReturnType<typeof sceneInfo>> = sceneInfo();
+    delete scene.cameras;
     const line = `@@CT@@ ${JSON.stringify({ type: 'ready', pid: 1, blender: '3.4.1', scene, device: { type: 'CPU', names: [], reason: '' }, denoising: { was_on: false, disabled: [] } })}`;
     expect(parseWorkerLine(line)).toMatchObject({ type: 'fatal' });
   });
