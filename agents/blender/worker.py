@@ -332,11 +332,16 @@ def configure(scene, settings, req, device, start_mode):
         raise ValueError("device must be auto, cpu or gpu")
     try:
         applied = settings.apply(overrides)
+        chosen = choose_device(scene, mode)
     except Exception:
-        settings.reset()  # never half-configured: a failed configure leaves the scene as loaded
+        # Never half-configured: a failed configure leaves the scene as loaded, on the device
+        # the worker started with.
+        settings.reset()
+        device.clear()
+        device.update(choose_device(scene, start_mode))
         raise
     device.clear()
-    device.update(choose_device(scene, mode))
+    device.update(chosen)
     if overrides.get("device"):
         applied["device"] = mode
     return {"applied": applied, "device": dict(device), "scene": scene_info(scene)}

@@ -135,7 +135,7 @@ describe('render overrides in the loaded Blender', () => {
     }
   });
 
-  it('refuses a bad camera or depth in the worker too, and keeps the scene as loaded', async () => {
+  it('refuses a bad camera, depth or device in the worker too, and keeps the scene as loaded', async () => {
     const w = await started(cams);
     await expect(w.configure({ camera: 'CamGreen', resolution_percentage: 50 })).rejects.toThrow(
       /could not apply the overrides: ValueError: camera 'CamGreen': no such camera in the scene; it has \['CamBlue', 'CamRed'\]/,
@@ -143,7 +143,14 @@ describe('render overrides in the loaded Blender', () => {
     await expect(w.configure({ format: 'JPEG', color_depth: '16' })).rejects.toThrow(
       /color_depth 16 is not offered for JPEG/,
     );
-    const png = readPng((await w.render(1, path.join(dir, 'after-bad', 'f.png'))).file);
+    // This machine has no GPU Cycles can use: asking for one fails the configure, not the worker.
+    await expect(w.configure({ device: 'gpu', samples: 2 })).rejects.toThrow(
+      /no CUDA\/OptiX device/,
+    );
+    const after = await w.render(1, path.join(dir, 'after-bad', 'f.png'));
+    expect(after.device).toBe('CPU');
+    const png = readPng(after.file);
     expect([png.width, png.height]).toEqual([64, 36]);
+    expect(png.text['cycles.ViewLayer.samples']).toBe('4');
   });
 });
