@@ -5,8 +5,6 @@ set of overrides (an empty one puts the scene back), and a worker kept for the n
 nothing over from the last.
 """
 
-import bpy
-
 # Where each engine keeps its final-render sample count.
 SAMPLES = {
     "CYCLES": ("cycles", "samples"),

@@ -168,7 +168,7 @@ def scene_info(scene):
 
 def write_whole(output, suffix, write):
     """Calls `write(partial)` for a hidden partial file beside `output` and renames it into place,
-    so a killed render leaves no fake image. Returns the seconds `write` took."""
+    so a killed render leaves no half-written image. Returns the seconds `write` took."""
     os.makedirs(os.path.dirname(output), exist_ok=True)
     # The pid in the name lets the agent remove what a killed worker left, and only that.
     prefix = f".partial-{os.getpid()}-"
