@@ -1,7 +1,22 @@
 import { UsageError } from '../../errors.js';
 import { MAX_FRAME_NUMBER } from './frames.js';
 import { acceptedExtensions, formatExtension, type ImageFormat } from './formats.js';
-import type { OutputPattern } from './output-pattern.js';
+
+/** Where a pattern came from: a request's `outputPattern`, the scene, or the default. */
+export type PatternSource = 'request' | 'scene' | 'default';
+
+/** A checked output pattern, relative to the output root. */
+export interface OutputPattern {
+  /** The pattern as written. */
+  raw: string;
+  source: PatternSource;
+  /** Folders under the output root, in order (may be empty). */
+  dirs: string[];
+  /** The file-name part, `#` run included; '' when the pattern ends in `/`. */
+  name: string;
+  /** Set when the pattern was changed to fit under the root (the scene's absolute path). */
+  note?: string;
+}
 
 /**
  * Frame file names from a checked output pattern, computed the way Blender 3.4 computes them

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { MAX_FRAME_NUMBER } from './frames.js';
+import type { OutputPattern, PatternSource } from './output-names.js';
 
 export { outputFileName, planOutputFiles, type PlannedFile } from './output-names.js';
+export type { OutputPattern, PatternSource } from './output-names.js';
 
 /**
  * Blender output paths such as `//render/shot010_####` as job outputs: checked, and placed under
@@ -21,22 +23,6 @@ export const DEFAULT_OUTPUT_PATTERN = 'frame_####';
 const BLENDER_FACTORY_PATH = '/tmp/';
 const MAX_NAME_BYTES = 255;
 const FRAME_DIGITS = String(MAX_FRAME_NUMBER).length;
-
-/** Where a pattern came from: a request's `outputPattern`, the scene, or the default. */
-export type PatternSource = 'request' | 'scene' | 'default';
-
-/** A checked output pattern, relative to the output root. */
-export interface OutputPattern {
-  /** The pattern as written. */
-  raw: string;
-  source: PatternSource;
-  /** Folders under the output root, in order (may be empty). */
-  dirs: string[];
-  /** The file-name part, `#` run included; '' when the pattern ends in `/`. */
-  name: string;
-  /** Set when the pattern was changed to fit under the root (the scene's absolute path). */
-  note?: string;
-}
 
 function label(raw: string, source: PatternSource): string {
   return source === 'scene'
