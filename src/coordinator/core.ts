@@ -8,6 +8,7 @@ import { NotFoundError } from './errors.js';
 import type { EventBus } from './events.js';
 import { recorder, type Actor, type RecordFn } from './history.js';
 import { localJobFiles, type JobFiles } from './io/job-files.js';
+import { localOutputCheck, type OutputCheck } from './io/output-check.js';
 import { JobControl } from './job-control.js';
 import type { AllocationPort } from './ports.js';
 import { Autoscaler } from './scaling/autoscaler.js';
@@ -44,6 +45,7 @@ export interface CoordinatorIo {
   probe?: FileProbe;
   log?: (line: string) => void;
   allocationOutput?: ReconcilePorts['allocationOutput'];
+  outputs?: OutputCheck;
 }
 
 /**
@@ -85,7 +87,15 @@ export class Coordinator {
     const allocate = this.allocations.submit.bind(this.allocations);
     const finish = (jobId: string, state: 'succeeded' | 'failed', error?: string | null) =>
       this.control.finish(jobId, state, error ?? null);
-    this.stages = new StageFlow({ store, record, notify, finish, maxAttempts: cfg.maxAttempts });
+    const probe = io.probe ?? nodeFiles;
+    this.stages = new StageFlow({
+      store,
+      files: probe,
+      record,
+      notify,
+      finish,
+      maxAttempts: cfg.maxAttempts,
+    });
     this.control = new JobControl({
       store,
       files,
@@ -100,6 +110,8 @@ export class Coordinator {
     this.agents = new AgentDesk({
       store,
       scheduler: this.scheduler,
+      outputs: io.outputs ?? localOutputCheck,
+      transaction: (fn) => store.transaction(fn),
       waiters: this.waiters,
       record,
       bus,
@@ -112,7 +124,7 @@ export class Coordinator {
       store,
       slurm,
       files,
-      probe: io.probe ?? nodeFiles,
+      probe,
       record,
       allocate,
       finish,
@@ -187,9 +199,17 @@ export class Coordinator {
     return this.agents.renew(agentId, taskId);
   }
 
-  /** Records a finished task. False when this agent did not hold it (nothing recorded). */
-  complete(agentId: string, taskId: number, result: Record<string, unknown>): boolean {
-    return this.agents.complete(this.agents.agent(agentId), taskId, result) !== null;
+  /**
+   * Records a finished task once its files are checked. False when this agent did not hold it,
+   * or its files are missing (then it counts as a failed attempt).
+   */
+  async complete(
+    agentId: string,
+    taskId: number,
+    result: Record<string, unknown>,
+  ): Promise<boolean> {
+    const r = await this.agents.completeChecked(this.agents.agent(agentId), taskId, result);
+    return 'done' in r && r.done !== null;
   }
 
   fail(

@@ -8,4 +8,6 @@ export interface FileProbe {
   isExecutable(p: string): boolean;
   /** The file's text; throws when it cannot be read. */
   readText(p: string): string;
+  /** The names in a directory (not recursive); throws when it cannot be read. */
+  list(dir: string): string[];
 }

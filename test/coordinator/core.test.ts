@@ -7,10 +7,12 @@ import { EventBus } from '../../src/coordinator/events.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { AcceptingOutputCheck } from '../doubles/output-check.js';
 
 let clock = 1_000_000;
 let c: Coordinator;
 let port: RecordingAllocationPort;
+let outputs: AcceptingOutputCheck;
 let scene: string;
 
 beforeEach(() => {
@@ -19,12 +21,14 @@ beforeEach(() => {
   writeFileSync(scene, 'BLENDER');
   const store = new SqliteStore(path.join(dir, 'state.db'));
   port = new RecordingAllocationPort();
+  outputs = new AcceptingOutputCheck();
   c = new Coordinator(
     store,
     port,
     new EventBus(() => undefined),
     { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 },
     () => clock,
+    { outputs },
   );
 });
 
@@ -60,15 +64,15 @@ describe('the scheduling core', () => {
     const t1 = (await lease(a)) as TaskRow;
     const t2 = (await lease(b)) as TaskRow;
     expect(t1.id).not.toBe(t2.id);
-    expect(c.complete(a.id, t1.id, {})).toBe(true);
-    expect(c.complete(a.id, t1.id, {})).toBe(false);
+    expect(await c.complete(a.id, t1.id, {})).toBe(true);
+    expect(await c.complete(a.id, t1.id, {})).toBe(false);
     const t3 = (await lease(a)) as TaskRow;
     expect(await lease(a)).toBeNull();
-    c.complete(b.id, t2.id, {});
-    c.complete(a.id, t3.id, {});
+    await c.complete(b.id, t2.id, {});
+    await c.complete(a.id, t3.id, {});
     const enc = (await lease(b)) as TaskRow;
     expect(enc.kind).toBe('blender-encode');
-    c.complete(b.id, enc.id, { video: 'output/video.mp4' });
+    await c.complete(b.id, enc.id, { video: 'output/video.mp4' });
     expect(c.store.jobs.get(job.id)?.state).toBe('succeeded');
     expect(await lease(a)).toMatch(/succeeded/);
   });
@@ -135,7 +139,7 @@ describe('the scheduling core', () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
     const agents = ['0', '1', '2'].map((g) => agent(job.id, 'node1', g));
     const ok = (await lease(agents[0]!)) as TaskRow;
-    c.complete(agents[0]!.id, ok.id, {});
+    await c.complete(agents[0]!.id, ok.id, {});
     for (const a of agents) {
       const t = (await lease(a)) as TaskRow;
       c.fail(a.id, t.id, 'no', []);

@@ -8,6 +8,7 @@ import type { AgentsTable } from '../store/tables/agents.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
+import type { OutputCheck } from '../io/output-check.js';
 import { taskView } from '../views.js';
 import type { Waiters } from '../waiters.js';
 
@@ -31,6 +32,10 @@ export interface AgentDeskPorts {
     tasks: Pick<TasksTable, 'get' | 'renew' | 'complete' | 'fail' | 'requeueLeased'>;
   };
   scheduler: Scheduler;
+  /** Checks that a finished task's files are there and whole before its result counts. */
+  outputs: OutputCheck;
+  /** Runs `fn` in one store transaction. */
+  transaction: <T>(fn: () => T) => T;
   waiters: Waiters;
   record: RecordFn;
   bus: { emit(e: CoordinatorEvent): void; jobChanged(jobId: string): void; listening: boolean };
@@ -173,8 +178,39 @@ export class AgentDesk {
     return task;
   }
 
+  /**
+   * A task an agent reports done: its files are checked first (from the payload: where the job
+   * type says they must be), and a task whose files are missing or cut short is a failed attempt,
+   * not a result. Then it is recorded and, with `leaseNext`, the agent's next task leased in the
+   * same transaction. `done` is null when the agent did not hold the task (nothing recorded).
+   */
+  async completeChecked(
+    agent: AgentRow,
+    taskId: number,
+    result: Record<string, unknown>,
+    leaseNext = false,
+  ): Promise<{ done: TaskRow | null; next?: LeaseDecision } | { rejected: string }> {
+    const task = this.taskOf(agent, taskId);
+    const job = this.job(task.jobId);
+    const expected = jobTypeOf(job.kind).outputsOf?.(task) ?? [];
+    const problems = expected.length ? await this.p.outputs.problems(expected) : [];
+    if (problems.length) {
+      const why = `reported done, but ${problems[0] ?? ''}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
+      this.fail(agent.id, taskId, why, problems);
+      return { rejected: why };
+    }
+    return this.p.transaction(() => {
+      const done = this.complete(agent, taskId, result);
+      return { done, ...(done && leaseNext ? { next: this.leaseFor(agent) } : {}) };
+    });
+  }
+
   /** Records a finished task; returns it as recorded, or null when the agent did not hold it. */
-  complete(agent: AgentRow, taskId: number, result: Record<string, unknown>): TaskRow | null {
+  private complete(
+    agent: AgentRow,
+    taskId: number,
+    result: Record<string, unknown>,
+  ): TaskRow | null {
     const task = this.taskOf(agent, taskId);
     this.touch(agent);
     const now = this.p.now();

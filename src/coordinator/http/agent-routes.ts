@@ -109,10 +109,9 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
     // leased in the completion's transaction and comes back here; without one the agent
     // long-polls the lease route as usual. The agent's and job's rows are read once for both.
-    const { done, next } = c.store.transaction(() => {
-      const done = c.agents.complete(agent, id, b.result);
-      return { done, next: done && b.lease ? c.agents.leaseFor(agent) : undefined };
-    });
+    const r = await c.agents.completeChecked(agent, id, b.result, b.lease === true);
+    if ('rejected' in r) return reply.code(409).send({ error: `result discarded: ${r.rejected}` });
+    const { done, next } = r;
     if (!done)
       return reply
         .code(409)

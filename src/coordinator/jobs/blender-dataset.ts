@@ -114,6 +114,11 @@ export const blenderDatasetJob: JobType = {
     };
   },
 
+  outputsOf: (task) =>
+    blenderViewPayload
+      .parse(task.payload)
+      .views.map((v) => ({ kind: 'image', format: 'PNG', path: v.output })),
+
   /** Once the job has succeeded: transforms_{train,val,test}.json from what Blender reported. */
   onJobEnded(job, tasks) {
     if (job.state !== 'succeeded') return { files: [], notes: [] };

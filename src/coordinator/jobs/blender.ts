@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
-import { chunkFrames, parseFrames } from '../../renderers/blender/frames.js';
+import { chunkFrames, frameFileName, parseFrames } from '../../renderers/blender/frames.js';
 import type { BlenderSubmitRequest } from '../api-types.js';
 import type { NewTask } from '../store/types.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';
@@ -91,6 +91,17 @@ export const blenderJob: JobType = {
       tasks: [...render, encode],
       summary: `${frames.length} frame(s) in ${render.length} task(s) on ${nodes} node(s)`,
     };
+  },
+
+  outputsOf(task) {
+    if (task.kind === 'blender-encode')
+      return [{ kind: 'video', path: blenderEncodePayload.parse(task.payload).video }];
+    const p = blenderRenderPayload.parse(task.payload);
+    return task.frames.map((frame) => ({
+      kind: 'image',
+      format: p.format,
+      path: path.join(p.outputDir, frameFileName(frame, p.format)),
+    }));
   },
 
   onTaskDone(task, result) {

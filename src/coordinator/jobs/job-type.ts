@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ImageFormat } from '../../renderers/blender/formats.js';
 import type { ScriptSpec } from '../../templates/spec.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import type { JobKind, ResultRow, SubmitRequest } from '../api-types.js';
@@ -52,6 +53,10 @@ export interface JobEnd {
   notes: string[];
 }
 
+/** A file a finished task must have left, whole, for its result to count. */
+export type ExpectedOutput =
+  { kind: 'image'; path: string; format: ImageFormat } | { kind: 'video'; path: string };
+
 /** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
 export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
@@ -78,6 +83,17 @@ export interface JobType {
   plan(req: SubmitRequest, ctx: PlanContext): JobPlan;
   /** The payload each task kind's runner receives, checked at the boundary on both sides. */
   payloads: Record<string, z.ZodType>;
+  /**
+   * The files a task leaves when it is done, from its payload (not from what the agent says), so
+   * that a result counts only when they are there and whole.
+   */
+  outputsOf?(task: TaskRow): ExpectedOutput[];
+  /**
+   * Tasks of a stage known only once the stages before it are done (a pipeline's fan-out over
+   * what an earlier step wrote), made when the stage becomes ready. Throws UsageError to fail the
+   * job with that reason. `files` answers questions about what earlier stages wrote.
+   */
+  onStageReady?(job: JobRow, stage: StageRow, files: FileProbe): NewTask[];
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
   /** Called once the job has ended; never throws (a job's end must be recorded). */

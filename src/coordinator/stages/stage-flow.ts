@@ -1,6 +1,8 @@
 import type { Progress } from '../api-types.js';
 import type { RecordFn } from '../history.js';
-import type { JobRow, StageRow, TaskRow } from '../store/types.js';
+import type { FileProbe } from '../../util/file-probe.js';
+import { jobTypeOf } from '../jobs/registry.js';
+import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
 /** What moving a job through its stages reads and writes. */
 export interface StageFlowPorts {
@@ -13,8 +15,11 @@ export interface StageFlowPorts {
     tasks: {
       progress(jobId: string, stage: string): { tasks: Progress };
       list(jobId: string, f: { stage?: string; state?: string }): { tasks: TaskRow[] };
+      insert(jobId: string, tasks: NewTask[]): void;
     };
   };
+  /** What earlier stages wrote, for job types whose tasks depend on it. */
+  files: FileProbe;
   record: RecordFn;
   /** Wakes the job's waiting agents (a stage became ready). */
   notify: (jobId: string) => void;
@@ -58,6 +63,37 @@ export class StageFlow {
     this.advance(task.jobId);
   }
 
+  /** Makes the tasks a job type creates when a stage becomes ready; false when that failed the job. */
+  private makeTasks(job: JobRow, stage: StageRow): boolean {
+    const type = jobTypeOf(job.kind);
+    if (!type.onStageReady) return true;
+    let tasks: NewTask[];
+    try {
+      tasks = type.onStageReady(job, stage, this.p.files);
+    } catch (err) {
+      this.p.finish(
+        job.id,
+        'failed',
+        `stage ${stage.name} could not start: ${(err as Error).message}`,
+      );
+      return false;
+    }
+    if (tasks.length) {
+      this.p.store.tasks.insert(job.id, tasks);
+      this.open.delete(`${job.id}/${stage.name}`);
+      this.p.record(
+        job.id,
+        'stage:planned',
+        'coordinator',
+        `stage ${stage.name}: ${tasks.length} task(s)`,
+        {
+          tasks: tasks.length,
+        },
+      );
+    }
+    return true;
+  }
+
   /** Moves a job past every finished stage; ends it when none is left. */
   advance(jobId: string): void {
     const { store, record } = this.p;
@@ -66,6 +102,7 @@ export class StageFlow {
     for (const stage of store.stages.list(jobId)) {
       if (stage.state === 'done') continue;
       if (stage.state === 'waiting') {
+        if (!this.makeTasks(job, stage)) return;
         store.stages.setState(jobId, stage.name, 'ready');
         record(jobId, 'stage:started', 'coordinator', `stage ${stage.name} started`);
         this.p.notify(jobId);

@@ -33,7 +33,8 @@ export function checkImage(src: ByteSource, format: ImageFormat): Promise<ImageC
   return Promise.resolve(notWhole(`no check for ${String(format)}`));
 }
 
-async function checkFile(
+/** Whether an image file is there and whole (and of `size` when given), or "missing". */
+export async function checkImageFile(
   file: string,
   format: ImageFormat,
   size: [number, number] | undefined,
@@ -96,7 +97,7 @@ export async function wholeFrames(
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++)
-      results[i] = await checkFile(files[i] as string, format, opts.size);
+      results[i] = await checkImageFile(files[i] as string, format, opts.size);
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
   names.forEach((name, i) => {
