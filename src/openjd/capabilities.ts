@@ -4,14 +4,33 @@ import { referencesIn } from './format-string.js';
 import { formatPath, type Problem } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
 
-/** What OpenJD defines that this library does not do, by name; `openjd check --json` lists it. */
-export const NOT_BUILT: readonly string[] = [
-  'path mapping rules: Param.X of a PATH parameter is its value as given, Session.HasPathMappingRules is "false"',
-  'hostRequirements: checked for form, not used to choose nodes',
-  'environment templates (environment-2023-09) and queue environments',
-  'userInterface: accepted and ignored (there is no submission GUI)',
-  ...Object.entries(SPEC_EXTENSIONS_NOT_BUILT).map(([name, what]) => `extension ${name}: ${what}`),
-  'Deadline Cloud job attachments (asset_references) and deadline:* parameter values',
+/** A capability OpenJD (or a job bundle) defines that this library does not build. */
+export interface NotBuilt {
+  name: string;
+  detail: string;
+}
+
+/** What OpenJD defines that this library does not do, by name; `openjd check` lists it. */
+export const NOT_BUILT: readonly NotBuilt[] = [
+  {
+    name: 'path mapping rules',
+    detail:
+      'Param.X of a PATH parameter is its value as given; Session.HasPathMappingRules is "false"',
+  },
+  { name: 'hostRequirements', detail: 'checked for form, not used to choose nodes' },
+  {
+    name: 'environment templates',
+    detail: 'environment-2023-09 documents and queue environments are not read',
+  },
+  { name: 'userInterface', detail: 'accepted and ignored: there is no submission GUI' },
+  ...Object.entries(SPEC_EXTENSIONS_NOT_BUILT).map(([name, detail]) => ({
+    name: `extension ${name}`,
+    detail,
+  })),
+  {
+    name: 'job attachments',
+    detail: "a bundle's asset_references and deadline:* parameter values are ignored",
+  },
 ];
 
 /** Warnings for the not-built capabilities a valid template uses, each at its path. */
@@ -24,21 +43,21 @@ export function capabilityWarnings(t: JobTemplate): Problem[] {
     ...(t.jobEnvironments ?? []).flatMap((e, i) => environmentSites(e, ['jobEnvironments', i])),
     ...t.steps.flatMap((s, i) => stepSites(s, i)),
   ];
-  const warned = new Set<string>();
+  const mapped = new Set<string>();
+  let at: string | undefined;
   for (const site of sites) {
     for (const ref of referencesIn(site.value)) {
       const [scope, name] = ref.split('.');
-      const mapped =
-        (scope === 'Param' && name !== undefined && pathParams.has(name)) ||
-        ref === 'Session.HasPathMappingRules';
-      if (!mapped || warned.has(ref)) continue;
-      warned.add(ref);
-      out.push({
-        path: site.path,
-        message: `{{${ref}}}: path mapping is not built here, so it is the value as given (first use shown)`,
-      });
+      if (scope !== 'Param' || name === undefined || !pathParams.has(name)) continue;
+      mapped.add(name);
+      at ??= site.path;
     }
   }
+  if (at)
+    out.push({
+      path: at,
+      message: `path mapping is not built here: {{Param.X}} of ${[...mapped].join(', ')} is the value as given (first use shown)`,
+    });
   t.steps.forEach((s, i) => {
     if (s.hostRequirements)
       out.push({

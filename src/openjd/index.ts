@@ -15,7 +15,7 @@
  * }
  * ```
  */
-export { NOT_BUILT, capabilityWarnings } from './capabilities.js';
+export { NOT_BUILT, capabilityWarnings, type NotBuilt } from './capabilities.js';
 export { describeJob, jobName, stepOrder, type StepSummary } from './describe.js';
 export { expandStep, isDynamicStep, type TaskSpec } from './expand.js';
 export {

@@ -54,7 +54,22 @@ export type EmbeddedFile = z.infer<typeof EmbeddedFile>;
 const embeddedFiles = z
   .array(EmbeddedFile)
   .min(1, { error: 'must list at least one file, or leave embeddedFiles out' })
-  .superRefine((files, ctx) => uniqueBy(files, (f) => f.name, 'name', ctx))
+  .superRefine((files, ctx) => {
+    uniqueBy(files, (f) => f.name, 'name', ctx);
+    // Files of one script share a directory: two may not be written to the same name.
+    const written = new Map<string, number>();
+    files.forEach((f, i) => {
+      const as = f.filename ?? f.name;
+      const first = written.get(as);
+      if (first !== undefined && files[first]?.name !== f.name)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'filename'],
+          message: `embeddedFiles[${first}] is also written as "${as}": give each file its own filename`,
+        });
+      written.set(as, i);
+    });
+  })
   .optional();
 
 /** `<StepScript>` (§3.5). */
