@@ -63,4 +63,41 @@ describe('the examples run as pipelines and match their single-process runs', ()
       JSON.parse(readFileSync(path.join(work, 'single', 'stats.json'), 'utf8')),
     );
   }, 120_000);
+
+  it('sparse-dnn: batches through three layer stages give the serial reference categories', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'ct-ojd-dnn-'));
+    const { template, values } = load('sparse-dnn', { WorkDir: work, Inputs: 300, Batches: 3 });
+    const run = runJobLocally(template, values, { sessionRoot: work });
+    expect(run.tasks).toEqual({
+      Prepare: 1,
+      Layers001to040: 3,
+      Layers041to080: 3,
+      Layers081to120: 3,
+      Categories: 1,
+    });
+    const serial = path.join(work, 'serial');
+    python([
+      path.join(EXAMPLES, 'sparse-dnn/scripts/dnn.py'),
+      'serial',
+      '--out',
+      serial,
+      '--neurons',
+      '1024',
+      '--layers',
+      '120',
+      '--inputs',
+      '300',
+      '--seed',
+      '3',
+    ]);
+    const stats = JSON.parse(readFileSync(path.join(work, 'stats.json'), 'utf8')) as {
+      categories: number;
+    };
+    expect(stats.categories).toBeGreaterThan(0);
+    expect(stats.categories).toBeLessThan(300);
+    expect(stats).toEqual(JSON.parse(readFileSync(path.join(serial, 'stats.json'), 'utf8')));
+    expect(readFileSync(path.join(work, 'categories.txt'), 'utf8')).toBe(
+      readFileSync(path.join(serial, 'categories.txt'), 'utf8'),
+    );
+  }, 120_000);
 });
