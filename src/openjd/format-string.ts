@@ -24,12 +24,12 @@ export function parseFormatString(value: string): ParsedFormat {
       parts.push({ text: value.slice(at) });
       break;
     }
+    if (close === -1) return { error: `"{{" at character ${open + 1} has no closing "}}"` };
     if (open === -1 || close < open) {
       return {
         error: `"}}" at character ${close + 1} has no opening "{{" (format strings have no escape for braces)`,
       };
     }
-    if (close === -1) return { error: `"{{" at character ${open + 1} has no closing "}}"` };
     if (open > at) parts.push({ text: value.slice(at, open) });
     const expr = value.slice(open + 2, close);
     const names = expr.split('.').map((n) => n.trim());
