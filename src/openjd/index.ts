@@ -23,15 +23,9 @@ export {
   SPEC_EXTENSIONS_NOT_BUILT,
   SUPPORTED_EXTENSIONS,
 } from './extensions.js';
-export {
-  environmentActions,
-  instantiateTask,
-  type ActionCommand,
-  type Cancelation,
-  type EnvironmentCommands,
-  type FileToWrite,
-  type TaskCommand,
-} from './instantiate.js';
+export { environmentActions, type EnvironmentCommands } from './environment-actions.js';
+export { type ActionCommand, type Cancelation, type FileToWrite } from './host-scope.js';
+export { instantiateTask, type TaskCommand } from './instantiate.js';
 export {
   parseParameterArgs,
   resolveJobParameters,
