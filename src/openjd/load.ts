@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { YAMLError, parse } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Problem } from './problem.js';
@@ -33,15 +33,27 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
   if (statSync(file).size > MAX_FILE_BYTES)
     return { problem: { path: where, message: `is larger than ${MAX_FILE_BYTES} bytes` } };
   const text = readFileSync(file, 'utf8');
+  // Messages name the place only: parser messages can quote the text, and files may hold secrets.
+  if (file.endsWith('.json')) {
+    try {
+      return { doc: JSON.parse(text) as unknown };
+    } catch (e) {
+      const at = /position (\d+)/.exec((e as Error).message);
+      const pos = at ? Number(at[1]) : undefined;
+      const where2 = pos === undefined ? '' : ` at line ${text.slice(0, pos).split('\n').length}`;
+      return { problem: { path: where, message: `is not valid JSON${where2}` } };
+    }
+  }
   try {
-    if (file.endsWith('.json')) return { doc: JSON.parse(text) as unknown };
-    return { doc: parse(text, { prettyErrors: false }) as unknown };
+    return { doc: parse(text, { prettyErrors: true }) as unknown };
   } catch (e) {
-    const first = ((e as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    if (!(e instanceof YAMLError)) throw e;
+    const line = e.linePos?.[0];
+    const place = line ? ` at line ${line.line}, column ${line.col}` : '';
     return {
       problem: {
         path: where,
-        message: `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${first}`,
+        message: `is not valid YAML (${e.code.toLowerCase().replaceAll('_', ' ')})${place}`,
       },
     };
   }

@@ -22,22 +22,26 @@ export function staticLength(p: TaskParameter): number | undefined {
   return p.range?.length;
 }
 
-/** Checks one resolved value against the parameter's type; returns its canonical text or why not. */
+/**
+ * Checks one resolved value against the parameter's type; returns its canonical text or why
+ * not, quoting the value unless `quote` is false.
+ */
 export function typedValue(
   type: ParameterType,
   raw: string,
+  quote = true,
 ): { value: string } | { error: string } {
   if (raw.length > 1024)
     return { error: `a value is ${raw.length} characters long; at most 1024 are allowed` };
+  const it = quote ? `"${raw}"` : 'it';
   if (type === 'INT') {
     const n = toInt(raw);
-    return n === undefined ? { error: `"${raw}" is not an integer` } : { value: String(n) };
+    return n === undefined ? { error: `${it} is not an integer` } : { value: String(n) };
   }
-  if (type === 'FLOAT') {
+  if (type === 'FLOAT')
     return toFloat(raw) === undefined
-      ? { error: `"${raw}" is not a number` }
+      ? { error: `${it} is not a number` }
       : { value: floatText(raw) };
-  }
   return { value: raw };
 }
 
@@ -107,7 +111,8 @@ function manifestValues(
     };
   const values: string[] = [];
   for (const [i, v] of raw.entries()) {
-    const typed = typedValue(p.type, v);
+    // A manifest is a file a task wrote: say which value is wrong without quoting it.
+    const typed = typedValue(p.type, v, false);
     if ('error' in typed) return { error: `value ${i + 1} of "${r.value}": ${typed.error}`, at };
     values.push(typed.value);
   }

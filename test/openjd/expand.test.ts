@@ -106,7 +106,7 @@ describe('expandStep', () => {
     expect(() => expandStep(t, 'Encode', values(t))).toThrow(/give a manifest reader/);
     expect(() => expandStep(t, 'Encode', values(t), () => [])).toThrow(/gave no values/);
     expect(() => expandStep(t, 'Encode', values(t), () => ['1', 'x'])).toThrow(
-      /value 2 of "sh010\/tiles.txt": "x" is not an integer/,
+      /value 2 of "sh010\/tiles.txt": it is not an integer/,
     );
   });
 

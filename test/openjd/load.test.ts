@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { UsageError } from '../../src/errors.js';
 import { loadTemplate } from '../../src/openjd/index.js';
 import { minimalTemplate } from './fixtures.js';
+import { matching } from './helpers/matching.js';
 
 function bundle(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ct-ojd-bundle-'));
@@ -56,8 +57,11 @@ describe('loadTemplate', () => {
     const { errors } = loadTemplate(dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.path).toBe('template.yaml');
-    expect(errors[0]?.message).toMatch(/is not valid YAML/);
+    expect(errors[0]?.message).toMatch(/is not valid YAML \(.*\) at line \d+, column \d+/);
     expect(errors[0]?.message).not.toMatch(/hunter2/);
+    const json = loadTemplate(bundle({ 'template.json': '{"name": hunter2}' })).errors;
+    expect(json).toEqual([{ path: 'template.json', message: matching(/^is not valid JSON/) }]);
+    expect(json[0]?.message).not.toMatch(/hunter2/);
   });
 
   it('refuses a bundle with both template.yaml and template.json, and bad parameter values files', () => {
