@@ -79,7 +79,13 @@ export function validateTemplate(doc: unknown): ValidationResult {
     if (space.success) checkParameterSpace(space.data, i, errors);
   });
 
-  const infos: ParamInfo[] = params.flatMap((p) => (p ? [{ name: p.name, type: p.type }] : []));
+  // Parameters with other problems still define their names, so references to them do not fail too.
+  const infos: ParamInfo[] = list('parameterDefinitions').flatMap((p) => {
+    const { name, type } = (p ?? {}) as Record<string, unknown>;
+    return typeof name === 'string' && ['INT', 'FLOAT', 'STRING', 'PATH'].includes(type as string)
+      ? [{ name, type: type as ParamInfo['type'] }]
+      : [];
+  });
   if (typeof raw.name === 'string')
     checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors);
   const sites = [

@@ -271,6 +271,29 @@ describe('validateTemplate refuses, with the path of what to change', () => {
     expectError(errors, 'steps[0].hostRequirements.attributes[0].allOf', /one value per host/);
   });
 
+  it('environment variable names that are not POSIX names, without a cascade from a parameter with other problems', () => {
+    const errors = errorsOf((t) => {
+      t.jobEnvironments = [{ name: 'E', variables: { '1A': 'x', 'A-B': 'y' } }];
+      t.parameterDefinitions[0].userInterface = { control: 'SLIDER' };
+    });
+    expectError(
+      errors,
+      'jobEnvironments[0].variables["1A"]',
+      /must be an environment variable name/,
+    );
+    expectError(
+      errors,
+      'jobEnvironments[0].variables["A-B"]',
+      /must be an environment variable name/,
+    );
+    expectError(
+      errors,
+      'parameterDefinitions[0].userInterface.control',
+      /must be one of LINE_EDIT/,
+    );
+    expect(errors.map((e) => e.path)).not.toContain('name');
+  });
+
   it('collects the problems of every step, not just the first', () => {
     const errors = errorsOf((t) => {
       t.steps[0].script.actions.onRun.timeout = -1;

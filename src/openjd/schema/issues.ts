@@ -48,6 +48,8 @@ function messageFor(issue: z.core.$ZodIssue): string {
       return issue.message.startsWith('Invalid input')
         ? `must be a ${issue.expected}`
         : issue.message;
+    case 'invalid_key':
+      return issue.issues[0]?.message ?? issue.message;
     case 'too_small':
       if (issue.origin === 'array') return `must list at least ${String(issue.minimum)} item(s)`;
       return issue.message;

@@ -99,7 +99,10 @@ export const Environment = z
       .optional(),
     variables: z
       .record(envVarName, formatString({ max: 2048, controls: true }), {
-        error: 'must be a map of variable names to string values',
+        error: (issue) =>
+          issue.code === 'invalid_type'
+            ? 'must be a map of variable names to string values'
+            : undefined,
       })
       .refine((v) => Object.keys(v).length > 0, {
         error: 'must set at least one variable, or leave variables out',
