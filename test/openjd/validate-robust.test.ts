@@ -49,6 +49,7 @@ function slots(doc: unknown, out: [Record<string | number, unknown>, string | nu
 describe('validateTemplate on malformed documents', () => {
   it('returns problems, never throws, whatever node is replaced by whatever value; what passes expands', () => {
     const rnd = random(20230901);
+    let passed = 0;
     for (let round = 0; round < 400; round++) {
       const doc = fullTemplate();
       for (let n = 0; n < 1 + Math.floor(rnd() * 3); n++) {
@@ -60,6 +61,20 @@ describe('validateTemplate on malformed documents', () => {
       expect(r.template === undefined || r.errors.length === 0).toBe(true);
       for (const p of r.errors)
         expect(typeof p.path === 'string' && p.message.length > 0).toBe(true);
+      if (!r.template) continue;
+      passed++;
+      // A template that passed must expand and instantiate, or fail with a typed error.
+      const { values, errors } = resolveJobParameters(r.template, {});
+      if (errors.length) continue;
+      for (const step of r.template.steps) {
+        try {
+          for (const task of expandStep(r.template, step.name, values).slice(0, 3))
+            instantiateTask(r.template, step.name, task.params, values, '/s');
+        } catch (e) {
+          expect(e).toBeInstanceOf(OpenjdInstantiationError);
+        }
+      }
     }
+    expect(passed).toBeGreaterThan(4); // a few mutations keep the template valid; those are exercised
   });
 });
