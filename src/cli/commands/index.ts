@@ -6,6 +6,7 @@ import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
+import { openjdCommand } from './openjd.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
 import { viewerCommand } from './viewer.js';
@@ -25,4 +26,5 @@ export const commands: CommandModule<object, any>[] = [
   logsCommand,
   scaleCommand,
   viewerCommand,
+  openjdCommand,
 ];
