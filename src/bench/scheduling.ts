@@ -228,7 +228,7 @@ async function measureLatency(
       if (m.type === 'lease') latencies.push(m.at - t0);
       await completed;
     }
-    c.complete(holder.id, held.task.id, {});
+    await c.complete(holder.id, held.task.id, {});
     const done = await swarm.done;
     if (done.completed !== samples) {
       throw new BenchError(
