@@ -42,6 +42,7 @@ import ctypes
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -382,7 +383,21 @@ def serve(scene, device, start_mode):
                   "log_tail": traceback.format_exc().splitlines()[-TAIL_LINES:]})
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """The agent that started this Blender owns it: if the agent dies (SIGKILL included), the
+    kernel kills Blender too, instead of leaving it rendering for nobody."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The agent may have died while the scene loaded, before the line above ran.
+    expected = os.environ.get("CT_PARENT_PID", "")
+    if expected.isdigit() and int(expected) != os.getppid():
+        os._exit(1)
+
+
 def main():
+    die_with_parent()
     init_protocol_stream()
     try:
         args = parse_args()

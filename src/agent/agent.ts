@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseWire } from '../coordinator/wire/parse.js';
 import type { z } from 'zod';
 import { ApiError, callApi, UnreachableError } from '../coordinator/http-client.js';
 import {
   AGENT_ROUTES,
   completeReply,
   leaseReply,
-  parseWire,
   registerReply,
   type LeasedTask,
   type LeaseReplyBody,

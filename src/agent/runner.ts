@@ -27,7 +27,7 @@ export class TaskFailure extends Error {
 
 const OUTPUT_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
 const OUTPUT_MESSAGE =
-  /permission denied|no space left on device|read-only file system|disk quota exceeded/i;
+  /permission denied|operation not permitted|no space left on device|read-only file system|disk quota exceeded/i;
 
 /**
  * Whether an error says the output cannot be written (no permission, disk full, read-only):

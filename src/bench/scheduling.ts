@@ -91,6 +91,18 @@ export function insertNoopJob(rc: RunningCoordinator, stateDir: string, tasks: n
     [{ name: 'render', seq: 0, state: 'ready' }],
     Array.from({ length: tasks }, (_, i) => noop(i)),
   );
+  // The swarm's agents run in no Slurm job; they register as "Slurm job 0", recorded here.
+  store.allocations.insert({
+    slurmJobId: 0,
+    jobId: id,
+    role: 'primary',
+    state: 'running',
+    nodes: [],
+    requestedNodes: 1,
+    reason: 'the bench swarm: agents without Slurm',
+    createdAt: Date.now(),
+    endedAt: null,
+  });
   return { id, agentToken };
 }
 

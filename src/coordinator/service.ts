@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { packagePath } from '../paths.js';
 import { SlurmClient } from '../slurm/client.js';
+import { slurmCommandLog } from './slurm-log.js';
 import { SlurmAllocator } from './allocations/slurm-allocator.js';
 import { reconcileAllocations } from './allocations/reconcile.js';
 import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
@@ -114,13 +115,20 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     }
   };
   await reconcile();
+  // The sweep judges leases and agents by the clock, so it first checks its own: a tick that
+  // comes far later than asked means this process did not run (SIGSTOP, a suspended VM).
+  let lastTick = performance.now();
   const sweepTimer = setInterval(() => {
     try {
+      const tick = performance.now();
+      const gap = tick - lastTick;
+      lastTick = tick;
+      if (gap > SWEEP_GAP_MS) coordinator.agents.forgiveGap(gap);
       coordinator.sweep();
     } catch (err) {
       log(`sweep: ${(err as Error).message}`);
     }
-  }, 500);
+  }, SWEEP_MS);
   const reconcileTimer = setInterval(() => void reconcile(), o.reconcileMs ?? 1000);
   const autoscaler = coordinator.autoscaler;
   let scaling = false;
@@ -151,23 +159,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Polling commands (squeue, sinfo) run every second or so: log each at most once a minute. */
-const POLL_LOG_MS = 60_000;
-
-/**
- * Logs each Slurm command line as a user could paste it. Commands that change something
- * (sbatch, scancel, scontrol update) are logged every time; read-only polls once a minute.
- */
-function slurmCommandLog(log: (line: string) => void): (line: string) => void {
-  const lastLogged = new Map<string, number>();
-  return (line) => {
-    const changes = /^(sbatch|scancel|scontrol update|scontrol requeue)\b/.test(line);
-    if (!changes) {
-      const now = Date.now();
-      if (now - (lastLogged.get(line) ?? 0) < POLL_LOG_MS) return;
-      lastLogged.set(line, now);
-      if (lastLogged.size > 100) lastLogged.clear();
-    }
-    log(`slurm: ${line}${changes ? '' : ' (polled; logged once a minute)'}`);
-  };
-}
+/** How often expired leases and silent agents are looked for. */
+const SWEEP_MS = 500;
+/** A sweep this much later than due means the coordinator itself was not running. */
+const SWEEP_GAP_MS = 5_000;

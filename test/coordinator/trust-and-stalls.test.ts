@@ -77,6 +77,26 @@ describe('results count only from the agent that holds the task', () => {
   });
 });
 
+describe('an agent token alone does not make an agent', () => {
+  it("refuses agents outside the job's allocations, on foreign nodes, or twice on one GPU", async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 1 });
+    const refused = (info: { node: string; gpu: string; slurmJobId: number }) => {
+      const r = c.register(job.id, info);
+      return 'exit' in r ? r.exit : null;
+    };
+    expect(refused({ node: 'node1', gpu: '0', slurmJobId: 0 })).toMatch(
+      /Slurm job 0 is not a live allocation/,
+    );
+    expect(refused({ node: 'node1', gpu: '0', slurmJobId: 100 })).toBeNull();
+    expect(refused({ node: 'node1', gpu: '0', slurmJobId: 100 })).toMatch(/already has agent/);
+    expect(refused({ node: 'node1', gpu: '$(id)', slurmJobId: 100 })).toMatch(/not a GPU index/);
+    c.store.allocations.update(100, { nodes: ['node2'] });
+    expect(refused({ node: 'node9', gpu: '1', slurmJobId: 100 })).toMatch(
+      /node node9 is not part of Slurm job 100/,
+    );
+  });
+});
+
 describe('a job is never left waiting for an agent that does not exist', () => {
   it('retries a failed frame on the only agent after a pause, then fails it with the reason', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '3', nodes: 1 });

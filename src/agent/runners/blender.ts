@@ -22,7 +22,13 @@ import {
   renderTiles,
   tileTaskPayloadSchema,
 } from '../../renderers/blender/still.js';
-import { TaskFailure, type LeasedTask, type RunContext, type TaskRunner } from '../runner.js';
+import {
+  TaskFailure,
+  type LeasedTask,
+  type RunContext,
+  type TaskRunner,
+  isOutputFault,
+} from '../runner.js';
 
 function str(p: Record<string, unknown>, key: string): string {
   const v = p[key];
@@ -147,10 +153,11 @@ export class BlenderRunner implements TaskRunner {
     } catch (err) {
       const tail = this.worker?.logTail() ?? [];
       await this.close();
-      if (err instanceof BlenderWorkerError)
-        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
       if (err instanceof TaskFailure) throw err;
-      throw new TaskFailure((err as Error).message, tail);
+      const lines = err instanceof BlenderWorkerError && err.logTail.length ? err.logTail : tail;
+      // Blender could not write the frame (no permission, disk full): every agent would fail so.
+      const blame = isOutputFault(err, lines) ? 'job' : 'agent';
+      throw new TaskFailure((err as Error).message, lines, blame);
     }
   }
 

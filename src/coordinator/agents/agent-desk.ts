@@ -5,6 +5,7 @@ import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import { exitReason } from '../scheduler/scheduler.js';
 import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
@@ -27,9 +28,13 @@ export interface AgentTimes {
 /** What the agent side of the coordinator needs. */
 export interface AgentDeskPorts {
   store: {
-    jobs: Pick<JobsTable, 'get' | 'update'>;
-    agents: Pick<AgentsTable, 'insert' | 'get' | 'list' | 'live' | 'update'>;
-    tasks: Pick<TasksTable, 'get' | 'renew' | 'complete' | 'fail' | 'requeueLeased'>;
+    jobs: Pick<JobsTable, 'get' | 'update' | 'inState'>;
+    agents: Pick<AgentsTable, 'insert' | 'get' | 'list' | 'live' | 'update' | 'touchLive'>;
+    allocations: Pick<AllocationsTable, 'list'>;
+    tasks: Pick<
+      TasksTable,
+      'get' | 'renew' | 'complete' | 'fail' | 'requeueLeased' | 'extendLeases'
+    >;
   };
   scheduler: Scheduler;
   /** Checks that a finished task's files are there and whole before its result counts. */
@@ -85,6 +90,11 @@ export class AgentDesk {
   ): AgentRow | { exit: string } {
     const job = this.job(jobId);
     if (job.state !== 'running') return { exit: `job ${jobId} is ${job.state}` };
+    const refused = this.refusal(jobId, info);
+    if (refused) {
+      this.p.record(jobId, 'agent:refused', 'coordinator', refused, { ...info });
+      return { exit: refused };
+    }
     const n = this.p.store.agents.list(jobId).length + 1;
     const now = this.p.now();
     const agent: AgentRow = {
@@ -108,6 +118,36 @@ export class AgentDesk {
       { agentId: agent.id },
     );
     return agent;
+  }
+
+  /**
+   * Why an agent may not join: it must run in one of the job's live allocations, on one of its
+   * nodes once Slurm has said which, and claim each GPU of a node once. (An agent token is the
+   * job's, so a token alone must not let anyone invent agents.)
+   */
+  private refusal(
+    jobId: string,
+    info: { node: string; gpu: string; slurmJobId: number },
+  ): string | null {
+    const a = this.p.store.allocations
+      .list(jobId)
+      .find((x) => x.slurmJobId === info.slurmJobId && x.state !== 'ended');
+    if (!a) return `Slurm job ${info.slurmJobId} is not a live allocation of job ${jobId}`;
+    if (a.nodes.length && !a.nodes.includes(info.node))
+      return `node ${info.node} is not part of Slurm job ${info.slurmJobId} (${a.nodes.join(',')})`;
+    if (!/^[0-9]{1,4}(,[0-9]{1,4})*$|^$/.test(info.gpu))
+      return `GPU ${JSON.stringify(info.gpu)} is not a GPU index list`;
+    const twin = this.p.store.agents
+      .list(jobId)
+      .find(
+        (x) =>
+          x.node === info.node &&
+          x.gpu === info.gpu &&
+          x.slurmJobId === info.slurmJobId &&
+          (x.state === 'active' || x.state === 'draining'),
+      );
+    if (twin) return `GPU ${info.gpu} of ${info.node} already has agent ${twin.id}`;
+    return null;
   }
 
   /**
@@ -332,6 +372,25 @@ export class AgentDesk {
       { taskId: task.id, pauseMs: pause },
     );
     this.p.waiters.notify(task.jobId);
+  }
+
+  /**
+   * The coordinator itself was not running for `gapMs` (paused, suspended, starved): the agents'
+   * silence is its own, so every lease gets its full length again and every agent counts as
+   * heard from now, before anything is judged by the clock.
+   */
+  forgiveGap(gapMs: number): void {
+    const now = this.p.now();
+    this.p.store.tasks.extendLeases(now + this.p.times.leaseMs);
+    this.p.store.agents.touchLive(now);
+    for (const job of this.p.store.jobs.inState('running'))
+      this.p.record(
+        job.id,
+        'coordinator:resumed',
+        'coordinator',
+        `the coordinator did not run for ${Math.round(gapMs / 1000)} s; leases extended and agents given time to call in`,
+        { gapMs },
+      );
   }
 
   /** Puts back tasks whose leases ran out and gives up on agents that went silent. */

@@ -112,7 +112,20 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
           `Slurm job ${a.slurmJobId} running on ${s.nodes.join(',')}`,
           { slurmJobId: a.slurmJobId, nodes: s.nodes },
         );
+      } else if (state === 'pending' && a.state === 'running') {
+        c.record(
+          a.jobId,
+          'allocation:requeued',
+          'coordinator',
+          `Slurm put job ${a.slurmJobId} back in its queue (${s.reason || 'no reason given'}); its agents are given up`,
+          { slurmJobId: a.slurmJobId },
+        );
+        dropAgentsOff(c, a, []);
       } else c.jobChanged(a.jobId);
+      // Nodes Slurm took away (a node failed and the job runs on without it): agents there run
+      // outside Slurm's control now, so they are told to stop and their tasks go back.
+      if (state === 'running' && a.state === 'running' && a.nodes.some((n) => !s.nodes.includes(n)))
+        dropAgentsOff(c, a, s.nodes);
     }
   }
 
@@ -141,6 +154,28 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       'the job has work left and no allocation',
     );
   }
+}
+
+/**
+ * Gives up the allocation's active agents on nodes other than `kept`, saying which nodes went.
+ * Draining agents are the scaler's, releasing their nodes on purpose: left alone.
+ */
+function dropAgentsOff(c: ReconcilePorts, a: AllocationRow, kept: string[]): void {
+  const lost = c.store.agents
+    .list(a.jobId)
+    .filter((g) => g.slurmJobId === a.slurmJobId && !kept.includes(g.node) && g.state === 'active');
+  if (!lost.length) return;
+  const nodes = [...new Set(lost.map((g) => g.node))];
+  if (kept.length)
+    c.record(
+      a.jobId,
+      'allocation:lost-nodes',
+      'coordinator',
+      `Slurm job ${a.slurmJobId} lost ${nodes.join(',')} (a node failure?); it goes on with ${kept.join(',')}`,
+      { slurmJobId: a.slurmJobId, lost: nodes, kept },
+    );
+  for (const agent of lost)
+    c.dropAgent(agent, `${agent.node} is no longer part of Slurm job ${a.slurmJobId}`);
 }
 
 /**

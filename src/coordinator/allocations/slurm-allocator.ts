@@ -50,6 +50,11 @@ export class SlurmAllocator implements AllocationPort {
       `--comment=cluster-tool job=${job.id}`,
       `--output=${path.join(job.dir, 'logs', 'slurm-%j.out')}`,
       `--chdir=${job.dir}`,
+      // A node failure must not requeue the allocation (its agents would vanish and the job wait
+      // for every node again) nor end it: the job goes on with the nodes left, and the
+      // coordinator hands the lost node's tasks to them. A service needs all its nodes.
+      '--no-requeue',
+      ...(service ? [] : ['--no-kill']),
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
       ...(opts.nodeList?.length ? [`--nodelist=${opts.nodeList.join(',')}`] : []),
     ];

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseWire } from '../wire/parse.js';
 import type { z } from 'zod';
 import type { Coordinator } from '../core.js';
 import type { LeaseDecision } from '../scheduler/scheduler.js';
@@ -10,7 +11,6 @@ import {
   completeRequest,
   failRequest,
   leaseRequest,
-  parseWire,
   registerRequest,
   type LeaseReplyBody,
 } from '../wire/agent-protocol.js';

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,17 @@ import { parseFrames } from '../../renderers/blender/frames.js';
 import type { ClusterView, ScaleRequest, SubmitRequest } from '../api-types.js';
 import type { Coordinator } from '../core.js';
 import { jobDetail, jobSummary, taskView } from '../views.js';
+import { logsQuery, retryBody, scaleBody, tasksQuery } from '../wire/user-requests.js';
+import { parseWire } from '../wire/parse.js';
 import { contentType, resolveInside } from './files.js';
+import { HttpError } from './http-error.js';
+
+/** A request part as its schema says, or a 400 naming the field. */
+function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = parseWire(schema, value, what);
+  if (!r.ok) throw new HttpError(400, r.error);
+  return r.value;
+}
 
 /** Routes for the CLI and the viewer (user token). */
 export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
@@ -35,12 +46,12 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     Querystring: { stage?: string; state?: string; offset?: string; limit?: string };
   }>('/api/jobs/:id/tasks', { config: { access: 'user' } }, async (req) => {
     c.requireJob(req.params.id);
-    const q = req.query;
+    const q = checked(tasksQuery, req.query, 'tasks');
     const r = c.store.tasks.list(req.params.id, {
       stage: q.stage,
       state: q.state,
-      offset: q.offset ? Number(q.offset) : 0,
-      limit: Math.min(q.limit ? Number(q.limit) : 1000, 20000),
+      offset: q.offset ?? 0,
+      limit: q.limit ?? 1000,
     });
     return { total: r.total, tasks: r.tasks.map(taskView) };
   });
@@ -55,7 +66,8 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     '/api/jobs/:id/retry',
     { config: { access: 'user' } },
     async (req) => {
-      const frames = req.body?.frames ? parseFrames(req.body.frames) : undefined;
+      const body = checked(retryBody, req.body, 'retry');
+      const frames = body?.frames ? parseFrames(body.frames) : undefined;
       return c.retry(req.params.id, frames, 'user');
     },
   );
@@ -64,7 +76,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     '/api/jobs/:id/scale',
     { config: { access: 'user' } },
     async (req) => {
-      await c.scaler.scale(req.params.id, req.body ?? {}, 'user');
+      await c.scaler.scale(req.params.id, checked(scaleBody, req.body, 'scale') ?? {}, 'user');
       return c.detail(req.params.id);
     },
   );
@@ -75,19 +87,20 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     async (req) => {
       const job = c.requireJob(req.params.id);
       const logs = path.join(job.dir, 'logs');
-      const tail = Math.min(Number(req.query.tail ?? 200) || 200, 5000);
+      const q = checked(logsQuery, req.query, 'logs');
+      const tail = q.tail || 200;
       const files = existsSync(logs) ? readdirSync(logs).sort() : [];
       let chosen: string[];
-      if (req.query.agent) {
-        const agent = c.store.agents.get(req.query.agent);
+      if (q.agent) {
+        const agent = c.store.agents.get(q.agent);
         if (!agent || agent.jobId !== job.id)
-          throw new UsageError(`no agent ${req.query.agent} in job ${job.id}`);
+          throw new UsageError(`no agent ${q.agent} in job ${job.id}`);
         chosen = files.filter((f) => f === `agent-${agent.node}-${agent.gpu}.log`);
       } else chosen = files.filter((f) => f.startsWith('slurm-'));
       const lines = chosen.flatMap((f) =>
         readFileSync(path.join(logs, f), 'utf8').split('\n').filter(Boolean),
       );
-      return { agent: req.query.agent, files: chosen, lines: lines.slice(-tail) };
+      return { agent: q.agent, files: chosen, lines: lines.slice(-tail) };
     },
   );
 

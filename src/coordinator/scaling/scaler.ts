@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CliError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { ScaleRequest } from '../api-types.js';
 import type { Actor, RecordFn } from '../history.js';
 import type { AllocationPort } from '../ports.js';
@@ -9,6 +9,7 @@ import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import type { AgentRow, JobRow } from '../store/types.js';
 import { pickNodes, type HeldNode } from './pick-nodes.js';
+import { releaseNodes } from './release.js';
 
 export type { HeldNode } from './pick-nodes.js';
 
@@ -16,7 +17,7 @@ export type { HeldNode } from './pick-nodes.js';
 export interface ScalerPorts {
   store: {
     jobs: Pick<JobsTable, 'update'>;
-    allocations: Pick<AllocationsTable, 'list' | 'update'>;
+    allocations: Pick<AllocationsTable, 'list' | 'update' | 'noteResized' | 'resized'>;
     agents: Pick<AgentsTable, 'list' | 'update'>;
     tasks: Pick<TasksTable, 'list' | 'requeueLeased'>;
   };
@@ -175,13 +176,21 @@ export class Scaler {
         return h;
       });
     } else {
-      chosen = pickNodes(held, count);
+      // Slurm without accounting resizes a job once: every later `scontrol update` of it is
+      // refused ("the DB index is being set"). Nodes of such an allocation go only with all of it.
+      const resized = this.p.store.allocations.resized(jobId);
+      chosen = pickNodes(held, count, (h) => !resized.has(h.allocation.slurmJobId));
       if (chosen.length < count)
         count -= await this.cancelPendingNow(jobId, count - chosen.length, actor);
-      if (chosen.length < count)
+      if (chosen.length < count) {
+        const stuck = [...resized].filter((id) => held.some((h) => h.allocation.slurmJobId === id));
         throw new UsageError(
-          `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: the rest run batch scripts`,
+          `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: ` +
+            (stuck.length
+              ? `Slurm job ${stuck.join(', ')} was resized once already, and Slurm without accounting refuses to resize a job twice; its nodes stay until it ends (or grow with --add and shrink the new allocation)`
+              : 'the rest run batch scripts'),
         );
+      }
     }
     const nodes = chosen.map((h) => h.node);
     const agents = chosen.flatMap((h) => h.agents);
@@ -199,7 +208,7 @@ export class Scaler {
       await this.waitIdle(jobId, agents);
     }
     this.p.notify(jobId);
-    await this.release(jobId, chosen, actor);
+    await releaseNodes(this.p, jobId, chosen, actor);
     const job = this.p.requireJob(jobId);
     this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
     this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
@@ -247,43 +256,6 @@ export class Scaler {
       if (!busy.length) return;
       if (this.p.requireJob(jobId).state !== 'running') return;
       await sleep(100);
-    }
-  }
-
-  private async release(jobId: string, chosen: HeldNode[], actor: Actor): Promise<void> {
-    const byAllocation = new Map<number, HeldNode[]>();
-    for (const h of chosen)
-      byAllocation.set(h.allocation.slurmJobId, [
-        ...(byAllocation.get(h.allocation.slurmJobId) ?? []),
-        h,
-      ]);
-    for (const [slurmJobId, gone] of byAllocation) {
-      const a = this.p.store.allocations.list(jobId).find((x) => x.slurmJobId === slurmJobId);
-      if (!a) continue;
-      const keep = a.nodes.filter((n) => !gone.some((g) => g.node === n));
-      try {
-        if (keep.length === 0) await this.p.slurm.cancel([slurmJobId]);
-        else await this.p.slurm.shrink(slurmJobId, keep);
-      } catch (err) {
-        throw new CliError(
-          `could not release ${gone.map((g) => g.node).join(',')} from Slurm job ${slurmJobId}: ${(err as Error).message}`,
-        );
-      }
-      this.p.store.allocations.update(
-        slurmJobId,
-        keep.length ? { nodes: keep } : { state: 'ended', nodes: [], endedAt: this.p.now() },
-      );
-      for (const g of gone)
-        for (const agent of g.agents) this.p.store.agents.update(agent.id, { state: 'gone' });
-      this.p.record(
-        jobId,
-        'allocation:shrunk',
-        actor,
-        keep.length
-          ? `Slurm job ${slurmJobId} keeps ${keep.join(',')}`
-          : `Slurm job ${slurmJobId} cancelled (no node left)`,
-        { slurmJobId, keep },
-      );
     }
   }
 }

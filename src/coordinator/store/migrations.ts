@@ -10,11 +10,12 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
   { version: 1, why: 'jobs, stages, tasks, attempts, agents, allocations, events', sql: SCHEMA_V1 },
   {
     version: 2,
-    why: 'agent tokens are looked up per request; a lease names its attempt; a retry can wait',
+    why: 'agent tokens are looked up per request; a lease names its attempt; a retry can wait; Slurm resizes are counted',
     sql: `
       CREATE INDEX IF NOT EXISTS jobs_agent_token ON jobs (agent_token);
       ALTER TABLE tasks ADD COLUMN lease_attempt INTEGER;
       ALTER TABLE tasks ADD COLUMN not_before INTEGER;
+      ALTER TABLE allocations ADD COLUMN resizes INTEGER NOT NULL DEFAULT 0;
       UPDATE tasks SET lease_attempt = attempts + 1 WHERE agent_id IS NOT NULL;
     `,
   },

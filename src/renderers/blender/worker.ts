@@ -101,7 +101,8 @@ export class BlenderWorker {
     args.push('--', '--device', this.opts.device ?? 'auto', '--scene', scene);
     const cuda = this.opts.cudaVisibleDevices ?? process.env.CUDA_VISIBLE_DEVICES;
     const proc = spawnProcess(this.opts.blender ?? 'blender', args, {
-      env: { CUDA_VISIBLE_DEVICES: cuda },
+      // The worker dies with this process (see die_with_parent in worker.py).
+      env: { CUDA_VISIBLE_DEVICES: cuda, CT_PARENT_PID: String(process.pid) },
     });
     this.proc = proc;
     proc.stdin?.on('error', () => undefined); // EPIPE after a crash; the exit handler reports it

@@ -233,3 +233,37 @@ describe('the API refuses every route it does not make public', () => {
     }
   });
 });
+
+describe('bad input to the user routes', () => {
+  const call = async (method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${base}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${userToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, error: ((await res.json()) as { error?: string }).error ?? '' };
+  };
+
+  it('answers 400 saying which field is wrong, never 500', async () => {
+    const cases: [string, string, unknown, RegExp][] = [
+      ['POST', `/api/jobs/${jobA.id}/retry`, { frames: { x: 1 } }, /retry: frames/],
+      ['GET', `/api/jobs/${jobA.id}/tasks?limit=abc`, undefined, /limit: must be a whole number/],
+      ['GET', `/api/jobs/${jobA.id}/tasks?limit=-1`, undefined, /limit/],
+      ['GET', `/api/jobs/${jobA.id}/tasks?limit=20001`, undefined, /at most 20000/],
+      ['GET', `/api/jobs/${jobA.id}/tasks?state=nope`, undefined, /state/],
+      ['GET', `/api/jobs/${jobA.id}/logs?tail=x`, undefined, /tail/],
+      ['POST', `/api/jobs/${jobA.id}/scale`, { add: 'two' }, /scale: add/],
+      ['POST', `/api/jobs/${jobA.id}/scale`, { nodeList: ['$(id)'] }, /node name/],
+      ['POST', `/api/jobs/${jobA.id}/scale`, { bogus: 1 }, /scale/],
+    ];
+    for (const [method, route, body, message] of cases) {
+      const r = await call(method, route, body);
+      expect({ route, status: r.status }).toEqual({ route, status: 400 });
+      expect(r.error).toMatch(message);
+    }
+    expect((await call('GET', `/api/jobs/${jobA.id}/tasks?limit=1`)).status).toBe(200);
+  });
+});

@@ -37,6 +37,21 @@ export class AllocationsTable {
     return (rows as Row[]).map(toAllocation);
   }
 
+  /** Notes that Slurm resized an allocation (`scontrol update NodeList=`). */
+  noteResized(slurmJobId: number): void {
+    this.sql
+      .q('UPDATE allocations SET resizes = resizes + 1 WHERE slurm_job_id = ?')
+      .run(slurmJobId);
+  }
+
+  /** The job's allocations Slurm has resized at least once. */
+  resized(jobId: string): Set<number> {
+    const rows = this.sql
+      .q('SELECT slurm_job_id FROM allocations WHERE job_id = ? AND resizes > 0')
+      .all(jobId) as { slurm_job_id: number }[];
+    return new Set(rows.map((r) => r.slurm_job_id));
+  }
+
   update(slurmJobId: number, patch: AllocationPatch): void {
     const { sql, args } = setClause({
       state: patch.state,
