@@ -84,8 +84,9 @@ export interface BlenderPlanned {
   /** The image size each frame is written at (after the resolution percentage); null unknown. */
   resolution: [number, number] | null;
   format: ImageFormat;
-  /** Each frame's file as the files route serves it (`output/render/shot_0012.png`), in order. */
-  files: string[];
+  /** Every frame's file (rendered or skipped) as the files route serves it, by frame number:
+   * `{"12": "output/render/shot_0012.png"}`. */
+  files: Record<string, string>;
 }
 
 /** One heavy frame split into tiles, one task each, then a merge into one image. */

@@ -109,7 +109,7 @@ export const blenderJob: JobType = {
       patternSource: out.pattern.source,
       resolution: out.resolution,
       format: out.format,
-      files: names.map((n) => servedName(n.name)),
+      files: Object.fromEntries(names.map((n) => [String(n.frame), servedName(n.name)])),
     };
     const events: PlanEvent[] = [];
     if (Object.keys(out.overrides).length)
