@@ -55,13 +55,14 @@ export function withRenderOptions<T>(y: Argv<T>) {
 export function overridesFromArgs(argv: Record<string, unknown>): RenderOverrides {
   const o: RenderOverrides = {};
   const num = (k: string) => argv[k] as number | undefined;
+  const text = (k: string) => argv[k] as string | undefined;
   if (num('resolution-percentage') !== undefined)
     o.resolutionPercentage = num('resolution-percentage');
   if (num('samples') !== undefined) o.samples = num('samples');
-  if (argv.camera !== undefined) o.camera = String(argv.camera);
+  if (text('camera') !== undefined) o.camera = text('camera');
   if (num('frame-step') !== undefined) o.frameStep = num('frame-step');
-  if (argv.device !== undefined) o.device = String(argv.device);
-  if (argv.format !== undefined) o.format = String(argv.format);
+  if (text('device') !== undefined) o.device = text('device');
+  if (text('format') !== undefined) o.format = text('format');
   if (num('color-depth') !== undefined) o.colorDepth = num('color-depth');
   return o;
 }
@@ -72,14 +73,13 @@ export function outputFieldsFromArgs(
   scene: string,
 ): BlenderOutputFields {
   const overrides = overridesFromArgs(argv);
+  const output = argv.output as string | undefined;
+  const pattern = argv['output-pattern'] as string | undefined;
   return {
     scene,
-    ...(argv.output !== undefined
-      ? { outputDir: String(argv.output) === '' ? '' : path.resolve(String(argv.output)) }
-      : {}),
-    ...(argv['output-pattern'] !== undefined
-      ? { outputPattern: String(argv['output-pattern']) }
-      : {}),
+    // '' stays '' for the plan to refuse; path.resolve would make it the working directory.
+    ...(output !== undefined ? { outputDir: output === '' ? '' : path.resolve(output) } : {}),
+    ...(pattern !== undefined ? { outputPattern: pattern } : {}),
     ...(Object.keys(overrides).length ? { overrides } : {}),
     overwrite: Boolean(argv.overwrite),
     name: argv.name as string | undefined,

@@ -78,11 +78,10 @@ function readOverrides(
   }
   const o = { ...r.data };
   if (req.format !== undefined) {
-    if (o.format !== undefined && o.format !== req.format)
-      throw new UsageError(
-        `format ${String(req.format)} and overrides.format ${o.format} differ; give one`,
-      );
-    o.format = String(req.format);
+    const format = typeof req.format === 'string' ? req.format : JSON.stringify(req.format);
+    if (o.format !== undefined && o.format !== format)
+      throw new UsageError(`format ${format} and overrides.format ${o.format} differ; give one`);
+    o.format = format;
   }
   const unchecked = SCENE_FIELDS.filter((f) => o[f] !== undefined);
   if (!info && unchecked.length)
