@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {
   BlenderStillSubmitRequest,
   BlenderSubmitRequest,
+  ClusterView,
   JobDetail,
   JobSummary,
 } from '../../coordinator/api-types.js';
@@ -60,25 +61,41 @@ function real(p: string): string {
   }
 }
 
-/** The partition's shape for a dry run: `--nodes-available`, else what `sinfo` says. */
-async function dryRunLimits(argv: Record<string, unknown>): Promise<PlanLimits> {
+/**
+ * The partition's shape for a dry run: `--nodes-available`, else what the coordinator sees of
+ * its partition when one answers, else what `sinfo` says.
+ */
+async function dryRunLimits(
+  argv: Record<string, unknown>,
+  conn: CoordinatorConnection | undefined,
+): Promise<PlanLimits> {
   const given = argv['nodes-available'] as number | undefined;
   const gpus = argv['gpus-per-node'] as number | undefined;
   if (given !== undefined) return { partitionNodes: given, maxGpusPerNode: gpus ?? 1 };
-  let nodes;
-  try {
-    nodes = await new SlurmClient().nodes();
-  } catch (err) {
-    throw new UsageError(
-      `--dry-run could not read the partition from Slurm (${(err as Error).message}); ` +
-        'give --nodes-available N (and --gpus-per-node)',
-    );
+  const seen = conn
+    ? await conn.request<ClusterView>('GET', '/api/cluster').then(
+        (c) => c.nodes,
+        () => undefined,
+      )
+    : undefined;
+  let nodes: { gpus: number }[];
+  if (seen) nodes = seen;
+  else {
+    try {
+      const partition = argv.partition as string | undefined;
+      nodes = (await new SlurmClient().nodes()).filter(
+        (n) => !partition || n.partitions.includes(partition),
+      );
+    } catch (err) {
+      throw new UsageError(
+        `--dry-run could not read the partition from Slurm (${(err as Error).message}); ` +
+          'give --nodes-available N (and --gpus-per-node)',
+      );
+    }
   }
-  const partition = argv.partition as string | undefined;
-  const inPartition = nodes.filter((n) => !partition || n.partitions.includes(partition));
   return {
-    partitionNodes: inPartition.length,
-    maxGpusPerNode: Math.max(1, ...inPartition.map((n) => n.gpus)),
+    partitionNodes: nodes.length,
+    maxGpusPerNode: Math.max(1, ...nodes.map((n) => n.gpus)),
   };
 }
 
@@ -125,7 +142,7 @@ export async function prepareBlender(
   const dirs: JobDirs = { id: 'next', dir, outputDir: path.join(dir, 'output') };
   // Submitting: the coordinator checks the partition; here any shape the request names passes.
   const limits = dryRun
-    ? await dryRunLimits(argv)
+    ? await dryRunLimits(argv, conn)
     : { partitionNodes: Math.max(1, req.nodes), maxGpusPerNode: Math.max(1, req.gpusPerNode ?? 1) };
   const plan = (r: BlenderRequest) => planJob(r, { limits, dirs, files: nodeFiles });
   let planned = plan(req);

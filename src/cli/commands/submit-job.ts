@@ -82,8 +82,10 @@ export async function submitOrPreview(
     return printPreview(argv, plan, describe);
   }
   const job = await conn.request<JobDetail>('POST', '/api/jobs', req);
-  for (const e of job.events.filter((x) => x.type === 'job:warning'))
-    process.stderr.write(`warning: ${e.message}\n`);
+  for (const e of job.events) {
+    if (e.type === 'job:warning') process.stderr.write(`warning: ${e.message}\n`);
+    if (e.type === 'render:skipped') process.stderr.write(`note: ${e.message}\n`);
+  }
   if (!argv.wait) {
     process.stdout.write(argv.json ? JSON.stringify(job, null, 2) + '\n' : `${job.id}\n`);
     if (!argv.json)
