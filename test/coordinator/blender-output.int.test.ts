@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {
@@ -96,6 +96,8 @@ describe('Blender renders into an output directory of their own', () => {
     expect(await fetchFile(job.id, 'output/video.mp4')).toBe(200);
     expect(await fetchFile(job.id, 'thumbs/frame_0003.jpg')).toBe(200);
     expect(await fetchFile(job.id, 'output/..%2F..%2Fstate%2Ftoken')).toBe(404);
+    symlinkSync(path.join(coord.stateDir, 'token'), path.join(out, 'comp', 'token-link'));
+    expect(await fetchFile(job.id, 'output/comp/token-link')).toBe(404);
     const tasks = await renderTasks(job.id);
     expect(tasks.flatMap((t) => t.files).filter((f) => f.startsWith('output/'))).toEqual(
       expect.arrayContaining(['output/comp/v1_001.jpg', 'output/comp/v1_005.jpg']),
