@@ -206,6 +206,18 @@ describe('bad Blender input', () => {
     expect((JSON.parse(status.stdout) as unknown[]).length).toBe(before);
   });
 
+  it('accepts an autoscaled render whose --max is above --nodes', async () => {
+    const r = cli([
+      ...['submit', 'blender', scene, '--frames', '1-2', '--nodes', '1', '--auto'],
+      ...['--min', '1', '--max', '3'],
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    const id = r.stdout.trim();
+    expect(id).toMatch(/^j\d+$/);
+    expect(cli(['cancel', id]).code).toBe(0);
+    await noAllocationLeft(slurm);
+  });
+
   it('plans a dry run without a coordinator, from the partition Slurm reports, writing nothing', () => {
     const out = path.join(root, 'shot-d');
     mkdirSync(out);

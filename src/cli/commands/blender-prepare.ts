@@ -143,7 +143,10 @@ export async function prepareBlender(
   // Submitting: the coordinator checks the partition; here any shape the request names passes.
   const limits = dryRun
     ? await dryRunLimits(argv, conn)
-    : { partitionNodes: Math.max(1, req.nodes), maxGpusPerNode: Math.max(1, req.gpusPerNode ?? 1) };
+    : {
+        partitionNodes: Math.max(1, req.nodes, req.auto?.max ?? 1),
+        maxGpusPerNode: Math.max(1, req.gpusPerNode ?? 1),
+      };
   const plan = (r: BlenderRequest) => planJob(r, { limits, dirs, files: nodeFiles });
   let planned = plan(req);
   if (req.kind === 'blender' && req.outputDir && !req.overwrite) {
