@@ -24,6 +24,7 @@ import { benchSchedulingOverhead } from './scheduling.js';
 
 export type { BenchContext } from './context.js';
 import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
+import { benchTiledStill, formatTiledStill } from './tiled-still.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -43,7 +44,7 @@ export interface BenchSettings {
   only: BenchSection[];
 }
 
-export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling'] as const;
+export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling', 'still'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Legs plugged into the render-efficiency bench from outside. */
@@ -54,7 +55,7 @@ export interface RenderEfficiencyLegs {
 
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
                           [--width 320 --height 180] [--keep]
-                          [--only render|scheduling|scaling (repeatable)]`;
+                          [--only render|scheduling|scaling|still (repeatable)]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -198,6 +199,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           })
         : undefined;
       const scaling = run('scaling') ? await benchScalingLatency(ctx) : undefined;
+      const still = run('still') ? await benchTiledStill(ctx) : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -210,6 +212,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (scaling) {
         console.log('\n== Scaling ==');
         console.log(formatScalingLatency(scaling));
+      }
+      if (still) {
+        console.log('\n== Tiled still ==');
+        console.log(formatTiledStill(still));
       }
     });
     console.log(`\nload average at the end: ${loadAverage()}`);

@@ -12,34 +12,112 @@
  *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
  *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
  *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
- *   GET  /api/jobs/:id/files/<path inside the job directory>  -> the file (frames, thumbs, video)
+ *   GET  /api/jobs/:id/files/<path>     -> the file: `output/…` from the job's output root (frames,
+ *                                          video), anything else from the job directory (thumbs)
  *   GET  /api/cluster                   -> ClusterView
  *   GET  /api/events                    -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
  */
 
-export type JobKind = 'blender' | 'blender-dataset' | 'plenoxels' | 'index' | 'command';
+import type { ImageFormat } from '../renderers/blender/formats.js';
+import type { RenderOverrides } from '../renderers/blender/overrides.js';
+import type { SceneInfo } from '../renderers/blender/protocol.js';
+
+export type JobKind =
+  'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
 
-/** A Blender render: `render` (frame chunks) then `encode`. */
-export interface BlenderSubmitRequest {
-  kind: 'blender';
+/**
+ * Where a Blender job writes and how it renders; shared by animations and stills. The scene facts
+ * come from probing the .blend on the head node (`cluster-tool submit` does it), so that the plan
+ * can check overrides and name files without loading Blender itself.
+ */
+export interface BlenderOutputFields {
   /** Absolute path of the .blend file as the head node sees it. */
   scene: string;
-  /** Frame spec: `1-240`, `1-240x2`, `1,5,9-12`. */
-  frames: string;
+  /** The output root (`--output`): an existing, writable directory the compute nodes share;
+   * default <state>/jobs/<id>/output. */
+  outputDir?: string;
+  /** Blender's output path syntax (`render/shot_####`), relative to the output root; default the
+   * scene's own output path when it names one, else `frame_####`. */
+  outputPattern?: string;
+  /** Changes applied in the loaded Blender before the first frame (`format` included). */
+  overrides?: RenderOverrides;
+  /** Render frames whose files are already whole in the output (default: skip them). */
+  overwrite?: boolean;
+  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path). */
+  sceneInfo?: SceneInfo;
+  name?: string;
+  /** Slurm time limit in minutes for each allocation (default 60). */
+  timeLimitMinutes?: number;
+}
+
+/** A Blender render: `render` (frame chunks) then `encode`. */
+export interface BlenderSubmitRequest extends BlenderOutputFields {
+  kind: 'blender';
+  /** Frame spec: `1-240`, `1-240x2`, `1,5,9-12`; default the scene's frame range. */
+  frames?: string;
   nodes: number;
   gpusPerNode?: number;
   /** Frames per task (default 1). */
   chunk?: number;
-  format?: 'PNG' | 'OPEN_EXR';
-  /** Where frames and the video go; default <state>/jobs/<id>/output. */
-  outputDir?: string;
-  name?: string;
-  /** Slurm time limit in minutes for each allocation (default 60). */
-  timeLimitMinutes?: number;
+  /** The frame format; the same as `overrides.format` (either may be given). */
+  format?: ImageFormat;
+  /** Frames the submitter found whole in the output (`cluster-tool submit` scans it); they are
+   * skipped unless `overwrite`. */
+  present?: number[];
   /** Autoscaling (issue 5). */
   auto?: AutoScaleSpec;
+  /** Filled in by the plan (a submitted value is replaced). */
+  planned?: BlenderPlanned;
+}
+
+/** What the plan of a Blender render decided, kept in the job's spec for `status` and the viewer. */
+export interface BlenderPlanned {
+  /** Frames rendered by this job, in order. */
+  frames: number[];
+  /** Frames already whole in the output, not rendered again (empty with `overwrite`). */
+  skipped: number[];
+  /** The output pattern used, and whether it came from the request, the scene or the default. */
+  pattern: string;
+  patternSource: 'request' | 'scene' | 'default';
+  /** The image size each frame is written at (after the resolution percentage); null unknown. */
+  resolution: [number, number] | null;
+  format: ImageFormat;
+  /** Every frame's file (rendered or skipped) as the files route serves it, by frame number:
+   * `{"12": "output/render/shot_0012.png"}`. */
+  files: Record<string, string>;
+}
+
+/** One heavy frame split into tiles, one task each, then a merge into one image. */
+export interface BlenderStillSubmitRequest extends BlenderOutputFields {
+  kind: 'blender-still';
+  /** The frame to render; default the scene's first frame. */
+  frame?: number;
+  /** The grid, `4x4` (columns x rows). */
+  tiles: string;
+  /** Pixels each tile renders beyond its share on inner sides (default 8). */
+  overlap?: number;
+  nodes: number;
+  gpusPerNode?: number;
+  auto?: AutoScaleSpec;
+  /** Filled in by the plan (a submitted value is replaced). */
+  planned?: BlenderStillPlanned;
+}
+
+/** What the plan of a tiled still decided, kept in the job's spec. */
+export interface BlenderStillPlanned {
+  frame: number;
+  columns: number;
+  rows: number;
+  overlap: number;
+  /** The merged image's size, that of a single render of the frame. */
+  resolution: [number, number];
+  format: ImageFormat;
+  /** The still as the files route serves it (`output/shot_0012.png`). */
+  file: string;
+  pattern: string;
+  patternSource: 'request' | 'scene' | 'default';
 }
 
 /** Autoscaling bounds; `idleSeconds` (default 30) is how long a node may idle before it goes back. */
@@ -65,7 +143,7 @@ export interface OtherSubmitRequest extends CommonSubmitFields {
   [field: string]: unknown;
 }
 
-export type SubmitRequest = BlenderSubmitRequest | OtherSubmitRequest;
+export type SubmitRequest = BlenderSubmitRequest | BlenderStillSubmitRequest | OtherSubmitRequest;
 
 export interface ScaleRequest {
   nodes?: number;

@@ -71,7 +71,7 @@ export class Submission {
       state: 'queued',
       spec: plan.request,
       dir,
-      outputDir: dirs.outputDir,
+      outputDir: plan.outputDir ?? dirs.outputDir,
       agentToken: randomBytes(24).toString('hex'),
       nodesWanted: plan.nodes,
       gpusPerNode: plan.gpusPerNode,
@@ -104,6 +104,8 @@ export class Submission {
         payload: t.payload,
       })),
       warnings: plan.warnings ?? [],
+      events: plan.events ?? [],
+      spec: plan.request,
       sbatch: this.p.slurm.plan(job, { nodes: job.nodesWanted, role: 'primary' }),
     };
   }
@@ -114,6 +116,7 @@ export class Submission {
     this.p.files.create(job);
     this.p.store.insertJob(job, plan.stages, plan.tasks);
     this.p.record(job.id, 'job:submitted', actor, plan.summary, { tasks: plan.tasks.length });
+    for (const e of plan.events ?? []) this.p.record(job.id, e.type, actor, e.message, e.data);
     for (const w of plan.warnings ?? []) this.p.record(job.id, 'job:warning', 'coordinator', w);
     try {
       await this.p.allocate(job, job.nodesWanted, 'primary', actor);

@@ -6,6 +6,8 @@ export interface FileProbe {
   isFile(p: string): boolean;
   isDirectory(p: string): boolean;
   isExecutable(p: string): boolean;
+  /** Whether this process may create files in directory `p`. */
+  isWritableDirectory(p: string): boolean;
   /** The file's text; throws when it cannot be read. */
   readText(p: string): string;
   /** The names in a directory (not recursive); throws when it cannot be read. */

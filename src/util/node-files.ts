@@ -15,6 +15,14 @@ export const nodeFiles: FileProbe = {
       return false;
     }
   },
+  isWritableDirectory: (p) => {
+    try {
+      accessSync(p, constants.W_OK | constants.X_OK);
+      return stat(p)?.isDirectory() ?? false;
+    } catch {
+      return false;
+    }
+  },
   readText: (p) => readFileSync(p, 'utf8'),
   list: (dir) => readdirSync(dir),
 };

@@ -1,86 +1,57 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import {
   BlenderWorker,
   BlenderWorkerError,
   frameFileName,
-  type FrameFormat,
   type SceneInfo,
 } from '../../renderers/blender/worker.js';
 import { encodeVideo, makeThumbnail } from '../../renderers/blender/encode.js';
-import { isImageFormat } from '../../renderers/blender/formats.js';
 import {
-  renderOverridesSchema,
   toWorkerOverrides,
   type RenderOverrides,
+  type WorkerOverrides,
 } from '../../renderers/blender/overrides.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
 import {
   checkStillSize,
   mergeStill,
-  mergeTaskPayloadSchema,
   renderTiles,
-  tileTaskPayloadSchema,
+  stillTiles,
 } from '../../renderers/blender/still.js';
+import { blenderEncodePayload, blenderRenderPayload } from '../../coordinator/jobs/blender.js';
+import { blenderViewPayload } from '../../coordinator/jobs/blender-dataset.js';
+import { blenderMergePayload, blenderTilePayload } from '../../coordinator/jobs/blender-still.js';
 import {
+  isOutputFault,
+  payloadOf,
   TaskFailure,
   type LeasedTask,
   type RunContext,
   type TaskRunner,
-  isOutputFault,
 } from '../runner.js';
 
-function str(p: Record<string, unknown>, key: string): string {
-  const v = p[key];
-  if (typeof v !== 'string' || v === '') throw new TaskFailure(`task payload has no ${key}`);
-  return v;
+type RenderPayload = z.infer<typeof blenderRenderPayload>;
+
+/** Each frame's absolute file: the planned one, else today's `frame_0012.png` in the root. */
+function fileFor(p: RenderPayload, frame: number): string {
+  const f = p.files?.[String(frame)];
+  if (f !== undefined && path.isAbsolute(f)) return f;
+  return path.join(p.outputDir, frameFileName(frame, p.format));
 }
 
-/** A render task's payload: `scene`, `outputDir`, and optional `format`, `overrides`, `files`. */
-interface RenderPayload {
-  scene: string;
-  outputDir: string;
-  format: FrameFormat;
-  overrides: RenderOverrides;
-  /** Each frame's absolute file (named by the job's output pattern); default frame_NNNN. */
-  fileFor: (frame: number) => string;
-}
-
-/** Reads a render or encode payload (the one place that knows its fields). */
-function readRenderPayload(p: Record<string, unknown>): RenderPayload {
-  const outputDir = str(p, 'outputDir');
-  const overrides = renderOverridesSchema.safeParse(p.overrides ?? {});
-  if (!overrides.success)
-    throw new TaskFailure(`task payload overrides: ${overrides.error.message}`);
-  const format = p.format ?? overrides.data.format ?? 'PNG';
-  if (!isImageFormat(format))
-    throw new TaskFailure(
-      `task payload format ${JSON.stringify(format)} is not one Blender writes here`,
-    );
-  const files = (p.files ?? {}) as Record<string, unknown>;
-  return {
-    scene: str(p, 'scene'),
-    outputDir,
-    format,
-    overrides: overrides.data,
-    fileFor: (frame) => {
-      const f = files[String(frame)];
-      if (typeof f === 'string' && path.isAbsolute(f)) return f;
-      return path.join(outputDir, frameFileName(frame, format));
-    },
-  };
-}
-
-function parsed<T>(
-  schema: {
-    safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: Error };
-  },
-  p: unknown,
-  kind: string,
-): T {
-  const r = schema.safeParse(p);
-  if (!r.success) throw new TaskFailure(`${kind} task payload: ${r.error.message}`);
-  return r.data;
+/**
+ * How a result names a file: under the output root as the files route serves it (`output/…`),
+ * anything else relative to the job directory (thumbs, tiles).
+ */
+function resultName(file: string, outputDir: string | undefined, jobDir: string): string {
+  if (outputDir) {
+    const rel = path.relative(outputDir, file);
+    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel))
+      return `output/${rel.split(path.sep).join('/')}`;
+  }
+  return path.relative(jobDir, file);
 }
 
 /**
@@ -100,6 +71,8 @@ export class BlenderRunner implements TaskRunner {
   private configured = '{}';
   /** The scene as the last configure left it; undefined: as loaded (the ready line's). */
   private sceneNow: SceneInfo | undefined;
+  /** What the last configure put in force, as Blender reported it. */
+  private applied: WorkerOverrides = {};
   /** Frames whose thumbnails are still being made. */
   private readonly thumbnails = new Set<string>();
   private scene: string | undefined;
@@ -119,6 +92,7 @@ export class BlenderRunner implements TaskRunner {
     this.scene = scene;
     this.configured = '{}';
     this.sceneNow = undefined;
+    this.applied = {};
     const ready = await this.worker.start();
     ctx.log(`blender ready: pid ${this.worker.pid ?? '?'}, device ${JSON.stringify(ready.device)}`);
     return this.worker;
@@ -141,6 +115,7 @@ export class BlenderRunner implements TaskRunner {
         const c = await worker.configure(toWorkerOverrides(overrides));
         this.configured = wanted;
         this.sceneNow = c.scene;
+        this.applied = c.applied;
         ctx.log(`blender configured: ${JSON.stringify(c.applied)}, device ${c.device.type}`);
       }
       const onAbort = () => void worker.stop().catch(() => {});
@@ -173,15 +148,14 @@ export class BlenderRunner implements TaskRunner {
    * view, the camera matrix and field of view Blender reported, for the transforms files.
    */
   private async views(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const scene = str(task.payload, 'scene');
-    const views = Array.isArray(task.payload.views) ? (task.payload.views as ViewPayload[]) : [];
+    const { scene, views } = payloadOf(task, blenderViewPayload);
     if (views.length === 0) throw new TaskFailure('task payload has no views');
     const done: Record<string, unknown>[] = [];
     const frames: Record<string, { file: string; seconds: number; device: string }> = {};
     await this.withWorker({ scene }, ctx, async (worker) => {
       for (const v of views) {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
-        if (typeof v.output !== 'string' || !path.isAbsolute(v.output))
+        if (!path.isAbsolute(v.output))
           throw new TaskFailure(`view ${v.split}/${v.index} has no absolute output path`);
         const r = await worker.renderView(v.matrix, v.output);
         const file = path.relative(task.jobDir, r.file);
@@ -204,40 +178,56 @@ export class BlenderRunner implements TaskRunner {
 
   /** Renders tiles of a still to float EXRs (see renderers/blender/still.ts). */
   private async tiles(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const p = parsed(tileTaskPayloadSchema, task.payload, 'blender-tile');
+    const p = payloadOf(task, blenderTilePayload);
+    const grid = stillTiles(p);
     let tiles: unknown[] = [];
     await this.withWorker(p, ctx, async (worker) => {
       checkStillSize(this.sceneNow ?? worker.info.scene, p);
       const done = await renderTiles(worker, p, () => ctx.signal.aborted);
-      tiles = done.map((t) => ({ ...t, file: path.relative(task.jobDir, t.file) }));
+      tiles = done.map((t) => {
+        const tile = grid[t.index];
+        return {
+          ...t,
+          column: tile?.column,
+          row: tile?.row,
+          core: tile?.core,
+          file: path.relative(task.jobDir, t.file),
+        };
+      });
     });
-    return { tiles };
+    return { tiles, applied: this.applied };
   }
 
   /** Stitches a still's tiles into its output file. */
   private async merge(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const p = parsed(mergeTaskPayloadSchema, task.payload, 'blender-merge');
+    const p = payloadOf(task, blenderMergePayload);
     let still: Record<string, unknown> = {};
+    mkdirSync(path.dirname(p.output), { recursive: true });
     await this.withWorker(p, ctx, async (worker) => {
       const r = await mergeStill(worker, p);
-      still = { file: path.relative(task.jobDir, r.file), seconds: r.seconds, size: r.resolution };
+      still = {
+        file: resultName(r.file, p.outputDir, task.jobDir),
+        seconds: r.seconds,
+        size: r.resolution,
+      };
     });
     return { still };
   }
 
   private async render(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const { scene, outputDir, format, overrides, fileFor } = readRenderPayload(task.payload);
+    const p = payloadOf(task, blenderRenderPayload);
     const thumbs = path.join(task.jobDir, 'thumbs');
-    mkdirSync(outputDir, { recursive: true });
     mkdirSync(thumbs, { recursive: true });
     const frames: Record<
       string,
       { file: string; thumb: string; seconds: number; device: unknown }
     > = {};
-    await this.withWorker({ scene, overrides }, ctx, async (worker) => {
+    await this.withWorker({ scene: p.scene, overrides: p.overrides }, ctx, async (worker) => {
       for (const frame of task.frames) {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
-        const r = await worker.render(frame, fileFor(frame), format);
+        const out = fileFor(p, frame);
+        mkdirSync(path.dirname(out), { recursive: true });
+        const r = await worker.render(frame, out, p.format);
         const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
         // The thumbnail (an ffmpeg run on the CPU) overlaps the next frame instead of delaying it.
         this.thumbnails.add(r.file);
@@ -245,39 +235,40 @@ export class BlenderRunner implements TaskRunner {
           .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
           .finally(() => this.thumbnails.delete(r.file));
         frames[String(frame)] = {
-          file: path.relative(task.jobDir, r.file),
+          file: resultName(r.file, p.outputDir, task.jobDir),
           thumb: path.relative(task.jobDir, thumb),
           seconds: r.seconds,
           device: r.device,
         };
       }
     });
-    return { frames };
+    return { frames, applied: this.applied };
   }
 
   private async encode(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const { scene, outputDir, fileFor } = readRenderPayload(task.payload);
-    const video = str(task.payload, 'video');
-    const frames = Array.isArray(task.payload.frames) ? (task.payload.frames as number[]) : [];
-    const files = task.payload.files ? frames.map(fileFor) : undefined;
+    const p = payloadOf(task, blenderEncodePayload);
     const fps =
-      this.worker && this.scene === scene
+      this.worker && this.scene === p.scene
         ? frameRateOf(this.worker)
-        : (await probeScene(scene)).frameRate;
-    ctx.log(`encoding ${frames.length} frames at ${fps} fps into ${video}`);
+        : (await probeScene(p.scene)).frameRate;
+    ctx.log(`encoding ${p.frames.length} frames at ${fps} fps into ${p.video}`);
     try {
       await encodeVideo({
-        framesDir: outputDir,
-        frames,
-        files,
+        framesDir: p.outputDir,
+        frames: p.frames,
+        files: p.files ? p.frames.map((f) => fileFor(p, f)) : undefined,
         fps,
-        output: video,
+        output: p.video,
         signal: ctx.signal,
       });
     } catch (err) {
       throw new TaskFailure(`ffmpeg could not encode the video: ${(err as Error).message}`);
     }
-    return { video: path.relative(task.jobDir, video), frames: frames.length, fps };
+    return {
+      video: resultName(p.video, p.outputDir, task.jobDir),
+      frames: p.frames.length,
+      fps,
+    };
   }
 
   async close(): Promise<void> {
@@ -286,14 +277,6 @@ export class BlenderRunner implements TaskRunner {
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }
-}
-
-/** One view of a `blender-view` task's payload (see coordinator/jobs/blender-dataset-plan.ts). */
-interface ViewPayload {
-  split: string;
-  index: number;
-  matrix: number[][];
-  output: string;
 }
 
 function frameRateOf(worker: BlenderWorker): string {

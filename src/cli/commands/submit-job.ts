@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { CliError } from '../../errors.js';
 import type { JobDetail, SubmitRequest } from '../../coordinator/api-types.js';
+import type { JobDirs, JobPlan, PlanEvent } from '../../coordinator/jobs/job-type.js';
 import { CoordinatorConnection } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
 import cliProgress from 'cli-progress';
@@ -18,8 +19,52 @@ export interface JobPreview {
   };
   summary: string;
   warnings?: string[];
+  /** What the plan decided, as the job's history will record it. */
+  events?: PlanEvent[];
+  /** The request as the plan normalized it (the job's spec). */
+  spec?: SubmitRequest;
   tasks: { stage: string; kind: string; frames: number[]; payload: Record<string, unknown> }[];
   sbatch: { args: string[]; script: string };
+}
+
+/** A plan made on this machine (`--dry-run` without a coordinator): no sbatch script. */
+export type LocalPreview = Omit<JobPreview, 'sbatch'> & { sbatch: null };
+
+/** A plan made on this machine, as the coordinator's preview would show it (no sbatch script). */
+export function localPreview(plan: JobPlan, dirs: JobDirs): LocalPreview {
+  return {
+    job: {
+      id: '(dry run)',
+      name: plan.name,
+      nodes: plan.nodes,
+      gpusPerNode: plan.gpusPerNode,
+      dir: dirs.dir,
+      outputDir: plan.outputDir ?? dirs.outputDir,
+    },
+    summary: plan.summary,
+    warnings: plan.warnings ?? [],
+    events: plan.events ?? [],
+    spec: plan.request,
+    tasks: plan.tasks.map((t) => ({
+      stage: t.stage,
+      kind: t.kind,
+      frames: t.frames,
+      payload: t.payload,
+    })),
+    sbatch: null,
+  };
+}
+
+/** Shows a plan `--dry-run` made here: JSON with --json, else the lines `describe` gives. */
+export function printPreview<P extends JobPreview | LocalPreview>(
+  argv: Record<string, unknown>,
+  plan: P,
+  describe: (plan: P) => { json: unknown; lines: string[] },
+): void {
+  const shown = describe(plan);
+  if (argv.json) return void process.stdout.write(JSON.stringify(shown.json, null, 2) + '\n');
+  for (const w of plan.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(shown.lines.join('\n') + '\n');
 }
 
 /**
@@ -34,15 +79,13 @@ export async function submitOrPreview(
   const conn = CoordinatorConnection.fromArgs(argv);
   if (argv['dry-run']) {
     const plan = await conn.request<JobPreview>('POST', '/api/jobs?dryRun=1', req);
-    const shown = describe(plan);
-    if (argv.json) return void process.stdout.write(JSON.stringify(shown.json, null, 2) + '\n');
-    for (const w of plan.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(shown.lines.join('\n') + '\n');
-    return;
+    return printPreview(argv, plan, describe);
   }
   const job = await conn.request<JobDetail>('POST', '/api/jobs', req);
-  for (const e of job.events.filter((x) => x.type === 'job:warning'))
-    process.stderr.write(`warning: ${e.message}\n`);
+  for (const e of job.events) {
+    if (e.type === 'job:warning') process.stderr.write(`warning: ${e.message}\n`);
+    if (e.type === 'render:skipped') process.stderr.write(`note: ${e.message}\n`);
+  }
   if (!argv.wait) {
     process.stdout.write(argv.json ? JSON.stringify(job, null, 2) + '\n' : `${job.id}\n`);
     if (!argv.json)

@@ -109,7 +109,12 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     { config: { access: 'user' } },
     async (req, reply) => {
       const job = c.requireJob(req.params.id);
-      const file = resolveInside([job.dir], req.params['*']);
+      const asked = req.params['*'];
+      // `output/…` is the job's output root (a Blender --output may lie outside the job's
+      // directory); everything else (thumbs, logs) is inside the job's directory.
+      const file = asked.startsWith('output/')
+        ? resolveInside([job.outputDir], asked.slice('output/'.length))
+        : resolveInside([job.dir], asked);
       if (!file)
         return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
       return reply.type(contentType(file)).send(createReadStream(file));

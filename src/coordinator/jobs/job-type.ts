@@ -39,6 +39,17 @@ export interface JobPlan {
   summary: string;
   /** Things the user should know before it runs (shown by --dry-run, recorded on submit). */
   warnings?: string[];
+  /** Where the job's outputs go when not its own output directory (a Blender `--output`). */
+  outputDir?: string;
+  /** What the plan decided, recorded in the job's history after `job:submitted`. */
+  events?: PlanEvent[];
+}
+
+/** One decision of a plan for the history: `render:skipped`, with its data for the viewer. */
+export interface PlanEvent {
+  type: string;
+  message: string;
+  data: Record<string, unknown>;
 }
 
 /** A file a job writes when it ends (the core writes it whole, 0600). */

@@ -2,6 +2,7 @@ import { UsageError } from '../../errors.js';
 import type { JobKind, SubmitRequest } from '../api-types.js';
 import { blenderJob } from './blender.js';
 import { blenderDatasetJob } from './blender-dataset.js';
+import { blenderStillJob } from './blender-still.js';
 import { commandJob } from './command.js';
 import { indexJob } from './index-session.js';
 import type { JobPlan, JobType, PlanContext } from './job-type.js';
@@ -10,6 +11,7 @@ import { plenoxelsJob } from './plenoxels.js';
 /** Every kind of job the coordinator runs. */
 export const JOB_TYPES: readonly JobType[] = [
   blenderJob,
+  blenderStillJob,
   blenderDatasetJob,
   plenoxelsJob,
   commandJob,

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { runCommand } from '../../process/run.js';
 import { formatFrames, frameFileName } from './frames.js';
+import { fileSource } from './images/bytes.js';
+import { exrChannels } from './images/exr.js';
 
 const FFMPEG_HINT = 'Install ffmpeg (apt-get install ffmpeg).';
 // Blender's EXR frames are linear light; without an sRGB curve the video comes out dark.
@@ -65,7 +67,7 @@ export async function encodeVideo(
   const partial = path.join(seq, `video.mp4`);
   try {
     await Promise.all(files.map((f, i) => symlink(path.resolve(f), seqName(seq, i, ext))));
-    const input = ext === '.exr' ? EXR_INPUT : [];
+    const input = ext === '.exr' ? [...EXR_INPUT, ...(await exrLayer(files[0] as string))] : [];
     await runCommand(
       'ffmpeg',
       [
@@ -93,6 +95,22 @@ function listedFiles(files: readonly string[], frames: readonly number[]): strin
   return [...files];
 }
 
+/**
+ * ffmpeg reads an EXR's bare R, G, B channels; a multilayer EXR (OPEN_EXR_MULTILAYER) has them
+ * only as `<view layer>.Combined.R` …, so name that layer (`-layer`) for it to read.
+ */
+async function exrLayer(file: string): Promise<string[]> {
+  const handle = await open(file, 'r');
+  try {
+    const channels = await exrChannels(fileSource(handle, (await stat(file)).size));
+    if (channels.includes('R')) return [];
+    const combined = channels.find((c) => /\.Combined\.R$/.test(c));
+    return combined ? ['-layer', combined.slice(0, -'.R'.length)] : [];
+  } finally {
+    await handle.close();
+  }
+}
+
 function seqName(dir: string, index: number, ext: string): string {
   return path.join(dir, `${String(index).padStart(8, '0')}${ext}`);
 }
@@ -103,7 +121,9 @@ export async function makeThumbnail(
   thumbFile: string,
   width = 320,
 ): Promise<void> {
-  const input = frameFile.toLowerCase().endsWith('.exr') ? EXR_INPUT : [];
+  const input = frameFile.toLowerCase().endsWith('.exr')
+    ? [...EXR_INPUT, ...(await exrLayer(frameFile))]
+    : [];
   await runCommand(
     'ffmpeg',
     [

@@ -100,8 +100,6 @@ export function checkOverrides(
       : 'it has none';
     bad('camera', `camera "${o.camera}": the scene has no camera object of that name; ${has}`);
   }
-  if (o.frameStep !== undefined && !isWhole(o.frameStep, 1, MAX_FRAME_NUMBER))
-    bad('frameStep', `frame step ${o.frameStep}: give a whole number, 1 or more`);
   if (o.device !== undefined) {
     if (!(DEVICES as readonly string[]).includes(o.device))
       bad('device', `device ${JSON.stringify(o.device)}: use gpu, cpu or auto`);
@@ -111,6 +109,19 @@ export function checkOverrides(
         `device ${o.device}: only Cycles chooses a device (the scene uses ${s.engine})`,
       );
   }
+  errors.push(...checkImageOverrides(o));
+  return errors;
+}
+
+/**
+ * The checks that need no scene: frame step, format and colour depth. For requests that carry no
+ * probe of the scene; {@link checkOverrides} includes them.
+ */
+export function checkImageOverrides(o: RenderOverrides): OverrideError[] {
+  const errors: OverrideError[] = [];
+  const bad = (field: keyof RenderOverrides, message: string) => errors.push({ field, message });
+  if (o.frameStep !== undefined && !isWhole(o.frameStep, 1, MAX_FRAME_NUMBER))
+    bad('frameStep', `frame step ${o.frameStep}: give a whole number, 1 or more`);
   checkImage(o, bad);
   return errors;
 }

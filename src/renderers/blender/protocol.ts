@@ -7,7 +7,8 @@ export const PROTOCOL_PREFIX = '@@CT@@ ';
 /** Image formats the worker writes; named as Blender names them (see formats.ts). */
 export type FrameFormat = ImageFormat;
 
-const sceneSchema = z.object({
+/** Scene facts as the worker's ready line reports them (also what a submit's probe carries). */
+export const sceneInfoSchema = z.object({
   name: z.string(),
   file: z.string(),
   fps: z.number(),
@@ -60,7 +61,7 @@ const messageSchema = z.discriminatedUnion('type', [
     type: z.literal('ready'),
     pid: z.number(),
     blender: z.string(),
-    scene: sceneSchema,
+    scene: sceneInfoSchema,
     device: deviceSchema,
     denoising: z.object({ was_on: z.boolean(), disabled: z.array(z.string()) }),
   }),
@@ -81,7 +82,7 @@ const messageSchema = z.discriminatedUnion('type', [
     /** The overrides now in force, as Blender holds them (snake_case, depth as a string). */
     applied: appliedSchema,
     device: deviceSchema,
-    scene: sceneSchema,
+    scene: sceneInfoSchema,
   }),
   z.object({
     type: z.literal('merged'),
@@ -115,7 +116,7 @@ const messageSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Scene facts from the worker's ready line. */
-export type SceneInfo = z.infer<typeof sceneSchema>;
+export type SceneInfo = z.infer<typeof sceneInfoSchema>;
 /** The Cycles device the worker chose, and why. */
 export type RenderDevice = z.infer<typeof deviceSchema>;
 /** One protocol message from the worker. */

@@ -33,8 +33,12 @@ export const tileTaskPayloadSchema = z.object({
   ...geometry,
   tiles: z.array(z.number().int().min(0)).min(1),
 });
-/** Payload of a `blender-merge` task: the still's file (absolute). */
-export const mergeTaskPayloadSchema = z.object({ ...geometry, output: z.string().min(1) });
+/** Payload of a `blender-merge` task: the still's file (absolute), and the output root it is in. */
+export const mergeTaskPayloadSchema = z.object({
+  ...geometry,
+  output: z.string().min(1),
+  outputDir: z.string().min(1).optional(),
+});
 
 export type TileTaskPayload = z.infer<typeof tileTaskPayloadSchema>;
 export type MergeTaskPayload = z.infer<typeof mergeTaskPayloadSchema>;

@@ -32,16 +32,21 @@ describe('BlenderRunner', () => {
     };
     const overrides = { resolutionPercentage: 50, format: 'JPEG' };
     const r = await runner.run(
-      task('blender-render', { scene, outputDir: out, overrides, files }, [1, 2]),
+      task('blender-render', { scene, outputDir: out, format: 'JPEG', overrides, files }, [1, 2]),
       ctx,
     );
-    expect(r.frames).toMatchObject({ '1': { file: 'out/render/shot_0001.jpg' }, '2': {} });
+    // Named as the files route serves them: under the output root, `output/…`.
+    expect(r.frames).toMatchObject({ '1': { file: 'output/render/shot_0001.jpg' }, '2': {} });
+    expect(r.applied).toEqual({ resolution_percentage: 50, format: 'JPEG' });
     const scan = await wholeFrames(out, ['render/shot_0001.jpg', 'render/shot_0002.jpg'], 'JPEG', {
       size: [32, 18],
     });
     expect(scan.whole).toHaveLength(2);
-    const next = await runner.run(task('blender-render', { scene, outputDir: out }, [3]), ctx);
-    expect(next.frames).toMatchObject({ '3': { file: 'out/frame_0003.png' } });
+    const next = await runner.run(
+      task('blender-render', { scene, outputDir: out, format: 'PNG' }, [3]),
+      ctx,
+    );
+    expect(next.frames).toMatchObject({ '3': { file: 'output/frame_0003.png' } });
     const png = readPng(path.join(out, 'frame_0003.png'));
     expect([png.width, png.height]).toEqual([64, 36]);
   });
@@ -52,12 +57,21 @@ describe('BlenderRunner', () => {
     const a = await runner.run(task('blender-tile', { ...still, tiles: [0, 1] }), ctx);
     await runner.run(task('blender-tile', { ...still, tiles: [2, 3] }), ctx);
     expect(a.tiles).toMatchObject([
-      { index: 0, file: 'tiles/frame_0004/tile_r0_c0.exr' },
-      { index: 1 },
+      {
+        index: 0,
+        row: 0,
+        column: 0,
+        core: { x0: 0, y0: 0 },
+        file: 'tiles/frame_0004/tile_r0_c0.exr',
+      },
+      { index: 1, row: 0, column: 1 },
     ]);
     const output = path.join(dir, 'still', 'frame_0004.png');
-    const m = await runner.run(task('blender-merge', { ...still, output }), ctx);
-    expect(m.still).toMatchObject({ file: 'still/frame_0004.png', size: [64, 36] });
+    const m = await runner.run(
+      task('blender-merge', { ...still, output, outputDir: path.join(dir, 'still') }),
+      ctx,
+    );
+    expect(m.still).toMatchObject({ file: 'output/frame_0004.png', size: [64, 36] });
     const png = readPng(output);
     expect([png.width, png.height]).toEqual([64, 36]);
   });
@@ -74,7 +88,7 @@ describe('BlenderRunner', () => {
 
   it('fails a task whose payload is malformed, naming the field', async () => {
     await expect(runner.run(task('blender-merge', { scene, frame: 4 }), ctx)).rejects.toThrow(
-      /blender-merge task payload: .*width/s,
+      /\(blender-merge\): payload width/,
     );
   });
 });

@@ -13,6 +13,20 @@ interface Header {
   end: number;
   box: [number, number, number, number];
   compression: number;
+  channels: string[];
+}
+
+/** Channel names of a `chlist` attribute: each a name, a null byte and 16 bytes of layout. */
+function channelNames(value: Buffer): string[] {
+  const names: string[] = [];
+  let at = 0;
+  while (at < value.length && value[at] !== 0) {
+    const nul = value.indexOf(0, at);
+    if (nul < 0) break;
+    names.push(value.toString('latin1', at, nul));
+    at = nul + 1 + 16;
+  }
+  return names;
 }
 
 /** Reads the attributes up to the header's closing null byte; what the check needs from them. */
@@ -20,6 +34,7 @@ function parseHeader(buf: Buffer): Header | string {
   let at = 8;
   let box: Header['box'] | undefined;
   let compression: number | undefined;
+  let channels: string[] = [];
   const cstring = (): string | undefined => {
     const nul = buf.indexOf(0, at);
     if (nul < 0) return undefined;
@@ -31,7 +46,7 @@ function parseHeader(buf: Buffer): Header | string {
     if (at >= buf.length) return 'header is cut short';
     if (buf[at] === 0)
       return box && compression !== undefined
-        ? { end: at + 1, box, compression }
+        ? { end: at + 1, box, compression, channels }
         : 'header lacks dataWindow or compression';
     const name = cstring();
     const type = cstring();
@@ -48,6 +63,8 @@ function parseHeader(buf: Buffer): Header | string {
         buf.readInt32LE(at + 12),
       ];
     if (name === 'compression' && size === 1) compression = buf[at];
+    if (name === 'channels' && type === 'chlist')
+      channels = channelNames(buf.subarray(at, at + size));
     at += size;
   }
 }
@@ -90,4 +107,13 @@ export async function checkExr(src: ByteSource): Promise<ImageCheck> {
     if (size < 0 || offset + 8 + size > src.size) return notWhole(`chunk ${i} is cut short`);
   }
   return { whole: true, width: xmax - xmin + 1, height: ymax - ymin + 1 };
+}
+
+/** The channel names in an EXR's header (`R`, `G`, … or `ViewLayer.Combined.R`, …); [] unreadable. */
+export async function exrChannels(src: ByteSource): Promise<string[]> {
+  if (src.size < 8) return [];
+  const buf = await src.read(0, Math.min(src.size, HEADER_MAX));
+  if (buf.readUInt32LE(0) !== MAGIC) return [];
+  const header = parseHeader(buf);
+  return typeof header === 'string' ? [] : header.channels;
 }
