@@ -12,7 +12,9 @@ describe('telling an output that cannot be written from a failing agent', () => 
         ),
       ),
     ).toBe(true);
-    expect(isOutputFault(new Error('render failed'), ['Error: No space left on device'])).toBe(true);
+    expect(isOutputFault(new Error('render failed'), ['Error: No space left on device'])).toBe(
+      true,
+    );
   });
 
   it('does not blame the job for an ordinary crash', () => {
