@@ -53,7 +53,7 @@ describe('cluster-tool openjd check', () => {
     expect(out).toMatch(/job "Test sh010": 2 step\(s\) in dependency order/);
     expect(out).toMatch(/ {2}Render {2}10 tasks\n/);
     expect(out).toMatch(/ {2}Encode {2}1 task {2}after Render\n/);
-    expect(out).toMatch(/not built here: path mapping rules, hostRequirements/);
+    expect(out).toMatch(/not built here: path mapping rules, hostRequirements beyond GPUs/);
   });
 
   it('lists every error with its path and exits with code 2', async () => {

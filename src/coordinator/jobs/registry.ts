@@ -4,6 +4,7 @@ import { blenderJob } from './blender.js';
 import { blenderDatasetJob } from './blender-dataset.js';
 import { commandJob } from './command.js';
 import { indexJob } from './index-session.js';
+import { openjdJob } from './openjd.js';
 import type { JobPlan, JobType, PlanContext } from './job-type.js';
 import { plenoxelsJob } from './plenoxels.js';
 
@@ -14,6 +15,7 @@ export const JOB_TYPES: readonly JobType[] = [
   plenoxelsJob,
   commandJob,
   indexJob,
+  openjdJob,
 ];
 
 const byKind = new Map<string, JobType>(JOB_TYPES.map((t) => [t.kind, t]));
