@@ -17,9 +17,10 @@ export function stepSlice(template: JobTemplate, stepName: string): JobTemplate 
     ...(step.parameterSpace
       ? {
           parameterSpace: {
-            taskParameterDefinitions: step.parameterSpace.taskParameterDefinitions.map(
-              (p) => ({ name: p.name, type: p.type }) as typeof p,
-            ),
+            taskParameterDefinitions: step.parameterSpace.taskParameterDefinitions.map((p) => ({
+              name: p.name,
+              type: p.type,
+            })),
           },
         }
       : {}),

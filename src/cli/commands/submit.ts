@@ -4,12 +4,14 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
+import { autoSpec } from './auto-spec.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { commandSubmit } from './submit-command.js';
 import { datasetSubmit } from './submit-dataset.js';
 import { indexSubmit } from './submit-index.js';
+import { openjdSubmit } from './submit-openjd.js';
 import { submitOrPreview } from './submit-job.js';
 import { plenoxelsSubmit } from './submit-plenoxels.js';
 
@@ -111,25 +113,7 @@ const blender: CommandModule = {
   },
 };
 
-/** Parses 30m / 2h / 90s / 45 (seconds). */
-export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${text} is not a duration: use 90s, 30m or 2h`);
-  return Math.round(Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] ?? 1));
-}
-
-export function autoSpec(argv: Record<string, unknown>): {
-  min: number;
-  max: number;
-  targetFinishSeconds?: number;
-} {
-  const min = argv.min as number | undefined;
-  const max = argv.max as number | undefined;
-  if (min === undefined || max === undefined) throw new UsageError('--auto needs --min and --max');
-  if (max < min) throw new UsageError(`--max (${max}) must be at least --min (${min})`);
-  const target = argv['target-finish'] as string | undefined;
-  return { min, max, ...(target ? { targetFinishSeconds: parseDuration(target) } : {}) };
-}
+export { autoSpec, parseDuration } from './auto-spec.js';
 
 export const submitCommand: CommandModule = {
   command: 'submit <kind>',
@@ -141,6 +125,7 @@ export const submitCommand: CommandModule = {
       .command(commandSubmit)
       .command(indexSubmit)
       .command(datasetSubmit)
+      .command(openjdSubmit)
       .demandCommand(
         1,
         'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`',

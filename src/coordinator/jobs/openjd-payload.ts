@@ -14,7 +14,7 @@ export interface OpenjdSpec {
   resources: TaskResources;
 }
 
-const value = z.object({ type: z.string(), value: z.string() });
+const value = z.object({ type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH']), value: z.string() });
 
 const template = z.custom<JobTemplate>(
   (v) =>

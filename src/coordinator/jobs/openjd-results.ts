@@ -18,7 +18,7 @@ export function openjdResults(tasks: readonly TaskRow[]): ResultRow[] {
   const keyed = tasks.map((t) => {
     const p = t.payload as PayloadView;
     const params = Object.fromEntries(
-      Object.entries(p.params ?? {}).map(([k, v]) => [k, String(v.value ?? '')]),
+      Object.entries(p.params ?? {}).map(([k, v]) => [k, text(v.value) ?? '']),
     );
     const r = t.result ?? {};
     const metrics = (typeof r.metrics === 'object' && r.metrics ? r.metrics : {}) as Record<
@@ -74,12 +74,17 @@ function cell(v: string | number | null | undefined): string {
 
 /**
  * The results as CSV (RFC 4180), one row per task: step, task, state, exit code, seconds, bytes
- * written, progress, status, fail message, where it ran, then a `param:NAME` column per task
+ * written, progress, status, fail message, where it ran, PSNR/SSIM/LPIPS where any row has
+ * them, then a `param:NAME` column per task
  * parameter and a `metric:NAME` column per reported metric (empty where a task has none).
  */
 export function resultsCsv(rows: readonly ResultRow[]): string {
   const params = [...new Set(rows.flatMap((r) => Object.keys(r.variables)))];
   const metrics = [...new Set(rows.flatMap((r) => Object.keys(r.metrics ?? {})))];
+  // quality columns for the kinds that have them (Plenoxels sweeps)
+  const quality = (['psnr', 'ssim', 'lpips'] as const).filter((k) =>
+    rows.some((r) => r[k] !== null),
+  );
   const head = [
     'step',
     'task',
@@ -91,6 +96,7 @@ export function resultsCsv(rows: readonly ResultRow[]): string {
     'status',
     'fail_message',
     'gpu',
+    ...quality,
     ...params.map((p) => `param:${p}`),
     ...metrics.map((m) => `metric:${m}`),
   ];
@@ -100,12 +106,13 @@ export function resultsCsv(rows: readonly ResultRow[]): string {
       r.task,
       r.state,
       r.exitCode,
-      r.seconds,
+      r.seconds ?? (r.minutes === null ? null : r.minutes * 60),
       r.bytesWritten,
       r.progress,
       r.status,
       r.failMessage,
       r.gpu,
+      ...quality.map((k) => r[k]),
       ...params.map((p) => r.variables[p]),
       ...metrics.map((m) => r.metrics?.[m]),
     ]
