@@ -87,10 +87,13 @@ export function spawnProcess(
     stdio?: 'inherit' | 'pipe' | 'ignore';
     /** Closes the child's stdin (its output still piped), for programs that must not wait on it. */
     noStdin?: boolean;
+    /** `env` is the child's whole environment, not additions to this process's. */
+    wholeEnv?: boolean;
   } = {},
 ): ResultPromise {
   return execa(file, args, {
     env: opts.env,
+    extendEnv: !opts.wholeEnv,
     cwd: opts.cwd,
     cancelSignal: opts.signal,
     detached: opts.detached,

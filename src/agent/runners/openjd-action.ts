@@ -54,6 +54,7 @@ export async function runAction(
     env: o.env,
     detached: true,
     noStdin: true,
+    wholeEnv: true,
   });
   let stopped: ActionOutcome['stopped'] = null;
   const group = (sig: NodeJS.Signals) => {
