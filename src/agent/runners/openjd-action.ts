@@ -24,6 +24,23 @@ export interface ActionOutcome {
 const TAIL_LINES = 40;
 
 /**
+ * Kills an action's process group once the agent that started it is gone (SIGKILLed, or exited
+ * on a signal), so that no task outlives its agent and runs on beside its retry. Our own fixed
+ * script: it sees only two pids, never a user value.
+ */
+const GUARD =
+  'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; exit 0';
+
+function guard(group: number | undefined): { stop(): void } {
+  if (!group) return { stop: () => {} };
+  const g = spawnProcess('sh', ['-c', GUARD, 'ct-openjd-guard', String(process.pid), String(group)], {
+    stdio: 'ignore',
+  });
+  g.catch(() => {});
+  return { stop: () => void g.kill('SIGKILL') };
+}
+
+/**
  * Runs one action as an argv (never through a shell) in its own process group, with `env` as its
  * whole environment. Output goes to `log` as it comes; stdout lines are read for OpenJD's
  * messages. The timeout and `signal` cancel it as its `cancelation` says (2023-09 Template
@@ -56,6 +73,7 @@ export async function runAction(
     noStdin: true,
     wholeEnv: true,
   });
+  const guardian = guard(child.pid);
   let stopped: ActionOutcome['stopped'] = null;
   const group = (sig: NodeJS.Signals) => {
     try {
@@ -112,6 +130,7 @@ export async function runAction(
   const flushErr = lines(child.stderr, false);
   const result = await child;
   exited = true;
+  guardian.stop();
   if (timer) clearTimeout(timer);
   o.signal?.removeEventListener('abort', onAbort);
   flushOut();
