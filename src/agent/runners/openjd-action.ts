@@ -33,9 +33,13 @@ const GUARD =
 
 function guard(group: number | undefined): { stop(): void } {
   if (!group) return { stop: () => {} };
-  const g = spawnProcess('sh', ['-c', GUARD, 'ct-openjd-guard', String(process.pid), String(group)], {
-    stdio: 'ignore',
-  });
+  const g = spawnProcess(
+    'sh',
+    ['-c', GUARD, 'ct-openjd-guard', String(process.pid), String(group)],
+    {
+      stdio: 'ignore',
+    },
+  );
   g.catch(() => {});
   return { stop: () => void g.kill('SIGKILL') };
 }

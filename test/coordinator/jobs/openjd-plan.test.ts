@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SubmitRequest } from '../../../src/coordinator/api-types.js';
+import { SlurmAllocator } from '../../../src/coordinator/allocations/slurm-allocator.js';
 import { openjdJob } from '../../../src/coordinator/jobs/openjd.js';
 import { openjdPayload } from '../../../src/coordinator/jobs/openjd-payload.js';
 import { planJob } from '../../../src/coordinator/jobs/registry.js';
 import type { JobRow } from '../../../src/coordinator/store/types.js';
 import { loadTemplate } from '../../../src/openjd/index.js';
+import { SlurmClient } from '../../../src/slurm/client.js';
 import { nodeFiles } from '../../../src/util/node-files.js';
 import { minimalTemplate } from '../../openjd/fixtures.js';
 
@@ -148,6 +150,15 @@ describe('the OpenJD job type', () => {
     doc.steps[1]!.hostRequirements = { amounts: [{ name: 'amount.worker.memory', min: 100 }] };
     const p = plan(request(doc, {}, { gpusPerNode: 2 }));
     expect(openjdJob.nodeResources?.(jobOf(p))).toEqual({ cpus: 2, memoryMiB: 400, tmpMiB: 0 });
+    const allocator = new SlurmAllocator({
+      client: new SlurmClient(),
+      instance: 'test',
+      coordinatorUrl: 'http://127.0.0.1:1',
+      agentCommand: ['node', 'agent.js'],
+    });
+    const { args } = allocator.plan(jobOf(p), { nodes: 1, role: 'primary' });
+    expect(args).toEqual(expect.arrayContaining(['--gres=gpu:2', '--mincpus=2', '--mem=400M']));
+    expect(args.some((a) => a.startsWith('--tmp'))).toBe(false);
     doc.steps[1]!.hostRequirements = {
       amounts: [
         { name: 'amount.worker.gpu', min: 2 },
