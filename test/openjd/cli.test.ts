@@ -66,6 +66,16 @@ describe('cluster-tool openjd check', () => {
     expect(out).toMatch(/^error: steps\[0\]\.dependencies: the dependencies form a cycle/m);
   });
 
+  it('refuses host requirements that cannot be asked of Slurm, as submit would', async () => {
+    const doc = minimalTemplate() as { steps: Record<string, unknown>[] };
+    doc.steps[0]!.hostRequirements = { amounts: [{ name: 'amount.worker.gpu.memory', min: 8000 }] };
+    const { out, error } = await cli(['openjd', 'check', file(doc)]);
+    expect(error?.exitCode).toBe(2);
+    expect(out).toMatch(
+      /^error: steps\[0\]\.hostRequirements\.amounts\[0\]: Slurm here does not know how much memory a GPU has/m,
+    );
+  });
+
   it('refuses bad parameter values with exit code 2', async () => {
     const { out, error } = await cli([
       'openjd',

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { JobDetail, ResultRow } from '../../coordinator/api-types.js';
-import { resultsCsv } from '../../coordinator/jobs/openjd-results.js';
+import { resultsCsv } from '../../coordinator/jobs/result-csv.js';
 import { CliError } from '../../errors.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatResults } from '../format/jobs.js';

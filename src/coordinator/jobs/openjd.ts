@@ -17,7 +17,8 @@ import {
   type OpenjdSpec,
   type OpenjdTaskPayload,
 } from './openjd-payload.js';
-import { openjdResults, openjdStepNotes, resultsCsv } from './openjd-results.js';
+import { openjdResults, openjdStepNotes } from './openjd-results.js';
+import { resultsCsv } from './result-csv.js';
 
 /** Problems as the lines `openjd check` prints, for an error message. */
 function problemText(what: string, problems: readonly Problem[]): string {

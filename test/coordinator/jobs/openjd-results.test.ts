@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  openjdResults,
-  openjdStepNotes,
-  resultsCsv,
-} from '../../../src/coordinator/jobs/openjd-results.js';
+import { openjdResults, openjdStepNotes } from '../../../src/coordinator/jobs/openjd-results.js';
+import { resultsCsv } from '../../../src/coordinator/jobs/result-csv.js';
 import type { TaskRow } from '../../../src/coordinator/store/types.js';
 
 function task(
