@@ -25,6 +25,7 @@ import { benchSchedulingOverhead } from './scheduling.js';
 export type { BenchContext } from './context.js';
 import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
 import { benchTiledStill, formatTiledStill } from './tiled-still.js';
+import { benchPipeline, formatPipeline } from './pipeline.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -42,9 +43,12 @@ export interface BenchSettings {
   keep: boolean;
   /** Run only these sections (default all): quicker when working on one of them. */
   only: BenchSection[];
+  /** The pipeline section's sparse DNN: layers (default 120) and inputs (default 200). */
+  dnnLayers: number;
+  dnnInputs: number;
 }
 
-export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling', 'still'] as const;
+export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling', 'still', 'pipeline'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Legs plugged into the render-efficiency bench from outside. */
@@ -55,7 +59,8 @@ export interface RenderEfficiencyLegs {
 
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
                           [--width 320 --height 180] [--keep]
-                          [--only render|scheduling|scaling|still (repeatable)]`;
+                          [--dnn-layers 120] [--dnn-inputs 200]
+                          [--only render|scheduling|scaling|still|pipeline (repeatable)]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -69,6 +74,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       height: { type: 'string', default: '180' },
       keep: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true, default: [] },
+      'dnn-layers': { type: 'string', default: '120' },
+      'dnn-inputs': { type: 'string', default: '200' },
     },
     strict: true,
   });
@@ -92,6 +99,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     width: int('width', 3840),
     height: int('height', 2160),
     keep: values.keep,
+    dnnLayers: int('dnn-layers', 1000),
+    dnnInputs: int('dnn-inputs', 60000),
   };
 }
 
@@ -200,6 +209,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         : undefined;
       const scaling = run('scaling') ? await benchScalingLatency(ctx) : undefined;
       const still = run('still') ? await benchTiledStill(ctx) : undefined;
+      const pipeline = run('pipeline')
+        ? await benchPipeline(ctx, {
+            neurons: 1024,
+            layers: settings.dnnLayers,
+            inputs: settings.dnnInputs,
+            batches: ctx.slots,
+            seed: 3,
+          })
+        : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -216,6 +234,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (still) {
         console.log('\n== Tiled still ==');
         console.log(formatTiledStill(still));
+      }
+      if (pipeline) {
+        console.log('\n== Pipeline ==');
+        console.log(formatPipeline(pipeline));
       }
     });
     console.log(`\nload average at the end: ${loadAverage()}`);

@@ -23,7 +23,7 @@ import type { RenderOverrides } from '../renderers/blender/overrides.js';
 import type { SceneInfo } from '../renderers/blender/protocol.js';
 
 export type JobKind =
-  'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command';
+  'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command' | 'openjd';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
 
@@ -137,9 +137,9 @@ export interface CommonSubmitFields {
   auto?: AutoScaleSpec;
 }
 
-/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets). */
+/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets, OpenJD templates). */
 export interface OtherSubmitRequest extends CommonSubmitFields {
-  kind: 'plenoxels' | 'command' | 'index' | 'blender-dataset';
+  kind: 'plenoxels' | 'command' | 'index' | 'blender-dataset' | 'openjd';
   [field: string]: unknown;
 }
 
@@ -265,6 +265,19 @@ export interface ResultRow {
   minutes: number | null;
   /** Where it ran, `node:gpu`. */
   gpu: string | null;
+  /** OpenJD jobs: the step the task belongs to and its position in the job's step order. */
+  step?: string;
+  stepIndex?: number;
+  /** OpenJD jobs: the action's exit code, wall time and the bytes its processes wrote. */
+  exitCode?: number | null;
+  seconds?: number | null;
+  bytesWritten?: number | null;
+  /** OpenJD jobs: the last `openjd_progress` (0-100) and `openjd_status`, and any `openjd_fail`. */
+  progress?: number | null;
+  status?: string | null;
+  failMessage?: string | null;
+  /** OpenJD jobs: the numbers the task printed as `openjd_metric: name=value`. */
+  metrics?: Record<string, number>;
 }
 
 export interface NodeView {

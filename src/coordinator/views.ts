@@ -6,6 +6,7 @@ import type {
   Progress,
   TaskView,
 } from './api-types.js';
+import { EVERY_STAGE } from './jobs/job-type.js';
 import { jobTypeOf } from './jobs/registry.js';
 import type { AgentsTable } from './store/tables/agents.js';
 import type { AllocationsTable } from './store/tables/allocations.js';
@@ -28,7 +29,16 @@ const RATE_WINDOW_MS = 5 * 60_000;
 const byFrames = (job: JobRow) => jobTypeOf(job.kind).progressUnit === 'frames';
 
 function progressOf(store: ViewStore, job: JobRow): Progress {
-  const p = store.tasks.progress(job.id, jobTypeOf(job.kind).mainStage);
+  const main = jobTypeOf(job.kind).mainStage;
+  if (main === EVERY_STAGE) {
+    const sum: Progress = { total: 0, done: 0, failed: 0, leased: 0, queued: 0 };
+    for (const s of store.stages.list(job.id)) {
+      const p = store.tasks.progress(job.id, s.name).tasks;
+      for (const k of Object.keys(sum) as (keyof Progress)[]) sum[k] += p[k];
+    }
+    return sum;
+  }
+  const p = store.tasks.progress(job.id, main);
   return byFrames(job) ? p.frames : p.tasks;
 }
 
@@ -115,7 +125,8 @@ export function jobDetail(store: ViewStore, job: JobRow): JobDetail {
   const leased = store.tasks.list(job.id, { state: 'leased' }).tasks;
   const failed = store.tasks.list(job.id, { state: 'failed' }).tasks;
   const type = jobTypeOf(job.kind);
-  const results = type.results?.(store.tasks.list(job.id, { stage: type.mainStage }).tasks);
+  const stage = type.mainStage === EVERY_STAGE ? {} : { stage: type.mainStage };
+  const results = type.results?.(store.tasks.list(job.id, stage).tasks);
   return {
     ...jobSummary(store, job),
     spec: job.spec,

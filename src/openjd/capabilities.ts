@@ -17,7 +17,11 @@ export const NOT_BUILT: readonly NotBuilt[] = [
     detail:
       'Param.X of a PATH parameter is its value as given; Session.HasPathMappingRules is "false"',
   },
-  { name: 'hostRequirements', detail: 'checked for form, not used to choose nodes' },
+  {
+    name: 'hostRequirements beyond GPUs, CPUs, memory and scratch disk',
+    detail:
+      'GPU memory, maximums and custom capabilities are refused at submit; the rest become sbatch options',
+  },
   {
     name: 'environment templates',
     detail: 'environment-2023-09 documents and queue environments are not read',
@@ -58,12 +62,11 @@ export function capabilityWarnings(t: JobTemplate): Problem[] {
       path: at,
       message: `path mapping is not built here: {{Param.X}} of ${[...mapped].join(', ')} is the value as given (first use shown)`,
     });
-  t.steps.forEach((s, i) => {
-    if (s.hostRequirements)
-      out.push({
-        path: formatPath(['steps', i, 'hostRequirements']),
-        message: 'is checked for form but not used to choose nodes: every node may run this step',
-      });
-  });
+  const ui = (t.parameterDefinitions ?? []).flatMap((p, i) => (p.userInterface ? [i] : []));
+  if (ui[0] !== undefined)
+    out.push({
+      path: formatPath(['parameterDefinitions', ui[0], 'userInterface']),
+      message: `userInterface is not built here: accepted and ignored (${ui.length} parameter(s); first shown)`,
+    });
   return out;
 }

@@ -33,8 +33,10 @@ export {
   type JobParameterValues,
   type ResolveOptions,
 } from './job-parameters.js';
+export { MAX_JOB_TASKS, planTemplateJob, type PlannedStep, type TemplateJob } from './job-plan.js';
 export { loadTemplate, type LoadedTemplate } from './load.js';
 export { MAX_MANIFEST_VALUES, type ManifestRequest, type ReadManifest } from './manifest-range.js';
+export { readManifestWith } from './manifest-probe.js';
 export { readManifestFromJobDir } from './manifest-reader.js';
 export {
   applyEnvMessages,
@@ -46,4 +48,6 @@ export { OpenjdInstantiationError, type Problem } from './problem.js';
 export type { JobTemplate } from './schema/template.js';
 export type { StepTemplate } from './schema/step.js';
 export type { TaskParameterValue } from './task-values.js';
+export { jobResources, openjdArch, stepResources, type TaskResources } from './slurm-resources.js';
+export { stepSlice, taskLabel } from './step-slice.js';
 export { validateTemplate, type ValidationResult } from './validate.js';

@@ -12,4 +12,6 @@ export interface FileProbe {
   readText(p: string): string;
   /** The names in a directory (not recursive); throws when it cannot be read. */
   list(dir: string): string[];
+  /** The path with every symlink followed (to tell where a link leads); absent where unknown. */
+  realPath?(p: string): string;
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { FileProbe } from './file-probe.js';
 
 const stat = (p: string) => statSync(p, { throwIfNoEntry: false });
@@ -25,4 +25,5 @@ export const nodeFiles: FileProbe = {
   },
   readText: (p) => readFileSync(p, 'utf8'),
   list: (dir) => readdirSync(dir),
+  realPath: (p) => realpathSync(p),
 };

@@ -53,7 +53,7 @@ describe('cluster-tool openjd check', () => {
     expect(out).toMatch(/job "Test sh010": 2 step\(s\) in dependency order/);
     expect(out).toMatch(/ {2}Render {2}10 tasks\n/);
     expect(out).toMatch(/ {2}Encode {2}1 task {2}after Render\n/);
-    expect(out).toMatch(/not built here: path mapping rules, hostRequirements/);
+    expect(out).toMatch(/not built here: path mapping rules, hostRequirements beyond GPUs/);
   });
 
   it('lists every error with its path and exits with code 2', async () => {
@@ -64,6 +64,16 @@ describe('cluster-tool openjd check', () => {
     expect(error?.exitCode).toBe(2);
     expect(out).toMatch(/^error: steps\[1\]\.extra: is not a property here/m);
     expect(out).toMatch(/^error: steps\[0\]\.dependencies: the dependencies form a cycle/m);
+  });
+
+  it('refuses host requirements that cannot be asked of Slurm, as submit would', async () => {
+    const doc = minimalTemplate() as { steps: Record<string, unknown>[] };
+    doc.steps[0]!.hostRequirements = { amounts: [{ name: 'amount.worker.gpu.memory', min: 8000 }] };
+    const { out, error } = await cli(['openjd', 'check', file(doc)]);
+    expect(error?.exitCode).toBe(2);
+    expect(out).toMatch(
+      /^error: steps\[0\]\.hostRequirements\.amounts\[0\]: Slurm here does not know how much memory a GPU has/m,
+    );
   });
 
   it('refuses bad parameter values with exit code 2', async () => {

@@ -32,7 +32,7 @@ describe('validateTemplate accepts', () => {
     expect(full.template?.steps[0]?.name).toBe('Work');
     expect(full.warnings.map((w) => w.path)).toEqual([
       'steps[0].script.actions.onRun.args[3]',
-      'steps[0].hostRequirements',
+      'parameterDefinitions[0].userInterface',
     ]);
   });
 });

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
 import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
+import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
@@ -27,4 +28,5 @@ export const commands: CommandModule<object, any>[] = [
   scaleCommand,
   viewerCommand,
   openjdCommand,
+  resultsCommand,
 ];

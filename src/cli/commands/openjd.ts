@@ -4,6 +4,8 @@ import { CliError } from '../../errors.js';
 import {
   NOT_BUILT,
   describeJob,
+  jobResources,
+  openjdArch,
   loadTemplate,
   parseParameterArgs,
   resolveJobParameters,
@@ -70,6 +72,8 @@ const check: CommandModule = {
       if (resolved.errors.length === 0) {
         summary = describeJob(t, resolved.values);
         errors.push(...summary.errors);
+        // what `submit openjd` would refuse: host requirements Slurm cannot be asked for
+        errors.push(...jobResources(t, resolved.values, openjdArch(process.arch)).problems);
         parameters = Object.fromEntries(
           Object.entries(resolved.values).map(([k, v]) => [k, v.value]),
         );

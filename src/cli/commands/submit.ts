@@ -3,6 +3,7 @@ import { commandSubmit } from './submit-command.js';
 import { blenderSubmit } from './submit-blender.js';
 import { datasetSubmit } from './submit-dataset.js';
 import { indexSubmit } from './submit-index.js';
+import { openjdSubmit } from './submit-openjd.js';
 import { plenoxelsSubmit } from './submit-plenoxels.js';
 import { stillSubmit } from './submit-still.js';
 
@@ -19,6 +20,7 @@ export const submitCommand: CommandModule = {
       .command(commandSubmit)
       .command(indexSubmit)
       .command(datasetSubmit)
+      .command(openjdSubmit)
       .demandCommand(
         1,
         'Name the kind of job: `cluster-tool submit blender SCENE.blend --frames 1-48`',

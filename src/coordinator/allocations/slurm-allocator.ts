@@ -29,7 +29,9 @@ export class SlurmAllocator implements AllocationPort {
 
   /** The sbatch script and options for an allocation: a plan that `--dry-run` can print. */
   plan(job: JobRow, opts: AllocationRequest): { script: string; args: string[] } {
-    const service = jobTypeOf(job.kind).service;
+    const type = jobTypeOf(job.kind);
+    const service = type.service;
+    const need = type.nodeResources?.(job) ?? {};
     const script = service
       ? this.serviceScript(job, opts, service)
       : renderTemplate('slurm/templates/allocation.sbatch.hbs', {
@@ -45,6 +47,9 @@ export class SlurmAllocator implements AllocationPort {
       `--nodes=${opts.nodes}`,
       '--exclusive',
       `--gres=gpu:${job.gpusPerNode}`,
+      ...(need.cpus ? [`--mincpus=${need.cpus}`] : []),
+      ...(need.memoryMiB ? [`--mem=${need.memoryMiB}M`] : []),
+      ...(need.tmpMiB ? [`--tmp=${need.tmpMiB}M`] : []),
       `--time=${job.spec.timeLimitMinutes ?? 60}`,
       `--job-name=${this.jobName(job.id, opts.role)}`,
       `--comment=cluster-tool job=${job.id}`,

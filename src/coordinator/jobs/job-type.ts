@@ -71,6 +71,19 @@ export type ExpectedOutput =
 /** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
 export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
+/**
+ * `mainStage` of a job whose stages are its own (a pipeline's steps, named by the user): its
+ * progress and results count the tasks of every stage.
+ */
+export const EVERY_STAGE = '*';
+
+/** Per-node minimums an allocation asks Slurm for (0 or absent: none). */
+export interface NodeResources {
+  cpus?: number;
+  memoryMiB?: number;
+  tmpMiB?: number;
+}
+
 /** A job that runs a program of its own on its allocations instead of our agents (IndeX). */
 export interface ServiceBehaviour {
   /** The sbatch script of an allocation; `attachTo` is the primary's Slurm job id when growing. */
@@ -87,7 +100,7 @@ export interface ServiceBehaviour {
  */
 export interface JobType {
   kind: JobKind;
-  /** The stage whose progress the job shows. */
+  /** The stage whose progress the job shows, or EVERY_STAGE. */
   mainStage: string;
   progressUnit: ProgressUnit;
   /** Validates a request and splits it into stages and tasks; throws UsageError, writes nothing. */
@@ -111,6 +124,8 @@ export interface JobType {
   onJobEnded?(job: JobRow, tasks: TaskRow[]): JobEnd;
   /** A results table, one row per task, for jobs whose tasks carry metrics. */
   results?(tasks: TaskRow[]): ResultRow[];
+  /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
+  nodeResources?(job: JobRow): NodeResources;
   /** Set for service jobs; they have no tasks and end when their primary allocation ends. */
   service?: ServiceBehaviour;
 }

@@ -5,6 +5,7 @@ import { blenderDatasetJob } from './blender-dataset.js';
 import { blenderStillJob } from './blender-still.js';
 import { commandJob } from './command.js';
 import { indexJob } from './index-session.js';
+import { openjdJob } from './openjd.js';
 import type { JobPlan, JobType, PlanContext } from './job-type.js';
 import { plenoxelsJob } from './plenoxels.js';
 
@@ -16,6 +17,7 @@ export const JOB_TYPES: readonly JobType[] = [
   plenoxelsJob,
   commandJob,
   indexJob,
+  openjdJob,
 ];
 
 const byKind = new Map<string, JobType>(JOB_TYPES.map((t) => [t.kind, t]));
