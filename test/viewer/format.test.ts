@@ -15,6 +15,7 @@ import { LoginCodes } from '../../src/viewer/login-codes.js';
 
 const task = (over: Partial<TaskView>): TaskView => ({
   id: 1,
+  name: 'frame 7',
   stage: 'render',
   state: 'done',
   frames: [7],
