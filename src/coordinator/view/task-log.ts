@@ -11,6 +11,7 @@ export function taskSections(lines: readonly string[], taskId: number): string[]
   const sections: string[][] = [];
   let current: string[] | null = null;
   for (const line of lines) {
+    if (!line) continue;
     if (line.includes(START(taskId))) {
       current = [line];
       sections.push(current);
