@@ -4,7 +4,6 @@ import { findOnPath, viewerUrl } from '../../src/cli/commands/viewer.js';
 import { parseSse } from '../../src/viewer/app/events.js';
 import {
   formatDuration,
-  formatRate,
   framesOf,
   parseHash,
   progressShares,
@@ -38,14 +37,15 @@ describe('viewer helpers', () => {
     expect(formatDuration(42.4)).toBe('42 s');
     expect(formatDuration(200)).toBe('3 min 20 s');
     expect(formatDuration(3900)).toBe('1 h 05 min');
-    expect(formatRate(0)).toBe('—');
-    expect(formatRate(2.345)).toBe('2.3/min');
-    expect(formatRate(27.4)).toBe('27/min');
     expect(progressShares({ total: 4, done: 2, failed: 1, leased: 1, queued: 0 })).toEqual({
       done: 50,
       failed: 25,
+      cancelled: 0,
       leased: 25,
     });
+    expect(
+      progressShares({ total: 4, done: 2, failed: 0, leased: 0, queued: 0, cancelled: 2 }),
+    ).toMatchObject({ failed: 0, cancelled: 50 });
   });
 
   it('reads login codes and routes from the fragment', () => {
@@ -67,6 +67,9 @@ describe('viewer helpers', () => {
         seconds: 1.5,
         error: null,
         errorTail: [],
+        finishedAt: 2000,
+        node: 'node1',
+        gpu: '0',
       },
     ]);
     expect(
