@@ -7,6 +7,7 @@ export const INDEX_HTML = `<!doctype html>
 <meta name="referrer" content="no-referrer">
 <title>cluster-tool viewer</title>
 <link rel="stylesheet" href="/viewer/style.css">
+<link rel="icon" href="/viewer/icon.svg" type="image/svg+xml">
 <script type="module" src="/viewer/app/main.js"></script>
 </head>
 <body>
@@ -87,7 +88,11 @@ canvas { display:block; width:100%; background:#101318; border-radius:4px; }
 .gpus { display:flex; gap:3px; } .gpus i { width:14px; height:14px; border-radius:3px; background:#2f3540; } .gpus i.used { background:var(--accent); }
 .placeholder { border:1px dashed #55606e; color:var(--muted); }
 video { width:100%; max-height:260px; background:#000; border-radius:4px; }
-table.jobs td.c-actions { width:1%; white-space:nowrap; } table.jobs td.c-progress { min-width:150px; }
+table.jobs td.c-actions { width:1%; white-space:nowrap; } table.jobs .notice:empty { display:none; }
+.tasks-scroll { max-height:320px; overflow-y:auto; } .tasks-scroll thead th { position:sticky; top:0; background:var(--panel); } table.jobs td.c-progress { min-width:150px; }
 @media (max-width: 900px) { table.jobs .c-when, table.jobs .c-rate { display:none; } td.name { max-width:160px; } }
 @media (max-width: 700px) { table.jobs .c-eta { display:none; } main { padding:10px 8px; } }
 `;
+
+/** The page's icon: a GPU-green square (browsers ask for one; without it they log a 404). */
+export const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="1" width="14" height="14" rx="3" fill="#3fb970"/><rect x="4" y="4" width="8" height="8" rx="1" fill="#14171c"/></svg>`;

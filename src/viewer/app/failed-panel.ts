@@ -1,11 +1,11 @@
-import type { FailedTask, JobDetail } from '../../coordinator/api-types.js';
+import type { FailedTask, ProgressUnit } from '../../coordinator/api-types.js';
 import { button, h, replace } from './dom.js';
 
 /** Failed tasks (frames, for renders) with their error tail and a requeue button each. */
 export function failedPanel(
   onRequeue: (t: FailedTask | null) => Promise<string>,
   onLog: (t: FailedTask) => void,
-): { el: HTMLElement; update(d: JobDetail): void } {
+): { el: HTMLElement; update(unit: ProgressUnit, failed: readonly FailedTask[]): void } {
   const list = h('div', { class: 'failed-list', attrs: { 'data-role': 'failed-frames' } });
   const notice = h('div', { class: 'notice', attrs: { 'data-role': 'requeue-notice' } });
   const title = h('h2', {}, 'Failed');
@@ -20,21 +20,22 @@ export function failedPanel(
   let shown = '';
   return {
     el,
-    update(d) {
-      replace(title, d.unit === 'frames' ? 'Failed frames' : 'Failed tasks');
+    update(unit, failedTasks) {
+      const heading = unit === 'frames' ? 'Failed frames' : 'Failed tasks';
+      if (title.textContent !== heading) replace(title, heading);
       // Redrawn only when the failures change, so a click on a button is never lost.
-      const key = JSON.stringify(d.failedTasks.map((t) => [t.taskId, t.error]));
+      const key = JSON.stringify(failedTasks.map((t) => [t.taskId, t.error]));
       if (key === shown) return;
       shown = key;
-      if (!d.failedTasks.length) return replace(list, h('p', { class: 'muted' }, 'None.'));
+      if (!failedTasks.length) return replace(list, h('p', { class: 'muted' }, 'None.'));
       replace(
         list,
-        d.failedTasks.length > 1
-          ? button(`Requeue all ${d.failedTasks.length}`, () => void run(null), {
+        failedTasks.length > 1
+          ? button(`Requeue all ${failedTasks.length}`, () => void run(null), {
               attrs: { 'data-action': 'requeue-all' },
             })
           : null,
-        ...d.failedTasks.slice(0, 200).map((t) =>
+        ...failedTasks.slice(0, 200).map((t) =>
           h(
             'div',
             {

@@ -153,7 +153,7 @@ export function jobView(id: string): View {
     build(d);
     showSummary(d);
     replace(results, serviceSlot(d), resultsPanel(d));
-    failed.update(d);
+    if (!streamed) failed.update(d.unit, d.failedTasks);
     history.update(d);
     video.update(d);
     logs.update(d);
@@ -173,6 +173,10 @@ export function jobView(id: string): View {
     }
     timeline.draw(list);
     table.update(list, detail?.state === 'running' || detail?.state === 'queued');
+    failed.update(
+      detail?.unit ?? 'tasks',
+      list.filter((t) => t.state === 'failed').map(failedTask),
+    );
     if (detail) actions?.progress(detail, list);
   }, 250);
 
@@ -240,6 +244,16 @@ export function jobView(id: string): View {
       logs.close();
       closeLightbox?.();
     },
+  };
+}
+
+function failedTask(t: TaskView): FailedTask {
+  return {
+    taskId: t.id,
+    name: t.name,
+    frames: t.frames,
+    error: t.error ?? 'failed',
+    errorTail: t.errorTail,
   };
 }
 

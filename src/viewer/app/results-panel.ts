@@ -21,12 +21,14 @@ type Column = [string, (r: ResultRow) => string, string?];
 
 /**
  * Plenoxels sweeps and command jobs: one row per task, best PSNR first (the coordinator sorts),
- * as `status` prints it and the leaderboard files hold it. Metric columns no task has are left out.
+ * as `status` prints it and the leaderboard files hold it. Metric columns no task has are left
+ * out, and so is the table when no task has any.
  */
 export function resultsPanel(d: JobDetail): HTMLElement | null {
   const rows = d.results ?? [];
-  if (!rows.length) return null;
   const has = (k: 'psnr' | 'ssim' | 'lpips' | 'minutes') => rows.some((r) => r[k] !== null);
+  // Without a metric the task table says it all (command jobs).
+  if (!rows.length || !(has('psnr') || has('ssim') || has('lpips'))) return null;
   const columns: Column[] = [
     ['Task', (r) => r.task, 'mono'],
     ['State', (r) => (r.state === 'leased' ? 'running' : r.state)],

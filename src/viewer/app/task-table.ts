@@ -29,6 +29,11 @@ interface Row {
 
 const stateWord = (s: TaskState) => (s === 'leased' ? 'running' : s);
 
+/** Tries so far: the failed attempts the task counts, and the one running or done. */
+function tries(t: TaskView): number {
+  return t.attempts + (t.state === 'leased' || t.state === 'done' ? 1 : 0);
+}
+
 function duration(t: TaskView, now: number): string {
   if (t.startedAt === null || t.state === 'queued' || t.state === 'cancelled') return '—';
   return formatDuration(((t.finishedAt ?? now) - t.startedAt) / 1000);
@@ -71,7 +76,7 @@ export class TaskTable {
       h('div', { class: 'panel-head' }, h('h2', {}, 'Tasks'), chips),
       h(
         'div',
-        { class: 'table-scroll' },
+        { class: 'table-scroll tasks-scroll' },
         h(
           'table',
           { class: 'tasks' },
@@ -81,7 +86,7 @@ export class TaskTable {
             h(
               'tr',
               {},
-              ...['Task', 'State', 'Attempts', 'Agent / GPU', 'Duration', ''].map((c) =>
+              ...['Task', 'State', 'Tries', 'Agent / GPU', 'Duration', ''].map((c) =>
                 h('th', {}, c),
               ),
             ),
@@ -180,8 +185,9 @@ export class TaskTable {
       setText(state, stateWord(t.state));
       setAttr(state, 'class', `st ${t.state}`);
     }
-    if (attempts) setText(attempts, String(t.attempts));
-    if (where) setText(where, t.node ? `${t.node} GPU ${t.gpu ?? '?'}` : '—');
+    if (attempts) setText(attempts, String(tries(t)));
+    if (where)
+      setText(where, t.node && t.state !== 'queued' ? `${t.node} GPU ${t.gpu ?? '?'}` : '—');
     if (time) setText(time, duration(t, now));
     const requeue = !(t.state === 'done' || t.state === 'failed' || t.state === 'cancelled');
     const cancel = !this.active || !(t.state === 'queued' || t.state === 'leased');
