@@ -6,6 +6,7 @@ import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { launchBrowser, loginUrl, newPage, shot } from './browser.js';
 import {
@@ -22,6 +23,13 @@ const SIZES = [
   [1280, 800],
   [1920, 1080],
 ] as const;
+
+/** `1 min 04 s`, `42 s`, `any moment` in seconds. */
+function seconds(text: string): number {
+  if (text === 'any moment') return 0;
+  const m = /^(?:(\d+) min )?(\d+) s$/.exec(text);
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : NaN;
+}
 
 /** What the page shows of a job: each task's state and the numbers at the top. */
 async function pageState(page: Page) {
@@ -145,6 +153,27 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
       await page.keyboard.press('Escape');
     }
     expect(opened).toBe(5);
+
+    // At the same moment, `cluster-tool status` says the rate and ETA the page shows.
+    let agreed: { page: string[]; cli: string } | null = null;
+    for (let i = 0; i < 5 && !agreed; i++) {
+      const before = Date.now();
+      const shown = [
+        (await page.locator('[data-role=rate]').textContent()) ?? '',
+        (await page.locator('[data-role=eta]').textContent()) ?? '',
+      ];
+      const r = await runCliAsync(['status', job.id, '--state-dir', coord.stateDir]);
+      const cli = r.stdout.split('\n').find((l) => l.startsWith('progress')) ?? r.stderr;
+      const eta = /ETA (.+?);/.exec(cli)?.[1] ?? '';
+      if (
+        cli.includes(`; ${shown[0]}, ETA `) &&
+        // The ETA counts down while the CLI starts: it may be that much lower, never higher.
+        seconds(shown[1] ?? '') - seconds(eta) <= (Date.now() - before) / 1000 + 1 &&
+        seconds(eta) <= seconds(shown[1] ?? '') + 1
+      )
+        agreed = { page: shown, cli };
+    }
+    expect(agreed).not.toBeNull();
     const running = await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`);
     expect(running.state).toBe('running');
 
@@ -184,6 +213,10 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     expect(watch.thumbs().size).toBeGreaterThan(0);
     expect(watch.consoleErrors).toEqual([]);
 
+    // Its allocation goes back to Slurm once the job is over: the page learns of it live.
+    await expect
+      .poll(() => page.locator('[data-role=nodes]').textContent(), { timeout: 60_000 })
+      .toBe('—');
     // The whole render without a reload of the page.
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
     const live = await pageState(page);
@@ -275,6 +308,21 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     expect(await click('auto-off')).toEqual({ auto: false });
     await expect.poll(() => notice.textContent()).toBe('autoscaling off');
 
+    // `scale --remove` says what it waits on and what it released, as it happens.
+    const shrink = await runCliAsync([
+      'scale',
+      job.id,
+      '--remove',
+      '1',
+      '--state-dir',
+      coord.stateDir,
+    ]);
+    expect(shrink.code).toBe(0);
+    expect(shrink.stderr).toMatch(
+      /· (draining node\d: (waiting on frames [\d, ]+|releasing it)|released node\d)/,
+    );
+    expect(shrink.stderr).toMatch(/· released node\d; 1 node\(s\) in use/);
+
     await page.goto(`${base}/#/jobs`);
     const row = page.locator(`tr[data-job="${job.id}"]`);
     await row.waitFor();
@@ -290,6 +338,8 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
       .toBe('cancelled');
     await expect.poll(() => row.locator('[data-role=progress]').textContent()).toMatch(/cancelled/);
     expect(await row.locator('[data-role=progress]').textContent()).not.toMatch(/failed/);
+    const again = await runCliAsync(['cancel', job.id, '--state-dir', coord.stateDir]);
+    expect(again.stdout).toBe(`${job.id} had cancelled already; nothing was cancelled\n`);
     await page.context().close();
   });
 
