@@ -6,6 +6,7 @@ import {
   formatDuration,
   framesOf,
   parseHash,
+  pickJobs,
   progressShares,
   timelineLanes,
   visibleRange,
@@ -46,6 +47,32 @@ describe('viewer helpers', () => {
     expect(
       progressShares({ total: 4, done: 2, failed: 0, leased: 0, queued: 0, cancelled: 2 }),
     ).toMatchObject({ failed: 0, cancelled: 50 });
+  });
+
+  it('filters the jobs list by words and state and sorts it by a column', () => {
+    const job = (id: string, name: string, state: string, createdAt: number, done = 0) => ({
+      id,
+      name,
+      kind: 'blender',
+      state,
+      createdAt,
+      finishedAt: state === 'running' ? null : createdAt + 1000 * Number(id.slice(1)),
+      progress: { total: 10, done, failed: 0, leased: 0, queued: 10 - done },
+    });
+    const jobs = [
+      job('j1', 'shot A', 'succeeded', 100, 10),
+      job('j2', 'shot B', 'running', 200, 3),
+      job('j3', 'turntable', 'failed', 300, 5),
+    ];
+    const ids = (o: Parameters<typeof pickJobs>[1]) =>
+      pickJobs(jobs, { now: 10_000, ...o }).map((j) => j.id);
+    expect(ids({})).toEqual(['j3', 'j2', 'j1']);
+    expect(ids({ text: 'shot' })).toEqual(['j2', 'j1']);
+    expect(ids({ text: 'SHOT running' })).toEqual(['j2']);
+    expect(ids({ state: 'failed' })).toEqual(['j3']);
+    expect(ids({ sort: 'name', descending: false })).toEqual(['j1', 'j2', 'j3']);
+    expect(ids({ sort: 'progress' })).toEqual(['j1', 'j3', 'j2']);
+    expect(ids({ sort: 'duration' })).toEqual(['j2', 'j3', 'j1']);
   });
 
   it('reads login codes and routes from the fragment', () => {

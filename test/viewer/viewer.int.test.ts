@@ -252,6 +252,13 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
       await page.waitForTimeout(400);
       await shot(page, `job-done-${width}x${height}`);
       expect({ size: width, clipped: await clipped(page) }).toEqual({ size: width, clipped: [] });
+      // Charts are drawn again at their new size, not stretched.
+      const blurry = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('canvas'))
+          .filter((c) => c.width !== Math.round(c.clientWidth * devicePixelRatio))
+          .map((c) => `${c.dataset.role ?? '?'}: ${c.width} px drawn for ${c.clientWidth} px`),
+      );
+      expect(blurry).toEqual([]);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
 

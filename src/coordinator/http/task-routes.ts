@@ -11,6 +11,10 @@ import { taskView } from '../views.js';
 
 type Row = Record<string, unknown>;
 
+/** A task id as a request body gives it (a number, or digits); '' when it gives none. */
+const bodyId = (v: unknown): string =>
+  typeof v === 'number' || typeof v === 'string' ? String(v) : '';
+
 function attemptView(r: Row): AttemptView {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
@@ -91,7 +95,7 @@ export function registerTaskRoutes(app: FastifyInstance, c: Coordinator): void {
     '/api/jobs/:id/task/requeue',
     { config: { access: 'user' } },
     async (req): Promise<TaskView> => {
-      const { task } = lookup(req.params.id, { id: String(req.body?.id ?? '') });
+      const { task } = lookup(req.params.id, { id: bodyId(req.body?.id) });
       const row = c.control.requeueTask(task.jobId, task.id, taskView(task).name, 'user');
       announce(row);
       return taskView(row);
@@ -102,7 +106,7 @@ export function registerTaskRoutes(app: FastifyInstance, c: Coordinator): void {
     '/api/jobs/:id/task/cancel',
     { config: { access: 'user' } },
     async (req): Promise<TaskView> => {
-      const { task } = lookup(req.params.id, { id: String(req.body?.id ?? '') });
+      const { task } = lookup(req.params.id, { id: bodyId(req.body?.id) });
       const row = c.control.cancelTask(task.jobId, task.id, taskView(task).name, 'user');
       announce(row);
       return taskView(row);

@@ -48,11 +48,7 @@ export function failedPanel(
             h(
               'div',
               { class: 'actions' },
-              h(
-                'b',
-                {},
-                t.name.replace(/^./, (c) => c.toUpperCase()),
-              ),
+              h('b', {}, t.frames.length ? t.name.replace(/^f/, 'F') : t.name),
               button('Requeue', () => void run(t), { attrs: { 'data-action': 'requeue' } }),
               button('Log', () => onLog(t), { attrs: { 'data-action': 'failed-log' } }),
             ),
