@@ -16,6 +16,14 @@
  *                                          video), anything else from the job directory (thumbs)
  *   GET  /api/cluster                   -> ClusterView
  *   GET  /api/events                    -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
+ *
+ * Task routes (http/task-routes.ts), a task named by `id=`, `frame=` or `name=`:
+ *   GET  /api/jobs/:id/stream           -> text/event-stream for one job: a `job:snapshot` first, then
+ *                                          its events in order, leases included (the page's only feed)
+ *   GET  /api/jobs/:id/task?id=|frame=|name=          -> TaskDetail
+ *   GET  /api/jobs/:id/task/log?id=|frame=|name=&tail= -> TaskLog
+ *   POST /api/jobs/:id/task/requeue  { id }           -> TaskView  (any finished task, done ones too)
+ *   POST /api/jobs/:id/task/cancel   { id }           -> TaskView  (a queued or running task)
  */
 
 import type { ImageFormat } from '../renderers/blender/formats.js';
@@ -26,6 +34,8 @@ export type JobKind =
   'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command' | 'openjd';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
+/** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
+export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
 /**
  * Where a Blender job writes and how it renders; shared by animations and stills. The scene facts
@@ -163,6 +173,11 @@ export interface Progress {
   queued: number;
 }
 
+/** A job's progress in its unit; `failed` leaves out what was cancelled. */
+export interface JobProgress extends Progress {
+  cancelled: number;
+}
+
 export interface JobSummary {
   id: string;
   name: string;
@@ -170,12 +185,18 @@ export interface JobSummary {
   state: JobState;
   createdAt: number;
   finishedAt: number | null;
-  /** Render progress counted in frames for Blender jobs (tasks otherwise). */
-  progress: Progress;
-  /** Frames (or tasks) per minute over the last few minutes. */
+  /** Progress of the main stage, counted in `unit`. */
+  progress: JobProgress;
+  /** What `progress` counts (the job type's progress unit). */
+  unit: ProgressUnit;
+  /** Units per minute over the last few minutes of work; frozen once no work is left. */
   ratePerMinute: number;
-  /** Seconds to finish at the current rate, null when unknown. */
+  /** Seconds to finish at that rate as of `asOf`, null when unknown or over. */
   etaSeconds: number | null;
+  /** When rate and ETA were computed (ms): the ETA counts down from here between updates. */
+  asOf: number;
+  /** Seconds since submission, frozen at the end (then the job's total time). */
+  elapsedSeconds: number;
   nodes: string[];
   gpus: number;
   stage: string;
@@ -184,6 +205,8 @@ export interface JobSummary {
 
 export interface TaskView {
   id: number;
+  /** What a person calls it: `frame 12`, `frames 12-15`, a command's id, a train_dir, `encode`. */
+  name: string;
   stage: string;
   state: TaskState;
   /** Frame numbers of a render task; empty for others. */
@@ -222,6 +245,8 @@ export interface AgentView {
   state: 'active' | 'draining' | 'gone' | 'blocked';
   failures: number;
   currentTaskId: number | null;
+  /** The name of the task it holds (`frame 42`), null when idle. */
+  currentTask: string | null;
   lastSeen: number;
 }
 
@@ -233,6 +258,23 @@ export interface JobEvent {
   actor: 'user' | 'policy' | 'coordinator';
   message: string;
   data: Record<string, unknown>;
+  /**
+   * `detail`: routine (agents coming and going, Slurm ending what it was told to end), folded
+   * away. Set on every event a job's detail and its own stream carry; /api/events leaves it out.
+   */
+  level?: EventLevel;
+}
+
+/** How much an event of a job's history matters to its user. */
+export type EventLevel = 'detail' | 'info' | 'warning' | 'error';
+
+/** A failed task with what its renderer printed last. */
+export interface FailedTask {
+  taskId: number;
+  name: string;
+  frames: number[];
+  error: string;
+  errorTail: string[];
 }
 
 export interface JobDetail extends JobSummary {
@@ -242,7 +284,10 @@ export interface JobDetail extends JobSummary {
   /** Path of the MP4 relative to the job directory once encoded. */
   video: string | null;
   stages: { name: string; state: string; progress: Progress }[];
+  /** Frames of failed render tasks (jobs counted in frames only). */
   failedFrames: { frame: number; error: string; errorTail: string[] }[];
+  /** Every failed task of the job, by name. */
+  failedTasks: FailedTask[];
   allocations: AllocationView[];
   agents: AgentView[];
   events: JobEvent[];
@@ -295,9 +340,37 @@ export interface ClusterView {
   nodes: NodeView[];
 }
 
+/** One attempt at a task: where it ran and how it ended (`done`, `failed`, `requeued`, ...). */
+export interface AttemptView {
+  attempt: number;
+  agentId: string;
+  node: string;
+  gpu: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string | null;
+  error: string | null;
+}
+
+/** A task with its attempts. */
+export interface TaskDetail extends TaskView {
+  jobId: string;
+  attemptsList: AttemptView[];
+}
+
+/** A task's lines of its agents' logs, attempt by attempt. */
+export interface TaskLog {
+  task: TaskView;
+  attempts: { attempt: number; agentId: string; node: string; gpu: string; lines: string[] }[];
+  /** Every attempt's lines in order (the last `tail`). */
+  lines: string[];
+}
+
 /** What /api/events streams; the viewer refetches what an event names. */
 export type CoordinatorEvent =
   | { type: 'job:updated'; jobId: string; summary: JobSummary }
   | { type: 'task:updated'; jobId: string; task: TaskView }
   | { type: 'job:event'; jobId: string; event: JobEvent }
-  | { type: 'cluster:updated' };
+  | { type: 'cluster:updated' }
+  /** First on a job's own stream (and again after a change to many tasks): the whole job. */
+  | { type: 'job:snapshot'; jobId: string; detail: JobDetail; tasks: TaskView[] };

@@ -103,6 +103,7 @@ export class Coordinator {
       notify,
       releaseAll: (jobId) => this.allocations.cancelAll(jobId),
       resetStages: () => this.stages.reset(),
+      settled: (task) => this.stages.settled(task),
       detail,
       requireJob,
       now,

@@ -1,12 +1,11 @@
 import type {
   AgentView,
   AllocationView,
+  FailedTask,
   JobDetail,
   JobSummary,
-  Progress,
   TaskView,
 } from './api-types.js';
-import { EVERY_STAGE } from './jobs/job-type.js';
 import { jobTypeOf } from './jobs/registry.js';
 import type { AgentsTable } from './store/tables/agents.js';
 import type { AllocationsTable } from './store/tables/allocations.js';
@@ -14,6 +13,10 @@ import type { EventsTable } from './store/tables/events.js';
 import type { StagesTable } from './store/tables/stages.js';
 import type { TasksTable } from './store/tables/tasks.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
+import { withLevels } from './view/event-level.js';
+import { completionsOf, jobProgress, progressStage, unitOf } from './view/progress.js';
+import { paceOf } from './view/rate.js';
+import { taskName } from './view/task-name.js';
 
 /** What the API's views of a job read. */
 export interface ViewStore {
@@ -24,24 +27,7 @@ export interface ViewStore {
   events: Pick<EventsTable, 'list' | 'latest'>;
 }
 
-const RATE_WINDOW_MS = 5 * 60_000;
-
-const byFrames = (job: JobRow) => jobTypeOf(job.kind).progressUnit === 'frames';
-
-function progressOf(store: ViewStore, job: JobRow): Progress {
-  const main = jobTypeOf(job.kind).mainStage;
-  if (main === EVERY_STAGE) {
-    const sum: Progress = { total: 0, done: 0, failed: 0, leased: 0, queued: 0 };
-    for (const s of store.stages.list(job.id)) {
-      const p = store.tasks.progress(job.id, s.name).tasks;
-      for (const k of Object.keys(sum) as (keyof Progress)[]) sum[k] += p[k];
-    }
-    return sum;
-  }
-  const p = store.tasks.progress(job.id, main);
-  return byFrames(job) ? p.frames : p.tasks;
-}
-
+/** A task as the API shows it, named for people (see view/task-name.ts). */
 export function taskView(t: TaskRow): TaskView {
   const frameResults = (t.result?.frames ?? {}) as Record<
     string,
@@ -53,6 +39,7 @@ export function taskView(t: TaskRow): TaskView {
   if (typeof t.result?.video === 'string') files.push(t.result.video);
   return {
     id: t.id,
+    name: taskName(t),
     stage: t.stage,
     state: t.state,
     frames: t.frames,
@@ -75,7 +62,7 @@ export function allocationView(a: AllocationRow): AllocationView {
   return { ...a };
 }
 
-export function agentView(a: AgentRow, current: number | null): AgentView {
+export function agentView(a: AgentRow, current: TaskView | null): AgentView {
   return {
     id: a.id,
     node: a.node,
@@ -83,21 +70,22 @@ export function agentView(a: AgentRow, current: number | null): AgentView {
     slurmJobId: a.slurmJobId,
     state: a.state,
     failures: a.failures,
-    currentTaskId: current,
+    currentTaskId: current?.id ?? null,
+    currentTask: current?.name ?? null,
     lastSeen: a.lastSeen,
   };
 }
 
 export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): JobSummary {
-  const progress = progressOf(store, job);
-  const recent = store.tasks
-    .recentCompletions(job.id, now - RATE_WINDOW_MS)
-    .filter((c) => c.frames > 0 || !byFrames(job));
-  const units = recent.reduce((s, c) => s + (byFrames(job) ? c.frames : 1), 0);
-  const first = Math.min(...recent.map((c) => c.startedAt), now);
-  const minutes = Math.max((now - first) / 60_000, 1 / 60);
-  const ratePerMinute = recent.length ? units / minutes : 0;
-  const left = progress.total - progress.done - progress.failed;
+  const progress = jobProgress(store, job);
+  const pace = paceOf({
+    state: job.state,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+    progress,
+    completions: completionsOf(store, job),
+    now,
+  });
   const allocations = store.allocations.list(job.id).filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];
   const current = store.stages
@@ -111,9 +99,8 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
     progress,
-    ratePerMinute: Math.round(ratePerMinute * 10) / 10,
-    etaSeconds:
-      job.state === 'running' && ratePerMinute > 0 ? Math.round((left / ratePerMinute) * 60) : null,
+    unit: unitOf(job),
+    ...pace,
     nodes,
     gpus: nodes.length * job.gpusPerNode,
     stage: current?.name ?? (job.state === 'succeeded' ? 'done' : ''),
@@ -121,14 +108,24 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
   };
 }
 
-export function jobDetail(store: ViewStore, job: JobRow): JobDetail {
-  const leased = store.tasks.list(job.id, { state: 'leased' }).tasks;
-  const failed = store.tasks.list(job.id, { state: 'failed' }).tasks;
-  const type = jobTypeOf(job.kind);
-  const stage = type.mainStage === EVERY_STAGE ? {} : { stage: type.mainStage };
-  const results = type.results?.(store.tasks.list(job.id, stage).tasks);
+function failedTask(t: TaskView): FailedTask {
   return {
-    ...jobSummary(store, job),
+    taskId: t.id,
+    name: t.name,
+    frames: t.frames,
+    error: t.error ?? 'failed',
+    errorTail: t.errorTail,
+  };
+}
+
+export function jobDetail(store: ViewStore, job: JobRow, now = Date.now()): JobDetail {
+  const leased = store.tasks.list(job.id, { state: 'leased' }).tasks.map(taskView);
+  const failed = store.tasks.list(job.id, { state: 'failed' }).tasks.map(taskView);
+  const type = jobTypeOf(job.kind);
+  const results = type.results?.(store.tasks.list(job.id, { stage: progressStage(job) }).tasks);
+  const summary = jobSummary(store, job, now);
+  return {
+    ...summary,
     spec: job.spec,
     dir: job.dir,
     outputDir: job.outputDir,
@@ -138,28 +135,18 @@ export function jobDetail(store: ViewStore, job: JobRow): JobDetail {
       return {
         name: s.name,
         state: s.state,
-        progress: s.name === type.mainStage && byFrames(job) ? p.frames : p.tasks,
+        progress: s.name === type.mainStage ? summary.progress : p.tasks,
       };
     }),
     failedFrames: failed.flatMap((t) =>
-      (t.frames.length ? t.frames : [-t.id]).map((frame) => ({
-        frame,
-        error: t.error ?? 'failed',
-        errorTail: t.errorTail,
-      })),
+      t.frames.map((frame) => ({ frame, error: t.error ?? 'failed', errorTail: t.errorTail })),
     ),
+    failedTasks: failed.map(failedTask),
     allocations: store.allocations.list(job.id).map(allocationView),
     agents: store.agents
       .list(job.id)
-      .map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
-    events: store.events.list(job.id).map((e) => ({
-      id: e.id,
-      at: e.at,
-      type: e.type,
-      actor: e.actor,
-      message: e.message,
-      data: e.data,
-    })),
+      .map((a) => agentView(a, leased.find((t) => t.agentId === a.id) ?? null)),
+    events: withLevels(store.events.list(job.id)),
     auto: job.auto,
     ...(type.service ? { serviceUrl: serviceUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),

@@ -5,7 +5,7 @@ import type { Coordinator } from '../coordinator/core.js';
 import { readToken } from '../coordinator/state-dir.js';
 import { packagePath } from '../paths.js';
 import { LoginCodes } from './login-codes.js';
-import { INDEX_HTML, STYLE_CSS } from './page.js';
+import { ICON_SVG, INDEX_HTML, STYLE_CSS } from './page.js';
 
 /** The page may load only its own scripts and styles, and images/video the API served as blobs. */
 const CSP = [
@@ -30,7 +30,7 @@ function secure(reply: FastifyReply, type: string): FastifyReply {
 }
 
 /**
- * The viewer: `/` (the page), `/viewer/*` (its style and the compiled ES modules from
+ * The viewer: `/` (the page), `/viewer/*` (its style, icon and the compiled ES modules from
  * dist/viewer/app), `POST /api/login-codes` (user token: mints a one-time code) and `POST /login`
  * (no token: trades a code for the session token).
  */
@@ -43,6 +43,9 @@ export function registerViewerRoutes(app: FastifyInstance, c: Coordinator): void
   );
   app.get('/viewer/style.css', { config: { access: 'public' } }, async (_req, reply) =>
     secure(reply, 'text/css; charset=utf-8').send(STYLE_CSS),
+  );
+  app.get('/viewer/icon.svg', { config: { access: 'public' } }, async (_req, reply) =>
+    secure(reply, 'image/svg+xml').send(ICON_SVG),
   );
   app.get<{ Params: { file: string } }>(
     '/viewer/app/:file',

@@ -73,8 +73,6 @@ export class BlenderRunner implements TaskRunner {
   private sceneNow: SceneInfo | undefined;
   /** What the last configure put in force, as Blender reported it. */
   private applied: WorkerOverrides = {};
-  /** Frames whose thumbnails are still being made. */
-  private readonly thumbnails = new Set<string>();
   private scene: string | undefined;
 
   constructor(private readonly opts: { threads: number; blender?: string }) {}
@@ -220,28 +218,34 @@ export class BlenderRunner implements TaskRunner {
     mkdirSync(thumbs, { recursive: true });
     const frames: Record<
       string,
-      { file: string; thumb: string; seconds: number; device: unknown }
+      { file: string; thumb?: string; seconds: number; device: unknown }
     > = {};
+    const thumbnails: Promise<void>[] = [];
     await this.withWorker({ scene: p.scene, overrides: p.overrides }, ctx, async (worker) => {
       for (const frame of task.frames) {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
         const out = fileFor(p, frame);
         mkdirSync(path.dirname(out), { recursive: true });
         const r = await worker.render(frame, out, p.format);
-        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
-        // The thumbnail (an ffmpeg run on the CPU) overlaps the next frame instead of delaying it.
-        this.thumbnails.add(r.file);
-        void makeThumbnail(r.file, thumb)
-          .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
-          .finally(() => this.thumbnails.delete(r.file));
-        frames[String(frame)] = {
+        const entry: (typeof frames)[string] = {
           file: resultName(r.file, p.outputDir, task.jobDir),
-          thumb: path.relative(task.jobDir, thumb),
           seconds: r.seconds,
           device: r.device,
         };
+        frames[String(frame)] = entry;
+        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
+        // The thumbnail (ffmpeg, on the CPU) overlaps the chunk's next frame; only one that
+        // was written is listed, so the viewer never asks for one that is not there.
+        thumbnails.push(
+          makeThumbnail(r.file, thumb).then(
+            () => void (entry.thumb = path.relative(task.jobDir, thumb)),
+            (err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`),
+          ),
+        );
       }
-    });
+    }).finally(() => Promise.all(thumbnails));
+    // Reported only once every thumbnail is on disk: a frame shown done has its thumbnail,
+    // even when this node is released right after.
     return { frames, applied: this.applied };
   }
 
@@ -272,8 +276,6 @@ export class BlenderRunner implements TaskRunner {
   }
 
   async close(): Promise<void> {
-    for (let i = 0; this.thumbnails.size > 0 && i < 100; i++)
-      await new Promise((r) => setTimeout(r, 50));
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }

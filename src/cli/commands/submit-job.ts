@@ -4,6 +4,7 @@ import type { JobDetail, SubmitRequest } from '../../coordinator/api-types.js';
 import type { JobDirs, JobPlan, PlanEvent } from '../../coordinator/jobs/job-type.js';
 import { CoordinatorConnection } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
+import { etaText, rateText, timeText, unitWord } from '../../viewer/app/pace-text.js';
 import cliProgress from 'cli-progress';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -103,7 +104,15 @@ export async function submitOrPreview(
     throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
 }
 
-/** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
+/** What to say when a user stops following a job that goes on running. */
+export function stillRunning(id: string): string {
+  return `Stopped following ${id}; it goes on running on the cluster. Follow it with \`cluster-tool status ${id} --watch\`, or stop it with \`cluster-tool cancel ${id}\`.`;
+}
+
+/**
+ * Waits for a job to end, drawing progress in the job's unit, rate and ETA (counting down each
+ * second); returns the final job. Ctrl-C stops following, not the job, and says so.
+ */
 export async function waitForJob(
   conn: CoordinatorConnection,
   id: string,
@@ -111,27 +120,38 @@ export async function waitForJob(
 ): Promise<JobDetail> {
   const bar = showBar
     ? new cliProgress.SingleBar(
-        {
-          format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}',
-          etaBuffer: 20,
-        },
+        { format: ' {bar} {value}/{total} {unit} | {rate} | ETA {eta} | {time} | {state}' },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  let job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
-  bar?.start(job.progress.total, job.progress.done, { rate: 0, eta_s: '-', state: job.state });
-  while (job.state === 'running' || job.state === 'queued') {
-    await sleep(1000);
-    job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
-    bar?.update(job.progress.done, {
-      rate: job.ratePerMinute,
-      eta_s: job.etaSeconds ?? '-',
-      state: `${job.state} ${job.stage}`,
-    });
+  const fields = (j: JobDetail) => ({
+    unit: unitWord(j.unit, j.progress.total),
+    rate: rateText(j),
+    eta: etaText(j, Date.now()),
+    time: timeText(j, Date.now()),
+    state: `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
+  });
+  const onInterrupt = () => {
+    bar?.stop();
+    process.stderr.write(`\n${stillRunning(id)}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    let job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+    bar?.start(job.progress.total, job.progress.done, fields(job));
+    while (job.state === 'running' || job.state === 'queued') {
+      await sleep(1000);
+      job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+      bar?.setTotal(job.progress.total);
+      bar?.update(job.progress.done, fields(job));
+    }
+    bar?.update(job.progress.done, fields(job));
+    bar?.stop();
+    return job;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
-  bar?.update(job.progress.done, { state: job.state });
-  bar?.stop();
-  return job;
 }
 
 /** The options every `submit` kind shares: nodes, GPUs per node, name, time limit, --wait, --dry-run, --json. */

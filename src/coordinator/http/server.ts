@@ -3,6 +3,7 @@ import type { Coordinator } from '../core.js';
 import { installAuth, sameToken } from './auth.js';
 import { registerAgentRoutes } from './agent-routes.js';
 import { httpStatusOf } from './http-error.js';
+import { registerTaskRoutes } from './task-routes.js';
 import { registerUserRoutes } from './user-routes.js';
 
 export interface ServerOptions {
@@ -33,6 +34,7 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
   });
 
   registerUserRoutes(app, c);
+  registerTaskRoutes(app, c);
   registerAgentRoutes(app, c);
   if (opts.extend) await opts.extend(app);
   return app;

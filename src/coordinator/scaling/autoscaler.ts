@@ -20,13 +20,18 @@ export interface AutoscalerPorts {
   now: () => number;
 }
 
+/** The most nodes `openTasks` tasks can keep busy, one task per GPU (at least one node). */
+export function usefulNodes(openTasks: number, gpusPerNode: number): number {
+  return Math.max(1, Math.ceil(openTasks / Math.max(1, gpusPerNode)));
+}
+
 /** ParallelCluster's ScaledownIdletime idea, per job: how long a node may sit idle before it goes back. */
 export const DEFAULT_IDLE_SECONDS = 30;
 
 /**
  * The autoscaling policy. For each running job with `auto`: keep at least `min` nodes; grow (up to
- * `max`, never while a grow is pending) when the estimate from measured task times misses the
- * target finish; once the queue is empty, give back nodes idle for longer than the idle time, down
+ * `max`, never while a grow is pending, never past one GPU per open task) when the estimate from
+ * measured task times misses the target finish; once the queue is empty, give back nodes idle for longer than the idle time, down
  * to `min`. Every decision is recorded with its reason.
  */
 export class Autoscaler {
@@ -110,7 +115,10 @@ export class Autoscaler {
     const left = (job.createdAt + auto.targetFinishSeconds * 1000 - now) / 1000;
     if (estimate <= left) return;
     const neededNodes = Math.ceil((remaining * perUnit) / Math.max(left, 1) / job.gpusPerNode);
-    const to = Math.min(auto.max, Math.max(n + 1, neededNodes));
+    // A task runs on one GPU: nodes beyond one GPU per open task would only sit idle.
+    const useful = usefulNodes(progress.tasks.queued + progress.tasks.leased, job.gpusPerNode);
+    const to = Math.min(auto.max, useful, Math.max(n + 1, neededNodes));
+    if (to <= n) return;
     this.p.record(
       jobId,
       'scale:decision',

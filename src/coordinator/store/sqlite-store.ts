@@ -8,6 +8,7 @@ import { AllocationsTable } from './tables/allocations.js';
 import { EventsTable } from './tables/events.js';
 import { JobsTable } from './tables/jobs.js';
 import { StagesTable } from './tables/stages.js';
+import { TaskEditsTable } from './tables/task-edits.js';
 import { TasksTable } from './tables/tasks.js';
 import type { JobRow, NewTask, StageRow } from './types.js';
 
@@ -27,6 +28,7 @@ export class SqliteStore implements SchedulerStore {
   readonly agents: AgentsTable;
   readonly allocations: AllocationsTable;
   readonly events: EventsTable;
+  readonly taskEdits: TaskEditsTable;
 
   /** `synchronous`: NORMAL survives a killed process (the WAL is on disk); FULL also a power cut. */
   constructor(
@@ -48,6 +50,7 @@ export class SqliteStore implements SchedulerStore {
     this.agents = new AgentsTable(this.sql);
     this.allocations = new AllocationsTable(this.sql);
     this.events = new EventsTable(this.sql);
+    this.taskEdits = new TaskEditsTable(this.sql);
   }
 
   close(): void {

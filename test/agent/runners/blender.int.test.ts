@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeasedTask, RunContext } from '../../../src/agent/runner.js';
@@ -36,8 +37,14 @@ describe('BlenderRunner', () => {
       ctx,
     );
     // Named as the files route serves them: under the output root, `output/…`.
-    expect(r.frames).toMatchObject({ '1': { file: 'output/render/shot_0001.jpg' }, '2': {} });
+    expect(r.frames).toMatchObject({
+      '1': { file: 'output/render/shot_0001.jpg', thumb: 'thumbs/frame_0001.jpg' },
+      '2': { thumb: 'thumbs/frame_0002.jpg' },
+    });
     expect(r.applied).toEqual({ resolution_percentage: 50, format: 'JPEG' });
+    // Written before the task is reported: the viewer never asks for one that is not there yet.
+    expect(existsSync(path.join(dir, 'thumbs', 'frame_0001.jpg'))).toBe(true);
+    expect(existsSync(path.join(dir, 'thumbs', 'frame_0002.jpg'))).toBe(true);
     const scan = await wholeFrames(out, ['render/shot_0001.jpg', 'render/shot_0002.jpg'], 'JPEG', {
       size: [32, 18],
     });

@@ -236,13 +236,13 @@ export class TasksTable {
     return { total, tasks: rows.map(toTask) };
   }
 
-  /** Counts by state for a stage, in tasks and in frames (a chunk of 4 frames counts 4). */
-  progress(jobId: string, stage: string): { tasks: Progress; frames: Progress } {
+  /** Counts by state for a stage (or every stage), in tasks and in frames (a chunk of 4 counts 4). */
+  progress(jobId: string, stage?: string): { tasks: Progress; frames: Progress } {
     const rows = this.sql
       .q(
-        `SELECT state, COUNT(*) AS n, SUM(json_array_length(frames)) AS f FROM tasks WHERE job_id = ? AND stage = ? GROUP BY state`,
+        `SELECT state, COUNT(*) AS n, SUM(json_array_length(frames)) AS f FROM tasks WHERE job_id = ? AND (? IS NULL OR stage = ?) GROUP BY state`,
       )
-      .all(jobId, stage) as { state: string; n: number; f: number | null }[];
+      .all(jobId, stage ?? null, stage ?? null) as { state: string; n: number; f: number | null }[];
     const empty = (): Progress => ({ total: 0, done: 0, failed: 0, leased: 0, queued: 0 });
     const tasks = empty();
     const frames = empty();
