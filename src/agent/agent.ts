@@ -10,7 +10,7 @@ import {
   type LeasedTask,
   type LeaseReplyBody,
 } from '../coordinator/wire/agent-protocol.js';
-import { isOutputFault, TaskFailure, type TaskRunner } from './runner.js';
+import { TaskFailure, type TaskRunner } from './runner.js';
 
 export interface AgentOptions {
   coordinatorUrl: string;
@@ -165,8 +165,9 @@ export class Agent {
       clearInterval(renew);
       if (abort.signal.aborted) return;
       const tail = err instanceof TaskFailure ? err.tail : [];
-      // A runner says when its failure is the job's; an errno from writing the output says so too.
-      const blame = err instanceof TaskFailure ? err.blame : isOutputFault(err) ? 'job' : 'agent';
+      // Only a runner knows when its failure is the job's (its output cannot be written): a
+      // command's own EACCES is the command's, and must fail its attempts like any error.
+      const blame = err instanceof TaskFailure ? err.blame : 'agent';
       this.log(`failed ${label}: ${(err as Error).message}`);
       await this.call(AGENT_ROUTES.fail(task.id), {
         agentId: this.agentId,

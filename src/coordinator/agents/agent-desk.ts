@@ -10,6 +10,7 @@ import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import type { OutputCheck } from '../io/output-check.js';
+import { taskName } from '../view/task-name.js';
 import { taskView } from '../views.js';
 import type { Waiters } from '../waiters.js';
 
@@ -307,12 +308,11 @@ export class AgentDesk {
     const failures = agent.failures + 1;
     const blocked = failures >= times.maxAgentFailures;
     store.agents.update(agentId, { failures, ...(blocked ? { state: 'blocked' as const } : {}) });
-    const frames = task.frames.length ? ` (frames ${task.frames.join(',')})` : '';
     record(
       task.jobId,
       'task:failed',
       'coordinator',
-      `task ${taskId}${frames} failed on ${agent.node} GPU ${agent.gpu}: ${error}`,
+      `${taskName(task)} (task ${taskId}) failed on ${agent.node} GPU ${agent.gpu}: ${error}`,
       { taskId, agentId, final: state === 'failed' },
     );
     if (blocked)

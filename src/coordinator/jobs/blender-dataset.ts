@@ -66,7 +66,7 @@ export const blenderViewPayload = z.object({
 export const blenderDatasetJob: JobType = {
   kind: 'blender-dataset',
   mainStage: MAIN_STAGE,
-  progressUnit: 'tasks',
+  progressUnit: 'views',
   payloads: { 'blender-view': blenderViewPayload },
 
   plan(request, { limits, dirs, files }) {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ImageFormat } from '../../renderers/blender/formats.js';
 import type { ScriptSpec } from '../../templates/spec.js';
 import type { FileProbe } from '../../util/file-probe.js';
-import type { JobKind, ResultRow, SubmitRequest } from '../api-types.js';
+import type { JobKind, ProgressUnit, ResultRow, SubmitRequest } from '../api-types.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
@@ -67,9 +67,6 @@ export interface JobEnd {
 /** A file a finished task must have left, whole, for its result to count. */
 export type ExpectedOutput =
   { kind: 'image'; path: string; format: ImageFormat } | { kind: 'video'; path: string };
-
-/** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
-export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
 /**
  * `mainStage` of a job whose stages are its own (a pipeline's steps, named by the user): its

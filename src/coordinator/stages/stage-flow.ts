@@ -2,6 +2,7 @@ import type { Progress } from '../api-types.js';
 import type { RecordFn } from '../history.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import { jobTypeOf } from '../jobs/registry.js';
+import { taskName } from '../view/task-name.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
 /** What moving a job through its stages reads and writes. */
@@ -63,6 +64,24 @@ export class StageFlow {
     this.advance(task.jobId);
   }
 
+  /** What ended a stage badly: tasks that failed every attempt, else tasks the user cancelled. */
+  private whyFailed(jobId: string, stage: string): string {
+    const list = (state: string) => this.p.store.tasks.list(jobId, { stage, state }).tasks;
+    const failed = list('failed');
+    if (failed.length) {
+      const frames = failed.flatMap((x) => x.frames);
+      const what = frames.length
+        ? `frame(s) ${frames.join(',')}`
+        : failed.length <= 5
+          ? failed.map(taskName).join(', ')
+          : `${failed.length} task(s)`;
+      return `${what} failed after ${this.p.maxAttempts} attempts: ${failed[0]?.error ?? ''}`;
+    }
+    const cancelled = list('cancelled').map(taskName);
+    const shown = cancelled.slice(0, 5).join(', ') + (cancelled.length > 5 ? ', …' : '');
+    return `stage ${stage} cannot finish: ${shown} cancelled; \`cluster-tool retry ${jobId}\` runs ${cancelled.length > 1 ? 'them' : 'it'} again`;
+  }
+
   /** Makes the tasks a job type creates when a stage becomes ready; false when that failed the job. */
   private makeTasks(job: JobRow, stage: StageRow): boolean {
     const type = jobTypeOf(job.kind);
@@ -111,14 +130,7 @@ export class StageFlow {
       if (t.queued + t.leased > 0) return;
       if (t.failed > 0) {
         store.stages.setState(jobId, stage.name, 'failed');
-        const failed = store.tasks.list(jobId, { stage: stage.name, state: 'failed' }).tasks;
-        const frames = failed.flatMap((x) => x.frames);
-        const what = frames.length ? `frame(s) ${frames.join(',')}` : `${failed.length} task(s)`;
-        this.p.finish(
-          jobId,
-          'failed',
-          `${what} failed after ${this.p.maxAttempts} attempts: ${failed[0]?.error ?? ''}`,
-        );
+        this.p.finish(jobId, 'failed', this.whyFailed(jobId, stage.name));
         return;
       }
       store.stages.setState(jobId, stage.name, 'done');
