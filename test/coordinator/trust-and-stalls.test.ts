@@ -137,3 +137,43 @@ describe('a job is never left waiting for an agent that does not exist', () => {
     expect(((await lease(agents[0]!)) as TaskRow).id).toBe(t.id);
   });
 });
+
+describe('a stage whose tasks come from what an earlier one wrote', () => {
+  it('fails the job when that is missing, and plans the stage again on retry', async () => {
+    const template = {
+      specificationVersion: 'jobtemplate-2023-09',
+      name: 'fan-out',
+      extensions: ['CLUSTER_TOOL_MANIFEST_RANGE'],
+      steps: [
+        { name: 'Make', script: { actions: { onRun: { command: 'true' } } } },
+        {
+          name: 'Use',
+          dependencies: [{ dependsOn: 'Make' }],
+          parameterSpace: {
+            taskParameterDefinitions: [
+              { name: 'Item', type: 'STRING', manifest: { lines: 'items.txt' } },
+            ],
+          },
+          script: { actions: { onRun: { command: 'echo', args: ['{{Task.Param.Item}}'] } } },
+        },
+      ],
+    };
+    const job = await c.submit({
+      kind: 'openjd',
+      nodes: 1,
+      template,
+      templatePath: 'template.yaml',
+      bundleDir: path.dirname(scene),
+      parameters: {},
+    });
+    const a = agent(job.id, 'node1', '0');
+    const make = (await lease(a)) as TaskRow;
+    expect(await c.complete(a.id, make.id, {})).toBe(true);
+    const failed = c.store.jobs.get(job.id);
+    expect(failed?.state).toBe('failed');
+    expect(failed?.error).toMatch(/stage Use could not start/);
+    writeFileSync(path.join(job.dir, 'items.txt'), 'one\ntwo\n');
+    expect(c.retry(job.id).state).toBe('running');
+    expect(c.store.tasks.list(job.id, { stage: 'Use' }).total).toBe(2);
+  });
+});

@@ -155,7 +155,9 @@ describe("a job's own stream", () => {
     const a = t.agent(job.id, 'node1', '0');
     const first = await t.lease(a);
     await new Promise((r) => setTimeout(r, 20));
-    await t.c.complete(a.id, first.id, { frames: { 1: { file: 'output/frame_0001.png', seconds: 1 } } });
+    await t.c.complete(a.id, first.id, {
+      frames: { 1: { file: 'output/frame_0001.png', seconds: 1 } },
+    });
     const second = await t.lease(a);
     await new Promise((r) => setTimeout(r, 20));
     t.c.dropAgent(t.store.agents.get(a.id)!, 'test');
