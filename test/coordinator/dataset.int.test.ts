@@ -67,7 +67,9 @@ describe('blender-dataset jobs', () => {
     const job = JSON.parse(r.stdout) as JobDetail;
     expect(job.state).toBe('succeeded');
     expect(job.kind).toBe('blender-dataset');
-    expect(job.progress).toMatchObject({ total: 3, done: 3 });
+    // Progress counts views, the dataset's unit: 6 views in 3 tasks.
+    expect(job.progress).toMatchObject({ total: 6, done: 6 });
+    expect(job.unit).toBe('views');
 
     // The poses the planner asked for, recomputed here with the job's own output directory.
     const asked = blenderDatasetJob

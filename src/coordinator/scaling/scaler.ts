@@ -180,6 +180,12 @@ export class Scaler {
       // refused ("the DB index is being set"). Nodes of such an allocation go only with all of it.
       const resized = this.p.store.allocations.resized(jobId);
       chosen = pickNodes(held, count, (h) => !resized.has(h.allocation.slurmJobId));
+      // ...but a resized attached allocation can still go whole (scancel), when it fits.
+      for (const id of resized) {
+        const rest = held.filter((h) => h.allocation.slurmJobId === id && !chosen.includes(h));
+        if (rest[0]?.allocation.role === 'attached' && chosen.length + rest.length <= count)
+          chosen.push(...rest);
+      }
       if (chosen.length < count)
         count -= await this.cancelPendingNow(jobId, count - chosen.length, actor);
       if (chosen.length < count) {

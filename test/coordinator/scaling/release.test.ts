@@ -98,3 +98,21 @@ describe('a second shrink of one allocation', () => {
     expect(states.sort()).toEqual(['active', 'active', 'gone']);
   });
 });
+
+describe('an attached allocation Slurm has resized once', () => {
+  it('still goes back whole, with scancel', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-20', nodes: 1 });
+    await c.scaler.scale(job.id, { add: 2 });
+    await sleep(5);
+    await reconcileAllocations(c.reconcilePorts);
+    const attached = c.store.allocations.list(job.id).find((a) => a.role === 'attached');
+    for (const node of attached?.nodes ?? [])
+      if ('exit' in c.register(job.id, { node, gpu: '0', slurmJobId: attached?.slurmJobId ?? 0 }))
+        throw new Error(node);
+    await c.scaler.scale(job.id, { remove: 1, now: true });
+    await c.scaler.scale(job.id, { remove: 1, now: true });
+    const after = c.store.allocations.list(job.id).find((a) => a.role === 'attached');
+    expect(after?.state).toBe('ended');
+    expect(port.cancelled).toContain(attached?.slurmJobId);
+  });
+});
