@@ -9,6 +9,11 @@ export const BOOTSTRAP_DEFAULTS = {
   blenderUrl: 'https://download.blender.org/release/Blender4.2/blender-4.2.3-linux-x64.tar.xz',
   ffmpegStaticUrl: 'https://johnvansickle.com/ffmpeg/releases/ffmpeg-release-amd64-static.tar.xz',
   installPrefix: '/opt/cluster-tool',
+  // ParallelCluster installs Slurm here and puts it on PATH only through /etc/profile.d/slurm.sh,
+  // which systemd never reads (aws/aws-parallelcluster-cookbook:
+  // cookbooks/aws-parallelcluster-environment/attributes/environment.rb, slurm install_dir;
+  // cookbooks/aws-parallelcluster-slurm/recipes/config.rb, the profile.d link).
+  slurmBinDir: '/opt/slurm/bin',
   logFile: '/var/log/cluster-tool-bootstrap.log',
   envFile: '/etc/cluster-tool/env',
   stateDir: `${SHARED_MOUNT_DIR}/cluster-tool`,

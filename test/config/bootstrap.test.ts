@@ -46,6 +46,8 @@ describe('node bootstrap scripts', () => {
     expect(env).toContain('CLUSTER_TOOL_BUCKET=my-render-bucket\n');
     expect(env).toContain(`CLUSTER_TOOL_STATE_DIR=${root}/shared/cluster-tool\n`);
     expect(env).toMatch(/^PATH=.*\/opt\/cluster-tool\/bin:/m);
+    // systemd reads only this file: Slurm's commands must be on its PATH, not just in profile.d.
+    expect(env).toMatch(/^PATH=(.*:)?\/opt\/slurm\/bin(:.*)?$/m);
     expect(existsSync(path.join(root, 'var/lib/cluster-tool/compute-bootstrap.done'))).toBe(true);
     expect(r.stdout).toContain('== ');
     expect(r.stdout).toContain('install-blender');
