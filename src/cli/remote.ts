@@ -105,7 +105,6 @@ export async function runRemotelyIfAsked(
     );
   const region = argv.region as string | undefined;
   const args = { ...argv };
-  let staged = false;
   for (const name of spec.stage ?? []) {
     const local = args[name];
     if (
@@ -126,13 +125,16 @@ export async function runRemotelyIfAsked(
     process.stderr.write(`· staging ${local} to ${s3Uri(bucket, key)}\n`);
     await stageFile(s3Client({ region }), bucket, { localPath: local, key });
     args[name] = s3Uri(bucket, key);
-    staged = true;
   }
+  // Staged now or by an earlier `stage --scene`: either way the head node fetches it.
+  const fetchesFromS3 = (spec.stage ?? []).some(
+    (name) => typeof args[name] === 'string' && args[name].startsWith('s3://'),
+  );
   const instanceId = await findHeadNode(ec2Client({ region }), cluster);
   const timeoutMs = ((argv['remote-timeout'] as number | undefined) ?? 600) * 1000;
   const line = remoteArgs(verb, args, spec);
-  // The head node fetches what was staged: tell it the bucket's region (its shell has none set).
-  if (staged) line.push(`--region=${region ?? (await s3Client().config.region())}`);
+  // Tell the head node the bucket's region: the shell SSM starts there has none set.
+  if (fetchesFromS3) line.push(`--region=${region ?? (await s3Client().config.region())}`);
   const result = await runRemoteCommand(ssmClient({ region }), instanceId, line, { timeoutMs });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
