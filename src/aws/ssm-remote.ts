@@ -13,8 +13,10 @@ export const HEAD_NODE_ENV_FILE = '/etc/cluster-tool/env';
 
 /**
  * Finds the running head node of a ParallelCluster cluster by its tags: 3.x tags it
- * `parallelcluster:cluster-name` + `parallelcluster:node-type=HeadNode`, 2.x tags it
- * `Application=parallelcluster-NAME` + `aws-parallelcluster-node-type=Master`.
+ * `parallelcluster:cluster-name` + `parallelcluster:node-type=HeadNode`; every 2.x release tags
+ * it `Application=parallelcluster-NAME` + `Name=Master` (`aws-parallelcluster-node-type` only
+ * came in 2.9.0, so the NVIDIA IndeX AMI's 2.8.0 clusters lack it: aws/aws-parallelcluster at
+ * v2.8.0, cloudformation/aws-parallelcluster.cfn.json, MasterServer's TagSpecifications).
  */
 export async function findHeadNode(
   ec2: EC2Client,
@@ -30,7 +32,7 @@ export async function findHeadNode(
     ],
     [
       { Name: 'tag:Application', Values: [`parallelcluster-${cluster}`] },
-      { Name: 'tag:aws-parallelcluster-node-type', Values: ['Master'] },
+      { Name: 'tag:Name', Values: ['Master'] },
       running,
     ],
   ];

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,24 @@ describe('finding the head node', () => {
     await expect(findHeadNode(new EC2Client({}), 'nope')).rejects.toThrow(
       /no running head node found for cluster "nope".*pcluster list-clusters/,
     );
+  });
+
+  it('finds a ParallelCluster 2.8.0 head node by the tags 2.8.0 sets', async () => {
+    // 2.8.0 tags its head node Application=parallelcluster-NAME, Name=Master, ClusterName=NAME;
+    // aws-parallelcluster-node-type came in 2.9.0.
+    const tags: Record<string, string> = {
+      Application: 'parallelcluster-index',
+      Name: 'Master',
+      ClusterName: 'index',
+    };
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: { Filters?: Filter[] }) => {
+      const matches = (input.Filters ?? []).every(
+        (f) =>
+          !f.Name?.startsWith('tag:') || (f.Values ?? []).includes(tags[f.Name.slice(4)] ?? ''),
+      );
+      return { Reservations: matches ? [{ Instances: [{ InstanceId: 'i-0280' }] }] : [] };
+    });
+    expect(await findHeadNode(new EC2Client({}), 'index')).toBe('i-0280');
   });
 
   it('reports access denied clearly', async () => {
