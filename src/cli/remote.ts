@@ -38,6 +38,8 @@ export interface RemoteArgSpec {
   positional?: string[];
   /** Argument names whose values are local paths to upload to S3 first (e.g. a scene). */
   stage?: string[];
+  /** Words appended as they are (options this module keeps for itself, such as `--bucket`). */
+  extra?: string[];
 }
 
 const OWN = new Set([
@@ -132,7 +134,7 @@ export async function runRemotelyIfAsked(
   );
   const instanceId = await findHeadNode(ec2Client({ region }), cluster);
   const timeoutMs = ((argv['remote-timeout'] as number | undefined) ?? 600) * 1000;
-  const line = remoteArgs(verb, args, spec);
+  const line = [...remoteArgs(verb, args, spec), ...(spec.extra ?? [])];
   // Tell the head node the bucket's region: the shell SSM starts there has none set.
   if (fetchesFromS3) line.push(`--region=${region ?? (await s3Client().config.region())}`);
   const result = await runRemoteCommand(ssmClient({ region }), instanceId, line, { timeoutMs });

@@ -8,6 +8,7 @@ import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
+import { uploadCommand } from './upload.js';
 import { viewerCommand } from './viewer.js';
 
 // Each top-level verb lives in its own module; add new ones here, one line each.
@@ -17,6 +18,7 @@ export const commands: CommandModule<object, any>[] = [
   configCommand,
   stageCommand,
   fetchCommand,
+  uploadCommand,
   statusCommand,
   coordinatorCommand,
   submitCommand,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,17 +10,7 @@ import { stageFiles, type StageItem } from '../../aws/s3-stage.js';
 import { renderBootstrapScripts } from '../../config/bootstrap.js';
 import { checkBucketName } from '../../config/ids.js';
 import { UsageError } from '../../errors.js';
-
-/** Files under a directory, recursively, with paths relative to it. */
-function walk(dir: string, rel = ''): string[] {
-  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? walk(dir, path.join(rel, e.name))
-      : e.isFile()
-        ? [path.join(rel, e.name)]
-        : [],
-  );
-}
+import { listFiles } from '../../util/fs.js';
 
 /** The upload plan: rendered bootstrap scripts, the package tarball, scenes. */
 export function planStage(
@@ -49,7 +39,7 @@ export function planStage(
     if (!existsSync(scene)) throw new UsageError(`--scene ${scene} does not exist`);
     if (statSync(scene).isDirectory()) {
       const base = path.basename(path.resolve(scene));
-      for (const rel of walk(scene))
+      for (const rel of listFiles(scene))
         items.push({ localPath: path.join(scene, rel), key: sceneKey(path.join(base, rel)) });
     } else items.push({ localPath: scene, key: sceneKey(path.basename(scene)) });
   }
