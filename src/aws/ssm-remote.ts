@@ -125,8 +125,9 @@ export async function runRemoteCommand(
   if (!commandId)
     throw new CliError('SSM accepted the command but returned no command id; try again');
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await sleep(pollMs);
+  // Short commands (a status read) end within a second: look early, then every pollMs.
+  for (let poll = 0; ; poll++) {
+    await sleep(Math.min(pollMs, 250 * 2 ** poll));
     const inv = await callAws(
       { service: 'ssm', action: 'GetCommandInvocation' },
       async () => {

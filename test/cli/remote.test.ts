@@ -2,6 +2,7 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { followSubmit } from '../../src/cli/remote-follow.js';
 import { runRemotelyIfAsked } from '../../src/cli/remote.js';
 
 const ec2Mock = mockClient(EC2Client);
@@ -49,5 +50,65 @@ describe('running a verb on the head node', () => {
       { positional: ['job'] },
     );
     expect(sentScript()).not.toContain('--region');
+  });
+});
+
+describe('waiting on the head node', () => {
+  it('follows `submit --wait` with short status reads and prints progress as it goes', async () => {
+    ssmMock.reset();
+    const scripts: string[] = [];
+    let reads = 0;
+    ssmMock.on(SendCommandCommand).callsFake((input: { Parameters?: { commands?: string[] } }) => {
+      scripts.push(input.Parameters?.commands?.[0] ?? '');
+      return { Command: { CommandId: `cmd-${scripts.length}` } };
+    });
+    ssmMock.on(GetCommandInvocationCommand).callsFake((input: { CommandId?: string }) => {
+      const script = scripts[Number(input.CommandId?.slice(4)) - 1] ?? '';
+      const answer = (stdout: string) => ({
+        Status: 'Success',
+        ResponseCode: 0,
+        StandardOutputContent: stdout,
+      });
+      if (script.includes('cluster-tool submit')) return answer('{"id":"job-1","state":"queued"}');
+      if (script.includes('--fields')) {
+        reads += 1;
+        const done = reads > 1;
+        return answer(
+          JSON.stringify({
+            id: 'job-1',
+            state: done ? 'succeeded' : 'running',
+            stage: done ? 'encode' : 'render',
+            progress: { done: done ? 3 : 1, total: 3 },
+            ratePerMinute: 0,
+            etaSeconds: null,
+            error: null,
+            allocations: [],
+          }),
+        );
+      }
+      return answer('job-1 succeeded\n');
+    });
+    const stderr: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (stderr.push(String(s)), true));
+    const code = await runRemotelyIfAsked(
+      'submit blender',
+      {
+        _: ['submit', 'blender'],
+        cluster: 'render',
+        region: 'eu-west-1',
+        scene: 's3://b/cluster-tool/scenes/shot.blend',
+        frames: '1-3',
+        wait: true,
+      },
+      { positional: ['scene'], stage: ['scene'], follow: followSubmit },
+    );
+    expect(code).toBe(0);
+    // No long remote command: the submit returns at once, then each read is its own command.
+    expect(scripts.some((s) => s.includes('--wait'))).toBe(false);
+    expect(scripts.filter((s) => s.includes('status job-1 --json')).length).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(stderr.join('')).toContain('job-1: 1/3 running render');
+    expect(stderr.join('')).toContain('job-1: 3/3 succeeded encode');
   });
 });

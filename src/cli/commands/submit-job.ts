@@ -52,7 +52,11 @@ export async function submitOrPreview(
     return;
   }
   process.stderr.write(`Submitted ${job.id}\n`);
-  const done = await waitForJob(conn, job.id, !argv.json && process.stderr.isTTY);
+  const done = await waitForJob(
+    (i) => conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(i)}`),
+    job.id,
+    { bar: !argv.json && process.stderr.isTTY },
+  );
   process.stdout.write(
     argv.json ? JSON.stringify(done, null, 2) + '\n' : formatJobDetail(done) + '\n',
   );
@@ -60,13 +64,39 @@ export async function submitOrPreview(
     throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
 }
 
+/** What following a job needs to know of it (a short answer, even over SSM). */
+export type FollowedJob = Pick<
+  JobDetail,
+  'id' | 'state' | 'stage' | 'progress' | 'ratePerMinute' | 'etaSeconds' | 'error' | 'allocations'
+>;
+
+/** The fields of `FollowedJob`, for `status --json --fields`. */
+export const FOLLOWED_FIELDS = [
+  'id',
+  'state',
+  'stage',
+  'progress',
+  'ratePerMinute',
+  'etaSeconds',
+  'error',
+  'allocations',
+] as const;
+
+/** How `waitForJob` shows progress: a bar on a terminal, else a line per change to `log`. */
+export interface WaitOptions {
+  bar: boolean;
+  log?: (line: string) => void;
+  /** Between reads (default 1 s). */
+  pollMs?: number;
+}
+
 /** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
-export async function waitForJob(
-  conn: CoordinatorConnection,
+export async function waitForJob<T extends FollowedJob>(
+  read: (id: string) => Promise<T>,
   id: string,
-  showBar: boolean,
-): Promise<JobDetail> {
-  const bar = showBar
+  o: WaitOptions,
+): Promise<T> {
+  const bar = o.bar
     ? new cliProgress.SingleBar(
         {
           format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}',
@@ -75,16 +105,23 @@ export async function waitForJob(
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  let job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+  let job = await read(id);
   bar?.start(job.progress.total, job.progress.done, { rate: 0, eta_s: '-', state: job.state });
+  let last = '';
+  const logLine = () => {
+    const line = `· ${job.id}: ${job.progress.done}/${job.progress.total} ${job.state} ${job.stage}`;
+    if (!bar && o.log && line !== last) o.log((last = line));
+  };
+  logLine();
   while (job.state === 'running' || job.state === 'queued') {
-    await sleep(1000);
-    job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+    await sleep(o.pollMs ?? 1000);
+    job = await read(id);
     bar?.update(job.progress.done, {
       rate: job.ratePerMinute,
       eta_s: job.etaSeconds ?? '-',
       state: `${job.state} ${job.stage}`,
     });
+    logLine();
   }
   bar?.update(job.progress.done, { state: job.state });
   bar?.stop();

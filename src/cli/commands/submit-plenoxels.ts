@@ -8,6 +8,7 @@ import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 /** One expanded task as --dry-run shows it: its steps' full command lines (python swapped in). */
@@ -73,6 +74,7 @@ export const plenoxelsSubmit: CommandModule = {
       await ranRemotely('submit plenoxels', argv, {
         positional: ['tasks'],
         stage: ['tasks'],
+        follow: followSubmit,
       })
     )
       return;

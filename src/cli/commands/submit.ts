@@ -7,6 +7,7 @@ import { parseFrames } from '../../renderers/blender/frames.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { commandSubmit } from './submit-command.js';
 import { datasetSubmit } from './submit-dataset.js';
 import { indexSubmit } from './submit-index.js';
@@ -73,6 +74,7 @@ const blender: CommandModule = {
       await ranRemotely('submit blender', argv, {
         positional: ['scene'],
         stage: ['scene'],
+        follow: followSubmit,
       })
     )
       return;
