@@ -1,6 +1,7 @@
 import { bootstrapKey, BOOTSTRAP_SCRIPTS, s3Uri } from '../aws/layout.js';
 import { renderTemplate } from '../templates/render.js';
-import { SHARED_MOUNT_DIR } from './spec.js';
+import { DEFAULT_NODE_RUNTIME } from './os-support.js';
+import { SHARED_MOUNT_DIR, type ClusterSpec } from './spec.js';
 
 /** Versions and sources the bootstrap scripts install. Defaults: Node.js 20 LTS, Blender 4.2 LTS. */
 export const BOOTSTRAP_DEFAULTS = {
@@ -48,4 +49,13 @@ export function renderBootstrapScripts(values: BootstrapValues): Record<string, 
     [BOOTSTRAP_SCRIPTS.compute]: render(BOOTSTRAP_SCRIPTS.compute, values),
     [BOOTSTRAP_SCRIPTS.postInstallV2]: render(BOOTSTRAP_SCRIPTS.postInstallV2, values),
   };
+}
+
+/**
+ * The bootstrap scripts' arguments, as a config passes them (v3 `OnNodeConfigured.Args`, v2
+ * `post_install_args`): the Node.js build the nodes run. Always written, so `config check`
+ * reads the choice back from the file.
+ */
+export function bootstrapArgs(spec: Pick<ClusterSpec, 'nodeRuntime'>): string[] {
+  return ['--node-runtime', spec.nodeRuntime ?? DEFAULT_NODE_RUNTIME];
 }

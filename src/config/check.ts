@@ -1,7 +1,9 @@
 import { detectFormat, type ConfigFormat } from './generate.js';
 import { renamePaths, toCheckResult, type CheckResult } from './problems.js';
 import { checkSpec } from './rules.js';
-import type { ClusterSpec } from './spec.js';
+import { readNodeRuntime, RUNTIME_ARG_PATH } from './node-runtime-arg.js';
+import { checkOsSupport, DEFAULT_NODE_RUNTIME } from './os-support.js';
+import { OS_VALUES, type ClusterSpec } from './spec.js';
 import { readV2, v2KeyPath } from './v2/read.js';
 import { readV3, v3KeyPath } from './v3/read.js';
 
@@ -27,5 +29,19 @@ export function checkConfigText(
   const rules = read.spec
     ? renamePaths(checkSpec(read.spec, format, { unknownTypeLevel: 'warning' }), keyPath)
     : [];
-  return { format, spec: read.spec, keyPath, ...toCheckResult([...read.problems, ...rules]) };
+  const runtime = readNodeRuntime(text, format);
+  const os = read.spec
+    ? checkOsSupport(
+        read.spec.os,
+        runtime.runtime ?? DEFAULT_NODE_RUNTIME,
+        { os: keyPath('os'), runtime: RUNTIME_ARG_PATH[format] },
+        OS_VALUES,
+      )
+    : [];
+  return {
+    format,
+    spec: read.spec,
+    keyPath,
+    ...toCheckResult([...read.problems, ...rules, ...runtime.problems, ...os]),
+  };
 }

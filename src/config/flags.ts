@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { NODE_RUNTIME_VALUES, type NodeRuntime } from './os-support.js';
 import type { Preset } from './presets.js';
 import { OS_VALUES, SHARED_MOUNT_DIR, type ClusterSpec, type QueueSpec } from './spec.js';
 
@@ -21,6 +22,7 @@ export interface InitFlags {
   bucket?: string;
   capacityType?: 'spot' | 'ondemand';
   vpcId?: string;
+  nodeRuntime?: string;
 }
 
 const REQUIRED: [keyof InitFlags, string][] = [
@@ -52,6 +54,14 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
   }
   if (flags.os !== undefined && !(OS_VALUES as readonly string[]).includes(flags.os)) {
     throw new UsageError(`--os "${flags.os}" is not one of ${OS_VALUES.join(', ')}`);
+  }
+  if (
+    flags.nodeRuntime !== undefined &&
+    !(NODE_RUNTIME_VALUES as readonly string[]).includes(flags.nodeRuntime)
+  ) {
+    throw new UsageError(
+      `--node-runtime "${flags.nodeRuntime}" is not one of ${NODE_RUNTIME_VALUES.join(', ')}`,
+    );
   }
   const headSubnet = flags.headSubnet ?? '';
   const computeSubnets = flags.computeSubnet?.length ? flags.computeSubnet : [headSubnet];
@@ -108,6 +118,7 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
     sshAllowedCidr: flags.sshCidr ?? dcv,
     bucket: flags.bucket ?? '',
     vpcId: flags.vpcId,
+    nodeRuntime: (flags.nodeRuntime as NodeRuntime | undefined) ?? preset.nodeRuntime,
   };
 }
 
@@ -151,6 +162,7 @@ export function flagForSpecPath(path: string): string {
     [/^customAmi$/, '--custom-ami'],
     [/^os$/, '--os'],
     [/^vpcId$/, '--vpc-id'],
+    [/^nodeRuntime$/, '--node-runtime'],
     [/^storage\./, '--fsx-id'],
     [/^queues\.\d+\.subnetIds/, '--compute-subnet'],
     [/^queues\.\d+\.computeResources\.\d+\.instanceType$/, '--compute-instance-type'],

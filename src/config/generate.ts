@@ -4,7 +4,8 @@ import { flagForSpecPath, buildSpec, type InitFlags } from './flags.js';
 import { loadPreset } from './presets.js';
 import { formatProblems, toCheckResult, type CheckResult } from './problems.js';
 import { checkSpec } from './rules.js';
-import type { ClusterSpec } from './spec.js';
+import { checkOsSupport, DEFAULT_NODE_RUNTIME } from './os-support.js';
+import { OS_VALUES, type ClusterSpec } from './spec.js';
 import { buildV2 } from './v2/build.js';
 import { readV2, stringifyV2 } from './v2/read.js';
 import { buildV3 } from './v3/build.js';
@@ -38,8 +39,19 @@ export function planInit(
 ): InitPlan {
   const preset = loadPreset(presetName);
   const spec = buildSpec(preset, flags);
+  // Every OS of ParallelCluster 2.x but centos8 predates glibc 2.28: its nodes need the
+  // glibc-2.17 Node.js build unless a flag or the preset says otherwise.
+  if (format === 'v2') spec.nodeRuntime ??= 'glibc-217';
   const result = toCheckResult(
-    checkSpec(spec, format).map((p) => ({ ...p, path: flagForSpecPath(p.path) })),
+    [
+      ...checkSpec(spec, format),
+      ...checkOsSupport(
+        spec.os,
+        spec.nodeRuntime ?? DEFAULT_NODE_RUNTIME,
+        { os: 'os', runtime: 'nodeRuntime' },
+        OS_VALUES,
+      ),
+    ].map((p) => ({ ...p, path: flagForSpecPath(p.path) })),
   );
   if (result.errors.length)
     throw new UsageError(
@@ -64,7 +76,9 @@ export function planInit(
     throw new Error(
       `generated config does not pass its own check: ${backErrors.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     );
-  const stage = `cluster-tool stage --bucket ${spec.bucket} --package "$(npm pack --silent)"`;
+  const stage =
+    `cluster-tool stage --bucket ${spec.bucket} --blender-tarball blender-linux-x64.tar.xz` +
+    (spec.nodeRuntime === 'glibc-217' ? ' --node-tarball node-v20-linux-x64-glibc-217.tar.xz' : '');
   const create =
     format === 'v3'
       ? `pcluster create-cluster --cluster-name my-cluster --cluster-configuration ${outFile} --region ${spec.region}`

@@ -9,8 +9,8 @@ import { bashSyntaxErrors, shellcheckFindings } from '../helpers/shell.js';
 
 const scripts = renderBootstrapScripts({ bucket: 'my-render-bucket' });
 
-function runCompute(root: string) {
-  return spawnSync('bash', ['-c', scripts['compute-node.sh'] ?? ''], {
+function runCompute(root: string, args: string[] = []) {
+  return spawnSync('bash', ['-c', scripts['compute-node.sh'] ?? '', 'compute-node.sh', ...args], {
     encoding: 'utf8',
     env: { ...process.env, CLUSTER_TOOL_ROOT: root, CLUSTER_TOOL_SKIP_INSTALL: '1' },
   });
@@ -58,6 +58,17 @@ describe('node bootstrap scripts', () => {
     expect(readFileSync(path.join(root, 'var/log/cluster-tool-bootstrap.log'), 'utf8')).toContain(
       'write-env',
     );
+  });
+
+  it('take the Node.js build as their arguments, as the cluster config passes them', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ct-boot-'));
+    const r = runCompute(root, ['--node-runtime', 'glibc-217']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('runs the glibc-217 Node.js build');
+    const bad = runCompute(root, ['--node-runtime', 'glibc-2.17']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('is not glibc-228 or glibc-217');
+    expect(runCompute(root, ['--fast']).stderr).toContain('unknown argument "--fast"');
   });
 
   it('exit non-zero and name the step when one fails', () => {

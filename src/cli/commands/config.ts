@@ -5,6 +5,7 @@ import { checkSpecWithEc2 } from '../../aws/ec2-check.js';
 import { checkConfigText } from '../../config/check.js';
 import type { InitFlags } from '../../config/flags.js';
 import { planInit, type ConfigFormat } from '../../config/generate.js';
+import { NODE_RUNTIME_VALUES } from '../../config/os-support.js';
 import { listPresets } from '../../config/presets.js';
 import { formatProblems, renamePaths, toCheckResult } from '../../config/problems.js';
 import { CliError, UsageError } from '../../errors.js';
@@ -99,6 +100,12 @@ const init: CommandModule = {
         type: 'string',
         describe: 'S3 bucket for bootstrap files, scenes and results (required)',
       })
+      .option('node-runtime', {
+        choices: NODE_RUNTIME_VALUES,
+        describe:
+          'Node.js build the nodes run: glibc-228 (official) or glibc-217 (for OSes older than glibc 2.28)',
+        defaultDescription: "the preset's, else glibc-228 (v2: glibc-217)",
+      })
       .option('capacity-type', {
         choices: ['ondemand', 'spot'] as const,
         describe: 'On-demand or spot compute nodes',
@@ -130,6 +137,7 @@ const init: CommandModule = {
       sshCidr: argv['ssh-cidr'] as string | undefined,
       bucket: argv.bucket as string | undefined,
       capacityType: argv['capacity-type'] as InitFlags['capacityType'],
+      nodeRuntime: argv['node-runtime'] as string | undefined,
     };
     const plan = planInit(
       argv.preset as string,
