@@ -67,8 +67,9 @@ describe('node bootstrap scripts', () => {
     expect(r.stdout).toContain('runs the glibc-217 Node.js build');
     const bad = runCompute(root, ['--node-runtime', 'glibc-2.17']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('is not glibc-228 or glibc-217');
-    expect(runCompute(root, ['--fast']).stderr).toContain('unknown argument "--fast"');
+    // The script sends everything to its log and stdout (ParallelCluster keeps both).
+    expect(bad.stdout).toContain('is not glibc-228 or glibc-217');
+    expect(runCompute(root, ['--fast']).stdout).toContain('unknown argument "--fast"');
   });
 
   it('exit non-zero and name the step when one fails', () => {
