@@ -132,6 +132,19 @@ describe('a node installing the bundle', () => {
     expect(r.out).toMatch(/tool present \(SHA-256 [0-9a-f]{12}\)/);
   });
 
+  it('installs nothing at boot on an image baked by the image script (config image)', async () => {
+    const node = path.join(root, 'baked');
+    const image = renderBootstrapScripts({ bucket: BUCKET, bundle })['image.sh'] ?? '';
+    const baked = await runScript(image, node);
+    expect(baked.status, baked.out).toBe(0);
+    expect(baked.out).toContain('install-blender');
+    const boot = await runCompute(node);
+    expect(boot.status, boot.out).toBe(0);
+    expect(boot.out).not.toContain('fetch-bundle');
+    for (const part of ['node', 'tool', 'blender', 'ffmpeg'])
+      expect(boot.out).toContain(`${part} present`);
+  });
+
   it('refuses a part whose SHA-256 is not the staged one, and names it', async () => {
     const node = path.join(root, 'node2');
     const other = {
