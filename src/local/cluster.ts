@@ -52,9 +52,13 @@ export class LocalCluster {
     this.layout = clusterLayout(dir);
   }
 
-  /** The client that talks to this cluster. */
+  /** The client that talks to this cluster (through the controller's prefix when it has one). */
   client(timeoutMs?: number): SlurmClient {
-    return new SlurmClient({ slurmConf: this.layout.slurmConf, timeoutMs });
+    return new SlurmClient({
+      slurmConf: this.layout.slurmConf,
+      timeoutMs,
+      via: this.record()?.placement?.controllerVia,
+    });
   }
 
   /** The recorded shape, if `up` ever ran here. */
@@ -171,8 +175,13 @@ async function startDaemon(
   args: string[],
   env: Record<string, string | undefined>,
   log: string,
+  via: readonly string[] = [],
 ): Promise<void> {
-  await runCommand(file, args, { env, timeoutMs: 30_000 }).catch((err: Error) => {
+  const [viaFile, ...viaArgs] = via;
+  await runCommand(viaFile ?? file, viaFile ? [...viaArgs, file, ...args] : args, {
+    env,
+    timeoutMs: 30_000,
+  }).catch((err: Error) => {
     throw new CliError(`${file} did not start: ${err.message}\n${tailLines(log, 8).join('\n')}`);
   });
 }
@@ -272,9 +281,10 @@ export async function localUp(
       };
     }
   }
-  // Check ports before writing anything, so a refusal changes nothing.
+  // Check ports before writing anything, so a refusal changes nothing. Daemons placed in
+  // namespaces of their own listen there, not on this host's ports.
   const state = cluster.daemons(names);
-  await checkPorts(o, state);
+  if (!o.placement) await checkPorts(o, state);
   prepareDir(l);
 
   const { slurmConf, gresConf } = renderClusterConfig(o, l);
@@ -285,6 +295,7 @@ export async function localUp(
     gpusPerNode: o.gpusPerNode,
     cpusPerNode: o.cpusPerNode,
     portBase: o.portBase,
+    ...(o.placement ? { placement: o.placement } : {}),
     createdAt: existing?.createdAt ?? new Date().toISOString(),
   };
   writeFileSync(l.stateFile, JSON.stringify(record, null, 2) + '\n');
@@ -297,12 +308,18 @@ export async function localUp(
   }
   if (state.slurmctld === undefined) {
     log('starting slurmctld');
-    await startDaemon('slurmctld', ['-f', l.slurmConf], env, l.ctldLog);
+    await startDaemon('slurmctld', ['-f', l.slurmConf], env, l.ctldLog, o.placement?.controllerVia);
   }
-  for (const n of names) {
+  for (const [i, n] of names.entries()) {
     if (state.slurmd[n] !== undefined) continue;
     log(`starting slurmd for ${n}`);
-    await startDaemon('slurmd', ['-f', l.slurmConf, '-N', n], env, l.slurmdLog(n));
+    await startDaemon(
+      'slurmd',
+      ['-f', l.slurmConf, '-N', n],
+      env,
+      l.slurmdLog(n),
+      o.placement?.nodeVia[i],
+    );
   }
   const nodes = await waitForNodes(cluster, names, opts.timeoutMs ?? 60_000);
   return { alreadyRunning: false, cluster, nodes };
