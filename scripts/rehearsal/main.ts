@@ -653,6 +653,92 @@ const steps: Step[] = [
       return `${frames.length} frames, each once; ${mp4} with ${FRAMES} frames`;
     },
   },
+  {
+    name: 'setup svox2 --cluster: the svox2 environment built once on a GPU node into /shared (svox2 double)',
+    run: async () => {
+      const tarball = path.join(userDir, 'svox2.tar');
+      // A checkout as `git archive --prefix=svox2/` gives it: the double of svox2 (test/doubles).
+      must(
+        await run(
+          'tar',
+          [
+            '-cf',
+            tarball,
+            '--exclude=__pycache__',
+            '-C',
+            path.join(REPO, 'test', 'doubles'),
+            'svox2',
+          ],
+          { log: LOG },
+        ),
+        'tar svox2',
+      );
+      must(
+        await cli(
+          [
+            'setup',
+            'svox2',
+            '--source',
+            tarball,
+            '--cluster',
+            CLUSTER,
+            '--bucket',
+            BUCKET,
+            '--wait',
+          ],
+          900_000,
+        ),
+        'setup svox2 --cluster',
+      );
+      const env = JSON.parse(
+        readFileSync(path.join(shared, 'cluster-tool', 'svox2', 'environment.json'), 'utf8'),
+      ) as { python: string; node: string };
+      return `${env.python}, built on ${env.node}`;
+    },
+  },
+  {
+    name: 'submit plenoxels --cluster: a sweep trained with that environment, no --svox2 given',
+    run: async () => {
+      // The dataset is on the shared file system already (FSx or an earlier copy).
+      mkdirSync(path.join(shared, 'plenoxels', 'data', 'ship'), { recursive: true });
+      const tasks = path.join(userDir, 'sweep.json');
+      writeFileSync(
+        tasks,
+        JSON.stringify({
+          data_root: '/shared/plenoxels/data/ship',
+          train_root: '/shared/plenoxels/ckpt',
+          variables: { lr_sigma: [5, 50] },
+          tasks: [{ train_dir: 'lrs{lr_sigma}', flags: ['--lr_sigma', '{lr_sigma}'] }],
+        }),
+      );
+      const r = must(
+        await cli(
+          [
+            'submit',
+            'plenoxels',
+            tasks,
+            '--cluster',
+            CLUSTER,
+            '--bucket',
+            BUCKET,
+            '--json',
+            '--wait',
+          ],
+          900_000,
+        ),
+        'submit plenoxels --cluster',
+      );
+      const job = JSON.parse(r.stdout) as {
+        state: string;
+        spec: { python?: string };
+        results?: { task: string; psnr: number | null }[];
+      };
+      if (job.state !== 'succeeded') throw new Error(`the sweep ${job.state}`);
+      if (!job.spec.python?.endsWith('/svox2/venv/bin/python'))
+        throw new Error(`the sweep ran with ${job.spec.python ?? 'no python'}`);
+      return `${job.results?.length ?? 0} tasks trained with ${job.spec.python}`;
+    },
+  },
 ];
 
 function uid(): number {

@@ -60,12 +60,19 @@ export async function findHeadNode(
 /**
  * The shell script SSM runs on the head node: load the tool's environment, then run cluster-tool
  * with `args`, each one a single quoted word (a hostile argument stays one literal argument).
+ * SSM runs it as root; the coordinator's state belongs to the cluster user, so cluster-tool runs
+ * as the state directory's owner (what it writes there, agents running as that user must read).
  */
 export function remoteScript(args: readonly string[]): string {
+  const command = shellJoin(['cluster-tool', ...args]);
   return [
     'set -e',
     `if [ -r ${HEAD_NODE_ENV_FILE} ]; then set -a; . ${HEAD_NODE_ENV_FILE}; set +a; fi`,
-    `exec ${shellJoin(['cluster-tool', ...args])}`,
+    'owner="$(stat -c %U "${CLUSTER_TOOL_STATE_DIR:-/shared/cluster-tool}" 2>/dev/null || echo root)"',
+    'if [ "$(id -u)" = 0 ] && [ "$owner" != root ] && [ "$owner" != UNKNOWN ]; then',
+    `  HOME="$(getent passwd "$owner" | cut -d: -f6)" exec setpriv --reuid="$owner" --regid="$(id -g "$owner")" --init-groups ${command}`,
+    'fi',
+    `exec ${command}`,
   ].join('\n');
 }
 

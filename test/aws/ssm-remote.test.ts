@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeInstancesCommand, EC2Client, type Filter } from '@aws-sdk/client-ec2';
@@ -136,6 +136,30 @@ describe('running a command through SSM', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split('\0').slice(0, -1)).toEqual(args);
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    "runs cluster-tool as the state directory's owner, not as SSM's root",
+    () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-ssm-'));
+      chmodSync(dir, 0o755);
+      // Stands for cluster-tool on the head node: prints who runs it.
+      writeFileSync(path.join(dir, 'cluster-tool'), '#!/bin/sh\nid -un\n');
+      chmodSync(path.join(dir, 'cluster-tool'), 0o755);
+      const state = path.join(dir, 'state');
+      mkdirSync(state);
+      chownSync(state, 65534, 65534);
+      const r = spawnSync('sh', ['-c', remoteScript(['status'])], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${dir}:${process.env.PATH ?? ''}`,
+          CLUSTER_TOOL_STATE_DIR: state,
+        },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('nobody');
+    },
+  );
 
   it('rebuilds the command line from parsed arguments without its own options', () => {
     const argv = {

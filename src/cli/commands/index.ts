@@ -6,6 +6,7 @@ import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
+import { setupCommand } from './setup.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
 import { uploadCommand } from './upload.js';
@@ -19,6 +20,7 @@ export const commands: CommandModule<object, any>[] = [
   stageCommand,
   fetchCommand,
   uploadCommand,
+  setupCommand,
   statusCommand,
   coordinatorCommand,
   submitCommand,
