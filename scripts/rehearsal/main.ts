@@ -699,8 +699,12 @@ const steps: Step[] = [
   {
     name: 'submit plenoxels --cluster: a sweep trained with that environment, no --svox2 given',
     run: async () => {
-      // The dataset is on the shared file system already (FSx or an earlier copy).
-      mkdirSync(path.join(shared, 'plenoxels', 'data', 'ship'), { recursive: true });
+      // The dataset is on the shared file system already (FSx or an earlier copy), the cluster
+      // user's, as is where the sweep trains.
+      for (const d of ['plenoxels', 'plenoxels/data', 'plenoxels/data/ship', 'plenoxels/ckpt']) {
+        mkdirSync(path.join(shared, d), { recursive: true });
+        chownSync(path.join(shared, d), uid(), uid());
+      }
       const tasks = path.join(userDir, 'sweep.json');
       writeFileSync(
         tasks,
