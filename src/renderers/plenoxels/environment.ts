@@ -54,7 +54,7 @@ export function svox2For(
     );
   if (!['opt/opt.py', 'opt.py'].some((f) => existsSync(path.join(svox2Dir, f))))
     throw new UsageError(
-      `--svox2 ${svox2Dir} is not a svox2 checkout (no opt/opt.py): ${SETUP_HINT}`,
+      `--svox2 ${svox2Dir} is not a svox2 checkout (no opt.py in it or in its opt/ directory): ${SETUP_HINT}`,
     );
   const python = flags.python ?? (flags.svox2 ? undefined : built?.python) ?? 'python3';
   if (python.includes('/') && !existsSync(python))
