@@ -5,18 +5,34 @@ Started as
         [--device auto|cpu|gpu] [--scene SCENE.blend]
 
 It keeps the scene loaded and reads one JSON request per line on stdin:
-    {"id": 1, "frame": 12, "output": "/abs/dir/frame_0012.png", "format": "PNG" | "OPEN_EXR"}
-    {"id": 2, "op": "view", "matrix": [[4x4 camera-to-world]], "output": "/abs/dir/r_0.png"}
+    {"id": 1, "op": "configure", "overrides": {"resolution_percentage": 50, "samples": 64,
+     "camera": "CamB", "device": "auto|cpu|gpu", "format": "PNG|JPEG|OPEN_EXR|OPEN_EXR_MULTILAYER",
+     "color_depth": "8|16|32"}}               (each key optional; every configure starts from the
+                                               scene as loaded, so {} puts it back)
+    {"id": 2, "frame": 12, "output": "/abs/dir/frame_0012.png"}            (op "render" implied)
+        optional: "format", "color_depth" (default: the configured ones, else PNG at 8 bits),
+        "color_mode": "RGB|RGBA", "border": {"min_x", "max_x", "min_y", "max_y"} (0..1, Blender's
+        render border; the image is cropped to it: one tile of a still)
+    {"id": 3, "op": "merge", "output": "/abs/still.png", "width": W, "height": H,
+     "tiles": [{"file": "/abs/tile.exr", "x": 0, "y": 0, "width": w, "height": h,
+                "core": [x0, y0, x1, y1]}], "format": ..., "color_depth": ...}
+        stitches float EXR tiles (x, y: the tile's bottom-left pixel in the full image, y up;
+        core: the pixels taken from it) and saves with the scene's colour management
+    {"id": 4, "op": "view", "matrix": [[4x4 camera-to-world]], "output": "/abs/dir/r_0.png"}
     {"op": "quit"}
 and answers one line per request on stdout, `@@CT@@ ` followed by JSON:
     {"type": "ready", "scene": {...}, "device": {...}, "denoising": {...}, ...}   (once, at start)
-    {"type": "result", "id": 1, "frame": 12, "output": "...", "seconds": 0.41, "device": "CPU"}
-    {"type": "view", "id": 2, "output": "...", "matrix_world": [[...]], "camera_angle_x": 0.69,
+    {"type": "configured", "id": 1, "applied": {...}, "device": {...}, "scene": {...}}
+    {"type": "result", "id": 2, "frame": 12, "output": "...", "seconds": 0.41, "device": "CPU",
+     "format": "PNG", "color_depth": "8"}
+    {"type": "merged", "id": 3, "output": "...", "seconds": 0.1, "resolution": [W, H]}
+    {"type": "view", "id": 4, "output": "...", "matrix_world": [[...]], "camera_angle_x": 0.69,
      "angle_x": 0.69, "resolution": [w, h], "seconds": 0.4, "device": "CPU"}
     {"type": "error", "id": 1, "frame": 12, "error": "...", "log_tail": ["..."]}
     {"type": "fatal", "error": "..."}   (then exits 1)
     {"type": "bye"}                     (on EOF or quit, then exits 0)
 
+Every image is written whole: to a hidden `.partial-PID-*` file beside its output, then renamed.
 Only protocol lines go to the real stdout: fd 1 is pointed at stderr right away, so everything
 Blender and Python print lands on stderr and can never split a protocol line.
 """
@@ -26,6 +42,7 @@ import ctypes
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -34,8 +51,14 @@ import traceback
 import bpy
 from mathutils import Matrix
 
+# The helpers beside this file; no .pyc written next to them (the scripts sit on shared storage).
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ct_overrides  # noqa: E402
+import ct_tiles  # noqa: E402
+
 PREFIX = "@@CT@@ "
-FORMATS = {"PNG": ".png", "OPEN_EXR": ".exr"}
+FORMATS = ct_overrides.FORMATS
 TAIL_LINES = 40
 
 _libc = ctypes.CDLL(None)
@@ -135,22 +158,26 @@ def scene_info(scene):
         "resolution_percentage": r.resolution_percentage,
         "engine": r.engine,
         "threads": r.threads,
+        "output_path": r.filepath,
+        "file_format": r.image_settings.file_format,
+        "color_depth": r.image_settings.color_depth,
+        "use_border": r.use_border,
+        **ct_overrides.camera_info(scene),
+        **ct_overrides.samples_info(scene),
     }
 
 
-def render_still(scene, output, suffix):
-    """Renders to a hidden partial file beside `output` and renames it into place, so a killed
-    render leaves no fake image. Returns Blender's render time in seconds."""
+def write_whole(output, suffix, write):
+    """Calls `write(partial)` for a hidden partial file beside `output` and renames it into place,
+    so a killed render leaves no half-written image. Returns the seconds `write` took."""
     os.makedirs(os.path.dirname(output), exist_ok=True)
     # The pid in the name lets the agent remove what a killed worker left, and only that.
     prefix = f".partial-{os.getpid()}-"
     fd, partial = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=os.path.dirname(output))
     os.close(fd)
     try:
-        scene.render.use_file_extension = False
-        scene.render.filepath = partial
         start = time.perf_counter()
-        bpy.ops.render.render(write_still=True)
+        write(partial)
         seconds = time.perf_counter() - start
         if os.path.getsize(partial) == 0:
             raise RuntimeError("Blender reported success but wrote no image")
@@ -161,16 +188,47 @@ def render_still(scene, output, suffix):
             os.unlink(partial)
 
 
-def render_frame(scene, frame, output, fmt):
+def render_still(scene, output, suffix):
+    """Renders the current frame to `output`, written whole; returns the seconds it took."""
+
+    r = scene.render
+    saved = (r.filepath, r.use_file_extension)
+
+    def write(partial):
+        r.use_file_extension = False
+        r.filepath = partial
+        bpy.ops.render.render(write_still=True)
+
+    try:
+        return write_whole(output, suffix, write)
+    finally:
+        r.filepath, r.use_file_extension = saved  # the scene's own output path, for scene_info
+
+
+def render_frame(scene, settings, req):
+    """Renders one frame (or one bordered tile of it) as the request says; returns the result."""
+    frame, output, fmt, depth, mode, border = check_request(req, settings)
     scene.frame_set(frame)
-    settings = scene.render.image_settings
-    settings.file_format = fmt
-    if fmt == "OPEN_EXR":
-        settings.color_depth = "16"
-        settings.exr_codec = "ZIP"
-    else:
-        settings.color_depth = "8"
-    return render_still(scene, output, FORMATS[fmt])
+    settings.after_frame_set()
+    settings.set_image(fmt, depth, mode)
+    with ct_tiles.bordered(scene.render, border):
+        seconds = render_still(scene, output, FORMATS[fmt])
+    image = scene.render.image_settings
+    return {"frame": frame, "output": output, "seconds": round(seconds, 4),
+            "format": image.file_format, "color_depth": image.color_depth}
+
+
+def merge_still(scene, settings, req):
+    output = req.get("output")
+    if not isinstance(output, str) or not os.path.isabs(output):
+        raise ValueError("output must be an absolute path")
+    fmt, depth = settings.image_for(req.get("format"), req.get("color_depth"))
+    width, height, tiles = ct_tiles.check_merge(req)
+    start = time.perf_counter()
+    pixels = ct_tiles.merge_tiles(width, height, tiles)
+    settings.set_image(fmt, depth, req.get("color_mode"))
+    write_whole(output, FORMATS[fmt], lambda partial: ct_tiles.save_merged(scene, pixels, width, height, partial))
+    return {"output": output, "seconds": round(time.perf_counter() - start, 4), "resolution": [width, height]}
 
 
 VIEW_CAMERA = "ct-view-camera"
@@ -250,18 +308,48 @@ def render_view(scene, matrix, output):
         settings.file_format, settings.color_mode, settings.color_depth = saved[2], saved[3], saved[4]
 
 
-def check_request(req):
-    frame, output, fmt = req.get("frame"), req.get("output"), req.get("format", "PNG")
+def check_request(req, settings):
+    frame, output = req.get("frame"), req.get("output")
     if not isinstance(frame, int) or isinstance(frame, bool):
         raise ValueError("frame must be an integer")
     if not isinstance(output, str) or not os.path.isabs(output):
         raise ValueError("output must be an absolute path")
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {sorted(FORMATS)}")
-    return frame, output, fmt
+    fmt, depth = settings.image_for(req.get("format"), req.get("color_depth"))
+    ct_overrides.check_image(fmt, depth)
+    mode = req.get("color_mode")
+    if mode not in (None, "RGB", "RGBA"):
+        raise ValueError("color_mode must be RGB or RGBA")
+    border = req.get("border")
+    return frame, output, fmt, depth, mode, None if border is None else ct_tiles.check_border(border)
 
 
-def serve(scene, device):
+def configure(scene, settings, req, device, start_mode):
+    """Applies the request's overrides (from the scene as loaded); returns the answer's fields."""
+    overrides = req.get("overrides", {})
+    if not isinstance(overrides, dict):
+        raise ValueError("overrides must be a JSON object")
+    mode = overrides.get("device") or start_mode
+    if mode not in ("auto", "cpu", "gpu"):
+        raise ValueError("device must be auto, cpu or gpu")
+    try:
+        applied = settings.apply(overrides)
+        chosen = choose_device(scene, mode)
+    except Exception:
+        # Never half-configured: a failed configure leaves the scene as loaded, on the device
+        # the worker started with.
+        settings.reset()
+        device.clear()
+        device.update(choose_device(scene, start_mode))
+        raise
+    device.clear()
+    device.update(chosen)
+    if overrides.get("device"):
+        applied["device"] = mode
+    return {"applied": applied, "device": dict(device), "scene": scene_info(scene)}
+
+
+def serve(scene, device, start_mode):
+    settings = ct_overrides.SceneSettings(scene)
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -279,19 +367,37 @@ def serve(scene, device):
                 view = render_view(scene, matrix, output)
                 send({"type": "view", "id": req_id, **view, "device": device["type"]})
                 continue
+            if req.get("op") == "configure":
+                send({"type": "configured", "id": req_id, **configure(scene, settings, req, device, start_mode)})
+                continue
+            if req.get("op") == "merge":
+                send({"type": "merged", "id": req_id, **merge_still(scene, settings, req)})
+                continue
             if req.get("op") not in (None, "render"):
                 raise ValueError(f"unknown op {req.get('op')!r}")
-            frame, output, fmt = check_request(req)
-            seconds = render_frame(scene, frame, output, fmt)
-            send({"type": "result", "id": req_id, "frame": frame, "output": output,
-                  "seconds": round(seconds, 4), "device": device["type"]})
+            result = render_frame(scene, settings, req)
+            send({"type": "result", "id": req_id, **result, "device": device["type"]})
         except Exception as err:  # one bad frame must not take the worker down
             send({"type": "error", "id": req_id, "frame": req.get("frame") if isinstance(req, dict) else None,
                   "error": f"{type(err).__name__}: {err}",
                   "log_tail": traceback.format_exc().splitlines()[-TAIL_LINES:]})
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """The agent that started this Blender owns it: if the agent dies (SIGKILL included), the
+    kernel kills Blender too, instead of leaving it rendering for nobody."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The agent may have died while the scene loaded, before the line above ran.
+    expected = os.environ.get("CT_PARENT_PID", "")
+    if expected.isdigit() and int(expected) != os.getppid():
+        os._exit(1)
+
+
 def main():
+    die_with_parent()
     init_protocol_stream()
     try:
         args = parse_args()
@@ -308,7 +414,7 @@ def main():
         os._exit(1)
     send({"type": "ready", "pid": os.getpid(), "blender": bpy.app.version_string,
           "scene": scene_info(scene), "device": device, "denoising": denoising})
-    serve(scene, device)
+    serve(scene, device, args.device)
     send({"type": "bye"})
     sys.stdout.flush()
     _libc.fflush(None)

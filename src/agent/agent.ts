@@ -1,12 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseWire } from '../coordinator/wire/parse.js';
+import type { z } from 'zod';
 import { ApiError, callApi, UnreachableError } from '../coordinator/http-client.js';
-import { TaskFailure, type LeasedTask, type TaskRunner } from './runner.js';
-
-/** A lease reply: a task to run, or why to stop. */
-interface LeaseBody {
-  task?: LeasedTask;
-  exit?: string;
-}
+import {
+  AGENT_ROUTES,
+  completeReply,
+  leaseReply,
+  registerReply,
+  type LeasedTask,
+  type LeaseReplyBody,
+} from '../coordinator/wire/agent-protocol.js';
+import { TaskFailure, type TaskRunner } from './runner.js';
 
 export interface AgentOptions {
   coordinatorUrl: string;
@@ -37,20 +41,36 @@ export class Agent {
     this.log = o.log ?? ((line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   }
 
+  /**
+   * POSTs to the coordinator and checks the reply against `schema` (a 204 has no body). Retries
+   * while the coordinator is unreachable or answers 5xx (its own trouble: restarting, busy),
+   * never on 4xx, which say this request is wrong or no longer wanted.
+   */
   private async call<T>(
     route: string,
     body: unknown,
+    schema?: z.ZodType<T>,
     signal?: AbortSignal,
   ): Promise<{ status: number; data: T | undefined }> {
     const deadline = Date.now() + (this.o.patienceMs ?? 300_000);
     let delay = 200;
     for (;;) {
       try {
-        return await callApi<T>(this.o.coordinatorUrl, this.o.token, 'POST', route, body, signal);
+        const r = await callApi<unknown>(
+          this.o.coordinatorUrl,
+          this.o.token,
+          'POST',
+          route,
+          body,
+          signal,
+        );
+        if (!schema || r.data === undefined) return { status: r.status, data: undefined };
+        const parsed = parseWire(schema, r.data, `reply to ${route}`);
+        if (!parsed.ok) throw new Error(`the coordinator's ${parsed.error}`);
+        return { status: r.status, data: parsed.value };
       } catch (err) {
         const retry =
-          err instanceof UnreachableError ||
-          (err instanceof ApiError && err.status >= 500 && err.status !== 502);
+          err instanceof UnreachableError || (err instanceof ApiError && err.status >= 500);
         if (!retry || Date.now() > deadline || signal?.aborted) throw err;
         this.log(`${err.message}; retrying`);
         await sleep(delay);
@@ -61,8 +81,8 @@ export class Agent {
 
   /** Runs until told to exit; resolves with the reason. */
   async run(): Promise<string> {
-    const reg = await this.call<{ agentId?: string; leaseMs?: number; exit?: string }>(
-      '/api/agent/register',
+    const reg = await this.call(
+      AGENT_ROUTES.register,
       {
         jobId: this.o.jobId,
         node: this.o.node,
@@ -70,30 +90,32 @@ export class Agent {
         slurmJobId: this.o.slurmJobId,
         pid: process.pid,
       },
+      registerReply,
     );
-    if (!reg.data?.agentId) return reg.data?.exit ?? 'registration refused';
+    if (!reg.data || 'exit' in reg.data) return reg.data?.exit ?? 'registration refused';
     this.agentId = reg.data.agentId;
-    this.leaseMs = reg.data.leaseMs ?? this.leaseMs;
+    this.leaseMs = reg.data.leaseMs;
     this.log(`registered as ${this.agentId}`);
     try {
       // The completion of a task brings the next one along when there is one (see runTask).
-      let next: LeaseBody | undefined;
+      let next: LeaseReplyBody | undefined;
       for (;;) {
         let lease = next;
         next = undefined;
         if (!lease) {
-          const r = await this.call<LeaseBody>('/api/agent/lease', {
-            agentId: this.agentId,
-            waitMs: this.o.pollMs ?? 5_000,
-          });
+          const r = await this.call(
+            AGENT_ROUTES.lease,
+            { agentId: this.agentId, waitMs: this.o.pollMs ?? 5_000 },
+            leaseReply,
+          );
           if (r.status === 204 || !r.data) continue;
           lease = r.data;
         }
-        if (lease.exit) {
+        if ('exit' in lease) {
           this.log(`exiting: ${lease.exit}`);
           return lease.exit;
         }
-        if (lease.task) next = await this.runTask(lease.task);
+        next = await this.runTask(lease.task);
       }
     } finally {
       await Promise.all(this.o.runners.map((x) => x.close().catch(() => {})));
@@ -101,7 +123,7 @@ export class Agent {
   }
 
   /** Runs a task and reports it; returns the next lease when the completion brought one. */
-  private async runTask(task: LeasedTask): Promise<LeaseBody | undefined> {
+  private async runTask(task: LeasedTask): Promise<LeaseReplyBody | undefined> {
     const runner = this.o.runners.find((r) => r.kinds.includes(task.kind));
     const abort = new AbortController();
     const label = `task ${task.id} (${task.kind}${task.frames.length ? ` frames ${task.frames.join(',')}` : ''})`;
@@ -109,7 +131,7 @@ export class Agent {
     // Renew well inside the lease; a refused renewal means another agent owns the task now.
     const renew = setInterval(
       () => {
-        void this.call(`/api/agent/tasks/${task.id}/renew`, { agentId: this.agentId }).catch(
+        void this.call(AGENT_ROUTES.renew(task.id), { agentId: this.agentId }).catch(
           (err: Error) => {
             if (err instanceof ApiError && err.status === 409) {
               this.log(`${label}: lease lost, stopping it`);
@@ -129,11 +151,11 @@ export class Agent {
       });
       clearInterval(renew);
       if (abort.signal.aborted) return;
-      const done = await this.call<{ lease?: LeaseBody }>(`/api/agent/tasks/${task.id}/complete`, {
-        agentId: this.agentId,
-        result,
-        lease: true,
-      }).catch((err: Error) => {
+      const done = await this.call(
+        AGENT_ROUTES.complete(task.id),
+        { agentId: this.agentId, result, lease: true },
+        completeReply,
+      ).catch((err: Error) => {
         if (err instanceof ApiError && err.status === 409) this.log(`${label}: ${err.message}`);
         else throw err;
       });
@@ -143,11 +165,15 @@ export class Agent {
       clearInterval(renew);
       if (abort.signal.aborted) return;
       const tail = err instanceof TaskFailure ? err.tail : [];
+      // Only a runner knows when its failure is the job's (its output cannot be written): a
+      // command's own EACCES is the command's, and must fail its attempts like any error.
+      const blame = err instanceof TaskFailure ? err.blame : 'agent';
       this.log(`failed ${label}: ${(err as Error).message}`);
-      await this.call(`/api/agent/tasks/${task.id}/fail`, {
+      await this.call(AGENT_ROUTES.fail(task.id), {
         agentId: this.agentId,
         error: (err as Error).message,
         tail,
+        blame,
       }).catch((e: Error) => this.log(`could not report the failure: ${e.message}`));
       return undefined;
     }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Agent } from './agent.js';
 import { BlenderRunner } from './runners/blender.js';
 import { CommandRunner } from './runners/command.js';
+import { OpenjdRunner } from './runners/openjd.js';
 import { PlenoxelsRunner } from './runners/plenoxels.js';
 
 /**
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
       new BlenderRunner({ threads: Number(env.CT_BLENDER_THREADS ?? 1) || 1 }),
       new PlenoxelsRunner(),
       new CommandRunner(),
+      new OpenjdRunner(),
     ],
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(143));

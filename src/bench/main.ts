@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CliError, UsageError } from '../errors.js';
 import { ensureSampleScene } from '../renderers/blender/sample-scene.js';
-import { withBenchCluster, type BenchCluster } from './bench-cluster.js';
+import { withBenchCluster } from './bench-cluster.js';
 import {
   measureFrameCosts,
   renderJobArray,
@@ -19,8 +19,13 @@ import {
   type OursResult,
   type RenderEfficiencyInput,
 } from './report.js';
+import type { BenchContext } from './context.js';
 import { benchSchedulingOverhead } from './scheduling.js';
+
+export type { BenchContext } from './context.js';
 import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
+import { benchTiledStill, formatTiledStill } from './tiled-still.js';
+import { benchPipeline, formatPipeline } from './pipeline.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -38,21 +43,13 @@ export interface BenchSettings {
   keep: boolean;
   /** Run only these sections (default all): quicker when working on one of them. */
   only: BenchSection[];
+  /** The pipeline section's sparse DNN: layers (default 120) and inputs (default 200). */
+  dnnLayers: number;
+  dnnInputs: number;
 }
 
-export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling'] as const;
+export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling', 'still', 'pipeline'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
-
-/** What every leg gets: the running cluster, the scene, and where to write. */
-export interface BenchContext {
-  bench: BenchCluster;
-  scene: string;
-  frames: number[];
-  slots: number;
-  /** A fresh directory per bench run; legs make their own subdirectories. */
-  workDir: string;
-  log: (line: string) => void;
-}
 
 /** Legs plugged into the render-efficiency bench from outside. */
 export interface RenderEfficiencyLegs {
@@ -62,7 +59,8 @@ export interface RenderEfficiencyLegs {
 
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
                           [--width 320 --height 180] [--keep]
-                          [--only render|scheduling|scaling (repeatable)]`;
+                          [--dnn-layers 120] [--dnn-inputs 200]
+                          [--only render|scheduling|scaling|still|pipeline (repeatable)]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -76,6 +74,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       height: { type: 'string', default: '180' },
       keep: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true, default: [] },
+      'dnn-layers': { type: 'string', default: '120' },
+      'dnn-inputs': { type: 'string', default: '200' },
     },
     strict: true,
   });
@@ -99,6 +99,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     width: int('width', 3840),
     height: int('height', 2160),
     keep: values.keep,
+    dnnLayers: int('dnn-layers', 1000),
+    dnnInputs: int('dnn-inputs', 60000),
   };
 }
 
@@ -206,6 +208,16 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           })
         : undefined;
       const scaling = run('scaling') ? await benchScalingLatency(ctx) : undefined;
+      const still = run('still') ? await benchTiledStill(ctx) : undefined;
+      const pipeline = run('pipeline')
+        ? await benchPipeline(ctx, {
+            neurons: 1024,
+            layers: settings.dnnLayers,
+            inputs: settings.dnnInputs,
+            batches: ctx.slots,
+            seed: 3,
+          })
+        : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -218,6 +230,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (scaling) {
         console.log('\n== Scaling ==');
         console.log(formatScalingLatency(scaling));
+      }
+      if (still) {
+        console.log('\n== Tiled still ==');
+        console.log(formatTiledStill(still));
+      }
+      if (pipeline) {
+        console.log('\n== Pipeline ==');
+        console.log(formatPipeline(pipeline));
       }
     });
     console.log(`\nload average at the end: ${loadAverage()}`);

@@ -7,7 +7,7 @@ import { startCoordinator } from '../coordinator/service.js';
 import { makeThumbnail } from '../renderers/blender/encode.js';
 import { formatFrames, frameFileName } from '../renderers/blender/frames.js';
 import { BenchError } from './errors.js';
-import type { BenchContext } from './main.js';
+import type { BenchContext } from './context.js';
 import type { OursResult } from './report.js';
 import { lastFrameWrittenAt, logTails } from './slurm-jobs.js';
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCoordinator } from '../coordinator/service.js';
 import { ensureSampleScene } from '../renderers/blender/sample-scene.js';
-import type { BenchContext } from './main.js';
+import type { BenchContext } from './context.js';
 
 /** Result of the scaling leg: seconds for each try, and their medians. */
 export interface ScalingLatency {
@@ -48,23 +48,20 @@ export async function benchScalingLatency(ctx: BenchContext): Promise<ScalingLat
       nodes: 1,
       gpusPerNode: 1,
     });
-    while (c.store.tasks(job.id, { state: 'done' }).total < 2) await sleep(100);
+    while (c.store.tasks.list(job.id, { state: 'done' }).total < 2) await sleep(100);
     const primaryNodes = () =>
-      c.store
-        .allocations(job.id)
+      c.store.allocations
+        .list(job.id)
         .filter((a) => a.role === 'primary')
         .flatMap((a) => a.nodes);
     for (let i = 0; i < TRIES; i++) {
       const t0 = performance.now();
       const since = Date.now();
       const primary = primaryNodes();
-      const firstLease = c.store.db.prepare(
-        `SELECT node FROM tasks WHERE job_id = ? AND started_at >= ? AND node IS NOT NULL`,
-      );
       await c.scaler.scale(job.id, { add: 1 }, 'user');
       for (;;) {
-        const rows = firstLease.all(job.id, since) as { node: string }[];
-        if (rows.some((r) => !primary.includes(r.node))) break;
+        const nodes = c.store.tasks.nodesLeasedSince(job.id, since);
+        if (nodes.some((n) => !primary.includes(n))) break;
         if (performance.now() - t0 > 60_000)
           throw new Error('no agent on the new node leased a task within 60 s');
         await sleep(10);
@@ -74,8 +71,8 @@ export async function benchScalingLatency(ctx: BenchContext): Promise<ScalingLat
         `scaling: add ${i + 1}: first lease on the new node after ${result.addToFirstLease.at(-1)?.toFixed(2)} s`,
       );
 
-      const attached = c.store
-        .allocations(job.id)
+      const attached = c.store.allocations
+        .list(job.id)
         .find((a) => a.role === 'attached' && a.state === 'running');
       const node = attached?.nodes[0];
       const t1 = performance.now();

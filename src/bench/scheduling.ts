@@ -64,7 +64,7 @@ const noop = (seq: number): NewTask => ({
 /** Writes a running job with one ready `render` stage holding `tasks` no-op tasks. */
 export function insertNoopJob(rc: RunningCoordinator, stateDir: string, tasks: number) {
   const store = rc.coordinator.store;
-  const seq = store.nextJobSeq();
+  const seq = store.jobs.nextSeq();
   const id = `j${seq}`;
   const dir = path.join(stateDir, 'jobs', id);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -91,6 +91,18 @@ export function insertNoopJob(rc: RunningCoordinator, stateDir: string, tasks: n
     [{ name: 'render', seq: 0, state: 'ready' }],
     Array.from({ length: tasks }, (_, i) => noop(i)),
   );
+  // The swarm's agents run in no Slurm job; they register as "Slurm job 0", recorded here.
+  store.allocations.insert({
+    slurmJobId: 0,
+    jobId: id,
+    role: 'primary',
+    state: 'running',
+    nodes: [],
+    requestedNodes: 1,
+    reason: 'the bench swarm: agents without Slurm',
+    createdAt: Date.now(),
+    endedAt: null,
+  });
   return { id, agentToken };
 }
 
@@ -169,8 +181,8 @@ async function measureThroughput(
     await swarm.ready;
     swarm.go();
     const done = await swarm.done;
-    const p = rc.coordinator.store.progress(job.id, 'render').tasks;
-    const state = rc.coordinator.store.getJob(job.id)?.state;
+    const p = rc.coordinator.store.tasks.progress(job.id, 'render').tasks;
+    const state = rc.coordinator.store.jobs.get(job.id)?.state;
     if (done.completed !== tasks || p.done !== tasks || state !== 'succeeded') {
       throw new BenchError(
         'scheduling overhead',
@@ -222,13 +234,13 @@ async function measureLatency(
       const leased = swarm.next('lease', 30_000);
       const completed = swarm.next('completed', 30_000);
       const t0 = nowMs();
-      c.store.insertTasks(job.id, [noop(i + 1)]);
+      c.store.tasks.insert(job.id, [noop(i + 1)]);
       c.waiters.notify(job.id);
       const m = await leased;
       if (m.type === 'lease') latencies.push(m.at - t0);
       await completed;
     }
-    c.complete(holder.id, held.task.id, {});
+    await c.complete(holder.id, held.task.id, {});
     const done = await swarm.done;
     if (done.completed !== samples) {
       throw new BenchError(

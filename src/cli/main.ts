@@ -3,8 +3,8 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { reportError } from './report-error.js';
 
-/** Builds the yargs parser; exported so tests can drive the CLI in-process. */
-export function buildCli(argv: string[]) {
+/** Builds the yargs parser with every command. */
+function buildCli(argv: string[]) {
   let cli = yargs(argv)
     .scriptName('cluster-tool')
     .usage(

@@ -61,6 +61,8 @@ export const followSubmit: RemoteFollow = {
       bar: !json && process.stderr.isTTY,
       log: (line) => err(`${line}\n`),
       pollMs: REMOTE_POLL_MS,
+      // The name passed ranRemotely's check: letters, digits and hyphens, one shell word.
+      reach: ` --cluster ${String(args.cluster)}`,
     });
     await printFinal(head, id, json);
     if (done.state !== 'succeeded')

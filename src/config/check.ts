@@ -2,8 +2,8 @@ import { detectFormat, type ConfigFormat } from './generate.js';
 import { renamePaths, toCheckResult, type CheckResult } from './problems.js';
 import { checkSpec } from './rules.js';
 import { readNodeRuntime, RUNTIME_ARG_PATH } from './node-runtime-arg.js';
-import { checkOsSupport, DEFAULT_NODE_RUNTIME } from './os-support.js';
-import { OS_VALUES, type ClusterSpec } from './spec.js';
+import { checkNodeOs } from './node-os.js';
+import type { ClusterSpec } from './spec.js';
 import { readV2, v2KeyPath } from './v2/read.js';
 import { readV3, v3KeyPath } from './v3/read.js';
 
@@ -16,6 +16,14 @@ export interface FileCheck extends CheckResult {
   keyPath: (specPath: string) => string;
 }
 
+/** What the file is called and whether EC2 will be asked too. */
+export interface CheckTextOptions {
+  /** The file's name, for the `--aws` hint; FILE when left out. */
+  file?: string;
+  /** `--aws` is on: EC2, not cluster-tool's table, judges the instance types. */
+  withEc2?: boolean;
+}
+
 /**
  * Checks a ParallelCluster config text offline. Problems name the file's own key paths. An
  * instance type cluster-tool does not know is only a warning here: EC2 decides with `--aws`.
@@ -23,19 +31,26 @@ export interface FileCheck extends CheckResult {
 export function checkConfigText(
   text: string,
   format: ConfigFormat = detectFormat(text),
+  opts: CheckTextOptions = {},
 ): FileCheck {
   const read = format === 'v3' ? readV3(text) : readV2(text);
   const keyPath = format === 'v3' ? v3KeyPath : v2KeyPath;
   const rules = read.spec
-    ? renamePaths(checkSpec(read.spec, format, { unknownTypeLevel: 'warning' }), keyPath)
+    ? renamePaths(
+        checkSpec(read.spec, format, {
+          awsCheckCommand: `cluster-tool config check ${opts.file ?? 'FILE'} --aws`,
+          typesFromEc2: opts.withEc2,
+        }),
+        keyPath,
+      )
     : [];
   const runtime = readNodeRuntime(text, format);
   const os = read.spec
-    ? checkOsSupport(
+    ? checkNodeOs(
         read.spec.os,
-        runtime.runtime ?? DEFAULT_NODE_RUNTIME,
+        runtime.runtime,
         { os: keyPath('os'), runtime: RUNTIME_ARG_PATH[format] },
-        OS_VALUES,
+        format,
       )
     : [];
   return {

@@ -2,6 +2,8 @@ import { UsageError } from '../errors.js';
 import { NODE_RUNTIME_VALUES, type NodeRuntime } from './os-support.js';
 import type { Preset } from './presets.js';
 import { OS_VALUES, SHARED_MOUNT_DIR, type ClusterSpec, type QueueSpec } from './spec.js';
+import { V2_OSES, V2_VERSION } from './v2/rules.js';
+import { V3_OSES, V3_VERSION } from './v3/rules.js';
 
 /** `config init` flags; every one overrides the preset. Counts take `N` or `QUEUE=N`. */
 export interface InitFlags {
@@ -53,7 +55,9 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
     );
   }
   if (flags.os !== undefined && !(OS_VALUES as readonly string[]).includes(flags.os)) {
-    throw new UsageError(`--os "${flags.os}" is not one of ${OS_VALUES.join(', ')}`);
+    throw new UsageError(
+      `--os "${flags.os}" is not an OS cluster-tool writes; ParallelCluster ${V3_VERSION} (--format v3) takes ${V3_OSES.join(', ')}; ${V2_VERSION} (--format v2) takes ${V2_OSES.join(', ')}`,
+    );
   }
   if (
     flags.nodeRuntime !== undefined &&
@@ -124,8 +128,11 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
 
 /** A compute resource name ParallelCluster accepts, from an instance type (g5.12xlarge -> g5-12xlarge). */
 export function resourceName(instanceType: string): string {
-  const name = instanceType.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return /^[A-Za-z]/.test(name) ? name.slice(0, 25) : `cr-${name}`.slice(0, 25);
+  const name = instanceType
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return /^[a-z]/.test(name) ? name.slice(0, 25) : `cr-${name}`.slice(0, 25);
 }
 
 function applyCounts(
@@ -163,12 +170,13 @@ export function flagForSpecPath(path: string): string {
     [/^os$/, '--os'],
     [/^vpcId$/, '--vpc-id'],
     [/^nodeRuntime$/, '--node-runtime'],
+    [/^storage\.sizeGiB$/, '--ebs-size'],
     [/^storage\./, '--fsx-id'],
     [/^queues\.\d+\.subnetIds/, '--compute-subnet'],
-    [/^queues\.\d+\.computeResources\.\d+\.instanceType$/, '--compute-instance-type'],
+    [/^queues\.\d+\.computeResources\.\d+\.(instanceType|name)$/, '--compute-instance-type'],
     [/^queues\.\d+\.computeResources\.\d+\.maxCount$/, '--max-count'],
     [/^queues\.\d+\.computeResources\.\d+\.minCount$/, '--min-count'],
-    [/^queues$/, '--compute-instance-type'],
+    [/^queues(\.\d+)?$/, '--compute-instance-type'],
   ];
   return table.find(([re]) => re.test(path))?.[1] ?? path;
 }

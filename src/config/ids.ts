@@ -6,9 +6,15 @@
 const SUBNET = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const AMI = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const VPC = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const FSX = /^fs-[0-9a-f]{8,17}$/;
+// FSx for Lustre ids are fs- and 17 hex digits: ParallelCluster 3's FsxLustreSettingsSchema.file_system_id
+// and 2.8.0's ALLOWED_VALUES["fsx_fs_id"] accept no other length (aws/aws-parallelcluster,
+// cli/src/pcluster/schemas/cluster_schema.py; v2.8.0 cli/pcluster/config/mappings.py).
+const FSX = /^fs-[0-9a-f]{17}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+// family.size; EC2's sizes are a closed set (nano ... 48xlarge, metal, metal-24xl), so a misspelt
+// size is caught here even for a family cluster-tool's table does not list.
+const INSTANCE_TYPE =
+  /^[a-z][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d+xlarge|metal|metal-\d+xl)$/;
 // Key pair names: up to 255 ASCII characters; we also keep them out of quoting trouble.
 const KEY_NAME = /^[A-Za-z0-9 ._:/+=@-]{1,255}$/;
 
@@ -31,11 +37,11 @@ export function checkVpcId(v: string): string | undefined {
   return VPC.test(v) ? undefined : `"${v}" is not a VPC id (vpc- and 8 or 17 hex digits)`;
 }
 
-/** An existing FSx file system id, `fs-` and hex digits. */
+/** An existing FSx for Lustre file system id, `fs-` and 17 hex digits. */
 export function checkFsxId(v: string): string | undefined {
   return FSX.test(v)
     ? undefined
-    : `"${v}" is not an FSx file system id (fs- and 8 to 17 hex digits)`;
+    : `"${v}" is not an FSx for Lustre file system id (fs- and 17 hex digits, e.g. fs-0123456789abcdef0)`;
 }
 
 /** An AWS region code such as us-east-1. */
@@ -49,7 +55,7 @@ export function checkRegion(v: string): string | undefined {
 export function checkInstanceTypeSyntax(v: string): string | undefined {
   return INSTANCE_TYPE.test(v)
     ? undefined
-    : `"${v}" is not an EC2 instance type (family.size, e.g. g4dn.xlarge)`;
+    : `"${v}" is not an EC2 instance type (family.size with a size such as xlarge, 12xlarge or metal, e.g. g4dn.xlarge)`;
 }
 
 /** An EC2 key pair name. */
@@ -96,21 +102,26 @@ export function checkBucketName(v: string): string | undefined {
   return undefined;
 }
 
-/**
- * ParallelCluster 3 Slurm queue names: start with a lowercase letter, then lowercase letters,
- * digits and hyphens, at most 25 characters, and not "default" (pcluster's name validators).
- */
-export function checkQueueName(v: string): string | undefined {
-  if (!/^[a-z][a-z0-9-]*$/.test(v) || v.length > 25 || v === 'default') {
-    return `queue name "${v}" is not accepted by ParallelCluster (lowercase letter first, then lowercase letters, digits, hyphens; at most 25 characters; not "default")`;
+// ParallelCluster 3's NameValidator, for queues and compute resources alike: NAME_REGEX,
+// NAME_MAX_LENGTH and the "default" ban (aws/aws-parallelcluster v3.11.1,
+// cli/src/pcluster/validators/cluster_validators.py; registered by BaseQueue and BaseComputeResource
+// in cli/src/pcluster/config/cluster_config.py).
+const PCLUSTER_NAME = /^[a-z][a-z0-9-]*$/;
+const PCLUSTER_NAME_MAX = 25;
+
+function checkPclusterName(kind: string, v: string): string | undefined {
+  if (!PCLUSTER_NAME.test(v) || v.length > PCLUSTER_NAME_MAX || v === 'default') {
+    return `${kind} name "${v}" is not accepted by ParallelCluster (a lowercase letter first, then lowercase letters, digits, hyphens; at most ${PCLUSTER_NAME_MAX} characters; not "default")`;
   }
   return undefined;
 }
 
-/** ParallelCluster 3 compute resource names: a letter first, then letters, digits, hyphens; at most 25. */
+/** A ParallelCluster 3 Slurm queue name (NameValidator). */
+export function checkQueueName(v: string): string | undefined {
+  return checkPclusterName('queue', v);
+}
+
+/** A ParallelCluster 3 compute resource name: the same rule as queues (NameValidator). */
 export function checkComputeResourceName(v: string): string | undefined {
-  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(v) || v.length > 25) {
-    return `compute resource name "${v}" is not accepted by ParallelCluster (a letter first, then letters, digits, hyphens; at most 25 characters)`;
-  }
-  return undefined;
+  return checkPclusterName('compute resource', v);
 }

@@ -75,14 +75,16 @@ export function checkOsSupport(
   const problems: Problem[] = [];
   if (!atLeast(glibc, need)) {
     const other = osesFor(runtime, oses).slice(0, 3).join(', ');
+    const pick = other ? `pick --os ${other}` : '';
+    const older =
+      '--node-runtime glibc-217 and stage a glibc-2.17 Node.js build with `stage --node-tarball FILE` (linux-x64-glibc-217 from unofficial-builds.nodejs.org)';
     problems.push({
       level: 'error',
       path: runtime === DEFAULT_NODE_RUNTIME ? paths.os : paths.runtime,
       message:
         `${os} has glibc ${show(glibc)}, and the ${runtime} Node.js build needs ${show(need)}: the node bootstrap would fail. ` +
-        (runtime === 'glibc-217'
-          ? `pick --os ${other}`
-          : `pick --os ${other}, or --node-runtime glibc-217 and stage a glibc-2.17 Node.js build with \`stage --node-tarball FILE\` (linux-x64-glibc-217 from unofficial-builds.nodejs.org)`),
+        // Every OS the format accepts may be too old for the official build (2.x): then only the other build helps.
+        (runtime === 'glibc-217' ? pick : pick ? `${pick}, or ${older}` : `use ${older}`),
     });
   }
   if (!atLeast(glibc, [2, 28]))

@@ -1,33 +1,44 @@
-import { knownGpuCount } from './instance-types.js';
+import { closestKnownType, knownGpuCount } from './instance-types.js';
 import {
   checkAmiId,
   checkBucketName,
   checkCidr,
-  checkComputeResourceName,
   checkFsxId,
   checkInstanceTypeSyntax,
   checkKeyName,
-  checkQueueName,
   checkRegion,
   checkSubnetId,
-  checkVpcId,
 } from './ids.js';
 import type { Problem } from './problems.js';
 import type { ClusterSpec } from './spec.js';
+import { checkV2Spec } from './v2/rules.js';
+import { checkV3Spec } from './v3/rules.js';
 
-/** OSes ParallelCluster 2.x knows (`base_os`). */
-const V2_OS = new Set(['alinux2', 'centos7', 'ubuntu1804', 'ubuntu2004']);
+/** How `checkSpec` words and weighs what it cannot know offline. */
+export interface CheckSpecOptions {
+  /** The command that asks EC2 about this config, for the unknown-type hint. */
+  awsCheckCommand?: string;
+  /** EC2 is being asked about the instance types: no hint for types missing from our table. */
+  typesFromEc2?: boolean;
+}
+
+// EBS's size range for gp3 (what v3 writes) and gp2 (what v2 writes): ParallelCluster 3's
+// EbsVolumeTypeSizeValidator (aws/aws-parallelcluster, cli/src/pcluster/validators/ebs_validators.py
+// EBS_VOLUME_TYPE_TO_VOLUME_SIZE_BOUNDS) has the same 1..16384 GiB for both.
+const EBS_MIN_GIB = 1;
+const EBS_MAX_GIB = 16384;
 
 /**
- * Cross-field and syntax rules on a cluster spec, shared by `config init` and `config check`.
- * Paths are spec paths (`queues.0.computeResources.1.maxCount`); each format renames them to
- * its own keys. `unknownTypeLevel` says how sure we are that a type missing from our table is
- * wrong: `config init` errors, `config check` warns and defers to EC2 with `--aws`.
+ * The rules on a cluster spec, shared by `config init` (which refuses on errors) and
+ * `config check` (which reports them): syntax of every identifier, counts, then the chosen
+ * ParallelCluster version's own rules (`v3/rules.ts`, `v2/rules.ts`). Paths are spec paths
+ * (`queues.0.computeResources.1.maxCount`); each format renames them to its keys, init to flags.
+ * An instance type missing from cluster-tool's table is only a warning: EC2 decides.
  */
 export function checkSpec(
   spec: ClusterSpec,
   format: 'v3' | 'v2',
-  opts: { unknownTypeLevel?: 'error' | 'warning' } = {},
+  opts: CheckSpecOptions = {},
 ): Problem[] {
   const out: Problem[] = [];
   const err = (path: string, message: string | undefined) => {
@@ -47,6 +58,9 @@ export function checkSpec(
     warn('sshAllowedCidr', 'SSH is open to the whole internet; give your own address/32');
   err('headNode.subnetId', checkSubnetId(spec.headNode.subnetId));
   checkType(spec.headNode.instanceType, 'headNode.instanceType');
+  // DcvValidator warns about these (they have too little memory for the desktop packages).
+  if (/micro|nano/.test(spec.headNode.instanceType))
+    warn('headNode.instanceType', 'DCV needs at least 1.7 GB of memory; pick a larger head node');
 
   if (spec.customAmi !== undefined) err('customAmi', checkAmiId(spec.customAmi));
   else if (spec.requiresCustomAmi) {
@@ -57,84 +71,51 @@ export function checkSpec(
   }
   if (spec.storage.type === 'fsx')
     err('storage.fileSystemId', checkFsxId(spec.storage.fileSystemId));
+  else if (spec.storage.sizeGiB < EBS_MIN_GIB || spec.storage.sizeGiB > EBS_MAX_GIB)
+    err(
+      'storage.sizeGiB',
+      `an EBS volume is ${EBS_MIN_GIB} to ${EBS_MAX_GIB} GiB, not ${spec.storage.sizeGiB} (EbsVolumeTypeSizeValidator)`,
+    );
 
-  const queueNames = new Set<string>();
   spec.queues.forEach((q, qi) => {
     const qp = `queues.${qi}`;
-    err(`${qp}.name`, checkQueueName(q.name));
-    if (queueNames.has(q.name))
-      err(`${qp}.name`, `queue name "${q.name}" is used twice; queue names must be unique`);
-    queueNames.add(q.name);
     if (q.subnetIds.length === 0)
       err(`${qp}.subnetIds`, 'give at least one subnet for the compute nodes');
     q.subnetIds.forEach((s, si) => err(`${qp}.subnetIds.${si}`, checkSubnetId(s)));
-    const crNames = new Set<string>();
     q.computeResources.forEach((cr, ci) => {
       const cp = `${qp}.computeResources.${ci}`;
-      err(`${cp}.name`, checkComputeResourceName(cr.name));
-      if (crNames.has(cr.name))
-        err(`${cp}.name`, `compute resource name "${cr.name}" is used twice in queue ${q.name}`);
-      crNames.add(cr.name);
       checkType(cr.instanceType, `${cp}.instanceType`);
-      if (cr.maxCount < cr.minCount) {
+      // v3's SlurmComputeResourceSchema: MinCount >= 0, MaxCount >= 1 (2.8.0 takes a 0 maximum,
+      // which starts no node); ComputeResourceSizeValidator and 2.8.0's cluster_validator: max >= min.
+      if (cr.minCount < 0) err(`${cp}.minCount`, `MinCount ${cr.minCount} is below 0`);
+      if (cr.maxCount < 1)
+        out.push({
+          level: format === 'v3' ? 'error' : 'warning',
+          path: `${cp}.maxCount`,
+          message: `MaxCount ${cr.maxCount} is below 1, so no compute node can start; allow at least one node`,
+        });
+      else if (cr.maxCount < cr.minCount)
         err(
           `${cp}.maxCount`,
           `MaxCount ${cr.maxCount} is below MinCount ${cr.minCount}; raise the maximum or lower the minimum`,
         );
-      }
       if (knownGpuCount(cr.instanceType) === 0)
         warn(`${cp}.instanceType`, `${cr.instanceType} has no GPU; agents need one GPU each`);
     });
   });
 
-  if (format === 'v2') checkV2Limits(spec, out);
+  out.push(...(format === 'v3' ? checkV3Spec(spec) : checkV2Spec(spec)));
   return out;
 
   function checkType(type: string, path: string) {
     const syntax = checkInstanceTypeSyntax(type);
     if (syntax) return err(path, syntax);
-    if (knownGpuCount(type) === undefined) {
-      out.push({
-        level: opts.unknownTypeLevel ?? 'error',
-        path,
-        message: `unknown instance type "${type}"; check the spelling, or run \`cluster-tool config check FILE --aws\` to ask EC2`,
-      });
-    }
-  }
-}
-
-// ParallelCluster 2.8.0 (the IndeX AMI's version) has one compute fleet of one instance type.
-function checkV2Limits(spec: ClusterSpec, out: Problem[]): void {
-  if (!V2_OS.has(spec.os)) {
-    out.push({
-      level: 'error',
-      path: 'os',
-      message: `ParallelCluster 2.x does not know "${spec.os}"; use one of ${[...V2_OS].join(', ')}`,
-    });
-  }
-  if (spec.queues.length !== 1 || spec.queues[0]?.computeResources.length !== 1) {
-    out.push({
-      level: 'error',
-      path: 'queues',
-      message:
-        'the 2.x format has one compute instance type; give exactly one --compute-instance-type',
-    });
-  }
-  if (spec.queues.some((q) => q.subnetIds.length > 1)) {
-    out.push({
-      level: 'error',
-      path: 'queues.0.subnetIds',
-      message: 'the 2.x format takes one compute subnet',
-    });
-  }
-  if (spec.vpcId === undefined) {
-    out.push({
-      level: 'error',
-      path: 'vpcId',
-      message: 'the 2.x format needs the VPC id of the subnets (vpc-...)',
-    });
-  } else {
-    const bad = checkVpcId(spec.vpcId);
-    if (bad) out.push({ level: 'error', path: 'vpcId', message: bad });
+    if (knownGpuCount(type) !== undefined || opts.typesFromEc2) return;
+    const near = closestKnownType(type);
+    warn(
+      path,
+      `${type} is not in cluster-tool's table of instance types${near ? ` (did you mean ${near}?)` : ''}; ` +
+        `if it is spelt right, \`${opts.awsCheckCommand ?? 'cluster-tool config check FILE --aws'}\` asks EC2 whether it exists and how many GPUs it has`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The coordinator's HTTP API, as JSON types shared by the server, the CLI, the agents and the
- * viewer. Every route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or, for
- * /api/agent/*, the job's agent token. Times are Unix milliseconds.
+ * viewer. Every /api route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or,
+ * for /api/agent/*, the job's agent token (see http/auth.ts). Times are Unix milliseconds.
  *
  * User routes:
  *   GET  /api/jobs                      -> JobSummary[]
@@ -12,34 +12,122 @@
  *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
  *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
  *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
- *   GET  /api/jobs/:id/files/<path inside the job directory>  -> the file (frames, thumbs, video)
+ *   GET  /api/jobs/:id/files/<path>     -> the file: `output/…` from the job's output root (frames,
+ *                                          video), anything else from the job directory (thumbs)
  *   GET  /api/cluster                   -> ClusterView
- *   GET  /api/events?token=             -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
+ *   GET  /api/events                    -> text/event-stream of CoordinatorEvent (one `data:` JSON each)
+ *
+ * Task routes (http/task-routes.ts), a task named by `id=`, `frame=` or `name=`:
+ *   GET  /api/jobs/:id/stream           -> text/event-stream for one job: a `job:snapshot` first, then
+ *                                          its events in order, leases included (the page's only feed)
+ *   GET  /api/jobs/:id/task?id=|frame=|name=          -> TaskDetail
+ *   GET  /api/jobs/:id/task/log?id=|frame=|name=&tail= -> TaskLog
+ *   POST /api/jobs/:id/task/requeue  { id }           -> TaskView  (any finished task, done ones too)
+ *   POST /api/jobs/:id/task/cancel   { id }           -> TaskView  (a queued or running task)
  */
 
-export type JobKind = 'blender' | 'blender-dataset' | 'plenoxels' | 'index' | 'command';
+import type { ImageFormat } from '../renderers/blender/formats.js';
+import type { RenderOverrides } from '../renderers/blender/overrides.js';
+import type { SceneInfo } from '../renderers/blender/protocol.js';
+
+export type JobKind =
+  'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command' | 'openjd';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
+/** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
+export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
-/** A Blender render: `render` (frame chunks) then `encode`. */
-export interface BlenderSubmitRequest {
-  kind: 'blender';
+/**
+ * Where a Blender job writes and how it renders; shared by animations and stills. The scene facts
+ * come from probing the .blend on the head node (`cluster-tool submit` does it), so that the plan
+ * can check overrides and name files without loading Blender itself.
+ */
+export interface BlenderOutputFields {
   /** Absolute path of the .blend file as the head node sees it. */
   scene: string;
-  /** Frame spec: `1-240`, `1-240x2`, `1,5,9-12`. */
-  frames: string;
+  /** The output root (`--output`): an existing, writable directory the compute nodes share;
+   * default <state>/jobs/<id>/output. */
+  outputDir?: string;
+  /** Blender's output path syntax (`render/shot_####`), relative to the output root; default the
+   * scene's own output path when it names one, else `frame_####`. */
+  outputPattern?: string;
+  /** Changes applied in the loaded Blender before the first frame (`format` included). */
+  overrides?: RenderOverrides;
+  /** Render frames whose files are already whole in the output (default: skip them). */
+  overwrite?: boolean;
+  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path). */
+  sceneInfo?: SceneInfo;
+  name?: string;
+  /** Slurm time limit in minutes for each allocation (default 60). */
+  timeLimitMinutes?: number;
+}
+
+/** A Blender render: `render` (frame chunks) then `encode`. */
+export interface BlenderSubmitRequest extends BlenderOutputFields {
+  kind: 'blender';
+  /** Frame spec: `1-240`, `1-240x2`, `1,5,9-12`; default the scene's frame range. */
+  frames?: string;
   nodes: number;
   gpusPerNode?: number;
   /** Frames per task (default 1). */
   chunk?: number;
-  format?: 'PNG' | 'OPEN_EXR';
-  /** Where frames and the video go; default <state>/jobs/<id>/output. */
-  outputDir?: string;
-  name?: string;
-  /** Slurm time limit in minutes for each allocation (default 60). */
-  timeLimitMinutes?: number;
+  /** The frame format; the same as `overrides.format` (either may be given). */
+  format?: ImageFormat;
+  /** Frames the submitter found whole in the output (`cluster-tool submit` scans it); they are
+   * skipped unless `overwrite`. */
+  present?: number[];
   /** Autoscaling (issue 5). */
   auto?: AutoScaleSpec;
+  /** Filled in by the plan (a submitted value is replaced). */
+  planned?: BlenderPlanned;
+}
+
+/** What the plan of a Blender render decided, kept in the job's spec for `status` and the viewer. */
+export interface BlenderPlanned {
+  /** Frames rendered by this job, in order. */
+  frames: number[];
+  /** Frames already whole in the output, not rendered again (empty with `overwrite`). */
+  skipped: number[];
+  /** The output pattern used, and whether it came from the request, the scene or the default. */
+  pattern: string;
+  patternSource: 'request' | 'scene' | 'default';
+  /** The image size each frame is written at (after the resolution percentage); null unknown. */
+  resolution: [number, number] | null;
+  format: ImageFormat;
+  /** Every frame's file (rendered or skipped) as the files route serves it, by frame number:
+   * `{"12": "output/render/shot_0012.png"}`. */
+  files: Record<string, string>;
+}
+
+/** One heavy frame split into tiles, one task each, then a merge into one image. */
+export interface BlenderStillSubmitRequest extends BlenderOutputFields {
+  kind: 'blender-still';
+  /** The frame to render; default the scene's first frame. */
+  frame?: number;
+  /** The grid, `4x4` (columns x rows). */
+  tiles: string;
+  /** Pixels each tile renders beyond its share on inner sides (default 8). */
+  overlap?: number;
+  nodes: number;
+  gpusPerNode?: number;
+  auto?: AutoScaleSpec;
+  /** Filled in by the plan (a submitted value is replaced). */
+  planned?: BlenderStillPlanned;
+}
+
+/** What the plan of a tiled still decided, kept in the job's spec. */
+export interface BlenderStillPlanned {
+  frame: number;
+  columns: number;
+  rows: number;
+  overlap: number;
+  /** The merged image's size, that of a single render of the frame. */
+  resolution: [number, number];
+  format: ImageFormat;
+  /** The still as the files route serves it (`output/shot_0012.png`). */
+  file: string;
+  pattern: string;
+  patternSource: 'request' | 'scene' | 'default';
 }
 
 /** Autoscaling bounds; `idleSeconds` (default 30) is how long a node may idle before it goes back. */
@@ -59,13 +147,13 @@ export interface CommonSubmitFields {
   auto?: AutoScaleSpec;
 }
 
-/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets). */
+/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets, OpenJD templates). */
 export interface OtherSubmitRequest extends CommonSubmitFields {
-  kind: 'plenoxels' | 'command' | 'index' | 'blender-dataset';
+  kind: 'plenoxels' | 'command' | 'index' | 'blender-dataset' | 'openjd';
   [field: string]: unknown;
 }
 
-export type SubmitRequest = BlenderSubmitRequest | OtherSubmitRequest;
+export type SubmitRequest = BlenderSubmitRequest | BlenderStillSubmitRequest | OtherSubmitRequest;
 
 export interface ScaleRequest {
   nodes?: number;
@@ -85,6 +173,11 @@ export interface Progress {
   queued: number;
 }
 
+/** A job's progress in its unit; `failed` leaves out what was cancelled. */
+export interface JobProgress extends Progress {
+  cancelled: number;
+}
+
 export interface JobSummary {
   id: string;
   name: string;
@@ -92,12 +185,18 @@ export interface JobSummary {
   state: JobState;
   createdAt: number;
   finishedAt: number | null;
-  /** Render progress counted in frames for Blender jobs (tasks otherwise). */
-  progress: Progress;
-  /** Frames (or tasks) per minute over the last few minutes. */
+  /** Progress of the main stage, counted in `unit`. */
+  progress: JobProgress;
+  /** What `progress` counts (the job type's progress unit). */
+  unit: ProgressUnit;
+  /** Units per minute over the last few minutes of work; frozen once no work is left. */
   ratePerMinute: number;
-  /** Seconds to finish at the current rate, null when unknown. */
+  /** Seconds to finish at that rate as of `asOf`, null when unknown or over. */
   etaSeconds: number | null;
+  /** When rate and ETA were computed (ms): the ETA counts down from here between updates. */
+  asOf: number;
+  /** Seconds since submission, frozen at the end (then the job's total time). */
+  elapsedSeconds: number;
   nodes: string[];
   gpus: number;
   stage: string;
@@ -106,6 +205,8 @@ export interface JobSummary {
 
 export interface TaskView {
   id: number;
+  /** What a person calls it: `frame 12`, `frames 12-15`, a command's id, a train_dir, `encode`. */
+  name: string;
   stage: string;
   state: TaskState;
   /** Frame numbers of a render task; empty for others. */
@@ -144,6 +245,8 @@ export interface AgentView {
   state: 'active' | 'draining' | 'gone' | 'blocked';
   failures: number;
   currentTaskId: number | null;
+  /** The name of the task it holds (`frame 42`), null when idle. */
+  currentTask: string | null;
   lastSeen: number;
 }
 
@@ -155,6 +258,23 @@ export interface JobEvent {
   actor: 'user' | 'policy' | 'coordinator';
   message: string;
   data: Record<string, unknown>;
+  /**
+   * `detail`: routine (agents coming and going, Slurm ending what it was told to end), folded
+   * away. Set on every event a job's detail and its own stream carry; /api/events leaves it out.
+   */
+  level?: EventLevel;
+}
+
+/** How much an event of a job's history matters to its user. */
+export type EventLevel = 'detail' | 'info' | 'warning' | 'error';
+
+/** A failed task with what its renderer printed last. */
+export interface FailedTask {
+  taskId: number;
+  name: string;
+  frames: number[];
+  error: string;
+  errorTail: string[];
 }
 
 export interface JobDetail extends JobSummary {
@@ -164,7 +284,10 @@ export interface JobDetail extends JobSummary {
   /** Path of the MP4 relative to the job directory once encoded. */
   video: string | null;
   stages: { name: string; state: string; progress: Progress }[];
+  /** Frames of failed render tasks (jobs counted in frames only). */
   failedFrames: { frame: number; error: string; errorTail: string[] }[];
+  /** Every failed task of the job, by name. */
+  failedTasks: FailedTask[];
   allocations: AllocationView[];
   agents: AgentView[];
   events: JobEvent[];
@@ -187,6 +310,19 @@ export interface ResultRow {
   minutes: number | null;
   /** Where it ran, `node:gpu`. */
   gpu: string | null;
+  /** OpenJD jobs: the step the task belongs to and its position in the job's step order. */
+  step?: string;
+  stepIndex?: number;
+  /** OpenJD jobs: the action's exit code, wall time and the bytes its processes wrote. */
+  exitCode?: number | null;
+  seconds?: number | null;
+  bytesWritten?: number | null;
+  /** OpenJD jobs: the last `openjd_progress` (0-100) and `openjd_status`, and any `openjd_fail`. */
+  progress?: number | null;
+  status?: string | null;
+  failMessage?: string | null;
+  /** OpenJD jobs: the numbers the task printed as `openjd_metric: name=value`. */
+  metrics?: Record<string, number>;
 }
 
 export interface NodeView {
@@ -204,9 +340,37 @@ export interface ClusterView {
   nodes: NodeView[];
 }
 
+/** One attempt at a task: where it ran and how it ended (`done`, `failed`, `requeued`, ...). */
+export interface AttemptView {
+  attempt: number;
+  agentId: string;
+  node: string;
+  gpu: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string | null;
+  error: string | null;
+}
+
+/** A task with its attempts. */
+export interface TaskDetail extends TaskView {
+  jobId: string;
+  attemptsList: AttemptView[];
+}
+
+/** A task's lines of its agents' logs, attempt by attempt. */
+export interface TaskLog {
+  task: TaskView;
+  attempts: { attempt: number; agentId: string; node: string; gpu: string; lines: string[] }[];
+  /** Every attempt's lines in order (the last `tail`). */
+  lines: string[];
+}
+
 /** What /api/events streams; the viewer refetches what an event names. */
 export type CoordinatorEvent =
   | { type: 'job:updated'; jobId: string; summary: JobSummary }
   | { type: 'task:updated'; jobId: string; task: TaskView }
   | { type: 'job:event'; jobId: string; event: JobEvent }
-  | { type: 'cluster:updated' };
+  | { type: 'cluster:updated' }
+  /** First on a job's own stream (and again after a change to many tasks): the whole job. */
+  | { type: 'job:snapshot'; jobId: string; detail: JobDetail; tasks: TaskView[] };

@@ -1,12 +1,12 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { advertisedHost } from '../net/host-address.js';
 import { packagePath } from '../paths.js';
 import { SlurmClient } from '../slurm/client.js';
+import { slurmCommandLog } from './slurm-log.js';
 import { SlurmAllocator } from './allocations/slurm-allocator.js';
 import { reconcileAllocations } from './allocations/reconcile.js';
-import { Autoscaler } from './autoscale.js';
 import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
 import { EventBus } from './events.js';
 import { buildServer } from './http/server.js';
@@ -52,7 +52,11 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   const store = new SqliteStore(state.db, { synchronous: o.synchronous });
   const cfg: CoordinatorConfig = { ...DEFAULT_CONFIG, ...stripUndefined(o), stateDir: o.stateDir };
   const host = o.host ?? '127.0.0.1';
-  const client = new SlurmClient({ slurmConf: o.slurmConf, timeoutMs: 30_000 });
+  const client = new SlurmClient({
+    slurmConf: o.slurmConf,
+    timeoutMs: 30_000,
+    onCommand: slurmCommandLog(log),
+  });
 
   let url = '';
   const allocator = new SlurmAllocator({
@@ -65,15 +69,21 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     partition: o.partition,
   });
   const bus = new EventBus((jobId) => {
-    const job = store.getJob(jobId);
+    const job = store.jobs.get(jobId);
     return job ? { type: 'job:updated', jobId, summary: jobSummary(store, job) } : undefined;
   });
-  const coordinator = new Coordinator(store, allocator, bus, cfg);
+  const coordinator = new Coordinator(store, allocator, bus, cfg, Date.now, {
+    log,
+    allocationOutput: (job, slurmJobId) => {
+      const file = path.join(job.dir, 'logs', `slurm-${slurmJobId}.out`);
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    },
+  });
 
   // After a restart, give agents time to reconnect before their leases or heartbeats count as lost.
   const now = Date.now();
-  store.extendLeases(now + cfg.leaseMs * 2);
-  for (const a of store.liveAgents()) store.updateAgent(a.id, { lastSeen: now });
+  store.tasks.extendLeases(now + cfg.leaseMs * 2);
+  store.agents.touchLive(now);
 
   const server = await buildServer(coordinator, {
     userToken: state.token,
@@ -98,7 +108,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     if (reconciling) return;
     reconciling = true;
     try {
-      await reconcileAllocations(coordinator);
+      await reconcileAllocations(coordinator.reconcilePorts);
     } catch (err) {
       log(`reconcile: ${(err as Error).message}`);
     } finally {
@@ -106,15 +116,22 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     }
   };
   await reconcile();
+  // The sweep judges leases and agents by the clock, so it first checks its own: a tick that
+  // comes far later than asked means this process did not run (SIGSTOP, a suspended VM).
+  let lastTick = performance.now();
   const sweepTimer = setInterval(() => {
     try {
+      const tick = performance.now();
+      const gap = tick - lastTick;
+      lastTick = tick;
+      if (gap > SWEEP_GAP_MS) coordinator.agents.forgiveGap(gap);
       coordinator.sweep();
     } catch (err) {
       log(`sweep: ${(err as Error).message}`);
     }
-  }, 500);
+  }, SWEEP_MS);
   const reconcileTimer = setInterval(() => void reconcile(), o.reconcileMs ?? 1000);
-  const autoscaler = new Autoscaler(coordinator, coordinator.scaler);
+  const autoscaler = coordinator.autoscaler;
   let scaling = false;
   const autoscaleTimer = setInterval(() => {
     if (scaling) return;
@@ -142,3 +159,8 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** How often expired leases and silent agents are looked for. */
+const SWEEP_MS = 500;
+/** A sweep this much later than due means the coordinator itself was not running. */
+const SWEEP_GAP_MS = 5_000;

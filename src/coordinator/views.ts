@@ -1,27 +1,33 @@
 import type {
   AgentView,
   AllocationView,
+  FailedTask,
   JobDetail,
   JobSummary,
-  Progress,
   TaskView,
 } from './api-types.js';
-import { jobResults } from './jobs/results.js';
-import type { SqliteStore } from './store/sqlite-store.js';
+import { jobTypeOf } from './jobs/registry.js';
+import type { AgentsTable } from './store/tables/agents.js';
+import type { AllocationsTable } from './store/tables/allocations.js';
+import type { EventsTable } from './store/tables/events.js';
+import type { StagesTable } from './store/tables/stages.js';
+import type { TasksTable } from './store/tables/tasks.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
+import { withLevels } from './view/event-level.js';
+import { completionsOf, jobProgress, progressStage, unitOf } from './view/progress.js';
+import { paceOf } from './view/rate.js';
+import { taskName } from './view/task-name.js';
 
-const RATE_WINDOW_MS = 5 * 60_000;
-
-/** The stage whose progress a job shows: render for Blender jobs, else the first stage. */
-function mainStage(store: SqliteStore, job: JobRow): string {
-  return job.kind === 'blender' ? 'render' : (store.stages(job.id)[0]?.name ?? 'main');
+/** What the API's views of a job read. */
+export interface ViewStore {
+  stages: Pick<StagesTable, 'list'>;
+  tasks: Pick<TasksTable, 'progress' | 'recentCompletions' | 'list'>;
+  allocations: Pick<AllocationsTable, 'list'>;
+  agents: Pick<AgentsTable, 'list'>;
+  events: Pick<EventsTable, 'list' | 'latest'>;
 }
 
-function progressOf(store: SqliteStore, job: JobRow): Progress {
-  const p = store.progress(job.id, mainStage(store, job));
-  return job.kind === 'blender' ? p.frames : p.tasks;
-}
-
+/** A task as the API shows it, named for people (see view/task-name.ts). */
 export function taskView(t: TaskRow): TaskView {
   const frameResults = (t.result?.frames ?? {}) as Record<
     string,
@@ -33,6 +39,7 @@ export function taskView(t: TaskRow): TaskView {
   if (typeof t.result?.video === 'string') files.push(t.result.video);
   return {
     id: t.id,
+    name: taskName(t),
     stage: t.stage,
     state: t.state,
     frames: t.frames,
@@ -55,7 +62,7 @@ export function allocationView(a: AllocationRow): AllocationView {
   return { ...a };
 }
 
-export function agentView(a: AgentRow, current: number | null): AgentView {
+export function agentView(a: AgentRow, current: TaskView | null): AgentView {
   return {
     id: a.id,
     node: a.node,
@@ -63,24 +70,27 @@ export function agentView(a: AgentRow, current: number | null): AgentView {
     slurmJobId: a.slurmJobId,
     state: a.state,
     failures: a.failures,
-    currentTaskId: current,
+    currentTaskId: current?.id ?? null,
+    currentTask: current?.name ?? null,
     lastSeen: a.lastSeen,
   };
 }
 
-export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): JobSummary {
-  const progress = progressOf(store, job);
-  const recent = store
-    .recentCompletions(job.id, now - RATE_WINDOW_MS)
-    .filter((c) => c.frames > 0 || job.kind !== 'blender');
-  const units = recent.reduce((s, c) => s + (job.kind === 'blender' ? c.frames : 1), 0);
-  const first = Math.min(...recent.map((c) => c.startedAt), now);
-  const minutes = Math.max((now - first) / 60_000, 1 / 60);
-  const ratePerMinute = recent.length ? units / minutes : 0;
-  const left = progress.total - progress.done - progress.failed;
-  const allocations = store.allocations(job.id).filter((a) => a.state !== 'ended');
+export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): JobSummary {
+  const progress = jobProgress(store, job);
+  const pace = paceOf({
+    state: job.state,
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+    progress,
+    completions: completionsOf(store, job),
+    now,
+  });
+  const allocations = store.allocations.list(job.id).filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];
-  const current = store.stages(job.id).find((s) => s.state === 'ready' || s.state === 'failed');
+  const current = store.stages
+    .list(job.id)
+    .find((s) => s.state === 'ready' || s.state === 'failed');
   return {
     id: job.id,
     name: job.name,
@@ -89,9 +99,8 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
     progress,
-    ratePerMinute: Math.round(ratePerMinute * 10) / 10,
-    etaSeconds:
-      job.state === 'running' && ratePerMinute > 0 ? Math.round((left / ratePerMinute) * 60) : null,
+    unit: unitOf(job),
+    ...pace,
     nodes,
     gpus: nodes.length * job.gpusPerNode,
     stage: current?.name ?? (job.state === 'succeeded' ? 'done' : ''),
@@ -99,51 +108,53 @@ export function jobSummary(store: SqliteStore, job: JobRow, now = Date.now()): J
   };
 }
 
-export function jobDetail(store: SqliteStore, job: JobRow): JobDetail {
-  const leased = store.tasks(job.id, { state: 'leased' }).tasks;
-  const failed = store.tasks(job.id, { state: 'failed' }).tasks;
-  const results = jobResults(store, job);
+function failedTask(t: TaskView): FailedTask {
   return {
-    ...jobSummary(store, job),
+    taskId: t.id,
+    name: t.name,
+    frames: t.frames,
+    error: t.error ?? 'failed',
+    errorTail: t.errorTail,
+  };
+}
+
+export function jobDetail(store: ViewStore, job: JobRow, now = Date.now()): JobDetail {
+  const leased = store.tasks.list(job.id, { state: 'leased' }).tasks.map(taskView);
+  const failed = store.tasks.list(job.id, { state: 'failed' }).tasks.map(taskView);
+  const type = jobTypeOf(job.kind);
+  const results = type.results?.(store.tasks.list(job.id, { stage: progressStage(job) }).tasks);
+  const summary = jobSummary(store, job, now);
+  return {
+    ...summary,
     spec: job.spec,
     dir: job.dir,
     outputDir: job.outputDir,
     video: job.video,
-    stages: store.stages(job.id).map((s) => {
-      const p = store.progress(job.id, s.name);
+    stages: store.stages.list(job.id).map((s) => {
+      const p = store.tasks.progress(job.id, s.name);
       return {
         name: s.name,
         state: s.state,
-        progress: s.name === 'render' && job.kind === 'blender' ? p.frames : p.tasks,
+        progress: s.name === type.mainStage ? summary.progress : p.tasks,
       };
     }),
     failedFrames: failed.flatMap((t) =>
-      (t.frames.length ? t.frames : [-t.id]).map((frame) => ({
-        frame,
-        error: t.error ?? 'failed',
-        errorTail: t.errorTail,
-      })),
+      t.frames.map((frame) => ({ frame, error: t.error ?? 'failed', errorTail: t.errorTail })),
     ),
-    allocations: store.allocations(job.id).map(allocationView),
-    agents: store
-      .agents(job.id)
-      .map((a) => agentView(a, leased.find((t) => t.agentId === a.id)?.id ?? null)),
-    events: store.events(job.id).map((e) => ({
-      id: e.id,
-      at: e.at,
-      type: e.type,
-      actor: e.actor,
-      message: e.message,
-      data: e.data,
-    })),
+    failedTasks: failed.map(failedTask),
+    allocations: store.allocations.list(job.id).map(allocationView),
+    agents: store.agents
+      .list(job.id)
+      .map((a) => agentView(a, leased.find((t) => t.agentId === a.id) ?? null)),
+    events: withLevels(store.events.list(job.id)),
     auto: job.auto,
-    ...(job.kind === 'index' ? { serviceUrl: sessionUrl(store, job.id) } : {}),
+    ...(type.service ? { serviceUrl: serviceUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),
   };
 }
 
-/** The IndeX viewer address recorded by the reconcile loop, or null while the session loads. */
-function sessionUrl(store: SqliteStore, jobId: string): string | null {
-  const ready = store.events(jobId, 1000).find((e) => e.type === 'session:ready');
+/** A service's address recorded by the reconcile loop, or null while the session loads. */
+export function serviceUrl(store: Pick<ViewStore, 'events'>, jobId: string): string | null {
+  const ready = store.events.latest(jobId, 'session:ready');
   return typeof ready?.data.url === 'string' ? ready.data.url : null;
 }

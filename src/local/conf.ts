@@ -1,5 +1,6 @@
 import { renderTemplate } from '../templates/render.js';
 import type { ClusterLayout } from './layout.js';
+import { MARK_VARIABLE } from './marker.js';
 import type { LocalClusterOptions } from './options.js';
 
 export const PARTITION = 'gpu';
@@ -44,9 +45,15 @@ export function renderClusterConfig(
     runDir: l.runDir,
     logDir: l.logDir,
     devDir: l.devDir,
+    taskProlog: l.taskProlog,
   };
   return {
     slurmConf: renderTemplate('slurm/local/slurm.conf.hbs', data),
     gresConf: renderTemplate('slurm/local/gres.conf.hbs', data),
   };
+}
+
+/** The TaskProlog that marks every task of the cluster with `mark` (slurm/local/task-prolog.sh.hbs). */
+export function renderTaskProlog(mark: string): string {
+  return renderTemplate('slurm/local/task-prolog.sh.hbs', { markVariable: MARK_VARIABLE, mark });
 }

@@ -5,15 +5,20 @@ import { callApi } from '../coordinator/http-client.js';
 import { readAddress, readToken } from '../coordinator/state-dir.js';
 import { packagePath } from '../paths.js';
 import { spawnDetached } from '../process/run.js';
-import type { LocalCluster } from './cluster.js';
+import { daemonEnv } from './daemons.js';
+import type { LocalCluster } from './local-cluster.js';
 import { PARTITION } from './conf.js';
-import { isAlive, portInUse, signalAll, tailLines, waitForExit } from './procs.js';
+import { argvOf, isAlive, portInUse, signalAll, tailLines, waitForExit } from './procs.js';
 
 /** The local coordinator listens here: 100 above the cluster's port base. */
 export function coordinatorPort(portBase: number): number {
   return portBase + 100;
 }
 
+/** The role the local coordinator is recorded under among the cluster's started processes. */
+export const COORDINATOR_ROLE = 'coordinator';
+
+/** The local coordinator's state directory (database, token, address): `<dir>/coordinator`. */
 export function coordinatorStateDir(cluster: LocalCluster): string {
   return path.join(cluster.dir, 'coordinator');
 }
@@ -61,8 +66,9 @@ export async function startLocalCoordinator(
       '--partition',
       PARTITION,
     ],
-    { logFile, env: { ...process.env, SLURM_CONF: cluster.layout.slurmConf } },
+    { logFile, env: daemonEnv({ SLURM_CONF: cluster.layout.slurmConf }) },
   );
+  cluster.started.record(COORDINATOR_ROLE, pid);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (readAddress(stateDir)?.pid === pid && (await answers(stateDir)))
@@ -73,12 +79,30 @@ export async function startLocalCoordinator(
   throw new CliError(`the coordinator did not start:\n${tailLines(logFile, 10).join('\n')}`);
 }
 
-/** Stops the local coordinator, if one runs. */
+/**
+ * The pid of the cluster's coordinator if it runs: the one `up` recorded, or (for a coordinator
+ * started before `up` recorded it) the pid in its address file if that process is
+ * `coordinator start` on this state directory.
+ */
+export function localCoordinatorPid(cluster: LocalCluster): number | undefined {
+  const recorded = cluster.started.live(COORDINATOR_ROLE);
+  if (recorded !== undefined) return recorded;
+  const stateDir = coordinatorStateDir(cluster);
+  const pid = readAddress(stateDir)?.pid;
+  if (pid === undefined || !isAlive(pid)) return undefined;
+  const argv = argvOf(pid);
+  const at = argv.indexOf('--state-dir');
+  return argv.includes('coordinator') && at > 0 && argv[at + 1] === stateDir ? pid : undefined;
+}
+
+/** Stops the local coordinator, if one runs; true when there was one. */
 export async function stopLocalCoordinator(cluster: LocalCluster): Promise<boolean> {
-  const address = readAddress(coordinatorStateDir(cluster));
-  if (!address || !isAlive(address.pid)) return false;
-  signalAll([address.pid], 'SIGTERM');
-  const left = await waitForExit([address.pid], 10_000);
+  const pid = localCoordinatorPid(cluster);
+  if (pid === undefined) return false;
+  signalAll([pid], 'SIGTERM');
+  const left = await waitForExit([pid], 10_000);
   signalAll(left, 'SIGKILL');
+  await waitForExit(left, 5_000);
+  cluster.started.forget(COORDINATOR_ROLE);
   return true;
 }

@@ -6,6 +6,10 @@ export interface ClusterLayout {
   etcDir: string;
   slurmConf: string;
   gresConf: string;
+  /** Run by slurmstepd before each task: puts the cluster's mark into the task's environment. */
+  taskProlog: string;
+  /** The processes `up` started (daemons, coordinator), by pid and start time. */
+  startedFile: string;
   stateFile: string;
   devDir: string;
   stateDir: string;
@@ -23,6 +27,7 @@ export interface ClusterLayout {
   slurmdLog: (node: string) => string;
 }
 
+/** The paths of the cluster rooted at `dir`. */
 export function clusterLayout(dir: string): ClusterLayout {
   const p = (...parts: string[]) => path.join(dir, ...parts);
   return {
@@ -30,6 +35,8 @@ export function clusterLayout(dir: string): ClusterLayout {
     etcDir: p('etc'),
     slurmConf: p('etc', 'slurm.conf'),
     gresConf: p('etc', 'gres.conf'),
+    taskProlog: p('etc', 'task-prolog.sh'),
+    startedFile: p('run', 'processes.json'),
     stateFile: p('cluster.json'),
     devDir: p('dev'),
     stateDir: p('state'),

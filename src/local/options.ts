@@ -29,9 +29,14 @@ export interface DaemonPlacement {
 
 export const DEFAULTS = { nodes: 4, gpusPerNode: 4, portBase: 17000 } as const;
 
-/** Where the local cluster lives unless --dir says otherwise. */
+/** ~/.cluster-tool/local: the cluster directory when neither --dir nor the environment names one. */
+export function homeClusterDir(): string {
+  return path.join(os.homedir(), '.cluster-tool', 'local');
+}
+
+/** Where the local cluster lives unless --dir says otherwise: $CLUSTER_TOOL_LOCAL_DIR or ~/.cluster-tool/local. */
 export function defaultClusterDir(): string {
-  return process.env.CLUSTER_TOOL_LOCAL_DIR ?? path.join(os.homedir(), '.cluster-tool', 'local');
+  return path.resolve(process.env.CLUSTER_TOOL_LOCAL_DIR ?? homeClusterDir());
 }
 
 function int(name: string, value: unknown, min: number, max: number): number {

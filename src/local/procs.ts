@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,8 @@ export function readPid(file: string): number | undefined {
   }
 }
 
-function readProc(pid: number, what: 'cmdline' | 'environ' | 'stat'): string | undefined {
+/** The text of /proc/PID/<what>, or undefined when the process is gone or unreadable. */
+export function readProc(pid: number, what: 'cmdline' | 'environ' | 'stat'): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/${what}`, 'utf8');
   } catch {
@@ -29,37 +30,31 @@ export function isAlive(pid: number): boolean {
   return state !== 'Z' && state !== 'X';
 }
 
-/** The pid from `pidFile` if that process is alive and its command line mentions `marker` (guards against pid reuse). */
-export function livePid(pidFile: string, marker: string): number | undefined {
-  const pid = readPid(pidFile);
-  if (pid === undefined || !isAlive(pid)) return undefined;
-  const cmdline = readProc(pid, 'cmdline')?.replaceAll('\0', ' ') ?? '';
-  return cmdline.includes(marker) ? pid : undefined;
+/** The arguments `pid` runs with, program first (empty when gone). */
+export function argvOf(pid: number): string[] {
+  const raw = readProc(pid, 'cmdline') ?? '';
+  return raw === '' ? [] : raw.replace(/\0$/, '').split('\0');
 }
 
-export interface ProcInfo {
-  pid: number;
-  command: string;
+/** The command line of `pid` with its arguments joined by spaces ('' when gone). */
+export function commandLine(pid: number): string {
+  return argvOf(pid).join(' ').trim();
 }
 
 /**
- * Every live process that belongs to the cluster: started with its slurm.conf on the command line
- * or in SLURM_CONF (daemons, slurmstepd, and the job processes they start).
+ * The pid in `pidFile` if that process is alive, runs `program` and has `ownArg` (an argument
+ * naming a file of this cluster's own: its slurm.conf, `--key-file=` its munge key) on its command
+ * line. A pid reused by anything else, even a `less` of that file, does not match.
  */
-export function clusterProcesses(slurmConf: string, extraMarkers: string[] = []): ProcInfo[] {
-  const found: ProcInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid || !isAlive(pid)) continue;
-    const cmdline = readProc(pid, 'cmdline')?.replaceAll('\0', ' ').trim() ?? '';
-    const environ = readProc(pid, 'environ') ?? '';
-    const mine =
-      environ.split('\0').includes(`SLURM_CONF=${slurmConf}`) ||
-      cmdline.includes(slurmConf) ||
-      extraMarkers.some((m) => cmdline.includes(m));
-    if (mine) found.push({ pid, command: cmdline });
-  }
-  return found;
+export function pidFileProcess(
+  pidFile: string,
+  program: string,
+  ownArg: string,
+): number | undefined {
+  const pid = readPid(pidFile);
+  if (pid === undefined || !isAlive(pid)) return undefined;
+  const argv = argvOf(pid);
+  return path.basename(argv[0] ?? '') === program && argv.includes(ownArg) ? pid : undefined;
 }
 
 /** Sends `signal` to each pid that still lives. */

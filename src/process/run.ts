@@ -85,14 +85,21 @@ export function spawnProcess(
   opts: Omit<RunOptions, 'timeoutMs' | 'input'> & {
     detached?: boolean;
     stdio?: 'inherit' | 'pipe' | 'ignore';
+    /** Closes the child's stdin (its output still piped), for programs that must not wait on it. */
+    noStdin?: boolean;
+    /** `env` is the child's whole environment, not additions to this process's. */
+    wholeEnv?: boolean;
   } = {},
 ): ResultPromise {
   return execa(file, args, {
     env: opts.env,
+    extendEnv: !opts.wholeEnv,
     cwd: opts.cwd,
     cancelSignal: opts.signal,
     detached: opts.detached,
-    stdio: opts.stdio ?? 'pipe',
+    ...(opts.noStdin
+      ? { stdin: 'ignore' as const, stdout: 'pipe' as const, stderr: 'pipe' as const }
+      : { stdio: opts.stdio ?? 'pipe' }),
     reject: false,
     buffer: false,
   });

@@ -1,5 +1,5 @@
 import { CommandError } from '../errors.js';
-import { runCommand, type RunOptions, type RunResult } from '../process/run.js';
+import { formatCommandLine, runCommand, type RunOptions, type RunResult } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
 import {
   parseScontrolRecords,
@@ -65,10 +65,13 @@ export class SlurmClient {
     args: string[],
     opts: Partial<RunOptions> = {},
   ): Promise<RunResult> {
-    this.onCommand?.([...this.via, file, ...args].join(' '));
+    // The prefix runs the command, so the line logged is the one that runs.
     const [viaFile, ...viaArgs] = this.via;
+    const runFile = viaFile ?? file;
+    const runArgs = viaFile ? [...viaArgs, file, ...args] : args;
+    this.onCommand?.(formatCommandLine(runFile, runArgs));
     try {
-      return await runCommand(viaFile ?? file, viaFile ? [...viaArgs, file, ...args] : args, {
+      return await runCommand(runFile, runArgs, {
         ...opts,
         env: this.env(opts.env),
         timeoutMs: opts.timeoutMs ?? this.timeoutMs,

@@ -5,7 +5,7 @@ import type { Coordinator } from '../coordinator/core.js';
 import { readToken } from '../coordinator/state-dir.js';
 import { packagePath } from '../paths.js';
 import { LoginCodes } from './login-codes.js';
-import { INDEX_HTML, STYLE_CSS } from './page.js';
+import { ICON_SVG, INDEX_HTML, STYLE_CSS } from './page.js';
 
 /** The page may load only its own scripts and styles, and images/video the API served as blobs. */
 const CSP = [
@@ -30,7 +30,7 @@ function secure(reply: FastifyReply, type: string): FastifyReply {
 }
 
 /**
- * The viewer: `/` (the page), `/viewer/*` (its style and the compiled ES modules from
+ * The viewer: `/` (the page), `/viewer/*` (its style, icon and the compiled ES modules from
  * dist/viewer/app), `POST /api/login-codes` (user token: mints a one-time code) and `POST /login`
  * (no token: trades a code for the session token).
  */
@@ -38,30 +38,43 @@ export function registerViewerRoutes(app: FastifyInstance, c: Coordinator): void
   const codes = new LoginCodes();
   const appDir = packagePath('dist', 'viewer', 'app');
 
-  app.get('/', async (_req, reply) => secure(reply, 'text/html; charset=utf-8').send(INDEX_HTML));
-  app.get('/viewer/style.css', async (_req, reply) =>
+  app.get('/', { config: { access: 'public' } }, async (_req, reply) =>
+    secure(reply, 'text/html; charset=utf-8').send(INDEX_HTML),
+  );
+  app.get('/viewer/style.css', { config: { access: 'public' } }, async (_req, reply) =>
     secure(reply, 'text/css; charset=utf-8').send(STYLE_CSS),
   );
-  app.get<{ Params: { file: string } }>('/viewer/app/:file', async (req, reply) => {
-    const name = req.params.file;
-    const file = path.join(appDir, name);
-    if (!/^[a-z0-9-]+\.js$/.test(name) || !existsSync(file))
-      return reply.code(404).send({ error: `no viewer module ${name}` });
-    return secure(reply, 'text/javascript; charset=utf-8').send(readFileSync(file));
-  });
+  app.get('/viewer/icon.svg', { config: { access: 'public' } }, async (_req, reply) =>
+    secure(reply, 'image/svg+xml').send(ICON_SVG),
+  );
+  app.get<{ Params: { file: string } }>(
+    '/viewer/app/:file',
+    { config: { access: 'public' } },
+    async (req, reply) => {
+      const name = req.params.file;
+      const file = path.join(appDir, name);
+      if (!/^[a-z0-9-]+\.js$/.test(name) || !existsSync(file))
+        return reply.code(404).send({ error: `no viewer module ${name}` });
+      return secure(reply, 'text/javascript; charset=utf-8').send(readFileSync(file));
+    },
+  );
 
   // Behind the /api auth hook: only a user token gets here.
-  app.post('/api/login-codes', () => Promise.resolve(codes.mint()));
+  app.post('/api/login-codes', { config: { access: 'user' } }, () => Promise.resolve(codes.mint()));
 
-  app.post<{ Body: { code?: unknown } | undefined }>('/login', async (req, reply) => {
-    const code = req.body?.code;
-    const token = readToken(c.cfg.stateDir);
-    if (typeof code !== 'string' || !token || !codes.redeem(code)) {
-      return reply.code(401).send({
-        error:
-          'this login code is unknown, used or expired; run `cluster-tool viewer` for a new one',
-      });
-    }
-    return reply.header('cache-control', 'no-store').send({ token });
-  });
+  app.post<{ Body: { code?: unknown } | undefined }>(
+    '/login',
+    { config: { access: 'public' } },
+    async (req, reply) => {
+      const code = req.body?.code;
+      const token = readToken(c.cfg.stateDir);
+      if (typeof code !== 'string' || !token || !codes.redeem(code)) {
+        return reply.code(401).send({
+          error:
+            'this login code is unknown, used or expired; run `cluster-tool viewer` for a new one',
+        });
+      }
+      return reply.header('cache-control', 'no-store').send({ token });
+    },
+  );
 }

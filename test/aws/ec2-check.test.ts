@@ -20,7 +20,7 @@ const spec = planInit('blender-p3', 'v3', {
   dcvCidr: '203.0.113.7/32',
   customAmi: 'ami-0123456789abcdef0',
 }).spec;
-const fast = { baseDelayMs: 1 };
+const fast = { retry: { baseDelayMs: 1 } };
 
 function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: {} });
@@ -98,5 +98,97 @@ describe('config check --aws (EC2)', () => {
     await expect(
       checkSpecWithEc2(new EC2Client({ region: 'us-east-1' }), spec, fast),
     ).rejects.toThrow(/not allowed to call ec2:DescribeSubnets; add that action to its IAM policy/);
+  });
+
+  const client = () => new EC2Client({ region: 'us-east-1' });
+  const twoSubnets = planInit('blender-g4dn', 'v3', {
+    region: 'us-east-1',
+    keyName: 'k',
+    headSubnet: 'subnet-0123456789abcdef0',
+    computeSubnet: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+    bucket: 'my-render-bucket',
+    dcvCidr: '203.0.113.7/32',
+  }).spec;
+  const x86 = (type: string, gpus: number, maker = 'NVIDIA') => ({
+    InstanceTypes: [
+      {
+        InstanceType: type as never,
+        GpuInfo: { Gpus: [{ Count: gpus, Manufacturer: maker }] },
+        ProcessorInfo: { SupportedArchitectures: ['x86_64' as const] },
+      },
+    ],
+  });
+
+  it("reports two of a queue's subnets in one Availability Zone", async () => {
+    ec2Mock
+      .on(DescribeInstanceTypesCommand, { InstanceTypes: ['g5.12xlarge'] })
+      .resolves(x86('g5.12xlarge', 4));
+    ec2Mock
+      .on(DescribeInstanceTypesCommand, { InstanceTypes: ['g4dn.12xlarge'] })
+      .resolves(x86('g4dn.12xlarge', 4));
+    for (const id of [
+      'subnet-0123456789abcdef0',
+      'subnet-0aaaaaaaaaaaaaaaa',
+      'subnet-0bbbbbbbbbbbbbbbb',
+    ])
+      ec2Mock.on(DescribeSubnetsCommand, { SubnetIds: [id] }).resolves({
+        Subnets: [{ SubnetId: id, VpcId: 'vpc-1', AvailabilityZone: 'us-east-1a' }],
+      });
+    const r = await checkSpecWithEc2(client(), twoSubnets, fast);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        path: 'queues.0.subnetIds.1',
+        message: expect.stringMatching(/both in us-east-1a.*QueueSubnetsValidator/) as unknown,
+      }),
+    ]);
+  });
+
+  it('reports compute types of another architecture than the head node, and DCV on arm64 Ubuntu', async () => {
+    ec2Mock.on(DescribeInstanceTypesCommand, { InstanceTypes: ['g4dn.xlarge'] }).resolves({
+      InstanceTypes: [
+        { GpuInfo: { Gpus: [{ Count: 1 }] }, ProcessorInfo: { SupportedArchitectures: ['arm64'] } },
+      ],
+    });
+    ec2Mock
+      .on(DescribeInstanceTypesCommand, { InstanceTypes: ['p3.8xlarge'] })
+      .resolves(x86('p3.8xlarge', 4));
+    const r = await checkSpecWithEc2(client(), { ...spec, os: 'ubuntu2204' }, fast);
+    expect(r.problems.map((p) => [p.path, p.message])).toEqual([
+      [
+        'queues.0.computeResources.0.instanceType',
+        expect.stringMatching(/runs x86_64, the head node arm64/),
+      ],
+      ['os', expect.stringMatching(/NICE DCV on arm64 runs on alinux2, rhel8/)],
+    ]);
+  });
+
+  it("refuses V100 types on a ParallelCluster AMI, and warns about GPUs that are not NVIDIA's", async () => {
+    ec2Mock.on(DescribeImagesCommand).resolves({
+      Images: [
+        { State: 'available', Description: 'AWS ParallelCluster AMI for alinux2, kernel-5.10' },
+      ],
+    });
+    const r = await checkSpecWithEc2(client(), spec, fast);
+    expect(r.problems.map((p) => p.path)).toEqual(['queues.0.computeResources.0.instanceType']);
+    expect(r.problems[0]?.message).toMatch(
+      /open-source NVIDIA driver on AMI ami-0123456789abcdef0/,
+    );
+    // 2.8.0 installs NVIDIA's closed-source driver: V100s are fine there.
+    expect((await checkSpecWithEc2(client(), spec, { ...fast, format: 'v2' })).problems).toEqual(
+      [],
+    );
+
+    ec2Mock
+      .on(DescribeInstanceTypesCommand, { InstanceTypes: ['p3.8xlarge'] })
+      .resolves(x86('p3.8xlarge', 4, 'AMD'));
+    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [{ State: 'available' }] });
+    const amd = await checkSpecWithEc2(client(), spec, fast);
+    expect(amd.problems).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(/not NVIDIA's/) as unknown,
+      }),
+    ]);
   });
 });

@@ -70,6 +70,6 @@ describe('agent protocol', () => {
       },
     );
     expect(last.data?.lease?.exit).toMatch(/succeeded/);
-    expect(rc.coordinator.store.getJob(job.id)?.state).toBe('succeeded');
+    expect(rc.coordinator.store.jobs.get(job.id)?.state).toBe('succeeded');
   });
 });

@@ -5,6 +5,7 @@ import { formatSchedulingOverhead, percentile } from '../../src/bench/report.js'
 
 const task = (over: Partial<TaskView>): TaskView => ({
   id: 1,
+  name: 'frame 1',
   stage: 'render',
   state: 'done',
   frames: [1],

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { followSubmit } from '../../src/cli/remote-follow.js';
 import { runRemotelyIfAsked } from '../../src/cli/remote.js';
+import { stillRunning } from '../../src/cli/commands/submit-job.js';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
@@ -79,8 +80,12 @@ describe('waiting on the head node', () => {
             state: done ? 'succeeded' : 'running',
             stage: done ? 'encode' : 'render',
             progress: { done: done ? 3 : 1, total: 3 },
+            unit: 'frames',
             ratePerMinute: 0,
             etaSeconds: null,
+            asOf: Date.now(),
+            createdAt: Date.now() - 5000,
+            finishedAt: done ? Date.now() : null,
             error: null,
             allocations: [],
           }),
@@ -108,7 +113,20 @@ describe('waiting on the head node', () => {
     expect(scripts.filter((s) => s.includes('status job-1 --json')).length).toBeGreaterThanOrEqual(
       2,
     );
-    expect(stderr.join('')).toContain('job-1: 1/3 running render');
-    expect(stderr.join('')).toContain('job-1: 3/3 succeeded encode');
+    expect(stderr.join('')).toContain('job-1: 1/3 frames running render');
+    expect(stderr.join('')).toContain('job-1: 3/3 frames succeeded encode');
+    // The short reads ask for everything the progress line and bar show, and no more.
+    expect(scripts.find((s) => s.includes('--fields'))).toContain(
+      '--fields=id,state,stage,progress,unit,ratePerMinute,etaSeconds,asOf,createdAt,finishedAt,error,allocations',
+    );
+  });
+
+  it('says how to reach the job on the cluster again when following stops', () => {
+    expect(stillRunning('job-1', ' --cluster render')).toContain(
+      '`cluster-tool status job-1 --cluster render --watch`',
+    );
+    expect(stillRunning('job-1', ' --cluster render')).toContain(
+      '`cluster-tool cancel job-1 --cluster render`',
+    );
   });
 });

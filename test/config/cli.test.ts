@@ -4,6 +4,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import yargs from 'yargs';
 import { parse } from 'yaml';
+import {
+  DescribeImagesCommand,
+  DescribeInstanceTypesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { configCommand } from '../../src/cli/commands/config.js';
 import { ClusterConfigV3 } from '../../src/config/v3/schema.js';
 import { UsageError } from '../../src/errors.js';
@@ -74,6 +82,8 @@ describe('cluster-tool config init', () => {
       '--out',
       out,
       '--json',
+      '--custom-ami',
+      'ami-0123456789abcdef0',
       ...GOOD,
     ]);
     expect(JSON.parse(r.out)).toMatchObject({ format: 'v3', preset: 'plenoxels' });
@@ -87,18 +97,42 @@ describe('cluster-tool config init', () => {
       /unknown preset "maya"; choose one of: .*blender-g4dn/,
     ],
     [
-      'an unknown instance type',
-      ['--preset', 'blender-p3', '--compute-instance-type', 'p3.8xlargee'],
-      /--compute-instance-type: unknown instance type "p3.8xlargee"/,
+      'a misspelt instance size',
+      ['--preset', 'blender-g4dn', '--compute-instance-type', 'g5.12xlargee'],
+      /--compute-instance-type: "g5.12xlargee" is not an EC2 instance type/,
+    ],
+    [
+      'an OS ParallelCluster 3 no longer takes',
+      ['--preset', 'blender-g4dn', '--os', 'centos7'],
+      /--os: ParallelCluster 3\.11\.1 does not accept Image\.Os "centos7"/,
+    ],
+    [
+      "V100 GPUs on ParallelCluster 3's official AMI",
+      ['--preset', 'blender-p3'],
+      /--compute-instance-type: p3\.8xlarge's GPUs are not supported by the open-source NVIDIA driver/,
+    ],
+    [
+      'an OS ParallelCluster 2.8.0 does not know',
+      [
+        '--preset',
+        'plenoxels',
+        '--format',
+        'v2',
+        '--compute-instance-type',
+        'p3.8xlarge',
+        '--vpc-id',
+        'vpc-0123456789abcdef0',
+      ],
+      /--os: ParallelCluster 2\.8\.0 with DCV does not accept base_os "ubuntu2004".*use alinux2 or centos7/,
     ],
     [
       'MaxCount below MinCount',
-      ['--preset', 'blender-p3', '--min-count', '4', '--max-count', '2'],
+      ['--preset', 'blender-g4dn', '--min-count', '4', '--max-count', '2'],
       /--max-count: MaxCount 2 is below MinCount 4/,
     ],
     [
       'a malformed subnet',
-      ['--preset', 'blender-p3', '--compute-subnet', 'subnet-xyz'],
+      ['--preset', 'blender-g4dn', '--compute-subnet', 'subnet-xyz'],
       /--compute-subnet: "subnet-xyz" is not a subnet id/,
     ],
     [
@@ -113,12 +147,12 @@ describe('cluster-tool config init', () => {
     ],
     [
       'a bucket S3 would reject',
-      ['--preset', 'blender-p3', '--bucket', 'My_Bucket'],
+      ['--preset', 'blender-g4dn', '--bucket', 'My_Bucket'],
       /--bucket: bucket name "My_Bucket" would be rejected by S3/,
     ],
     [
       'a CIDR that does not parse',
-      ['--preset', 'blender-p3', '--dcv-cidr', '300.1.2.3/33'],
+      ['--preset', 'blender-g4dn', '--dcv-cidr', '300.1.2.3/33'],
       /--dcv-cidr: "300.1.2.3\/33" is not an IPv4 CIDR/,
     ],
     [
@@ -141,10 +175,10 @@ describe('cluster-tool config init', () => {
     const out = path.join(dir, 'exists.yaml');
     writeFileSync(out, 'keep me');
     await expect(
-      cli(['config', 'init', '--preset', 'blender-p3', '--out', out, ...GOOD]),
+      cli(['config', 'init', '--preset', 'blender-g4dn', '--out', out, ...GOOD]),
     ).rejects.toThrow(/exists; pass --force/);
     expect(readFileSync(out, 'utf8')).toBe('keep me');
-    await cli(['config', 'init', '--preset', 'blender-p3', '--out', out, '--force', ...GOOD]);
+    await cli(['config', 'init', '--preset', 'blender-g4dn', '--out', out, '--force', ...GOOD]);
     expect(readFileSync(out, 'utf8')).toMatch(/HeadNode:/);
   });
 });
@@ -152,7 +186,7 @@ describe('cluster-tool config init', () => {
 describe('cluster-tool config check', () => {
   it('prints one line per problem with the key path and fails', async () => {
     const file = path.join(dir, 'check.yaml');
-    await cli(['config', 'init', '--preset', 'blender-p3', '--out', file, ...GOOD]);
+    await cli(['config', 'init', '--preset', 'blender-g4dn', '--out', file, ...GOOD]);
     writeFileSync(file, readFileSync(file, 'utf8').replace('MaxCount: 4', 'MaxCount: "4"'));
     await expect(cli(['config', 'check', file])).rejects.toThrow(/1 error/);
     expect(out).toMatch(
@@ -179,5 +213,63 @@ describe('cluster-tool config check', () => {
     ]);
     const r = await cli(['config', 'check', file]);
     expect(r.out).toMatch(/0 error\(s\)/);
+  });
+});
+
+describe("an instance type missing from cluster-tool's table", () => {
+  const ec2Mock = mockClient(EC2Client);
+  afterEach(() => ec2Mock.reset());
+
+  it('is written with a warning whose `config check --aws` command then asks EC2 and passes', async () => {
+    const file = path.join(dir, 'g6e.yaml');
+    const init = await cli([
+      'config',
+      'init',
+      '--preset',
+      'blender-g4dn',
+      '--compute-instance-type',
+      'g6e.12xlarge',
+      '--out',
+      file,
+      ...GOOD,
+    ]);
+    expect(readFileSync(file, 'utf8')).toMatch(/InstanceType: g6e\.12xlarge/);
+    const suggested = /`(cluster-tool config check [^`]+ --aws)`/.exec(init.err)?.[1];
+    expect(init.err).toMatch(
+      /^warning: --compute-instance-type: g6e\.12xlarge is not in cluster-tool's table/m,
+    );
+    expect(suggested).toBe(`cluster-tool config check ${file} --aws`);
+    expect(init.err).toContain(`Next:\n  ${suggested ?? ''}\n`);
+
+    const offline = await cli(['config', 'check', file]);
+    expect(offline.out).toMatch(/0 error\(s\), 1 warning\(s\)/);
+
+    ec2Mock
+      .on(DescribeInstanceTypesCommand)
+      .callsFake(async (input: { InstanceTypes: string[] }) => ({
+        InstanceTypes: [
+          {
+            InstanceType: input.InstanceTypes[0],
+            GpuInfo: {
+              Gpus: [
+                {
+                  Count: input.InstanceTypes[0] === 'g6e.12xlarge' ? 4 : 1,
+                  Manufacturer: 'NVIDIA',
+                },
+              ],
+            },
+            ProcessorInfo: { SupportedArchitectures: ['x86_64'] },
+          },
+        ],
+      }));
+    ec2Mock.on(DescribeImagesCommand).resolves({ Images: [] });
+    ec2Mock
+      .on(DescribeSubnetsCommand)
+      .resolves({ Subnets: [{ VpcId: 'vpc-1', AvailabilityZone: 'us-east-1a' }] });
+    ec2Mock.on(DescribeKeyPairsCommand).resolves({ KeyPairs: [{ KeyName: 'k' }] });
+    const args = (suggested ?? '').split(' ').slice(1);
+    const online = await cli(args);
+    expect(online.out).toMatch(/^info: g6e\.12xlarge has 4 GPU\(s\) per node$/m);
+    expect(online.out).toMatch(/0 error\(s\), 0 warning\(s\) \(v3, checked with EC2\)/);
   });
 });

@@ -7,6 +7,7 @@ import { planInit } from '../../src/config/generate.js';
 import { listPresets } from '../../src/config/presets.js';
 import { unknownV2Keys } from '../../src/config/v2/known-keys.js';
 import { unknownV3Keys } from '../../src/config/v3/known-keys.js';
+import { partitionOf } from '../../src/config/partition.js';
 import { isDeniedSlurmSetting } from '../../src/config/slurm-settings.js';
 import { ClusterConfigV3 } from '../../src/config/v3/schema.js';
 
@@ -16,6 +17,12 @@ type Ini = Record<string, Record<string, unknown>>;
 /** The first queue's first compute resource, as a plain record a test may corrupt. */
 const firstCr = (doc: ClusterConfigV3) =>
   doc.Scheduling.SlurmQueues[0]?.ComputeResources[0] as Record<string, unknown>;
+/** The first queue's compute resource `i`, typed. */
+const crAt = (doc: ClusterConfigV3, i: number) => {
+  const cr = doc.Scheduling.SlurmQueues[0]?.ComputeResources[i];
+  if (!cr) throw new Error(`generated config lacks compute resource ${i}`);
+  return cr;
+};
 
 const BASE: InitFlags = {
   region: 'us-east-1',
@@ -211,5 +218,115 @@ describe('config check', () => {
     expect(checkConfigText(JSON.stringify(doc), 'v3').errors.map((e) => e.path)).toContain(
       'Scheduling.SlurmQueues[0].Networking.SubnetIds',
     );
+  });
+
+  it('writes Instances for a queue with two subnets, and reports InstanceType there in an edited file', () => {
+    const subnets = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
+    const plan = planInit('blender-g4dn', 'v3', { ...BASE, computeSubnet: subnets });
+    const doc = v3(plan.text);
+    expect(doc.Scheduling.SlurmQueues[0]?.ComputeResources[0]).toMatchObject({
+      Name: 'g4dn-12xl',
+      Instances: [{ InstanceType: 'g4dn.12xlarge' }],
+    });
+    expect(firstCr(doc).InstanceType).toBeUndefined();
+    expect(checkConfigText(plan.text).errors).toEqual([]);
+    delete firstCr(doc).Instances;
+    firstCr(doc).InstanceType = 'g4dn.12xlarge';
+    expect(checkConfigText(JSON.stringify(doc), 'v3').errors).toEqual([
+      expect.objectContaining({
+        path: 'Scheduling.SlurmQueues[0].ComputeResources[0].InstanceType',
+        message: expect.stringMatching(/SingleInstanceTypeSubnetValidator/) as unknown,
+      }),
+    ]);
+  });
+
+  it('reports in an edited file what ParallelCluster 3 refuses: its dropped OS, OSes without an AMI or DCV, V100s on its AMI, uppercase names, short FSx ids', () => {
+    const edit = (change: (doc: ClusterConfigV3) => void) => {
+      const doc = v3(good);
+      change(doc);
+      return checkConfigText(JSON.stringify(doc), 'v3').errors.map(
+        (e) => `${e.path}: ${e.message}`,
+      );
+    };
+    expect(edit((d) => (d.Image.Os = 'centos7'))).toEqual([
+      expect.stringMatching(
+        /^Image\.Os: ParallelCluster 3\.11\.1 does not accept Image\.Os "centos7"/,
+      ),
+    ]);
+    expect(edit((d) => (d.Image = { Os: 'rocky9' }))).toEqual([
+      expect.stringMatching(/^Image\.CustomAmi: ParallelCluster publishes no AMI for rocky9/),
+    ]);
+    expect(edit((d) => (d.Image.Os = 'alinux2023'))).toEqual([
+      expect.stringMatching(/^Image\.Os: NICE DCV does not run on alinux2023/),
+    ]);
+    expect(
+      edit((d) => {
+        // An OS that runs the official Node.js build: the V100 is the only problem here.
+        d.Image = { Os: 'ubuntu2204' };
+        crAt(d, 1).InstanceType = 'p3.8xlarge';
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^Scheduling\.SlurmQueues\[0\]\.ComputeResources\[1\]\.InstanceType: p3\.8xlarge's GPUs/,
+      ),
+    ]);
+    expect(edit((d) => (crAt(d, 0).Name = 'G4dn'))).toEqual([
+      expect.stringMatching(
+        /^Scheduling\.SlurmQueues\[0\]\.ComputeResources\[0\]\.Name: compute resource name "G4dn"/,
+      ),
+    ]);
+    expect(
+      edit(
+        (d) =>
+          (d.SharedStorage = [
+            {
+              Name: 'shared',
+              MountDir: '/shared',
+              StorageType: 'FsxLustre',
+              FsxLustreSettings: { FileSystemId: 'fs-01234567' },
+            },
+          ]),
+      ),
+    ).toEqual([
+      expect.stringMatching(/FileSystemId: "fs-01234567" is not an FSx for Lustre file system id/),
+    ]);
+  });
+
+  it('reports a base_os ParallelCluster 2.8.0 refuses, and one it does not know, instead of reading alinux2', () => {
+    const text = planInit('index', 'v2', BASE).text;
+    for (const os of ['ubuntu2004', 'ubuntu1604-typo']) {
+      const r = checkConfigText(text.replace('base_os = alinux2', `base_os = ${os}`));
+      expect(r.errors).toEqual([
+        expect.objectContaining({
+          path: '[cluster default] base_os',
+          message: expect.stringMatching(/use alinux2 or centos7/) as unknown,
+        }),
+      ]);
+    }
+  });
+
+  it('refuses 2.x keys that came after 2.8.0, as 2.8.0 itself does', () => {
+    const text = planInit('index', 'v2', BASE).text;
+    const edited = text
+      .replace('scheduler = slurm', 'scheduler = slurm\ndashboard_settings = default')
+      .replace('encrypted = true', 'encrypted = true\nvolume_throughput = 125');
+    expect(checkConfigText(edited).errors.map((e) => e.path)).toEqual([
+      '[cluster default] dashboard_settings',
+      '[ebs shared] volume_throughput',
+    ]);
+  });
+
+  it('writes plain YAML without anchors, so editing one entry changes only that one', () => {
+    expect(good).not.toMatch(/[&*]a\d/);
+  });
+});
+
+describe('partitionOf', () => {
+  it('names the isolated partitions, so ARNs in iso regions are right', () => {
+    expect(
+      ['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1'].map(
+        partitionOf,
+      ),
+    ).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b']);
   });
 });

@@ -48,7 +48,7 @@ describe('which OS the nodes can run', () => {
     });
     for (const s of scripts(plan.text)) expect(s.Args).toEqual(['--node-runtime', 'glibc-217']);
     expect(plan.warnings.join('\n')).toMatch(/Blender 4\.x official builds need 2\.28/);
-    expect(plan.next[0]).toContain('--node-tarball');
+    expect(plan.next.find((c) => c.startsWith('cluster-tool stage'))).toContain('--node-tarball');
   });
 
   it('writes the choice as post_install_args for ParallelCluster 2.x, which defaults to glibc-217', () => {
@@ -84,6 +84,18 @@ describe('which OS the nodes can run', () => {
       const plan = planInit(preset, 'v3', BASE);
       expect(checkConfigText(plan.text).errors, preset).toEqual([]);
     }
+  });
+
+  it('leaves an OS the format does not accept to the format, and offers only OSes it accepts', () => {
+    const good = planInit('blender-g4dn', 'v3', BASE);
+    const centos7 = checkConfigText(good.text.replace(/Os: \w+/, 'Os: centos7'));
+    expect(centos7.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/does not accept Image\.Os "centos7"/),
+    ]);
+    // Every OS ParallelCluster 2.8.0 takes with DCV predates glibc 2.28: only the other build helps.
+    expect(() =>
+      planInit('blender-g4dn', 'v2', { ...BASE, os: 'alinux2', nodeRuntime: 'glibc-228' }),
+    ).toThrow(/needs 2\.28: the node bootstrap would fail\. use --node-runtime glibc-217/);
   });
 
   it('knows the glibc of the OSes ParallelCluster 2.8.0 ran, IndeX AMI included', () => {

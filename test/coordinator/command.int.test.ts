@@ -107,7 +107,8 @@ describe('the generic command stage on the local cluster', () => {
     const r = cli(['submit', 'command', '--tasks', file]);
     const done = await coord.waitFor(r.stdout.trim(), ended);
     expect(done.state).toBe('failed');
-    expect(done.failedFrames[0]?.errorTail.join('\n')).toMatch(/boom here/);
+    expect(done.failedTasks[0]?.errorTail.join('\n')).toMatch(/boom here/);
+    expect(done.failedTasks[0]?.name).toBe('always');
   });
 
   it('refuses bad task lists with a clear error and creates no job', async () => {

@@ -7,10 +7,12 @@ import { EventBus } from '../../src/coordinator/events.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { AcceptingOutputCheck } from '../doubles/output-check.js';
 
 let clock = 1_000_000;
 let c: Coordinator;
 let port: RecordingAllocationPort;
+let outputs: AcceptingOutputCheck;
 let scene: string;
 
 beforeEach(() => {
@@ -19,12 +21,14 @@ beforeEach(() => {
   writeFileSync(scene, 'BLENDER');
   const store = new SqliteStore(path.join(dir, 'state.db'));
   port = new RecordingAllocationPort();
+  outputs = new AcceptingOutputCheck();
   c = new Coordinator(
     store,
     port,
     new EventBus(() => undefined),
     { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 },
     () => clock,
+    { outputs },
   );
 });
 
@@ -42,13 +46,13 @@ async function lease(a: AgentRow): Promise<TaskRow | string | null> {
 describe('the scheduling core', () => {
   it('splits a Blender job into frame tasks and one encode task, and submits one allocation', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-10', nodes: 2, chunk: 3 });
-    expect(c.store.tasks(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([
+    expect(c.store.tasks.list(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([
       [1, 2, 3],
       [4, 5, 6],
       [7, 8, 9],
       [10],
     ]);
-    expect(c.store.tasks(job.id, { stage: 'encode' }).total).toBe(1);
+    expect(c.store.tasks.list(job.id, { stage: 'encode' }).total).toBe(1);
     expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary' }]);
     expect(job.state).toBe('running');
   });
@@ -60,16 +64,16 @@ describe('the scheduling core', () => {
     const t1 = (await lease(a)) as TaskRow;
     const t2 = (await lease(b)) as TaskRow;
     expect(t1.id).not.toBe(t2.id);
-    expect(c.complete(a.id, t1.id, {})).toBe(true);
-    expect(c.complete(a.id, t1.id, {})).toBe(false);
+    expect(await c.complete(a.id, t1.id, {})).toBe(true);
+    expect(await c.complete(a.id, t1.id, {})).toBe(false);
     const t3 = (await lease(a)) as TaskRow;
     expect(await lease(a)).toBeNull();
-    c.complete(b.id, t2.id, {});
-    c.complete(a.id, t3.id, {});
+    await c.complete(b.id, t2.id, {});
+    await c.complete(a.id, t3.id, {});
     const enc = (await lease(b)) as TaskRow;
     expect(enc.kind).toBe('blender-encode');
-    c.complete(b.id, enc.id, { video: 'output/video.mp4' });
-    expect(c.store.getJob(job.id)?.state).toBe('succeeded');
+    await c.complete(b.id, enc.id, { video: 'output/video.mp4' });
+    expect(c.store.jobs.get(job.id)?.state).toBe('succeeded');
     expect(await lease(a)).toMatch(/succeeded/);
   });
 
@@ -84,7 +88,7 @@ describe('the scheduling core', () => {
     c.fail(agents[1]!.id, second.id, 'Blender crashed', []);
     const third = (await lease(agents[2]!)) as TaskRow;
     c.fail(agents[2]!.id, third.id, 'Blender crashed', ['last line']);
-    const after = c.store.getJob(job.id);
+    const after = c.store.jobs.get(job.id);
     expect(after?.state).toBe('failed');
     expect(after?.error).toMatch(/frame\(s\) 7 failed after 3 attempts: Blender crashed/);
     expect(c.detail(job.id).failedFrames).toEqual([
@@ -110,14 +114,14 @@ describe('the scheduling core', () => {
     expect(c.renew(a.id, t.id)).toBe(true);
     clock += 1500;
     c.sweep();
-    expect(c.store.getTask(t.id)?.state).toBe('queued');
+    expect(c.store.tasks.get(t.id)?.state).toBe('queued');
     expect(c.renew(a.id, t.id)).toBe(false);
     const b = agent(job.id, 'node2', '0');
     const t2 = (await lease(b)) as TaskRow;
     clock += 6000;
     c.renew(b.id, t2.id);
     c.sweep();
-    expect(c.store.getAgent(a.id)?.state).toBe('gone');
+    expect(c.store.agents.get(a.id)?.state).toBe('gone');
   });
 
   it('wakes a long-polling agent as soon as work is requeued', async () => {
@@ -135,12 +139,12 @@ describe('the scheduling core', () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
     const agents = ['0', '1', '2'].map((g) => agent(job.id, 'node1', g));
     const ok = (await lease(agents[0]!)) as TaskRow;
-    c.complete(agents[0]!.id, ok.id, {});
+    await c.complete(agents[0]!.id, ok.id, {});
     for (const a of agents) {
       const t = (await lease(a)) as TaskRow;
       c.fail(a.id, t.id, 'no', []);
     }
-    expect(c.store.getJob(job.id)?.state).toBe('failed');
+    expect(c.store.jobs.get(job.id)?.state).toBe('failed');
     const d = c.retry(job.id);
     expect(d.state).toBe('running');
     expect(d.progress.queued).toBe(1);

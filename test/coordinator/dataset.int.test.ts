@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
-import { planBlenderDatasetJob } from '../../src/coordinator/jobs/blender-dataset-plan.js';
+import { blenderDatasetJob } from '../../src/coordinator/jobs/blender-dataset.js';
+import { nodeFiles } from '../../src/util/node-files.js';
 import type { TransformsFile } from '../../src/renderers/blender/dataset.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
@@ -69,11 +70,13 @@ describe('blender-dataset jobs', () => {
     expect(job.progress).toMatchObject({ total: 3, done: 3 });
 
     // The poses the planner asked for, recomputed here with the job's own output directory.
-    const asked = planBlenderDatasetJob(
-      job.spec,
-      { partitionNodes: 4, maxGpusPerNode: 4 },
-      { id: job.id, dir: job.dir, outputDir: job.outputDir },
-    ).tasks.flatMap((t) => t.payload.views as { file: string; matrix: number[][] }[]);
+    const asked = blenderDatasetJob
+      .plan(job.spec, {
+        limits: { partitionNodes: 4, maxGpusPerNode: 4 },
+        dirs: { id: job.id, dir: job.dir, outputDir: job.outputDir },
+        files: nodeFiles,
+      })
+      .tasks.flatMap((t) => t.payload.views as { file: string; matrix: number[][] }[]);
     expect(asked).toHaveLength(6);
 
     const angle = sceneCameraAngleX(scene);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HeldNode, pickNodes } from '../../src/coordinator/scaling.js';
+import { type HeldNode, pickNodes } from '../../src/coordinator/scaling/pick-nodes.js';
 import type { AllocationRow } from '../../src/coordinator/store/types.js';
 
 const alloc = (

@@ -62,15 +62,19 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     clock += 1000;
     const listing = gate();
     port.holdList = listing.wait;
-    const pass = reconcileAllocations(c);
+    const pass = reconcileAllocations(c.reconcilePorts);
     // A grow lands while squeue's answer (without it) is on its way.
     const id = await c.allocate(c.requireJob(job.id), 1, 'attached', 'user');
     listing.open();
     await pass;
-    expect(c.store.allocations(job.id).find((a) => a.slurmJobId === id)?.state).toBe('pending');
+    expect(c.store.allocations.list(job.id).find((a) => a.slurmJobId === id)?.state).toBe(
+      'pending',
+    );
     clock += 1000;
-    await reconcileAllocations(c);
-    expect(c.store.allocations(job.id).find((a) => a.slurmJobId === id)?.state).toBe('running');
+    await reconcileAllocations(c.reconcilePorts);
+    expect(c.store.allocations.list(job.id).find((a) => a.slurmJobId === id)?.state).toBe(
+      'running',
+    );
   });
 
   it('does not adopt a Slurm job whose sbatch has not been recorded yet', async () => {
@@ -78,11 +82,13 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     const submit = gate();
     port.holdSubmit = submit.wait;
     const grow = c.allocate(c.requireJob(job.id), 1, 'attached', 'user');
-    await reconcileAllocations(c);
+    await reconcileAllocations(c.reconcilePorts);
     submit.open();
     const id = await grow;
-    const rows = c.store.allocations(job.id).filter((a) => a.slurmJobId === id);
+    const rows = c.store.allocations.list(job.id).filter((a) => a.slurmJobId === id);
     expect(rows).toHaveLength(1);
-    expect(c.store.events(job.id, 100).some((e) => e.type === 'allocation:adopted')).toBe(false);
+    expect(c.store.events.list(job.id, 100).some((e) => e.type === 'allocation:adopted')).toBe(
+      false,
+    );
   });
 });

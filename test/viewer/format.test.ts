@@ -4,9 +4,9 @@ import { findOnPath, viewerUrl } from '../../src/cli/commands/viewer.js';
 import { parseSse } from '../../src/viewer/app/events.js';
 import {
   formatDuration,
-  formatRate,
   framesOf,
   parseHash,
+  pickJobs,
   progressShares,
   timelineLanes,
   visibleRange,
@@ -15,6 +15,7 @@ import { LoginCodes } from '../../src/viewer/login-codes.js';
 
 const task = (over: Partial<TaskView>): TaskView => ({
   id: 1,
+  name: 'frame 7',
   stage: 'render',
   state: 'done',
   frames: [7],
@@ -37,14 +38,41 @@ describe('viewer helpers', () => {
     expect(formatDuration(42.4)).toBe('42 s');
     expect(formatDuration(200)).toBe('3 min 20 s');
     expect(formatDuration(3900)).toBe('1 h 05 min');
-    expect(formatRate(0)).toBe('—');
-    expect(formatRate(2.345)).toBe('2.3/min');
-    expect(formatRate(27.4)).toBe('27/min');
     expect(progressShares({ total: 4, done: 2, failed: 1, leased: 1, queued: 0 })).toEqual({
       done: 50,
       failed: 25,
+      cancelled: 0,
       leased: 25,
     });
+    expect(
+      progressShares({ total: 4, done: 2, failed: 0, leased: 0, queued: 0, cancelled: 2 }),
+    ).toMatchObject({ failed: 0, cancelled: 50 });
+  });
+
+  it('filters the jobs list by words and state and sorts it by a column', () => {
+    const job = (id: string, name: string, state: string, createdAt: number, done = 0) => ({
+      id,
+      name,
+      kind: 'blender',
+      state,
+      createdAt,
+      finishedAt: state === 'running' ? null : createdAt + 1000 * Number(id.slice(1)),
+      progress: { total: 10, done, failed: 0, leased: 0, queued: 10 - done },
+    });
+    const jobs = [
+      job('j1', 'shot A', 'succeeded', 100, 10),
+      job('j2', 'shot B', 'running', 200, 3),
+      job('j3', 'turntable', 'failed', 300, 5),
+    ];
+    const ids = (o: Parameters<typeof pickJobs>[1]) =>
+      pickJobs(jobs, { now: 10_000, ...o }).map((j) => j.id);
+    expect(ids({})).toEqual(['j3', 'j2', 'j1']);
+    expect(ids({ text: 'shot' })).toEqual(['j2', 'j1']);
+    expect(ids({ text: 'SHOT running' })).toEqual(['j2']);
+    expect(ids({ state: 'failed' })).toEqual(['j3']);
+    expect(ids({ sort: 'name', descending: false })).toEqual(['j1', 'j2', 'j3']);
+    expect(ids({ sort: 'progress' })).toEqual(['j1', 'j3', 'j2']);
+    expect(ids({ sort: 'duration' })).toEqual(['j2', 'j3', 'j1']);
   });
 
   it('reads login codes and routes from the fragment', () => {
@@ -66,6 +94,9 @@ describe('viewer helpers', () => {
         seconds: 1.5,
         error: null,
         errorTail: [],
+        finishedAt: 2000,
+        node: 'node1',
+        gpu: '0',
       },
     ]);
     expect(

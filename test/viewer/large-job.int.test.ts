@@ -73,7 +73,7 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
     gpu: String(k % 4),
   }));
   for (const a of agents)
-    c.store.insertAgent({
+    c.store.agents.insert({
       ...a,
       jobId: 'j900',
       slurmJobId: 1,
@@ -88,22 +88,22 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
     const agent = agents[i % 16];
     if (!agent) continue;
     const start = t0 + Math.floor(i / 16) * 500;
-    const task = c.store.leaseNext('j900', 'render', agent, start, 3_600_000);
+    const task = c.store.tasks.leaseNext('j900', 'render', agent, start, 3_600_000);
     if (!task || i >= 6_012) continue; // the last 16 stay leased
     const frame = task.frames[0] ?? 0;
     if (i % 500 === 7) {
-      c.store.failTask(
-        task.id,
-        agent.id,
-        `blender exited with code 1 on frame ${frame}`,
-        ['Error: <b>not html</b>', `frame ${frame}`],
-        1,
-        start + 400,
-      );
+      c.store.tasks.fail(task.id, agent.id, {
+        error: `blender exited with code 1 on frame ${frame}`,
+        tail: ['Error: <b>not html</b>', `frame ${frame}`],
+        maxAttempts: 1,
+        now: start + 400,
+        blame: 'agent',
+        notBefore: null,
+      });
       continue;
     }
     const seconds = 0.3 + ((frame * 37) % 100) / 250;
-    c.store.completeTask(
+    c.store.tasks.complete(
       task.id,
       agent,
       {

@@ -2,12 +2,48 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail } from '../../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { launchBrowser, loginUrl, newPage, shot } from './browser.js';
+import {
+  clipped,
+  humanClick,
+  recordStates,
+  stateHistory,
+  watchPage,
+  wentBack,
+} from './page-watch.js';
+
+const SIZES = [
+  [800, 600],
+  [1280, 800],
+  [1920, 1080],
+] as const;
+
+/** `1 min 04 s`, `42 s`, `any moment` in seconds. */
+function seconds(text: string): number {
+  if (text === 'any moment') return 0;
+  const m = /^(?:(\d+) min )?(\d+) s$/.exec(text);
+  return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : NaN;
+}
+
+/** What the page shows of a job: each task's state and the numbers at the top. */
+async function pageState(page: Page) {
+  const tasks = await page
+    .locator('[data-role=tasks] tr[data-task]')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [tr.getAttribute('data-task'), tr.getAttribute('data-state')]),
+    );
+  const stats = await page
+    .locator('.stats b[data-role]')
+    .evaluateAll((bs) => bs.map((b) => [b.getAttribute('data-role'), b.textContent]))
+    .then((pairs) => pairs.filter(([role]) => role !== 'time' && role !== 'eta'));
+  return { tasks, stats, state: await page.locator('.stats .state').textContent() };
+}
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
@@ -20,7 +56,7 @@ let token = '';
 
 beforeAll(async () => {
   scene = await ensureSampleScene(path.join(root, 'sample.blend'));
-  coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, ['--lease-seconds', '5']);
+  coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf);
   await coord.start();
   base = readAddress(coord.stateDir)?.url ?? '';
   token = readToken(coord.stateDir) ?? '';
@@ -80,89 +116,237 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     await page.context().close();
   });
 
-  it('shows a job appear and progress live without a reload, with thumbnails, full frames, timeline, logs and the video', async () => {
-    const { page, errors } = await signedIn();
+  it('follows a real 4-node render calmly: a thumbnail fetched once each, clicks that land, states that never go back, and the same page as a reload after a shrink and at the end', async () => {
+    const { page } = await signedIn();
+    const watch = watchPage(page);
     expect(page.url()).not.toContain('code=');
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    const job = await submit({ frames: '1-48', nodes: 2, name: 'viewer demo' });
+    const job = await submit({ frames: '1-48', nodes: 4, name: 'viewer demo' });
     const row = page.locator(`tr[data-job="${job.id}"]`);
     await row.waitFor({ timeout: 20_000 });
     await row.locator('[data-role=job-link]').click();
     const done = page.locator('[data-role=done]');
-    await done.waitFor();
-    const seen = new Set<string>();
-    await expect
-      .poll(async () => seen.add((await done.textContent()) ?? '').size, {
-        timeout: 180_000,
-        interval: 200,
-      })
-      .toBeGreaterThanOrEqual(3);
-    await page.locator('[data-role=frame-grid] .cell img').first().waitFor({ timeout: 120_000 });
-    await shot(page, 'job-running');
-    const cluster = await newPage(browser);
-    await cluster.page.goto(await loginUrl(base, token));
-    await cluster.page.goto(`${base}/#/cluster`);
-    await cluster.page
-      .locator(`[data-role=nodes] a[href="#/job/${job.id}"]`)
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await shot(cluster.page, 'cluster');
-    await cluster.page.context().close();
+    await page.locator('[data-role=tasks] tr[data-task="frame 48"]').waitFor();
+    await recordStates(page);
 
-    await coord.waitFor(job.id, ended);
+    // Mid-render: five clicks on finished frames, each opening the lightbox.
+    await page
+      .locator('[data-role=frame-grid] .cell.done img')
+      .nth(4)
+      .waitFor({ timeout: 240_000 });
+    await shot(page, 'job-running');
+    let opened = 0;
+    for (let i = 0; i < 5; i++) {
+      const frame = await page
+        .locator('[data-role=frame-grid] .cell.done')
+        .nth(i)
+        .getAttribute('data-frame');
+      await humanClick(page, `[data-role=frame-grid] [data-frame="${frame}"]`);
+      const img = page.locator('[data-role=lightbox] .lb-picture img');
+      if (
+        await img.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        opened++;
+      await page.keyboard.press('Escape');
+    }
+    expect(opened).toBe(5);
+
+    // At the same moment, `cluster-tool status` says the rate and ETA the page shows.
+    let agreed: { page: string[]; cli: string } | null = null;
+    for (let i = 0; i < 5 && !agreed; i++) {
+      const before = Date.now();
+      const shown = [
+        (await page.locator('[data-role=rate]').textContent()) ?? '',
+        (await page.locator('[data-role=eta]').textContent()) ?? '',
+      ];
+      const r = await runCliAsync(['status', job.id, '--state-dir', coord.stateDir]);
+      const cli = r.stdout.split('\n').find((l) => l.startsWith('progress')) ?? r.stderr;
+      const eta = /ETA (.+?);/.exec(cli)?.[1] ?? '';
+      if (
+        cli.includes(`; ${shown[0]}, ETA `) &&
+        // The ETA counts down while the CLI starts: it may be that much lower, never higher.
+        seconds(shown[1] ?? '') - seconds(eta) <= (Date.now() - before) / 1000 + 1 &&
+        seconds(eta) <= seconds(shown[1] ?? '') + 1
+      )
+        agreed = { page: shown, cli };
+    }
+    expect(agreed).not.toBeNull();
+    const running = await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`);
+    expect(running.state).toBe('running');
+
+    // Ten seconds of the page while frames land: no 404, no thumbnail asked for twice.
+    const t0 = Date.now();
+    await page.waitForTimeout(10_000);
+    const tenSeconds = watch.between(t0, Date.now());
+    expect(tenSeconds.length).toBeLessThan(80);
+
+    // Give a node back from the page while it renders; say what the drain waits on.
+    await page.locator('[data-action=scale-remove]').click();
+    await expect
+      .poll(() => page.locator('[data-role=notice]').first().textContent(), { timeout: 120_000 })
+      .toMatch(/draining|released/);
+    const ended_ = await coord.waitFor(job.id, ended);
+    expect(ended_.state).toBe('succeeded');
     await expect.poll(() => done.textContent(), { timeout: 30_000 }).toBe('48/48');
     await page.locator('[data-role=video]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-role=frame-grid] .cell.done').count()).toBeGreaterThan(10);
+    await expect
+      .poll(() => page.locator('[data-role=notice]').first().textContent(), { timeout: 30_000 })
+      .toMatch(/released/);
+
+    // Every frame has its thumbnail, the last ones of the released node included.
+    const final = await coord.api<{ tasks: TaskView[] }>(
+      'GET',
+      `/api/jobs/${job.id}/tasks?stage=render`,
+    );
+    expect(final.tasks.filter((t) => !t.files.some((f) => f.startsWith('thumbs/')))).toEqual([]);
+    const history = await stateHistory(page);
+    const requeued = ended_.events.filter((e) => e.type === 'task:requeued');
+    if (!requeued.length) expect(wentBack(history)).toEqual([]);
+    expect(Object.keys(history).length).toBeGreaterThanOrEqual(48);
+
+    // One page load: each thumbnail asked for once, nothing asked for that was not there.
+    expect(watch.notFound).toEqual([]);
+    expect([...watch.thumbs().values()].filter((n) => n > 1)).toEqual([]);
+    expect(watch.thumbs().size).toBeGreaterThan(0);
+    expect(watch.consoleErrors).toEqual([]);
+
+    // Its allocation goes back to Slurm once the job is over: the page learns of it live.
+    await expect
+      .poll(() => page.locator('[data-role=nodes]').textContent(), { timeout: 60_000 })
+      .toBe('—');
+    // The whole render without a reload of the page.
+    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+    const live = await pageState(page);
+    expect(live.tasks.filter(([, s]) => s !== 'done')).toEqual([]);
+    await page.reload();
+    await page.locator('[data-role=tasks] tr[data-task="frame 48"]').waitFor();
+    await expect.poll(() => done.textContent()).toBe('48/48');
+    expect(await pageState(page)).toEqual(live);
+
     await page.locator('[data-frame="1"]').click();
     await page.locator('[data-role=lightbox] img').waitFor();
+    await page.locator('[data-action=next]').click();
+    await expect
+      .poll(() => page.locator('[data-role=lightbox-caption]').textContent())
+      .toMatch(/^Frame 2 ·/);
+    expect(await page.locator('[data-action=download]').getAttribute('download')).toBe(
+      'frame_0002.png',
+    );
     await shot(page, 'full-frame');
     await page.locator('[data-role=lightbox]').click();
     await page.selectOption('[data-role=log-agent]', { index: 1 });
     await expect
       .poll(() => page.locator('[data-role=logs]').textContent())
       .not.toMatch(/^(…|\(no lines yet\))$/);
+    await page.locator('[data-task="frame 7"] [data-action=task-log]').click();
+    await expect
+      .poll(() => page.locator('[data-role=logs]').textContent())
+      .toMatch(/leased task \d+ \(blender-render frames 7\)/);
     expect(await page.locator('[data-role=events]').textContent()).toContain('job:succeeded');
-    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
-    await shot(page, 'job-done');
-    expect(errors).toEqual([]);
+
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(400);
+      await shot(page, `job-done-${width}x${height}`);
+      expect({ size: width, clipped: await clipped(page) }).toEqual({ size: width, clipped: [] });
+      // Charts are drawn again at their new size, not stretched.
+      const blurry = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('canvas'))
+          .filter((c) => c.width !== Math.round(c.clientWidth * devicePixelRatio))
+          .map((c) => `${c.dataset.role ?? '?'}: ${c.width} px drawn for ${c.clientWidth} px`),
+      );
+      expect(blurry).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Leaving the job stops everything it asked for.
+    const left = Date.now();
+    await page.goto(`${base}/#/jobs`);
+    await page.locator('[data-role=jobs]').waitFor();
+    await page.waitForTimeout(3_000);
+    expect(
+      watch.between(left, Date.now()).filter((u) => u.includes(`/api/jobs/${job.id}`)),
+    ).toEqual([]);
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(300);
+      await shot(page, `jobs-${width}x${height}`);
+      expect({ size: width, clipped: await clipped(page) }).toEqual({ size: width, clipped: [] });
+    }
+    expect(watch.consoleErrors).toEqual([]);
     await page.context().close();
+
+    const cluster = await newPage(browser);
+    await cluster.page.goto(await loginUrl(base, token));
+    await cluster.page.goto(`${base}/#/cluster`);
+    await cluster.page.locator('[data-role=nodes] tr[data-node]').first().waitFor();
+    await shot(cluster.page, 'cluster');
+    await cluster.page.context().close();
   });
 
-  it('sends the scale, auto and cancel requests from the job list and shows what the coordinator answered', async () => {
+  it('grows a job from its page and says which Slurm job was asked for and which node joined; cancel asks first', async () => {
     const { page } = await signedIn();
     const job = await submit({ frames: '1-48', nodes: 1, name: 'scale me' });
-    const row = page.locator(`tr[data-job="${job.id}"]`);
-    await row.waitFor({ timeout: 20_000 });
-    const notice = row.locator('[data-role=notice]');
+    await page.goto(`${base}/#/job/${job.id}`);
+    const notice = page.locator('[data-role=notice]').first();
     const click = async (action: string) => {
       const [req] = await Promise.all([
         page.waitForRequest((r) => r.url().endsWith(`/api/jobs/${job.id}/scale`)),
-        row.locator(`[data-action=${action}]`).click(),
+        page.locator(`[data-action=${action}]`).click(),
       ]);
       const res = await req.response();
-      const body = (await res?.json()) as { error?: string };
-      await expect.poll(() => notice.textContent()).not.toMatch(/…$/);
-      if (res?.status() === 200) expect(await notice.textContent()).toMatch(/: done/);
-      else expect(await notice.textContent()).toContain(body.error ?? '?');
-      return {
-        sent: req.postDataJSON() as unknown,
-        status: res?.status(),
-        text: await notice.textContent(),
-      };
+      expect(res?.status()).toBe(200);
+      return req.postDataJSON() as unknown;
     };
-    const add = await click('scale-add');
-    expect(add.sent).toEqual({ add: 1 });
-    if (add.status !== 200) expect(add.text).toMatch(/failed: scaling is not available/);
+    expect(await click('scale-add')).toEqual({ add: 1 });
+    await expect
+      .poll(() => notice.textContent(), { timeout: 10_000 })
+      .toMatch(/^asked Slurm for 1 node \(Slurm job \d+/);
+    await expect
+      .poll(() => notice.textContent(), { timeout: 120_000 })
+      .toMatch(/→ node\d joined; 2 node\(s\) in use$/);
     await shot(page, 'scale-result');
-    await row.locator('[data-role=auto-max]').fill('3');
-    const auto = await click('auto-on');
-    expect(auto.sent).toEqual({ auto: { min: 1, max: 3 } });
-    const off = await click('auto-off');
-    expect(off.sent).toEqual({ auto: false });
+    await page.locator('[data-role=auto-max]').fill('3');
+    expect(await click('auto-on')).toEqual({ auto: { min: 1, max: 3 } });
+    await expect.poll(() => notice.textContent()).toBe('autoscaling on: 1-3 node(s)');
+    expect(await click('auto-off')).toEqual({ auto: false });
+    await expect.poll(() => notice.textContent()).toBe('autoscaling off');
+
+    // `scale --remove` says what it waits on and what it released, as it happens.
+    const shrink = await runCliAsync([
+      'scale',
+      job.id,
+      '--remove',
+      '1',
+      '--state-dir',
+      coord.stateDir,
+    ]);
+    expect(shrink.code).toBe(0);
+    expect(shrink.stderr).toMatch(
+      /· (draining node\d: (waiting on frames [\d, ]+|releasing it)|released node\d)/,
+    );
+    expect(shrink.stderr).toMatch(/· released node\d; 1 node\(s\) in use/);
+
+    await page.goto(`${base}/#/jobs`);
+    const row = page.locator(`tr[data-job="${job.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('button').count()).toBe(1);
+    await row.locator('[data-action=cancel]').click();
+    await expect
+      .poll(() => row.locator('[data-action=cancel]').textContent())
+      .toBe('Confirm cancel');
+    expect((await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`)).state).toBe('running');
     await row.locator('[data-action=cancel]').click();
     await expect
       .poll(() => row.locator('.state').textContent(), { timeout: 20_000 })
       .toBe('cancelled');
+    await expect.poll(() => row.locator('[data-role=progress]').textContent()).toMatch(/cancelled/);
+    expect(await row.locator('[data-role=progress]').textContent()).not.toMatch(/failed/);
+    const again = await runCliAsync(['cancel', job.id, '--state-dir', coord.stateDir]);
+    expect(again.stdout).toBe(`${job.id} had cancelled already; nothing was cancelled\n`);
     await page.context().close();
   });
 
@@ -178,6 +362,7 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     });
     await coord.waitFor(job.id, ended);
     const { page, errors } = await signedIn();
+    const watch = watchPage(page);
     await page.goto(`${base}/#/job/${job.id}`);
     const item = page.locator('[data-failed-frame="1"]');
     await item.waitFor();
@@ -186,10 +371,10 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     await shot(page, 'failed-frames');
     copyFileSync(scene, bad);
     const [req] = await Promise.all([
-      page.waitForRequest((r) => r.url().endsWith('/retry')),
+      page.waitForRequest((r) => r.url().endsWith('/task/requeue')),
       item.locator('[data-action=requeue]').click(),
     ]);
-    expect(req.postDataJSON()).toEqual({ frames: '1' });
+    expect(req.postDataJSON()).toEqual({ id: expect.any(Number) as number });
     await expect
       .poll(() => page.locator('[data-role=requeue-notice]').textContent())
       .toBe('Requeued frame 1');
@@ -199,9 +384,11 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
         interval: 500,
       })
       .toBe('done');
-    await page.locator('[data-frame="1"] img').waitFor({ timeout: 30_000 });
+    // The frame's thumbnail was written before it was reported done: it is there at once.
+    await page.locator('[data-frame="1"] img').waitFor({ timeout: 5_000 });
     expect(await page.locator('[data-frame="2"]').getAttribute('data-state')).toBe('failed');
     await shot(page, 'requeued-frame');
+    expect(watch.notFound).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -257,18 +444,72 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     await expect
       .poll(() => page.locator('[data-role=results] tbody tr[data-state=done]').count())
       .toBe(3);
+    const heads = await page
+      .locator('[data-role=results] thead th')
+      .evaluateAll((ths) => ths.map((th) => th.textContent ?? ''));
+    const col = (name: string) => heads.indexOf(name);
     const table = await rows.evaluateAll((trs) =>
       trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
     );
     const expected = (done.results ?? []).map((r) => r.task);
-    expect(table.map((r) => r[0])).toEqual(expected);
-    const psnrs = table.map((r) => Number(r[3]));
+    expect(table.map((r) => r[col('Task')])).toEqual(expected);
+    const psnrs = table.map((r) => Number(r[col('PSNR')]));
     expect(psnrs.every((p) => p > 20)).toBe(true);
     expect([...psnrs].sort((a, b) => b - a)).toEqual(psnrs);
-    expect(table.map((r) => r[2]).sort()).toEqual(['lr_sigma=5', 'lr_sigma=50', 'lr_sigma=500']);
-    expect(table.every((r) => /^node\d:\d+$/.test(r[7] ?? ''))).toBe(true);
+    expect(table.map((r) => r[col('Variables')]).sort()).toEqual([
+      'lr_sigma=5',
+      'lr_sigma=50',
+      'lr_sigma=500',
+    ]);
+    expect(table.every((r) => /^node\d:\d+$/.test(r[col('GPU')] ?? ''))).toBe(true);
     await shot(page, 'plenoxels-results');
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+  it('labels a command job in tasks, never frames, and requeues one of its tasks from the page', async () => {
+    const { page } = await signedIn();
+    const watch = watchPage(page);
+    const tasks = [
+      { id: 'fine', argv: ['true'] },
+      {
+        id: 'broken',
+        argv: ['python3', '-c', 'import sys; print("nope", file=sys.stderr); sys.exit(3)'],
+      },
+    ]
+      .map((t) => JSON.stringify(t))
+      .join('\n');
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'command',
+      nodes: 1,
+      gpusPerNode: 2,
+      name: 'two commands',
+      tasks,
+    });
+    await coord.waitFor(job.id, ended);
+    await page.goto(`${base}/#/job/${job.id}`);
+    const item = page.locator('[data-failed-task="broken"]');
+    await item.waitFor();
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).not.toMatch(/frame -?\d/i);
+    expect(text).not.toMatch(/Frames|PSNR|Video appears/);
+    expect(await page.locator('[data-role=done]').textContent()).toBe('1/2');
+    expect(text).toContain('tasks done');
+    expect(await item.locator('pre').textContent()).toMatch(/nope/);
+    const [req] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/task/requeue')),
+      page.locator('tr[data-task="broken"] [data-action=task-requeue]').click(),
+    ]);
+    expect((await req.response())?.status()).toBe(200);
+    await expect
+      .poll(() => page.locator('[data-role=task-notice]').textContent())
+      .toBe('Requeued broken');
+    await expect
+      .poll(() => page.locator('tr[data-task="broken"]').getAttribute('data-state'), {
+        timeout: 60_000,
+      })
+      .not.toBe('queued');
+    await shot(page, 'command-job');
+    expect(watch.consoleErrors).toEqual([]);
     await page.context().close();
   });
 });

@@ -1,19 +1,57 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import {
   BlenderWorker,
   BlenderWorkerError,
   frameFileName,
-  type FrameFormat,
+  type SceneInfo,
 } from '../../renderers/blender/worker.js';
 import { encodeVideo, makeThumbnail } from '../../renderers/blender/encode.js';
+import {
+  toWorkerOverrides,
+  type RenderOverrides,
+  type WorkerOverrides,
+} from '../../renderers/blender/overrides.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
-import { TaskFailure, type LeasedTask, type RunContext, type TaskRunner } from '../runner.js';
+import {
+  checkStillSize,
+  mergeStill,
+  renderTiles,
+  stillTiles,
+} from '../../renderers/blender/still.js';
+import { blenderEncodePayload, blenderRenderPayload } from '../../coordinator/jobs/blender.js';
+import { blenderViewPayload } from '../../coordinator/jobs/blender-dataset.js';
+import { blenderMergePayload, blenderTilePayload } from '../../coordinator/jobs/blender-still.js';
+import {
+  isOutputFault,
+  payloadOf,
+  TaskFailure,
+  type LeasedTask,
+  type RunContext,
+  type TaskRunner,
+} from '../runner.js';
 
-function str(p: Record<string, unknown>, key: string): string {
-  const v = p[key];
-  if (typeof v !== 'string' || v === '') throw new TaskFailure(`task payload has no ${key}`);
-  return v;
+type RenderPayload = z.infer<typeof blenderRenderPayload>;
+
+/** Each frame's absolute file: the planned one, else today's `frame_0012.png` in the root. */
+function fileFor(p: RenderPayload, frame: number): string {
+  const f = p.files?.[String(frame)];
+  if (f !== undefined && path.isAbsolute(f)) return f;
+  return path.join(p.outputDir, frameFileName(frame, p.format));
+}
+
+/**
+ * How a result names a file: under the output root as the files route serves it (`output/…`),
+ * anything else relative to the job directory (thumbs, tiles).
+ */
+function resultName(file: string, outputDir: string | undefined, jobDir: string): string {
+  if (outputDir) {
+    const rel = path.relative(outputDir, file);
+    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel))
+      return `output/${rel.split(path.sep).join('/')}`;
+  }
+  return path.relative(jobDir, file);
 }
 
 /**
@@ -21,10 +59,20 @@ function str(p: Record<string, unknown>, key: string): string {
  * video. A new scene (or a Blender that died) starts a new process.
  */
 export class BlenderRunner implements TaskRunner {
-  readonly kinds = ['blender-render', 'blender-encode', 'blender-view'] as const;
+  readonly kinds = [
+    'blender-render',
+    'blender-encode',
+    'blender-view',
+    'blender-tile',
+    'blender-merge',
+  ] as const;
   private worker: BlenderWorker | undefined;
-  /** Frames whose thumbnails are still being made. */
-  private readonly thumbnails = new Set<string>();
+  /** The overrides the worker has in force (JSON), so a task with the same ones skips configure. */
+  private configured = '{}';
+  /** The scene as the last configure left it; undefined: as loaded (the ready line's). */
+  private sceneNow: SceneInfo | undefined;
+  /** What the last configure put in force, as Blender reported it. */
+  private applied: WorkerOverrides = {};
   private scene: string | undefined;
 
   constructor(private readonly opts: { threads: number; blender?: string }) {}
@@ -40,6 +88,9 @@ export class BlenderRunner implements TaskRunner {
       onLine: (line) => ctx.log(`blender: ${line}`),
     });
     this.scene = scene;
+    this.configured = '{}';
+    this.sceneNow = undefined;
+    this.applied = {};
     const ready = await this.worker.start();
     ctx.log(`blender ready: pid ${this.worker.pid ?? '?'}, device ${JSON.stringify(ready.device)}`);
     return this.worker;
@@ -51,12 +102,20 @@ export class BlenderRunner implements TaskRunner {
    * (this one may have died or be mid-frame).
    */
   private async withWorker(
-    scene: string,
+    { scene, overrides = {} }: { scene: string; overrides?: RenderOverrides },
     ctx: RunContext,
     fn: (worker: BlenderWorker) => Promise<void>,
   ): Promise<void> {
     try {
       const worker = await this.workerFor(scene, ctx);
+      const wanted = JSON.stringify(toWorkerOverrides(overrides));
+      if (wanted !== this.configured) {
+        const c = await worker.configure(toWorkerOverrides(overrides));
+        this.configured = wanted;
+        this.sceneNow = c.scene;
+        this.applied = c.applied;
+        ctx.log(`blender configured: ${JSON.stringify(c.applied)}, device ${c.device.type}`);
+      }
       const onAbort = () => void worker.stop().catch(() => {});
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
@@ -67,15 +126,18 @@ export class BlenderRunner implements TaskRunner {
     } catch (err) {
       const tail = this.worker?.logTail() ?? [];
       await this.close();
-      if (err instanceof BlenderWorkerError)
-        throw new TaskFailure(err.message, err.logTail.length ? err.logTail : tail);
       if (err instanceof TaskFailure) throw err;
-      throw new TaskFailure((err as Error).message, tail);
+      const lines = err instanceof BlenderWorkerError && err.logTail.length ? err.logTail : tail;
+      // Blender could not write the frame (no permission, disk full): every agent would fail so.
+      const blame = isOutputFault(err, lines) ? 'job' : 'agent';
+      throw new TaskFailure((err as Error).message, lines, blame);
     }
   }
 
   async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
     if (task.kind === 'blender-view') return this.views(task, ctx);
+    if (task.kind === 'blender-tile') return this.tiles(task, ctx);
+    if (task.kind === 'blender-merge') return this.merge(task, ctx);
     return task.kind === 'blender-encode' ? this.encode(task, ctx) : this.render(task, ctx);
   }
 
@@ -84,15 +146,14 @@ export class BlenderRunner implements TaskRunner {
    * view, the camera matrix and field of view Blender reported, for the transforms files.
    */
   private async views(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const scene = str(task.payload, 'scene');
-    const views = Array.isArray(task.payload.views) ? (task.payload.views as ViewPayload[]) : [];
+    const { scene, views } = payloadOf(task, blenderViewPayload);
     if (views.length === 0) throw new TaskFailure('task payload has no views');
     const done: Record<string, unknown>[] = [];
     const frames: Record<string, { file: string; seconds: number; device: string }> = {};
-    await this.withWorker(scene, ctx, async (worker) => {
+    await this.withWorker({ scene }, ctx, async (worker) => {
       for (const v of views) {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
-        if (typeof v.output !== 'string' || !path.isAbsolute(v.output))
+        if (!path.isAbsolute(v.output))
           throw new TaskFailure(`view ${v.split}/${v.index} has no absolute output path`);
         const r = await worker.renderView(v.matrix, v.output);
         const file = path.relative(task.jobDir, r.file);
@@ -113,71 +174,111 @@ export class BlenderRunner implements TaskRunner {
     return { views: done, frames };
   }
 
+  /** Renders tiles of a still to float EXRs (see renderers/blender/still.ts). */
+  private async tiles(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+    const p = payloadOf(task, blenderTilePayload);
+    const grid = stillTiles(p);
+    let tiles: unknown[] = [];
+    await this.withWorker(p, ctx, async (worker) => {
+      checkStillSize(this.sceneNow ?? worker.info.scene, p);
+      const done = await renderTiles(worker, p, () => ctx.signal.aborted);
+      tiles = done.map((t) => {
+        const tile = grid[t.index];
+        return {
+          ...t,
+          column: tile?.column,
+          row: tile?.row,
+          core: tile?.core,
+          file: path.relative(task.jobDir, t.file),
+        };
+      });
+    });
+    return { tiles, applied: this.applied };
+  }
+
+  /** Stitches a still's tiles into its output file. */
+  private async merge(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+    const p = payloadOf(task, blenderMergePayload);
+    let still: Record<string, unknown> = {};
+    mkdirSync(path.dirname(p.output), { recursive: true });
+    await this.withWorker(p, ctx, async (worker) => {
+      const r = await mergeStill(worker, p);
+      still = {
+        file: resultName(r.file, p.outputDir, task.jobDir),
+        seconds: r.seconds,
+        size: r.resolution,
+      };
+    });
+    return { still };
+  }
+
   private async render(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const scene = str(task.payload, 'scene');
-    const outputDir = str(task.payload, 'outputDir');
-    const format: FrameFormat = task.payload.format === 'OPEN_EXR' ? 'OPEN_EXR' : 'PNG';
+    const p = payloadOf(task, blenderRenderPayload);
     const thumbs = path.join(task.jobDir, 'thumbs');
-    mkdirSync(outputDir, { recursive: true });
     mkdirSync(thumbs, { recursive: true });
     const frames: Record<
       string,
-      { file: string; thumb: string; seconds: number; device: unknown }
+      { file: string; thumb?: string; seconds: number; device: unknown }
     > = {};
-    await this.withWorker(scene, ctx, async (worker) => {
+    const thumbnails: Promise<void>[] = [];
+    await this.withWorker({ scene: p.scene, overrides: p.overrides }, ctx, async (worker) => {
       for (const frame of task.frames) {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
-        const out = path.join(outputDir, frameFileName(frame, format));
-        const r = await worker.render(frame, out, format);
-        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
-        // The thumbnail (an ffmpeg run on the CPU) overlaps the next frame instead of delaying it.
-        this.thumbnails.add(r.file);
-        void makeThumbnail(r.file, thumb)
-          .catch((err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`))
-          .finally(() => this.thumbnails.delete(r.file));
-        frames[String(frame)] = {
-          file: path.relative(task.jobDir, r.file),
-          thumb: path.relative(task.jobDir, thumb),
+        const out = fileFor(p, frame);
+        mkdirSync(path.dirname(out), { recursive: true });
+        const r = await worker.render(frame, out, p.format);
+        const entry: (typeof frames)[string] = {
+          file: resultName(r.file, p.outputDir, task.jobDir),
           seconds: r.seconds,
           device: r.device,
         };
+        frames[String(frame)] = entry;
+        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
+        // The thumbnail (ffmpeg, on the CPU) overlaps the chunk's next frame; only one that
+        // was written is listed, so the viewer never asks for one that is not there.
+        thumbnails.push(
+          makeThumbnail(r.file, thumb).then(
+            () => void (entry.thumb = path.relative(task.jobDir, thumb)),
+            (err: Error) => ctx.log(`thumbnail of frame ${frame}: ${err.message}`),
+          ),
+        );
       }
-    });
-    return { frames };
+    }).finally(() => Promise.all(thumbnails));
+    // Reported only once every thumbnail is on disk: a frame shown done has its thumbnail,
+    // even when this node is released right after.
+    return { frames, applied: this.applied };
   }
 
   private async encode(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const scene = str(task.payload, 'scene');
-    const video = str(task.payload, 'video');
-    const outputDir = str(task.payload, 'outputDir');
-    const frames = Array.isArray(task.payload.frames) ? (task.payload.frames as number[]) : [];
+    const p = payloadOf(task, blenderEncodePayload);
     const fps =
-      this.worker && this.scene === scene
+      this.worker && this.scene === p.scene
         ? frameRateOf(this.worker)
-        : (await probeScene(scene)).frameRate;
-    ctx.log(`encoding ${frames.length} frames at ${fps} fps into ${video}`);
+        : (await probeScene(p.scene)).frameRate;
+    ctx.log(`encoding ${p.frames.length} frames at ${fps} fps into ${p.video}`);
     try {
-      await encodeVideo({ framesDir: outputDir, frames, fps, output: video, signal: ctx.signal });
+      await encodeVideo({
+        framesDir: p.outputDir,
+        frames: p.frames,
+        files: p.files ? p.frames.map((f) => fileFor(p, f)) : undefined,
+        fps,
+        output: p.video,
+        signal: ctx.signal,
+      });
     } catch (err) {
       throw new TaskFailure(`ffmpeg could not encode the video: ${(err as Error).message}`);
     }
-    return { video: path.relative(task.jobDir, video), frames: frames.length, fps };
+    return {
+      video: resultName(p.video, p.outputDir, task.jobDir),
+      frames: p.frames.length,
+      fps,
+    };
   }
 
   async close(): Promise<void> {
-    for (let i = 0; this.thumbnails.size > 0 && i < 100; i++)
-      await new Promise((r) => setTimeout(r, 50));
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }
-}
-
-/** One view of a `blender-view` task's payload (see coordinator/jobs/blender-dataset-plan.ts). */
-interface ViewPayload {
-  split: string;
-  index: number;
-  matrix: number[][];
-  output: string;
 }
 
 function frameRateOf(worker: BlenderWorker): string {

@@ -2,7 +2,14 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandError } from '../../errors.js';
 import { runCommandTask } from '../../renderers/command/index.js';
-import { TaskFailure, type LeasedTask, type RunContext, type TaskRunner } from '../runner.js';
+import { commandPayload } from '../../coordinator/jobs/command.js';
+import {
+  payloadOf,
+  TaskFailure,
+  type LeasedTask,
+  type RunContext,
+  type TaskRunner,
+} from '../runner.js';
 import { failureMessage, outputTail } from './plenoxels.js';
 
 /**
@@ -13,29 +20,22 @@ export class CommandRunner implements TaskRunner {
   readonly kinds = ['command'] as const;
 
   async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const { argv, cwd, id, fields, line } = task.payload;
-    if (
-      !Array.isArray(argv) ||
-      !argv.every((w): w is string => typeof w === 'string') ||
-      argv.length === 0
-    )
-      throw new TaskFailure('task payload has no argv');
-    const dir = typeof cwd === 'string' ? cwd : task.jobDir;
+    const { argv, cwd: dir, id, fields, line } = payloadOf(task, commandPayload);
     const logFile = path.join(task.jobDir, 'logs', `task-${task.id}.out`);
     const started = Date.now();
-    ctx.log(`task ${String(id)}: ${JSON.stringify(argv)} in ${dir}`);
+    ctx.log(`task ${id}: ${JSON.stringify(argv)} in ${dir}`);
     try {
       const out = await runCommandTask(
         {
-          id: String(id),
-          line: Number(line),
-          fields: (fields ?? {}) as Record<string, unknown>,
+          id,
+          line,
+          fields,
           argv,
         },
         {
           cwd: dir,
           signal: ctx.signal,
-          env: { ...(ctx.gpu ? { CUDA_VISIBLE_DEVICES: ctx.gpu } : {}), CT_TASK_ID: String(id) },
+          env: { ...(ctx.gpu ? { CUDA_VISIBLE_DEVICES: ctx.gpu } : {}), CT_TASK_ID: id },
         },
       );
       writeFileSync(logFile, `${out.stdout}${out.stderr ? `\n--- stderr\n${out.stderr}` : ''}`, {

@@ -1,6 +1,13 @@
 import { CommandError, CliError } from '../../errors.js';
-import { runPlenoxelsTask, type PlenoxelsTask } from '../../renderers/plenoxels/index.js';
-import { TaskFailure, type LeasedTask, type RunContext, type TaskRunner } from '../runner.js';
+import { plenoxelsPayload } from '../../coordinator/jobs/plenoxels.js';
+import { runPlenoxelsTask } from '../../renderers/plenoxels/run-task.js';
+import {
+  payloadOf,
+  TaskFailure,
+  type LeasedTask,
+  type RunContext,
+  type TaskRunner,
+} from '../runner.js';
 
 /** The last lines of a failed step's output, for the task's error tail. */
 export function outputTail(text: string, lines = 40): string[] {
@@ -24,13 +31,6 @@ export function failureMessage(err: CommandError): string {
   return `\`${shown}\` ${how}${last ? `: ${last}` : ''}`;
 }
 
-function isTask(v: unknown): v is PlenoxelsTask {
-  const t = v as Partial<PlenoxelsTask> | undefined;
-  return (
-    !!t && typeof t.id === 'string' && typeof t.trainDir === 'string' && Array.isArray(t.steps)
-  );
-}
-
 /**
  * Runs one expanded Plenoxels task (opt.py, then render_imgs.py for eval and render) from the
  * svox2 checkout in the payload, skipping steps whose outputs exist, and returns its metrics.
@@ -39,14 +39,12 @@ export class PlenoxelsRunner implements TaskRunner {
   readonly kinds = ['plenoxels'] as const;
 
   async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
-    const { task: t, svox2Dir, python } = task.payload;
-    if (!isTask(t) || typeof svox2Dir !== 'string')
-      throw new TaskFailure('task payload has no Plenoxels task or svox2 dir');
+    const { task: t, svox2Dir, python } = payloadOf(task, plenoxelsPayload);
     const started = Date.now();
     try {
       const r = await runPlenoxelsTask(t, {
         svox2Dir,
-        ...(typeof python === 'string' ? { python } : {}),
+        python,
         gpu: ctx.gpu,
         signal: ctx.signal,
         log: ctx.log,

@@ -4,7 +4,7 @@ import { ec2Client } from '../../aws/clients.js';
 import { checkSpecWithEc2 } from '../../aws/ec2-check.js';
 import { checkConfigText } from '../../config/check.js';
 import type { InitFlags } from '../../config/flags.js';
-import { planInit, type ConfigFormat } from '../../config/generate.js';
+import { detectFormat, planInit, type ConfigFormat } from '../../config/generate.js';
 import { planImage } from '../../config/image/plan.js';
 import { NODE_RUNTIME_VALUES } from '../../config/os-support.js';
 import { listPresets } from '../../config/presets.js';
@@ -185,10 +185,16 @@ const check: CommandModule = {
   handler: async (argv) => {
     const file = argv.file as string;
     if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
-    const result = checkConfigText(readFileSync(file, 'utf8'));
+    const withEc2 = Boolean(argv.aws);
+    const text = readFileSync(file, 'utf8');
+    const result = checkConfigText(text, detectFormat(text), { file, withEc2 });
     let gpus: Record<string, number> = {};
-    if (argv.aws && result.spec) {
-      const ec2 = await checkSpecWithEc2(ec2Client({ region: result.spec.region }), result.spec);
+    if (withEc2 && !result.spec)
+      note('--aws: EC2 was not asked, because the file could not be read; fix the errors first');
+    if (withEc2 && result.spec) {
+      const ec2 = await checkSpecWithEc2(ec2Client({ region: result.spec.region }), result.spec, {
+        format: result.format,
+      });
       const more = toCheckResult(renamePaths(ec2.problems, result.keyPath));
       result.errors.push(...more.errors);
       result.warnings.push(...more.warnings);

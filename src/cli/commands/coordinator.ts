@@ -45,6 +45,11 @@ const start: CommandModule = {
         type: 'number',
         default: 15,
         describe: 'A task goes back to the queue when its lease is not renewed for this long',
+      })
+      .option('agent-timeout-seconds', {
+        type: 'number',
+        default: 20,
+        describe: 'An agent silent for this long is given up and its tasks go back to the queue',
       }),
   handler: async (argv) => {
     const { host, port } = parseListen(argv.listen as string);
@@ -56,6 +61,7 @@ const start: CommandModule = {
       partition: argv.partition as string | undefined,
       advertiseUrl: argv['advertise-url'] as string | undefined,
       leaseMs: (argv['lease-seconds'] as number) * 1000,
+      agentTimeoutMs: (argv['agent-timeout-seconds'] as number) * 1000,
       log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     });
     await new Promise<void>((resolve) => {

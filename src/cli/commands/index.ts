@@ -2,10 +2,12 @@ import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
 import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
+import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
+import { openjdCommand } from './openjd.js';
 import { setupCommand } from './setup.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
@@ -29,4 +31,6 @@ export const commands: CommandModule<object, any>[] = [
   logsCommand,
   scaleCommand,
   viewerCommand,
+  openjdCommand,
+  resultsCommand,
 ];

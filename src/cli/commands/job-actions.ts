@@ -1,6 +1,9 @@
 import type { CommandModule } from 'yargs';
-import type { JobDetail } from '../../coordinator/api-types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UsageError } from '../../errors.js';
+import type { JobDetail, TaskLog } from '../../coordinator/api-types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
+import { restText, unitWord } from '../../viewer/app/pace-text.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 
@@ -10,17 +13,26 @@ const jobArg = {
   describe: 'Job id (from `cluster-tool status`)',
 } as const;
 
+const ended = (j: JobDetail) => j.state !== 'running' && j.state !== 'queued';
+
 export const cancelCommand: CommandModule = {
   command: 'cancel <job>',
   describe: 'Cancel a job and release its Slurm allocations',
   builder: (y) => withCoordinatorOptions(withClusterOption(y)).positional('job', jobArg),
   handler: async (argv) => {
     if (await ranRemotely('cancel', argv, { positional: ['job'] })) return;
-    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
-      'POST',
-      `/api/jobs/${encodeURIComponent(argv.job as string)}/cancel`,
+    const conn = CoordinatorConnection.fromArgs(argv);
+    const route = `/api/jobs/${encodeURIComponent(argv.job as string)}`;
+    const before = await conn.request<JobDetail>('GET', route);
+    if (ended(before)) {
+      process.stdout.write(`${before.id} had ${before.state} already; nothing was cancelled\n`);
+      return;
+    }
+    const job = await conn.request<JobDetail>('POST', `${route}/cancel`);
+    const p = job.progress;
+    process.stdout.write(
+      `${job.id} cancelled: ${p.done}/${p.total} ${unitWord(job.unit, p.total)} done, ${p.cancelled} cancelled; its Slurm allocations are being released\n`,
     );
-    process.stdout.write(`${job.id} ${job.state}\n`);
   },
 };
 
@@ -41,26 +53,75 @@ export const retryCommand: CommandModule = {
         frames: argv.frames,
       },
     );
-    process.stdout.write(`${job.id} ${job.state}: ${job.progress.queued} frame(s) queued\n`);
+    const rest = restText(job.progress, job.unit);
+    process.stdout.write(
+      `${job.id} ${job.state}: ${job.progress.queued} ${unitWord(job.unit, job.progress.queued)} queued again${rest ? ` (${rest})` : ''}\n`,
+    );
   },
 };
 
+/** The lines of `next` that come after what `prev` ended with (the overlap printed once). */
+export function newLines(prev: readonly string[], next: readonly string[]): string[] {
+  for (let k = Math.min(prev.length, next.length); k > 0; k--) {
+    let same = true;
+    for (let i = 0; i < k && same; i++) same = prev[prev.length - k + i] === next[i];
+    if (same) return next.slice(k);
+  }
+  return [...next];
+}
+
 export const logsCommand: CommandModule = {
   command: 'logs <job>',
-  describe: "Show a job's Slurm output, or one agent's log",
+  describe: "Show a job's Slurm output, one agent's log, or one frame's or task's log",
   builder: (y) =>
     withCoordinatorOptions(withClusterOption(y))
       .positional('job', jobArg)
       .option('agent', { type: 'string', describe: 'Agent id (see `cluster-tool status JOB`)' })
+      .option('frame', { type: 'number', describe: 'The log of the task that renders this frame' })
+      .option('task', { type: 'string', describe: 'The log of this task (its name or id)' })
+      .option('follow', {
+        alias: 'f',
+        type: 'boolean',
+        default: false,
+        describe: 'Keep printing new lines until the task (or the job) ends',
+      })
       .option('tail', { type: 'number', default: 200, describe: 'Lines from the end' }),
   handler: async (argv) => {
     if (await ranRemotely('logs', argv, { positional: ['job'] })) return;
-    const q = new URLSearchParams({ tail: String(argv.tail) });
+    const picked = ['agent', 'frame', 'task'].filter((k) => argv[k] !== undefined);
+    if (picked.length > 1)
+      throw new UsageError(
+        `give one of --agent, --frame, --task (got ${picked.map((k) => `--${k}`).join(', ')})`,
+      );
+    const conn = CoordinatorConnection.fromArgs(argv);
+    const job = encodeURIComponent(argv.job as string);
+    const tail = String(argv.tail);
+    const forTask = argv.frame !== undefined || argv.task !== undefined;
+    const q = new URLSearchParams({ tail: argv.follow ? '5000' : tail });
     if (argv.agent) q.set('agent', argv.agent as string);
-    const r = await CoordinatorConnection.fromArgs(argv).request<{ lines: string[] }>(
-      'GET',
-      `/api/jobs/${encodeURIComponent(argv.job as string)}/logs?${q}`,
-    );
-    process.stdout.write(r.lines.join('\n') + (r.lines.length ? '\n' : ''));
+    if (argv.frame !== undefined) q.set('frame', String(Number(argv.frame)));
+    if (argv.task !== undefined)
+      q.set(/^\d+$/.test(argv.task as string) ? 'id' : 'name', argv.task as string);
+    const read = async () => {
+      if (!forTask) {
+        const r = await conn.request<{ lines: string[] }>('GET', `/api/jobs/${job}/logs?${q}`);
+        return { lines: r.lines, over: false };
+      }
+      const r = await conn.request<TaskLog>('GET', `/api/jobs/${job}/task/log?${q}`);
+      return { lines: r.lines, over: r.task.state !== 'queued' && r.task.state !== 'leased' };
+    };
+    let seen: string[] = [];
+    for (let first = true; ; first = false) {
+      const r = await read();
+      const fresh = first ? r.lines.slice(-Number(tail)) : newLines(seen, r.lines);
+      if (fresh.length) process.stdout.write(fresh.join('\n') + '\n');
+      seen = r.lines;
+      if (!argv.follow || r.over) return;
+      if (!forTask) {
+        const j = await conn.request<JobDetail>('GET', `/api/jobs/${job}`);
+        if (ended(j)) return;
+      }
+      await sleep(1000);
+    }
   },
 };

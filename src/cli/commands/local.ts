@@ -1,18 +1,22 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from '../../errors.js';
 import { localDown, localUp, LocalCluster } from '../../local/cluster.js';
-import {
-  coordinatorStateDir,
-  startLocalCoordinator,
-  stopLocalCoordinator,
-} from '../../local/coordinator-process.js';
-import { runGpuCheck } from '../../local/gpu-check.js';
+import { coordinatorStateDir, startLocalCoordinator } from '../../local/coordinator-process.js';
+import { clusterExports } from '../../local/exports.js';
+import { judgeGpuCheck, runGpuCheck } from '../../local/gpu-check.js';
 import { INSTALL_COMMAND, localInstall } from '../../local/install.js';
 import { defaultClusterDir, DEFAULTS, resolveOptions } from '../../local/options.js';
+import { clusterStatus } from '../../local/status.js';
+import { shellQuote } from '../../shell/quote.js';
 import { formatNodeTable } from '../format/nodes.js';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const progress = (s: string) => process.stderr.write(`· ${s}\n`);
+
+/** ` --dir D` when D is not where the `local` verbs look by default, so a hint can be pasted. */
+function dirFlag(dir: string): string {
+  return dir === defaultClusterDir() ? '' : ` --dir ${shellQuote(dir, '--dir')}`;
+}
 
 function dirOption<T>(y: Argv<T>) {
   return y.option('dir', {
@@ -39,7 +43,8 @@ const install: CommandModule = {
 
 const up: CommandModule = {
   command: 'up',
-  describe: 'Start a real Slurm cluster on this machine (munge, slurmctld, one slurmd per node)',
+  describe:
+    'Start a real Slurm cluster on this machine (munge, slurmctld, one slurmd per node) and its coordinator',
   builder: (y) =>
     dirOption(y)
       .option('nodes', { type: 'number', default: DEFAULTS.nodes, describe: 'Number of nodes' })
@@ -80,24 +85,28 @@ const up: CommandModule = {
     const coordinator = argv.coordinator
       ? await startLocalCoordinator(result.cluster, o.portBase, progress)
       : undefined;
+    const stateDir = coordinator ? coordinatorStateDir(result.cluster) : undefined;
     say(
-      result.alreadyRunning
-        ? `The local cluster in ${o.dir} is already running; nothing changed.`
-        : `Local Slurm cluster up: ${o.nodes} node(s) × ${o.gpusPerNode} GPU(s) in ${o.dir}`,
+      !result.alreadyRunning
+        ? `Local Slurm cluster up: ${o.nodes} node(s) × ${o.gpusPerNode} GPU(s) in ${o.dir}`
+        : coordinator && !coordinator.alreadyRunning
+          ? `The local cluster in ${o.dir} was already running; started its coordinator.`
+          : `The local cluster in ${o.dir} is already running; nothing changed.`,
     );
     say(formatNodeTable(result.nodes));
-    if (coordinator) {
-      say(`Coordinator: ${coordinator.url} (state in ${coordinatorStateDir(result.cluster)})`);
-    }
+    if (coordinator) say(`Coordinator: ${coordinator.url} (state in ${stateDir})`);
+    const exports = clusterExports(o.dir, result.cluster.layout.slurmConf, stateDir);
     say(
-      `\nPoint Slurm's own commands at it with:\n  export SLURM_CONF=${result.cluster.layout.slurmConf}\n  sinfo; squeue`,
+      `\nPoint a shell at it with:\n${exports.map((e) => `  ${e}`).join('\n')}\n` +
+        `then: sinfo; squeue${coordinator ? '; cluster-tool status' : ''}`,
     );
   },
 };
 
 const down: CommandModule = {
   command: 'down',
-  describe: 'Cancel every job, stop the daemons, and leave no Slurm process behind',
+  describe:
+    'Stop the coordinator, cancel every job, stop the daemons: ends what the cluster started, nothing else',
   builder: (y) =>
     dirOption(y).option('purge', {
       type: 'boolean',
@@ -111,11 +120,7 @@ const down: CommandModule = {
       say(`No local cluster in ${dir}; nothing to stop.`);
       return;
     }
-    // The coordinator goes first, or it would submit new allocations for jobs that still have work.
-    if (await stopLocalCoordinator(cluster)) progress('stopped the coordinator');
     const r = await localDown(dir, { log: progress });
-    if (r.killedLeftovers.length)
-      progress(`killed ${r.killedLeftovers.length} leftover process(es)`);
     if (argv.purge) {
       const { rmSync } = await import('node:fs');
       rmSync(dir, { recursive: true, force: true });
@@ -126,7 +131,7 @@ const down: CommandModule = {
 
 const status: CommandModule = {
   command: 'status',
-  describe: 'Show the nodes of the local cluster, their state and GPUs',
+  describe: 'Show whether the local cluster and its coordinator run, its nodes, GPUs and jobs',
   builder: (y) => dirOption(y).option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
     const dir = resolveOptions({ dir: argv.dir as string }).dir;
@@ -134,21 +139,26 @@ const status: CommandModule = {
     const record = cluster.record();
     if (!record)
       throw new CliError(
-        `no local cluster in ${dir}: start one with \`cluster-tool local up --dir ${dir}\``,
+        `no local cluster in ${dir}: start one with \`cluster-tool local up${dirFlag(dir)}\``,
       );
-    const daemons = cluster.daemons();
-    const running = cluster.isRunning();
-    const nodes = daemons.slurmctld ? await cluster.client(10_000).nodes() : [];
-    const jobs = daemons.slurmctld ? await cluster.client(10_000).squeue() : [];
+    const s = await clusterStatus(cluster, record);
     if (argv.json) {
-      say(JSON.stringify({ dir, running, shape: record, daemons, nodes, jobs }, null, 2));
+      say(JSON.stringify(s, null, 2));
       return;
     }
+    const shape = `${record.nodes} node(s) × ${record.gpusPerNode} GPU(s), ports ${record.portBase}-${record.portBase + record.nodes}`;
     say(
-      `Local cluster in ${dir}: ${running ? 'running' : 'NOT running (start it with `cluster-tool local up`)'}`,
+      s.running
+        ? `Local cluster in ${dir}: running (${shape})`
+        : `Local cluster in ${dir}: NOT running (${s.notRunning.join(', ')} not running). Start it with \`cluster-tool local up${dirFlag(dir)}\``,
     );
-    if (nodes.length) say(formatNodeTable(nodes, jobs));
-    say(`SLURM_CONF=${cluster.layout.slurmConf}`);
+    if (s.nodes.length) say(formatNodeTable(s.nodes, s.jobs));
+    say(
+      s.coordinator
+        ? `Coordinator: ${s.coordinator.url ?? '(no address yet)'} (state in ${s.coordinator.stateDir})`
+        : `Coordinator: not running (\`cluster-tool local up${dirFlag(dir)}\` starts it)`,
+    );
+    say(`\nPoint a shell at it with:\n${s.exports.map((e) => `  ${e}`).join('\n')}`);
   },
 };
 
@@ -161,10 +171,13 @@ const check: CommandModule = {
     const cluster = new LocalCluster(dir);
     if (!cluster.isRunning())
       throw new CliError(
-        `the local cluster in ${dir} is not running: start it with \`cluster-tool local up\``,
+        `the local cluster in ${dir} is not running: start it with \`cluster-tool local up${dirFlag(dir)}\``,
       );
     const lines = await runGpuCheck(cluster, progress);
     say(lines.join('\n'));
+    const { ok, verdict } = judgeGpuCheck(lines, cluster.record() ?? { nodes: 0, gpusPerNode: 0 });
+    if (!ok) throw new CliError(`the GPU check failed: ${verdict}`);
+    say(verdict);
   },
 };
 

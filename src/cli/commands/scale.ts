@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
-import type { JobDetail, ScaleRequest } from '../../coordinator/api-types.js';
+import type { JobDetail, ScaleRequest, TaskView } from '../../coordinator/api-types.js';
+import { scaleNews, type ScaleWatch } from '../../viewer/app/scale-news.js';
 import { expandHostlist } from '../../slurm/hostlist.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
@@ -64,7 +65,8 @@ export const scaleCommand: CommandModule = {
       .option('wait', {
         type: 'boolean',
         default: false,
-        describe: 'Wait until a grow has its nodes running (new nodes can take ~5 min on AWS)',
+        describe:
+          'Wait until a grow has its nodes running and their agents in (new nodes can take ~5 min on AWS)',
       })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
@@ -72,21 +74,50 @@ export const scaleCommand: CommandModule = {
     const req = scaleRequest(argv);
     const conn = CoordinatorConnection.fromArgs(argv);
     const id = encodeURIComponent(argv.job as string);
-    let job = await conn.request<JobDetail>('POST', `/api/jobs/${id}/scale`, req);
+    const watch: ScaleWatch = { request: req, since: Date.now(), slurmJobId: null, done: false };
+    let said = '';
+    const tell = (d: JobDetail, tasks: TaskView[]) => {
+      const news = scaleNews(watch, d, tasks);
+      if (news && news !== said) process.stderr.write(`· ${news}\n`);
+      said = news ?? said;
+    };
+    const look = async () => {
+      const [d, leased] = await Promise.all([
+        conn.request<JobDetail>('GET', `/api/jobs/${id}`),
+        conn.request<{ tasks: TaskView[] }>('GET', `/api/jobs/${id}/tasks?state=leased`),
+      ]);
+      tell(d, leased.tasks);
+      return d;
+    };
+    // A shrink waits for the draining agents' frames: say what it waits on while it does.
+    const asked = conn.request<JobDetail>('POST', `/api/jobs/${id}/scale`, req);
+    let answered = false;
+    void asked.finally(() => (answered = true)).catch(() => {});
+    while (!answered) {
+      await Promise.race([asked.catch(() => {}), sleep(1000)]);
+      if (!answered) await look().catch(() => {});
+    }
+    let job = await asked;
+    watch.done = true;
+    tell(job, []);
     if (argv.wait) {
-      const started = Date.now();
-      while (job.allocations.some((a) => a.state === 'pending')) {
-        const p = job.allocations.filter((a) => a.state === 'pending');
-        process.stderr.write(
-          `\r· waiting ${Math.round((Date.now() - started) / 1000)} s for Slurm job(s) ${p.map((a) => `${a.slurmJobId} (${a.reason || 'pending'})`).join(', ')}   `,
-        );
+      while (job.allocations.some((a) => a.state === 'pending') || joining(job, watch)) {
         await sleep(1000);
-        job = await conn.request<JobDetail>('GET', `/api/jobs/${id}`);
+        job = await look();
       }
-      process.stderr.write('\n');
     }
     process.stdout.write(
       argv.json ? JSON.stringify(job, null, 2) + '\n' : formatJobDetail(job) + '\n',
     );
   },
 };
+
+/** A grow whose Slurm job runs but whose agents have not all registered yet. */
+function joining(job: JobDetail, w: ScaleWatch): boolean {
+  const a = job.allocations.find((x) => x.slurmJobId === w.slurmJobId);
+  // A service (IndeX) runs its own program there: no agents to wait for.
+  if (!a || a.state !== 'running' || job.kind === 'index') return false;
+  return !a.nodes.every((n) =>
+    job.agents.some((g) => g.node === n && g.slurmJobId === a.slurmJobId),
+  );
+}

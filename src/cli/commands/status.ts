@@ -37,12 +37,15 @@ export const statusCommand: CommandModule = {
       const data = job
         ? await conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(job)}`)
         : await conn.request<JobSummary[]>('GET', '/api/jobs');
+      // Watching on a terminal: the whole view fits the window, so the header never scrolls away.
+      const fit =
+        argv.watch && process.stdout.isTTY ? Math.max(10, process.stdout.rows - 1) : undefined;
       const text = argv.json
         ? JSON.stringify(pickFields(data, argv.fields as string | undefined), null, 2)
         : Array.isArray(data)
-          ? formatJobTable(data)
-          : formatJobDetail(data);
-      if (argv.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+          ? fitLines(formatJobTable(data), fit)
+          : formatJobDetail(data, { maxLines: fit });
+      if (fit !== undefined) process.stdout.write('\x1b[H\x1b[2J');
       process.stdout.write(text + '\n');
       const ended = !Array.isArray(data) && data.state !== 'running' && data.state !== 'queued';
       if (!argv.watch || ended) return;
@@ -50,3 +53,10 @@ export const statusCommand: CommandModule = {
     }
   },
 };
+
+/** The first `max` lines of `text`, the last one saying how many more there are. */
+function fitLines(text: string, max: number | undefined): string {
+  const lines = text.split('\n');
+  if (max === undefined || lines.length <= max) return text;
+  return [...lines.slice(0, max - 1), `… ${lines.length - max + 1} more`].join('\n');
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { checkIndexLaunch, DEFAULT_INDEX_DIR } from '../../renderers/index/index.js';
+import { nodeFiles } from '../../util/node-files.js';
 import { UsageError } from '../../errors.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
@@ -44,7 +45,7 @@ export const indexSubmit: CommandModule = {
       return;
     const scene = path.resolve(argv.scene as string);
     const indexDir = path.resolve(argv['index-dir'] as string);
-    const check = checkIndexLaunch({ scene, indexDir });
+    const check = checkIndexLaunch({ scene, indexDir }, nodeFiles);
     if (check.errors.length) throw new UsageError(check.errors.join('\n'));
     const req: SubmitRequest = {
       kind: 'index',

@@ -1,8 +1,10 @@
 import type { Argv } from 'yargs';
 import { CliError } from '../../errors.js';
 import type { JobDetail, SubmitRequest } from '../../coordinator/api-types.js';
+import type { JobDirs, JobPlan, PlanEvent } from '../../coordinator/jobs/job-type.js';
 import { CoordinatorConnection } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
+import { etaText, rateText, timeText, unitWord } from '../../viewer/app/pace-text.js';
 import cliProgress from 'cli-progress';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -18,8 +20,52 @@ export interface JobPreview {
   };
   summary: string;
   warnings?: string[];
+  /** What the plan decided, as the job's history will record it. */
+  events?: PlanEvent[];
+  /** The request as the plan normalized it (the job's spec). */
+  spec?: SubmitRequest;
   tasks: { stage: string; kind: string; frames: number[]; payload: Record<string, unknown> }[];
   sbatch: { args: string[]; script: string };
+}
+
+/** A plan made on this machine (`--dry-run` without a coordinator): no sbatch script. */
+export type LocalPreview = Omit<JobPreview, 'sbatch'> & { sbatch: null };
+
+/** A plan made on this machine, as the coordinator's preview would show it (no sbatch script). */
+export function localPreview(plan: JobPlan, dirs: JobDirs): LocalPreview {
+  return {
+    job: {
+      id: '(dry run)',
+      name: plan.name,
+      nodes: plan.nodes,
+      gpusPerNode: plan.gpusPerNode,
+      dir: dirs.dir,
+      outputDir: plan.outputDir ?? dirs.outputDir,
+    },
+    summary: plan.summary,
+    warnings: plan.warnings ?? [],
+    events: plan.events ?? [],
+    spec: plan.request,
+    tasks: plan.tasks.map((t) => ({
+      stage: t.stage,
+      kind: t.kind,
+      frames: t.frames,
+      payload: t.payload,
+    })),
+    sbatch: null,
+  };
+}
+
+/** Shows a plan `--dry-run` made here: JSON with --json, else the lines `describe` gives. */
+export function printPreview<P extends JobPreview | LocalPreview>(
+  argv: Record<string, unknown>,
+  plan: P,
+  describe: (plan: P) => { json: unknown; lines: string[] },
+): void {
+  const shown = describe(plan);
+  if (argv.json) return void process.stdout.write(JSON.stringify(shown.json, null, 2) + '\n');
+  for (const w of plan.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(shown.lines.join('\n') + '\n');
 }
 
 /**
@@ -34,15 +80,13 @@ export async function submitOrPreview(
   const conn = CoordinatorConnection.fromArgs(argv);
   if (argv['dry-run']) {
     const plan = await conn.request<JobPreview>('POST', '/api/jobs?dryRun=1', req);
-    const shown = describe(plan);
-    if (argv.json) return void process.stdout.write(JSON.stringify(shown.json, null, 2) + '\n');
-    for (const w of plan.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(shown.lines.join('\n') + '\n');
-    return;
+    return printPreview(argv, plan, describe);
   }
   const job = await conn.request<JobDetail>('POST', '/api/jobs', req);
-  for (const e of job.events.filter((x) => x.type === 'job:warning'))
-    process.stderr.write(`warning: ${e.message}\n`);
+  for (const e of job.events) {
+    if (e.type === 'job:warning') process.stderr.write(`warning: ${e.message}\n`);
+    if (e.type === 'render:skipped') process.stderr.write(`note: ${e.message}\n`);
+  }
   if (!argv.wait) {
     process.stdout.write(argv.json ? JSON.stringify(job, null, 2) + '\n' : `${job.id}\n`);
     if (!argv.json)
@@ -67,7 +111,18 @@ export async function submitOrPreview(
 /** What following a job needs to know of it (a short answer, even over SSM). */
 export type FollowedJob = Pick<
   JobDetail,
-  'id' | 'state' | 'stage' | 'progress' | 'ratePerMinute' | 'etaSeconds' | 'error' | 'allocations'
+  | 'id'
+  | 'state'
+  | 'stage'
+  | 'progress'
+  | 'unit'
+  | 'ratePerMinute'
+  | 'etaSeconds'
+  | 'asOf'
+  | 'createdAt'
+  | 'finishedAt'
+  | 'error'
+  | 'allocations'
 >;
 
 /** The fields of `FollowedJob`, for `status --json --fields`. */
@@ -76,11 +131,15 @@ export const FOLLOWED_FIELDS = [
   'state',
   'stage',
   'progress',
+  'unit',
   'ratePerMinute',
   'etaSeconds',
+  'asOf',
+  'createdAt',
+  'finishedAt',
   'error',
   'allocations',
-] as const;
+] as const satisfies readonly (keyof FollowedJob)[];
 
 /** How `waitForJob` shows progress: a bar on a terminal, else a line per change to `log`. */
 export interface WaitOptions {
@@ -88,9 +147,20 @@ export interface WaitOptions {
   log?: (line: string) => void;
   /** Between reads (default 1 s). */
   pollMs?: number;
+  /** Flags the follow-up commands need to reach the same job (`--cluster NAME`). */
+  reach?: string;
 }
 
-/** Waits for a job to end, drawing frames done, rate and ETA; returns the final job. */
+/** What to say when a user stops following a job that goes on running. */
+export function stillRunning(id: string, reach = ''): string {
+  return `Stopped following ${id}; it goes on running on the cluster. Follow it with \`cluster-tool status ${id}${reach} --watch\`, or stop it with \`cluster-tool cancel ${id}${reach}\`.`;
+}
+
+/**
+ * Waits for a job to end, drawing progress in the job's unit, rate and ETA (counting down each
+ * second); returns the final job. `read` fetches the job (from the coordinator, or over SSM);
+ * without a bar, each change is one line to `log`. Ctrl-C stops following, not the job, and says so.
+ */
 export async function waitForJob<T extends FollowedJob>(
   read: (id: string) => Promise<T>,
   id: string,
@@ -98,34 +168,45 @@ export async function waitForJob<T extends FollowedJob>(
 ): Promise<T> {
   const bar = o.bar
     ? new cliProgress.SingleBar(
-        {
-          format: ' {bar} {value}/{total} frames | {rate}/min | ETA {eta_s} | {state}',
-          etaBuffer: 20,
-        },
+        { format: ' {bar} {value}/{total} {unit} | {rate} | ETA {eta} | {time} | {state}' },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  let job = await read(id);
-  bar?.start(job.progress.total, job.progress.done, { rate: 0, eta_s: '-', state: job.state });
+  const fields = (j: T) => ({
+    unit: unitWord(j.unit, j.progress.total),
+    rate: rateText(j),
+    eta: etaText(j, Date.now()),
+    time: timeText(j, Date.now()),
+    state: `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
+  });
   let last = '';
-  const logLine = () => {
-    const line = `· ${job.id}: ${job.progress.done}/${job.progress.total} ${job.state} ${job.stage}`;
+  const logLine = (j: T) => {
+    const line = `· ${j.id}: ${j.progress.done}/${j.progress.total} ${unitWord(j.unit, j.progress.total)} ${fields(j).state}`;
     if (!bar && o.log && line !== last) o.log((last = line));
   };
-  logLine();
-  while (job.state === 'running' || job.state === 'queued') {
-    await sleep(o.pollMs ?? 1000);
-    job = await read(id);
-    bar?.update(job.progress.done, {
-      rate: job.ratePerMinute,
-      eta_s: job.etaSeconds ?? '-',
-      state: `${job.state} ${job.stage}`,
-    });
-    logLine();
+  const onInterrupt = () => {
+    bar?.stop();
+    process.stderr.write(`\n${stillRunning(id, o.reach)}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    let job = await read(id);
+    bar?.start(job.progress.total, job.progress.done, fields(job));
+    logLine(job);
+    while (job.state === 'running' || job.state === 'queued') {
+      await sleep(o.pollMs ?? 1000);
+      job = await read(id);
+      bar?.setTotal(job.progress.total);
+      bar?.update(job.progress.done, fields(job));
+      logLine(job);
+    }
+    bar?.update(job.progress.done, fields(job));
+    bar?.stop();
+    return job;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
-  bar?.update(job.progress.done, { state: job.state });
-  bar?.stop();
-  return job;
 }
 
 /** The options every `submit` kind shares: nodes, GPUs per node, name, time limit, --wait, --dry-run, --json. */

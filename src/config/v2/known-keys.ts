@@ -1,9 +1,9 @@
 /**
- * Keys of the ParallelCluster 2.x INI sections cluster-tool writes and accepts, by section type.
- * Source: the AWS ParallelCluster User Guide for 2.x (github.com/awsdocs/aws-parallelcluster-user-guide,
- * doc_source/{cluster-definition,vpc-section,ebs-section,fsx-section,dcv-section,scaling-section,
- * global,aws}.md). Only the settings a single-queue 2.8-era Slurm cluster uses are listed; the
- * multi-queue `[queue]`/`[compute_resource]` sections arrived in 2.9 and are not used.
+ * Keys of the ParallelCluster 2.x INI sections cluster-tool writes and accepts, by section type:
+ * those ParallelCluster 2.8.0 knows (aws/aws-parallelcluster at v2.8.0, cli/pcluster/config/mappings.py;
+ * Section.from_file in param_types.py refuses any other key), less the AWS Batch ones. Keys that
+ * came later (cluster_resource_bucket, dashboard_settings, volume_throughput, ...) are refused:
+ * 2.8.0 would refuse them. The multi-queue `[queue]`/`[compute_resource]` sections came in 2.9.
  */
 export const KNOWN_V2_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
   aws: new Set(['aws_region_name', 'aws_access_key_id', 'aws_secret_access_key']),
@@ -13,27 +13,22 @@ export const KNOWN_V2_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
     'additional_cfn_template',
     'additional_iam_policies',
     'base_os',
-    'cluster_resource_bucket',
     'cluster_type',
     'compute_instance_type',
     'compute_root_volume_size',
     'custom_ami',
     'cw_log_settings',
-    'dashboard_settings',
     'dcv_settings',
-    'disable_cluster_dns',
     'disable_hyperthreading',
     'ebs_settings',
     'ec2_iam_role',
     'efs_settings',
     'enable_efa',
-    'enable_efa_gdr',
     'enable_intel_hpc_platform',
     'encrypted_ephemeral',
     'ephemeral_dir',
     'extra_json',
     'fsx_settings',
-    'iam_lambda_role',
     'initial_queue_size',
     'key_name',
     'maintain_initial_size',
@@ -77,7 +72,6 @@ export const KNOWN_V2_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
     'encrypted',
     'ebs_kms_key_id',
     'ebs_volume_id',
-    'volume_throughput',
   ]),
   fsx: new Set([
     'shared_dir',
@@ -90,6 +84,10 @@ export const KNOWN_V2_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
     'weekly_maintenance_start_time',
     'per_unit_storage_throughput',
     'fsx_kms_key_id',
+    'daily_automatic_backup_start_time',
+    'automatic_backup_retention_days',
+    'copy_tags_to_backups',
+    'fsx_backup_id',
   ]),
   dcv: new Set(['enable', 'port', 'access_from']),
   scaling: new Set(['scaledown_idletime']),

@@ -6,6 +6,7 @@ import { OsSchema, SHARED_MOUNT_DIR, type ClusterSpec } from '../spec.js';
 import type { ReadResult } from '../v3/read.js';
 import { PRESET_TAG_V2, V2_SECTIONS, type ConfigV2 } from './build.js';
 import { unknownV2Keys } from './known-keys.js';
+import { V2_OSES, V2_VERSION } from './rules.js';
 
 /** Serializes a v2 config as INI (`key = value`, numbers and booleans bare). */
 export function stringifyV2(doc: ConfigV2): string {
@@ -121,6 +122,12 @@ export function readV2(text: string): ReadResult {
         'give read access to the bucket cluster-tool stages to (arn:aws:s3:::BUCKET/cluster-tool/*)',
     });
   const os = OsSchema.safeParse(cluster.base_os);
+  if (!os.success)
+    problems.push({
+      level: 'error',
+      path: `[${V2_SECTIONS.cluster}] base_os`,
+      message: `"${cluster.base_os}" is not a base_os cluster-tool writes for ParallelCluster ${V2_VERSION}; use ${V2_OSES.join(' or ')}`,
+    });
   const spec: ClusterSpec = {
     preset,
     region,

@@ -8,6 +8,7 @@ import {
 import { bootstrapArgs } from '../bootstrap.js';
 import { partitionOf } from '../partition.js';
 import { DCV_PORT, SCALEDOWN_IDLE_MINUTES, type ClusterSpec } from '../spec.js';
+import { needsInstancesList } from './rules.js';
 import type { ClusterConfigV3 } from './schema.js';
 
 /** Tag that records which preset a config came from (`config check` needs it). */
@@ -16,7 +17,8 @@ export const PRESET_TAG = 'cluster-tool:preset';
 /**
  * Builds a ParallelCluster 3 configuration from a spec. Always: Slurm, DCV on the head node,
  * IMDSv2 only, S3 read on the tool's prefix (write only under jobs/ on the head node), SSM on
- * the head node, and the bootstrap scripts as `OnNodeConfigured` actions.
+ * the head node, and the bootstrap scripts as `OnNodeConfigured` actions. A queue with several
+ * subnets names its types under `Instances`, the form ParallelCluster requires there.
  */
 export function buildV3(spec: ClusterSpec): ClusterConfigV3 {
   const ssm = `arn:${partitionOf(spec.region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
@@ -55,7 +57,9 @@ export function buildV3(spec: ClusterSpec): ClusterConfigV3 {
         Networking: { SubnetIds: q.subnetIds },
         ComputeResources: q.computeResources.map((cr) => ({
           Name: cr.name,
-          InstanceType: cr.instanceType,
+          ...(needsInstancesList(q)
+            ? { Instances: [{ InstanceType: cr.instanceType }] }
+            : { InstanceType: cr.instanceType }),
           MinCount: cr.minCount,
           MaxCount: cr.maxCount,
         })),

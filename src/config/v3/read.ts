@@ -4,6 +4,8 @@ import type { Problem } from '../problems.js';
 import { isDeniedSlurmSetting } from '../slurm-settings.js';
 import { OsSchema, SHARED_MOUNT_DIR, type ClusterSpec, type StorageSpec } from '../spec.js';
 import { PRESET_TAG } from './build.js';
+import { readComputeResources } from './compute-resources.js';
+import { V3_OSES, V3_VERSION } from './rules.js';
 import { unknownV3Keys } from './known-keys.js';
 import { ClusterConfigV3 } from './schema.js';
 
@@ -75,7 +77,7 @@ export function readV3(text: string): ReadResult {
     problems.push({
       level: 'error',
       path: 'Image.Os',
-      message: `"${doc.Image.Os}" is not one of ${OsSchema.options.join(', ')}`,
+      message: `"${doc.Image.Os}" is not an OS ParallelCluster ${V3_VERSION} accepts; use one of ${V3_OSES.join(', ')}`,
     });
 
   const preset = doc.Tags?.find((t) => t.Key === PRESET_TAG)?.Value ?? 'custom';
@@ -96,16 +98,11 @@ export function readV3(text: string): ReadResult {
       instanceType: doc.HeadNode.InstanceType,
       subnetId: doc.HeadNode.Networking.SubnetId,
     },
-    queues: doc.Scheduling.SlurmQueues.map((q) => ({
+    queues: doc.Scheduling.SlurmQueues.map((q, qi) => ({
       name: q.Name,
       capacityType: q.CapacityType === 'SPOT' ? 'SPOT' : 'ONDEMAND',
       subnetIds: q.Networking.SubnetIds,
-      computeResources: q.ComputeResources.map((cr) => ({
-        name: cr.Name,
-        instanceType: cr.InstanceType,
-        minCount: cr.MinCount ?? 0,
-        maxCount: cr.MaxCount ?? 10,
-      })),
+      computeResources: readComputeResources(q, qi, problems),
     })),
     storage: readStorage(doc, problems),
     dcvAllowedCidr: doc.HeadNode.Dcv?.AllowedIps ?? '0.0.0.0/0',

@@ -24,7 +24,12 @@ const SlurmSettingsDict = z.record(z.string(), z.union([z.string(), z.number(), 
 export const ComputeResourceV3 = z
   .object({
     Name: z.string(),
-    InstanceType: z.string(),
+    // One of the two (SlurmComputeResourceSchema); read.ts says which one a queue needs.
+    InstanceType: z.string().optional(),
+    Instances: z
+      .array(z.object({ InstanceType: z.string() }).loose())
+      .min(1)
+      .optional(),
     MinCount: z.number().int().min(0).optional(),
     MaxCount: z.number().int().min(1).optional(),
     CustomSlurmSettings: SlurmSettingsDict.optional(),

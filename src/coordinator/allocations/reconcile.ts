@@ -1,8 +1,39 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { findViewerUrl } from '../../renderers/index/index.js';
-import type { Coordinator } from '../core.js';
-import type { AllocationRow } from '../store/types.js';
+import type { Actor, RecordFn } from '../history.js';
+import { jobTypeOf } from '../jobs/registry.js';
+import type { ServiceBehaviour } from '../jobs/job-type.js';
+import type { AllocationPort } from '../ports.js';
+import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
+import type { EventsTable } from '../store/tables/events.js';
+import type { JobsTable } from '../store/tables/jobs.js';
+import type { AgentRow, AllocationRow, JobRow } from '../store/types.js';
+
+/** What reconciling allocations with Slurm reads and decides. */
+export interface ReconcilePorts {
+  store: {
+    jobs: Pick<JobsTable, 'get' | 'inState'>;
+    allocations: Pick<AllocationsTable, 'list' | 'insert' | 'update'>;
+    agents: Pick<AgentsTable, 'list'>;
+    events: Pick<EventsTable, 'latest'>;
+  };
+  slurm: Pick<AllocationPort, 'list' | 'cancel'>;
+  record: RecordFn;
+  /** sbatch calls not yet recorded (their Slurm jobs are left alone for now). */
+  submitsInFlight: () => number;
+  allocate: (
+    job: JobRow,
+    nodes: number,
+    role: 'primary',
+    actor: Actor,
+    why: string,
+  ) => Promise<number>;
+  finish: (jobId: string, state: 'succeeded' | 'failed', error: string | null) => void;
+  dropAgent: (agent: AgentRow, why: string) => void;
+  /** The text Slurm wrote for an allocation so far (its --output file), or undefined. */
+  allocationOutput: (job: JobRow, slurmJobId: number) => string | undefined;
+  jobChanged: (jobId: string) => void;
+  now: () => number;
+}
 
 /** A job whose allocations keep ending before its work is done fails after this many. */
 const MAX_PRIMARY_ALLOCATIONS = 5;
@@ -12,22 +43,22 @@ const MAX_PRIMARY_ALLOCATIONS = 5;
  * the store does not know (a crash between sbatch and the write), notes which started or ended,
  * releases allocations of finished jobs, and submits a new one for a running job left with none.
  */
-export async function reconcileAllocations(c: Coordinator): Promise<void> {
+export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
   // Allocations recorded after this may be missing from the listing: they wait for the next pass.
   const listedFrom = c.now();
   const slurm = await c.slurm.list();
   const byId = new Map(slurm.map((s) => [s.slurmJobId, s]));
-  const known = new Set(c.store.allocations().map((a) => a.slurmJobId));
+  const known = new Set(c.store.allocations.list().map((a) => a.slurmJobId));
   const now = c.now();
 
   for (const s of slurm) {
-    if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight > 0) continue;
-    const job = c.store.getJob(s.jobId);
+    if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight() > 0) continue;
+    const job = c.store.jobs.get(s.jobId);
     if (!job || job.state !== 'running') {
       await c.slurm.cancel([s.slurmJobId]);
       continue;
     }
-    c.store.insertAllocation({
+    c.store.allocations.insert({
       slurmJobId: s.slurmJobId,
       jobId: job.id,
       role: s.role,
@@ -43,12 +74,12 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     });
   }
 
-  for (const a of c.store.allocations().filter((x) => x.state !== 'ended')) {
+  for (const a of c.store.allocations.list().filter((x) => x.state !== 'ended')) {
     if (a.createdAt >= listedFrom) continue;
     const s = byId.get(a.slurmJobId);
-    const job = c.store.getJob(a.jobId);
+    const job = c.store.jobs.get(a.jobId);
     if (!s || !s.active) {
-      c.store.updateAllocation(a.slurmJobId, { state: 'ended', endedAt: now });
+      c.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: now });
       c.record(
         a.jobId,
         'allocation:ended',
@@ -56,7 +87,7 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
         `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`,
         { slurmJobId: a.slurmJobId },
       );
-      for (const agent of c.store.agents(a.jobId)) {
+      for (const agent of c.store.agents.list(a.jobId)) {
         if (
           agent.slurmJobId === a.slurmJobId &&
           (agent.state === 'active' || agent.state === 'draining')
@@ -72,7 +103,7 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
     const state = s.state === 'RUNNING' ? 'running' : 'pending';
     const nodesChanged = s.nodes.join(',') !== a.nodes.join(',');
     if (state !== a.state || nodesChanged || s.reason !== a.reason) {
-      c.store.updateAllocation(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });
+      c.store.allocations.update(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });
       if (state === 'running' && a.state !== 'running') {
         c.record(
           a.jobId,
@@ -81,14 +112,28 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
           `Slurm job ${a.slurmJobId} running on ${s.nodes.join(',')}`,
           { slurmJobId: a.slurmJobId, nodes: s.nodes },
         );
-      } else c.bus.jobChanged(a.jobId);
+      } else if (state === 'pending' && a.state === 'running') {
+        c.record(
+          a.jobId,
+          'allocation:requeued',
+          'coordinator',
+          `Slurm put job ${a.slurmJobId} back in its queue (${s.reason || 'no reason given'}); its agents are given up`,
+          { slurmJobId: a.slurmJobId },
+        );
+        dropAgentsOff(c, a, []);
+      } else c.jobChanged(a.jobId);
+      // Nodes Slurm took away (a node failed and the job runs on without it): agents there run
+      // outside Slurm's control now, so they are told to stop and their tasks go back.
+      if (state === 'running' && a.state === 'running' && a.nodes.some((n) => !s.nodes.includes(n)))
+        dropAgentsOff(c, a, s.nodes);
     }
   }
 
-  for (const job of c.store.listJobs().filter((j) => j.state === 'running')) {
-    const allocations = c.store.allocations(job.id);
-    if (job.kind === 'index') {
-      watchSession(c, job.id, job.dir, allocations);
+  for (const job of c.store.jobs.inState('running')) {
+    const allocations = c.store.allocations.list(job.id);
+    const service = jobTypeOf(job.kind).service;
+    if (service) {
+      watchService(c, job, service, allocations);
       continue;
     }
     if (allocations.some((a) => a.state !== 'ended')) continue;
@@ -112,13 +157,35 @@ export async function reconcileAllocations(c: Coordinator): Promise<void> {
 }
 
 /**
- * An IndeX session is a service: it ends when its primary allocation ends (cancelled, out of time,
- * or failed), and its viewer address is read from the primary's output once the head prints it.
+ * Gives up the allocation's active agents on nodes other than `kept`, saying which nodes went.
+ * Draining agents are the scaler's, releasing their nodes on purpose: left alone.
  */
-function watchSession(
-  c: Coordinator,
-  jobId: string,
-  dir: string,
+function dropAgentsOff(c: ReconcilePorts, a: AllocationRow, kept: string[]): void {
+  const lost = c.store.agents
+    .list(a.jobId)
+    .filter((g) => g.slurmJobId === a.slurmJobId && !kept.includes(g.node) && g.state === 'active');
+  if (!lost.length) return;
+  const nodes = [...new Set(lost.map((g) => g.node))];
+  if (kept.length)
+    c.record(
+      a.jobId,
+      'allocation:lost-nodes',
+      'coordinator',
+      `Slurm job ${a.slurmJobId} lost ${nodes.join(',')} (a node failure?); it goes on with ${kept.join(',')}`,
+      { slurmJobId: a.slurmJobId, lost: nodes, kept },
+    );
+  for (const agent of lost)
+    c.dropAgent(agent, `${agent.node} is no longer part of Slurm job ${a.slurmJobId}`);
+}
+
+/**
+ * A service (an IndeX session) ends when its primary allocation ends (cancelled, out of time, or
+ * failed), and its address is read from the primary's output once the service prints it.
+ */
+function watchService(
+  c: ReconcilePorts,
+  job: JobRow,
+  service: ServiceBehaviour,
   allocations: AllocationRow[],
 ): void {
   const primary = allocations.find((a) => a.role === 'primary');
@@ -126,12 +193,11 @@ function watchSession(
   if (primary.state === 'ended') {
     for (const a of allocations.filter((x) => x.state !== 'ended'))
       void c.slurm.cancel([a.slurmJobId]).catch(() => {});
-    c.finish(jobId, 'succeeded', null);
+    c.finish(job.id, 'succeeded', null);
     return;
   }
-  if (c.store.events(jobId, 1000).some((e) => e.type === 'session:ready')) return;
-  const log = path.join(dir, 'logs', `slurm-${primary.slurmJobId}.out`);
-  if (!existsSync(log)) return;
-  const url = findViewerUrl(readFileSync(log, 'utf8'));
-  if (url) c.record(jobId, 'session:ready', 'coordinator', `IndeX viewer at ${url}`, { url });
+  if (c.store.events.latest(job.id, 'session:ready')) return;
+  const output = c.allocationOutput(job, primary.slurmJobId);
+  const url = output === undefined ? null : service.readyUrl(output);
+  if (url) c.record(job.id, 'session:ready', 'coordinator', `service ready at ${url}`, { url });
 }

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isJobActive, type SlurmClient } from '../../slurm/client.js';
 import { renderTemplate } from '../../templates/render.js';
-import { renderIndexGrowScript, renderIndexSessionScript } from '../../renderers/index/index.js';
+import { jobTypeOf } from '../jobs/registry.js';
 import type { AllocationPort, AllocationRequest, SlurmAllocationState } from '../ports.js';
+import type { ServiceBehaviour } from '../jobs/job-type.js';
 import type { AllocationRow, JobRow } from '../store/types.js';
 
 export interface SlurmAllocatorOptions {
@@ -28,27 +29,37 @@ export class SlurmAllocator implements AllocationPort {
 
   /** The sbatch script and options for an allocation: a plan that `--dry-run` can print. */
   plan(job: JobRow, opts: AllocationRequest): { script: string; args: string[] } {
-    const script =
-      job.kind === 'index'
-        ? this.indexScript(job, opts)
-        : renderTemplate('slurm/templates/allocation.sbatch.hbs', {
-            role: opts.role,
-            jobId: job.id,
-            coordinatorUrl: this.o.coordinatorUrl,
-            tokenFile: path.join(job.dir, 'agent.token'),
-            logDir: path.join(job.dir, 'logs'),
-            gpusPerNode: job.gpusPerNode,
-            agentCommand: this.o.agentCommand,
-          });
+    const type = jobTypeOf(job.kind);
+    const service = type.service;
+    const need = type.nodeResources?.(job) ?? {};
+    const script = service
+      ? this.serviceScript(job, opts, service)
+      : renderTemplate('slurm/templates/allocation.sbatch.hbs', {
+          role: opts.role,
+          jobId: job.id,
+          coordinatorUrl: this.o.coordinatorUrl,
+          tokenFile: path.join(job.dir, 'agent.token'),
+          logDir: path.join(job.dir, 'logs'),
+          gpusPerNode: job.gpusPerNode,
+          agentCommand: this.o.agentCommand,
+        });
     const args = [
       `--nodes=${opts.nodes}`,
       '--exclusive',
       `--gres=gpu:${job.gpusPerNode}`,
+      ...(need.cpus ? [`--mincpus=${need.cpus}`] : []),
+      ...(need.memoryMiB ? [`--mem=${need.memoryMiB}M`] : []),
+      ...(need.tmpMiB ? [`--tmp=${need.tmpMiB}M`] : []),
       `--time=${job.spec.timeLimitMinutes ?? 60}`,
       `--job-name=${this.jobName(job.id, opts.role)}`,
       `--comment=cluster-tool job=${job.id}`,
       `--output=${path.join(job.dir, 'logs', 'slurm-%j.out')}`,
       `--chdir=${job.dir}`,
+      // A node failure must not requeue the allocation (its agents would vanish and the job wait
+      // for every node again) nor end it: the job goes on with the nodes left, and the
+      // coordinator hands the lost node's tasks to them. A service needs all its nodes.
+      '--no-requeue',
+      ...(service ? [] : ['--no-kill']),
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []),
       ...(opts.nodeList?.length ? [`--nodelist=${opts.nodeList.join(',')}`] : []),
     ];
@@ -56,27 +67,20 @@ export class SlurmAllocator implements AllocationPort {
   }
 
   /**
-   * An IndeX session runs the IndeX launcher itself, not our agents: the primary starts the
-   * session, an attached allocation joins it with `-a<primary job id>`.
+   * A service job runs its own program, not our agents (IndeX: the primary starts the session,
+   * an attached allocation joins it with `-a<primary job id>`).
    */
-  private indexScript(job: JobRow, opts: AllocationRequest): string {
-    const spec = job.spec as { scene?: string; indexDir?: string; extraArgs?: string[] };
-    const base = {
-      jobName: this.jobName(job.id, opts.role),
-      nodes: opts.nodes,
-      indexDir: spec.indexDir ?? '',
-    };
-    if (opts.role === 'primary')
-      return renderIndexSessionScript({
-        ...base,
-        scene: spec.scene ?? '',
-        extraArgs: spec.extraArgs,
-      });
-    if (opts.attachTo === undefined)
+  private serviceScript(job: JobRow, opts: AllocationRequest, service: ServiceBehaviour): string {
+    if (opts.role === 'attached' && opts.attachTo === undefined)
       throw new Error(
-        `an attached IndeX allocation of job ${job.id} needs the session's Slurm job id`,
+        `an attached allocation of service job ${job.id} needs the primary's Slurm job id`,
       );
-    return renderIndexGrowScript({ ...base, firstJobId: String(opts.attachTo) });
+    const spec = service.script(job, {
+      nodes: opts.nodes,
+      jobName: this.jobName(job.id, opts.role),
+      ...(opts.role === 'attached' ? { attachTo: opts.attachTo } : {}),
+    });
+    return renderTemplate(spec.template, spec.values);
   }
 
   async submit(job: JobRow, opts: AllocationRequest): Promise<number> {

@@ -1,42 +1,61 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CliError } from '../../errors.js';
-import type { Coordinator, LeaseReply } from '../core.js';
-import type { JobRow } from '../store/types.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseWire } from '../wire/parse.js';
+import type { z } from 'zod';
+import type { Coordinator } from '../core.js';
+import type { LeaseDecision } from '../scheduler/scheduler.js';
+import type { AgentRow, JobRow } from '../store/types.js';
 import { taskView } from '../views.js';
-import { bearer } from './server.js';
+import {
+  agentRequest,
+  AGENT_ROUTES,
+  completeRequest,
+  failRequest,
+  leaseRequest,
+  registerRequest,
+  type LeaseReplyBody,
+} from '../wire/agent-protocol.js';
+import { HttpError } from './http-error.js';
 
-interface AgentBody {
-  agentId: string;
-  waitMs?: number;
-  result?: Record<string, unknown>;
-  error?: string;
-  tail?: string[];
-  /** On complete: also lease the next task (without waiting) and send it in the same reply. */
-  lease?: boolean;
+const agentOnly = { config: { access: 'agent' as const } };
+const TASK = '/api/agent/tasks/:id';
+
+/** The request's body as the wire contract says, or a 400 naming what is wrong. */
+function body<T>(schema: z.ZodType<T>, req: FastifyRequest, what: string): T {
+  const r = parseWire(schema, req.body, what);
+  if (!r.ok) throw new HttpError(400, r.error);
+  return r.value;
+}
+
+function taskId(req: FastifyRequest): number {
+  const id = Number((req.params as { id?: string }).id);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new HttpError(400, 'task id must be a whole number');
+  return id;
 }
 
 /**
- * Routes the agents call: register, heartbeat, lease (long-poll), renew, complete, fail.
- * POST /api/agent/tasks/:id/complete {agentId, result, lease?: true} -> {ok, task, lease?: {task} | {exit}}
+ * Routes the agents call (see wire/agent-protocol.ts). An agent token acts only within its own
+ * job: auth.ts says whose token it is, and every route checks the agent or job named belongs to it.
  */
-export function registerAgentRoutes(
-  app: FastifyInstance,
-  c: Coordinator,
-  userToken: string,
-  same: (a: string, b: string) => boolean,
-): void {
-  /** Checks the token; returns the job's row when it was read for that (agent tokens). */
-  const allowed = (req: FastifyRequest, jobId: string): JobRow | undefined => {
-    const token = bearer(req) ?? '';
-    if (same(token, userToken)) return undefined;
-    const job = c.store.getJob(jobId);
-    if (!job || !same(token, job.agentToken))
-      throw Object.assign(new Error('bad agent token for this job'), { statusCode: 401 });
-    return job;
+export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void {
+  /** The job of the request's token, which must be `jobId`. */
+  const ownJob = (req: FastifyRequest, jobId: string): JobRow => {
+    const p = req.principal;
+    if (p.kind !== 'agent' || p.jobId !== jobId)
+      throw new HttpError(403, 'this agent token is not for that job');
+    return c.requireJob(jobId);
   };
-  const leaseBody = (r: Exclude<LeaseReply, { idle: true }>, job?: JobRow) =>
+  /** The agent a request names, which must belong to the token's job. */
+  const ownAgent = (req: FastifyRequest, agentId: string): AgentRow => {
+    const agent = c.agents.agent(agentId);
+    const p = req.principal;
+    if (p.kind !== 'agent' || p.jobId !== agent.jobId)
+      throw new HttpError(403, 'this agent token is not for that agent');
+    return agent;
+  };
+  const leaseBody = (r: Exclude<LeaseDecision, { idle: true }>, job: JobRow): LeaseReplyBody =>
     'exit' in r
-      ? r
+      ? { exit: r.exit }
       : {
           task: {
             id: r.task.id,
@@ -44,96 +63,70 @@ export function registerAgentRoutes(
             stage: r.task.stage,
             frames: r.task.frames,
             payload: r.task.payload,
-            // A job's directory never changes: the row read for the token check will do.
-            jobDir: (job ?? c.store.getJob(r.task.jobId))?.dir,
+            jobDir: job.dir,
           },
         };
-  const agentOf = (req: FastifyRequest<{ Body: AgentBody }>) => {
-    const id = req.body?.agentId;
-    if (typeof id !== 'string')
-      throw Object.assign(new Error('agentId is required'), { statusCode: 400 });
-    const agent = c.store.getAgent(id);
-    if (!agent) throw new CliError(`unknown agent ${id}`, 4);
-    return { agent, job: allowed(req, agent.jobId) };
-  };
 
-  app.post<{
-    Body: { jobId: string; node: string; gpu: string; slurmJobId: number; pid?: number };
-  }>('/api/agent/register', async (req) => {
-    const b = req.body;
-    if (!b || typeof b.jobId !== 'string' || typeof b.node !== 'string')
-      throw Object.assign(new Error('jobId and node are required'), { statusCode: 400 });
-    allowed(req, b.jobId);
-    const r = c.register(b.jobId, {
-      node: b.node,
-      gpu: String(b.gpu ?? ''),
-      slurmJobId: Number(b.slurmJobId) || 0,
-      pid: b.pid,
-    });
+  app.post(AGENT_ROUTES.register, agentOnly, async (req) => {
+    const b = body(registerRequest, req, 'register');
+    ownJob(req, b.jobId);
+    const r = c.register(b.jobId, b);
     return 'exit' in r ? r : { agentId: r.id, leaseMs: c.cfg.leaseMs };
   });
 
-  app.post<{ Body: AgentBody }>('/api/agent/heartbeat', async (req) => {
-    const { agent } = agentOf(req);
+  app.post(AGENT_ROUTES.heartbeat, agentOnly, async (req) => {
+    const agent = ownAgent(req, body(agentRequest, req, 'heartbeat').agentId);
     return c.heartbeat(agent.id);
   });
 
-  app.post<{ Body: AgentBody }>('/api/agent/lease', async (req, reply) => {
-    const { agent, job } = agentOf(req);
+  app.post(AGENT_ROUTES.lease, agentOnly, async (req, reply: FastifyReply) => {
+    const b = body(leaseRequest, req, 'lease');
+    const agent = ownAgent(req, b.agentId);
+    const job = c.requireJob(agent.jobId);
     const abort = new AbortController();
     // Stop waiting when the agent hangs up. Not `req.raw`'s 'close': since Node 16 that fires as
     // soon as the request body has been read, which ended every long-poll at once (agents spun).
     reply.raw.once('close', () => {
       if (!reply.raw.writableEnded) abort.abort();
     });
-    const r = await c.lease(agent.id, Number(req.body.waitMs ?? 0), abort.signal);
+    const r = await c.agents.lease(agent, b.waitMs ?? 0, abort.signal, job);
     if ('idle' in r) return reply.code(204).send();
     return leaseBody(r, job);
   });
 
-  app.post<{ Params: { id: string }; Body: AgentBody }>(
-    '/api/agent/tasks/:id/renew',
-    async (req, reply) => {
-      const { agent } = agentOf(req);
-      const ok = c.renew(agent.id, Number(req.params.id));
-      return ok ? { ok } : reply.code(409).send({ error: 'the lease is gone: stop this task' });
-    },
-  );
+  app.post(`${TASK}/renew`, agentOnly, async (req, reply) => {
+    const agent = ownAgent(req, body(agentRequest, req, 'renew').agentId);
+    return c.renew(agent.id, taskId(req))
+      ? { ok: true }
+      : reply.code(409).send({ error: 'the lease is gone: stop this task' });
+  });
 
-  app.post<{ Params: { id: string }; Body: AgentBody }>(
-    '/api/agent/tasks/:id/complete',
-    async (req, reply) => {
-      const { agent, job } = agentOf(req);
-      // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
-      // leased in the completion's transaction and comes back here; without one (`lease` absent)
-      // the agent long-polls /api/agent/lease as usual. The agent's row is read once for both.
-      const { done, next } = c.store.transaction(() => {
-        const done = c.completeBy(agent, Number(req.params.id), req.body.result ?? {});
-        return { done, next: done && req.body.lease === true ? c.leaseFor(agent) : undefined };
-      });
-      if (!done)
-        return reply
-          .code(409)
-          .send({ error: 'the task was already done by another agent; result discarded' });
-      return {
-        ok: true,
-        task: taskView(done),
-        ...(next && !('idle' in next) ? { lease: leaseBody(next, job) } : {}),
-      };
-    },
-  );
+  app.post(`${TASK}/complete`, agentOnly, async (req, reply) => {
+    const b = body(completeRequest, req, 'complete');
+    const agent = ownAgent(req, b.agentId);
+    const id = taskId(req);
+    const job = c.requireJob(agent.jobId);
+    // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
+    // leased in the completion's transaction and comes back here; without one the agent
+    // long-polls the lease route as usual. The agent's and job's rows are read once for both.
+    const r = await c.agents.completeChecked(agent, id, b.result, b.lease === true);
+    if ('rejected' in r) return reply.code(409).send({ error: `result discarded: ${r.rejected}` });
+    const { done, next } = r;
+    if (!done)
+      return reply
+        .code(409)
+        .send({ error: 'this agent does not hold the lease of that task; result discarded' });
+    return {
+      ok: true,
+      task: taskView(done),
+      ...(next && !('idle' in next) ? { lease: leaseBody(next, job) } : {}),
+    };
+  });
 
-  app.post<{ Params: { id: string }; Body: AgentBody }>(
-    '/api/agent/tasks/:id/fail',
-    async (req) => {
-      const { agent } = agentOf(req);
-      c.fail(
-        agent.id,
-        Number(req.params.id),
-        String(req.body.error ?? 'failed'),
-        Array.isArray(req.body.tail) ? req.body.tail.map(String) : [],
-      );
-      return { ok: true };
-    },
-  );
+  app.post(`${TASK}/fail`, agentOnly, async (req) => {
+    const b = body(failRequest, req, 'fail');
+    const agent = ownAgent(req, b.agentId);
+    c.fail(agent.id, taskId(req), b.error, b.tail, b.blame);
+    return { ok: true };
+  });
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
+import type { FileProbe } from '../../util/file-probe.js';
 import type { CommonSubmitFields, OtherSubmitRequest } from '../api-types.js';
-import type { JobPlan, PlanLimits } from './plan.js';
+import type { JobPlan, PlanLimits } from './job-type.js';
 
 /** A whole number within bounds, or a UsageError naming the field. */
 export function wholeNumber(name: string, v: unknown, min: number, max: number): number {
@@ -50,15 +50,18 @@ export function checkCommonFields(req: CommonSubmitFields, limits: PlanLimits): 
 }
 
 /** An absolute path the head node can read, without control characters; throws UsageError. */
-export function absolutePath(field: string, value: unknown, kind: 'file' | 'dir'): string {
+export function absolutePath(
+  field: string,
+  value: unknown,
+  kind: 'file' | 'dir',
+  files: FileProbe,
+): string {
   if (typeof value !== 'string' || value === '')
     throw new UsageError(`${field}: give an absolute path`);
   if (!path.isAbsolute(value))
     throw new UsageError(`${field}: ${JSON.stringify(value)} must be an absolute path`);
   if (/[\0\n\r]/.test(value)) throw new UsageError(`${field}: the path holds a control character`);
-  const ok =
-    existsSync(value) &&
-    (kind === 'dir' ? statSync(value).isDirectory() : statSync(value).isFile());
+  const ok = kind === 'dir' ? files.isDirectory(value) : files.isFile(value);
   if (!ok)
     throw new UsageError(
       `${field}: ${kind === 'dir' ? 'directory' : 'file'} ${value} does not exist`,
@@ -71,7 +74,7 @@ export function inlineOrFile(
   req: OtherSubmitRequest,
   textField: string,
   pathField: string,
-  read: (file: string) => string,
+  files: FileProbe,
 ): { text: string; source: string } {
   const text = req[textField];
   if (typeof text === 'string') {
@@ -79,8 +82,8 @@ export function inlineOrFile(
     return { text, source: typeof source === 'string' && source ? source : textField };
   }
   if (text !== undefined) throw new UsageError(`${textField}: must be the file's text`);
-  const file = absolutePath(pathField, req[pathField], 'file');
-  return { text: read(file), source: file };
+  const file = absolutePath(pathField, req[pathField], 'file', files);
+  return { text: files.readText(file), source: file };
 }
 
 /** The one stage of a job of independent tasks (commands, Plenoxels runs, dataset views). */

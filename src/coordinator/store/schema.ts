@@ -1,7 +1,8 @@
-/** The coordinator's tables. `user_version` tracks the schema so later changes can migrate. */
-export const SCHEMA_VERSION = 1;
-
-export const SCHEMA = `
+/**
+ * The first schema, as version 1 shipped it. Later changes are steps in migrations.ts; this text
+ * stays as it was so that every database, old or new, goes through the same steps.
+ */
+export const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY,
   seq INTEGER NOT NULL,

@@ -1,6 +1,3 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-
 /**
  * A NeRF-synthetic dataset from a Blender scene: camera poses around the scene's origin, the
  * train/val/test split, and the `transforms_<split>.json` files Plenoxels (svox2), NeRF and
@@ -156,17 +153,4 @@ export function transformsOf(views: RenderedView[]): Record<Split, TransformsFil
     };
   }
   return out;
-}
-
-/** Writes `transforms_{train,val,test}.json` into `dir` (each atomically); returns their paths. */
-export function writeTransforms(dir: string, views: RenderedView[]): string[] {
-  mkdirSync(dir, { recursive: true });
-  const all = transformsOf(views);
-  return SPLITS.map((split) => {
-    const file = path.join(dir, `transforms_${split}.json`);
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, JSON.stringify(all[split], null, 2) + '\n');
-    renameSync(partial, file);
-    return file;
-  });
 }

@@ -1,19 +1,24 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { runCommand } from '../../process/run.js';
 import { formatFrames, frameFileName } from './frames.js';
+import { fileSource } from './images/bytes.js';
+import { exrChannels } from './images/exr.js';
 
 const FFMPEG_HINT = 'Install ffmpeg (apt-get install ffmpeg).';
 // Blender's EXR frames are linear light; without an sRGB curve the video comes out dark.
 const EXR_INPUT = ['-apply_trc', 'iec61966_2_1'];
 
-/** What to encode: frames named by `frameFileName` in `framesDir`. */
+/** What to encode: frames named by `frameFileName` in `framesDir`, or the `files` listed. */
 export interface EncodeOptions {
   framesDir: string;
   /** Frame numbers in playback order; gaps are fine (`1-240x2`). */
   frames: readonly number[];
+  /** Each frame's file, in the order of `frames` (named by an output pattern); default found in
+   * `framesDir` by frameFileName. */
+  files?: readonly string[];
   /** Frames per second: a number, or a ratio ffmpeg reads (`30000/1001`), e.g. fps/fps_base. */
   fps: number | string;
   /** The .mp4 to write; replaced if it exists. */
@@ -49,16 +54,20 @@ export async function encodeVideo(
   opts: EncodeOptions,
 ): Promise<{ output: string; frames: number }> {
   if (opts.frames.length === 0) throw new UsageError('no frames to encode');
-  const files = findFrameFiles(opts.framesDir, opts.frames);
-  const exts = new Set(files.map((f) => path.extname(f)));
+  const files = opts.files
+    ? listedFiles(opts.files, opts.frames)
+    : findFrameFiles(opts.framesDir, opts.frames);
+  const exts = new Set(files.map((f) => path.extname(f).toLowerCase()));
   if (exts.size > 1)
-    throw new UsageError(`frames in ${opts.framesDir} mix PNG and EXR; render one format`);
+    throw new UsageError(
+      `frames in ${opts.framesDir} mix ${[...exts].join(', ')}; render one format`,
+    );
   const ext = [...exts][0] ?? '.png';
   const seq = await mkdtemp(path.join(path.dirname(path.resolve(opts.output)), '.encode-'));
   const partial = path.join(seq, `video.mp4`);
   try {
     await Promise.all(files.map((f, i) => symlink(path.resolve(f), seqName(seq, i, ext))));
-    const input = ext === '.exr' ? EXR_INPUT : [];
+    const input = ext === '.exr' ? [...EXR_INPUT, ...(await exrLayer(files[0] as string))] : [];
     await runCommand(
       'ffmpeg',
       [
@@ -77,6 +86,31 @@ export async function encodeVideo(
   }
 }
 
+/** The listed files, one per frame, every one present; throws naming the frames without one. */
+function listedFiles(files: readonly string[], frames: readonly number[]): string[] {
+  if (files.length !== frames.length)
+    throw new UsageError(`${files.length} frame files listed for ${frames.length} frames`);
+  const missing = frames.filter((_, i) => !existsSync(files[i] as string));
+  if (missing.length) throw new UsageError(`no rendered image for frames ${formatFrames(missing)}`);
+  return [...files];
+}
+
+/**
+ * ffmpeg reads an EXR's bare R, G, B channels; a multilayer EXR (OPEN_EXR_MULTILAYER) has them
+ * only as `<view layer>.Combined.R` …, so name that layer (`-layer`) for it to read.
+ */
+async function exrLayer(file: string): Promise<string[]> {
+  const handle = await open(file, 'r');
+  try {
+    const channels = await exrChannels(fileSource(handle, (await stat(file)).size));
+    if (channels.includes('R')) return [];
+    const combined = channels.find((c) => /\.Combined\.R$/.test(c));
+    return combined ? ['-layer', combined.slice(0, -'.R'.length)] : [];
+  } finally {
+    await handle.close();
+  }
+}
+
 function seqName(dir: string, index: number, ext: string): string {
   return path.join(dir, `${String(index).padStart(8, '0')}${ext}`);
 }
@@ -87,7 +121,9 @@ export async function makeThumbnail(
   thumbFile: string,
   width = 320,
 ): Promise<void> {
-  const input = frameFile.toLowerCase().endsWith('.exr') ? EXR_INPUT : [];
+  const input = frameFile.toLowerCase().endsWith('.exr')
+    ? [...EXR_INPUT, ...(await exrLayer(frameFile))]
+    : [];
   await runCommand(
     'ffmpeg',
     [

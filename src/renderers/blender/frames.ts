@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { formatExtension, type ImageFormat } from './formats.js';
 
 /** Most frames one spec may name: a guard against `0-1000000000` filling memory. */
 export const MAX_FRAMES = 100_000;
@@ -73,9 +74,12 @@ export function formatFrames(frames: readonly number[]): string {
   return parts.join(',');
 }
 
-/** File name of a rendered frame: `frame_0012.png`, `frame_0012.exr`; 4-digit pad, more if needed. */
-export function frameFileName(frame: number, format: 'PNG' | 'OPEN_EXR'): string {
+/**
+ * File name of a rendered frame when no output pattern is given: `frame_0012.png`,
+ * `frame_0012.exr`; 4-digit pad, more if needed (output-pattern.ts names the others).
+ */
+export function frameFileName(frame: number, format: ImageFormat): string {
   if (!Number.isInteger(frame) || frame < 0)
     throw new RangeError(`frame ${frame} is not a frame number`);
-  return `frame_${String(frame).padStart(4, '0')}${format === 'OPEN_EXR' ? '.exr' : '.png'}`;
+  return `frame_${String(frame).padStart(4, '0')}${formatExtension(format)}`;
 }

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import type { ImageFormat } from './formats.js';
 
 /** Marks the worker's protocol lines on stdout (agents/blender/worker.py prints the same). */
 export const PROTOCOL_PREFIX = '@@CT@@ ';
 
-/** Image formats the worker writes; named as Blender names them. */
-export type FrameFormat = 'PNG' | 'OPEN_EXR';
+/** Image formats the worker writes; named as Blender names them (see formats.ts). */
+export type FrameFormat = ImageFormat;
 
-const sceneSchema = z.object({
+/** Scene facts as the worker's ready line reports them (also what a submit's probe carries). */
+export const sceneInfoSchema = z.object({
   name: z.string(),
   file: z.string(),
   fps: z.number(),
@@ -19,6 +21,23 @@ const sceneSchema = z.object({
   resolution_percentage: z.number(),
   engine: z.string(),
   threads: z.number(),
+  /** `scene.render.filepath` as saved: Blender's output pattern (`//render/shot_####`). */
+  output_path: z.string(),
+  /** The scene's own image format and colour depth (`image_settings`), as Blender names them. */
+  file_format: z.string(),
+  color_depth: z.string(),
+  /** Whether the scene renders only its render region (`render.use_border`). */
+  use_border: z.boolean(),
+  /** The active camera's object name, and every camera object in the scene. */
+  camera: z.string().nullable(),
+  cameras: z.array(z.string()),
+  /** Timeline markers bound to cameras switch the camera during the animation. */
+  camera_markers: z.boolean(),
+  /** Final-render samples of the engine (null for Workbench), its hard maximum, and whether
+   * they are keyframed or driven (then `samples` is the value at the loaded frame). */
+  samples: z.number().nullable(),
+  samples_max: z.number().nullable(),
+  samples_animated: z.boolean(),
 });
 
 const deviceSchema = z.object({
@@ -28,12 +47,21 @@ const deviceSchema = z.object({
   reason: z.string(),
 });
 
+const appliedSchema = z.object({
+  resolution_percentage: z.number().optional(),
+  samples: z.number().optional(),
+  camera: z.string().optional(),
+  device: z.string().optional(),
+  format: z.string().optional(),
+  color_depth: z.string().optional(),
+});
+
 const messageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ready'),
     pid: z.number(),
     blender: z.string(),
-    scene: sceneSchema,
+    scene: sceneInfoSchema,
     device: deviceSchema,
     denoising: z.object({ was_on: z.boolean(), disabled: z.array(z.string()) }),
   }),
@@ -44,6 +72,24 @@ const messageSchema = z.discriminatedUnion('type', [
     output: z.string(),
     seconds: z.number(),
     device: z.string(),
+    /** What Blender wrote: file format and colour depth as it names them. */
+    format: z.string().optional(),
+    color_depth: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('configured'),
+    id: z.number(),
+    /** The overrides now in force, as Blender holds them (snake_case, depth as a string). */
+    applied: appliedSchema,
+    device: deviceSchema,
+    scene: sceneInfoSchema,
+  }),
+  z.object({
+    type: z.literal('merged'),
+    id: z.number(),
+    output: z.string(),
+    seconds: z.number(),
+    resolution: z.tuple([z.number(), z.number()]),
   }),
   z.object({
     type: z.literal('view'),
@@ -70,11 +116,15 @@ const messageSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Scene facts from the worker's ready line. */
-export type SceneInfo = z.infer<typeof sceneSchema>;
+export type SceneInfo = z.infer<typeof sceneInfoSchema>;
 /** The Cycles device the worker chose, and why. */
 export type RenderDevice = z.infer<typeof deviceSchema>;
 /** One protocol message from the worker. */
 export type WorkerMessage = z.infer<typeof messageSchema>;
+/** The worker's answer to a `configure` request. */
+export type ConfiguredMessage = Extract<WorkerMessage, { type: 'configured' }>;
+/** The worker's answer to a `merge` request. */
+export type MergedMessage = Extract<WorkerMessage, { type: 'merged' }>;
 /** The worker's answer to a `view` request. */
 export type ViewMessage = Extract<WorkerMessage, { type: 'view' }>;
 /** The worker's ready line: scene, device, and whether denoising had to be switched off. */

@@ -1,11 +1,23 @@
+import { finalResolution } from './overrides.js';
 import { BlenderWorker } from './worker.js';
 import type { RenderDevice, SceneInfo } from './protocol.js';
 
 /** What `probeScene` learns about a .blend without rendering it. */
 export interface SceneProbe {
+  /** Everything the worker's ready line says of the scene (cameras, samples, output path ...). */
   scene: SceneInfo;
   /** Frames per second as ffmpeg reads it: `fps/fps_base` (e.g. `24/1`). */
   frameRate: string;
+  /** `scene.render.filepath`: Blender's output pattern, '' when none (see output-pattern.ts). */
+  outputPath: string;
+  /** Camera objects by name, and the active one (null when the scene has none). */
+  cameras: string[];
+  camera: string | null;
+  /** The scene's frame range and step. */
+  frames: { start: number; end: number; step: number };
+  /** The image size a render writes: resolution × percentage, rounded down as Blender does. */
+  resolution: [number, number];
+  engine: string;
   /** Denoising settings that were on (the worker turns them off to render here). */
   denoisingWasOn: string[];
   device: RenderDevice;
@@ -14,7 +26,8 @@ export interface SceneProbe {
 
 /**
  * Loads `scene` in a Blender worker on the CPU, reads its ready line and quits: fps, frame
- * range, resolution, engine, without rendering a frame. About a second for a small scene.
+ * range, resolution, engine, cameras, output path and samples, without rendering a frame.
+ * About a second for a small scene.
  */
 export async function probeScene(
   scene: string,
@@ -28,9 +41,16 @@ export async function probeScene(
   });
   try {
     const ready = await worker.start();
+    const s = ready.scene;
     return {
-      scene: ready.scene,
-      frameRate: `${ready.scene.fps}/${ready.scene.fps_base}`,
+      scene: s,
+      frameRate: `${s.fps}/${s.fps_base}`,
+      outputPath: s.output_path,
+      cameras: s.cameras,
+      camera: s.camera,
+      frames: { start: s.frame_start, end: s.frame_end, step: s.frame_step },
+      resolution: finalResolution(s),
+      engine: s.engine,
       denoisingWasOn: ready.denoising.disabled,
       device: ready.device,
       blender: ready.blender,

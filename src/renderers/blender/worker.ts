@@ -8,68 +8,44 @@ import { packagePath } from '../../paths.js';
 import { spawnProcess } from '../../process/run.js';
 import { BlenderWorkerError } from './errors.js';
 import { LogTail } from './log-tail.js';
+import type { WorkerOverrides } from './overrides.js';
 import {
   parseWorkerLine,
   type FrameFormat,
-  type ViewMessage,
   type WorkerMessage,
   type WorkerReady,
 } from './protocol.js';
+import {
+  configureCall,
+  mergeCall,
+  renderCall,
+  viewCall,
+  type Answer,
+  type WorkerCall,
+} from './worker-calls.js';
+import type {
+  BlenderWorkerOptions,
+  ConfigureResult,
+  MergeOptions,
+  MergeResult,
+  RenderImageOptions,
+  RenderResult,
+  ViewResult,
+} from './worker-types.js';
 
 export { frameFileName } from './frames.js';
 export { BlenderWorkerError } from './errors.js';
 export type { FrameFormat, WorkerReady, SceneInfo, RenderDevice } from './protocol.js';
-
-/** How to start a Blender worker. */
-export interface BlenderWorkerOptions {
-  /** The .blend file to keep loaded. */
-  scene: string;
-  /** Blender render threads (`-t`); default 1, one core per slot. */
-  threads?: number;
-  /** `auto` (default): the GPU in CUDA_VISIBLE_DEVICES if Cycles finds one, else CPU. */
-  device?: 'auto' | 'cpu' | 'gpu';
-  /** Blender binary; default `blender` on PATH. */
-  blender?: string;
-  /** How long the scene may take to load; default 120 s. */
-  readyTimeoutMs?: number;
-  /** Kill the worker when one frame takes longer; default none (frames may take hours). */
-  frameTimeoutMs?: number;
-  /** GPU the agent was given; default this process's CUDA_VISIBLE_DEVICES. */
-  cudaVisibleDevices?: string;
-  /** Called with each line Blender prints (not the protocol lines). */
-  onLine?: (line: string) => void;
-}
-
-/** One rendered view: what Blender reports of the camera it used. */
-export interface ViewResult {
-  file: string;
-  /** Camera-to-world, rows, as Blender read it back after the render. */
-  matrix: number[][];
-  /** Horizontal field of view in radians. */
-  cameraAngleX: number;
-  /** The camera data's `angle_x`. */
-  angleX: number;
-  resolution: [number, number];
-  seconds: number;
-  device: string;
-}
-
-/** One rendered frame. */
-export interface RenderResult {
-  file: string;
-  seconds: number;
-  /** Cycles device that rendered it: `CPU`, `CUDA`, `OPTIX` (`NONE` for other engines). */
-  device: string;
-}
+export type * from './worker-types.js';
 
 interface Pending {
   id: number;
-  /** What is rendering, for messages: `frame 12`, `view r_0.png`. */
+  /** What is being done, for messages: `render frame 12`, `merge still.png`. */
   label: string;
   frame: number | undefined;
   output: string;
   /** Takes the worker's answer to this request. */
-  accept: (msg: Extract<WorkerMessage, { type: 'result' | 'view' }>) => void;
+  accept: (msg: Answer) => void;
   reject: (e: Error) => void;
 }
 
@@ -125,7 +101,8 @@ export class BlenderWorker {
     args.push('--', '--device', this.opts.device ?? 'auto', '--scene', scene);
     const cuda = this.opts.cudaVisibleDevices ?? process.env.CUDA_VISIBLE_DEVICES;
     const proc = spawnProcess(this.opts.blender ?? 'blender', args, {
-      env: { CUDA_VISIBLE_DEVICES: cuda },
+      // The worker dies with this process (see die_with_parent in worker.py).
+      env: { CUDA_VISIBLE_DEVICES: cuda, CT_PARENT_PID: String(process.pid) },
     });
     this.proc = proc;
     proc.stdin?.on('error', () => undefined); // EPIPE after a crash; the exit handler reports it
@@ -148,11 +125,31 @@ export class BlenderWorker {
     });
   }
 
-  /** Renders `frame` to `outputPath` (made absolute); waits for earlier calls first. */
-  render(frame: number, outputPath: string, format: FrameFormat = 'PNG'): Promise<RenderResult> {
-    const run = this.queue.then(() => this.renderNow(frame, path.resolve(outputPath), format));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /**
+   * Renders `frame` to `outputPath` (made absolute) as `format` (default: the configured format,
+   * else PNG), or only `image.border` of it; waits for earlier calls first.
+   */
+  render(
+    frame: number,
+    outputPath: string,
+    format?: FrameFormat,
+    image: RenderImageOptions = {},
+  ): Promise<RenderResult> {
+    return this.call(renderCall(frame, outputPath, format, image));
+  }
+
+  /**
+   * Applies per-job overrides to the loaded scene, starting from the scene as loaded (so `{}`
+   * puts it back); resolves with what is in force. A bad value rejects and leaves the scene as
+   * loaded.
+   */
+  configure(overrides: WorkerOverrides): Promise<ConfigureResult> {
+    return this.call(configureCall(overrides));
+  }
+
+  /** Stitches float EXR tiles into `opts.output`, saved with the scene's colour management. */
+  merge(opts: MergeOptions): Promise<MergeResult> {
+    return this.call(mergeCall(opts));
   }
 
   /**
@@ -160,19 +157,12 @@ export class BlenderWorker {
    * rows) to the PNG `outputPath`; waits for earlier calls first.
    */
   renderView(matrix: number[][], outputPath: string): Promise<ViewResult> {
-    const output = path.resolve(outputPath);
-    const run = this.queue.then(() =>
-      this.send<ViewResult>(
-        { op: 'view', matrix, output },
-        `view ${path.basename(output)}`,
-        undefined,
-        output,
-        (m) => {
-          if (m.type !== 'view') throw new Error(`answered a view with a ${m.type} message`);
-          return viewResult(m);
-        },
-      ),
-    );
+    return this.call(viewCall(matrix, outputPath));
+  }
+
+  /** Sends `c` once every earlier request has been answered: one request at a time. */
+  private call<T>(c: WorkerCall<T>): Promise<T> {
+    const run = this.queue.then(() => this.send<T>(c));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -188,27 +178,9 @@ export class BlenderWorker {
     clearTimeout(timer);
   }
 
-  private renderNow(frame: number, output: string, format: FrameFormat): Promise<RenderResult> {
-    return this.send<RenderResult>(
-      { frame, output, format },
-      `frame ${frame}`,
-      frame,
-      output,
-      (m) => {
-        if (m.type !== 'result') throw new Error(`answered a frame with a ${m.type} message`);
-        return { file: m.output, seconds: m.seconds, device: m.device };
-      },
-    );
-  }
-
-  /** Writes one request and waits for its answer, which `read` turns into the result. */
-  private send<T>(
-    request: Record<string, unknown>,
-    label: string,
-    frame: number | undefined,
-    output: string,
-    read: (msg: Extract<WorkerMessage, { type: 'result' | 'view' }>) => T,
-  ): Promise<T> {
+  /** Writes one request and waits for its answer, which `c.read` turns into the result. */
+  private send<T>(c: WorkerCall<T>): Promise<T> {
+    const { request, label, frame, output, read } = c;
     if (this.ended) return Promise.reject(this.error(`is not running (${this.ended})`, frame));
     if (this.stopping) return Promise.reject(this.error('is stopping', frame));
     if (!this.readyInfo || !this.proc?.stdin)
@@ -233,7 +205,7 @@ export class BlenderWorker {
           try {
             resolve(read(m));
           } catch (err) {
-            reject(this.error(`could not render ${label}: ${(err as Error).message}`, frame));
+            reject(this.error(`could not ${label}: ${(err as Error).message}`, frame));
           }
         },
         reject: (e) => (done(), reject(e)),
@@ -266,11 +238,13 @@ export class BlenderWorker {
         return;
       case 'result':
       case 'view':
+      case 'configured':
+      case 'merged':
         if (p?.id === msg.id) p.accept(msg);
         return;
       case 'error':
         if (p && (msg.id === null || msg.id === p.id)) {
-          const err = this.error(`could not render ${p.label}: ${msg.error}`, p.frame);
+          const err = this.error(`could not ${p.label}: ${msg.error}`, p.frame);
           err.logTail.push(...msg.log_tail);
           p.reject(err);
         }
@@ -297,8 +271,8 @@ export class BlenderWorker {
     this.failStart(this.ended);
     const p = this.pending;
     if (!p) return;
-    await removePartials(path.dirname(p.output), pid);
-    p.reject(this.error(`${this.ended} while rendering ${p.label}`, p.frame));
+    if (p.output) await removePartials(path.dirname(p.output), pid);
+    p.reject(this.error(`${this.ended} while trying to ${p.label}`, p.frame));
   }
 
   private failStart(why: string): void {
@@ -318,16 +292,4 @@ export class BlenderWorker {
     const message = `Blender worker ${what}${this.tail.format()}`;
     return new BlenderWorkerError(message, { logTail: this.tail.toArray(), frame });
   }
-}
-
-function viewResult(m: ViewMessage): ViewResult {
-  return {
-    file: m.output,
-    matrix: m.matrix_world,
-    cameraAngleX: m.camera_angle_x,
-    angleX: m.angle_x,
-    resolution: m.resolution,
-    seconds: m.seconds,
-    device: m.device,
-  };
 }

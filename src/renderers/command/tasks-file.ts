@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { jsonErrorReason } from '../../util/json-error.js';
 
 /** One task of a generic command stage: an argument vector, run without a shell. */
 export interface CommandTask {
@@ -88,7 +89,7 @@ export function parseCommandTasks(text: string, opts: ParseCommandOptions = {}):
     try {
       parsed = JSON.parse(raw);
     } catch (err) {
-      throw new UsageError(`${where}: not JSON: ${(err as Error).message}`);
+      throw new UsageError(`${where}: not JSON (${jsonErrorReason(err)})`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new UsageError(

@@ -1,49 +1,18 @@
-import { UsageError } from '../../errors.js';
 import { renderTemplate } from '../../templates/render.js';
-import { growSrunArgv, startSrunArgv } from './launch.js';
+import { indexGrowScript, indexSessionScript, type IndexScriptBase } from './script-spec.js';
 
-/** What both IndeX sbatch scripts need. */
-export interface IndexScriptBase {
-  /** Slurm job name; letters, digits, `_`, `.` and `-` only (sbatch reads it unquoted). */
-  jobName: string;
-  nodes: number;
-  /** The IndeX demo directory holding nvindex-viewer.sh (absolute). */
-  indexDir: string;
-}
+export type { IndexScriptBase } from './script-spec.js';
 
-function checkJobName(name: string): void {
-  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name)) {
-    throw new UsageError(`job name ${JSON.stringify(name)}: use letters, digits, _, . and - only`);
-  }
-}
-
-/**
- * The sbatch script for a new IndeX session: an exclusive allocation of `nodes` that runs
- * `srun -N<nodes> nvindex-slurm -v ./nvindex-viewer.sh --add <scene>` from the index dir.
- */
+/** The sbatch script text of a new IndeX session (see `indexSessionScript`). */
 export function renderIndexSessionScript(
   opts: IndexScriptBase & { scene: string; extraArgs?: readonly string[] },
 ): string {
-  checkJobName(opts.jobName);
-  return renderTemplate('slurm/templates/index-session.sbatch.hbs', {
-    jobName: opts.jobName,
-    nodes: opts.nodes,
-    indexDir: opts.indexDir,
-    srunArgv: startSrunArgv({ nodes: opts.nodes, scene: opts.scene, extraArgs: opts.extraArgs }),
-  });
+  const spec = indexSessionScript(opts);
+  return renderTemplate(spec.template, spec.values);
 }
 
-/**
- * The sbatch script that grows a session: a new exclusive allocation of `nodes` running
- * `srun -N<nodes> nvindex-slurm -a<firstJobId> ./nvindex-viewer.sh`.
- */
+/** The sbatch script text that grows a session (see `indexGrowScript`). */
 export function renderIndexGrowScript(opts: IndexScriptBase & { firstJobId: string }): string {
-  checkJobName(opts.jobName);
-  return renderTemplate('slurm/templates/index-grow.sbatch.hbs', {
-    jobName: opts.jobName,
-    nodes: opts.nodes,
-    indexDir: opts.indexDir,
-    firstJobId: opts.firstJobId,
-    srunArgv: growSrunArgv(opts.nodes, opts.firstJobId),
-  });
+  const spec = indexGrowScript(opts);
+  return renderTemplate(spec.template, spec.values);
 }

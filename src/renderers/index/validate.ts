@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
+import type { FileProbe } from '../../util/file-probe.js';
 import { VIEWER_SCRIPT } from './launch.js';
 
 /** Where the IndeX AMI installs the demo directory that holds nvindex-viewer.sh. */
@@ -17,43 +17,41 @@ export interface IndexCheck {
  * is a file and ends in `.prj`; the index dir exists and holds an executable nvindex-viewer.sh.
  * Relative scene paths are taken from `cwd`; the sbatch script gets the absolute path.
  */
-export function checkIndexLaunch(opts: {
-  scene: string;
-  indexDir: string;
-  cwd?: string;
-}): IndexCheck {
+export function checkIndexLaunch(
+  opts: { scene: string; indexDir: string; cwd?: string },
+  files: FileProbe,
+): IndexCheck {
   const errors: string[] = [];
   const warnings: string[] = [];
   const scene = path.resolve(opts.cwd ?? process.cwd(), opts.scene);
   if (!opts.scene.endsWith('.prj'))
     errors.push(`scene ${opts.scene}: an IndeX scene is a project file ending in .prj`);
-  if (!existsSync(scene))
+  if (!files.isFile(scene) && !files.isDirectory(scene))
     errors.push(
       `scene ${scene} does not exist; give the path of a .prj file, e.g. scenes/index/sample.prj`,
     );
-  else if (!statSync(scene).isFile()) errors.push(`scene ${scene} is not a file`);
-  if (!existsSync(opts.indexDir)) {
+  else if (!files.isFile(scene)) errors.push(`scene ${scene} is not a file`);
+  if (!files.isDirectory(opts.indexDir)) {
     errors.push(
       `--index-dir ${opts.indexDir} does not exist; give the IndeX demo directory (default ${DEFAULT_INDEX_DIR})`,
     );
   } else {
     const viewer = path.join(opts.indexDir, VIEWER_SCRIPT);
-    if (!existsSync(viewer))
+    if (!files.isFile(viewer))
       errors.push(
         `--index-dir ${opts.indexDir} has no ${VIEWER_SCRIPT}; is it the IndeX demo directory?`,
       );
-    else if ((statSync(viewer).mode & 0o111) === 0) warnings.push(`${viewer} is not executable`);
+    else if (!files.isExecutable(viewer)) warnings.push(`${viewer} is not executable`);
   }
   return { errors, warnings };
 }
 
 /** Runs `checkIndexLaunch` and throws a `UsageError` listing every error. */
-export function assertIndexLaunch(opts: {
-  scene: string;
-  indexDir: string;
-  cwd?: string;
-}): IndexCheck {
-  const check = checkIndexLaunch(opts);
+export function assertIndexLaunch(
+  opts: { scene: string; indexDir: string; cwd?: string },
+  files: FileProbe,
+): IndexCheck {
+  const check = checkIndexLaunch(opts, files);
   if (check.errors.length) throw new UsageError(check.errors.join('\n'));
   return check;
 }

@@ -1,7 +1,9 @@
 /** Plenoxels (svox2) sweeps: autotune.py task files, step commands, results and leaderboards. */
 export * from './generators.js';
 export * from './leaderboard.js';
+export * from './leaderboard-write.js';
 export * from './memory.js';
+export * from './opt-dir.js';
 export * from './py-values.js';
 export * from './results.js';
 export * from './run-task.js';

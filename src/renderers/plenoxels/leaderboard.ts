@@ -1,6 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-
 /** One row of a sweep's results table. */
 export interface LeaderboardRow {
   task: string;
@@ -60,16 +57,4 @@ export function leaderboardJson(rows: readonly LeaderboardRow[]): string {
     gpu: r.gpu ?? null,
   }));
   return `${JSON.stringify({ rows: ranked }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
-}
-
-/** Writes leaderboard.tsv and leaderboard.json into `dir` (files 0600); returns their paths. */
-export function writeLeaderboard(
-  dir: string,
-  rows: readonly LeaderboardRow[],
-): { tsv: string; json: string } {
-  const tsv = path.join(dir, 'leaderboard.tsv');
-  const json = path.join(dir, 'leaderboard.json');
-  writeFileSync(tsv, leaderboardTsv(rows), { mode: 0o600 });
-  writeFileSync(json, leaderboardJson(rows), { mode: 0o600 });
-  return { tsv, json };
 }

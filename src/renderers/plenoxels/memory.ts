@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FileProbe } from '../../util/file-probe.js';
 import type { PlenoxelsTask } from './types.js';
 
 /** opt.py's default `--max_grid_elements`, which its help text says is sized for 22 GB. */
@@ -24,12 +24,16 @@ function setsCap(argv: readonly string[]): boolean {
 }
 
 /** Whether an svox2 JSON config (path relative to svox2's opt/ dir) sets max_grid_elements. */
-export function configSetsMaxGridElements(optDir: string, config: string): boolean {
+export function configSetsMaxGridElements(
+  optDir: string,
+  config: string,
+  files: Pick<FileProbe, 'isFile' | 'readText'>,
+): boolean {
   if (config === '') return false;
   const file = path.resolve(optDir, config);
-  if (!existsSync(file)) return false;
+  if (!files.isFile(file)) return false;
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const parsed = JSON.parse(files.readText(file)) as unknown;
     return typeof parsed === 'object' && parsed !== null && 'max_grid_elements' in parsed;
   } catch {
     return false;

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { jsonErrorReason } from '../../util/json-error.js';
 
 /**
  * A Python `float`. JSON numbers written with a dot or an exponent are floats in Python and
@@ -22,7 +23,7 @@ export function parsePythonJson(text: string, source: string): PyValue {
   try {
     JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${source} is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`${source} is not JSON (${jsonErrorReason(err)})`);
   }
   let out = '';
   for (let i = 0; i < text.length;) {

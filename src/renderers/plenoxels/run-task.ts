@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { UsageError } from '../../errors.js';
 import { formatCommandLine, runCommand } from '../../process/run.js';
 import { shellQuote } from '../../shell/quote.js';
 import { pyJoin } from './format.js';
 import { floatRepr } from './py-values.js';
 import { collectResult, finalPsnr, parseEvalStats, type PlenoxelsResult } from './results.js';
 import { trainFiles } from './steps.js';
+import { resolveOptDir } from './opt-dir.js';
+import { nodeFiles } from '../../util/node-files.js';
 import type { PlenoxelsTask } from './types.js';
 
 /** How to run one task on this machine. */
@@ -33,17 +33,6 @@ export interface RunTaskResult {
   result: PlenoxelsResult;
 }
 
-/** The directory opt.py and render_imgs.py are run from (relative configs are taken from it). */
-export function resolveOptDir(svox2Dir: string): string {
-  const candidates = [path.join(svox2Dir, 'opt'), svox2Dir];
-  const dir = candidates.find((d) => existsSync(path.join(d, 'opt.py')));
-  if (!dir)
-    throw new UsageError(
-      `--svox2 ${svox2Dir}: no opt.py in it or in its opt/ directory; give the svox2 checkout`,
-    );
-  return dir;
-}
-
 /**
  * Runs one task's steps in order, skipping the task when autotune.py would (test_psnr.txt
  * exists) and each step whose output files exist, so a re-submitted sweep resumes. Unlike
@@ -54,7 +43,7 @@ export async function runPlenoxelsTask(
   opts: RunTaskOptions,
 ): Promise<RunTaskResult> {
   const log = opts.log ?? (() => {});
-  const cwd = resolveOptDir(opts.svox2Dir);
+  const cwd = resolveOptDir(opts.svox2Dir, nodeFiles);
   const all = task.steps.map((s) => s.name);
   if (existsSync(task.skipWhen)) {
     log(`skip ${task.id}: ${task.skipWhen} exists`);

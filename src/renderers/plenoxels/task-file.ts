@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { UsageError } from '../../errors.js';
+import type { FileProbe } from '../../util/file-probe.js';
 import { expandUser, pyFormat, pyJoin } from './format.js';
 import { isPyDict, parsePythonJson, pyStr, pyTypeName, type PyValue } from './py-values.js';
 import { buildSteps, trainFiles } from './steps.js';
@@ -16,12 +15,14 @@ export interface ExpandOptions {
   render?: boolean;
   /** Relative data_root/train_root are taken from here (default: the current directory). */
   cwd?: string;
-  /** What `~` expands to (default: the user's home directory). */
+  /** What `~` expands to (default: $HOME, as Python's expanduser reads it). */
   home?: string;
   /** Uniform [0, 1) source for randlin/randloglin and noises (default Math.random). */
   random?: () => number;
-  /** Whether each data directory must exist, as autotune asserts (default true). */
+  /** Whether each data directory must exist, as autotune asserts (default true, when `files` is given). */
   checkDataDirs?: boolean;
+  /** Where data directories are looked up; without it they are not checked. */
+  files?: Pick<FileProbe, 'isDirectory'>;
 }
 
 const TEMPLATE_KEYS = ['train_dir', 'data_dir', 'config', 'flags', 'eval_flags', 'common_flags'];
@@ -80,7 +81,7 @@ export function expandTaskFile(text: string, opts: ExpandOptions = {}): Plenoxel
       `${source}: the top level must be a JSON object (autotune's task-file format)`,
     );
   const at = (field: string): string => `${source}: ${field}`;
-  const home = opts.home ?? homedir();
+  const home = opts.home ?? process.env.HOME ?? '/';
   const cwd = opts.cwd ?? process.cwd();
   const rootDir = (key: string): string => {
     if (root[key] === undefined) throw new UsageError(at(`${key} is required`));
@@ -127,7 +128,7 @@ export function expandTaskFile(text: string, opts: ExpandOptions = {}): Plenoxel
         /\/+$/,
         '',
       );
-      if ((opts.checkDataDirs ?? true) && !existsSync(dataDir)) {
+      if ((opts.checkDataDirs ?? true) && opts.files && !opts.files.isDirectory(dataDir)) {
         throw new UsageError(
           `${where}: data directory ${dataDir} does not exist; check data_root and data_dir`,
         );
@@ -159,15 +160,4 @@ export function expandTaskFile(text: string, opts: ExpandOptions = {}): Plenoxel
     }
   });
   return tasks;
-}
-
-/** Reads and expands a task file from disk; a missing or unreadable file is a `UsageError`. */
-export function loadTaskFile(file: string, opts: ExpandOptions = {}): PlenoxelsTask[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read task file ${file}: ${(err as Error).message}`);
-  }
-  return expandTaskFile(text, { source: file, ...opts });
 }

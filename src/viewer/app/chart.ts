@@ -4,7 +4,8 @@ import { makeCanvas } from './canvas.js';
 /** Render time of each frame by frame number (one column per frame, or per pixel when there are more). */
 export class FrameTimeChart {
   readonly el: HTMLElement;
-  private readonly c = makeCanvas(140, 'frame-chart');
+  private readonly c = makeCanvas(140, 'frame-chart', () => this.draw(this.last));
+  private last: FrameInfo[] = [];
   private points: { frame: number; seconds: number }[] = [];
   private max = 1;
 
@@ -21,7 +22,9 @@ export class FrameTimeChart {
     this.c.canvas.addEventListener('mouseleave', () => this.c.tip(null));
   }
 
+  /** Draws these frames' render times (again at the new size when the chart is resized). */
   draw(frames: FrameInfo[]): void {
+    this.last = frames;
     this.points = frames
       .filter((f) => f.seconds !== null)
       .map((f) => ({ frame: f.frame, seconds: f.seconds ?? 0 }));
@@ -53,5 +56,9 @@ export class FrameTimeChart {
     ctx.textAlign = 'right';
     ctx.fillText(`frame ${last?.frame ?? ''}`, w - 8, h - 4);
     ctx.textAlign = 'left';
+  }
+
+  close(): void {
+    this.c.close();
   }
 }

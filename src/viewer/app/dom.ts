@@ -45,11 +45,17 @@ export function button(label: string, onClick: () => void, props: Props = {}): H
   return h('button', { ...props, on: { click: (e) => (e.stopPropagation(), onClick()) } }, label);
 }
 
+/** A function that runs at most once per interval; `cancel` drops a pending call. */
+export interface Throttled {
+  (): void;
+  cancel(): void;
+}
+
 /** Runs `fn` at most once per `ms`, trailing call included. */
-export function throttle(fn: () => void, ms: number): () => void {
+export function throttle(fn: () => void, ms: number): Throttled {
   let timer: number | undefined;
   let last = 0;
-  return () => {
+  const run = (() => {
     if (timer !== undefined) return;
     const wait = Math.max(0, last + ms - Date.now());
     timer = window.setTimeout(() => {
@@ -57,5 +63,27 @@ export function throttle(fn: () => void, ms: number): () => void {
       last = Date.now();
       fn();
     }, wait);
+  }) as Throttled;
+  run.cancel = () => {
+    if (timer !== undefined) window.clearTimeout(timer);
+    timer = undefined;
   };
+  return run;
+}
+
+/** Sets an element's text only when it differs (a live page should not touch what did not change). */
+export function setText(el: Node, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** Sets an attribute (or the class, for `class`) only when it differs. */
+export function setAttr(el: Element, name: string, value: string): void {
+  if (name === 'class') {
+    if (el.className !== value) el.className = value;
+  } else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/** Hides or shows an element, touching it only when that changes. */
+export function setHidden(el: HTMLElement, hidden: boolean): void {
+  if (el.hidden !== hidden) el.hidden = hidden;
 }

@@ -1,5 +1,5 @@
 import type { CoordinatorEvent } from '../../coordinator/api-types.js';
-import { getToken } from './api.js';
+import { AUTH_LOST, clearToken, getToken } from './api.js';
 
 /** Splits a text/event-stream buffer into complete `data:` payloads and the unfinished rest. */
 export function parseSse(buffer: string): { events: string[]; rest: string } {
@@ -17,10 +17,13 @@ export function parseSse(buffer: string): { events: string[]; rest: string } {
 }
 
 /**
- * Follows GET /api/events with fetch() streaming (EventSource cannot send the bearer header),
- * reconnecting with a growing pause. `onStatus(true)` after each (re)connect: refetch what was missed.
+ * Follows an event stream (`/api/events`, or a job's `/api/jobs/ID/stream`) with fetch()
+ * streaming (EventSource cannot send the bearer header), reconnecting with a growing pause.
+ * `onStatus(true)` after each (re)connect: refetch what was missed (a job's stream starts with
+ * the whole job, so it needs nothing).
  */
 export function followEvents(
+  route: string,
   onEvent: (e: CoordinatorEvent) => void,
   onStatus: (live: boolean) => void,
 ): () => void {
@@ -29,10 +32,16 @@ export function followEvents(
     let pause = 500;
     while (!ctl.signal.aborted) {
       try {
-        const res = await fetch('/api/events', {
+        const res = await fetch(route, {
           headers: { authorization: `Bearer ${getToken() ?? ''}` },
           signal: ctl.signal,
         });
+        if (res.status === 401) {
+          clearToken();
+          window.dispatchEvent(new Event(AUTH_LOST));
+        }
+        // A refusal (no such job, no session) will not change by asking again.
+        if (res.status >= 400 && res.status < 500) return;
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
         onStatus(true);
         pause = 500;

@@ -1,19 +1,7 @@
 /** Pure helpers for the page (unit-tested in test/viewer/format.test.ts). */
 import type { Progress, TaskState, TaskView } from '../../coordinator/api-types.js';
 
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
-
-export function formatRate(perMinute: number): string {
-  return perMinute > 0
-    ? `${perMinute >= 10 ? Math.round(perMinute) : perMinute.toFixed(1)}/min`
-    : '—';
-}
+export { formatDuration } from './pace-text.js';
 
 export function formatTime(ms: number | null): string {
   if (ms === null) return '—';
@@ -23,10 +11,77 @@ export function formatTime(ms: number | null): string {
     .join(':');
 }
 
-/** Shares of the progress bar, in percent. */
-export function progressShares(p: Progress): { done: number; failed: number; leased: number } {
+/** Shares of the progress bar, in percent (cancelled work apart from failed work). */
+export function progressShares(p: Progress & { cancelled?: number }): {
+  done: number;
+  failed: number;
+  cancelled: number;
+  leased: number;
+} {
   const t = Math.max(p.total, 1);
-  return { done: (100 * p.done) / t, failed: (100 * p.failed) / t, leased: (100 * p.leased) / t };
+  const pct = (n: number) => (100 * n) / t;
+  return {
+    done: pct(p.done),
+    failed: pct(p.failed),
+    cancelled: pct(p.cancelled ?? 0),
+    leased: pct(p.leased),
+  };
+}
+
+/** When a job was submitted: the time today, or the date and time before. */
+export function formatWhen(ms: number, now = Date.now()): string {
+  const d = new Date(ms);
+  const today = new Date(now).toDateString() === d.toDateString();
+  const time = formatTime(ms).slice(0, 5);
+  return today ? time : `${d.toLocaleString('en', { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** How the jobs list can be ordered. */
+export type JobSort = 'submitted' | 'name' | 'state' | 'duration' | 'progress';
+
+/** Jobs matching a filter (words found in the name, id, kind or state; and a state), sorted. */
+export function pickJobs<
+  T extends {
+    id: string;
+    name: string;
+    kind: string;
+    state: string;
+    createdAt: number;
+    finishedAt: number | null;
+    progress: Progress;
+  },
+>(
+  jobs: readonly T[],
+  o: { text?: string; state?: string; sort?: JobSort; descending?: boolean; now?: number },
+): T[] {
+  const words = (o.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const now = o.now ?? Date.now();
+  const key = (j: T): number | string => {
+    switch (o.sort ?? 'submitted') {
+      case 'name':
+        return j.name.toLowerCase();
+      case 'state':
+        return j.state;
+      case 'duration':
+        return (j.finishedAt ?? now) - j.createdAt;
+      case 'progress':
+        return j.progress.total ? j.progress.done / j.progress.total : 0;
+      default:
+        return j.createdAt;
+    }
+  };
+  const dir = (o.descending ?? true) ? -1 : 1;
+  return jobs
+    .filter((j) => !o.state || j.state === o.state)
+    .filter((j) => {
+      const hay = `${j.name} ${j.id} ${j.kind} ${j.state}`.toLowerCase();
+      return words.every((w) => hay.includes(w));
+    })
+    .sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      return (x < y ? -1 : x > y ? 1 : 0) * dir || b.createdAt - a.createdAt;
+    });
 }
 
 export function frameName(frame: number): string {
@@ -60,6 +115,9 @@ export interface FrameInfo {
   seconds: number | null;
   error: string | null;
   errorTail: string[];
+  finishedAt: number | null;
+  node: string | null;
+  gpu: string | null;
 }
 
 /** The frames a render task covers, with their files (thumbs/frame_0001.jpg, output/frame_0001.png). */
@@ -75,6 +133,9 @@ export function framesOf(t: TaskView): FrameInfo[] {
       seconds: t.frameSeconds[String(frame)] ?? null,
       error: t.error,
       errorTail: t.errorTail,
+      finishedAt: t.finishedAt,
+      node: t.node,
+      gpu: t.gpu,
     };
   });
 }
@@ -103,6 +164,7 @@ export interface Lane {
   bars: {
     start: number;
     end: number;
+    name: string;
     frames: number[];
     state: TaskState;
     agentId: string | null;
@@ -112,13 +174,15 @@ export interface Lane {
 export function timelineLanes(tasks: TaskView[], now: number): Lane[] {
   const lanes = new Map<string, Lane>();
   for (const t of tasks) {
-    if (t.startedAt === null || t.node === null) continue;
+    // A queued task that ran before (requeued) keeps its old start; it is not on a lane now.
+    if (t.startedAt === null || t.node === null || t.state === 'queued') continue;
     const key = `${t.node} / GPU ${t.gpu ?? '?'}`;
     let lane = lanes.get(key);
     if (!lane) lanes.set(key, (lane = { key, bars: [] }));
     lane.bars.push({
       start: t.startedAt,
       end: t.finishedAt ?? now,
+      name: t.name,
       frames: t.frames,
       state: t.state,
       agentId: t.agentId,
@@ -126,5 +190,15 @@ export function timelineLanes(tasks: TaskView[], now: number): Lane[] {
   }
   return [...lanes.values()].sort((a, b) =>
     a.key.localeCompare(b.key, undefined, { numeric: true }),
+  );
+}
+
+/**
+ * Whether a line of Slurm's job output is Slurm ending a step it was told to end (a released
+ * node, a finished job): `CANCELLED AT`, `exit code 143` (SIGTERM), `Terminated`.
+ */
+export function isReleaseNoise(line: string): boolean {
+  return /\*\*\* (STEP|JOB) [\d.]+ ON \S+ CANCELLED AT|exit code 143|Exited with exit code 143|srun: (forcing job termination|Job step aborted|error: .*Terminated)|^Terminated$/.test(
+    line,
   );
 }

@@ -1,16 +1,15 @@
-import { blobUrl, jobFile } from './api.js';
-import { h, replace } from './dom.js';
+import { h, setAttr, setText } from './dom.js';
 import { visibleRange, type FrameInfo } from './format.js';
+import type { ThumbCache } from './thumbs.js';
 
 const CELL_W = 96;
 const CELL_H = 76;
-const MAX_THUMBS = 600;
-const MAX_FETCHES = 6;
 
 /**
  * The frame grid, virtualized: only the rows in view (plus a little) exist in the DOM, so a job
- * with 10,000 frames scrolls as smoothly as one with 48. Thumbnails are fetched with the bearer
- * header as blobs, only for cells in view, and kept in a bounded cache.
+ * with 10,000 frames scrolls as smoothly as one with 48. Cells are kept and changed in place
+ * (never rebuilt while the job runs), so a click always lands on the cell it was aimed at;
+ * thumbnails come from the job's ThumbCache, for cells in view.
  */
 export class FrameGrid {
   readonly el: HTMLElement;
@@ -18,14 +17,13 @@ export class FrameGrid {
   private readonly spacer: HTMLDivElement;
   private readonly win: HTMLDivElement;
   private frames: FrameInfo[] = [];
-  private readonly thumbs = new Map<string, string>();
-  private readonly pending = new Set<string>();
-  private queue: string[] = [];
+  private readonly cells = new Map<number, HTMLElement>();
   private selected: number | null = null;
   private frameRaf = 0;
+  private readonly resize: ResizeObserver;
 
   constructor(
-    private readonly jobId: string,
+    private readonly thumbs: ThumbCache,
     private readonly onPick: (f: FrameInfo) => void,
   ) {
     this.win = h('div', { class: 'grid-window' });
@@ -37,21 +35,22 @@ export class FrameGrid {
       this.win,
     );
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
-    new ResizeObserver(() => this.schedule()).observe(this.scroller);
+    // One listener for every cell: cells come and go as the grid scrolls.
+    this.win.addEventListener('click', (e) => {
+      const cell = (e.target as Element).closest<HTMLElement>('[data-frame]');
+      const f = this.frames.find((x) => String(x.frame) === cell?.dataset.frame);
+      if (f) this.onPick(f);
+    });
+    this.resize = new ResizeObserver(() => this.schedule());
+    this.resize.observe(this.scroller);
     const legend = h(
       'div',
       { class: 'legend' },
-      ...(['done', 'leased', 'queued', 'failed'] as const).map((s) =>
-        h('span', {}, this.swatch(s), s),
+      ...(['done', 'leased', 'queued', 'failed', 'cancelled'] as const).map((s) =>
+        h('span', {}, h('i', { class: `sw ${s}` }), s === 'leased' ? 'rendering' : s),
       ),
     );
     this.el = h('div', {}, legend, this.scroller);
-  }
-
-  private swatch(state: string): HTMLElement {
-    const i = h('i');
-    i.style.background = `var(--${state === 'done' ? 'ok' : state === 'failed' ? 'bad' : state})`;
-    return i;
   }
 
   setFrames(frames: FrameInfo[]): void {
@@ -61,6 +60,20 @@ export class FrameGrid {
 
   select(frame: number | null): void {
     this.selected = frame;
+    this.schedule();
+  }
+
+  /** Brings a frame's cell into view. */
+  reveal(frame: number): void {
+    const i = this.frames.findIndex((f) => f.frame === frame);
+    if (i < 0) return;
+    const columns = Math.max(1, Math.floor((this.scroller.clientWidth || 600) / CELL_W));
+    const top = Math.floor(i / columns) * CELL_H;
+    if (
+      top < this.scroller.scrollTop ||
+      top + CELL_H > this.scroller.scrollTop + this.scroller.clientHeight
+    )
+      this.scroller.scrollTop = top - CELL_H;
     this.schedule();
   }
 
@@ -78,7 +91,8 @@ export class FrameGrid {
     const columns = Math.max(1, Math.floor(width / CELL_W));
     const colW = width / columns;
     const rows = Math.ceil(this.frames.length / columns);
-    this.spacer.style.height = `${rows * CELL_H}px`;
+    const height = `${rows * CELL_H}px`;
+    if (this.spacer.style.height !== height) this.spacer.style.height = height;
     const { first, last } = visibleRange({
       scrollTop: this.scroller.scrollTop,
       viewHeight: this.scroller.clientHeight || 330,
@@ -86,64 +100,61 @@ export class FrameGrid {
       columns,
       total: this.frames.length,
     });
-    const cells: HTMLElement[] = [];
-    this.queue = [];
+    const keep = new Set<number>();
+    const wanted: string[] = [];
     for (let i = first; i < last; i++) {
       const f = this.frames[i];
       if (!f) continue;
-      const cell = h('div', {
-        class: `cell ${f.state}${f.frame === this.selected ? ' selected' : ''}`,
-        title:
-          f.state === 'failed'
-            ? `frame ${f.frame} failed: ${f.error ?? ''}`
-            : `frame ${f.frame}: ${f.state}${f.seconds !== null ? `, ${f.seconds.toFixed(2)} s` : ''}`,
-        attrs: { 'data-frame': String(f.frame), 'data-state': f.state },
-        on: { click: () => this.onPick(f) },
-      });
-      cell.style.left = `${(i % columns) * colW + (colW - CELL_W) / 2}px`;
-      cell.style.top = `${Math.floor(i / columns) * CELL_H}px`;
-      if (f.thumb && f.state === 'done') {
-        const url = this.thumbs.get(f.thumb);
-        if (url) cell.appendChild(h('img', { attrs: { src: url, alt: `frame ${f.frame}` } }));
-        else if (!this.pending.has(f.thumb)) this.queue.push(f.thumb);
+      keep.add(f.frame);
+      let cell = this.cells.get(f.frame);
+      if (!cell) {
+        cell = h('div', { attrs: { 'data-frame': String(f.frame) } }, h('span', { class: 'fno' }));
+        this.cells.set(f.frame, cell);
+        this.win.appendChild(cell);
       }
-      cell.appendChild(h('span', { class: 'fno' }, String(f.frame)));
-      cells.push(cell);
+      this.paint(
+        cell,
+        f,
+        (i % columns) * colW + (colW - CELL_W) / 2,
+        Math.floor(i / columns) * CELL_H,
+      );
+      if (f.thumb && f.state === 'done' && !this.thumbs.get(f.thumb)) wanted.push(f.thumb);
     }
-    replace(this.win, ...cells);
-    this.pump();
+    for (const [frame, cell] of this.cells) {
+      if (keep.has(frame)) continue;
+      cell.remove();
+      this.cells.delete(frame);
+    }
+    if (wanted.length) this.thumbs.want(wanted);
   }
 
-  private pump(): void {
-    while (this.pending.size < MAX_FETCHES && this.queue.length) {
-      const rel = this.queue.shift();
-      if (!rel || this.thumbs.has(rel)) continue;
-      this.pending.add(rel);
-      blobUrl(jobFile(this.jobId, rel))
-        .then((url) => {
-          this.thumbs.set(rel, url);
-          this.evict();
-        })
-        .catch(() => {
-          // a missing thumbnail leaves the plain cell
-        })
-        .finally(() => {
-          this.pending.delete(rel);
-          this.schedule();
-        });
-    }
-  }
-
-  private evict(): void {
-    for (const [rel, url] of this.thumbs) {
-      if (this.thumbs.size <= MAX_THUMBS) break;
-      URL.revokeObjectURL(url);
-      this.thumbs.delete(rel);
-    }
+  private paint(cell: HTMLElement, f: FrameInfo, left: number, top: number): void {
+    setAttr(cell, 'class', `cell ${f.state}${f.frame === this.selected ? ' selected' : ''}`);
+    setAttr(cell, 'data-state', f.state);
+    setAttr(
+      cell,
+      'title',
+      f.state === 'failed'
+        ? `frame ${f.frame} failed: ${f.error ?? ''}`
+        : `frame ${f.frame}: ${f.state === 'leased' ? 'rendering' : f.state}${f.seconds !== null ? `, ${f.seconds.toFixed(2)} s` : ''}`,
+    );
+    const l = `${left}px`;
+    const t = `${top}px`;
+    if (cell.style.left !== l) cell.style.left = l;
+    if (cell.style.top !== t) cell.style.top = t;
+    const url = f.thumb && f.state === 'done' ? this.thumbs.get(f.thumb) : undefined;
+    let img = cell.querySelector('img');
+    if (url && img?.getAttribute('src') !== url) {
+      img?.remove();
+      img = h('img', { attrs: { src: url, alt: `frame ${f.frame}` } });
+      cell.prepend(img);
+    } else if (!url && img) img.remove();
+    const label = cell.querySelector('.fno');
+    if (label) setText(label, String(f.frame));
   }
 
   close(): void {
-    for (const url of this.thumbs.values()) URL.revokeObjectURL(url);
-    this.thumbs.clear();
+    cancelAnimationFrame(this.frameRaf);
+    this.resize.disconnect();
   }
 }

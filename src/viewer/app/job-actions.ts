@@ -1,102 +1,169 @@
-import type { JobDetail, JobSummary, ScaleRequest } from '../../coordinator/api-types.js';
+import type { JobDetail, JobSummary, ScaleRequest, TaskView } from '../../coordinator/api-types.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
+import { scaleNews, type ScaleWatch } from './scale-news.js';
 
 function active(j: JobSummary): boolean {
   return j.state === 'running' || j.state === 'queued';
 }
 
+/** Job controls; `compact` (the jobs list) has cancel only, the job's page has them all. */
+export interface JobActions {
+  el: HTMLElement;
+  update(j: JobSummary): void;
+  /** The job as it is now, with its tasks: what a scale request in progress has come to. */
+  progress(d: JobDetail, tasks: readonly TaskView[]): void;
+}
+
 /**
- * Cancel, retry failed frames, scale (-/+ a node, auto on/off with min/max) for one job, with a
- * notice line that shows what the coordinator answered (errors included, e.g. scaling not there yet).
+ * Cancel (asks to confirm, on the page: no dialog), retry failed tasks (or resume a cancelled
+ * job), scale (-/+ a node, auto on/off with min/max), with a notice line saying what is
+ * happening: which Slurm job was asked for and whether its node joined, what a drain waits on.
  */
 export function jobActions(
   job: JobSummary,
-  onDone?: (d: JobDetail) => void,
-): { el: HTMLElement; update(j: JobSummary): void } {
+  opts: { compact?: boolean; onDone?: (d: JobDetail) => void } = {},
+): JobActions {
+  let current = job;
+  let watch: ScaleWatch | null = null;
   const notice = h('div', { class: 'notice', attrs: { 'data-role': 'notice' } });
-  const say = (text: string, ok: boolean) => {
-    notice.className = `notice ${ok ? 'ok' : 'error'}`;
+  const say = (text: string, kind: 'ok' | 'error' | 'muted') => {
+    notice.className = `notice ${kind}`;
     replace(notice, text);
   };
-  const call = async (what: string, route: string, body?: unknown) => {
-    replace(notice, `${what}…`);
-    notice.className = 'notice muted';
-    try {
-      const d = await api<JobDetail>(
-        'POST',
-        `/api/jobs/${encodeURIComponent(current.id)}/${route}`,
-        body ?? {},
+  const post = async (route: string, body: unknown = {}) =>
+    api<JobDetail>('POST', `/api/jobs/${encodeURIComponent(current.id)}/${route}`, body);
+  const failed = (what: string, err: unknown) =>
+    say(`${what} failed: ${err instanceof ApiError ? err.message : String(err)}`, 'error');
+
+  // Cancel: the first click arms it, the second (within 5 s) cancels.
+  let armed: number | undefined;
+  const cancel = button(
+    'Cancel',
+    () => {
+      if (armed === undefined) {
+        cancel.textContent = 'Confirm cancel';
+        cancel.classList.add('armed');
+        say('Cancel the job? Its queued and running work stops. Click again to confirm.', 'muted');
+        armed = window.setTimeout(disarm, 5000);
+        return;
+      }
+      disarm();
+      say('Cancelling…', 'muted');
+      post('cancel').then(
+        (d) => {
+          const ended = d.progress.cancelled;
+          say(
+            `Cancelled: ${d.progress.done} done, ${ended} cancelled; its Slurm allocations are being released`,
+            'ok',
+          );
+          opts.onDone?.(d);
+        },
+        (err) => failed('Cancel', err),
       );
-      say(`${what}: done (${d.state}, ${d.nodes.length} node(s) in use)`, true);
-      onDone?.(d);
-    } catch (err) {
-      say(`${what} failed: ${err instanceof ApiError ? err.message : String(err)}`, false);
-    }
+    },
+    { class: 'danger', attrs: { 'data-action': 'cancel' } },
+  );
+  const disarm = () => {
+    window.clearTimeout(armed);
+    armed = undefined;
+    cancel.textContent = 'Cancel';
+    cancel.classList.remove('armed');
   };
-  let current = job;
-  const scale = (label: string, body: ScaleRequest) => call(label, 'scale', body);
-  const min = h('input', {
-    attrs: {
-      type: 'number',
-      min: '1',
-      value: '1',
-      'aria-label': 'auto min nodes',
-      'data-role': 'auto-min',
+
+  const retry = button(
+    'Retry failed',
+    () => {
+      say('Requeueing…', 'muted');
+      post('retry').then(
+        (d) => {
+          say(`Requeued: ${d.progress.queued} queued again`, 'ok');
+          opts.onDone?.(d);
+        },
+        (err) => failed('Retry', err),
+      );
     },
-  });
-  const max = h('input', {
-    attrs: {
-      type: 'number',
-      min: '1',
-      value: '4',
-      'aria-label': 'auto max nodes',
-      'data-role': 'auto-max',
-    },
-  });
-  const cancel = button('Cancel', () => void call('Cancel', 'cancel'), {
-    class: 'danger',
-    attrs: { 'data-action': 'cancel' },
-  });
-  const retry = button('Retry failed', () => void call('Retry failed frames', 'retry'), {
-    attrs: { 'data-action': 'retry' },
-  });
-  const minus = button('− node', () => void scale('Scale −1 node', { remove: 1 }), {
-    title: 'Release one node',
+    { attrs: { 'data-action': 'retry' } },
+  );
+
+  const scale = (label: string, body: ScaleRequest) => {
+    say(`${label}…`, 'muted');
+    watch = { request: body, since: Date.now(), slurmJobId: null, done: false };
+    const w = watch;
+    post('scale', body).then(
+      (d) => {
+        w.done = true;
+        const news = scaleNews(w, d, []);
+        say(news ?? `${label}: done`, 'ok');
+        opts.onDone?.(d);
+      },
+      (err) => {
+        w.done = true;
+        watch = null;
+        failed(label, err);
+      },
+    );
+  };
+  const num = (role: string, value: string) =>
+    h('input', {
+      attrs: {
+        type: 'number',
+        min: '1',
+        value,
+        'aria-label': `auto ${role} nodes`,
+        'data-role': `auto-${role}`,
+      },
+    });
+  const min = num('min', '1');
+  const max = num('max', '4');
+  const minus = button('− node', () => scale('Releasing one node', { remove: 1 }), {
+    title: 'Give back one node (its agents finish their frames first)',
     attrs: { 'data-action': 'scale-remove' },
   });
-  const plus = button('+ node', () => void scale('Scale +1 node', { add: 1 }), {
-    title: 'Add one node',
+  const plus = button('+ node', () => scale('Asking Slurm for one more node', { add: 1 }), {
+    title: 'Add one node (a new attached Slurm allocation)',
     attrs: { 'data-action': 'scale-add' },
   });
   const autoOn = button(
     'Auto on',
     () =>
-      void scale('Auto scaling on', { auto: { min: Number(min.value), max: Number(max.value) } }),
+      scale('Turning autoscaling on', { auto: { min: Number(min.value), max: Number(max.value) } }),
     { attrs: { 'data-action': 'auto-on' } },
   );
-  const autoOff = button('Auto off', () => void scale('Auto scaling off', { auto: false }), {
+  const autoOff = button('Auto off', () => scale('Turning autoscaling off', { auto: false }), {
     attrs: { 'data-action': 'auto-off' },
   });
+  const controls = opts.compact
+    ? [cancel]
+    : [
+        cancel,
+        retry,
+        h('span', { class: 'group' }, minus, plus),
+        h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, autoOff),
+      ];
   const el = h(
     'div',
-    {},
-    h(
-      'div',
-      { class: 'actions' },
-      cancel,
-      retry,
-      h('span', { class: 'group' }, minus, plus),
-      h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, autoOff),
-    ),
+    { class: 'job-actions' },
+    h('div', { class: 'actions' }, ...controls),
     notice,
   );
   const update = (j: JobSummary) => {
     current = j;
     cancel.disabled = !active(j);
-    retry.disabled = j.progress.failed === 0 && j.state !== 'failed' && j.state !== 'cancelled';
-    for (const b of [minus, plus, autoOn, autoOff]) b.disabled = !active(j);
+    if (!active(j)) disarm();
+    retry.textContent = j.state === 'cancelled' ? 'Resume' : 'Retry failed';
+    retry.disabled = j.progress.failed === 0 && j.state !== 'cancelled';
+    for (const b of [minus, plus, autoOn, autoOff])
+      b.disabled = !active(j) || (j.kind === 'index' && b !== minus && b !== plus);
   };
   update(job);
-  return { el, update };
+  return {
+    el,
+    update,
+    progress(d, tasks) {
+      if (!watch) return;
+      const news = scaleNews(watch, d, tasks);
+      if (news) say(news, watch.done ? 'ok' : 'muted');
+    },
+  };
 }

@@ -1,222 +1,264 @@
 import type {
   CoordinatorEvent,
+  FailedTask,
   JobDetail,
   JobSummary,
   TaskView,
 } from '../../coordinator/api-types.js';
-import { api, ApiError, blobUrl, jobFile } from './api.js';
+import { api, ApiError } from './api.js';
 import { FrameTimeChart } from './chart.js';
 import { h, replace, throttle } from './dom.js';
-import { formatDuration, formatRate, framesOf, type FrameInfo } from './format.js';
+import { failedPanel } from './failed-panel.js';
+import { framesOf, type FrameInfo } from './format.js';
 import { FrameGrid } from './frame-grid.js';
-import { jobActions } from './job-actions.js';
-import {
-  failedPanel,
-  historyPanel,
-  logsPanel,
-  resultsPanel,
-  serviceSlot,
-  videoPanel,
-} from './job-panels.js';
-import { progressBar, stateBadge } from './jobs-view.js';
+import { historyPanel } from './history-panel.js';
+import { jobActions, type JobActions } from './job-actions.js';
+import { JobStats } from './job-stats.js';
+import { LatestFrame } from './latest-frame.js';
+import { openLightbox } from './lightbox.js';
+import { logsPanel } from './logs-panel.js';
+import { resultsPanel, serviceSlot } from './results-panel.js';
+import { TaskTable } from './task-table.js';
+import { ThumbCache } from './thumbs.js';
 import { Timeline } from './timeline.js';
+import { videoPanel } from './video-panel.js';
 import type { View } from './view.js';
 
-const PAGE = 2000;
+const panel = (title: string, ...body: (HTMLElement | null)[]) =>
+  h('div', { class: 'panel' }, h('h2', {}, title), ...body);
 
-async function allRenderTasks(id: string, state = ''): Promise<TaskView[]> {
-  const out: TaskView[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const r = await api<{ total: number; tasks: TaskView[] }>(
-      'GET',
-      `/api/jobs/${encodeURIComponent(id)}/tasks?stage=render${state ? `&state=${state}` : ''}&offset=${offset}&limit=${PAGE}`,
-    );
-    out.push(...r.tasks);
-    if (!r.tasks.length || out.length >= r.total) return out;
-  }
-}
-
-function stat(label: string, value: string, role: string): HTMLElement {
-  return h('div', {}, h('b', { attrs: { 'data-role': role } }, value), h('span', {}, label));
-}
-
-function lightbox(jobId: string, f: FrameInfo): void {
-  if (!f.full) return;
-  const caption = h('p', {}, `Frame ${f.frame} · loading ${f.full}…`);
-  const box = h(
-    'div',
-    { class: 'lightbox', attrs: { 'data-role': 'lightbox' }, on: { click: () => box.remove() } },
-    caption,
-  );
-  document.body.append(box);
-  blobUrl(jobFile(jobId, f.full))
-    .then((url) => {
-      box.prepend(h('img', { attrs: { src: url, alt: `frame ${f.frame}` } }));
-      replace(
-        caption,
-        `Frame ${f.frame} · ${f.full ?? ''}${f.seconds !== null ? ` · ${f.seconds.toFixed(2)} s` : ''} — click to close`,
-      );
-    })
-    .catch((err: Error) => replace(caption, `Could not load ${f.full ?? ''}: ${err.message}`));
-}
-
-/** One job: header and actions, frame grid, failed frames, timeline, chart, history, video, logs. */
+/**
+ * One job, laid out for its kind: renders get the frame grid, the latest frame, a lightbox,
+ * the render-time chart and the video; task jobs their results and tasks; an IndeX session its
+ * viewer address. Everything live comes from the job's own stream, applied in order; leaving
+ * the page closes it and every request it started.
+ */
 export function jobView(id: string): View {
+  const route = `/api/jobs/${encodeURIComponent(id)}`;
   const tasks = new Map<number, TaskView>();
+  let detail: JobDetail | null = null;
+  let streamed = false;
+  let closed = false;
   let frames: FrameInfo[] = [];
-  const head = h('div');
-  const statsEl = h('div', { class: 'stats' });
-  const slot = h('div');
-  let actions: ReturnType<typeof jobActions> | null = null;
-  const failed = failedPanel(async (frame) => {
-    try {
-      await api<JobDetail>(
-        'POST',
-        `/api/jobs/${encodeURIComponent(id)}/retry`,
-        frame === null ? {} : { frames: String(frame) },
-      );
-      void reloadTasks();
-      return frame === null ? 'Requeued every failed frame' : `Requeued frame ${frame}`;
-    } catch (err) {
-      return `Requeue failed: ${err instanceof ApiError ? err.message : String(err)}`;
-    }
+  let actions: JobActions | null = null;
+  let built = '';
+  // The newest summary from the stream, and when it came (a slower GET must not undo it).
+  let summary: { s: JobSummary; at: number } | null = null;
+
+  const thumbs = new ThumbCache(id, () => {
+    grid.schedule();
+    latest.update(frames);
   });
-  const grid = new FrameGrid(id, (f) => {
+  const stats = new JobStats();
+  const head = h('div', { class: 'job-head' });
+  const body = h('div');
+  const el = h('div', {}, h('div', { class: 'panel' }, head, stats.el), body);
+
+  const say = (done: string, p: Promise<unknown>) =>
+    p.then(
+      () => done,
+      (err) =>
+        `${done.split(' ')[0]} failed: ${err instanceof ApiError ? err.message : String(err)}`,
+    );
+  const requeue = (taskId: number, name: string) =>
+    say(`Requeued ${name}`, api('POST', `${route}/task/requeue`, { id: taskId }));
+  const cancelTask = (t: TaskView) =>
+    say(`Cancelled ${t.name}`, api('POST', `${route}/task/cancel`, { id: t.id }));
+  const logs = logsPanel(id);
+  const failed = failedPanel(
+    (t: FailedTask | null) =>
+      t
+        ? requeue(t.taskId, t.name)
+        : say('Requeued every failed task', api('POST', `${route}/retry`, {})),
+    (t) => logs.showTask(t.taskId, t.name),
+  );
+  const table = new TaskTable({
+    log: (t) => logs.showTask(t.id, t.name),
+    requeue: (t) => requeue(t.id, t.name),
+    cancel: cancelTask,
+  });
+  const lightboxHost = {
+    jobId: id,
+    frames: () => frames.filter((f) => f.state === 'done' && f.full),
+    requeue: (f: FrameInfo) => requeue(f.taskId, `frame ${f.frame}`),
+  };
+  let closeLightbox: (() => void) | null = null;
+  const open = (f: FrameInfo) => {
+    closeLightbox = openLightbox(lightboxHost, f);
+  };
+  const grid = new FrameGrid(thumbs, (f) => {
     grid.select(f.frame);
-    if (f.state === 'done') lightbox(id, f);
+    if (f.state === 'done') open(f);
     else if (f.state === 'failed')
       failed.el
         .querySelector(`[data-failed-frame="${f.frame}"]`)
         ?.scrollIntoView({ block: 'nearest' });
   });
+  const latest = new LatestFrame(thumbs, open);
   const timeline = new Timeline();
   const chart = new FrameTimeChart();
   const history = historyPanel();
   const video = videoPanel(id);
-  const logs = logsPanel(id);
+  const results = h('div');
 
-  const el = h(
-    'div',
-    {},
-    h('div', { class: 'panel' }, head, statsEl),
-    slot,
-    h(
-      'div',
-      { class: 'cols' },
-      h('div', { class: 'panel' }, h('h2', {}, 'Frames'), grid.el),
-      h('div', {}, failed.el, video.el),
-    ),
-    h(
-      'div',
-      { class: 'cols2' },
-      h('div', { class: 'panel' }, h('h2', {}, 'Per-GPU timeline'), timeline.el),
-      h('div', { class: 'panel' }, h('h2', {}, 'Render time by frame'), chart.el),
-    ),
-    h('div', { class: 'cols2' }, history.el, logs.el),
-  );
-
-  const showSummary = (s: JobSummary) => {
-    if (!actions) {
-      actions = jobActions(s, (d) => void applyDetail(d));
+  /** Lays the page out for the job's kind, once. */
+  const build = (d: JobDetail) => {
+    if (built) return;
+    built = d.unit;
+    actions = jobActions(d, { onDone: (x) => applyDetail(x) });
+    replace(
+      head,
+      h(
+        'div',
+        { class: 'job-title' },
+        h('h1', { attrs: { 'data-role': 'job-name' } }, d.name),
+        h('div', { class: 'muted mono' }, `${d.id} · ${d.kind}`),
+      ),
+      actions.el,
+    );
+    const timelinePanel = panel('Per-GPU timeline', timeline.el);
+    const lower = h('div', { class: 'cols2' }, history.el, logs.el);
+    if (d.unit === 'frames')
       replace(
-        head,
+        body,
         h(
           'div',
-          { class: 'job-head' },
-          h(
-            'div',
-            {},
-            h('h1', { attrs: { 'data-role': 'job-name' } }, s.name),
-            h('div', { class: 'muted mono' }, `${s.id} · ${s.kind}`),
-          ),
-          actions.el,
+          { class: 'cols' },
+          panel('Frames', grid.el),
+          h('div', {}, latest.el, failed.el, d.kind === 'blender' ? video.el : null),
         ),
+        table.el,
+        h('div', { class: 'cols2' }, timelinePanel, panel('Render time by frame', chart.el)),
+        lower,
       );
-    }
-    actions.update(s);
-    replace(
-      statsEl,
-      h('div', {}, stateBadge(s.state), ' ', progressBar(s.progress)),
-      stat('frames done', `${s.progress.done}/${s.progress.total}`, 'done'),
-      stat('failed', String(s.progress.failed), 'failed'),
-      stat('rendering', String(s.progress.leased), 'leased'),
-      stat('rate', formatRate(s.ratePerMinute), 'rate'),
-      stat('ETA', formatDuration(s.etaSeconds), 'eta'),
-      stat('nodes', s.nodes.join(', ') || '—', 'nodes'),
-      stat('GPUs', String(s.gpus), 'gpus'),
-      stat('stage', s.stage, 'stage'),
-      s.error ? h('div', { class: 'notice error' }, s.error) : null,
-    );
+    else if (d.unit === 'session') replace(body, results, lower);
+    else
+      replace(
+        body,
+        results,
+        h('div', { class: 'cols' }, table.el, failed.el),
+        timelinePanel,
+        lower,
+      );
+  };
+
+  const showSummary = (s: JobSummary) => {
+    stats.update(s);
+    actions?.update(s);
+    if (detail) detail = { ...detail, ...s };
   };
 
   const applyDetail = (d: JobDetail) => {
+    detail = d;
+    build(d);
     showSummary(d);
-    replace(slot, serviceSlot(d), resultsPanel(d));
-    failed.update(d);
+    replace(results, serviceSlot(d), resultsPanel(d));
+    if (!streamed) failed.update(d.unit, d.failedTasks);
     history.update(d);
     video.update(d);
     logs.update(d);
+    actions?.progress(d, [...tasks.values()]);
   };
 
-  const redrawFrames = throttle(() => {
-    const list = [...tasks.values()];
-    frames = list.flatMap(framesOf).sort((a, b) => a.frame - b.frame);
-    grid.setFrames(frames);
+  const redraw = throttle(() => {
+    const list = [...tasks.values()].sort((a, b) => a.id - b.id);
+    if (built === 'frames') {
+      frames = list
+        .filter((t) => t.frames.length)
+        .flatMap(framesOf)
+        .sort((a, b) => a.frame - b.frame);
+      grid.setFrames(frames);
+      latest.update(frames);
+      chart.draw(frames);
+    }
     timeline.draw(list);
-    chart.draw(frames);
-  }, 300);
+    table.update(list, detail?.state === 'running' || detail?.state === 'queued');
+    failed.update(
+      detail?.unit ?? 'tasks',
+      list.filter((t) => t.state === 'failed').map(failedTask),
+    );
+    if (detail) actions?.progress(detail, list);
+  }, 250);
 
-  const reloadTasks = async () => {
-    const list = await allRenderTasks(id);
-    tasks.clear();
-    for (const t of list) tasks.set(t.id, t);
-    redrawFrames();
-  };
-
-  // Leases are not announced one by one: refetch the leased set as the job moves.
-  const refreshLeased = async () => {
-    const leased = await allRenderTasks(id, 'leased');
-    const ids = new Set(leased.map((t) => t.id));
-    for (const t of tasks.values())
-      if (t.state === 'leased' && !ids.has(t.id)) tasks.set(t.id, { ...t, state: 'queued' });
-    for (const t of leased) tasks.set(t.id, t);
-    redrawFrames();
-  };
-
-  const refreshDetail = throttle(() => {
-    void api<JobDetail>('GET', `/api/jobs/${encodeURIComponent(id)}`).then(applyDetail);
-    void refreshLeased();
+  // Allocations, agents and stages change with history events: read the job again, at most every 2 s.
+  const refetch = throttle(() => {
+    if (closed) return;
+    const asked = Date.now();
+    api<JobDetail>('GET', route).then(
+      (d) => {
+        if (closed) return;
+        const newer = summary && summary.at > asked ? summary.s : {};
+        applyDetail({ ...d, ...newer, events: mergeEvents(d.events, detail?.events ?? []) });
+      },
+      () => {},
+    );
     logs.refresh();
+  }, 2000);
+
+  const ticker = window.setInterval(() => {
+    if (detail?.finishedAt !== null) return;
+    stats.tick();
+    table.tick();
   }, 1000);
-  const fullReload = throttle(() => void reloadTasks(), 1000);
 
   return {
     el,
+    stream: `${route}/stream`,
     async load() {
-      const [d] = await Promise.all([
-        api<JobDetail>('GET', `/api/jobs/${encodeURIComponent(id)}`),
-        reloadTasks(),
-      ]);
-      applyDetail(d);
+      const d = await api<JobDetail>('GET', route);
+      // The stream's snapshot is newer than this answer once it has come.
+      if (!streamed && !closed) applyDetail(d);
       logs.refresh();
     },
     onEvent(e: CoordinatorEvent) {
-      if (e.type === 'cluster:updated' || e.jobId !== id) return;
-      if (e.type === 'task:updated') {
-        if (e.task.stage === 'render') tasks.set(e.task.id, e.task);
-        redrawFrames();
+      if (closed || e.type === 'cluster:updated' || e.jobId !== id) return;
+      if (e.type === 'job:snapshot') {
+        streamed = true;
+        tasks.clear();
+        for (const t of e.tasks) tasks.set(t.id, t);
+        applyDetail(e.detail);
+        redraw();
+      } else if (e.type === 'task:updated') {
+        tasks.set(e.task.id, e.task);
+        redraw();
       } else if (e.type === 'job:updated') {
+        summary = { s: e.summary, at: Date.now() };
         showSummary(e.summary);
-        refreshDetail();
-      } else {
-        if (e.event.type === 'job:retried' || e.event.type.startsWith('task:')) fullReload();
-        refreshDetail();
+        redraw();
+      } else if (detail) {
+        detail = { ...detail, events: mergeEvents(detail.events, [e.event]) };
+        history.update(detail);
+        refetch();
       }
     },
     close() {
+      closed = true;
+      redraw.cancel();
+      refetch.cancel();
+      window.clearInterval(ticker);
+      thumbs.close();
       grid.close();
+      timeline.close();
+      chart.close();
       video.close();
-      document.querySelector('.lightbox')?.remove();
+      logs.close();
+      closeLightbox?.();
     },
   };
+}
+
+function failedTask(t: TaskView): FailedTask {
+  return {
+    taskId: t.id,
+    name: t.name,
+    frames: t.frames,
+    error: t.error ?? 'failed',
+    errorTail: t.errorTail,
+  };
+}
+
+/** Events by id, oldest first, the last 200. */
+function mergeEvents(a: JobDetail['events'], b: JobDetail['events']): JobDetail['events'] {
+  const byId = new Map([...a, ...b].map((e) => [e.id, e]));
+  return [...byId.values()].sort((x, y) => x.id - y.id).slice(-200);
 }

@@ -1,8 +1,9 @@
 import type { CoordinatorEvent, JobSummary } from '../../coordinator/api-types.js';
 import { api } from './api.js';
-import { h, replace } from './dom.js';
-import { formatDuration, formatRate, progressShares } from './format.js';
-import { jobActions } from './job-actions.js';
+import { h, replace, setText, throttle } from './dom.js';
+import { formatWhen, pickJobs, progressShares, type JobSort } from './format.js';
+import { jobActions, type JobActions } from './job-actions.js';
+import { doneText, etaText, formatDuration, elapsedAt, rateText, restText } from './pace-text.js';
 import type { View } from './view.js';
 
 export function stateBadge(state: string): HTMLElement {
@@ -11,122 +12,220 @@ export function stateBadge(state: string): HTMLElement {
 
 export function progressBar(p: JobSummary['progress']): HTMLElement {
   const s = progressShares(p);
-  const done = h('span', { class: 'done' });
-  done.style.width = `${s.done}%`;
-  const failed = h('span', { class: 'failed' });
-  failed.style.left = `${s.done}%`;
-  failed.style.width = `${s.failed}%`;
-  const leased = h('span', { class: 'leased' });
-  leased.style.left = `${s.done + s.failed}%`;
-  leased.style.width = `${s.leased}%`;
-  return h('span', { class: 'bar' }, done, failed, leased);
+  let left = 0;
+  const part = (cls: string, width: number) => {
+    const span = h('span', { class: cls });
+    span.style.left = `${left}%`;
+    span.style.width = `${width}%`;
+    left += width;
+    return span;
+  };
+  return h(
+    'span',
+    { class: 'bar' },
+    part('done', s.done),
+    part('failed', s.failed),
+    part('cancelled', s.cancelled),
+    part('leased', s.leased),
+  );
 }
 
-function cells(j: JobSummary): HTMLElement[] {
-  return [
-    h(
-      'td',
-      { class: 'name', title: j.name },
-      h(
-        'a',
-        { attrs: { href: `#/job/${encodeURIComponent(j.id)}`, 'data-role': 'job-link' } },
-        j.name,
-      ),
-      h('div', { class: 'muted mono' }, `${j.id} · ${j.kind}`),
-    ),
-    h('td', {}, stateBadge(j.state)),
-    h(
-      'td',
-      {},
-      progressBar(j.progress),
-      h(
-        'div',
-        { class: 'muted', attrs: { 'data-role': 'progress' } },
-        `${j.progress.done}/${j.progress.total} done`,
-        j.progress.failed ? ` · ${j.progress.failed} failed` : '',
-      ),
-    ),
-    h('td', { attrs: { 'data-role': 'rate' } }, formatRate(j.ratePerMinute)),
-    h('td', {}, formatDuration(j.etaSeconds)),
-    h('td', { class: 'mono' }, j.nodes.join(', ') || '—'),
-    h('td', {}, String(j.gpus)),
-  ];
+interface Row {
+  tr: HTMLTableRowElement;
+  cells: Record<'job' | 'state' | 'progress' | 'rate' | 'eta' | 'when' | 'time', HTMLElement>;
+  actions: JobActions;
+  job: JobSummary;
+  key: string;
 }
 
-/** All jobs, newest first, updated in place from `job:updated` events. */
+const COLUMNS: [string, keyof Row['cells'] | 'actions', JobSort | null][] = [
+  ['Job', 'job', 'name'],
+  ['State', 'state', 'state'],
+  ['Progress', 'progress', 'progress'],
+  ['Rate', 'rate', null],
+  ['ETA', 'eta', null],
+  ['Submitted', 'when', 'submitted'],
+  ['Time', 'time', 'duration'],
+  ['', 'actions', null],
+];
+
+/**
+ * All jobs, newest first (or sorted by a column), filtered by words and state, updated in place
+ * from `job:updated` events. Each row has cancel only; the rest is on the job's page.
+ */
 export function jobsView(): View {
   const body = h('tbody');
-  const rows = new Map<
-    string,
-    { tr: HTMLTableRowElement; data: HTMLElement[]; actions: ReturnType<typeof jobActions> }
-  >();
+  const rows = new Map<string, Row>();
+  let sort: JobSort = 'submitted';
+  let descending = true;
+  const text = h('input', {
+    attrs: {
+      type: 'search',
+      placeholder: 'filter: name, id, kind',
+      'aria-label': 'filter jobs',
+      'data-role': 'job-filter',
+    },
+  });
+  const state = h(
+    'select',
+    { attrs: { 'aria-label': 'state', 'data-role': 'job-state-filter' } },
+    ...['', 'running', 'queued', 'succeeded', 'failed', 'cancelled'].map((s) =>
+      h('option', { attrs: { value: s } }, s || 'any state'),
+    ),
+  );
   const empty = h(
     'p',
     { class: 'muted' },
     'No jobs yet: `cluster-tool submit blender scene.blend --frames 1-240 --nodes 4`.',
   );
+  const heads = COLUMNS.map(([label, col, by]) => {
+    const th = h('th', { class: `c-${col}` }, label);
+    if (by) {
+      th.classList.add('sortable');
+      th.setAttribute('data-sort', by);
+      th.addEventListener('click', () => {
+        descending = sort === by ? !descending : by === 'submitted' || by === 'duration';
+        sort = by;
+        for (const x of heads) x.classList.remove('asc', 'desc');
+        th.classList.add(descending ? 'desc' : 'asc');
+        order();
+      });
+    }
+    return th;
+  });
+  heads[5]?.classList.add('desc');
   const el = h(
     'div',
-    {},
+    { class: 'panel' },
     h(
       'div',
-      { class: 'panel' },
+      { class: 'panel-head' },
       h('h2', {}, 'Jobs'),
+      h('div', { class: 'actions' }, text, state),
+    ),
+    h(
+      'div',
+      { class: 'table-scroll' },
       h(
         'table',
-        { attrs: { 'data-role': 'jobs' } },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ...['Job', 'State', 'Progress', 'Rate', 'ETA', 'Nodes', 'GPUs', 'Actions'].map((t) =>
-              h('th', {}, t),
-            ),
-          ),
-        ),
+        { class: 'jobs', attrs: { 'data-role': 'jobs' } },
+        h('thead', {}, h('tr', {}, ...heads)),
         body,
       ),
-      empty,
     ),
+    empty,
   );
 
-  const upsert = (j: JobSummary, top: boolean) => {
-    const row = rows.get(j.id);
-    if (row) {
-      const fresh = cells(j);
-      row.data.forEach((td, i) => {
-        const next = fresh[i];
-        if (next) td.replaceWith(next);
-      });
-      row.data = fresh;
-      row.actions.update(j);
-      return;
+  const fill = (r: Row, now: number) => {
+    const j = r.job;
+    const key = JSON.stringify([j.state, j.progress, j.name]);
+    if (key !== r.key) {
+      r.key = key;
+      replace(
+        r.cells.job,
+        h(
+          'a',
+          { attrs: { href: `#/job/${encodeURIComponent(j.id)}`, 'data-role': 'job-link' } },
+          j.name,
+        ),
+        h('div', { class: 'muted mono' }, `${j.id} · ${j.kind}`),
+      );
+      r.cells.job.title = j.name;
+      replace(r.cells.state, stateBadge(j.state));
+      const rest = restText(j.progress, j.unit);
+      replace(
+        r.cells.progress,
+        progressBar(j.progress),
+        h(
+          'div',
+          { class: 'muted', attrs: { 'data-role': 'progress' } },
+          doneText(j.progress, j.unit),
+          rest ? ` · ${rest}` : '',
+        ),
+      );
     }
-    const actions = jobActions(j);
-    const data = cells(j);
-    const tr = h('tr', { attrs: { 'data-job': j.id } }, ...data, h('td', {}, actions.el));
-    rows.set(j.id, { tr, data, actions });
-    if (top) body.prepend(tr);
-    else body.append(tr);
-    empty.hidden = true;
+    setText(r.cells.rate, rateText(j));
+    setText(r.cells.eta, etaText(j, now));
+    setText(r.cells.when, formatWhen(j.createdAt, now));
+    setText(r.cells.time, formatDuration(elapsedAt(j, now)));
   };
 
-  const load = async () => {
-    const jobs = await api<JobSummary[]>('GET', '/api/jobs');
-    jobs.sort((a, b) => b.createdAt - a.createdAt);
-    replace(body);
-    rows.clear();
-    empty.hidden = jobs.length > 0;
-    for (const j of jobs) upsert(j, false);
+  const upsert = (j: JobSummary) => {
+    const row = rows.get(j.id);
+    if (row) {
+      row.job = j;
+      row.actions.update(j);
+      fill(row, Date.now());
+      return;
+    }
+    const td = (c: string) => h('td', { class: `c-${c}${c === 'job' ? ' name' : ''}` });
+    const cells: Row['cells'] = {
+      job: td('job'),
+      state: td('state'),
+      progress: td('progress'),
+      rate: td('rate'),
+      eta: td('eta'),
+      when: td('when'),
+      time: td('time'),
+    };
+    const actions = jobActions(j, { compact: true });
+    const tr = h(
+      'tr',
+      { attrs: { 'data-job': j.id } },
+      ...Object.values(cells),
+      h('td', { class: 'c-actions' }, actions.el),
+    );
+    const r: Row = { tr, cells, actions, job: j, key: '' };
+    rows.set(j.id, r);
+    fill(r, Date.now());
   };
+
+  /** Puts the rows in the chosen order, hiding those the filter leaves out. */
+  const order = () => {
+    const shown = pickJobs(
+      [...rows.values()].map((r) => r.job),
+      {
+        text: text.value,
+        state: state.value,
+        sort,
+        descending,
+      },
+    );
+    const visible = new Set(shown.map((j) => j.id));
+    for (const [id, r] of rows) if (!visible.has(id) && r.tr.parentNode) r.tr.remove();
+    let before: Element | null = null;
+    for (const j of shown) {
+      const tr = rows.get(j.id)?.tr;
+      if (!tr) continue;
+      const next: Element | null = before ? before.nextElementSibling : body.firstElementChild;
+      if (next !== tr) body.insertBefore(tr, next);
+      before = tr;
+    }
+    empty.hidden = rows.size > 0;
+  };
+  const reorder = throttle(order, 500);
+  text.addEventListener('input', order);
+  state.addEventListener('change', order);
+  const ticker = window.setInterval(() => {
+    const now = Date.now();
+    for (const r of rows.values()) if (r.job.finishedAt === null) fill(r, now);
+  }, 1000);
 
   return {
     el,
-    load,
+    async load() {
+      const jobs = await api<JobSummary[]>('GET', '/api/jobs');
+      for (const j of jobs) upsert(j);
+      order();
+    },
     onEvent(e: CoordinatorEvent) {
-      if (e.type === 'job:updated') upsert(e.summary, true);
+      if (e.type !== 'job:updated') return;
+      upsert(e.summary);
+      reorder();
+    },
+    close() {
+      reorder.cancel();
+      window.clearInterval(ticker);
     },
   };
 }

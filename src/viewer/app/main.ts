@@ -49,6 +49,26 @@ function startApp(): void {
     mainEl,
   );
 
+  let following = '';
+  const follow = (route: string) => {
+    if (route === following && stopEvents) return;
+    stopEvents?.();
+    following = route;
+    let first = true;
+    stopEvents = followEvents(
+      route,
+      (e: CoordinatorEvent) => view?.onEvent(e),
+      (on) => {
+        live.className = `live ${on ? 'on' : 'off'}`;
+        live.textContent = on ? 'live' : 'reconnecting';
+        // After a reconnect, events may have been missed: load the view again (a job's own
+        // stream starts over with the whole job instead).
+        if (on && !first && !view?.stream) void view?.load().catch(() => {});
+        first = false;
+      },
+    );
+  };
+
   const route = () => {
     const r = parseHash(location.hash);
     if (r.view === 'login') return;
@@ -58,6 +78,7 @@ function startApp(): void {
     links.cluster.className = r.view === 'cluster' ? 'active' : '';
     replace(mainEl, view.el);
     const v = view;
+    follow(v.stream ?? '/api/events');
     v.load().catch((err: Error) => {
       if (view === v)
         replace(
@@ -67,19 +88,9 @@ function startApp(): void {
     });
   };
   window.onhashchange = route;
-  route();
   stopEvents?.();
-  let first = true;
-  stopEvents = followEvents(
-    (e: CoordinatorEvent) => view?.onEvent(e),
-    (on) => {
-      live.className = `live ${on ? 'on' : 'off'}`;
-      live.textContent = on ? 'live' : 'reconnecting';
-      // After a reconnect, events may have been missed: load the view again.
-      if (on && !first) void view?.load().catch(() => {});
-      first = false;
-    },
-  );
+  stopEvents = null;
+  route();
 }
 
 /** Trades a `#code=` in the address for a session (the code leaves the address bar and history at once). */

@@ -5,12 +5,13 @@ import { formatTime, timelineLanes, type Lane } from './format.js';
 const LANE_H = 16;
 const LABEL_W = 96;
 
-/** Which agent (node / GPU) rendered which frame when: one lane per GPU, one bar per task. */
+/** Which agent (node / GPU) ran which task when: one lane per GPU, one bar per task. */
 export class Timeline {
   readonly el: HTMLElement;
   private lanes: Lane[] = [];
   private span = { from: 0, to: 1 };
-  private readonly c = makeCanvas(140, 'timeline');
+  private readonly c = makeCanvas(140, 'timeline', () => this.draw(this.last));
+  private last: TaskView[] = [];
 
   constructor() {
     this.el = this.c.el;
@@ -18,7 +19,9 @@ export class Timeline {
     this.c.canvas.addEventListener('mouseleave', () => this.c.tip(null));
   }
 
+  /** Draws these tasks (again at the new size when the timeline is resized). */
   draw(tasks: TaskView[]): void {
+    this.last = tasks;
     const now = Date.now();
     this.lanes = timelineLanes(tasks, now);
     const height = Math.max(60, this.lanes.length * LANE_H + 22);
@@ -31,7 +34,7 @@ export class Timeline {
     ctx.font = '11px system-ui, sans-serif';
     if (!this.lanes.length) {
       ctx.fillStyle = '#8c95a3';
-      ctx.fillText('No frame has started yet.', 10, 20);
+      ctx.fillText('Nothing has started yet.', 10, 20);
       return;
     }
     const bars = this.lanes.flatMap((l) => l.bars);
@@ -60,6 +63,10 @@ export class Timeline {
     ctx.textAlign = 'left';
   }
 
+  close(): void {
+    this.c.close();
+  }
+
   private hover(e: MouseEvent): void {
     const r = this.c.canvas.getBoundingClientRect();
     const lane = this.lanes[Math.floor((e.clientY - r.top - 4) / LANE_H)];
@@ -71,7 +78,7 @@ export class Timeline {
     const bar = lane?.bars.find((b) => b.start <= t && t <= b.end);
     this.c.tip(
       bar && lane
-        ? `${lane.key}\nframe ${bar.frames.join(',')} · ${bar.state}\n${((bar.end - bar.start) / 1000).toFixed(1)} s · ${bar.agentId ?? ''}`
+        ? `${lane.key}\n${bar.name} · ${bar.state === 'leased' ? 'running' : bar.state}\n${((bar.end - bar.start) / 1000).toFixed(1)} s · ${bar.agentId ?? ''}`
         : null,
       e,
     );

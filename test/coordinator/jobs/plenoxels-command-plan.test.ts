@@ -2,12 +2,16 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planJob } from '../../../src/coordinator/jobs/plan.js';
+import { planJob as planWith } from '../../../src/coordinator/jobs/registry.js';
+import type { SubmitRequest } from '../../../src/coordinator/api-types.js';
+import { nodeFiles } from '../../../src/util/node-files.js';
 
 const limits = { partitionNodes: 4, maxGpusPerNode: 4 };
 const root = mkdtempSync(path.join(tmpdir(), 'plan-'));
 mkdirSync(path.join(root, 'data', 'lego'), { recursive: true });
 const dirs = { id: 'j1', dir: path.join(root, 'j1'), outputDir: path.join(root, 'j1', 'output') };
+const planJob = (req: SubmitRequest, l: typeof limits, d: typeof dirs) =>
+  planWith(req, { limits: l, dirs: d, files: nodeFiles });
 const SVOX2 = path.resolve('test/doubles/svox2');
 const file = (body: object) =>
   JSON.stringify({

@@ -7,10 +7,11 @@ import {
   lookAt,
   splitCounts,
   transformsOf,
-  writeTransforms,
   type RenderedView,
 } from '../../../src/renderers/blender/dataset.js';
-import { planBlenderDatasetJob } from '../../../src/coordinator/jobs/blender-dataset-plan.js';
+import { writeTransforms } from '../../../src/renderers/blender/dataset-write.js';
+import { blenderDatasetJob } from '../../../src/coordinator/jobs/blender-dataset.js';
+import { nodeFiles } from '../../../src/util/node-files.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ct-dataset-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,10 +122,9 @@ describe('the blender-dataset planner', () => {
   const limits = { partitionNodes: 4, maxGpusPerNode: 4 };
   const dirs = { id: 'j1', dir: '/state/jobs/j1', outputDir: '/state/jobs/j1/output' };
   const plan = (body: Record<string, unknown>) =>
-    planBlenderDatasetJob(
+    blenderDatasetJob.plan(
       { kind: 'blender-dataset', nodes: 1, scene, views: 10, ...body },
-      limits,
-      dirs,
+      { limits, dirs, files: nodeFiles },
     );
 
   it('splits the views into blender-view tasks with poses and absolute outputs under the job output', () => {

@@ -9,6 +9,10 @@ import {
   makeThumbnail,
 } from '../../../src/renderers/blender/encode.js';
 import { frameFileName, parseFrames } from '../../../src/renderers/blender/frames.js';
+import {
+  parseOutputPattern,
+  planOutputFiles,
+} from '../../../src/renderers/blender/output-pattern.js';
 import { BlenderWorker, type FrameFormat } from '../../../src/renderers/blender/worker.js';
 import { makeTempDir, makeTinyScene } from './tiny-scene.js';
 
@@ -55,6 +59,25 @@ describe('encode', () => {
     const output = path.join(dir, 'exr.mp4');
     await encodeVideo({ framesDir, frames: exrFrames, fps: '30000/1001', output });
     expect(await countVideoFrames(output)).toBe(exrFrames.length);
+  });
+
+  it('encodes the JPEG files an output pattern named, in frame order', async () => {
+    const pattern = parseOutputPattern('//render/shot010_###', dir);
+    const frames = [3, 1, 2];
+    const files = planOutputFiles(pattern, frames, 'JPEG').map((f) => path.join(dir, f.name));
+    for (const [i, f] of frames.entries()) await worker.render(f, files[i] as string, 'JPEG');
+    const output = path.join(dir, 'jpeg.mp4');
+    await encodeVideo({ framesDir: dir, frames, files, fps: 24, output });
+    expect(await countVideoFrames(output)).toBe(3);
+    await expect(
+      encodeVideo({
+        framesDir: dir,
+        frames: [1, 4],
+        files: [files[1] as string, 'nope.jpg'],
+        fps: 24,
+        output,
+      }),
+    ).rejects.toThrow('no rendered image for frames 4');
   });
 
   it('refuses to encode when frames are missing, naming them', async () => {

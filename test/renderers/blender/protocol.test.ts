@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkerLine } from '../../../src/renderers/blender/protocol.js';
+import { sceneInfo } from './scene-fixture.js';
 
 describe('parseWorkerLine', () => {
   it('returns nothing for Blender own output', () => {
@@ -27,5 +28,42 @@ describe('parseWorkerLine', () => {
     const msg = parseWorkerLine('@@CT@@ {"type":"result"');
     expect(msg).toMatchObject({ type: 'fatal' });
     expect(msg?.type === 'fatal' && msg.error).toMatch(/unreadable worker message: @@CT@@/);
+  });
+});
+
+describe('parseWorkerLine for overrides and tiles', () => {
+  it('reads a configured line with what was applied and the scene after it', () => {
+    const scene = sceneInfo({ resolution_percentage: 50, camera: 'CamBlue' });
+    const line = `@@CT@@ ${JSON.stringify({
+      type: 'configured',
+      id: 4,
+      applied: { resolution_percentage: 50, camera: 'CamBlue', color_depth: '16' },
+      device: { type: 'CPU', names: ['CPU'], reason: 'asked for CPU' },
+      scene,
+    })}`;
+    expect(parseWorkerLine(line)).toMatchObject({
+      type: 'configured',
+      applied: { resolution_percentage: 50, camera: 'CamBlue', color_depth: '16' },
+      scene: { camera: 'CamBlue', cameras: ['CamBlue', 'CamRed'] },
+    });
+  });
+
+  it('reads a merged line', () => {
+    const line =
+      '@@CT@@ {"type":"merged","id":9,"output":"/o/still.png","seconds":0.2,"resolution":[64,36]}';
+    expect(parseWorkerLine(line)).toEqual({
+      type: 'merged',
+      id: 9,
+      output: '/o/still.png',
+      seconds: 0.2,
+      resolution: [64, 36],
+    });
+  });
+
+  it('treats a ready line without the scene facts the probe needs as unreadable', () => {
+    const scene: Partial<ReturnType<typeof sceneInfo>> = sceneInfo();
+    delete scene.cameras;
+    const line = `@@CT@@ ${JSON.stringify({ type: 'ready', pid: 1, blender: '3.4.1', scene, device: { type: 'CPU', names: [], reason: '' }, denoising: { was_on: false, disabled: [] } })}`;
+    expect(parseWorkerLine(line)).toMatchObject({ type: 'fatal' });
   });
 });

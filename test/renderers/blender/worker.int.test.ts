@@ -149,7 +149,7 @@ describe('BlenderWorker', () => {
     const err = await worker.render(EXPENSIVE_FRAME, out).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlenderWorkerError);
     const e = err as BlenderWorkerError;
-    expect(e.message).toMatch(/killed by SIGKILL while rendering frame 17/);
+    expect(e.message).toMatch(/killed by SIGKILL while trying to render frame 17/);
     expect(e.frame).toBe(EXPENSIVE_FRAME);
     expect(e.logTail.some((l) => l.startsWith('Fra:17'))).toBe(true);
     await expect(worker.render(1, out)).rejects.toThrow(/is not running/);
@@ -160,7 +160,7 @@ describe('BlenderWorker', () => {
     await worker.start();
     const out = path.join(dir, 'slow', 'frame_0017.png');
     await expect(worker.render(EXPENSIVE_FRAME, out)).rejects.toThrow(
-      /frame took longer than 300 ms while rendering frame 17/,
+      /frame took longer than 300 ms while trying to render frame 17/,
     );
     expect(readdirSync(path.dirname(out))).toEqual([]); // no partial file left as a frame
   });

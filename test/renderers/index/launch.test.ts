@@ -13,6 +13,7 @@ import {
   shrinkArgv,
   startSrunArgv,
 } from '../../../src/renderers/index/index.js';
+import { nodeFiles } from '../../../src/util/node-files.js';
 import { bashSyntaxErrors, shellcheckFindings } from '../../helpers/shell.js';
 
 const DOUBLES = path.resolve('test/doubles/nvindex');
@@ -60,19 +61,24 @@ describe('IndeX argument arrays', () => {
 describe('IndeX checks', () => {
   it('accepts the sample scene and says what is wrong with a bad launch', () => {
     const dir = indexDir();
-    expect(checkIndexLaunch({ scene: 'scenes/index/sample.prj', indexDir: dir })).toEqual({
+    expect(
+      checkIndexLaunch({ scene: 'scenes/index/sample.prj', indexDir: dir }, nodeFiles),
+    ).toEqual({
       errors: [],
       warnings: [],
     });
-    const bad = checkIndexLaunch({
-      scene: 'scenes/index/missing.prj',
-      indexDir: '/nonexistent/demo',
-    });
+    const bad = checkIndexLaunch(
+      {
+        scene: 'scenes/index/missing.prj',
+        indexDir: '/nonexistent/demo',
+      },
+      nodeFiles,
+    );
     expect(bad.errors).toEqual([
       `scene ${path.resolve('scenes/index/missing.prj')} does not exist; give the path of a .prj file, e.g. scenes/index/sample.prj`,
       '--index-dir /nonexistent/demo does not exist; give the IndeX demo directory (default /opt/nvidia-index/demo)',
     ]);
-    expect(checkIndexLaunch({ scene: 'package.json', indexDir: dir }).errors[0]).toMatch(
+    expect(checkIndexLaunch({ scene: 'package.json', indexDir: dir }, nodeFiles).errors[0]).toMatch(
       /ending in \.prj/,
     );
   });

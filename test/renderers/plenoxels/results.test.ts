@@ -2,11 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  leaderboardJson,
-  leaderboardTsv,
-  writeLeaderboard,
-} from '../../../src/renderers/plenoxels/leaderboard.js';
+import { leaderboardJson, leaderboardTsv } from '../../../src/renderers/plenoxels/leaderboard.js';
+import { writeLeaderboard } from '../../../src/renderers/plenoxels/leaderboard-write.js';
 import {
   gridMemoryWarning,
   maxGridElementsFor,

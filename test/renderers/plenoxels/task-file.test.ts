@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
+import { nodeFiles } from '../../../src/util/node-files.js';
 import { expandTaskFile } from '../../../src/renderers/plenoxels/task-file.js';
 
 const fixture = (name: string): string =>
@@ -276,7 +277,7 @@ describe('expandTaskFile errors', () => {
       variables: { s: ['lego', 'mic'] },
       tasks: [{ train_dir: '{s}', data_dir: '{s}' }],
     });
-    expect(message(text, { checkDataDirs: true })).toBe(
+    expect(message(text, { checkDataDirs: true, files: nodeFiles })).toBe(
       `tasks.json: tasks[0]: data directory ${dir}/mic does not exist; check data_root and data_dir`,
     );
   });

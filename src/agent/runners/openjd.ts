@@ -1,0 +1,111 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { OPENJD_TASK, openjdPayload } from '../../coordinator/jobs/openjd-payload.js';
+import { environmentActions } from '../../openjd/environment-actions.js';
+import { instantiateTask } from '../../openjd/instantiate.js';
+import type { OutputEvent } from '../../openjd/output-messages.js';
+import { OpenjdInstantiationError } from '../../openjd/problem.js';
+import {
+  isOutputFault,
+  payloadOf,
+  TaskFailure,
+  type LeasedTask,
+  type RunContext,
+  type TaskRunner,
+} from '../runner.js';
+import { actionFailure, runAction } from './openjd-action.js';
+import { bytesBetween, childBytesWritten } from './openjd-io.js';
+import { OpenjdSession, writeFiles } from './openjd-session.js';
+
+/** The last progress, status and fail message, and every metric (the last value of each name). */
+function summary(events: readonly OutputEvent[]) {
+  let progress: number | null = null;
+  let status: string | null = null;
+  let failMessage: string | null = null;
+  const metrics: Record<string, number> = {};
+  for (const e of events) {
+    if (e.kind === 'progress') progress = e.percent;
+    else if (e.kind === 'status') status = e.message;
+    else if (e.kind === 'fail') failMessage = e.message;
+    else if (e.kind === 'metric') metrics[e.name] = e.value;
+  }
+  return { progress, status, failMessage, metrics };
+}
+
+/**
+ * Runs the tasks of Open Job Description jobs. The agent's run of a job is one session (see
+ * OpenjdSession): environments are entered around the tasks and exited when the agent is done.
+ * A task's output goes to logs/task-<id>.log in the job directory; its result holds the exit
+ * code, wall time, bytes its processes wrote (see childBytesWritten), and what it said through
+ * openjd_progress, openjd_status, openjd_fail and openjd_metric.
+ */
+export class OpenjdRunner implements TaskRunner {
+  readonly kinds = [OPENJD_TASK] as const;
+  private session: OpenjdSession | null = null;
+
+  private sessionFor(jobDir: string, gpu: string): OpenjdSession {
+    if (!this.session || this.session.closed || this.session.jobDir !== jobDir)
+      this.session = new OpenjdSession(jobDir, gpu);
+    return this.session;
+  }
+
+  async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+    const p = payloadOf(task, openjdPayload);
+    const session = this.sessionFor(task.jobDir, ctx.gpu);
+    let cmd;
+    try {
+      const envs = environmentActions(p.template, p.step, p.jobParameters, session.dir);
+      await session.prepare(p.step, envs, ctx.signal);
+      cmd = instantiateTask(p.template, p.step, p.params, p.jobParameters, session.dir);
+      writeFiles(cmd.files);
+    } catch (err) {
+      if (err instanceof TaskFailure) throw err;
+      if (err instanceof OpenjdInstantiationError)
+        throw new TaskFailure(`${p.label}: ${err.message}`);
+      throw new TaskFailure(
+        `${p.label}: ${(err as Error).message}`,
+        [],
+        isOutputFault(err) ? 'job' : 'agent',
+      );
+    }
+    const logFile = path.join(task.jobDir, 'logs', `task-${task.id}.log`);
+    const log = (text: string) => {
+      try {
+        appendFileSync(logFile, text, { mode: 0o600 });
+      } catch {
+        // the task's own output is what counts
+      }
+    };
+    log(`--- ${p.label} in ${path.basename(session.dir)}: ${JSON.stringify(cmd.argv)}\n`);
+    ctx.log(`${p.label}: ${JSON.stringify(cmd.argv)}`);
+    const before = childBytesWritten();
+    const r = await runAction(cmd, {
+      cwd: cmd.cwd,
+      env: session.processEnv(),
+      sessionDir: session.dir,
+      log,
+      signal: ctx.signal,
+    });
+    const bytesWritten = bytesBetween(before, childBytesWritten());
+    const said = summary(r.events);
+    const failed = actionFailure(p.label, r);
+    log(`--- ${failed ?? `${p.label}: done`} (${r.seconds.toFixed(2)} s)\n`);
+    if (failed) throw new TaskFailure(failed, r.tail);
+    return {
+      step: p.step,
+      index: p.index,
+      label: p.label,
+      exitCode: r.exitCode,
+      seconds: r.seconds,
+      bytesWritten,
+      ...said,
+      log: path.relative(task.jobDir, logFile),
+      stdoutTail: r.tail.slice(-10),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.session?.close();
+    this.session = null;
+  }
+}

@@ -1,0 +1,109 @@
+import type { CommandModule } from 'yargs';
+import type {
+  BlenderPlanned,
+  BlenderSubmitRequest,
+  SubmitRequest,
+} from '../../coordinator/api-types.js';
+import { UsageError } from '../../errors.js';
+import { formatFrames, parseFrames } from '../../renderers/blender/frames.js';
+import { withCoordinatorOptions } from '../connection.js';
+import { localInput } from '../inputs.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
+import { autoSpec } from './auto-options.js';
+import { checkSceneFile, outputFieldsFromArgs, withRenderOptions } from './blender-options.js';
+import { submitBlender } from './blender-prepare.js';
+import { withJobOptions, type JobPreview, type LocalPreview } from './submit-job.js';
+
+/** What `--dry-run` prints of a render's plan: output, overrides, skipped frames, tasks. */
+export function describeRender(plan: JobPreview | LocalPreview): {
+  json: unknown;
+  lines: string[];
+} {
+  const spec = plan.spec as BlenderSubmitRequest | undefined;
+  const p: BlenderPlanned | undefined = spec?.planned;
+  const lines = [
+    `Would submit job ${plan.job.id}: ${plan.summary}, ${plan.job.gpusPerNode} GPU(s) per node`,
+  ];
+  if (p) {
+    const files = Object.values(p.files).map((f) => f.replace(/^output\//, ''));
+    const span = files.length > 1 ? ` … ${files[files.length - 1]}` : '';
+    lines.push(
+      `  output    ${plan.job.outputDir}: ${files[0] ?? ''}${span}, ${p.format}` +
+        (p.resolution ? ` at ${p.resolution.join('×')}` : '') +
+        ` (pattern ${JSON.stringify(p.pattern)} from the ${p.patternSource})`,
+    );
+    if (p.skipped.length)
+      lines.push(
+        `  skipped   ${formatFrames(p.skipped)} (already whole; --overwrite renders them)`,
+      );
+  }
+  for (const e of plan.events ?? [])
+    if (e.type === 'render:overrides') lines.push(`  ${e.message}`);
+  lines.push(
+    ...plan.tasks.map(
+      (t) =>
+        `  ${t.stage.padEnd(9)} ${t.frames.length ? `frames ${formatFrames(t.frames)}` : '(after every frame)'}`,
+    ),
+  );
+  if (plan.sbatch)
+    lines.push('', `sbatch ${plan.sbatch.args.join(' ')} <script>`, '', plan.sbatch.script);
+  return { json: plan, lines };
+}
+
+/**
+ * `cluster-tool submit blender SCENE.blend --frames 1-240`: renders every frame across the
+ * cluster's GPUs, then encodes an MP4. See blender-prepare.ts for what is checked on the head node.
+ */
+export const blenderSubmit: CommandModule = {
+  command: 'blender <scene>',
+  describe: 'Render a Blender scene across the cluster, then encode an MP4',
+  builder: (y) =>
+    withRenderOptions(
+      withJobOptions(
+        withCoordinatorOptions(withClusterOption(y)),
+        'Print the plan (output, overrides, frames skipped, tasks) made here; submit and write nothing',
+      ),
+    )
+      .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
+      .option('frames', {
+        type: 'string',
+        describe: 'Frames: 1-240, 1-240x2 (every 2nd), 1,5,9-12',
+        defaultDescription: "the scene's frame range",
+      })
+      .option('frame-step', { type: 'number', describe: 'Render every Nth frame of --frames' })
+      .option('chunk', { type: 'number', default: 1, describe: 'Frames per task' })
+      .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
+      .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
+      .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
+      .option('target-finish', {
+        type: 'string',
+        describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
+      }),
+  handler: async (argv) => {
+    if (
+      await ranRemotely('submit blender', argv, {
+        positional: ['scene'],
+        stage: ['scene'],
+        follow: followSubmit,
+      })
+    )
+      return;
+    const scene = checkSceneFile(await localInput(argv.scene as string, argv));
+    if (argv.frames !== undefined) parseFrames(argv.frames as string);
+    if ((argv.chunk as number) < 1 || !Number.isInteger(argv.chunk))
+      throw new UsageError(
+        `--chunk must be a whole number of at least 1 (got ${String(argv.chunk)})`,
+      );
+    const req: SubmitRequest = {
+      kind: 'blender',
+      ...outputFieldsFromArgs(argv, scene),
+      ...(argv.frames !== undefined ? { frames: argv.frames as string } : {}),
+      nodes: argv.nodes as number,
+      gpusPerNode: argv['gpus-per-node'] as number | undefined,
+      chunk: argv.chunk as number,
+      auto: argv.auto ? autoSpec(argv) : undefined,
+    };
+    await submitBlender(argv, req, describeRender);
+  },
+};

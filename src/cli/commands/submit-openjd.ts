@@ -1,0 +1,129 @@
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { CliError } from '../../errors.js';
+import type { SubmitRequest } from '../../coordinator/api-types.js';
+import {
+  loadTemplate,
+  parseParameterArgs,
+  planTemplateJob,
+  openjdArch,
+  type Problem,
+} from '../../openjd/index.js';
+import { withCoordinatorOptions } from '../connection.js';
+import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
+import { autoSpec } from './auto-options.js';
+import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
+
+const say = (s: string) => process.stderr.write(`${s}\n`);
+const same = (a: Problem, b: Problem) => a.path === b.path && a.message === b.message;
+
+/** The steps of a preview in order, each with its task count and first few tasks. */
+function previewLines(plan: JobPreview): string[] {
+  const steps = new Map<string, string[]>();
+  for (const t of plan.tasks)
+    steps.set(t.stage, [
+      ...(steps.get(t.stage) ?? []),
+      typeof t.payload.label === 'string' ? t.payload.label : t.stage,
+    ]);
+  const lines = [`Would submit job ${plan.job.id}: ${plan.summary}`];
+  for (const [step, labels] of steps) {
+    const more = labels.length > 3 ? `, … (${labels.length} tasks)` : '';
+    lines.push(`  ${step}: ${labels.slice(0, 3).join(', ')}${more}`);
+  }
+  return [...lines, '', `sbatch ${plan.sbatch.args.join(' ')} <script>`];
+}
+
+/**
+ * `cluster-tool submit openjd TEMPLATE_OR_BUNDLE [-p Name=Value ...]`: checks the template here
+ * first (every problem with its path, exit code 2, nothing submitted), then submits it as one
+ * coordinator job whose stages are its steps.
+ */
+export const openjdSubmit: CommandModule = {
+  command: 'openjd <template>',
+  describe:
+    'Run an Open Job Description job template or Deadline Cloud job bundle: steps as stages, one task per GPU slot',
+  builder: (y) =>
+    withJobOptions(
+      withCoordinatorOptions(withClusterOption(y)),
+      'Check it and list the steps, tasks and sbatch options; submit nothing',
+    )
+      .positional('template', {
+        type: 'string',
+        demandOption: true,
+        describe: 'template.yaml / template.json, or a job bundle directory',
+      })
+      .option('parameter', {
+        alias: 'p',
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'A job parameter value, Name=Value (repeatable); overrides parameter_values',
+      })
+      .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
+      .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
+      .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
+      .option('target-finish', {
+        type: 'string',
+        describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
+      }),
+  handler: async (argv) => {
+    if (
+      await ranRemotely('submit openjd', argv, { positional: ['template'], follow: followSubmit })
+    )
+      return;
+    const file = argv.template as string;
+    const loaded = loadTemplate(file);
+    const flags = parseParameterArgs(argv.parameter as string[]);
+    const errors: Problem[] = [...loaded.errors, ...flags.errors];
+    const t = loaded.template;
+    // -p paths are the caller's, relative to where they run; the rest to the bundle (or template).
+    for (const def of t?.parameterDefinitions ?? []) {
+      const v = flags.values[def.name];
+      if (def.type === 'PATH' && v !== undefined && v !== '')
+        flags.values[def.name] = path.resolve(v);
+    }
+    const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
+    const parameters = { ...loaded.parameterValues, ...flags.values };
+    const planned =
+      t && !errors.length
+        ? planTemplateJob(t, parameters, {
+            relativePathsFrom: base,
+            hostArch: openjdArch(process.arch),
+          })
+        : undefined;
+    errors.push(...(planned?.errors ?? []));
+    for (const p of errors) say(`error: ${p.path}: ${p.message}`);
+    if (errors.length || !planned?.job)
+      throw new CliError(`${file}: ${errors.length} error(s); nothing was submitted`, 2);
+    // the coordinator reports the template's own warnings; these come from the bundle's files
+    for (const w of loaded.warnings.filter((w) => !planned.job?.warnings.some((x) => same(w, x))))
+      say(`warning: ${w.path}: ${w.message}`);
+    const req: SubmitRequest = {
+      kind: 'openjd',
+      template: t,
+      templatePath: loaded.templatePath,
+      bundleDir: base,
+      parameters,
+      nodes: argv.nodes as number,
+      gpusPerNode: argv['gpus-per-node'] as number | undefined,
+      name: argv.name as string | undefined,
+      timeLimitMinutes: argv['time-limit'] as number,
+      auto: argv.auto ? autoSpec(argv) : undefined,
+    };
+    await submitOrPreview(argv, req, (plan) => ({
+      json: {
+        job: plan.job,
+        summary: plan.summary,
+        warnings: plan.warnings ?? [],
+        tasks: plan.tasks.map((x) => ({
+          step: x.stage,
+          label: x.payload.label,
+          params: x.payload.params,
+        })),
+        sbatch: plan.sbatch,
+      },
+      lines: previewLines(plan),
+    }));
+  },
+};

@@ -1,0 +1,428 @@
+import { NotFoundError } from '../errors.js';
+import type { CoordinatorEvent } from '../api-types.js';
+import type { RecordFn } from '../history.js';
+import { jobTypeOf } from '../jobs/registry.js';
+import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
+import { exitReason } from '../scheduler/scheduler.js';
+import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
+import type { JobsTable } from '../store/tables/jobs.js';
+import type { TasksTable } from '../store/tables/tasks.js';
+import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
+import type { OutputCheck } from '../io/output-check.js';
+import { taskName } from '../view/task-name.js';
+import { taskView } from '../views.js';
+import type { Waiters } from '../waiters.js';
+
+/** Tunables of the agent protocol. */
+export interface AgentTimes {
+  /** A lease not renewed for this long puts its task back. */
+  leaseMs: number;
+  /** An agent silent for this long is gone and its tasks go back. */
+  agentTimeoutMs: number;
+  /** Attempts before a task fails. */
+  maxAttempts: number;
+  /** Failures after which an agent is blocklisted for the job. */
+  maxAgentFailures: number;
+}
+
+/** What the agent side of the coordinator needs. */
+export interface AgentDeskPorts {
+  store: {
+    jobs: Pick<JobsTable, 'get' | 'update' | 'inState'>;
+    agents: Pick<AgentsTable, 'insert' | 'get' | 'list' | 'live' | 'update' | 'touchLive'>;
+    allocations: Pick<AllocationsTable, 'list'>;
+    tasks: Pick<
+      TasksTable,
+      'get' | 'renew' | 'complete' | 'fail' | 'requeueLeased' | 'extendLeases'
+    >;
+  };
+  scheduler: Scheduler;
+  /** Checks that a finished task's files are there and whole before its result counts. */
+  outputs: OutputCheck;
+  /** Runs `fn` in one store transaction. */
+  transaction: <T>(fn: () => T) => T;
+  waiters: Waiters;
+  record: RecordFn;
+  bus: { emit(e: CoordinatorEvent): void; jobChanged(jobId: string): void; listening: boolean };
+  /** A task left the queue for good (done or failed): its stage may be over. */
+  settled: (task: TaskRow) => void;
+  /** Ends a job as failed (its output could not be written for too long). */
+  failJob: (jobId: string, error: string) => void;
+  times: AgentTimes;
+  now: () => number;
+}
+
+/** The longest a lease request may wait for work (ms). */
+const MAX_WAIT_MS = 10_000;
+
+/** How long a task waits before an agent that failed it may try it again (none other left). */
+export function retryPauseMs(attempt: number): number {
+  return Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 60_000);
+}
+
+/** A job whose output cannot be written pauses at most this long between tries... */
+const MAX_JOB_PAUSE_MS = 30_000;
+/** ...and fails once it has not been able to write for this long. */
+const JOB_FAULT_PATIENCE_MS = 10 * 60_000;
+
+/**
+ * The agents' side of the coordinator: registration, heartbeats, leases (long-polled), renewals,
+ * results and failures, and giving up on agents that went silent.
+ */
+export class AgentDesk {
+  constructor(private readonly p: AgentDeskPorts) {}
+
+  private job(jobId: string): JobRow {
+    const job = this.p.store.jobs.get(jobId);
+    if (!job) throw new NotFoundError(`no job ${jobId}`);
+    return job;
+  }
+
+  agent(agentId: string): AgentRow {
+    const agent = this.p.store.agents.get(agentId);
+    if (!agent) throw new NotFoundError(`unknown agent ${agentId}`);
+    return agent;
+  }
+
+  register(
+    jobId: string,
+    info: { node: string; gpu: string; slurmJobId: number; pid?: number },
+  ): AgentRow | { exit: string } {
+    const job = this.job(jobId);
+    if (job.state !== 'running') return { exit: `job ${jobId} is ${job.state}` };
+    const refused = this.refusal(jobId, info);
+    if (refused) {
+      this.p.record(jobId, 'agent:refused', 'coordinator', refused, { ...info });
+      return { exit: refused };
+    }
+    const n = this.p.store.agents.list(jobId).length + 1;
+    const now = this.p.now();
+    const agent: AgentRow = {
+      id: `${jobId}.${info.node}.gpu${info.gpu}.${n}`,
+      jobId,
+      node: info.node,
+      gpu: info.gpu,
+      slurmJobId: info.slurmJobId,
+      state: 'active',
+      failures: 0,
+      pid: info.pid ?? null,
+      registeredAt: now,
+      lastSeen: now,
+    };
+    this.p.store.agents.insert(agent);
+    this.p.record(
+      jobId,
+      'agent:registered',
+      'coordinator',
+      `agent on ${info.node} GPU ${info.gpu} (Slurm job ${info.slurmJobId})`,
+      { agentId: agent.id },
+    );
+    return agent;
+  }
+
+  /**
+   * Why an agent may not join: it must run in one of the job's live allocations, on one of its
+   * nodes once Slurm has said which, and claim each GPU of a node once. (An agent token is the
+   * job's, so a token alone must not let anyone invent agents.)
+   */
+  private refusal(
+    jobId: string,
+    info: { node: string; gpu: string; slurmJobId: number },
+  ): string | null {
+    const a = this.p.store.allocations
+      .list(jobId)
+      .find((x) => x.slurmJobId === info.slurmJobId && x.state !== 'ended');
+    if (!a) return `Slurm job ${info.slurmJobId} is not a live allocation of job ${jobId}`;
+    if (a.nodes.length && !a.nodes.includes(info.node))
+      return `node ${info.node} is not part of Slurm job ${info.slurmJobId} (${a.nodes.join(',')})`;
+    if (!/^[0-9]{1,4}(,[0-9]{1,4})*$|^$/.test(info.gpu))
+      return `GPU ${JSON.stringify(info.gpu)} is not a GPU index list`;
+    const twin = this.p.store.agents
+      .list(jobId)
+      .find(
+        (x) =>
+          x.node === info.node &&
+          x.gpu === info.gpu &&
+          x.slurmJobId === info.slurmJobId &&
+          (x.state === 'active' || x.state === 'draining'),
+      );
+    if (twin) return `GPU ${info.gpu} of ${info.node} already has agent ${twin.id}`;
+    return null;
+  }
+
+  /**
+   * Notes that an agent was heard from. On the lease/complete hot path a write per request would
+   * cost a commit each; a `lastSeen` up to a second old is as good against a 20 s timeout.
+   */
+  private touch(agent: AgentRow): void {
+    const now = this.p.now();
+    if (now - agent.lastSeen < 1_000) return;
+    this.p.store.agents.update(agent.id, { lastSeen: now });
+    agent.lastSeen = now;
+  }
+
+  heartbeat(agentId: string): { drain: boolean; exit: string | null } {
+    const agent = this.agent(agentId);
+    this.p.store.agents.update(agentId, { lastSeen: this.p.now() });
+    return { drain: agent.state === 'draining', exit: exitReason(agent, this.job(agent.jobId)) };
+  }
+
+  /** One lease decision for an agent whose rows the caller has read (synchronous: it can share a completion's transaction). */
+  leaseFor(agent: AgentRow, job?: JobRow): LeaseDecision {
+    this.touch(agent);
+    const decision = this.p.scheduler.decide(agent, job ?? this.job(agent.jobId));
+    if ('task' in decision) {
+      if (decision.note)
+        this.p.record(agent.jobId, 'task:retried-here', 'coordinator', decision.note, {
+          taskId: decision.task.id,
+          agentId: agent.id,
+        });
+      this.p.bus.jobChanged(agent.jobId);
+    }
+    return decision;
+  }
+
+  /**
+   * Long-polls for a task for up to `waitMs` (at most 10 s). The first try uses the rows the
+   * caller read; a wake-up reads them again, since a drain or the job's end is what woke it.
+   */
+  async lease(
+    agent: AgentRow | string,
+    waitMs: number,
+    signal?: AbortSignal,
+    job?: JobRow,
+  ): Promise<LeaseDecision> {
+    let row = typeof agent === 'string' ? this.agent(agent) : agent;
+    const deadline = this.p.now() + Math.min(Math.max(waitMs, 0), MAX_WAIT_MS);
+    let jobRow = job;
+    for (;;) {
+      const r = this.leaseFor(row, jobRow);
+      if (!('idle' in r)) return r;
+      const left = deadline - this.p.now();
+      if (left <= 0 || signal?.aborted) return r;
+      await this.p.waiters.wait(row.jobId, left, signal);
+      row = this.agent(row.id);
+      jobRow = undefined;
+    }
+  }
+
+  renew(agentId: string, taskId: number): boolean {
+    this.p.store.agents.update(agentId, { lastSeen: this.p.now() });
+    return this.p.store.tasks.renew(taskId, agentId, this.p.now() + this.p.times.leaseMs);
+  }
+
+  private taskOf(agent: AgentRow, taskId: number): TaskRow {
+    const task = this.p.store.tasks.get(taskId);
+    if (!task || task.jobId !== agent.jobId)
+      throw new NotFoundError(`task ${taskId} is not a task of job ${agent.jobId}`);
+    return task;
+  }
+
+  /**
+   * A task an agent reports done: its files are checked first (from the payload: where the job
+   * type says they must be), and a task whose files are missing or cut short is a failed attempt,
+   * not a result. Then it is recorded and, with `leaseNext`, the agent's next task leased in the
+   * same transaction. `done` is null when the agent did not hold the task (nothing recorded).
+   */
+  async completeChecked(
+    agent: AgentRow,
+    taskId: number,
+    result: Record<string, unknown>,
+    leaseNext = false,
+  ): Promise<{ done: TaskRow | null; next?: LeaseDecision } | { rejected: string }> {
+    const task = this.taskOf(agent, taskId);
+    const job = this.job(task.jobId);
+    const expected = jobTypeOf(job.kind).outputsOf?.(task) ?? [];
+    const problems = expected.length ? await this.p.outputs.problems(expected) : [];
+    if (problems.length) {
+      const why = `reported done, but ${problems[0] ?? ''}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
+      this.fail(agent.id, taskId, why, problems);
+      return { rejected: why };
+    }
+    return this.p.transaction(() => {
+      const done = this.complete(agent, taskId, result);
+      return { done, ...(done && leaseNext ? { next: this.leaseFor(agent) } : {}) };
+    });
+  }
+
+  /** Records a finished task; returns it as recorded, or null when the agent did not hold it. */
+  private complete(
+    agent: AgentRow,
+    taskId: number,
+    result: Record<string, unknown>,
+  ): TaskRow | null {
+    const task = this.taskOf(agent, taskId);
+    this.touch(agent);
+    const now = this.p.now();
+    if (!this.p.store.tasks.complete(taskId, agent, result, now)) return null;
+    this.jobFaults.delete(task.jobId);
+    const job = this.p.store.jobs.get(task.jobId);
+    const patch = job ? jobTypeOf(job.kind).onTaskDone?.(task, result) : undefined;
+    if (patch) this.p.store.jobs.update(task.jobId, patch);
+    const done: TaskRow = {
+      ...task,
+      state: 'done',
+      result,
+      node: agent.node,
+      gpu: agent.gpu,
+      finishedAt: now,
+      leaseExpires: null,
+      error: null,
+    };
+    if (this.p.bus.listening)
+      this.p.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(done) });
+    this.p.bus.jobChanged(task.jobId);
+    this.p.settled(task);
+    return done;
+  }
+
+  /**
+   * Records a failed attempt. The agent's fault (the default): the task goes to another agent,
+   * or fails after maxAttempts, and an agent that fails too often is blocklisted. The job's
+   * fault (`blame: 'job'`: its output cannot be written, the same on every agent): nothing
+   * counts, and the whole job pauses, longer each time, until it works or has failed so for
+   * too long.
+   */
+  fail(
+    agentId: string,
+    taskId: number,
+    error: string,
+    tail: string[],
+    blame: 'agent' | 'job' = 'agent',
+  ): void {
+    const { store, record, times } = this.p;
+    const agent = this.agent(agentId);
+    const task = this.taskOf(agent, taskId);
+    const now = this.p.now();
+    if (blame === 'job') return this.jobFault(agent, task, error, tail, now);
+    const state = store.tasks.fail(taskId, agentId, {
+      error,
+      tail: tail.slice(-40),
+      maxAttempts: times.maxAttempts,
+      now,
+      blame,
+      notBefore: now + retryPauseMs(task.attempts + 1),
+    });
+    if (!state) return;
+    const failures = agent.failures + 1;
+    const blocked = failures >= times.maxAgentFailures;
+    store.agents.update(agentId, { failures, ...(blocked ? { state: 'blocked' as const } : {}) });
+    record(
+      task.jobId,
+      'task:failed',
+      'coordinator',
+      `${taskName(task)} (task ${taskId}) failed on ${agent.node} GPU ${agent.gpu}: ${error}`,
+      { taskId, agentId, final: state === 'failed' },
+    );
+    if (blocked)
+      record(
+        task.jobId,
+        'agent:blocked',
+        'coordinator',
+        `agent ${agentId} blocklisted after ${failures} failures`,
+        {
+          agentId,
+        },
+      );
+    const updated = store.tasks.get(taskId);
+    if (updated)
+      this.p.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(updated) });
+    if (state === 'failed') this.p.settled(task);
+    else this.p.waiters.notify(task.jobId);
+  }
+
+  /** Consecutive job-blamed failures per job: when the first came and how many since. */
+  private readonly jobFaults = new Map<string, { since: number; count: number }>();
+
+  private jobFault(
+    agent: AgentRow,
+    task: TaskRow,
+    error: string,
+    tail: string[],
+    now: number,
+  ): void {
+    const state = this.p.store.tasks.fail(task.id, agent.id, {
+      error,
+      tail: tail.slice(-40),
+      maxAttempts: this.p.times.maxAttempts,
+      now,
+      blame: 'job',
+      notBefore: null,
+    });
+    if (!state) return;
+    const f = this.jobFaults.get(task.jobId) ?? { since: now, count: 0 };
+    f.count++;
+    this.jobFaults.set(task.jobId, f);
+    if (now - f.since > JOB_FAULT_PATIENCE_MS) {
+      this.jobFaults.delete(task.jobId);
+      this.p.failJob(
+        task.jobId,
+        `the job's output could not be written for ${Math.round((now - f.since) / 60_000)} min: ${error}`,
+      );
+      return;
+    }
+    const pause = Math.min(1_000 * 2 ** (f.count - 1), MAX_JOB_PAUSE_MS);
+    this.p.scheduler.pause(task.jobId, now + pause);
+    this.p.record(
+      task.jobId,
+      'job:paused',
+      'coordinator',
+      `task ${task.id} on ${agent.node} GPU ${agent.gpu} could not write its output (${error}); the same would happen on every agent, so the job waits ${pause / 1000} s and tries again (no attempt counted)`,
+      { taskId: task.id, pauseMs: pause },
+    );
+    this.p.waiters.notify(task.jobId);
+  }
+
+  /**
+   * The coordinator itself was not running for `gapMs` (paused, suspended, starved): the agents'
+   * silence is its own, so every lease gets its full length again and every agent counts as
+   * heard from now, before anything is judged by the clock.
+   */
+  forgiveGap(gapMs: number): void {
+    const now = this.p.now();
+    this.p.store.tasks.extendLeases(now + this.p.times.leaseMs);
+    this.p.store.agents.touchLive(now);
+    for (const job of this.p.store.jobs.inState('running'))
+      this.p.record(
+        job.id,
+        'coordinator:resumed',
+        'coordinator',
+        `the coordinator did not run for ${Math.round(gapMs / 1000)} s; leases extended and agents given time to call in`,
+        { gapMs },
+      );
+  }
+
+  /** Puts back tasks whose leases ran out and gives up on agents that went silent. */
+  sweep(): void {
+    const now = this.p.now();
+    for (const t of this.p.store.tasks.requeueLeased({ expiredBefore: now }, now)) {
+      this.p.record(
+        t.jobId,
+        'task:requeued',
+        'coordinator',
+        `task ${t.id} lease expired (agent ${t.agentId ?? '?'}); back in the queue`,
+        { taskId: t.id },
+      );
+      this.p.waiters.notify(t.jobId);
+    }
+    for (const a of this.p.store.agents.live()) {
+      if (a.lastSeen >= now - this.p.times.agentTimeoutMs) continue;
+      this.drop(a, `silent for ${Math.round((now - a.lastSeen) / 1000)} s`);
+    }
+  }
+
+  /** Marks an agent gone and hands its tasks back at once. */
+  drop(a: AgentRow, why: string): void {
+    this.p.store.agents.update(a.id, { state: 'gone' });
+    const back = this.p.store.tasks.requeueLeased({ agentId: a.id }, this.p.now());
+    this.p.record(
+      a.jobId,
+      'agent:gone',
+      'coordinator',
+      `agent ${a.id} gone (${why})${back.length ? `; ${back.length} task(s) back in the queue` : ''}`,
+      { agentId: a.id },
+    );
+    if (back.length) this.p.waiters.notify(a.jobId);
+  }
+}

@@ -1,0 +1,76 @@
+import type { RecordFn, Actor } from '../history.js';
+import type { AllocationPort } from '../ports.js';
+import type { AllocationRow, JobRow } from '../store/types.js';
+
+/** What submitting and recording allocations needs. */
+export interface AllocationsPorts {
+  store: {
+    allocations: {
+      list(jobId?: string): AllocationRow[];
+      insert(a: AllocationRow): void;
+    };
+  };
+  slurm: Pick<AllocationPort, 'submit' | 'cancel'>;
+  record: RecordFn;
+  now: () => number;
+}
+
+/** Submits a job's Slurm allocations and records them; the one place sbatch is asked for. */
+export class Allocations {
+  /**
+   * sbatch calls not yet recorded in the store. Reconciliation leaves Slurm jobs it does not know
+   * alone while one is in flight: it is most likely that one, about to be recorded.
+   */
+  inFlight = 0;
+
+  constructor(private readonly p: AllocationsPorts) {}
+
+  /** Submits a Slurm allocation of `nodes` nodes for a job and records it; returns its id. */
+  async submit(
+    job: JobRow,
+    nodes: number,
+    role: 'primary' | 'attached',
+    actor: Actor,
+    why = '',
+  ): Promise<number> {
+    const primary = this.p.store.allocations
+      .list(job.id)
+      .find((a) => a.role === 'primary' && a.state !== 'ended');
+    let slurmJobId: number;
+    this.inFlight++;
+    try {
+      slurmJobId = await this.p.slurm.submit(job, {
+        nodes,
+        role,
+        ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}),
+      });
+    } finally {
+      this.inFlight--;
+    }
+    this.p.store.allocations.insert({
+      slurmJobId,
+      jobId: job.id,
+      role,
+      state: 'pending',
+      nodes: [],
+      requestedNodes: nodes,
+      reason: '',
+      createdAt: this.p.now(),
+      endedAt: null,
+    });
+    this.p.record(
+      job.id,
+      'allocation:submitted',
+      actor,
+      `Slurm job ${slurmJobId}: ${nodes} node(s), ${role}${why ? ` (${why})` : ''}`,
+      { slurmJobId, nodes, role },
+    );
+    return slurmJobId;
+  }
+
+  /** Cancels every allocation of a job that has not ended (Slurm errors are logged by the client). */
+  async cancelAll(jobId: string): Promise<void> {
+    const active = this.p.store.allocations.list(jobId).filter((a) => a.state !== 'ended');
+    if (active.length) await this.p.slurm.cancel(active.map((a) => a.slurmJobId));
+  }
+}

@@ -1,0 +1,109 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * Who may call a route. Every route says so in its `config.access`; a route without it is refused
+ * when it is registered, so nothing is reachable by default.
+ * - `public`: anyone (the viewer's page and its login exchange).
+ * - `user`: the user token (CLI, viewer).
+ * - `agent`: a job's agent token; the route then acts only within that job.
+ */
+export type Access = 'public' | 'user' | 'agent';
+
+/** Who a request was authenticated as; set on every request that reaches a handler. */
+export type Principal = { kind: 'public' } | { kind: 'user' } | { kind: 'agent'; jobId: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+/** A route as the router registered it, with who may call it. */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route registered on `app` after `installAuth`, as the router saw it. */
+export function declaredRoutes(app: FastifyInstance): DeclaredRoute[] {
+  return [...(declared.get(app) ?? [])];
+}
+
+export interface AuthOptions {
+  userToken: string;
+  /** The job whose agent token this is, or undefined. */
+  jobOfAgentToken: (token: string) => string | undefined;
+}
+
+/** Compares secrets in constant time. */
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+}
+
+class AuthError extends Error {
+  constructor(
+    readonly statusCode: 401 | 403 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Decides a request's principal for the route the router matched (never the raw URL). */
+function authenticate(access: Access | undefined, token: string | undefined, o: AuthOptions) {
+  // Unmatched requests (the 404 handler) carry no access: answer 404, whatever the token.
+  if (access === undefined) throw new AuthError(404, 'no such route');
+  if (access === 'public') return { kind: 'public' } as const;
+  if (!token) throw new AuthError(401, 'missing bearer token');
+  if (access === 'user') {
+    if (sameToken(token, o.userToken)) return { kind: 'user' } as const;
+    throw new AuthError(401, 'bad token');
+  }
+  const jobId = o.jobOfAgentToken(token);
+  if (jobId === undefined) throw new AuthError(401, 'bad agent token');
+  return { kind: 'agent', jobId } as const;
+}
+
+/**
+ * Installs default-deny authorization: each route must declare `config.access`, and each request is
+ * checked against the route the router matched, so no spelling of a path (percent-encoding, case,
+ * slashes, dot segments) reaches a handler it is not allowed to.
+ */
+export function installAuth(app: FastifyInstance, o: AuthOptions): void {
+  // Set by the onRequest hook below, which runs before every handler.
+  app.decorateRequest('principal', null as never);
+  const routes: DeclaredRoute[] = [];
+  declared.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    const methods = [route.method].flat();
+    if (access !== 'public' && access !== 'user' && access !== 'agent')
+      throw new Error(
+        `route ${methods.join(',')} ${route.url} declares no access (public, user, agent)`,
+      );
+    for (const method of methods) routes.push({ method, url: route.url, access });
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.is404 ? undefined : req.routeOptions.config.access;
+    try {
+      req.principal = authenticate(access, bearer(req), o);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      return reply.code(err.statusCode).send({ error: err.message });
+    }
+  });
+}

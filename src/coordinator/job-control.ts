@@ -1,0 +1,201 @@
+import { UsageError } from '../errors.js';
+import { NotFoundError } from './errors.js';
+import type { JobDetail } from './api-types.js';
+import type { Actor, RecordFn } from './history.js';
+import { usefulNodes } from './scaling/autoscaler.js';
+import type { JobFiles } from './io/job-files.js';
+import { jobTypeOf } from './jobs/registry.js';
+import type { JobsTable } from './store/tables/jobs.js';
+import type { StagesTable } from './store/tables/stages.js';
+import type { TaskEditsTable } from './store/tables/task-edits.js';
+import type { TasksTable } from './store/tables/tasks.js';
+import type { JobRow, TaskRow } from './store/types.js';
+
+/** What ending, cancelling and retrying jobs needs. */
+export interface JobControlPorts {
+  store: {
+    jobs: Pick<JobsTable, 'get' | 'update'>;
+    stages: Pick<StagesTable, 'list' | 'setState'>;
+    tasks: Pick<TasksTable, 'list' | 'cancelOpen' | 'reopen' | 'get'>;
+    taskEdits: Pick<TaskEditsTable, 'cancelOne'>;
+  };
+  files: JobFiles;
+  record: RecordFn;
+  /** Wakes the job's agents (to exit, or to find work again). */
+  notify: (jobId: string) => void;
+  /** Releases every allocation of the job still held. */
+  releaseAll: (jobId: string) => Promise<void>;
+  /** Forgets the stage flow's counts after tasks were queued again. */
+  resetStages: () => void;
+  /** A task left the queue for good: its stage (and job) may be over. */
+  settled: (task: TaskRow) => void;
+  detail: (jobId: string) => JobDetail;
+  requireJob: (jobId: string) => JobRow;
+  now: () => number;
+  /** Lets agents hear "exit" before their allocation is cancelled (default 1 s). */
+  releaseDelayMs?: number;
+}
+
+/** Ends jobs (with what their kind leaves behind), cancels them, and queues their work again. */
+export class JobControl {
+  constructor(private readonly p: JobControlPorts) {}
+
+  /** Ends a job: records the outcome, wakes its agents so they exit, and releases its allocations. */
+  finish(
+    jobId: string,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    error: string | null = null,
+    actor: Actor = 'coordinator',
+  ): void {
+    const { store, record } = this.p;
+    store.jobs.update(jobId, { state, error, finishedAt: this.p.now() });
+    if (state === 'cancelled') store.tasks.cancelOpen(jobId, this.p.now());
+    const job = store.jobs.get(jobId);
+    if (job) {
+      this.p.files.removePartials(job);
+      this.leaveBehind(job);
+    }
+    record(jobId, `job:${state}`, actor, error ?? `job ${state}`);
+    this.p.notify(jobId);
+    // Agents exit on their own once told; cancelling makes sure no node stays held.
+    setTimeout(
+      () => void this.p.releaseAll(jobId).catch(() => {}),
+      this.p.releaseDelayMs ?? 1_000,
+    ).unref();
+  }
+
+  /** Writes what the job's kind leaves when it ends; a failure is noted, never thrown. */
+  private leaveBehind(job: JobRow): void {
+    const type = jobTypeOf(job.kind);
+    if (!type.onJobEnded) return;
+    const note = (m: string) => this.p.record(job.id, 'results:written', 'coordinator', m);
+    try {
+      const end = type.onJobEnded(job, this.p.store.tasks.list(job.id, {}).tasks);
+      this.p.files.write(end.files);
+      end.notes.forEach(note);
+    } catch (err) {
+      note(`could not write the job's results: ${(err as Error).message}`);
+    }
+  }
+
+  cancel(jobId: string, actor: Actor = 'user'): JobDetail {
+    const job = this.p.requireJob(jobId);
+    if (job.state === 'running' || job.state === 'queued')
+      this.finish(jobId, 'cancelled', null, actor);
+    return this.p.detail(jobId);
+  }
+
+  /** Requeues failed tasks (or the tasks holding `frames`) with fresh attempts; the job runs again. */
+  retry(jobId: string, frames?: number[], actor: Actor = 'user'): JobDetail {
+    const { store } = this.p;
+    const job = this.p.requireJob(jobId);
+    const all = store.tasks.list(jobId, {}).tasks;
+    const wanted = frames
+      ? all.filter((t) => t.stage === 'render' && t.frames.some((f) => frames.includes(f)))
+      : all.filter(
+          (t) => t.state === 'failed' || (job.state === 'cancelled' && t.state === 'cancelled'),
+        );
+    if (frames) {
+      const known = new Set(all.flatMap((t) => t.frames));
+      const unknown = frames.filter((f) => !known.has(f));
+      if (unknown.length)
+        throw new UsageError(`frames ${unknown.join(',')} are not part of job ${jobId}`);
+    }
+    if (!wanted.length) throw new UsageError(`job ${jobId} has no failed tasks to retry`);
+    const n = this.reopen(jobId, all, wanted);
+    this.p.record(jobId, 'job:retried', actor, `${n} task(s) queued again`, {
+      tasks: n,
+      frames: frames ?? null,
+    });
+    this.p.notify(jobId);
+    return this.p.detail(jobId);
+  }
+
+  /**
+   * Queues one finished task (done, failed or cancelled) again, with the stages after it; the
+   * job runs again if it had ended. A task still queued or running is refused.
+   */
+  requeueTask(jobId: string, taskId: number, name: string, actor: Actor = 'user'): TaskRow {
+    const all = this.p.store.tasks.list(jobId, {}).tasks;
+    const task = this.taskOf(jobId, taskId, all);
+    if (task.state === 'queued' || task.state === 'leased')
+      throw new UsageError(
+        `${name} is ${task.state === 'leased' ? 'running' : 'queued'} already; cancel it first to start it over`,
+      );
+    this.reopen(jobId, all, [task]);
+    this.p.record(jobId, 'job:retried', actor, `${name} queued again`, {
+      tasks: 1,
+      taskId,
+    });
+    this.p.notify(jobId);
+    return this.p.store.tasks.get(taskId) ?? task;
+  }
+
+  /**
+   * Cancels one queued or running task (its agent stops at its next renewal). When it was the
+   * last open task of its stage, the stage flow ends the job: a cancelled task counts as not done.
+   */
+  cancelTask(jobId: string, taskId: number, name: string, actor: Actor = 'user'): TaskRow {
+    const task = this.taskOf(jobId, taskId);
+    const job = this.p.requireJob(jobId);
+    if (job.state !== 'running')
+      throw new UsageError(`job ${jobId} is ${job.state}: nothing of it runs to cancel`);
+    if (!this.p.store.taskEdits.cancelOne(jobId, taskId, this.p.now()))
+      throw new UsageError(
+        `${name} is ${task.state}: only a queued or running task can be cancelled`,
+      );
+    this.p.record(jobId, 'task:cancelled', actor, `${name} cancelled`, { taskId });
+    this.p.notify(jobId);
+    this.p.settled(task);
+    return this.p.store.tasks.get(taskId) ?? task;
+  }
+
+  private taskOf(jobId: string, taskId: number, all?: TaskRow[]): TaskRow {
+    const task = all ? all.find((t) => t.id === taskId) : this.p.store.tasks.get(taskId);
+    if (!task || task.jobId !== jobId)
+      throw new NotFoundError(
+        `no task ${taskId} in job ${jobId}: \`cluster-tool status ${jobId}\` lists them`,
+      );
+    return task;
+  }
+
+  /** Queues `wanted` again and re-opens every stage from the earliest one that got work back. */
+  private reopen(jobId: string, all: TaskRow[], wanted: TaskRow[]): number {
+    const { store } = this.p;
+    const n = store.tasks.reopen(
+      jobId,
+      wanted.map((t) => t.id),
+    );
+    const stages = store.stages.list(jobId);
+    const seqOf = (name: string) => stages.find((s) => s.name === name)?.seq ?? 0;
+    const first = Math.min(...wanted.map((t) => seqOf(t.stage)));
+    for (const s of stages) {
+      if (s.seq === first) store.stages.setState(jobId, s.name, 'ready');
+      else if (s.seq > first) store.stages.setState(jobId, s.name, 'waiting');
+    }
+    this.p.resetStages();
+    // Later stages (the encode) run again over the new frames.
+    if (first < Math.max(...stages.map((s) => s.seq)))
+      store.tasks.reopen(
+        jobId,
+        all.filter((t) => seqOf(t.stage) > first).map((t) => t.id),
+      );
+    const job = this.p.requireJob(jobId);
+    // A job that had ended starts again on no more nodes than its reopened work can use.
+    const firstStage = stages.find((s) => s.seq === first)?.name;
+    const open = store.tasks.list(jobId, { stage: firstStage, state: 'queued', limit: 0 }).total;
+    const nodesWanted = job.state === 'running' ? undefined : restartNodes(job, open);
+    store.jobs.update(jobId, { state: 'running', error: null, finishedAt: null, nodesWanted });
+    return n;
+  }
+}
+
+/**
+ * How many nodes an ended job starts again with for `openTasks` queued tasks: one GPU per task at
+ * most, never more than it wanted before, within its autoscaling bounds.
+ */
+export function restartNodes(job: JobRow, openTasks: number): number {
+  let n = Math.min(job.nodesWanted, usefulNodes(openTasks, job.gpusPerNode));
+  if (job.auto) n = Math.min(job.auto.max, Math.max(job.auto.min, n));
+  return Math.max(1, n);
+}

@@ -1,0 +1,196 @@
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { ImageFormat } from '../../renderers/blender/formats.js';
+import {
+  resolveOutputPattern,
+  type OutputPattern,
+} from '../../renderers/blender/output-pattern.js';
+import {
+  isWithin,
+  notSharedReason,
+  PARALLELCLUSTER_MARK,
+  SHARED_ROOTS_FILE,
+  sharedRoots,
+} from '../../renderers/blender/output-root.js';
+import {
+  checkImageOverrides,
+  checkOverrides,
+  finalResolution,
+  renderOverridesSchema,
+  type RenderOverrides,
+} from '../../renderers/blender/overrides.js';
+import { sceneInfoSchema, type SceneInfo } from '../../renderers/blender/protocol.js';
+import type { FileProbe } from '../../util/file-probe.js';
+import type { BlenderOutputFields } from '../api-types.js';
+import type { JobDirs, PlanContext } from './job-type.js';
+
+/** What every Blender job kind decides about its scene, overrides and output before its tasks. */
+export interface BlenderOutputPlan {
+  scene: string;
+  /** The output root: `--output`, else the job's own output directory. */
+  root: string;
+  pattern: OutputPattern;
+  /** The checked overrides, `format` included when one was asked for. */
+  overrides: RenderOverrides;
+  format: ImageFormat;
+  info: SceneInfo | undefined;
+  /** The size frames are written at; null when the request carries no probe of the scene. */
+  resolution: [number, number] | null;
+  warnings: string[];
+}
+
+/** Overrides only the scene can say yes to. */
+const SCENE_FIELDS = ['resolutionPercentage', 'samples', 'camera', 'device'] as const;
+
+function checkScenePath(scene: unknown, files: FileProbe): string {
+  if (typeof scene !== 'string' || scene === '')
+    throw new UsageError('scene: give the path of a .blend file');
+  if (!path.isAbsolute(scene))
+    throw new UsageError(`scene: ${JSON.stringify(scene)} must be an absolute path`);
+  if (scene.includes('\0') || /[\n\r]/.test(scene))
+    throw new UsageError('scene: the path holds a control character');
+  if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
+  if (!files.isFile(scene)) throw new UsageError(`scene: ${scene} does not exist`);
+  return scene;
+}
+
+function readSceneInfo(value: unknown): SceneInfo | undefined {
+  if (value === undefined) return undefined;
+  const r = sceneInfoSchema.safeParse(value);
+  if (!r.success)
+    throw new UsageError(
+      `sceneInfo: not what a probe of the scene gives (${r.error.issues[0]?.message ?? 'invalid'}); ` +
+        'let `cluster-tool submit` probe the scene',
+    );
+  return r.data;
+}
+
+function readOverrides(
+  req: BlenderOutputFields & { format?: unknown },
+  info: SceneInfo | undefined,
+): RenderOverrides {
+  const r = renderOverridesSchema.safeParse(req.overrides ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new UsageError(
+      `overrides${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  const o = { ...r.data };
+  if (req.format !== undefined) {
+    const format = typeof req.format === 'string' ? req.format : JSON.stringify(req.format);
+    if (o.format !== undefined && o.format !== format)
+      throw new UsageError(`format ${format} and overrides.format ${o.format} differ; give one`);
+    o.format = format;
+  }
+  const unchecked = SCENE_FIELDS.filter((f) => o[f] !== undefined);
+  if (!info && unchecked.length)
+    throw new UsageError(
+      `overrides ${unchecked.join(', ')} are checked against the scene: send sceneInfo from a ` +
+        'probe of it (`cluster-tool submit` does this)',
+    );
+  const errors = info ? checkOverrides({ scene: info }, o) : checkImageOverrides(o);
+  if (errors.length) throw new UsageError(errors.map((e) => e.message).join('; '));
+  return o;
+}
+
+/** The site's shared directories, read through the probe (see renderers/blender/output-root.ts). */
+function sharedFor(files: FileProbe) {
+  const read = (p: string) => (files.isFile(p) ? files.readText(p) : undefined);
+  const parallelCluster = files.isFile(PARALLELCLUSTER_MARK);
+  return sharedRoots({
+    configured: read(SHARED_ROOTS_FILE),
+    parallelCluster,
+    exports: parallelCluster ? read('/etc/exports') : undefined,
+    mounts: parallelCluster ? read('/proc/mounts') : undefined,
+  });
+}
+
+/**
+ * Checks an `--output` directory: absolute, existing, writable by this (the coordinator's) user,
+ * whose Slurm jobs write the frames, on a file system the compute nodes share, and clear of the
+ * coordinator's job directories. Returns it normalized.
+ */
+export function checkOutputRoot(value: unknown, dirs: JobDirs, files: FileProbe): string {
+  if (typeof value !== 'string' || value === '')
+    throw new UsageError('output: give the absolute path of a directory');
+  if (/[\0\n\r]/.test(value)) throw new UsageError('output: the path holds a control character');
+  if (!path.isAbsolute(value))
+    throw new UsageError(`output ${JSON.stringify(value)}: give an absolute path`);
+  const dir = path.resolve(value);
+  if (dir === path.parse(dir).root)
+    throw new UsageError(`output ${dir}: choose a directory of its own, not the file system root`);
+  if (!files.isDirectory(dir))
+    throw new UsageError(`output ${dir}: no such directory; create it, or choose another`);
+  if (!files.isWritableDirectory(dir))
+    throw new UsageError(
+      `output ${dir}: the cluster's jobs cannot write there (no permission, or read-only); ` +
+        'change its permissions or choose another directory',
+    );
+  const notShared = notSharedReason(dir, sharedFor(files));
+  if (notShared) throw new UsageError(`output ${notShared}`);
+  const jobs = path.dirname(dirs.dir);
+  if (isWithin(dir, jobs) || isWithin(jobs, dir))
+    throw new UsageError(
+      `output ${dir}: overlaps the coordinator's job directories (${jobs}); choose a directory of its own`,
+    );
+  return dir;
+}
+
+/** Checks what every Blender kind shares: scene, probe, overrides, output root and pattern. */
+export function planBlenderOutput(
+  req: BlenderOutputFields & { format?: unknown },
+  { dirs, files }: Pick<PlanContext, 'dirs' | 'files'>,
+): BlenderOutputPlan {
+  const scene = checkScenePath(req.scene, files);
+  const info = readSceneInfo(req.sceneInfo);
+  const overrides = readOverrides(req, info);
+  const root =
+    req.outputDir === undefined ? dirs.outputDir : checkOutputRoot(req.outputDir, dirs, files);
+  if (req.outputPattern !== undefined && typeof req.outputPattern !== 'string')
+    throw new UsageError('outputPattern: give a pattern such as render/shot_####');
+  if (req.overwrite !== undefined && typeof req.overwrite !== 'boolean')
+    throw new UsageError('overwrite: true or false');
+  const pattern = resolveOutputPattern({
+    root,
+    requested: req.outputPattern,
+    sceneOutputPath: info?.output_path,
+  });
+  const warnings = pattern.note ? [pattern.note] : [];
+  return {
+    scene,
+    root,
+    pattern,
+    overrides,
+    format: (overrides.format ?? 'PNG') as ImageFormat,
+    info,
+    resolution: info ? finalResolution(info, overrides.resolutionPercentage) : null,
+    warnings,
+  };
+}
+
+/** A file under the output root as the files route serves it: `output/render/shot_0012.png`. */
+export function servedName(name: string): string {
+  return `output/${name}`;
+}
+
+/** The absolute path of `name` (relative to the root, `/`-separated). */
+export function underRoot(root: string, name: string): string {
+  return path.join(root, ...name.split('/'));
+}
+
+/** One line naming the overrides in force, for the history: `samples 16, camera CamBlue`. */
+export function describeOverrides(o: RenderOverrides, resolution: [number, number] | null): string {
+  const parts: string[] = [];
+  if (o.resolutionPercentage !== undefined)
+    parts.push(
+      `resolution ${o.resolutionPercentage} %${resolution ? ` (${resolution.join('×')})` : ''}`,
+    );
+  if (o.samples !== undefined) parts.push(`samples ${o.samples}`);
+  if (o.camera !== undefined) parts.push(`camera ${o.camera}`);
+  if (o.frameStep !== undefined) parts.push(`every ${o.frameStep} frame(s)`);
+  if (o.device !== undefined) parts.push(`device ${o.device}`);
+  if (o.format !== undefined) parts.push(`format ${o.format}`);
+  if (o.colorDepth !== undefined) parts.push(`${o.colorDepth}-bit`);
+  return parts.join(', ');
+}

@@ -1,0 +1,128 @@
+import type { z } from 'zod';
+import type { ImageFormat } from '../../renderers/blender/formats.js';
+import type { ScriptSpec } from '../../templates/spec.js';
+import type { FileProbe } from '../../util/file-probe.js';
+import type { JobKind, ProgressUnit, ResultRow, SubmitRequest } from '../api-types.js';
+import type { JobPatch } from '../store/tables/jobs.js';
+import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
+
+/** Limits that come from the cluster, checked before anything is written. */
+export interface PlanLimits {
+  partitionNodes: number;
+  maxGpusPerNode: number;
+}
+
+/** Where a job's files go; the plan puts these paths into task payloads. */
+export interface JobDirs {
+  id: string;
+  dir: string;
+  outputDir: string;
+}
+
+/** What planning gets: the cluster's limits, the job's directories, and questions to ask of files. */
+export interface PlanContext {
+  limits: PlanLimits;
+  dirs: JobDirs;
+  files: FileProbe;
+}
+
+/** A validated job, ready to be written: its stages and tasks and the normalized request. */
+export interface JobPlan {
+  kind: JobKind;
+  name: string;
+  request: SubmitRequest;
+  nodes: number;
+  gpusPerNode: number;
+  stages: Omit<StageRow, 'jobId'>[];
+  tasks: NewTask[];
+  /** One line for the history: what was submitted. */
+  summary: string;
+  /** Things the user should know before it runs (shown by --dry-run, recorded on submit). */
+  warnings?: string[];
+  /** Where the job's outputs go when not its own output directory (a Blender `--output`). */
+  outputDir?: string;
+  /** What the plan decided, recorded in the job's history after `job:submitted`. */
+  events?: PlanEvent[];
+}
+
+/** One decision of a plan for the history: `render:skipped`, with its data for the viewer. */
+export interface PlanEvent {
+  type: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/** A file a job writes when it ends (the core writes it whole, 0600). */
+export interface OutputFile {
+  path: string;
+  text: string;
+}
+
+/** What a job leaves behind when it ends: files to write and a line of history for each. */
+export interface JobEnd {
+  files: OutputFile[];
+  notes: string[];
+}
+
+/** A file a finished task must have left, whole, for its result to count. */
+export type ExpectedOutput =
+  { kind: 'image'; path: string; format: ImageFormat } | { kind: 'video'; path: string };
+
+/**
+ * `mainStage` of a job whose stages are its own (a pipeline's steps, named by the user): its
+ * progress and results count the tasks of every stage.
+ */
+export const EVERY_STAGE = '*';
+
+/** Per-node minimums an allocation asks Slurm for (0 or absent: none). */
+export interface NodeResources {
+  cpus?: number;
+  memoryMiB?: number;
+  tmpMiB?: number;
+}
+
+/** A job that runs a program of its own on its allocations instead of our agents (IndeX). */
+export interface ServiceBehaviour {
+  /** The sbatch script of an allocation; `attachTo` is the primary's Slurm job id when growing. */
+  script(job: JobRow, opts: { nodes: number; jobName: string; attachTo?: number }): ScriptSpec;
+  /** The address users open once the service is up, read from its primary's output. */
+  readyUrl(output: string): string | null;
+}
+
+/**
+ * Everything the coordinator knows about one kind of job. Adding a kind is one such object (in
+ * its own file, listed in registry.ts) plus the agent runner for its task kinds. Job types do
+ * no I/O: what they need to know of files comes through `PlanContext.files`, what they write
+ * is returned (`JobEnd`).
+ */
+export interface JobType {
+  kind: JobKind;
+  /** The stage whose progress the job shows, or EVERY_STAGE. */
+  mainStage: string;
+  progressUnit: ProgressUnit;
+  /** Validates a request and splits it into stages and tasks; throws UsageError, writes nothing. */
+  plan(req: SubmitRequest, ctx: PlanContext): JobPlan;
+  /** The payload each task kind's runner receives, checked at the boundary on both sides. */
+  payloads: Record<string, z.ZodType>;
+  /**
+   * The files a task leaves when it is done, from its payload (not from what the agent says), so
+   * that a result counts only when they are there and whole.
+   */
+  outputsOf?(task: TaskRow): ExpectedOutput[];
+  /**
+   * Tasks of a stage known only once the stages before it are done (a pipeline's fan-out over
+   * what an earlier step wrote), made when the stage becomes ready. Throws UsageError to fail the
+   * job with that reason. `files` answers questions about what earlier stages wrote.
+   */
+  onStageReady?(job: JobRow, stage: StageRow, files: FileProbe): NewTask[];
+  /** What a finished task changes on its job (the encode's video). */
+  onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
+  /** Called once the job has ended; never throws (a job's end must be recorded). */
+  onJobEnded?(job: JobRow, tasks: TaskRow[]): JobEnd;
+  /** A results table, one row per task, for jobs whose tasks carry metrics. */
+  results?(tasks: TaskRow[]): ResultRow[];
+  /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
+  nodeResources?(job: JobRow): NodeResources;
+  /** Set for service jobs; they have no tasks and end when their primary allocation ends. */
+  service?: ServiceBehaviour;
+}

@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { UsageError } from '../../errors.js';
+import { expandStep, isDynamicStep, type TaskSpec } from '../../openjd/expand.js';
+import { planTemplateJob } from '../../openjd/job-plan.js';
+import { readManifestWith } from '../../openjd/manifest-probe.js';
+import { OpenjdInstantiationError, type Problem } from '../../openjd/problem.js';
+import { openjdArch } from '../../openjd/slurm-resources.js';
+import { stepSlice, taskLabel } from '../../openjd/step-slice.js';
+import type { OtherSubmitRequest } from '../api-types.js';
+import type { NewTask } from '../store/types.js';
+import { checkCommonFields } from './common-fields.js';
+import { EVERY_STAGE, type JobType } from './job-type.js';
+import {
+  OPENJD_TASK,
+  openjdPayload,
+  openjdSpecOf,
+  type OpenjdSpec,
+  type OpenjdTaskPayload,
+} from './openjd-payload.js';
+import { openjdResults, openjdStepNotes } from './openjd-results.js';
+import { resultsCsv } from './result-csv.js';
+
+/** Problems as the lines `openjd check` prints, for an error message. */
+function problemText(what: string, problems: readonly Problem[]): string {
+  return [what, ...problems.map((p) => `  error: ${p.path}: ${p.message}`)].join('\n');
+}
+
+/** The tasks of one step as the coordinator stores them. */
+function stepTasks(spec: OpenjdSpec, step: string, order: number, specs: TaskSpec[]): NewTask[] {
+  const template = stepSlice(spec.template, step);
+  return specs.map((t) => {
+    const payload: OpenjdTaskPayload = {
+      step,
+      stepIndex: order,
+      index: t.index,
+      label: taskLabel(step, t.params),
+      params: t.params,
+      jobParameters: spec.values,
+      template,
+    };
+    return { stage: step, seq: t.index, kind: OPENJD_TASK, payload: { ...payload }, frames: [] };
+  });
+}
+
+/**
+ * Directories a manifest may be read from besides the job's own: the PATH job parameters the
+ * job writes (dataFlow OUT or INOUT), never one holding the coordinator's state directory.
+ */
+function manifestRoots(spec: OpenjdSpec, jobDir: string): string[] {
+  const stateDir = path.dirname(path.dirname(jobDir));
+  return (spec.template.parameterDefinitions ?? [])
+    .filter((d) => d.type === 'PATH' && (d.dataFlow === 'OUT' || d.dataFlow === 'INOUT'))
+    .map((d) => spec.values[d.name]?.value ?? '')
+    .filter((v) => path.isAbsolute(v))
+    .filter((v) => {
+      const rel = path.relative(v, stateDir);
+      return rel.startsWith('..') || path.isAbsolute(rel);
+    });
+}
+
+/**
+ * An Open Job Description job (`kind: 'openjd'`): `template` (the template document),
+ * `templatePath` (where it was read, for people), `bundleDir` (relative PATH values are taken
+ * from there) and `parameters` (name to value: the bundle's parameter_values and `-p` merged).
+ * Each step is a stage, run in dependency order one after another; each task one `openjd-task`
+ * that an agent leases; the tasks of a step with a manifest parameter are made when its stage
+ * becomes ready. Host requirements become the allocation's per-node minimums.
+ */
+export const openjdJob: JobType = {
+  kind: 'openjd',
+  mainStage: EVERY_STAGE,
+  progressUnit: 'tasks',
+  payloads: { [OPENJD_TASK]: openjdPayload },
+
+  plan(request, { limits }) {
+    const req = request as OtherSubmitRequest;
+    const common = checkCommonFields(req, limits);
+    if (req.template === undefined || req.template === null)
+      throw new UsageError('template: give the job template document (YAML or JSON, parsed)');
+    const given = req.parameters ?? {};
+    if (typeof given !== 'object' || Array.isArray(given))
+      throw new UsageError('parameters: give an object of parameter names to values');
+    const bundleDir = req.bundleDir;
+    if (bundleDir !== undefined && (typeof bundleDir !== 'string' || !path.isAbsolute(bundleDir)))
+      throw new UsageError('bundleDir: must be an absolute path');
+    const templatePath = typeof req.templatePath === 'string' ? req.templatePath : 'template';
+    const r = planTemplateJob(req.template, given as Record<string, unknown>, {
+      ...(bundleDir ? { relativePathsFrom: bundleDir } : {}),
+      hostArch: openjdArch(process.arch),
+    });
+    if (!r.job) throw new UsageError(problemText(`${templatePath} cannot be submitted:`, r.errors));
+    const job = r.job;
+    const spec: OpenjdSpec = {
+      template: job.template,
+      values: job.values,
+      resources: job.resources,
+    };
+    const tasks = job.steps.flatMap((s) =>
+      s.tasks ? stepTasks(spec, s.name, s.order, s.tasks) : [],
+    );
+    const later = job.steps.filter((s) => s.tasks === null).map((s) => s.name);
+    // the validated template is kept once, in `openjd`, not also as sent
+    const { template: _sent, ...kept } = req;
+    void _sent;
+    return {
+      kind: 'openjd',
+      name: common.name ?? job.name,
+      request: {
+        ...kept,
+        kind: 'openjd',
+        templatePath,
+        ...common,
+        name: common.name,
+        openjd: spec,
+      },
+      nodes: common.nodes,
+      gpusPerNode: common.gpusPerNode,
+      stages: job.steps.map((s) => ({
+        name: s.name,
+        seq: s.order,
+        state: s.order === 0 ? ('ready' as const) : ('waiting' as const),
+      })),
+      tasks,
+      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)`,
+      warnings: job.warnings.map((w) => `${w.path}: ${w.message}`),
+    };
+  },
+
+  /** A manifest step's tasks, read from what the steps before it wrote. */
+  onStageReady(job, stage, files) {
+    const spec = openjdSpecOf(job.spec);
+    const step = spec.template.steps.find((s) => s.name === stage.name);
+    if (!step || !isDynamicStep(step)) return [];
+    try {
+      const read = readManifestWith(files, job.dir, manifestRoots(spec, job.dir));
+      return stepTasks(
+        spec,
+        stage.name,
+        stage.seq,
+        expandStep(spec.template, step.name, spec.values, read),
+      );
+    } catch (e) {
+      if (e instanceof OpenjdInstantiationError)
+        throw new UsageError(problemText(`step ${stage.name}:`, e.problems));
+      throw e;
+    }
+  },
+
+  nodeResources(job) {
+    const r = openjdSpecOf(job.spec).resources;
+    return {
+      cpus: r.cpus * job.gpusPerNode,
+      memoryMiB: r.memoryMiB * job.gpusPerNode,
+      tmpMiB: r.scratchGiB * 1024 * job.gpusPerNode,
+    };
+  },
+
+  results: openjdResults,
+
+  /** results.csv in the job directory, and a line per step for the history. */
+  onJobEnded(job, tasks) {
+    const rows = openjdResults(tasks);
+    const csv = path.join(job.dir, 'results.csv');
+    return {
+      files: [{ path: csv, text: resultsCsv(rows) }],
+      notes: [...openjdStepNotes(rows), `results of ${rows.length} task(s): ${csv}`],
+    };
+  },
+};

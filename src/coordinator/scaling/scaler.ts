@@ -1,0 +1,261 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UsageError } from '../../errors.js';
+import type { ScaleRequest } from '../api-types.js';
+import type { Actor, RecordFn } from '../history.js';
+import type { AllocationPort } from '../ports.js';
+import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
+import type { JobsTable } from '../store/tables/jobs.js';
+import type { TasksTable } from '../store/tables/tasks.js';
+import type { AgentRow, JobRow } from '../store/types.js';
+import { pickNodes, type HeldNode } from './pick-nodes.js';
+import { releaseNodes } from './release.js';
+
+export type { HeldNode } from './pick-nodes.js';
+
+/** What growing and shrinking a job needs. */
+export interface ScalerPorts {
+  store: {
+    jobs: Pick<JobsTable, 'update'>;
+    allocations: Pick<AllocationsTable, 'list' | 'update' | 'noteResized' | 'resized'>;
+    agents: Pick<AgentsTable, 'list' | 'update'>;
+    tasks: Pick<TasksTable, 'list' | 'requeueLeased'>;
+  };
+  slurm: Pick<AllocationPort, 'list' | 'partitionNodes' | 'cancel' | 'shrink'>;
+  record: RecordFn;
+  allocate: (
+    job: JobRow,
+    nodes: number,
+    role: 'attached',
+    actor: Actor,
+    why: string,
+  ) => Promise<number>;
+  requireJob: (jobId: string) => JobRow;
+  /** Wakes the job's agents (drained ones exit). */
+  notify: (jobId: string) => void;
+  now: () => number;
+}
+
+/**
+ * Grows a running job with attached allocations and shrinks it by draining agents and then
+ * releasing nodes (`scontrol update NodeList=`, or `scancel` of an attached allocation left
+ * empty). Requests for one job run one after another.
+ */
+export class Scaler {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly p: ScalerPorts) {}
+
+  /** Runs `fn` after every earlier scale request of the same job has finished. */
+  private serialize<T>(jobId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(jobId) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(fn);
+    this.locks.set(jobId, next);
+    return next.finally(() => {
+      if (this.locks.get(jobId) === next) this.locks.delete(jobId);
+    });
+  }
+
+  /** Nodes the job holds in running allocations, in the order they should be given back. */
+  async heldNodes(jobId: string): Promise<HeldNode[]> {
+    const slurm = new Map((await this.p.slurm.list()).map((s) => [s.slurmJobId, s]));
+    const agents = this.p.store.agents
+      .list(jobId)
+      .filter((a) => a.state === 'active' || a.state === 'draining');
+    const leased = this.p.store.tasks.list(jobId, { state: 'leased' }).tasks;
+    const held: HeldNode[] = [];
+    for (const a of this.p.store.allocations.list(jobId).filter((x) => x.state === 'running')) {
+      const batchHost = slurm.get(a.slurmJobId)?.batchHost ?? a.nodes[0];
+      for (const node of a.nodes) {
+        const here = agents.filter((g) => g.node === node && g.slurmJobId === a.slurmJobId);
+        held.push({
+          node,
+          allocation: a,
+          batchHost: node === batchHost,
+          busy: leased.some((t) => here.some((g) => g.id === t.agentId)),
+          agents: here,
+        });
+      }
+    }
+    // Idle nodes first, then attached allocations before the primary, newest allocation first.
+    return held.sort(
+      (x, y) =>
+        Number(x.busy) - Number(y.busy) ||
+        Number(x.allocation.role === 'primary') - Number(y.allocation.role === 'primary') ||
+        y.allocation.createdAt - x.allocation.createdAt,
+    );
+  }
+
+  async scale(jobId: string, req: ScaleRequest, actor: Actor = 'user'): Promise<void> {
+    return this.serialize(jobId, () => this.scaleNow(jobId, req, actor));
+  }
+
+  private async scaleNow(jobId: string, req: ScaleRequest, actor: Actor): Promise<void> {
+    const job = this.p.requireJob(jobId);
+    if (job.state !== 'running')
+      throw new UsageError(`job ${jobId} is ${job.state}; there is nothing to scale`);
+    if (req.auto !== undefined) {
+      const auto = req.auto === false ? null : req.auto;
+      if (auto && (auto.min < 1 || auto.max < auto.min))
+        throw new UsageError('auto: need 1 <= min <= max');
+      this.p.store.jobs.update(jobId, { auto });
+      this.p.record(
+        jobId,
+        'scale:auto',
+        actor,
+        auto
+          ? `autoscaling on: ${auto.min}-${auto.max} node(s)${auto.targetFinishSeconds ? `, finish within ${auto.targetFinishSeconds} s` : ''}`
+          : 'autoscaling off',
+      );
+      if (
+        req.nodes === undefined &&
+        req.add === undefined &&
+        req.remove === undefined &&
+        !req.nodeList?.length
+      )
+        return;
+    }
+    const partition = (await this.p.slurm.partitionNodes()).length;
+    const held = await this.heldNodes(jobId);
+    const pending = this.p.store.allocations.list(jobId).filter((a) => a.state === 'pending');
+    const current = held.length + pending.reduce((s, a) => s + a.requestedNodes, 0);
+    let target =
+      req.nodes ??
+      (req.add !== undefined
+        ? current + req.add
+        : req.remove !== undefined
+          ? current - req.remove
+          : current);
+    if (req.nodeList?.length) target = current - req.nodeList.length;
+    for (const [k, v] of Object.entries({ nodes: req.nodes, add: req.add, remove: req.remove })) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 0))
+        throw new UsageError(`${k} must be a whole number of at least 0`);
+    }
+    if (target > partition)
+      throw new UsageError(
+        `the partition has ${partition} node(s); job ${jobId} cannot have ${target}`,
+      );
+    if (target < 1)
+      throw new UsageError(
+        `job ${jobId} still has work: it cannot go to 0 nodes (cancel it instead)`,
+      );
+    if (target > current) {
+      const add = target - current;
+      this.p.store.jobs.update(jobId, { nodesWanted: target });
+      await this.p.allocate(job, add, 'attached', actor, `grow ${current} → ${target} node(s)`);
+      this.p.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${target}`, {
+        from: current,
+        to: target,
+      });
+      return;
+    }
+    if (target === current) return;
+    await this.shrink(jobId, held, current - target, req, actor);
+  }
+
+  private async shrink(
+    jobId: string,
+    held: HeldNode[],
+    count: number,
+    req: ScaleRequest,
+    actor: Actor,
+  ): Promise<void> {
+    const removable = (h: HeldNode) => !h.batchHost || h.allocation.role === 'attached';
+    let chosen: HeldNode[];
+    if (req.nodeList?.length) {
+      chosen = req.nodeList.map((n) => {
+        const h = held.find((x) => x.node === n);
+        if (!h)
+          throw new UsageError(
+            `job ${jobId} does not hold node ${n} (it holds ${held.map((x) => x.node).join(',') || 'none yet'})`,
+          );
+        if (!removable(h))
+          throw new UsageError(
+            `${n} runs the batch script of Slurm job ${h.allocation.slurmJobId}; it is released only with the whole job`,
+          );
+        return h;
+      });
+    } else {
+      // Slurm without accounting resizes a job once: every later `scontrol update` of it is
+      // refused ("the DB index is being set"). Nodes of such an allocation go only with all of it.
+      const resized = this.p.store.allocations.resized(jobId);
+      chosen = pickNodes(held, count, (h) => !resized.has(h.allocation.slurmJobId));
+      if (chosen.length < count)
+        count -= await this.cancelPendingNow(jobId, count - chosen.length, actor);
+      if (chosen.length < count) {
+        const stuck = [...resized].filter((id) => held.some((h) => h.allocation.slurmJobId === id));
+        throw new UsageError(
+          `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: ` +
+            (stuck.length
+              ? `Slurm job ${stuck.join(', ')} was resized once already, and Slurm without accounting refuses to resize a job twice; its nodes stay until it ends (or grow with --add and shrink the new allocation)`
+              : 'the rest run batch scripts'),
+        );
+      }
+    }
+    const nodes = chosen.map((h) => h.node);
+    const agents = chosen.flatMap((h) => h.agents);
+    for (const a of agents) this.p.store.agents.update(a.id, { state: 'draining' });
+    this.p.record(
+      jobId,
+      'scale:drain',
+      actor,
+      `draining ${agents.length} agent(s) on ${nodes.join(',')}${req.now ? ' (tasks handed back now)' : ''}`,
+      { nodes },
+    );
+    if (req.now) {
+      for (const a of agents) this.p.store.tasks.requeueLeased({ agentId: a.id }, this.p.now());
+    } else {
+      await this.waitIdle(jobId, agents);
+    }
+    this.p.notify(jobId);
+    await releaseNodes(this.p, jobId, chosen, actor);
+    const job = this.p.requireJob(jobId);
+    this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
+    this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
+  }
+
+  /**
+   * Cancels up to `count` of the job's allocations still waiting in Slurm, attached ones only (the
+   * primary carries the job), after any scale request of the job in progress. Returns how many.
+   */
+  cancelPending(jobId: string, count: number, actor: Actor, why = ''): Promise<number> {
+    return this.serialize(jobId, () => this.cancelPendingNow(jobId, count, actor, why));
+  }
+
+  private async cancelPendingNow(
+    jobId: string,
+    count: number,
+    actor: Actor,
+    why = '',
+  ): Promise<number> {
+    const pending = this.p.store.allocations
+      .list(jobId)
+      .filter((a) => a.state === 'pending' && a.role === 'attached')
+      .slice(0, Math.max(0, count));
+    for (const a of pending) {
+      await this.p.slurm.cancel([a.slurmJobId]);
+      this.p.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: this.p.now() });
+      this.p.record(
+        jobId,
+        'scale:shrink',
+        actor,
+        `cancelled pending Slurm job ${a.slurmJobId}${why ? ` (${why})` : ''}`,
+        { slurmJobId: a.slurmJobId },
+      );
+    }
+    return pending.length;
+  }
+
+  /** Waits until draining agents hold no task (they finish the current one first). */
+  private async waitIdle(jobId: string, agents: AgentRow[]): Promise<void> {
+    const ids = new Set(agents.map((a) => a.id));
+    for (;;) {
+      const busy = this.p.store.tasks
+        .list(jobId, { state: 'leased' })
+        .tasks.filter((t) => t.agentId && ids.has(t.agentId));
+      if (!busy.length) return;
+      if (this.p.requireJob(jobId).state !== 'running') return;
+      await sleep(100);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { AgentRow, JobRow, StageRow, TaskRow } from '../store/types.js';
+
+/**
+ * What the lease decision reads and writes, declared here so that any store can serve it
+ * (`SqliteStore` implements it; tests may hand in their own).
+ */
+export interface SchedulerStore {
+  stages: { list(jobId: string): StageRow[] };
+  agents: { list(jobId: string): AgentRow[] };
+  tasks: {
+    leaseNext(
+      jobId: string,
+      stage: string,
+      agent: { id: string; node: string; gpu: string },
+      now: number,
+      leaseMs: number,
+      allowExcluded?: boolean,
+    ): TaskRow | null;
+    strandedFor(
+      jobId: string,
+      stage: string,
+      agentIds: string[],
+    ): { id: number; notBefore: number }[];
+  };
+}
+
+/** What an agent is told when it asks for work; `note` is a decision worth recording. */
+export type LeaseDecision =
+  { task: TaskRow; note?: string } | { exit: string } | { idle: true; jobId: string };
+
+/** Why an agent should stop asking for work, or null while it should keep going. */
+export function exitReason(agent: AgentRow, job: JobRow): string | null {
+  if (job.state !== 'running') return `job ${job.id} is ${job.state}`;
+  if (agent.state === 'blocked')
+    return `blocklisted for job ${job.id} after ${agent.failures} failures`;
+  if (agent.state === 'gone')
+    return 'the coordinator gave this agent up; its tasks went back to the queue';
+  return null;
+}
+
+/**
+ * The lease decision, top to bottom:
+ * 1. may this agent work at all (its job runs; it is not blocklisted or given up; a draining
+ *    agent stays, without work, until its node is released or kept after all);
+ * 2. is the job paused (its output could not be written: every agent would fail alike);
+ * 3. which stage is ready (stages run in order, one at a time);
+ * 4. which task: the first queued one, in order, that this agent has not failed before; and
+ *    when every agent left has failed a task, that task on this agent after a pause, so that
+ *    a job is never stuck waiting for an agent that does not exist.
+ * Nothing here waits: a caller that gets `idle` long-polls and asks again.
+ */
+export class Scheduler {
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly store: SchedulerStore,
+    private readonly leaseMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Holds back every task of a job until `until` (ms). */
+  pause(jobId: string, until: number): void {
+    this.pausedUntil.set(jobId, until);
+  }
+
+  /** Until when a job is paused, or null. */
+  pausedTill(jobId: string): number | null {
+    const until = this.pausedUntil.get(jobId);
+    if (until === undefined) return null;
+    if (until > this.now()) return until;
+    this.pausedUntil.delete(jobId);
+    return null;
+  }
+
+  /** Decides for an agent whose row and job row the caller has just read. */
+  decide(agent: AgentRow, job: JobRow): LeaseDecision {
+    const why = exitReason(agent, job);
+    if (why) return { exit: why };
+    const idle = { idle: true, jobId: job.id } as const;
+    if (agent.state === 'draining' || this.pausedTill(job.id) !== null) return idle;
+    const stage = this.store.stages.list(job.id).find((s) => s.state === 'ready');
+    if (!stage) return idle;
+    const now = this.now();
+    const task = this.store.tasks.leaseNext(job.id, stage.name, agent, now, this.leaseMs);
+    if (task) return { task };
+    return this.lastResort(agent, job.id, stage.name, now) ?? idle;
+  }
+
+  /** A task every agent left has failed, leased to this one once its retry pause is over. */
+  private lastResort(
+    agent: AgentRow,
+    jobId: string,
+    stage: string,
+    now: number,
+  ): LeaseDecision | undefined {
+    const live = this.store.agents
+      .list(jobId)
+      .filter((a) => a.state === 'active')
+      .map((a) => a.id);
+    if (!live.includes(agent.id)) return undefined;
+    const stranded = this.store.tasks.strandedFor(jobId, stage, live);
+    if (!stranded.some((t) => t.notBefore <= now)) return undefined;
+    const task = this.store.tasks.leaseNext(jobId, stage, agent, now, this.leaseMs, true);
+    if (!task) return undefined;
+    return {
+      task,
+      note: `task ${task.id}: every agent left has failed it once; trying it again on ${agent.node} GPU ${agent.gpu} (attempt ${task.attempts + 1})`,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import { CliError } from '../../errors.js';
+import { SCHEMA_V1 } from './schema.js';
+
+/**
+ * The schema's history, one step per `user_version`. A database is brought forward step by step
+ * in one transaction; steps are never edited once released, only added.
+ */
+export const MIGRATIONS: readonly { version: number; why: string; sql: string }[] = [
+  { version: 1, why: 'jobs, stages, tasks, attempts, agents, allocations, events', sql: SCHEMA_V1 },
+  {
+    version: 2,
+    why: 'agent tokens are looked up per request; a lease names its attempt; a retry can wait; Slurm resizes are counted',
+    sql: `
+      CREATE INDEX IF NOT EXISTS jobs_agent_token ON jobs (agent_token);
+      ALTER TABLE tasks ADD COLUMN lease_attempt INTEGER;
+      ALTER TABLE tasks ADD COLUMN not_before INTEGER;
+      ALTER TABLE allocations ADD COLUMN resizes INTEGER NOT NULL DEFAULT 0;
+      UPDATE tasks SET lease_attempt = attempts + 1 WHERE agent_id IS NOT NULL;
+    `,
+  },
+];
+
+/** The version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Applies every step after the database's `user_version`; refuses a newer database. */
+export function migrate(db: Database.Database, file: string): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > SCHEMA_VERSION)
+    throw new CliError(
+      `${file} has schema version ${from}, newer than this cluster-tool's ${SCHEMA_VERSION}: upgrade cluster-tool on the head node`,
+    );
+  db.transaction(() => {
+    for (const m of MIGRATIONS) {
+      if (m.version <= from) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  })();
+  return { from, to: SCHEMA_VERSION };
+}

@@ -1,0 +1,31 @@
+import type Database from 'better-sqlite3';
+
+/** A database handle with a prepared-statement cache; the tables share one. */
+export class Sql {
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** A cached prepared statement: each distinct SQL text is compiled once. */
+  q(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
+
+export type Row = Record<string, unknown>;
+
+/** `SET a = ?, b = ?` for the columns of `patch` that are defined, in a fixed order. */
+export function setClause(cols: Record<string, unknown>): { sql: string; args: unknown[] } {
+  const set = Object.entries(cols).filter(([, v]) => v !== undefined);
+  return { sql: set.map(([k]) => `${k} = ?`).join(', '), args: set.map(([, v]) => v) };
+}

@@ -1,0 +1,34 @@
+import { toEvent } from '../rows.js';
+import type { Row, Sql } from '../sql.js';
+import type { EventRow } from '../types.js';
+
+/** The `events` table: each job's history. */
+export class EventsTable {
+  constructor(private readonly sql: Sql) {}
+
+  add(e: Omit<EventRow, 'id'>): EventRow {
+    const r = this.sql
+      .q('INSERT INTO events (job_id, at, type, actor, message, data) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(e.jobId, e.at, e.type, e.actor, e.message, JSON.stringify(e.data));
+    return { ...e, id: Number(r.lastInsertRowid) };
+  }
+
+  /** The last `limit` events of a job, oldest first. */
+  list(jobId: string, limit = 200): EventRow[] {
+    return (
+      this.sql
+        .q('SELECT * FROM events WHERE job_id = ? ORDER BY id DESC LIMIT ?')
+        .all(jobId, limit) as Row[]
+    )
+      .map(toEvent)
+      .reverse();
+  }
+
+  /** The newest event of a type for a job, if any. */
+  latest(jobId: string, type: string): EventRow | undefined {
+    const r = this.sql
+      .q('SELECT * FROM events WHERE job_id = ? AND type = ? ORDER BY id DESC LIMIT 1')
+      .get(jobId, type) as Row | undefined;
+    return r ? toEvent(r) : undefined;
+  }
+}

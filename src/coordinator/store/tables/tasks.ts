@@ -1,0 +1,316 @@
+import type { Progress } from '../../api-types.js';
+import { toTask } from '../rows.js';
+import type { Row, Sql } from '../sql.js';
+import type { NewTask, TaskRow } from '../types.js';
+
+/** The agent a lease or a result belongs to. */
+export interface Holder {
+  id: string;
+  node: string;
+  gpu: string;
+}
+
+/** Which leased tasks go back to the queue. */
+export type RequeueWhere = { expiredBefore: number } | { agentId: string } | { taskId: number };
+
+/** The `tasks` and `attempts` tables: the queue, leases, results and every attempt. */
+export class TasksTable {
+  constructor(private readonly sql: Sql) {}
+
+  insert(jobId: string, tasks: NewTask[]): void {
+    const ins = this.sql.q(
+      `INSERT INTO tasks (job_id, stage, seq, kind, payload, frames, state) VALUES (?, ?, ?, ?, ?, ?, 'queued')`,
+    );
+    for (const t of tasks)
+      ins.run(jobId, t.stage, t.seq, t.kind, JSON.stringify(t.payload), JSON.stringify(t.frames));
+  }
+
+  get(id: number): TaskRow | undefined {
+    const r = this.sql.q('SELECT * FROM tasks WHERE id = ?').get(id) as Row | undefined;
+    return r ? toTask(r) : undefined;
+  }
+
+  /**
+   * Leases the first queued task of a stage that this agent has not failed before, or null.
+   * `allowExcluded` lifts that rule (no other agent is left to take the task) for tasks whose
+   * retry pause (`not_before`) is over.
+   */
+  leaseNext(
+    jobId: string,
+    stage: string,
+    agent: Holder,
+    now: number,
+    leaseMs: number,
+    allowExcluded = false,
+  ): TaskRow | null {
+    return this.sql.transaction(() => {
+      const r = this.sql
+        .q(
+          `SELECT id, attempts FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued'
+           AND (instr(excluded_agents, ?) = 0 OR (? AND COALESCE(not_before, 0) <= ?))
+           ORDER BY seq LIMIT 1`,
+        )
+        .get(jobId, stage, JSON.stringify(agent.id), allowExcluded ? 1 : 0, now) as
+        { id: number; attempts: number } | undefined;
+      if (!r) return null;
+      const attempt = r.attempts + 1;
+      this.sql
+        .q(
+          `UPDATE tasks SET state = 'leased', agent_id = ?, node = ?, gpu = ?, lease_expires = ?, lease_attempt = ?, started_at = ? WHERE id = ?`,
+        )
+        .run(agent.id, agent.node, agent.gpu, now + leaseMs, attempt, now, r.id);
+      this.sql
+        .q(
+          'INSERT INTO attempts (task_id, attempt, agent_id, node, gpu, started_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(r.id, attempt, agent.id, agent.node, agent.gpu, now);
+      return this.get(r.id) ?? null;
+    });
+  }
+
+  /**
+   * The queued tasks of a stage that none of `agentIds` may take (each has failed them), with
+   * when each may be tried again.
+   */
+  strandedFor(
+    jobId: string,
+    stage: string,
+    agentIds: string[],
+  ): { id: number; notBefore: number }[] {
+    const rows = this.sql
+      .q(
+        `SELECT id, excluded_agents, not_before FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued' AND excluded_agents != '[]'`,
+      )
+      .all(jobId, stage) as { id: number; excluded_agents: string; not_before: number | null }[];
+    return rows
+      .filter((r) => {
+        const ex = JSON.parse(r.excluded_agents) as string[];
+        return agentIds.every((id) => ex.includes(id));
+      })
+      .map((r) => ({ id: r.id, notBefore: r.not_before ?? 0 }));
+  }
+
+  renew(taskId: number, agentId: string, until: number): boolean {
+    return (
+      this.sql
+        .q(`UPDATE tasks SET lease_expires = ? WHERE id = ? AND agent_id = ? AND state = 'leased'`)
+        .run(until, taskId, agentId).changes === 1
+    );
+  }
+
+  /**
+   * Marks a task done with its result, once, and only for the agent that leased it: while its
+   * lease runs, or after the lease lapsed if nobody leased the task since (the work is not lost).
+   * A task nobody leased, or one another agent holds now, is refused.
+   */
+  complete(taskId: number, agent: Holder, result: Record<string, unknown>, now: number): boolean {
+    return this.sql.transaction(() => {
+      const changed = this.sql
+        .q(
+          `UPDATE tasks SET state = 'done', result = ?, node = ?, gpu = ?, finished_at = ?, lease_expires = NULL, error = NULL
+           WHERE id = ? AND agent_id = ? AND lease_attempt IS NOT NULL
+             AND (state = 'leased' OR (state = 'queued' AND lease_expires IS NULL))`,
+        )
+        .run(JSON.stringify(result), agent.node, agent.gpu, now, taskId, agent.id).changes;
+      this.sql
+        .q(
+          `UPDATE attempts SET ended_at = ?, outcome = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
+        )
+        .run(now, changed ? 'done' : 'late', taskId, agent.id);
+      return changed === 1;
+    });
+  }
+
+  /**
+   * Records a failed attempt of the lease holder. When the agent is to blame, the attempt counts
+   * and the agent may not take the task again (unless no other agent is left, and then not
+   * before `notBefore`); past `maxAttempts` the task fails. When the job is to blame (its output
+   * cannot be written: the same on every agent), nothing counts against the task or the agent.
+   * Null when `agentId` does not hold the lease.
+   */
+  fail(
+    taskId: number,
+    agentId: string,
+    f: {
+      error: string;
+      tail: string[];
+      maxAttempts: number;
+      now: number;
+      blame: 'agent' | 'job';
+      notBefore: number | null;
+    },
+  ): TaskRow['state'] | null {
+    return this.sql.transaction(() => {
+      const t = this.get(taskId);
+      if (!t || t.state !== 'leased' || t.agentId !== agentId) return null;
+      const counts = f.blame === 'agent';
+      const attempts = t.attempts + (counts ? 1 : 0);
+      const state = attempts >= f.maxAttempts ? 'failed' : 'queued';
+      const excluded = counts ? [...new Set([...t.excludedAgents, agentId])] : t.excludedAgents;
+      this.sql
+        .q(
+          `UPDATE tasks SET state = ?, attempts = ?, excluded_agents = ?, error = ?, error_tail = ?, lease_expires = NULL,
+             not_before = ?, agent_id = CASE WHEN ? = 'failed' THEN agent_id ELSE NULL END,
+             finished_at = CASE WHEN ? = 'failed' THEN ? ELSE NULL END WHERE id = ?`,
+        )
+        .run(
+          state,
+          attempts,
+          JSON.stringify(excluded),
+          f.error,
+          JSON.stringify(f.tail),
+          f.notBefore,
+          state,
+          state,
+          f.now,
+          taskId,
+        );
+      this.sql
+        .q(
+          `UPDATE attempts SET ended_at = ?, outcome = ?, error = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
+        )
+        .run(f.now, counts ? 'failed' : 'paused', f.error, taskId, agentId);
+      return state;
+    });
+  }
+
+  /** Puts leased tasks back in the queue without counting an attempt (their agent vanished or was drained). */
+  requeueLeased(where: RequeueWhere, now: number): TaskRow[] {
+    return this.sql.transaction(() => {
+      const [cond, arg] =
+        'expiredBefore' in where
+          ? ['lease_expires < ?', where.expiredBefore]
+          : 'agentId' in where
+            ? ['agent_id = ?', where.agentId]
+            : ['id = ?', where.taskId];
+      const rows = (
+        this.sql.q(`SELECT * FROM tasks WHERE state = 'leased' AND ${cond}`).all(arg) as Row[]
+      ).map(toTask);
+      for (const t of rows) {
+        this.sql
+          .q(
+            `UPDATE tasks SET state = 'queued', lease_expires = NULL WHERE id = ? AND state = 'leased'`,
+          )
+          .run(t.id);
+        this.sql
+          .q(
+            `UPDATE attempts SET ended_at = ?, outcome = 'requeued' WHERE task_id = ? AND ended_at IS NULL`,
+          )
+          .run(now, t.id);
+      }
+      return rows;
+    });
+  }
+
+  /** Pushes every live lease out to at least `until` (the coordinator was away; agents need a moment). */
+  extendLeases(until: number): void {
+    this.sql
+      .q(`UPDATE tasks SET lease_expires = MAX(lease_expires, ?) WHERE state = 'leased'`)
+      .run(until);
+  }
+
+  /** A job's tasks, optionally of one stage and state, a page at a time. */
+  list(
+    jobId: string,
+    f: { stage?: string; state?: string; offset?: number; limit?: number } = {},
+  ): { total: number; tasks: TaskRow[] } {
+    const where = ['job_id = ?'];
+    const args: unknown[] = [jobId];
+    for (const [col, v] of [
+      ['stage', f.stage],
+      ['state', f.state],
+    ] as const) {
+      if (!v) continue;
+      where.push(`${col} = ?`);
+      args.push(v);
+    }
+    const w = where.join(' AND ');
+    const total = (
+      this.sql.q(`SELECT COUNT(*) AS n FROM tasks WHERE ${w}`).get(...args) as {
+        n: number;
+      }
+    ).n;
+    const rows = this.sql
+      .q(`SELECT * FROM tasks WHERE ${w} ORDER BY stage DESC, seq LIMIT ? OFFSET ?`)
+      .all(...args, f.limit ?? 100000, f.offset ?? 0) as Row[];
+    return { total, tasks: rows.map(toTask) };
+  }
+
+  /** Counts by state for a stage (or every stage), in tasks and in frames (a chunk of 4 counts 4). */
+  progress(jobId: string, stage?: string): { tasks: Progress; frames: Progress } {
+    const rows = this.sql
+      .q(
+        `SELECT state, COUNT(*) AS n, SUM(json_array_length(frames)) AS f FROM tasks WHERE job_id = ? AND (? IS NULL OR stage = ?) GROUP BY state`,
+      )
+      .all(jobId, stage ?? null, stage ?? null) as { state: string; n: number; f: number | null }[];
+    const empty = (): Progress => ({ total: 0, done: 0, failed: 0, leased: 0, queued: 0 });
+    const tasks = empty();
+    const frames = empty();
+    for (const r of rows) {
+      const key = r.state === 'cancelled' ? 'failed' : (r.state as keyof Progress);
+      tasks.total += r.n;
+      frames.total += r.f ?? 0;
+      if (key in tasks) {
+        tasks[key] += r.n;
+        frames[key] += r.f ?? 0;
+      }
+    }
+    return { tasks, frames };
+  }
+
+  /** Queues finished tasks (failed, cancelled or done) again with fresh attempts. Returns how many. */
+  reopen(jobId: string, taskIds: number[]): number {
+    return this.sql.transaction(() => {
+      let n = 0;
+      for (const id of taskIds) {
+        n += this.sql
+          .q(
+            `UPDATE tasks SET state = 'queued', attempts = 0, excluded_agents = '[]', error = NULL, error_tail = NULL, finished_at = NULL,
+               agent_id = NULL, lease_attempt = NULL, result = NULL WHERE id = ? AND job_id = ? AND state IN ('failed', 'cancelled', 'done')`,
+          )
+          .run(id, jobId).changes;
+      }
+      return n;
+    });
+  }
+
+  /** Cancels every task of a job still queued or leased. */
+  cancelOpen(jobId: string, now: number): void {
+    this.sql
+      .q(
+        `UPDATE tasks SET state = 'cancelled', finished_at = ?, lease_expires = NULL WHERE job_id = ? AND state IN ('queued', 'leased')`,
+      )
+      .run(now, jobId);
+  }
+
+  attempts(taskId: number): Row[] {
+    return this.sql
+      .q('SELECT * FROM attempts WHERE task_id = ? ORDER BY started_at')
+      .all(taskId) as Row[];
+  }
+
+  /** Seconds spent rendering per finished task over the job so far (for rates and estimates). */
+  recentCompletions(
+    jobId: string,
+    since: number,
+  ): { finishedAt: number; startedAt: number; frames: number }[] {
+    return (
+      this.sql
+        .q(
+          `SELECT finished_at AS f, started_at AS s, json_array_length(frames) AS n FROM tasks WHERE job_id = ? AND state = 'done' AND finished_at >= ?`,
+        )
+        .all(jobId, since) as { f: number; s: number; n: number }[]
+    ).map((r) => ({ finishedAt: r.f, startedAt: r.s, frames: r.n }));
+  }
+
+  /** Nodes that started a task of the job at or after `since` (the scaling bench's probe). */
+  nodesLeasedSince(jobId: string, since: number): string[] {
+    return (
+      this.sql
+        .q(
+          `SELECT DISTINCT node FROM tasks WHERE job_id = ? AND started_at >= ? AND node IS NOT NULL`,
+        )
+        .all(jobId, since) as { node: string }[]
+    ).map((r) => r.node);
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * The agent protocol: every request an agent sends and every reply it gets, in one place, checked
+ * on both sides. All routes are POST with the job's agent token as the bearer token.
+ *
+ *   register  {jobId, node, gpu, slurmJobId, pid?}      -> {agentId, leaseMs} | {exit}
+ *   heartbeat {agentId}                                 -> {drain, exit}
+ *   lease     {agentId, waitMs?}                        -> {task} | {exit}; 204 when no work came
+ *   renew     {agentId}                                 -> {ok}; 409 when the lease is gone
+ *   complete  {agentId, result, lease?}                 -> {ok, task, lease?}; 409 when not held
+ *   fail      {agentId, error, tail, blame?}            -> {ok}
+ *
+ * Errors are `{error}` with 400 (a malformed request), 401/403 (token), 404 (no such agent or
+ * task), 409 (the lease is gone) or 5xx (the coordinator's trouble: agents retry those).
+ */
+export const AGENT_ROUTES = {
+  register: '/api/agent/register',
+  heartbeat: '/api/agent/heartbeat',
+  lease: '/api/agent/lease',
+  renew: (taskId: number | string) => `/api/agent/tasks/${taskId}/renew`,
+  complete: (taskId: number | string) => `/api/agent/tasks/${taskId}/complete`,
+  fail: (taskId: number | string) => `/api/agent/tasks/${taskId}/fail`,
+} as const;
+
+const name = (max: number) => z.string().min(1).max(max);
+
+export const registerRequest = z.object({
+  jobId: name(64),
+  node: name(255),
+  gpu: z.string().max(64),
+  slurmJobId: z.number().int().min(0),
+  pid: z.number().int().positive().optional(),
+});
+
+export const registerReply = z.union([
+  z.object({ agentId: z.string(), leaseMs: z.number().int().positive() }),
+  z.object({ exit: z.string() }),
+]);
+
+export const agentRequest = z.object({ agentId: name(512) });
+
+export const leaseRequest = agentRequest.extend({
+  /** How long to wait for work (ms); the coordinator caps it. */
+  waitMs: z.number().int().min(0).max(600_000).optional(),
+});
+
+/** A leased task as the agent receives it; `payload` is checked by its kind's runner. */
+export const leasedTask = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  stage: z.string(),
+  frames: z.array(z.number().int()),
+  payload: z.record(z.string(), z.unknown()),
+  jobDir: z.string(),
+});
+
+export const leaseReply = z.union([z.object({ task: leasedTask }), z.object({ exit: z.string() })]);
+
+export const heartbeatReply = z.object({ drain: z.boolean(), exit: z.string().nullable() });
+
+export const completeRequest = agentRequest.extend({
+  result: z.record(z.string(), z.unknown()).default({}),
+  /** Also lease the next task (without waiting) and send it in the same reply. */
+  lease: z.boolean().optional(),
+});
+
+export const completeReply = z.object({
+  ok: z.literal(true),
+  task: z.unknown(),
+  lease: leaseReply.optional(),
+});
+
+export const failRequest = agentRequest.extend({
+  error: z.string().max(20_000).default('failed'),
+  tail: z.array(z.string().max(20_000)).max(500).default([]),
+  /** `job` when every agent would fail alike (the output cannot be written). */
+  blame: z.enum(['agent', 'job']).default('agent'),
+});
+
+export const okReply = z.object({ ok: z.literal(true) });
+
+export type RegisterRequest = z.infer<typeof registerRequest>;
+export type LeasedTask = z.infer<typeof leasedTask>;
+export type LeaseReplyBody = z.infer<typeof leaseReply>;
+export type CompleteRequest = z.infer<typeof completeRequest>;
+export type FailRequest = z.infer<typeof failRequest>;

@@ -1,0 +1,58 @@
+import { formatPath, type Problem } from './problem.js';
+
+/**
+ * The `extensions` list (RFC 0002 "Model Extensions", openjd-specifications `rfcs/`): a template
+ * names each optional feature it needs, and an implementation refuses one it lacks. Names match
+ * `[A-Z_0-9]{3,128}`.
+ */
+
+/** Our extension: task parameter values read from a manifest an earlier step wrote. */
+export const MANIFEST_RANGE_EXTENSION = 'CLUSTER_TOOL_MANIFEST_RANGE';
+
+/** Extensions this library implements. */
+export const SUPPORTED_EXTENSIONS: readonly string[] = [MANIFEST_RANGE_EXTENSION];
+
+/** Extensions accepted into the spec by RFC that this library does not implement. */
+export const SPEC_EXTENSIONS_NOT_BUILT: Readonly<Record<string, string>> = {
+  TASK_CHUNKING: 'RFC 0001 task chunking (CHUNK[INT] task parameters)',
+  REDACTED_ENV_VARS: 'RFC 0003 redacted environment variables (openjd_redacted_env)',
+  FEATURE_BUNDLE_1:
+    'RFC 0004 feature bundle 1 (longer names, format strings in timeouts, endOfLine)',
+  EXPR: 'RFC 0005 expression language',
+};
+
+const NAME = /^[A-Z_0-9]{3,128}$/;
+
+/** Checks the `extensions` list; returns the names that are valid and supported. */
+export function checkExtensions(
+  raw: readonly unknown[] | undefined,
+  problems: Problem[],
+): string[] {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  (raw ?? []).forEach((value, i) => {
+    const path = formatPath(['extensions', i]);
+    if (typeof value !== 'string' || !NAME.test(value)) {
+      problems.push({ path, message: 'must be an extension name: 3 to 128 of A-Z, 0-9 and _' });
+      return;
+    }
+    if (seen.has(value)) {
+      problems.push({ path, message: `${value} is listed twice: list it once` });
+      return;
+    }
+    seen.add(value);
+    const spec = SPEC_EXTENSIONS_NOT_BUILT[value];
+    if (spec) {
+      problems.push({
+        path,
+        message: `${value} (${spec}) is not supported by cluster-tool: remove it and the features that need it`,
+      });
+    } else if (!SUPPORTED_EXTENSIONS.includes(value)) {
+      problems.push({
+        path,
+        message: `${value} is not an extension cluster-tool knows; supported: ${SUPPORTED_EXTENSIONS.join(', ')}`,
+      });
+    } else names.push(value);
+  });
+  return names;
+}

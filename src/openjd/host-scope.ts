@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { resolveFormatString } from './format-string.js';
+import type { JobParameterValues } from './job-parameters.js';
+import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
+import type { Action, EmbeddedFile } from './schema/script.js';
+
+/**
+ * What host-side format strings resolve against (2023-09 Template Schemas §7.3.1), and the
+ * pieces tasks and environments share: actions as argv, embedded files to write.
+ */
+
+/** A file to write into the session directory before an action runs (0600, or 0700 if runnable). */
+export interface FileToWrite {
+  path: string;
+  content: string;
+  runnable: boolean;
+}
+
+/** How to cancel an action (§5.3); TERMINATE when the template gives none. */
+export type Cancelation =
+  { mode: 'TERMINATE' } | { mode: 'NOTIFY_THEN_TERMINATE'; notifyPeriodSeconds: number };
+
+/** One action, ready to run: `argv[0]` is the command. */
+export interface ActionCommand {
+  argv: string[];
+  /** Seconds the action may run; null for no limit. */
+  timeoutSeconds: number | null;
+  cancelation: Cancelation;
+}
+
+/** Where the path-mapping rules file lives; there are no rules, so it holds `{}` (§7.3.1). */
+export function pathMappingFile(sessionDir: string): FileToWrite {
+  return {
+    path: path.posix.join(sessionDir, 'path-mapping.json'),
+    content: '{}\n',
+    runnable: false,
+  };
+}
+
+/** Looks up a value reference; undefined when it has no value here. */
+export type Lookup = (name: string) => string | undefined;
+
+/** Values on the host: job parameters (no path mapping), Session.*, and `more` (files, task parameters). */
+export function hostLookup(
+  jobParams: JobParameterValues,
+  sessionDir: string,
+  more: Record<string, string>,
+): Lookup {
+  return (ref) => {
+    if (Object.hasOwn(more, ref)) return more[ref];
+    const [scope, name, ...rest] = ref.split('.');
+    if (
+      (scope === 'Param' || scope === 'RawParam') &&
+      name !== undefined &&
+      rest.length === 0 &&
+      Object.hasOwn(jobParams, name)
+    )
+      return jobParams[name]?.value; // no path mapping: Param is the value as given
+    if (ref === 'Session.WorkingDirectory') return sessionDir;
+    if (ref === 'Session.HasPathMappingRules') return 'false';
+    if (ref === 'Session.PathMappingRulesFile') return pathMappingFile(sessionDir).path;
+    return undefined;
+  };
+}
+
+/** Resolves a format string; a missing value is an instantiation error at `at`. */
+export function resolveAt(value: string, at: PathSegment[], lookup: Lookup): string {
+  const r = resolveFormatString(value, lookup);
+  if ('error' in r)
+    throw new OpenjdInstantiationError([{ path: formatPath(at), message: r.error }]);
+  return r.value;
+}
+
+/** An action as argv with its timeout and cancelation (notify period defaulting to `defaultNotify`). */
+export function actionCommand(
+  a: Action | undefined,
+  at: PathSegment[],
+  lookup: Lookup,
+  defaultNotify: number,
+): ActionCommand | null {
+  if (!a) return null;
+  const argv = [
+    resolveAt(a.command, [...at, 'command'], lookup),
+    ...(a.args ?? []).map((x, i) => resolveAt(x, [...at, 'args', i], lookup)),
+  ];
+  const c = a.cancelation;
+  return {
+    argv,
+    timeoutSeconds: a.timeout ?? null,
+    cancelation:
+      c?.mode === 'NOTIFY_THEN_TERMINATE'
+        ? {
+            mode: 'NOTIFY_THEN_TERMINATE',
+            notifyPeriodSeconds: c.notifyPeriodInSeconds ?? defaultNotify,
+          }
+        : { mode: 'TERMINATE' },
+  };
+}
+
+/** Paths of embedded files, by reference name, under `<session>/embedded/<owner>/`. */
+export function filePaths(
+  files: readonly EmbeddedFile[],
+  dir: string,
+  prefix: 'Task.File' | 'Env.File',
+): Record<string, string> {
+  return Object.fromEntries(
+    files.map((f) => [`${prefix}.${f.name}`, path.posix.join(dir, f.filename ?? f.name)]),
+  );
+}
+
+/** The embedded files to write, their data resolved. */
+export function writeList(
+  files: readonly EmbeddedFile[],
+  paths: Record<string, string>,
+  prefix: string,
+  at: PathSegment[],
+  lookup: Lookup,
+): FileToWrite[] {
+  return files.map((f, i) => ({
+    path: paths[`${prefix}.${f.name}`] as string,
+    content: resolveAt(f.data, [...at, i, 'data'], lookup),
+    runnable: f.runnable === true,
+  }));
+}

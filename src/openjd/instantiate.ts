@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { environmentActions } from './environment-actions.js';
+import { findStep } from './expand.js';
+import {
+  actionCommand,
+  filePaths,
+  hostLookup,
+  pathMappingFile,
+  writeList,
+  type ActionCommand,
+  type FileToWrite,
+} from './host-scope.js';
+import type { JobParameterValues } from './job-parameters.js';
+import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
+import type { JobTemplate } from './schema/template.js';
+import type { TaskParameterValue } from './task-values.js';
+
+/**
+ * Turns a step's script and environments into what a runner executes on the host (2023-09
+ * Template Schemas §3.5, §4, §5, §6): argument vectors, never shell strings, so a value holding
+ * shell metacharacters stays one literal argument; the embedded files to write first; the
+ * environment variables the active environments set.
+ */
+
+/** A task, ready to run in `cwd` (the session working directory) after writing `files`. */
+export interface TaskCommand extends ActionCommand {
+  cwd: string;
+  files: FileToWrite[];
+  /** Variables set by the job's and step's environments, in the order they are entered. */
+  env: Record<string, string>;
+}
+
+/**
+ * One task of a step, ready to run: the onRun argv with every format string resolved, the
+ * embedded files (and the empty path-mapping file) to write, the environments' variables, the
+ * timeout and how to cancel. `taskParams` are a TaskSpec's params (see expandStep).
+ */
+export function instantiateTask(
+  template: JobTemplate,
+  stepName: string,
+  taskParams: Readonly<Record<string, TaskParameterValue>>,
+  jobParams: JobParameterValues,
+  sessionDir: string,
+): TaskCommand {
+  const { step, index } = findStep(template, stepName);
+  const defined = step.parameterSpace?.taskParameterDefinitions ?? [];
+  const missing = defined.filter((p) => !Object.hasOwn(taskParams, p.name)).map((p) => p.name);
+  if (missing.length)
+    throw new OpenjdInstantiationError([
+      {
+        path: formatPath(['steps', index, 'parameterSpace']),
+        message: `the task has no value for ${missing.join(', ')}`,
+      },
+    ]);
+  const files = step.script.embeddedFiles ?? [];
+  const paths = filePaths(files, path.posix.join(sessionDir, 'embedded', 'task'), 'Task.File');
+  const more: Record<string, string> = { ...paths };
+  for (const p of defined) {
+    const v = taskParams[p.name]?.value ?? '';
+    more[`Task.Param.${p.name}`] = v; // no path mapping: PATH values are as given
+    more[`Task.RawParam.${p.name}`] = v;
+  }
+  const lookup = hostLookup(jobParams, sessionDir, more);
+  const at: PathSegment[] = ['steps', index, 'script'];
+  const run = actionCommand(
+    step.script.actions.onRun,
+    [...at, 'actions', 'onRun'],
+    lookup,
+    120,
+  ) as ActionCommand;
+  const env: Record<string, string> = {};
+  for (const e of environmentActions(template, stepName, jobParams, sessionDir))
+    Object.assign(env, e.variables);
+  return {
+    ...run,
+    cwd: sessionDir,
+    files: [
+      ...writeList(files, paths, 'Task.File', [...at, 'embeddedFiles'], lookup),
+      pathMappingFile(sessionDir),
+    ],
+    env,
+  };
+}

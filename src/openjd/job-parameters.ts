@@ -1,0 +1,126 @@
+import path from 'node:path';
+import type { Problem } from './problem.js';
+import type { JobParameterDefinition, ParameterType } from './schema/parameters.js';
+import type { JobTemplate } from './schema/template.js';
+import { floatText, toFloat, toInt } from './values.js';
+
+/** A job parameter's value: its type and the text format strings see (`{{Param.X}}`). */
+export interface JobParameterValue {
+  type: ParameterType;
+  value: string;
+}
+
+/** Every job parameter of a template with its resolved value, by name. */
+export type JobParameterValues = Record<string, JobParameterValue>;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Parses `-p Name=Value` arguments (the value may hold further `=`). Problems name the argument. */
+export function parseParameterArgs(args: readonly string[]): {
+  values: Record<string, string>;
+  errors: Problem[];
+} {
+  const values: Record<string, string> = {};
+  const errors: Problem[] = [];
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (eq < 0 || !NAME.test(name)) {
+      errors.push({
+        path: `-p ${arg}`,
+        message: 'write -p Name=Value, Name being a job parameter of the template',
+      });
+      continue;
+    }
+    if (name in values)
+      errors.push({ path: `-p ${arg}`, message: `${name} is given twice: give it once` });
+    values[name] = arg.slice(eq + 1);
+  }
+  return { values, errors };
+}
+
+/** Options of `resolveJobParameters`. */
+export interface ResolveOptions {
+  /** Makes relative PATH values absolute against this directory (a job bundle's, say). */
+  relativePathsFrom?: string;
+}
+
+/**
+ * Resolves the template's job parameters from `given` (names to values, from `-p` and a
+ * parameter_values file, already merged) and the defaults; checks each value's type and
+ * constraints. Problems name the parameter.
+ */
+export function resolveJobParameters(
+  template: JobTemplate,
+  given: Readonly<Record<string, unknown>>,
+  opts: ResolveOptions = {},
+): { values: JobParameterValues; errors: Problem[] } {
+  const defs = template.parameterDefinitions ?? [];
+  const values: JobParameterValues = {};
+  const errors: Problem[] = [];
+  for (const name of Object.keys(given)) {
+    if (!defs.some((d) => d.name === name))
+      errors.push({
+        path: name,
+        message: `is not a parameter of this template${defs.length ? ` (it has ${defs.map((d) => d.name).join(', ')})` : ' (it has none)'}`,
+      });
+  }
+  for (const def of defs) {
+    const raw = Object.hasOwn(given, def.name) ? given[def.name] : def.default;
+    if (raw === undefined || raw === null) {
+      errors.push({
+        path: def.name,
+        message: `needs a value: give -p ${def.name}=VALUE (it has no default)`,
+      });
+      continue;
+    }
+    const r = checkValue(def, raw);
+    if ('error' in r) {
+      errors.push({ path: def.name, message: r.error });
+      continue;
+    }
+    let value = r.value;
+    if (def.type === 'PATH' && opts.relativePathsFrom && value !== '' && !path.isAbsolute(value))
+      value = path.resolve(opts.relativePathsFrom, value);
+    values[def.name] = { type: def.type, value };
+  }
+  return { values, errors };
+}
+
+const show = (v: unknown) => {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+};
+
+function checkValue(
+  def: JobParameterDefinition,
+  raw: unknown,
+): { value: string } | { error: string } {
+  if (def.type === 'INT' || def.type === 'FLOAT') {
+    const num = def.type === 'INT' ? toInt : toFloat;
+    const v = typeof raw === 'number' || typeof raw === 'string' ? num(raw) : undefined;
+    if (v === undefined)
+      return { error: `${show(raw)} is not ${def.type === 'INT' ? 'an integer' : 'a number'}` };
+    const allowed = def.allowedValues?.map(num);
+    if (allowed && !allowed.includes(v))
+      return { error: `${v} is not one of the allowed values ${def.allowedValues?.join(', ')}` };
+    const min = def.minValue === undefined ? undefined : num(def.minValue);
+    const max = def.maxValue === undefined ? undefined : num(def.maxValue);
+    if (min !== undefined && v < min) return { error: `${v} is less than the minimum ${min}` };
+    if (max !== undefined && v > max) return { error: `${v} is more than the maximum ${max}` };
+    return { value: def.type === 'INT' ? String(v) : floatText(raw as number | string) };
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number')
+    return { error: `must be a string, not ${show(raw)}` };
+  const s = String(raw);
+  if (s.length > 1024) return { error: `is ${s.length} characters long; at most 1024 are allowed` };
+  if (def.allowedValues && !def.allowedValues.includes(s))
+    return {
+      error: `${show(s)} is not one of the allowed values ${def.allowedValues.map((a) => JSON.stringify(a)).join(', ')}`,
+    };
+  if (def.minLength !== undefined && s.length < def.minLength)
+    return { error: `${show(s)} is shorter than the minimum length ${def.minLength}` };
+  if (def.maxLength !== undefined && s.length > def.maxLength)
+    return { error: `${show(s)} is longer than the maximum length ${def.maxLength}` };
+  return { value: s };
+}

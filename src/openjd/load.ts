@@ -1,0 +1,145 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { YAMLError, parse } from 'yaml';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { Problem } from './problem.js';
+import { issuesToProblems } from './schema/issues.js';
+import { validateTemplate, type ValidationResult } from './validate.js';
+
+/**
+ * Reading job templates and job bundles from disk: the one module of the library that does file
+ * I/O for templates (manifests are read by `manifest-reader.ts`). A job bundle is AWS Deadline
+ * Cloud's layout: a directory with `template.yaml` or `template.json` and optionally
+ * `parameter_values.yaml|json` (`parameterValues: [{name, value}]`) and
+ * `asset_references.yaml|json` (job attachments, not used here).
+ */
+
+/** A template read from disk and validated, with the bundle's parameter values if it had any. */
+export interface LoadedTemplate extends ValidationResult {
+  templatePath: string;
+  /** Set when a bundle directory was given. */
+  bundleDir?: string;
+  /** The bundle's parameter values by name (`deadline:*` settings left out). */
+  parameterValues: Record<string, unknown>;
+}
+
+/** Largest template or parameter file read. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Reads a YAML or JSON file into a document, or a problem that names only the line (never the file's text). */
+export function readDocument(file: string): { doc: unknown } | { problem: Problem } {
+  const where = path.basename(file);
+  if (statSync(file).size > MAX_FILE_BYTES)
+    return { problem: { path: where, message: `is larger than ${MAX_FILE_BYTES} bytes` } };
+  const text = readFileSync(file, 'utf8');
+  // Messages name the place only: parser messages can quote the text, and files may hold secrets.
+  if (file.endsWith('.json')) {
+    try {
+      return { doc: JSON.parse(text) as unknown };
+    } catch (e) {
+      const at = /position (\d+)/.exec((e as Error).message);
+      const pos = at ? Number(at[1]) : undefined;
+      const where2 = pos === undefined ? '' : ` at line ${text.slice(0, pos).split('\n').length}`;
+      return { problem: { path: where, message: `is not valid JSON${where2}` } };
+    }
+  }
+  try {
+    return { doc: parse(text, { prettyErrors: true }) as unknown };
+  } catch (e) {
+    if (!(e instanceof YAMLError)) throw e;
+    const line = e.linePos?.[0];
+    const place = line ? ` at line ${line.line}, column ${line.col}` : '';
+    return {
+      problem: {
+        path: where,
+        message: `is not valid YAML (${e.code.toLowerCase().replaceAll('_', ' ')})${place}`,
+      },
+    };
+  }
+}
+
+function pick(dir: string, base: string): string | undefined | Problem {
+  const found = ['.yaml', '.yml', '.json']
+    .map((ext) => path.join(dir, base + ext))
+    .filter((f) => existsSync(f));
+  if (found.length > 1)
+    return {
+      path: path.basename(found[1] as string),
+      message: `${found.map((f) => path.basename(f)).join(' and ')} are both present: keep one`,
+    };
+  return found[0];
+}
+
+const ParameterValuesFile = z.strictObject({
+  parameterValues: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      value: z.union([z.string(), z.number()], { error: 'must be a string or a number' }),
+    }),
+  ),
+});
+
+/**
+ * Loads and validates a template file (YAML or JSON), or a job bundle directory. Throws
+ * UsageError when there is nothing to read; anything wrong inside the files is a problem.
+ */
+export function loadTemplate(pathOrBundle: string): LoadedTemplate {
+  if (!existsSync(pathOrBundle))
+    throw new UsageError(
+      `${pathOrBundle} does not exist: give a job template (.yaml or .json) or a job bundle directory`,
+    );
+  const isBundle = statSync(pathOrBundle).isDirectory();
+  const bundleDir = isBundle ? path.resolve(pathOrBundle) : undefined;
+  const templatePath = bundleDir ? pick(bundleDir, 'template') : path.resolve(pathOrBundle);
+  if (templatePath === undefined)
+    throw new UsageError(
+      `${pathOrBundle} is a directory without template.yaml or template.json: it is not a job bundle`,
+    );
+  const empty = { parameterValues: {}, warnings: [] as Problem[] };
+  if (typeof templatePath !== 'string')
+    return { templatePath: pathOrBundle, bundleDir, ...empty, errors: [templatePath] };
+  const read = readDocument(templatePath);
+  if ('problem' in read) return { templatePath, bundleDir, ...empty, errors: [read.problem] };
+  const result = validateTemplate(read.doc);
+  const loaded: LoadedTemplate = { ...result, templatePath, bundleDir, parameterValues: {} };
+  if (!bundleDir) return loaded;
+  const assets = pick(bundleDir, 'asset_references');
+  if (assets !== undefined)
+    loaded.warnings.push({
+      path: typeof assets === 'string' ? path.basename(assets) : assets.path,
+      message: 'job attachments are not used here: tasks read inputs from the shared file system',
+    });
+  const valuesFile = pick(bundleDir, 'parameter_values');
+  if (valuesFile === undefined) return loaded;
+  if (typeof valuesFile !== 'string') {
+    loaded.errors.push(valuesFile);
+    delete loaded.template;
+    return loaded;
+  }
+  const base = path.basename(valuesFile);
+  const doc = readDocument(valuesFile);
+  if ('problem' in doc) {
+    loaded.errors.push(doc.problem);
+    delete loaded.template;
+    return loaded;
+  }
+  const parsed = ParameterValuesFile.safeParse(doc.doc);
+  if (!parsed.success) {
+    for (const p of issuesToProblems(parsed.error.issues, [], doc.doc))
+      loaded.errors.push({ ...p, path: `${base}: ${p.path}` });
+    delete loaded.template;
+    return loaded;
+  }
+  for (const { name, value } of parsed.data.parameterValues) {
+    if (name.startsWith('deadline:')) {
+      loaded.warnings.push({
+        path: `${base}: ${name}`,
+        message: 'is a Deadline Cloud submission setting; ignored here',
+      });
+      continue;
+    }
+    loaded.parameterValues[name] = value;
+  }
+  return loaded;
+}

@@ -1,0 +1,65 @@
+import { formatPath, type Problem } from './problem.js';
+import type { JobParameterDefinition } from './schema/parameters.js';
+import { toFloat, toInt } from './values.js';
+
+/**
+ * Cross-field rules of a job parameter definition (2023-09 Template Schemas §2; the checks of
+ * openjd-model-for-python `v2023_09/_model.py`): bounds in order, allowed values inside them, the
+ * default inside them and among the allowed values.
+ */
+export function checkParameterDefinition(
+  def: JobParameterDefinition,
+  index: number,
+  problems: Problem[],
+): void {
+  const at = (...more: (string | number)[]) => formatPath(['parameterDefinitions', index, ...more]);
+  if (def.type === 'INT' || def.type === 'FLOAT') {
+    const num = def.type === 'INT' ? toInt : toFloat;
+    const min = def.minValue === undefined ? undefined : num(def.minValue);
+    const max = def.maxValue === undefined ? undefined : num(def.maxValue);
+    if (min !== undefined && max !== undefined && min > max)
+      problems.push({ path: at('maxValue'), message: `must be at least minValue (${min})` });
+    const outside = (v: number) =>
+      min !== undefined && v < min
+        ? `is less than minValue (${min})`
+        : max !== undefined && v > max
+          ? `is more than maxValue (${max})`
+          : undefined;
+    const allowed = def.allowedValues?.map(num);
+    allowed?.forEach((v, i) => {
+      const why = v === undefined ? undefined : outside(v);
+      if (why) problems.push({ path: at('allowedValues', i), message: why });
+    });
+    if (def.default !== undefined) {
+      const v = num(def.default);
+      const why = v === undefined ? undefined : outside(v);
+      if (why) problems.push({ path: at('default'), message: why });
+      else if (allowed && v !== undefined && !allowed.includes(v))
+        problems.push({ path: at('default'), message: 'must be one of allowedValues' });
+    }
+    return;
+  }
+  const { minLength: min, maxLength: max } = def;
+  if (min !== undefined && min < 1)
+    problems.push({ path: at('minLength'), message: 'must be at least 1' });
+  if (max !== undefined && max < 1)
+    problems.push({ path: at('maxLength'), message: 'must be at least 1' });
+  if (min !== undefined && max !== undefined && min > max)
+    problems.push({ path: at('maxLength'), message: `must be at least minLength (${min})` });
+  const outside = (s: string) =>
+    min !== undefined && s.length < min
+      ? `is shorter than minLength (${min})`
+      : max !== undefined && s.length > max
+        ? `is longer than maxLength (${max})`
+        : undefined;
+  def.allowedValues?.forEach((v, i) => {
+    const why = outside(v);
+    if (why) problems.push({ path: at('allowedValues', i), message: why });
+  });
+  if (def.default !== undefined) {
+    const why = outside(def.default);
+    if (why) problems.push({ path: at('default'), message: why });
+    else if (def.allowedValues && !def.allowedValues.includes(def.default))
+      problems.push({ path: at('default'), message: 'must be one of allowedValues' });
+  }
+}

@@ -1,0 +1,127 @@
+import { parseFormatString } from './format-string.js';
+import type { Problem } from './problem.js';
+import type { ParameterType } from './schema/parameters.js';
+
+/**
+ * Which value references a format string may use where (2023-09 Template Schemas §7.3.1 and
+ * §3.5/§4 scope lists; openjd-model-for-python `_variable_reference_validation.py`):
+ * - at submission (job name, task parameter ranges, host requirements, manifest paths):
+ *   `Param.*` of every type but PATH, `RawParam.*`;
+ * - in an environment (script, embedded files, variables): all `Param.*`, `RawParam.*`,
+ *   `Session.*` and `Env.File.*` of that environment's own files;
+ * - in a step script: all `Param.*`, `RawParam.*`, `Session.*`, the step's `Task.Param.*`,
+ *   `Task.RawParam.*` and `Task.File.*`.
+ */
+
+/** Where a format string is evaluated, and what that place defines. */
+export type ReferenceContext =
+  | { where: 'submission' }
+  | { where: 'environment'; files: readonly string[] }
+  | { where: 'script'; taskParams: readonly string[]; files: readonly string[] };
+
+/** A job parameter as the reference rules need it. */
+export interface ParamInfo {
+  name: string;
+  type: ParameterType;
+}
+
+/** The session values every host-side format string may use. */
+export const SESSION_VALUES = [
+  'Session.WorkingDirectory',
+  'Session.HasPathMappingRules',
+  'Session.PathMappingRulesFile',
+];
+
+/** Every name a format string in `ctx` may reference. */
+export function symbolsFor(params: readonly ParamInfo[], ctx: ReferenceContext): Set<string> {
+  const out = new Set<string>();
+  for (const p of params) {
+    out.add(`RawParam.${p.name}`);
+    if (p.type !== 'PATH' || ctx.where !== 'submission') out.add(`Param.${p.name}`);
+  }
+  if (ctx.where === 'submission') return out;
+  for (const s of SESSION_VALUES) out.add(s);
+  if (ctx.where === 'environment') for (const f of ctx.files) out.add(`Env.File.${f}`);
+  else {
+    for (const t of ctx.taskParams) out.add(`Task.Param.${t}`).add(`Task.RawParam.${t}`);
+    for (const f of ctx.files) out.add(`Task.File.${f}`);
+  }
+  return out;
+}
+
+/** Adds a problem for each reference in `value` that `ctx` does not define. */
+export function checkReferences(
+  value: string,
+  path: string,
+  params: readonly ParamInfo[],
+  ctx: ReferenceContext,
+  problems: Problem[],
+): void {
+  const parsed = parseFormatString(value);
+  if ('error' in parsed) return; // the schema reports the parse error
+  const symbols = symbolsFor(params, ctx);
+  for (const part of parsed.parts) {
+    if (!('ref' in part) || symbols.has(part.ref)) continue;
+    problems.push({
+      path,
+      message: `{{${part.ref}}} is not defined here: ${hint(part.ref, params, ctx, symbols)}`,
+    });
+  }
+}
+
+function hint(
+  ref: string,
+  params: readonly ParamInfo[],
+  ctx: ReferenceContext,
+  symbols: Set<string>,
+): string {
+  const [scope] = ref.split('.');
+  const pathParam = params.find((p) => p.type === 'PATH' && ref === `Param.${p.name}`);
+  if (pathParam && ctx.where === 'submission')
+    return `the Param value of a PATH parameter is known only on the host; use {{RawParam.${pathParam.name}}} here`;
+  if (scope === 'Session' && ctx.where === 'submission')
+    return 'Session values are known only on the host: use them in environments and step scripts';
+  if (scope === 'Task' && ctx.where !== 'script')
+    return "Task values exist only in a step's script";
+  if (scope === 'Env' && ctx.where !== 'environment')
+    return 'Env.File values exist only inside the environment that embeds the file';
+  const near = closest(ref, symbols);
+  if (near) return `did you mean {{${near}}}?`;
+  if (scope === 'Param' || scope === 'RawParam')
+    return 'no job parameter has that name; define it in parameterDefinitions';
+  if (scope === 'Task' || scope === 'Env')
+    return 'no task parameter or embedded file of this script has that name';
+  return `2023-09 defines ${[...new Set([...symbols].map((s) => s.split('.')[0]))].join(', ') || 'no values'} here`;
+}
+
+/** The defined name nearest to `ref` (case-insensitive equal, or at most two edits away). */
+function closest(ref: string, symbols: Set<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const s of symbols) {
+    const d = s.toLowerCase() === ref.toLowerCase() ? 0 : editDistance(s, ref);
+    if (d < bestD) {
+      best = s;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min(
+        cur + 1,
+        (row[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { formatString } from './strings.js';
+
+/**
+ * `<HostRequirements>` (2023-09 Template Schemas §3.3). Capability names follow
+ * openjd-model-for-python `_capabilities.py`: `[vendor:]amount.a.b` / `[vendor:]attr.a.b`, compared
+ * case-insensitively; the scopes worker, job, step and task are reserved for the spec's own names.
+ */
+
+const STANDARD_AMOUNTS = [
+  'amount.worker.vcpu',
+  'amount.worker.memory',
+  'amount.worker.gpu',
+  'amount.worker.gpu.memory',
+  'amount.worker.disk.scratch',
+];
+const STANDARD_ATTRIBUTES: Record<string, string[]> = {
+  'attr.worker.os.family': ['linux', 'windows', 'macos'],
+  'attr.worker.cpu.arch': ['x86_64', 'arm64'],
+};
+const RESERVED = ['worker', 'job', 'step', 'task'];
+const ATTRIBUTE_VALUE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function capabilityName(prefix: 'amount' | 'attr', standard: readonly string[]) {
+  const pattern = new RegExp(`^(?:[a-z_][a-z0-9_]*:)?${prefix}(?:\\.[a-z_][a-z0-9_]*)+$`);
+  return z
+    .string({ error: 'must be a string' })
+    .min(1)
+    .max(100, { error: 'must be at most 100 characters' })
+    .superRefine((raw, ctx) => {
+      const name = raw.toLowerCase();
+      if (!pattern.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must look like ${prefix}.NAME[.NAME...], optionally with a VENDOR: prefix (for example ${standard[0]})`,
+        });
+        return;
+      }
+      const bare = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
+      if (standard.includes(name)) return;
+      const scope = bare.split('.')[1] ?? '';
+      if (RESERVED.includes(scope))
+        ctx.addIssue({
+          code: 'custom',
+          message: `${prefix}.${scope}.* names are reserved for the spec's own capabilities (${standard.filter((s) => s.startsWith(`${prefix}.${scope}.`)).join(', ') || 'none'}); choose another scope`,
+        });
+    });
+}
+
+const attributeValues = z
+  .array(formatString({ min: 1 }))
+  .min(1, { error: 'must list at least one value' })
+  .max(50, { error: 'must list at most 50 values' });
+
+const Amount = z
+  .strictObject({
+    name: capabilityName('amount', STANDARD_AMOUNTS),
+    min: z
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'must be zero or more' })
+      .optional(),
+    max: z
+      .number({ error: 'must be a number' })
+      .positive({ error: 'must be more than zero' })
+      .optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.min === undefined && a.max === undefined)
+      ctx.addIssue({ code: 'custom', message: 'give min, max or both' });
+    if (a.min !== undefined && a.max !== undefined && a.max < a.min)
+      ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least min' });
+  });
+
+const Attribute = z
+  .strictObject({
+    name: capabilityName('attr', Object.keys(STANDARD_ATTRIBUTES)),
+    anyOf: attributeValues.optional(),
+    allOf: attributeValues.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.anyOf === undefined && a.allOf === undefined)
+      ctx.addIssue({ code: 'custom', message: 'give anyOf, allOf or both' });
+    const known = STANDARD_ATTRIBUTES[a.name.toLowerCase()];
+    for (const key of ['anyOf', 'allOf'] as const) {
+      const values = a[key] ?? [];
+      if (known && key === 'allOf' && values.length > 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${a.name} has one value per host: use anyOf`,
+        });
+      values.forEach((v, i) => {
+        if (v.includes('{{')) return; // checked once its references are resolved
+        if (known && !known.includes(v.toLowerCase()))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i],
+            message: `must be one of ${known.join(', ')}`,
+          });
+        else if (!known && (!ATTRIBUTE_VALUE.test(v) || v.length > 100))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i],
+            message:
+              'must be latin letters, digits, _ and -, starting with a letter or _, at most 100 characters',
+          });
+      });
+    }
+  });
+
+/** `<HostRequirements>`: validated for form; this tool does not place tasks by them. */
+export const HostRequirements = z
+  .strictObject({
+    amounts: z
+      .array(Amount)
+      .min(1, { error: 'must list at least one amount, or leave amounts out' })
+      .optional(),
+    attributes: z
+      .array(Attribute)
+      .min(1, { error: 'must list at least one attribute, or leave attributes out' })
+      .optional(),
+  })
+  .superRefine((h, ctx) => {
+    const n = (h.amounts?.length ?? 0) + (h.attributes?.length ?? 0);
+    if (n === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give amounts, attributes or both, or leave hostRequirements out',
+      });
+    if (n > 50)
+      ctx.addIssue({ code: 'custom', message: `has ${n} requirements; at most 50 are allowed` });
+  });
+/** Validated host requirements. */
+export type HostRequirements = z.infer<typeof HostRequirements>;

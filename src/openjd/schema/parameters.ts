@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { description, filterPattern, identifier, parameterString, plainString } from './strings.js';
+
+/**
+ * Job parameter definitions (2023-09 Template Schemas §2): their shape. Cross-field rules
+ * (minValue ≤ maxValue, the default among allowedValues, ...) live in `parameter-rules.ts`.
+ * `userInterface` is checked for shape and otherwise ignored: there is no submission GUI here.
+ */
+
+const INT_STRING = /^\s*[+-]?\d+\s*$/;
+const FLOAT_STRING = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** An integer, or a string holding one in base 10 (`<intstring>`). Booleans are refused. */
+export const intValue = z.union([z.int(), z.string().regex(INT_STRING)], {
+  error: 'must be an integer, or a string holding one (such as "12")',
+});
+
+/** A number, or a string holding one in base 10 (`<floatstring>`). */
+export const floatValue = z.union([z.number(), z.string().regex(FLOAT_STRING)], {
+  error: 'must be a number, or a string holding one (such as "0.5")',
+});
+
+const uiLabel = plainString(64);
+
+const uiCommon = { label: uiLabel.optional(), groupLabel: uiLabel.optional() };
+
+const fileFilter = z.strictObject({
+  label: uiLabel,
+  patterns: z.array(filterPattern).min(1).max(20, { error: 'must have at most 20 patterns' }),
+});
+
+const common = { name: identifier, description: description.optional() };
+
+const stringBounds = {
+  minLength: z.int({ error: 'must be an integer' }).optional(),
+  maxLength: z.int({ error: 'must be an integer' }).optional(),
+  allowedValues: z
+    .array(parameterString)
+    .min(1, { error: 'must list at least one value, or leave it out' })
+    .optional(),
+  default: parameterString.optional(),
+};
+
+/** `<JobStringParameterDefinition>` (§2.1). */
+export const StringParameter = z.strictObject({
+  ...common,
+  type: z.literal('STRING'),
+  ...stringBounds,
+  userInterface: z
+    .strictObject({
+      control: z
+        .enum(['LINE_EDIT', 'MULTILINE_EDIT', 'DROPDOWN_LIST', 'CHECK_BOX', 'HIDDEN'])
+        .optional(),
+      ...uiCommon,
+    })
+    .optional(),
+});
+
+/** `<JobPathParameterDefinition>` (§2.2). */
+export const PathParameter = z.strictObject({
+  ...common,
+  type: z.literal('PATH'),
+  ...stringBounds,
+  objectType: z.enum(['FILE', 'DIRECTORY']).optional(),
+  dataFlow: z.enum(['NONE', 'IN', 'OUT', 'INOUT']).optional(),
+  userInterface: z
+    .strictObject({
+      control: z
+        .enum([
+          'CHOOSE_INPUT_FILE',
+          'CHOOSE_OUTPUT_FILE',
+          'CHOOSE_DIRECTORY',
+          'DROPDOWN_LIST',
+          'HIDDEN',
+        ])
+        .optional(),
+      ...uiCommon,
+      fileFilters: z
+        .array(fileFilter)
+        .min(1)
+        .max(20, { error: 'must have at most 20 filters' })
+        .optional(),
+      fileFilterDefault: fileFilter.optional(),
+    })
+    .optional(),
+});
+
+/** `<JobIntParameterDefinition>` (§2.3). */
+export const IntParameter = z.strictObject({
+  ...common,
+  type: z.literal('INT'),
+  minValue: intValue.optional(),
+  maxValue: intValue.optional(),
+  allowedValues: z
+    .array(intValue)
+    .min(1, { error: 'must list at least one value, or leave it out' })
+    .optional(),
+  default: intValue.optional(),
+  userInterface: z
+    .strictObject({
+      control: z.enum(['SPIN_BOX', 'DROPDOWN_LIST', 'HIDDEN']).optional(),
+      ...uiCommon,
+      singleStepDelta: z.int().positive({ error: 'must be a positive integer' }).optional(),
+    })
+    .optional(),
+});
+
+/** `<JobFloatParameterDefinition>` (§2.4). */
+export const FloatParameter = z.strictObject({
+  ...common,
+  type: z.literal('FLOAT'),
+  minValue: floatValue.optional(),
+  maxValue: floatValue.optional(),
+  allowedValues: z
+    .array(floatValue)
+    .min(1, { error: 'must list at least one value, or leave it out' })
+    .optional(),
+  default: floatValue.optional(),
+  userInterface: z
+    .strictObject({
+      control: z.enum(['SPIN_BOX', 'DROPDOWN_LIST', 'HIDDEN']).optional(),
+      ...uiCommon,
+      decimals: z.int().positive({ error: 'must be a positive integer' }).optional(),
+      singleStepDelta: z.number().positive({ error: 'must be a positive number' }).optional(),
+    })
+    .optional(),
+});
+
+/** `<JobParameterDefinition>`: one of the four, chosen by `type`. */
+export const JobParameterDefinition = z.discriminatedUnion('type', [
+  StringParameter,
+  PathParameter,
+  IntParameter,
+  FloatParameter,
+]);
+
+/** A validated job parameter definition. */
+export type JobParameterDefinition = z.infer<typeof JobParameterDefinition>;
+
+/** The type of a job or task parameter. */
+export type ParameterType = JobParameterDefinition['type'];

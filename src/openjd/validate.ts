@@ -1,0 +1,121 @@
+import { capabilityWarnings } from './capabilities.js';
+import { MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
+import { environmentSites, stepSites } from './format-sites.js';
+import { checkManifestParameters } from './manifest-range.js';
+import { checkParameterDefinition } from './parameter-rules.js';
+import type { Problem } from './problem.js';
+import { checkReferences, type ParamInfo } from './references.js';
+import { parseWith } from './schema/issues.js';
+import { JobParameterDefinition } from './schema/parameters.js';
+import { Environment } from './schema/script.js';
+import { ParameterSpace, StepTemplate } from './schema/step.js';
+import { SPECIFICATION_VERSION, TemplateRoot, type JobTemplate } from './schema/template.js';
+import { checkParameterSpace } from './space-rules.js';
+import { checkSteps, checkUnique, rawLinks, rawName } from './template-rules.js';
+
+/** The outcome of validating a job template: the template when there are no errors. */
+export interface ValidationResult {
+  template?: JobTemplate;
+  errors: Problem[];
+  /** Capabilities the template uses that this tool does not build, and similar notes. */
+  warnings: Problem[];
+}
+
+/**
+ * Validates a parsed YAML/JSON document against the jobtemplate-2023-09 schema and its rules,
+ * collecting every problem it can find (each list element is checked on its own, so one bad step
+ * does not hide the others' problems).
+ */
+export function validateTemplate(doc: unknown): ValidationResult {
+  const errors: Problem[] = [];
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    return {
+      errors: [
+        { path: '(template)', message: 'a job template must be a mapping (YAML) or object (JSON)' },
+      ],
+      warnings: [],
+    };
+  const version = (doc as Record<string, unknown>).specificationVersion;
+  if (version !== SPECIFICATION_VERSION) {
+    const message =
+      version === undefined
+        ? `is required: set it to ${SPECIFICATION_VERSION}`
+        : version === 'environment-2023-09'
+          ? `this is an Environment Template; give a Job Template (${SPECIFICATION_VERSION})`
+          : `${JSON.stringify(version)} is not a revision this tool reads: set it to ${SPECIFICATION_VERSION}`;
+    return { errors: [{ path: 'specificationVersion', message }], warnings: [] };
+  }
+  const root = parseWith(TemplateRoot, doc, [], errors);
+  const raw = doc as Record<string, unknown>;
+  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
+
+  const extensions = checkExtensions(
+    Array.isArray(raw.extensions) ? raw.extensions : undefined,
+    errors,
+  );
+  const params = list('parameterDefinitions').map((p, i) =>
+    parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
+  );
+  const jobEnvs = list('jobEnvironments').map((e, i) =>
+    parseWith(Environment, e, ['jobEnvironments', i], errors),
+  );
+  const steps = list('steps').map((s, i) => parseWith(StepTemplate, s, ['steps', i], errors));
+
+  params.forEach((p, i) => p && checkParameterDefinition(p, i, errors));
+  checkUnique(list('parameterDefinitions').map(rawName), 'parameterDefinitions', errors);
+  checkUnique(list('jobEnvironments').map(rawName), 'jobEnvironments', errors);
+  checkSteps(steps, list('steps').map(rawLinks), jobEnvs, errors);
+  const declared = extensions.includes(MANIFEST_RANGE_EXTENSION);
+  steps.forEach((s, i) => {
+    if (s) {
+      checkParameterSpace(s.parameterSpace, i, errors);
+      checkManifestParameters(s, i, declared, errors);
+      return;
+    }
+    // A step with other problems: still check its parameter space if that part is well formed.
+    const space = ParameterSpace.safeParse(
+      (list('steps')[i] as Record<string, unknown> | null)?.parameterSpace,
+    );
+    if (space.success) checkParameterSpace(space.data, i, errors);
+  });
+
+  // Parameters with other problems still define their names, so references to them do not fail too.
+  const infos: ParamInfo[] = list('parameterDefinitions').flatMap((p) => {
+    const { name, type } = (p ?? {}) as Record<string, unknown>;
+    return typeof name === 'string' && ['INT', 'FLOAT', 'STRING', 'PATH'].includes(type as string)
+      ? [{ name, type: type as ParamInfo['type'] }]
+      : [];
+  });
+  if (typeof raw.name === 'string')
+    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors);
+  const sites = [
+    ...jobEnvs.flatMap((e, i) => (e ? environmentSites(e, ['jobEnvironments', i]) : [])),
+    ...steps.flatMap((s, i) => (s ? stepSites(s, i) : [])),
+  ];
+  for (const site of sites) checkReferences(site.value, site.path, infos, site.context, errors);
+
+  if (errors.length > 0 || !root) return { errors: dedupe(errors), warnings: [] };
+  const template: JobTemplate = {
+    ...(root as Omit<
+      JobTemplate,
+      'parameterDefinitions' | 'jobEnvironments' | 'steps' | 'extensions'
+    >),
+    ...(root.extensions ? { extensions } : {}),
+    ...(root.parameterDefinitions
+      ? { parameterDefinitions: params as JobTemplate['parameterDefinitions'] }
+      : {}),
+    ...(root.jobEnvironments ? { jobEnvironments: jobEnvs as JobTemplate['jobEnvironments'] } : {}),
+    steps: steps as StepTemplate[],
+  };
+  return { template, errors: [], warnings: capabilityWarnings(template) };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.path}\n${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,96 @@
+import type { ImageFormat } from './formats.js';
+import type { WorkerOverrides } from './overrides.js';
+import type { RenderDevice, SceneInfo } from './protocol.js';
+import type { RenderBorder } from './tiles.js';
+
+/** How to start a Blender worker. */
+export interface BlenderWorkerOptions {
+  /** The .blend file to keep loaded. */
+  scene: string;
+  /** Blender render threads (`-t`); default 1, one core per slot. */
+  threads?: number;
+  /** `auto` (default): the GPU in CUDA_VISIBLE_DEVICES if Cycles finds one, else CPU. */
+  device?: 'auto' | 'cpu' | 'gpu';
+  /** Blender binary; default `blender` on PATH. */
+  blender?: string;
+  /** How long the scene may take to load; default 120 s. */
+  readyTimeoutMs?: number;
+  /** Kill the worker when one frame takes longer; default none (frames may take hours). */
+  frameTimeoutMs?: number;
+  /** GPU the agent was given; default this process's CUDA_VISIBLE_DEVICES. */
+  cudaVisibleDevices?: string;
+  /** Called with each line Blender prints (not the protocol lines). */
+  onLine?: (line: string) => void;
+}
+
+/** How one frame is written, beyond its format (default: what `configure` set, else PNG 8-bit). */
+export interface RenderImageOptions {
+  /** Bits per channel; default the configured depth for the configured format, else the format's. */
+  colorDepth?: number;
+  /** Default the scene's own colour mode where the format allows it. */
+  colorMode?: 'RGB' | 'RGBA';
+  /** Render only this part of the frame, cropped to it (one tile of a still). */
+  border?: RenderBorder;
+}
+
+/** One rendered frame. */
+export interface RenderResult {
+  file: string;
+  seconds: number;
+  /** Cycles device that rendered it: `CPU`, `CUDA`, `OPTIX` (`NONE` for other engines). */
+  device: string;
+  /** File format and colour depth Blender wrote, as it names them. */
+  format?: string;
+  colorDepth?: string;
+}
+
+/** What a `configure` put in force, as Blender holds it now. */
+export interface ConfigureResult {
+  applied: WorkerOverrides;
+  device: RenderDevice;
+  /** The scene with the overrides applied (its resolution percentage, samples, camera). */
+  scene: SceneInfo;
+}
+
+/** One tile of a merge: its float EXR, where it sits (bottom-left, y up) and what it gives. */
+export interface MergeTile {
+  file: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** [x0, y0, x1, y1] in the full image: the pixels taken from this tile. */
+  core: [number, number, number, number];
+}
+
+/** A merge of tiles into one image of `width`×`height`, saved as the scene saves a render. */
+export interface MergeOptions {
+  output: string;
+  width: number;
+  height: number;
+  tiles: MergeTile[];
+  /** Default the configured format and depth. */
+  format?: ImageFormat;
+  colorDepth?: number;
+}
+
+/** One merged still. */
+export interface MergeResult {
+  file: string;
+  seconds: number;
+  resolution: [number, number];
+}
+
+/** One rendered view: what Blender reports of the camera it used. */
+export interface ViewResult {
+  file: string;
+  /** Camera-to-world, rows, as Blender read it back after the render. */
+  matrix: number[][];
+  /** Horizontal field of view in radians. */
+  cameraAngleX: number;
+  /** The camera data's `angle_x`. */
+  angleX: number;
+  resolution: [number, number];
+  seconds: number;
+  device: string;
+}

@@ -1,0 +1,86 @@
+/**
+ * How a job's progress, rate, ETA and time read, in words shared by the viewer and the CLI, so
+ * that both say the same thing of the same moment. Pure: no DOM, no I/O (the CLI imports it).
+ */
+import type { JobProgress, JobSummary, ProgressUnit } from '../../coordinator/api-types.js';
+
+/** `1 min 04 s`, `42 s`, `2 h 05 min`; `—` when unknown. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+const WORDS: Record<ProgressUnit, [string, string]> = {
+  frames: ['frame', 'frames'],
+  tasks: ['task', 'tasks'],
+  views: ['view', 'views'],
+  session: ['node', 'nodes'],
+};
+
+/** `frame`/`frames`, `task`/`tasks`, `view`/`views` for `n` of them. */
+export function unitWord(unit: ProgressUnit, n = 2): string {
+  const [one, many] = WORDS[unit];
+  return n === 1 ? one : many;
+}
+
+/** `22.1 frames/min`; `—` before anything finished. */
+export function rateText(s: Pick<JobSummary, 'ratePerMinute' | 'unit'>): string {
+  if (!(s.ratePerMinute > 0)) return '—';
+  const n = s.ratePerMinute >= 100 ? Math.round(s.ratePerMinute) : s.ratePerMinute.toFixed(1);
+  return `${n} ${unitWord(s.unit)}/min`;
+}
+
+/** Seconds left at `now`: the shipped ETA counted down from when it was computed. */
+export function etaSecondsAt(
+  s: Pick<JobSummary, 'etaSeconds' | 'asOf'>,
+  now: number,
+): number | null {
+  if (s.etaSeconds === null) return null;
+  return Math.max(0, Math.round(s.etaSeconds - (now - s.asOf) / 1000));
+}
+
+/** The ETA as a duration (`1 min 04 s`), `—` when unknown or over. */
+export function etaText(s: Pick<JobSummary, 'etaSeconds' | 'asOf'>, now: number): string {
+  const left = etaSecondsAt(s, now);
+  return left === null ? '—' : left === 0 ? 'any moment' : formatDuration(left);
+}
+
+/** Seconds since submission at `now`, or the whole run once the job has ended. */
+export function elapsedAt(s: Pick<JobSummary, 'createdAt' | 'finishedAt'>, now: number): number {
+  return Math.max(0, Math.round(((s.finishedAt ?? now) - s.createdAt) / 1000));
+}
+
+/** `running for 3 min 20 s`, or `took 5 min 02 s` once ended. */
+export function timeText(s: Pick<JobSummary, 'createdAt' | 'finishedAt'>, now: number): string {
+  const d = formatDuration(elapsedAt(s, now));
+  return s.finishedAt === null ? `running for ${d}` : `took ${d}`;
+}
+
+/** `12/48 frames` (or views, tasks). */
+export function doneText(p: JobProgress, unit: ProgressUnit): string {
+  return unit === 'session' ? '—' : `${p.done}/${p.total} ${unitWord(unit, p.total)}`;
+}
+
+/** What is not done yet, in words: `3 rendering, 2 queued, 1 failed, 4 cancelled`. */
+export function restText(p: JobProgress, unit: ProgressUnit): string {
+  const busy = unit === 'frames' || unit === 'views' ? 'rendering' : 'running';
+  return (
+    [
+      [p.leased, busy],
+      [p.queued, 'queued'],
+      [p.failed, 'failed'],
+      [p.cancelled, 'cancelled'],
+    ] as const
+  )
+    .filter(([n]) => n > 0)
+    .map(([n, w]) => `${n} ${w}`)
+    .join(', ');
+}
+
+/** A Slurm reason worth showing (Slurm says `None` when it has none). */
+export function slurmReason(reason: string): string {
+  return reason && reason !== 'None' ? reason : '';
+}

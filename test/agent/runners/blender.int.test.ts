@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LeasedTask, RunContext } from '../../../src/agent/runner.js';
+import { BlenderRunner } from '../../../src/agent/runners/blender.js';
+import { wholeFrames } from '../../../src/renderers/blender/resume.js';
+import { readPng } from '../../renderers/blender/png-read.js';
+import { makeTempDir, makeTinyScene } from '../../renderers/blender/tiny-scene.js';
+
+describe('BlenderRunner', () => {
+  let dir: string;
+  let scene: string;
+  const runner = new BlenderRunner({ threads: 1 });
+  const ctx: RunContext = { gpu: '', signal: new AbortController().signal, log: () => {} };
+  let nextId = 1;
+
+  function task(kind: string, payload: Record<string, unknown>, frames: number[] = []): LeasedTask {
+    return { id: nextId++, kind, stage: 'render', frames, payload, jobDir: dir };
+  }
+
+  beforeAll(async () => {
+    dir = makeTempDir();
+    scene = await makeTinyScene(dir);
+  });
+
+  afterAll(() => runner.close());
+
+  it('renders frames to the files the plan named, with the job overrides, then without them', async () => {
+    const out = path.join(dir, 'out');
+    const files = {
+      '1': path.join(out, 'render/shot_0001.jpg'),
+      '2': path.join(out, 'render/shot_0002.jpg'),
+    };
+    const overrides = { resolutionPercentage: 50, format: 'JPEG' };
+    const r = await runner.run(
+      task('blender-render', { scene, outputDir: out, format: 'JPEG', overrides, files }, [1, 2]),
+      ctx,
+    );
+    // Named as the files route serves them: under the output root, `output/…`.
+    expect(r.frames).toMatchObject({
+      '1': { file: 'output/render/shot_0001.jpg', thumb: 'thumbs/frame_0001.jpg' },
+      '2': { thumb: 'thumbs/frame_0002.jpg' },
+    });
+    expect(r.applied).toEqual({ resolution_percentage: 50, format: 'JPEG' });
+    // Written before the task is reported: the viewer never asks for one that is not there yet.
+    expect(existsSync(path.join(dir, 'thumbs', 'frame_0001.jpg'))).toBe(true);
+    expect(existsSync(path.join(dir, 'thumbs', 'frame_0002.jpg'))).toBe(true);
+    const scan = await wholeFrames(out, ['render/shot_0001.jpg', 'render/shot_0002.jpg'], 'JPEG', {
+      size: [32, 18],
+    });
+    expect(scan.whole).toHaveLength(2);
+    const next = await runner.run(
+      task('blender-render', { scene, outputDir: out, format: 'PNG' }, [3]),
+      ctx,
+    );
+    expect(next.frames).toMatchObject({ '3': { file: 'output/frame_0003.png' } });
+    const png = readPng(path.join(out, 'frame_0003.png'));
+    expect([png.width, png.height]).toEqual([64, 36]);
+  });
+
+  it('renders the tiles of a still in two tasks and merges them into one image', async () => {
+    const geometry = { scene, frame: 4, width: 64, height: 36, columns: 2, rows: 2, overlap: 8 };
+    const still = { ...geometry, tilesDir: path.join(dir, 'tiles') };
+    const a = await runner.run(task('blender-tile', { ...still, tiles: [0, 1] }), ctx);
+    await runner.run(task('blender-tile', { ...still, tiles: [2, 3] }), ctx);
+    expect(a.tiles).toMatchObject([
+      {
+        index: 0,
+        row: 0,
+        column: 0,
+        core: { x0: 0, y0: 0 },
+        file: 'tiles/frame_0004/tile_r0_c0.exr',
+      },
+      { index: 1, row: 0, column: 1 },
+    ]);
+    const output = path.join(dir, 'still', 'frame_0004.png');
+    const m = await runner.run(
+      task('blender-merge', { ...still, output, outputDir: path.join(dir, 'still') }),
+      ctx,
+    );
+    expect(m.still).toMatchObject({ file: 'output/frame_0004.png', size: [64, 36] });
+    const png = readPng(output);
+    expect([png.width, png.height]).toEqual([64, 36]);
+  });
+
+  it('fails a tile task planned for another size than the scene renders', async () => {
+    const payload = { scene, frame: 4, width: 100, height: 36, columns: 2, rows: 2, overlap: 8 };
+    await expect(
+      runner.run(
+        task('blender-tile', { ...payload, tilesDir: path.join(dir, 't2'), tiles: [0] }),
+        ctx,
+      ),
+    ).rejects.toThrow('the scene renders 64×36 here, but the tiles were planned for 100×36');
+  });
+
+  it('fails a task whose payload is malformed, naming the field', async () => {
+    await expect(runner.run(task('blender-merge', { scene, frame: 4 }), ctx)).rejects.toThrow(
+      /\(blender-merge\): payload width/,
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The shape the architecture promises, read from the source itself: no import cycles, and the
+// scheduler and the job types free of I/O, however deep the imports go.
+
+const SRC = path.resolve('src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(full);
+    return e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+interface Edge {
+  to: string;
+  typeOnly: boolean;
+}
+
+const IMPORT = /^(import|export)\s+(type\s+)?(?:([^'";]*?)\s*from\s+)?'([^']+)';/gms;
+
+/** Each module's imports: local ones resolved to files, packages by name. */
+function graph(): Map<string, Edge[]> {
+  const g = new Map<string, Edge[]>();
+  for (const file of sources(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    const edges: Edge[] = [];
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = m[4] ?? '';
+      const typeOnly = Boolean(m[2]) || /^\{\s*(type\s+[^,}]+,?\s*)+\}$/.test(m[3] ?? '');
+      const to = spec.startsWith('.')
+        ? path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts')
+        : spec;
+      edges.push({ to, typeOnly });
+    }
+    g.set(file, edges);
+  }
+  return g;
+}
+
+function cycles(g: Map<string, Edge[]>, within: (f: string) => boolean): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const e of g.get(f) ?? []) {
+      if (!g.has(e.to) || !within(e.to)) continue;
+      if (state.get(e.to) === 'open') found.push([...stack.slice(stack.indexOf(e.to)), e.to]);
+      else if (!state.has(e.to)) visit(e.to);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of g.keys()) if (within(f) && !state.has(f)) visit(f);
+  return found.map((c) => c.map((f) => path.relative(SRC, f)));
+}
+
+/** Every module `from` reaches through runtime imports (type-only imports vanish when compiled). */
+function reach(g: Map<string, Edge[]>, from: string[]): Map<string, string> {
+  const via = new Map<string, string>(from.map((f) => [f, f]));
+  const todo = [...from];
+  while (todo.length) {
+    const f = todo.pop() ?? '';
+    for (const e of g.get(f) ?? []) {
+      if (e.typeOnly || via.has(e.to)) continue;
+      via.set(e.to, f);
+      if (g.has(e.to)) todo.push(e.to);
+    }
+  }
+  return via;
+}
+
+const IO = [
+  'node:fs',
+  'node:fs/promises',
+  'node:child_process',
+  'node:http',
+  'node:https',
+  'node:net',
+  'better-sqlite3',
+  'fastify',
+  'execa',
+];
+
+describe('the source tree', () => {
+  const g = graph();
+
+  it('has no import cycle among the coordinator modules', () => {
+    expect(cycles(g, (f) => f.startsWith(path.join(SRC, 'coordinator')))).toEqual([]);
+  });
+
+  it('has no import cycle anywhere in src', () => {
+    expect(cycles(g, () => true)).toEqual([]);
+  });
+
+  it('keeps the scheduler and the job types free of I/O, however deep the imports go', () => {
+    const roots = [...g.keys()].filter(
+      (f) =>
+        f.startsWith(path.join(SRC, 'coordinator', 'scheduler') + path.sep) ||
+        f.startsWith(path.join(SRC, 'coordinator', 'jobs') + path.sep),
+    );
+    expect(roots.length).toBeGreaterThan(5);
+    const via = reach(g, roots);
+    const chain = (m: string): string => {
+      const out = [m];
+      for (let cur = m; via.get(cur) !== cur; cur = via.get(cur) ?? cur)
+        out.push(via.get(cur) ?? '');
+      return out
+        .reverse()
+        .map((f) => (f.startsWith(SRC) ? path.relative(SRC, f) : f))
+        .join(' → ');
+    };
+    expect(IO.filter((m) => via.has(m)).map(chain)).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../../src/coordinator/store/migrations.js';
+import { SCHEMA_V1 } from '../../../src/coordinator/store/schema.js';
+import { SqliteStore } from '../../../src/coordinator/store/sqlite-store.js';
+
+const dir = () => mkdtempSync(path.join(os.tmpdir(), 'ct-migrate-'));
+
+/** A database as version 1 of the coordinator left it, with one task leased by an agent. */
+function versionOneDatabase(file: string): void {
+  const db = new Database(file);
+  db.exec(SCHEMA_V1);
+  db.pragma('user_version = 1');
+  db.prepare(
+    `INSERT INTO jobs (id, seq, kind, name, state, spec, dir, output_dir, agent_token, nodes_wanted, gpus_per_node, created_at)
+     VALUES ('j1', 1, 'command', 'old', 'running', '{}', '/d', '/d/output', 'tok', 1, 1, 1)`,
+  ).run();
+  db.prepare(
+    `INSERT INTO tasks (job_id, stage, seq, kind, payload, state, attempts, agent_id, node, gpu, lease_expires)
+     VALUES ('j1', 'main', 0, 'command', '{}', 'leased', 0, 'j1.node1.gpu0.1', 'node1', '0', 99999999999999)`,
+  ).run();
+  db.close();
+}
+
+describe('the store schema', () => {
+  it('brings a version-1 database forward, keeping its jobs and the leases in flight', () => {
+    const file = path.join(dir(), 'coordinator.db');
+    versionOneDatabase(file);
+    const store = new SqliteStore(file);
+    expect(store.jobs.byAgentToken('tok')?.name).toBe('old');
+    const task = store.tasks.list('j1').tasks[0]!;
+    const holder = { id: 'j1.node1.gpu0.1', node: 'node1', gpu: '0' };
+    expect(store.tasks.complete(task.id, holder, { ok: 1 }, 5)).toBe(true);
+    store.close();
+    const db = new Database(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBeGreaterThan(1);
+    db.close();
+  });
+
+  it('refuses a database written by a newer cluster-tool, saying what to do', () => {
+    const file = path.join(dir(), 'coordinator.db');
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => new SqliteStore(file)).toThrow(/newer than this cluster-tool.*upgrade/);
+  });
+
+  it('keeps the database and its WAL readable by the owner only', () => {
+    const file = path.join(dir(), 'coordinator.db');
+    const store = new SqliteStore(file);
+    store.jobs.nextSeq();
+    for (const f of [file, `${file}-wal`]) expect(statSync(f).mode & 0o777).toBe(0o600);
+    store.close();
+  });
+});

@@ -1,0 +1,139 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
+import { EventBus } from '../../src/coordinator/events.js';
+import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
+import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
+import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { AcceptingOutputCheck } from '../doubles/output-check.js';
+
+let clock = 1_000_000;
+let c: Coordinator;
+let outputs: AcceptingOutputCheck;
+let scene: string;
+
+beforeEach(() => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-trust-'));
+  scene = path.join(dir, 'scene.blend');
+  writeFileSync(scene, 'BLENDER');
+  outputs = new AcceptingOutputCheck();
+  c = new Coordinator(
+    new SqliteStore(path.join(dir, 'state.db')),
+    new RecordingAllocationPort(),
+    new EventBus(() => undefined),
+    { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 },
+    () => clock,
+    { outputs },
+  );
+});
+
+function agent(jobId: string, node: string, gpu: string): AgentRow {
+  const a = c.register(jobId, { node, gpu, slurmJobId: 100 });
+  if ('exit' in a) throw new Error(a.exit);
+  return a;
+}
+
+async function lease(a: AgentRow): Promise<TaskRow | string | null> {
+  const r = await c.lease(a.id, 0);
+  return 'task' in r ? r.task : 'exit' in r ? r.exit : null;
+}
+
+describe('results count only from the agent that holds the task', () => {
+  it('refuses a completion of a task nobody leased, and one another agent holds', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    const b = agent(job.id, 'node1', '1');
+    const queued = c.store.tasks.list(job.id, { stage: 'render' }).tasks[1]!;
+    expect(await c.complete(a.id, queued.id, {})).toBe(false);
+    const t = (await lease(a)) as TaskRow;
+    expect(await c.complete(b.id, t.id, {})).toBe(false);
+    expect(c.store.tasks.get(queued.id)?.state).toBe('queued');
+    expect(c.store.tasks.get(t.id)?.state).toBe('leased');
+  });
+
+  it('ignores a failure reported after the task was done', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    const t = (await lease(a)) as TaskRow;
+    expect(await c.complete(a.id, t.id, {})).toBe(true);
+    c.fail(a.id, t.id, 'late failure', []);
+    expect(c.store.tasks.get(t.id)?.state).toBe('done');
+  });
+
+  it('counts a task whose frame is missing on disk as a failed attempt, not as done', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '7', nodes: 1 });
+    const a = agent(job.id, 'node1', '0');
+    const t = (await lease(a)) as TaskRow;
+    outputs.missing.add(path.join(job.outputDir, 'frame_0007.png'));
+    expect(await c.complete(a.id, t.id, { frames: { 7: { file: 'output/frame_0007.png' } } })).toBe(
+      false,
+    );
+    const after = c.store.tasks.get(t.id);
+    expect(after?.state).toBe('queued');
+    expect(after?.error).toMatch(/reported done, but .*frame_0007\.png is missing/);
+    expect(c.store.jobs.get(job.id)?.state).toBe('running');
+  });
+});
+
+describe('an agent token alone does not make an agent', () => {
+  it("refuses agents outside the job's allocations, on foreign nodes, or twice on one GPU", async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 1 });
+    const refused = (info: { node: string; gpu: string; slurmJobId: number }) => {
+      const r = c.register(job.id, info);
+      return 'exit' in r ? r.exit : null;
+    };
+    expect(refused({ node: 'node1', gpu: '0', slurmJobId: 0 })).toMatch(
+      /Slurm job 0 is not a live allocation/,
+    );
+    expect(refused({ node: 'node1', gpu: '0', slurmJobId: 100 })).toBeNull();
+    expect(refused({ node: 'node1', gpu: '0', slurmJobId: 100 })).toMatch(/already has agent/);
+    expect(refused({ node: 'node1', gpu: '$(id)', slurmJobId: 100 })).toMatch(/not a GPU index/);
+    c.store.allocations.update(100, { nodes: ['node2'] });
+    expect(refused({ node: 'node9', gpu: '1', slurmJobId: 100 })).toMatch(
+      /node node9 is not part of Slurm job 100/,
+    );
+  });
+});
+
+describe('a job is never left waiting for an agent that does not exist', () => {
+  it('retries a failed frame on the only agent after a pause, then fails it with the reason', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '3', nodes: 1 });
+    const only = agent(job.id, 'node1', '0');
+    const first = (await lease(only)) as TaskRow;
+    c.fail(only.id, first.id, 'GPU fault', ['Error: boom']);
+    // Nobody else can take it: not at once...
+    expect(await lease(only)).toBeNull();
+    // ...but after the retry pause, on the same agent, and the history says why.
+    clock += 2_500;
+    const again = (await lease(only)) as TaskRow;
+    expect(again.id).toBe(first.id);
+    expect(c.store.events.list(job.id).some((e) => e.type === 'task:retried-here')).toBe(true);
+    c.fail(only.id, again.id, 'GPU fault', []);
+    clock += 10_000;
+    const third = (await lease(only)) as TaskRow;
+    c.fail(only.id, third.id, 'GPU fault', []);
+    const after = c.store.jobs.get(job.id);
+    expect(after?.state).toBe('failed');
+    expect(after?.error).toMatch(/frame\(s\) 3 failed after 3 attempts: GPU fault/);
+  });
+
+  it('pauses the whole job when its output cannot be written, without blaming any agent', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-4', nodes: 1 });
+    const agents = ['0', '1'].map((g) => agent(job.id, 'node1', g));
+    const t = (await lease(agents[0]!)) as TaskRow;
+    c.fail(agents[0]!.id, t.id, 'EACCES: permission denied, open output/frame_0001.png', [], 'job');
+    // Every agent waits out the pause; nothing counts against the task or the agent.
+    expect(await lease(agents[1]!)).toBeNull();
+    const back = c.store.tasks.get(t.id);
+    expect(back?.attempts).toBe(0);
+    expect(back?.excludedAgents).toEqual([]);
+    expect(c.store.agents.get(agents[0]!.id)?.failures).toBe(0);
+    expect(c.store.events.list(job.id).find((e) => e.type === 'job:paused')?.message).toMatch(
+      /could not write its output.*waits 1 s/,
+    );
+    clock += 1_100;
+    expect(((await lease(agents[0]!)) as TaskRow).id).toBe(t.id);
+  });
+});

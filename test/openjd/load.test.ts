@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { UsageError } from '../../src/errors.js';
+import { loadTemplate } from '../../src/openjd/index.js';
+import { minimalTemplate } from './fixtures.js';
+import { matching } from './helpers/matching.js';
+
+function bundle(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ct-ojd-bundle-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+describe('loadTemplate', () => {
+  it('reads a job bundle: the template and its parameter values, leaving deadline:* settings out with a warning', () => {
+    const dir = bundle({
+      'template.yaml': stringify(minimalTemplate()),
+      'parameter_values.yaml': stringify({
+        parameterValues: [
+          { name: 'Shot', value: 'sh020' },
+          { name: 'deadline:priority', value: 50 },
+        ],
+      }),
+      'asset_references.yaml': 'assetReferences: {}\n',
+    });
+    const loaded = loadTemplate(dir);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded).toMatchObject({
+      bundleDir: dir,
+      templatePath: path.join(dir, 'template.yaml'),
+      parameterValues: { Shot: 'sh020' },
+    });
+    expect(loaded.warnings.map((w) => w.path)).toEqual(
+      expect.arrayContaining(['parameter_values.yaml: deadline:priority', 'asset_references.yaml']),
+    );
+  });
+
+  it('reads JSON templates and parameter values too', () => {
+    const dir = bundle({
+      'template.json': JSON.stringify(minimalTemplate()),
+      'parameter_values.json': JSON.stringify({
+        parameterValues: [{ name: 'Frames', value: '1-2' }],
+      }),
+    });
+    expect(loadTemplate(dir)).toMatchObject({ errors: [], parameterValues: { Frames: '1-2' } });
+    expect(loadTemplate(path.join(dir, 'template.json')).errors).toEqual([]);
+  });
+
+  it('reports a syntax error by line without echoing the file', () => {
+    const dir = bundle({ 'template.yaml': 'name: [unclosed\nsecret: hunter2\n' });
+    const { errors } = loadTemplate(dir);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.path).toBe('template.yaml');
+    expect(errors[0]?.message).toMatch(/is not valid YAML \(.*\) at line \d+, column \d+/);
+    expect(errors[0]?.message).not.toMatch(/hunter2/);
+    const json = loadTemplate(bundle({ 'template.json': '{"name": hunter2}' })).errors;
+    expect(json).toEqual([{ path: 'template.json', message: matching(/^is not valid JSON/) }]);
+    expect(json[0]?.message).not.toMatch(/hunter2/);
+  });
+
+  it('refuses a bundle with both template.yaml and template.json, and bad parameter values files', () => {
+    const both = bundle({ 'template.yaml': stringify(minimalTemplate()), 'template.json': '{}' });
+    expect(loadTemplate(both).errors[0]?.message).toMatch(
+      /template.yaml and template.json are both present/,
+    );
+    const badValues = bundle({
+      'template.yaml': stringify(minimalTemplate()),
+      'parameter_values.yaml': 'parameterValues: [{value: 1}]\n',
+    });
+    const r = loadTemplate(badValues);
+    expect(r.template).toBeUndefined();
+    expect(r.errors).toEqual([
+      { path: 'parameter_values.yaml: parameterValues[0].name', message: 'is required: add it' },
+    ]);
+  });
+
+  it('throws a usage error for a path that does not exist or a directory that is not a bundle', () => {
+    expect(() => loadTemplate('/no/such/template.yaml')).toThrow(UsageError);
+    expect(() => loadTemplate(bundle({ 'other.txt': '' }))).toThrow(/not a job bundle/);
+  });
+});
