@@ -221,6 +221,10 @@ export const clusterSteps: Step[] = [
           BUCKET,
           '--dcv-cidr',
           '203.0.113.7/32',
+          // p3's V100s need NVIDIA's closed-source driver: ParallelCluster 3.8 and later refuse
+          // them on its official AMI, so a p3 cluster names its own (as `config image` makes).
+          '--custom-ami',
+          'ami-0123456789abcdef0',
           '--out',
           out,
         ]),
