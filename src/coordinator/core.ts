@@ -91,6 +91,7 @@ export class Coordinator {
     this.stages = new StageFlow({
       store,
       files: probe,
+      transaction: (fn) => store.transaction(fn),
       record,
       notify,
       finish,
@@ -103,6 +104,7 @@ export class Coordinator {
       notify,
       releaseAll: (jobId) => this.allocations.cancelAll(jobId),
       resetStages: () => this.stages.reset(),
+      advance: (jobId) => this.stages.advance(jobId),
       settled: (task) => this.stages.settled(task),
       detail,
       requireJob,

@@ -27,6 +27,8 @@ export interface JobControlPorts {
   releaseAll: (jobId: string) => Promise<void>;
   /** Forgets the stage flow's counts after tasks were queued again. */
   resetStages: () => void;
+  /** Moves a job through its finished stages (and plans the next). */
+  advance: (jobId: string) => void;
   /** A task left the queue for good: its stage (and job) may be over. */
   settled: (task: TaskRow) => void;
   detail: (jobId: string) => JobDetail;
@@ -85,6 +87,14 @@ export class JobControl {
     return this.p.detail(jobId);
   }
 
+  /** Whether the job's kind makes a stage's tasks when it starts, and one has not started. */
+  private plansStages(job: JobRow): boolean {
+    return (
+      jobTypeOf(job.kind).onStageReady !== undefined &&
+      this.p.store.stages.list(job.id).some((s) => s.state === 'waiting')
+    );
+  }
+
   /** Requeues failed tasks (or the tasks holding `frames`) with fresh attempts; the job runs again. */
   retry(jobId: string, frames?: number[], actor: Actor = 'user'): JobDetail {
     const { store } = this.p;
@@ -100,6 +110,14 @@ export class JobControl {
       const unknown = frames.filter((f) => !known.has(f));
       if (unknown.length)
         throw new UsageError(`frames ${unknown.join(',')} are not part of job ${jobId}`);
+    }
+    if (!wanted.length && job.state === 'failed' && !frames && this.plansStages(job)) {
+      // It failed before its next stage had tasks (an earlier step's output was not there):
+      // plan that stage again.
+      store.jobs.update(jobId, { state: 'running', error: null, finishedAt: null });
+      this.p.record(jobId, 'job:retried', actor, 'the next stage is planned again', { tasks: 0 });
+      this.p.advance(jobId);
+      return this.p.detail(jobId);
     }
     if (!wanted.length) throw new UsageError(`job ${jobId} has no failed tasks to retry`);
     const n = this.reopen(jobId, all, wanted);

@@ -1,39 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
-import { EventBus } from '../../src/coordinator/events.js';
-import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
+import type { Coordinator } from '../../src/coordinator/core.js';
 import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
-import { RecordingAllocationPort } from '../doubles/allocation-port.js';
-import { AcceptingOutputCheck } from '../doubles/output-check.js';
+import type { AcceptingOutputCheck } from '../doubles/output-check.js';
+import { testCoordinator } from './view/setup.js';
 
-let clock = 1_000_000;
+let h: ReturnType<typeof testCoordinator>;
 let c: Coordinator;
 let outputs: AcceptingOutputCheck;
 let scene: string;
 
 beforeEach(() => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-trust-'));
-  scene = path.join(dir, 'scene.blend');
-  writeFileSync(scene, 'BLENDER');
-  outputs = new AcceptingOutputCheck();
-  c = new Coordinator(
-    new SqliteStore(path.join(dir, 'state.db')),
-    new RecordingAllocationPort(),
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 },
-    () => clock,
-    { outputs },
-  );
+  h = testCoordinator();
+  ({ c, outputs, scene } = h);
 });
 
-function agent(jobId: string, node: string, gpu: string): AgentRow {
-  const a = c.register(jobId, { node, gpu, slurmJobId: 100 });
-  if ('exit' in a) throw new Error(a.exit);
-  return a;
-}
+const agent = (jobId: string, node: string, gpu: string): AgentRow => h.agent(jobId, node, gpu);
 
 async function lease(a: AgentRow): Promise<TaskRow | string | null> {
   const r = await c.lease(a.id, 0);
@@ -106,12 +89,12 @@ describe('a job is never left waiting for an agent that does not exist', () => {
     // Nobody else can take it: not at once...
     expect(await lease(only)).toBeNull();
     // ...but after the retry pause, on the same agent, and the history says why.
-    clock += 2_500;
+    h.clock.now += 2_500;
     const again = (await lease(only)) as TaskRow;
     expect(again.id).toBe(first.id);
     expect(c.store.events.list(job.id).some((e) => e.type === 'task:retried-here')).toBe(true);
     c.fail(only.id, again.id, 'GPU fault', []);
-    clock += 10_000;
+    h.clock.now += 10_000;
     const third = (await lease(only)) as TaskRow;
     c.fail(only.id, third.id, 'GPU fault', []);
     const after = c.store.jobs.get(job.id);
@@ -133,7 +116,47 @@ describe('a job is never left waiting for an agent that does not exist', () => {
     expect(c.store.events.list(job.id).find((e) => e.type === 'job:paused')?.message).toMatch(
       /could not write its output.*waits 1 s/,
     );
-    clock += 1_100;
+    h.clock.now += 1_100;
     expect(((await lease(agents[0]!)) as TaskRow).id).toBe(t.id);
+  });
+});
+
+describe('a stage whose tasks come from what an earlier one wrote', () => {
+  it('fails the job when that is missing, and plans the stage again on retry', async () => {
+    const template = {
+      specificationVersion: 'jobtemplate-2023-09',
+      name: 'fan-out',
+      extensions: ['CLUSTER_TOOL_MANIFEST_RANGE'],
+      steps: [
+        { name: 'Make', script: { actions: { onRun: { command: 'true' } } } },
+        {
+          name: 'Use',
+          dependencies: [{ dependsOn: 'Make' }],
+          parameterSpace: {
+            taskParameterDefinitions: [
+              { name: 'Item', type: 'STRING', manifest: { lines: 'items.txt' } },
+            ],
+          },
+          script: { actions: { onRun: { command: 'echo', args: ['{{Task.Param.Item}}'] } } },
+        },
+      ],
+    };
+    const job = await c.submit({
+      kind: 'openjd',
+      nodes: 1,
+      template,
+      templatePath: 'template.yaml',
+      bundleDir: path.dirname(scene),
+      parameters: {},
+    });
+    const a = agent(job.id, 'node1', '0');
+    const make = (await lease(a)) as TaskRow;
+    expect(await c.complete(a.id, make.id, {})).toBe(true);
+    const failed = c.store.jobs.get(job.id);
+    expect(failed?.state).toBe('failed');
+    expect(failed?.error).toMatch(/stage Use could not start/);
+    writeFileSync(path.join(job.dir, 'items.txt'), 'one\ntwo\n');
+    expect(c.retry(job.id).state).toBe('running');
+    expect(c.store.tasks.list(job.id, { stage: 'Use' }).total).toBe(2);
   });
 });

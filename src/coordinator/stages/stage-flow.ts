@@ -21,6 +21,8 @@ export interface StageFlowPorts {
   };
   /** What earlier stages wrote, for job types whose tasks depend on it. */
   files: FileProbe;
+  /** Runs `fn` in one store transaction. */
+  transaction: <T>(fn: () => T) => T;
   record: RecordFn;
   /** Wakes the job's waiting agents (a stage became ready). */
   notify: (jobId: string) => void;
@@ -97,9 +99,14 @@ export class StageFlow {
       );
       return false;
     }
-    if (tasks.length) {
+    // The tasks and the stage's start are one write: a crash between them would plan the
+    // stage twice after a restart.
+    this.p.transaction(() => {
       this.p.store.tasks.insert(job.id, tasks);
-      this.open.delete(`${job.id}/${stage.name}`);
+      this.p.store.stages.setState(job.id, stage.name, 'ready');
+    });
+    this.open.delete(`${job.id}/${stage.name}`);
+    if (tasks.length)
       this.p.record(
         job.id,
         'stage:planned',
@@ -109,7 +116,6 @@ export class StageFlow {
           tasks: tasks.length,
         },
       );
-    }
     return true;
   }
 

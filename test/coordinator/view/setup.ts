@@ -17,6 +17,7 @@ export function testCoordinator(nodes = 4) {
   const store = new SqliteStore(path.join(dir, 'state.db'));
   const port = new RecordingAllocationPort(nodes);
   const clock = { now: 1_000_000 };
+  const outputs = new AcceptingOutputCheck();
   const bus = new EventBus((jobId) => {
     const job = store.jobs.get(jobId);
     return job
@@ -29,7 +30,7 @@ export function testCoordinator(nodes = 4) {
     bus,
     { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 60_000, agentTimeoutMs: 600_000 },
     () => clock.now,
-    { outputs: new AcceptingOutputCheck() },
+    { outputs },
   );
   const agent = (jobId: string, node: string, gpu: string, slurmJobId = 100): AgentRow => {
     const a = c.register(jobId, { node, gpu, slurmJobId });
@@ -41,5 +42,5 @@ export function testCoordinator(nodes = 4) {
     if (!('task' in r)) throw new Error(`no task for ${a.id}: ${JSON.stringify(r)}`);
     return r.task;
   };
-  return { c, store, port, clock, scene, dir, agent, lease };
+  return { c, store, port, clock, scene, dir, outputs, agent, lease };
 }
