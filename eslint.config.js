@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-artifacts/', 'bin/', 'scenes/', 'agents/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-rehearsal/',
+      'node_modules/',
+      'test-artifacts/',
+      'bin/',
+      'scenes/',
+      'agents/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,7 +1,7 @@
 /**
  * Where cluster-tool keeps things in its S3 bucket; the one place that knows the layout.
  *
- *   s3://BUCKET/cluster-tool/bootstrap/<script>     node bootstrap scripts, cluster-tool.tgz
+ *   s3://BUCKET/cluster-tool/bootstrap/<script>     node bootstrap scripts, bundle.tar
  *   s3://BUCKET/cluster-tool/scenes/<name>          scenes staged from a laptop
  *   s3://BUCKET/cluster-tool/jobs/<job>/outputs/... a job's results (head node writes them)
  *
@@ -22,8 +22,10 @@ export const BOOTSTRAP_SCRIPTS = {
   compute: 'compute-node.sh',
   /** ParallelCluster 2.x has one `post_install` for every node; this one picks head or compute. */
   postInstallV2: 'post-install-v2.sh',
-  /** The cluster-tool package (`npm pack` output) the head and compute nodes install. */
-  packageTarball: 'cluster-tool.tgz',
+  /** A custom AMI's build step (`config image`): every part of the bundle baked in. */
+  image: 'image.sh',
+  /** What the nodes install: the tool, Node.js, Blender, ffmpeg (`stage` builds it). */
+  bundle: 'bundle.tar',
 } as const;
 
 /** Key of a bootstrap file. */

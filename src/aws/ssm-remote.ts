@@ -13,8 +13,10 @@ export const HEAD_NODE_ENV_FILE = '/etc/cluster-tool/env';
 
 /**
  * Finds the running head node of a ParallelCluster cluster by its tags: 3.x tags it
- * `parallelcluster:cluster-name` + `parallelcluster:node-type=HeadNode`, 2.x tags it
- * `Application=parallelcluster-NAME` + `aws-parallelcluster-node-type=Master`.
+ * `parallelcluster:cluster-name` + `parallelcluster:node-type=HeadNode`; every 2.x release tags
+ * it `Application=parallelcluster-NAME` + `Name=Master` (`aws-parallelcluster-node-type` only
+ * came in 2.9.0, so the NVIDIA IndeX AMI's 2.8.0 clusters lack it: aws/aws-parallelcluster at
+ * v2.8.0, cloudformation/aws-parallelcluster.cfn.json, MasterServer's TagSpecifications).
  */
 export async function findHeadNode(
   ec2: EC2Client,
@@ -30,7 +32,7 @@ export async function findHeadNode(
     ],
     [
       { Name: 'tag:Application', Values: [`parallelcluster-${cluster}`] },
-      { Name: 'tag:aws-parallelcluster-node-type', Values: ['Master'] },
+      { Name: 'tag:Name', Values: ['Master'] },
       running,
     ],
   ];
@@ -58,12 +60,19 @@ export async function findHeadNode(
 /**
  * The shell script SSM runs on the head node: load the tool's environment, then run cluster-tool
  * with `args`, each one a single quoted word (a hostile argument stays one literal argument).
+ * SSM runs it as root; the coordinator's state belongs to the cluster user, so cluster-tool runs
+ * as the state directory's owner (what it writes there, agents running as that user must read).
  */
 export function remoteScript(args: readonly string[]): string {
+  const command = shellJoin(['cluster-tool', ...args]);
   return [
     'set -e',
     `if [ -r ${HEAD_NODE_ENV_FILE} ]; then set -a; . ${HEAD_NODE_ENV_FILE}; set +a; fi`,
-    `exec ${shellJoin(['cluster-tool', ...args])}`,
+    'owner="$(stat -c %U "${CLUSTER_TOOL_STATE_DIR:-/shared/cluster-tool}" 2>/dev/null || echo root)"',
+    'if [ "$(id -u)" = 0 ] && [ "$owner" != root ] && [ "$owner" != UNKNOWN ]; then',
+    `  HOME="$(getent passwd "$owner" | cut -d: -f6)" exec setpriv --reuid="$owner" --regid="$(id -g "$owner")" --init-groups ${command}`,
+    'fi',
+    `exec ${command}`,
   ].join('\n');
 }
 
@@ -123,8 +132,9 @@ export async function runRemoteCommand(
   if (!commandId)
     throw new CliError('SSM accepted the command but returned no command id; try again');
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await sleep(pollMs);
+  // Short commands (a status read) end within a second: look early, then every pollMs.
+  for (let poll = 0; ; poll++) {
+    await sleep(Math.min(pollMs, 250 * 2 ** poll));
     const inv = await callAws(
       { service: 'ssm', action: 'GetCommandInvocation' },
       async () => {

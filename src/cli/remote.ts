@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { ec2Client, s3Client, ssmClient } from '../aws/clients.js';
 import { s3Uri, sceneKey } from '../aws/layout.js';
 import { stageFile } from '../aws/s3-stage.js';
-import { findHeadNode, runRemoteCommand } from '../aws/ssm-remote.js';
+import { findHeadNode, runRemoteCommand, type RemoteResult } from '../aws/ssm-remote.js';
 import { checkBucketName } from '../config/ids.js';
 import { UsageError } from '../errors.js';
 
@@ -38,6 +38,31 @@ export interface RemoteArgSpec {
   positional?: string[];
   /** Argument names whose values are local paths to upload to S3 first (e.g. a scene). */
   stage?: string[];
+  /** Words appended as they are (options this module keeps for itself, such as `--bucket`). */
+  extra?: string[];
+  /** How to follow the verb with short remote commands when its flag is set (see remote-follow.ts). */
+  follow?: RemoteFollow;
+}
+
+/** The head node of a cluster, reached through SSM. */
+export interface RemoteHead {
+  /** Runs `cluster-tool ARGS` there (default timeout: --remote-timeout). */
+  run(args: readonly string[], timeoutMs?: number): Promise<RemoteResult>;
+}
+
+/**
+ * A verb that waits (`--wait`, `--watch`) run over SSM as short remote commands, printing as it
+ * goes, instead of one remote command that prints nothing until it ends or times out.
+ */
+export interface RemoteFollow {
+  /** The boolean option that asks for following. */
+  flag: string;
+  /** `send` runs the verb itself on the head node with the given parsed arguments. */
+  run(
+    args: Record<string, unknown>,
+    send: (args: Record<string, unknown>) => Promise<RemoteResult>,
+    head: RemoteHead,
+  ): Promise<number>;
 }
 
 const OWN = new Set([
@@ -105,7 +130,6 @@ export async function runRemotelyIfAsked(
     );
   const region = argv.region as string | undefined;
   const args = { ...argv };
-  let staged = false;
   for (const name of spec.stage ?? []) {
     const local = args[name];
     if (
@@ -126,14 +150,25 @@ export async function runRemotelyIfAsked(
     process.stderr.write(`· staging ${local} to ${s3Uri(bucket, key)}\n`);
     await stageFile(s3Client({ region }), bucket, { localPath: local, key });
     args[name] = s3Uri(bucket, key);
-    staged = true;
   }
+  // Staged now or by an earlier `stage --scene`: either way the head node fetches it.
+  const fetchesFromS3 = (spec.stage ?? []).some(
+    (name) => typeof args[name] === 'string' && args[name].startsWith('s3://'),
+  );
   const instanceId = await findHeadNode(ec2Client({ region }), cluster);
   const timeoutMs = ((argv['remote-timeout'] as number | undefined) ?? 600) * 1000;
-  const line = remoteArgs(verb, args, spec);
-  // The head node fetches what was staged: tell it the bucket's region (its shell has none set).
-  if (staged) line.push(`--region=${region ?? (await s3Client().config.region())}`);
-  const result = await runRemoteCommand(ssmClient({ region }), instanceId, line, { timeoutMs });
+  // Tell the head node the bucket's region: the shell SSM starts there has none set.
+  const regionWord = fetchesFromS3
+    ? [`--region=${region ?? (await s3Client().config.region())}`]
+    : [];
+  const ssm = ssmClient({ region });
+  const head: RemoteHead = {
+    run: (a, t = timeoutMs) => runRemoteCommand(ssm, instanceId, a, { timeoutMs: t }),
+  };
+  const send = (a: Record<string, unknown>) =>
+    head.run([...remoteArgs(verb, a, spec), ...(spec.extra ?? []), ...regionWord]);
+  if (spec.follow && args[spec.follow.flag] === true) return spec.follow.run(args, send, head);
+  const result = await send(args);
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;

@@ -1,6 +1,8 @@
 import { detectFormat, type ConfigFormat } from './generate.js';
 import { renamePaths, toCheckResult, type CheckResult } from './problems.js';
 import { checkSpec } from './rules.js';
+import { readNodeRuntime, RUNTIME_ARG_PATH } from './node-runtime-arg.js';
+import { checkNodeOs } from './node-os.js';
 import type { ClusterSpec } from './spec.js';
 import { readV2, v2KeyPath } from './v2/read.js';
 import { readV3, v3KeyPath } from './v3/read.js';
@@ -42,5 +44,19 @@ export function checkConfigText(
         keyPath,
       )
     : [];
-  return { format, spec: read.spec, keyPath, ...toCheckResult([...read.problems, ...rules]) };
+  const runtime = readNodeRuntime(text, format);
+  const os = read.spec
+    ? checkNodeOs(
+        read.spec.os,
+        runtime.runtime,
+        { os: keyPath('os'), runtime: RUNTIME_ARG_PATH[format] },
+        format,
+      )
+    : [];
+  return {
+    format,
+    spec: read.spec,
+    keyPath,
+    ...toCheckResult([...read.problems, ...rules, ...runtime.problems, ...os]),
+  };
 }

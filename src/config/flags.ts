@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { NODE_RUNTIME_VALUES, type NodeRuntime } from './os-support.js';
 import type { Preset } from './presets.js';
 import { OS_VALUES, SHARED_MOUNT_DIR, type ClusterSpec, type QueueSpec } from './spec.js';
 import { V2_OSES, V2_VERSION } from './v2/rules.js';
@@ -23,6 +24,7 @@ export interface InitFlags {
   bucket?: string;
   capacityType?: 'spot' | 'ondemand';
   vpcId?: string;
+  nodeRuntime?: string;
 }
 
 const REQUIRED: [keyof InitFlags, string][] = [
@@ -55,6 +57,14 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
   if (flags.os !== undefined && !(OS_VALUES as readonly string[]).includes(flags.os)) {
     throw new UsageError(
       `--os "${flags.os}" is not an OS cluster-tool writes; ParallelCluster ${V3_VERSION} (--format v3) takes ${V3_OSES.join(', ')}; ${V2_VERSION} (--format v2) takes ${V2_OSES.join(', ')}`,
+    );
+  }
+  if (
+    flags.nodeRuntime !== undefined &&
+    !(NODE_RUNTIME_VALUES as readonly string[]).includes(flags.nodeRuntime)
+  ) {
+    throw new UsageError(
+      `--node-runtime "${flags.nodeRuntime}" is not one of ${NODE_RUNTIME_VALUES.join(', ')}`,
     );
   }
   const headSubnet = flags.headSubnet ?? '';
@@ -112,6 +122,7 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
     sshAllowedCidr: flags.sshCidr ?? dcv,
     bucket: flags.bucket ?? '',
     vpcId: flags.vpcId,
+    nodeRuntime: (flags.nodeRuntime as NodeRuntime | undefined) ?? preset.nodeRuntime,
   };
 }
 
@@ -158,6 +169,7 @@ export function flagForSpecPath(path: string): string {
     [/^customAmi$/, '--custom-ami'],
     [/^os$/, '--os'],
     [/^vpcId$/, '--vpc-id'],
+    [/^nodeRuntime$/, '--node-runtime'],
     [/^storage\.sizeGiB$/, '--ebs-size'],
     [/^storage\./, '--fsx-id'],
     [/^queues\.\d+\.subnetIds/, '--compute-subnet'],

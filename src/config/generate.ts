@@ -5,6 +5,7 @@ import { flagForSpecPath, buildSpec, type InitFlags } from './flags.js';
 import { loadPreset } from './presets.js';
 import { formatProblems, toCheckResult, type CheckResult } from './problems.js';
 import { checkSpec } from './rules.js';
+import { checkNodeOs } from './node-os.js';
 import type { ClusterSpec } from './spec.js';
 import { buildV2 } from './v2/build.js';
 import { readV2, stringifyV2 } from './v2/read.js';
@@ -39,14 +40,17 @@ export function planInit(
 ): InitPlan {
   const preset = loadPreset(presetName);
   const spec = buildSpec(preset, flags);
+  // Every OS of ParallelCluster 2.x but centos8 predates glibc 2.28: its nodes need the
+  // glibc-2.17 Node.js build unless a flag or the preset says otherwise.
+  if (format === 'v2') spec.nodeRuntime ??= 'glibc-217';
   // Printed as commands a user pastes, so the file name is one shell word.
   const file = shellQuote(outFile, '--out');
   const awsCheck = `cluster-tool config check ${file} --aws`;
   const result = toCheckResult(
-    checkSpec(spec, format, { awsCheckCommand: awsCheck }).map((p) => ({
-      ...p,
-      path: flagForSpecPath(p.path),
-    })),
+    [
+      ...checkSpec(spec, format, { awsCheckCommand: awsCheck }),
+      ...checkNodeOs(spec.os, spec.nodeRuntime, { os: 'os', runtime: 'nodeRuntime' }, format),
+    ].map((p) => ({ ...p, path: flagForSpecPath(p.path) })),
   );
   if (result.errors.length)
     throw new UsageError(
@@ -73,7 +77,9 @@ export function planInit(
     throw new Error(
       `generated config does not pass its own check: ${backErrors.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     );
-  const stage = `cluster-tool stage --bucket ${spec.bucket} --package "$(npm pack --silent)"`;
+  const stage =
+    `cluster-tool stage --bucket ${spec.bucket} --blender-tarball blender-linux-x64.tar.xz` +
+    (spec.nodeRuntime === 'glibc-217' ? ' --node-tarball node-v20-linux-x64-glibc-217.tar.xz' : '');
   const create =
     format === 'v3'
       ? `pcluster create-cluster --cluster-name my-cluster --cluster-configuration ${file} --region ${spec.region}`

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { NodeRuntimeSchema } from './os-support.js';
 import { UsageError } from '../errors.js';
 import { packagePath } from '../paths.js';
 import { CapacityTypeSchema, ComputeResourceSpecSchema, OsSchema } from './spec.js';
@@ -12,6 +13,8 @@ export const PresetSchema = z
     recommendedFormat: z.enum(['v3', 'v2']),
     requiresCustomAmi: z.boolean(),
     os: OsSchema,
+    /** The Node.js build for an AMI whose OS is fixed and too old for the official one. */
+    nodeRuntime: NodeRuntimeSchema.optional(),
     headNode: z.object({ instanceType: z.string() }).strict(),
     queues: z
       .array(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NodeRuntimeSchema } from './os-support.js';
 
 /**
  * The cluster as cluster-tool thinks of it, independent of ParallelCluster's file format. Presets
@@ -62,6 +63,8 @@ export const ClusterSpecSchema = z.object({
   bucket: z.string(),
   /** Needed by ParallelCluster 2.x (`[vpc] vpc_id`); 3.x finds it from the subnets. */
   vpcId: z.string().optional(),
+  /** The Node.js build the nodes run (see os-support.ts); the bootstrap scripts get it as arguments. */
+  nodeRuntime: NodeRuntimeSchema.optional(),
 });
 
 export type ClusterSpec = z.infer<typeof ClusterSpecSchema>;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { advertisedHost } from '../net/host-address.js';
 import { packagePath } from '../paths.js';
 import { SlurmClient } from '../slurm/client.js';
 import { slurmCommandLog } from './slurm-log.js';
@@ -22,7 +23,7 @@ export interface StartOptions extends Partial<Omit<CoordinatorConfig, 'stateDir'
   /** slurm.conf for Slurm's commands (default: the environment's). */
   slurmConf?: string;
   partition?: string;
-  /** Address agents use to reach this coordinator (default http://host:port). */
+  /** Address agents use to reach this coordinator (default http://host:port; for 0.0.0.0 this host's own address). */
   advertiseUrl?: string;
   synchronous?: 'NORMAL' | 'FULL';
   /** How often to compare allocations with Slurm (ms, default 1000). */
@@ -94,7 +95,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   await server.listen({ host, port: o.port ?? 7070 });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 7070);
-  url = o.advertiseUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  url = o.advertiseUrl ?? `http://${advertisedHost(host)}:${port}`;
   writeFileSync(
     state.addressFile,
     JSON.stringify({ url, pid: process.pid, startedAt: now }) + '\n',

@@ -15,7 +15,21 @@ export function renderClusterConfig(
   o: LocalClusterOptions,
   l: ClusterLayout,
 ): { slurmConf: string; gresConf: string } {
+  const p = o.placement;
+  const gres = o.gpusPerNode ? ` Gres=gpu:${o.gpusPerNode}` : '';
+  const shape = `CPUs=${o.cpusPerNode} RealMemory=1000${gres} State=UNKNOWN`;
+  // One line for loopback nodes; one per node when each has its own address.
+  const nodeLines = p
+    ? p.nodeAddrs.map(
+        (addr, i) =>
+          `NodeName=node${i + 1} NodeHostname=localhost NodeAddr=${addr} Port=${o.portBase + 1 + i} ${shape}`,
+      )
+    : [
+        `NodeName=${range('node', 1, o.nodes)} NodeHostname=localhost NodeAddr=127.0.0.1 Port=${range('', o.portBase + 1, o.nodes)} ${shape}`,
+      ];
   const data = {
+    nodeLines: nodeLines.join('\n'),
+    ctldAddr: p?.controllerAddr ?? '',
     clusterName: CLUSTER_NAME,
     partition: PARTITION,
     nodeCount: o.nodes,

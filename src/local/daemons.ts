@@ -13,6 +13,8 @@ export interface DaemonSpec {
   /** An argument naming a file of this cluster only: a pid file naming another program fails it. */
   ownArg: string;
   log: string;
+  /** A command prefix it starts behind (`ip netns exec NS`), when it runs apart from this host. */
+  via?: readonly string[];
 }
 
 /** munged with this cluster's key, socket and files. */

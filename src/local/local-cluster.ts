@@ -31,9 +31,13 @@ export class LocalCluster {
     this.started = new StartedProcesses(this.layout.startedFile);
   }
 
-  /** The client that talks to this cluster. */
+  /** The client that talks to this cluster (through the controller's prefix when it has one). */
   client(timeoutMs?: number): SlurmClient {
-    return new SlurmClient({ slurmConf: this.layout.slurmConf, timeoutMs });
+    return new SlurmClient({
+      slurmConf: this.layout.slurmConf,
+      timeoutMs,
+      via: this.record()?.placement?.controllerVia,
+    });
   }
 
   /** The recorded shape, if `up` ever ran here. */

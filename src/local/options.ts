@@ -10,6 +10,21 @@ export interface LocalClusterOptions {
   cpusPerNode: number;
   /** slurmctld listens here; node N's slurmd on portBase + N. */
   portBase: number;
+  /** Where the daemons run; default: all on this host's loopback. */
+  placement?: DaemonPlacement;
+}
+
+/**
+ * Daemons placed apart, each behind a command prefix (`ip netns exec NS ...`) and reached at
+ * its own address: how the rehearsal lays out a head node and compute nodes in network
+ * namespaces. Slurm's commands run through the controller's prefix.
+ */
+export interface DaemonPlacement {
+  controllerAddr: string;
+  controllerVia: string[];
+  /** One per node, in node order. */
+  nodeAddrs: string[];
+  nodeVia: string[][];
 }
 
 export const DEFAULTS = { nodes: 4, gpusPerNode: 4, portBase: 17000 } as const;

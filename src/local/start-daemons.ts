@@ -20,7 +20,10 @@ export async function startDaemon(
 ): Promise<number> {
   if (d.program === 'munged' && !existsSync(cluster.layout.mungeKey))
     writeFileSync(cluster.layout.mungeKey, randomBytes(1024), { mode: 0o600 });
-  await runCommand(d.program, d.args, { env, timeoutMs: 30_000 }).catch((err: Error) => {
+  const [viaFile, ...viaArgs] = d.via ?? [];
+  const file = viaFile ?? d.program;
+  const args = viaFile ? [...viaArgs, d.program, ...d.args] : d.args;
+  await runCommand(file, args, { env, timeoutMs: 30_000 }).catch((err: Error) => {
     throw new CliError(
       `${d.program} did not start: ${err.message}\n${tailLines(d.log, 8).join('\n')}`,
     );

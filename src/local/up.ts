@@ -59,6 +59,7 @@ function writeConfig(cluster: LocalCluster, o: LocalClusterOptions): void {
     gpusPerNode: o.gpusPerNode,
     cpusPerNode: o.cpusPerNode,
     portBase: o.portBase,
+    ...(o.placement ? { placement: o.placement } : {}),
     createdAt: existing?.createdAt ?? new Date().toISOString(),
     mark,
   };
@@ -81,14 +82,21 @@ export async function localUp(
   const cluster = new LocalCluster(o.dir);
   const l = cluster.layout;
   const names = nodeNames(o);
-  const specs = [mungeSpec(l), slurmctldSpec(l), ...names.map((n) => slurmdSpec(l, n))];
+  // Placed daemons start behind their prefixes; munged stays on this host with the key.
+  const p = o.placement;
+  const specs: DaemonSpec[] = [
+    mungeSpec(l),
+    { ...slurmctldSpec(l), via: p?.controllerVia },
+    ...names.map((n, i) => ({ ...slurmdSpec(l, n), via: p?.nodeVia[i] })),
+  ];
   if (alreadyRunning(cluster, o)) {
     recordRunning(cluster, specs);
     const nodes = await waitForNodes(cluster, names, opts.timeoutMs ?? 60_000);
     return { alreadyRunning: true, cluster, nodes };
   }
-  // Check ports before writing anything, so a refusal changes nothing.
-  await checkPorts(o, cluster.daemons(names));
+  // Check ports before writing anything, so a refusal changes nothing. Daemons placed in
+  // namespaces of their own listen there, not on this host's ports.
+  if (!o.placement) await checkPorts(o, cluster.daemons(names));
   prepareDir(l);
   writeConfig(cluster, o);
   await makeGpuDevices(o, l);

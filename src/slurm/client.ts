@@ -20,6 +20,11 @@ export interface SlurmClientOptions {
   timeoutMs?: number;
   /** Called with each command line before it runs (for --verbose and logs). */
   onCommand?: (commandLine: string) => void;
+  /**
+   * A command prefix every Slurm command runs through, e.g. `ip netns exec NS` where the
+   * controller is reachable only from a network namespace. Default: none.
+   */
+  via?: readonly string[];
 }
 
 export interface SbatchOptions {
@@ -40,9 +45,11 @@ export class SlurmClient {
   readonly slurmConf: string | undefined;
   private readonly timeoutMs: number;
   private readonly onCommand: ((line: string) => void) | undefined;
+  private readonly via: readonly string[];
 
   constructor(opts: SlurmClientOptions = {}) {
     this.slurmConf = opts.slurmConf;
+    this.via = opts.via ?? [];
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.onCommand = opts.onCommand;
   }
@@ -58,9 +65,13 @@ export class SlurmClient {
     args: string[],
     opts: Partial<RunOptions> = {},
   ): Promise<RunResult> {
-    this.onCommand?.(formatCommandLine(file, args));
+    // The prefix runs the command, so the line logged is the one that runs.
+    const [viaFile, ...viaArgs] = this.via;
+    const runFile = viaFile ?? file;
+    const runArgs = viaFile ? [...viaArgs, file, ...args] : args;
+    this.onCommand?.(formatCommandLine(runFile, runArgs));
     try {
-      return await runCommand(file, args, {
+      return await runCommand(runFile, runArgs, {
         ...opts,
         env: this.env(opts.env),
         timeoutMs: opts.timeoutMs ?? this.timeoutMs,

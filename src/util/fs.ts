@@ -37,3 +37,17 @@ export function removePartialFiles(dir: string): number {
   }
   return removed;
 }
+
+/**
+ * Regular files under `dir`, recursively, as paths relative to it. Symbolic links are left out,
+ * so nothing outside `dir` is ever listed through one.
+ */
+export function listFiles(dir: string, rel = ''): string[] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? listFiles(dir, path.join(rel, e.name))
+      : e.isFile()
+        ? [path.join(rel, e.name)]
+        : [],
+  );
+}

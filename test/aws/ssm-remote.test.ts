@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,24 @@ describe('finding the head node', () => {
     await expect(findHeadNode(new EC2Client({}), 'nope')).rejects.toThrow(
       /no running head node found for cluster "nope".*pcluster list-clusters/,
     );
+  });
+
+  it('finds a ParallelCluster 2.8.0 head node by the tags 2.8.0 sets', async () => {
+    // 2.8.0 tags its head node Application=parallelcluster-NAME, Name=Master, ClusterName=NAME;
+    // aws-parallelcluster-node-type came in 2.9.0.
+    const tags: Record<string, string> = {
+      Application: 'parallelcluster-index',
+      Name: 'Master',
+      ClusterName: 'index',
+    };
+    ec2Mock.on(DescribeInstancesCommand).callsFake((input: { Filters?: Filter[] }) => {
+      const matches = (input.Filters ?? []).every(
+        (f) =>
+          !f.Name?.startsWith('tag:') || (f.Values ?? []).includes(tags[f.Name.slice(4)] ?? ''),
+      );
+      return { Reservations: matches ? [{ Instances: [{ InstanceId: 'i-0280' }] }] : [] };
+    });
+    expect(await findHeadNode(new EC2Client({}), 'index')).toBe('i-0280');
   });
 
   it('reports access denied clearly', async () => {
@@ -118,6 +136,30 @@ describe('running a command through SSM', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split('\0').slice(0, -1)).toEqual(args);
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    "runs cluster-tool as the state directory's owner, not as SSM's root",
+    () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-ssm-'));
+      chmodSync(dir, 0o755);
+      // Stands for cluster-tool on the head node: prints who runs it.
+      writeFileSync(path.join(dir, 'cluster-tool'), '#!/bin/sh\nid -un\n');
+      chmodSync(path.join(dir, 'cluster-tool'), 0o755);
+      const state = path.join(dir, 'state');
+      mkdirSync(state);
+      chownSync(state, 65534, 65534);
+      const r = spawnSync('sh', ['-c', remoteScript(['status'])], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${dir}:${process.env.PATH ?? ''}`,
+          CLUSTER_TOOL_STATE_DIR: state,
+        },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('nobody');
+    },
+  );
 
   it('rebuilds the command line from parsed arguments without its own options', () => {
     const argv = {

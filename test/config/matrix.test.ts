@@ -40,6 +40,8 @@ const OSES = [
   'centos7',
   'ubuntu1804',
 ];
+/** The Node.js builds the bundle can carry: the official one, and the one older glibcs run. */
+const NODE_RUNTIMES = [undefined, 'glibc-217'] as const;
 const SUBNETS: (string[] | undefined)[] = [undefined, [SUBNET_A, SUBNET_B], [SUBNET_A, SUBNET_A]];
 /** Flags varied one at a time on top of preset x format x AMI x subnets. */
 const EXTRAS: InitFlags[] = [
@@ -77,8 +79,13 @@ function combos(): Combo[] {
     for (const format of ['v3', 'v2'] as const)
       for (const customAmi of [undefined, AMI]) {
         for (const os of OSES)
-          for (const computeSubnet of SUBNETS)
-            out.push({ preset, format, flags: { ...BASE, customAmi, os, computeSubnet } });
+          for (const nodeRuntime of NODE_RUNTIMES)
+            for (const computeSubnet of SUBNETS)
+              out.push({
+                preset,
+                format,
+                flags: { ...BASE, customAmi, os, nodeRuntime, computeSubnet },
+              });
         for (const extra of EXTRAS)
           for (const computeSubnet of SUBNETS.slice(0, 2))
             out.push({ preset, format, flags: { ...BASE, customAmi, computeSubnet, ...extra } });
@@ -87,12 +94,14 @@ function combos(): Combo[] {
 }
 
 const INIT_FLAGS =
-  /--(region|key-name|head-subnet|compute-subnet|vpc-id|head-instance-type|compute-instance-type|min-count|max-count|custom-ami|os|ebs-size|fsx-id|dcv-cidr|ssh-cidr|bucket|capacity-type|format)\b/;
+  /--(region|key-name|head-subnet|compute-subnet|vpc-id|head-instance-type|compute-instance-type|min-count|max-count|custom-ami|os|node-runtime|ebs-size|fsx-id|dcv-cidr|ssh-cidr|bucket|capacity-type|format)\b/;
 
 // Refusals that are cluster-tool's own, not ParallelCluster's: the IndeX preset's software is on
-// its Marketplace AMI, and the 2.x file has room for one instance type and one compute subnet.
+// its Marketplace AMI, the 2.x file has room for one instance type and one compute subnet, and
+// a node whose glibc is older than the chosen Node.js build needs would fail its bootstrap.
 const OWN_REFUSALS = [
   /Marketplace AMI/,
+  /Node\.js build needs/,
   /the 2\.x format has one compute instance type/,
   /the 2\.x format takes one compute subnet/,
 ];

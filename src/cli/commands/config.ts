@@ -5,6 +5,8 @@ import { checkSpecWithEc2 } from '../../aws/ec2-check.js';
 import { checkConfigText } from '../../config/check.js';
 import type { InitFlags } from '../../config/flags.js';
 import { detectFormat, planInit, type ConfigFormat } from '../../config/generate.js';
+import { planImage } from '../../config/image/plan.js';
+import { NODE_RUNTIME_VALUES } from '../../config/os-support.js';
 import { listPresets } from '../../config/presets.js';
 import { formatProblems, renamePaths, toCheckResult } from '../../config/problems.js';
 import { CliError, UsageError } from '../../errors.js';
@@ -99,6 +101,12 @@ const init: CommandModule = {
         type: 'string',
         describe: 'S3 bucket for bootstrap files, scenes and results (required)',
       })
+      .option('node-runtime', {
+        choices: NODE_RUNTIME_VALUES,
+        describe:
+          'Node.js build the nodes run: glibc-228 (official) or glibc-217 (for OSes older than glibc 2.28)',
+        defaultDescription: "the preset's, else glibc-228 (v2: glibc-217)",
+      })
       .option('capacity-type', {
         choices: ['ondemand', 'spot'] as const,
         describe: 'On-demand or spot compute nodes',
@@ -130,6 +138,7 @@ const init: CommandModule = {
       sshCidr: argv['ssh-cidr'] as string | undefined,
       bucket: argv.bucket as string | undefined,
       capacityType: argv['capacity-type'] as InitFlags['capacityType'],
+      nodeRuntime: argv['node-runtime'] as string | undefined,
     };
     const plan = planInit(
       argv.preset as string,
@@ -215,10 +224,72 @@ const check: CommandModule = {
   },
 };
 
-/** `cluster-tool config init|check`. */
+const image: CommandModule = {
+  command: 'image',
+  describe:
+    'Write a `pcluster build-image` config that bakes the staged bundle into a custom AMI (fast boots)',
+  builder: (y) =>
+    y
+      .option('bucket', {
+        type: 'string',
+        demandOption: true,
+        describe: 'S3 bucket given to stage',
+      })
+      .option('region', { type: 'string', demandOption: true, describe: 'AWS region' })
+      .option('parent-image', {
+        type: 'string',
+        demandOption: true,
+        describe: 'AMI to build on: a ParallelCluster AMI of the OS config init gets',
+      })
+      .option('instance-type', {
+        type: 'string',
+        describe: 'Build instance type',
+        defaultDescription: 'g4dn.xlarge',
+      })
+      .option('subnet', { type: 'string', describe: 'Subnet of the build instance' })
+      .option('image-id', {
+        type: 'string',
+        describe: 'Id for pcluster build-image',
+        defaultDescription: 'cluster-tool-nodes',
+      })
+      .option('iam-policy', {
+        type: 'string',
+        describe: 'IAM policy ARN that lets the build instance read the bucket',
+        defaultDescription: 'AmazonS3ReadOnlyAccess',
+      })
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        describe: 'File to write; stdout when left out',
+      })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite --out' }),
+  handler: (argv) => {
+    const out = argv.out as string | undefined;
+    if (out && existsSync(out) && !argv.force)
+      throw new UsageError(`${out} exists; pass --force to overwrite it or choose another --out`);
+    const plan = planImage(
+      {
+        bucket: argv.bucket as string,
+        region: argv.region as string,
+        parentImage: argv['parent-image'] as string,
+        instanceType: argv['instance-type'] as string | undefined,
+        subnetId: argv.subnet as string | undefined,
+        imageId: argv['image-id'] as string | undefined,
+        iamPolicy: argv['iam-policy'] as string | undefined,
+      },
+      out ?? 'image.yaml',
+    );
+    for (const w of plan.warnings) note(w);
+    if (out) writeFileSync(out, plan.text, { flag: argv.force ? 'w' : 'wx' });
+    else process.stdout.write(plan.text);
+    note(`${out ? `Wrote ${out}. ` : ''}Next:\n  ${plan.next.join('\n  ')}`);
+  },
+};
+
+/** `cluster-tool config init|check|image`. */
 export const configCommand: CommandModule = {
   command: 'config <command>',
-  describe: 'ParallelCluster configuration: generate from a preset, check',
-  builder: (y) => y.command(init).command(check).demandCommand(1),
+  describe: 'ParallelCluster configuration: generate from a preset, check, custom AMI recipe',
+  builder: (y) => y.command(init).command(check).command(image).demandCommand(1),
   handler: () => {},
 };

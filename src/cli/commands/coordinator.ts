@@ -39,6 +39,7 @@ const start: CommandModule = {
       .option('advertise-url', {
         type: 'string',
         describe: 'URL the agents use to reach this coordinator',
+        defaultDescription: "http://LISTEN; for 0.0.0.0 this host's own address",
       })
       .option('lease-seconds', {
         type: 'number',

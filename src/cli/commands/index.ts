@@ -8,8 +8,10 @@ import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
 import { openjdCommand } from './openjd.js';
+import { setupCommand } from './setup.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
+import { uploadCommand } from './upload.js';
 import { viewerCommand } from './viewer.js';
 
 // Each top-level verb lives in its own module; add new ones here, one line each.
@@ -19,6 +21,8 @@ export const commands: CommandModule<object, any>[] = [
   configCommand,
   stageCommand,
   fetchCommand,
+  uploadCommand,
+  setupCommand,
   statusCommand,
   coordinatorCommand,
   submitCommand,

@@ -7,6 +7,7 @@ import { expandHostlist } from '../../slurm/hostlist.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followScale } from '../remote-follow.js';
 import { autoSpec } from './submit.js';
 
 /** Builds the request from flags; exactly one way of saying how many nodes. */
@@ -69,7 +70,7 @@ export const scaleCommand: CommandModule = {
       })
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
-    if (await ranRemotely('scale', argv, { positional: ['job'] })) return;
+    if (await ranRemotely('scale', argv, { positional: ['job'], follow: followScale })) return;
     const req = scaleRequest(argv);
     const conn = CoordinatorConnection.fromArgs(argv);
     const id = encodeURIComponent(argv.job as string);

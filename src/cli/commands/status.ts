@@ -4,6 +4,14 @@ import type { JobDetail, JobSummary } from '../../coordinator/api-types.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail, formatJobTable } from '../format/jobs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followStatus } from '../remote-follow.js';
+
+/** Only the named top-level fields of one job (keeps an answer over SSM under its 24,000 characters). */
+function pickFields(data: JobDetail | JobSummary[], fields: string | undefined): unknown {
+  if (!fields || Array.isArray(data)) return data;
+  const wanted = new Set(fields.split(',').map((f) => f.trim()));
+  return Object.fromEntries(Object.entries(data).filter(([k]) => wanted.has(k)));
+}
 
 export const statusCommand: CommandModule = {
   command: 'status [job]',
@@ -13,12 +21,16 @@ export const statusCommand: CommandModule = {
     withCoordinatorOptions(withClusterOption(y))
       .positional('job', { type: 'string', describe: 'Job id; all jobs when left out' })
       .option('json', { type: 'boolean', describe: 'Print JSON' })
+      .option('fields', {
+        type: 'string',
+        describe: 'With --json and a job: only these top-level fields, comma-separated',
+      })
       .option('watch', {
         type: 'boolean',
         describe: 'Refresh every 2 s until interrupted (or the job ends)',
       }),
   handler: async (argv) => {
-    if (await ranRemotely('status', argv, { positional: ['job'] })) return;
+    if (await ranRemotely('status', argv, { positional: ['job'], follow: followStatus })) return;
     const conn = CoordinatorConnection.fromArgs(argv);
     const job = argv.job as string | undefined;
     for (;;) {
@@ -29,7 +41,7 @@ export const statusCommand: CommandModule = {
       const fit =
         argv.watch && process.stdout.isTTY ? Math.max(10, process.stdout.rows - 1) : undefined;
       const text = argv.json
-        ? JSON.stringify(data, null, 2)
+        ? JSON.stringify(pickFields(data, argv.fields as string | undefined), null, 2)
         : Array.isArray(data)
           ? fitLines(formatJobTable(data), fit)
           : formatJobDetail(data, { maxLines: fit });

@@ -9,6 +9,7 @@ import { formatFrames, parseFrames } from '../../renderers/blender/frames.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { autoSpec } from './auto-options.js';
 import { checkSceneFile, outputFieldsFromArgs, withRenderOptions } from './blender-options.js';
 import { submitBlender } from './blender-prepare.js';
@@ -80,7 +81,13 @@ export const blenderSubmit: CommandModule = {
         describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
       }),
   handler: async (argv) => {
-    if (await ranRemotely('submit blender', argv, { positional: ['scene'], stage: ['scene'] }))
+    if (
+      await ranRemotely('submit blender', argv, {
+        positional: ['scene'],
+        stage: ['scene'],
+        follow: followSubmit,
+      })
+    )
       return;
     const scene = checkSceneFile(await localInput(argv.scene as string, argv));
     if (argv.frames !== undefined) parseFrames(argv.frames as string);

@@ -7,6 +7,7 @@ import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { submitOrPreview, withJobOptions } from './submit-job.js';
 
 /** Parses `--command` as a JSON array of strings (an argv, never a shell string). */
@@ -51,7 +52,8 @@ export const commandSubmit: CommandModule = {
         defaultDescription: "the job's output directory",
       }),
   handler: async (argv) => {
-    if (await ranRemotely('submit command', argv, { stage: ['tasks'] })) return;
+    if (await ranRemotely('submit command', argv, { stage: ['tasks'], follow: followSubmit }))
+      return;
     const file = path.resolve(await localInput(argv.tasks as string, argv));
     if (!existsSync(file) || !statSync(file).isFile())
       throw new UsageError(`tasks file ${argv.tasks as string} does not exist`);

@@ -6,6 +6,7 @@ import type { SubmitRequest } from '../../coordinator/api-types.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { submitOrPreview, withJobOptions } from './submit-job.js';
 
 interface PreviewView {
@@ -47,6 +48,7 @@ export const datasetSubmit: CommandModule = {
       await ranRemotely('submit blender-dataset', argv, {
         positional: ['scene'],
         stage: ['scene'],
+        follow: followSubmit,
       })
     )
       return;

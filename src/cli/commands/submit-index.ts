@@ -6,6 +6,7 @@ import { nodeFiles } from '../../util/node-files.js';
 import { UsageError } from '../../errors.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { submitOrPreview } from './submit-job.js';
 
 /** `cluster-tool submit index SCENE.prj --nodes 4`: an NVIDIA IndeX session on whole nodes. */
@@ -40,7 +41,8 @@ export const indexSubmit: CommandModule = {
       .option('json', { type: 'boolean', default: false }),
   handler: async (argv) => {
     // The project file lives beside its data on the cluster: it is named, not staged.
-    if (await ranRemotely('submit index', argv, { positional: ['scene'] })) return;
+    if (await ranRemotely('submit index', argv, { positional: ['scene'], follow: followSubmit }))
+      return;
     const scene = path.resolve(argv.scene as string);
     const indexDir = path.resolve(argv['index-dir'] as string);
     const check = checkIndexLaunch({ scene, indexDir }, nodeFiles);

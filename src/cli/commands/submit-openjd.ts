@@ -11,6 +11,7 @@ import {
 } from '../../openjd/index.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { autoSpec } from './auto-options.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
@@ -67,7 +68,10 @@ export const openjdSubmit: CommandModule = {
         describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
       }),
   handler: async (argv) => {
-    if (await ranRemotely('submit openjd', argv, { positional: ['template'] })) return;
+    if (
+      await ranRemotely('submit openjd', argv, { positional: ['template'], follow: followSubmit })
+    )
+      return;
     const file = argv.template as string;
     const loaded = loadTemplate(file);
     const flags = parseParameterArgs(argv.parameter as string[]);

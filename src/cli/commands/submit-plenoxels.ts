@@ -4,10 +4,13 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../coordinator/api-types.js';
 import type { PlenoxelsTask } from '../../renderers/plenoxels/index.js';
+import { defaultStateDir } from '../../coordinator/state-dir.js';
+import { svox2For } from '../../renderers/plenoxels/environment.js';
 import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 /** One expanded task as --dry-run shows it: its steps' full command lines (python swapped in). */
@@ -47,13 +50,13 @@ export const plenoxelsSubmit: CommandModule = {
       })
       .option('svox2', {
         type: 'string',
-        demandOption: true,
         describe: 'The svox2 checkout on the shared file system',
+        defaultDescription: 'the one `setup svox2` built',
       })
       .option('python', {
         type: 'string',
-        default: 'python3',
         describe: 'The Python of the svox2 environment',
+        defaultDescription: "`setup svox2`'s virtualenv, else python3",
       })
       .option('eval', {
         type: 'boolean',
@@ -73,20 +76,26 @@ export const plenoxelsSubmit: CommandModule = {
       await ranRemotely('submit plenoxels', argv, {
         positional: ['tasks'],
         stage: ['tasks'],
+        follow: followSubmit,
       })
     )
       return;
     const file = path.resolve(await localInput(argv.tasks as string, argv));
     if (!existsSync(file) || !statSync(file).isFile())
       throw new UsageError(`task file ${argv.tasks as string} does not exist`);
-    const svox2 = path.resolve(argv.svox2 as string);
+    // The environment `setup svox2` built on the shared file system, unless the flags name one.
+    const env = svox2For((argv['state-dir'] as string | undefined) ?? defaultStateDir(), {
+      svox2: argv.svox2 as string | undefined,
+      python: argv.python as string | undefined,
+    });
+    const svox2 = env.svox2Dir;
     const req: SubmitRequest = {
       kind: 'plenoxels',
       taskFile: readFileSync(file, 'utf8'),
       taskFilePath: file,
       cwd: process.cwd(),
       svox2,
-      python: argv.python as string,
+      python: env.python,
       gpuMemoryGiB: argv['gpu-memory'] as number,
       nodes: argv.nodes as number,
       gpusPerNode: argv['gpus-per-node'] as number | undefined,

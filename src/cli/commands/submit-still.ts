@@ -8,6 +8,7 @@ import { parseTiles } from '../../renderers/blender/tiles.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
+import { followSubmit } from '../remote-follow.js';
 import { checkSceneFile, outputFieldsFromArgs, withRenderOptions } from './blender-options.js';
 import { submitBlender } from './blender-prepare.js';
 import { withJobOptions, type JobPreview, type LocalPreview } from './submit-job.js';
@@ -62,7 +63,11 @@ export const stillSubmit: CommandModule = {
       }),
   handler: async (argv) => {
     if (
-      await ranRemotely('submit blender-still', argv, { positional: ['scene'], stage: ['scene'] })
+      await ranRemotely('submit blender-still', argv, {
+        positional: ['scene'],
+        stage: ['scene'],
+        follow: followSubmit,
+      })
     )
       return;
     const scene = checkSceneFile(await localInput(argv.scene as string, argv));

@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { formatCommandLine, spawnProcess } from '../../process/run.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
+import { dcvConnectCommand, openDcvSession } from '../pcluster-dcv.js';
 import { runRemotelyIfAsked, withClusterOption } from '../remote.js';
 
 /** The first executable called `name` on PATH, or undefined. */
@@ -49,28 +50,36 @@ async function local(argv: Record<string, unknown>): Promise<void> {
   void child.catch(() => {});
 }
 
+const note = (line: string) => process.stderr.write(`${line}\n`);
+
 /** With --cluster: the DCV session on the head node, then a viewer link minted there. */
 async function remote(argv: Record<string, unknown>): Promise<number> {
   const cluster = argv.cluster as string;
   if (!/^[A-Za-z][A-Za-z0-9-]{0,59}$/.test(cluster))
     throw new UsageError(`--cluster "${cluster}" is not a ParallelCluster cluster name`);
   const region = argv.region as string | undefined;
-  const args = ['dcv-connect', '--cluster-name', cluster, ...(region ? ['--region', region] : [])];
+  const keyPath = argv['key-path'] as string | undefined;
   const pcluster = findOnPath('pcluster');
   if (pcluster) {
-    process.stderr.write(`· ${formatCommandLine('pcluster', args)}\n`);
-    const r = await spawnProcess(pcluster, args, { stdio: 'inherit' });
-    if (r.exitCode !== 0)
-      process.stderr.write(
-        `· pcluster dcv-connect exited with ${r.exitCode ?? r.signal ?? '?'}; the viewer link below still works once you are in the DCV session\n`,
+    const code = await openDcvSession(pcluster, cluster, { region, keyPath, note });
+    if (code !== 0)
+      note(
+        `· pcluster exited with ${code}; the viewer link below still works once you are in the DCV session`,
       );
   } else {
-    process.stderr.write(
-      `· the pcluster CLI is not installed (pip install aws-parallelcluster). Open the DCV session with:\n  ${formatCommandLine('pcluster', args)}\n`,
+    const args = dcvConnectCommand(3, cluster, { region, keyPath }).args;
+    note(
+      `· the pcluster CLI is not installed (pip install aws-parallelcluster). Open the DCV session with:\n  ${formatCommandLine('pcluster', args)}\n  (a 2.x CLI: ${formatCommandLine('pcluster', dcvConnectCommand(2, cluster, { keyPath }).args)})`,
     );
   }
   process.stderr.write('· open this link in the browser inside the DCV session:\n');
-  return runRemotelyIfAsked('viewer', { ...argv, open: false }).then((code) => code ?? 0);
+  return runRemotelyIfAsked('viewer', {
+    ...argv,
+    open: false,
+    // A path on this machine: the head node has no use for it.
+    'key-path': undefined,
+    keyPath: undefined,
+  }).then((code) => code ?? 0);
 }
 
 export const viewerCommand: CommandModule = {
@@ -78,10 +87,15 @@ export const viewerCommand: CommandModule = {
   describe:
     'Print (or --open) a one-time link to the browser viewer; with --cluster, open the DCV session on the head node first',
   builder: (y) =>
-    withCoordinatorOptions(withClusterOption(y)).option('open', {
-      type: 'boolean',
-      describe: 'Open the link with xdg-open when it is installed',
-    }),
+    withCoordinatorOptions(withClusterOption(y))
+      .option('open', {
+        type: 'boolean',
+        describe: 'Open the link with xdg-open when it is installed',
+      })
+      .option('key-path', {
+        type: 'string',
+        describe: "With --cluster: the key pair's private key for pcluster's DCV connection",
+      }),
   handler: async (argv) => {
     if (argv.cluster !== undefined) {
       process.exitCode = await remote(argv);

@@ -5,6 +5,7 @@ import {
   s3Uri,
   WRITE_KEY_PATTERN,
 } from '../../aws/layout.js';
+import { bootstrapArgs } from '../bootstrap.js';
 import { partitionOf } from '../partition.js';
 import { DCV_PORT, SCALEDOWN_IDLE_MINUTES, type ClusterSpec } from '../spec.js';
 
@@ -53,6 +54,7 @@ export function buildV2(spec: ClusterSpec): ConfigV2 {
     s3_read_write_resource: arn(WRITE_KEY_PATTERN),
     // 2.x runs one post_install on every node; this script picks the head or compute steps.
     post_install: s3Uri(spec.bucket, bootstrapKey(BOOTSTRAP_SCRIPTS.postInstallV2)),
+    post_install_args: bootstrapArgs(spec).join(' '),
     additional_iam_policies: `arn:${partitionOf(spec.region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     tags: JSON.stringify({ [PRESET_TAG_V2]: spec.preset }),
   };

@@ -5,6 +5,7 @@ import {
   s3Uri,
   WRITE_KEY_PATTERN,
 } from '../../aws/layout.js';
+import { bootstrapArgs } from '../bootstrap.js';
 import { partitionOf } from '../partition.js';
 import { DCV_PORT, SCALEDOWN_IDLE_MINUTES, type ClusterSpec } from '../spec.js';
 import { needsInstancesList } from './rules.js';
@@ -33,7 +34,10 @@ export function buildV3(spec: ClusterSpec): ClusterConfigV3 {
       Ssh: { ...(spec.keyName ? { KeyName: spec.keyName } : {}), AllowedIps: spec.sshAllowedCidr },
       Dcv: { Enabled: true, Port: DCV_PORT, AllowedIps: spec.dcvAllowedCidr },
       CustomActions: {
-        OnNodeConfigured: { Script: s3Uri(spec.bucket, bootstrapKey(BOOTSTRAP_SCRIPTS.head)) },
+        OnNodeConfigured: {
+          Script: s3Uri(spec.bucket, bootstrapKey(BOOTSTRAP_SCRIPTS.head)),
+          Args: bootstrapArgs(spec),
+        },
       },
       Iam: {
         S3Access: [
@@ -60,7 +64,10 @@ export function buildV3(spec: ClusterSpec): ClusterConfigV3 {
           MaxCount: cr.maxCount,
         })),
         CustomActions: {
-          OnNodeConfigured: { Script: s3Uri(spec.bucket, bootstrapKey(BOOTSTRAP_SCRIPTS.compute)) },
+          OnNodeConfigured: {
+            Script: s3Uri(spec.bucket, bootstrapKey(BOOTSTRAP_SCRIPTS.compute)),
+            Args: bootstrapArgs(spec),
+          },
         },
         Iam: { S3Access: [read] },
       })),
