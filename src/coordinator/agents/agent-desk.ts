@@ -11,7 +11,7 @@ import type { TasksTable } from '../store/tables/tasks.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import type { OutputCheck } from '../io/output-check.js';
 import { taskView } from '../views.js';
-import type { Waiters } from '../waiters.js';
+import type { Waiters, Wake } from '../waiters.js';
 
 /** Tunables of the agent protocol. */
 export interface AgentTimes {
@@ -29,7 +29,10 @@ export interface AgentTimes {
 export interface AgentDeskPorts {
   store: {
     jobs: Pick<JobsTable, 'get' | 'update' | 'inState'>;
-    agents: Pick<AgentsTable, 'insert' | 'get' | 'list' | 'live' | 'update' | 'touchLive'>;
+    agents: Pick<
+      AgentsTable,
+      'insert' | 'get' | 'count' | 'onGpu' | 'silentSince' | 'update' | 'touchLive'
+    >;
     allocations: Pick<AllocationsTable, 'list'>;
     tasks: Pick<
       TasksTable,
@@ -39,8 +42,11 @@ export interface AgentDeskPorts {
   scheduler: Scheduler;
   /** Checks that a finished task's files are there and whole before its result counts. */
   outputs: OutputCheck;
-  /** Runs `fn` in one store transaction. */
-  transaction: <T>(fn: () => T) => T;
+  /**
+   * Runs `fn` in a store transaction, which may be shared with other writes of the same moment
+   * (group commit); resolves once it has committed.
+   */
+  commit: <T>(fn: () => T) => Promise<T>;
   waiters: Waiters;
   record: RecordFn;
   bus: { emit(e: CoordinatorEvent): void; jobChanged(jobId: string): void; listening: boolean };
@@ -95,7 +101,7 @@ export class AgentDesk {
       this.p.record(jobId, 'agent:refused', 'coordinator', refused, { ...info });
       return { exit: refused };
     }
-    const n = this.p.store.agents.list(jobId).length + 1;
+    const n = this.p.store.agents.count(jobId) + 1;
     const now = this.p.now();
     const agent: AgentRow = {
       id: `${jobId}.${info.node}.gpu${info.gpu}.${n}`,
@@ -138,14 +144,8 @@ export class AgentDesk {
     if (!/^[0-9]{1,4}(,[0-9]{1,4})*$|^$/.test(info.gpu))
       return `GPU ${JSON.stringify(info.gpu)} is not a GPU index list`;
     const twin = this.p.store.agents
-      .list(jobId)
-      .find(
-        (x) =>
-          x.node === info.node &&
-          x.gpu === info.gpu &&
-          x.slurmJobId === info.slurmJobId &&
-          (x.state === 'active' || x.state === 'draining'),
-      );
+      .onGpu(jobId, info.node, info.gpu, info.slurmJobId)
+      .find((x) => x.state === 'active' || x.state === 'draining');
     if (twin) return `GPU ${info.gpu} of ${info.node} already has agent ${twin.id}`;
     return null;
   }
@@ -184,7 +184,8 @@ export class AgentDesk {
 
   /**
    * Long-polls for a task for up to `waitMs` (at most 10 s). The first try uses the rows the
-   * caller read; a wake-up reads them again, since a drain or the job's end is what woke it.
+   * caller read; a wake-up reads them again, since a drain or the job's end may be what woke it.
+   * A wake-up offering work this agent may not take is passed on to the next waiter.
    */
   async lease(
     agent: AgentRow | string,
@@ -195,12 +196,15 @@ export class AgentDesk {
     let row = typeof agent === 'string' ? this.agent(agent) : agent;
     const deadline = this.p.now() + Math.min(Math.max(waitMs, 0), MAX_WAIT_MS);
     let jobRow = job;
+    let wake: Wake = { kind: 'news' };
     for (;;) {
       const r = this.leaseFor(row, jobRow);
       if (!('idle' in r)) return r;
+      if (r.forOthers) this.p.waiters.passOn(row.jobId, wake);
       const left = deadline - this.p.now();
       if (left <= 0 || signal?.aborted) return r;
-      await this.p.waiters.wait(row.jobId, left, signal);
+      wake = await this.p.waiters.wait(row.jobId, left, signal);
+      if (wake.kind === 'timeout') return r;
       row = this.agent(row.id);
       jobRow = undefined;
     }
@@ -239,7 +243,7 @@ export class AgentDesk {
       this.fail(agent.id, taskId, why, problems);
       return { rejected: why };
     }
-    return this.p.transaction(() => {
+    return this.p.commit(() => {
       const done = this.complete(agent, taskId, result);
       return { done, ...(done && leaseNext ? { next: this.leaseFor(agent) } : {}) };
     });
@@ -329,7 +333,7 @@ export class AgentDesk {
     if (updated)
       this.p.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(updated) });
     if (state === 'failed') this.p.settled(task);
-    else this.p.waiters.notify(task.jobId);
+    else this.p.waiters.offer(task.jobId, 1);
   }
 
   /** Consecutive job-blamed failures per job: when the first came and how many since. */
@@ -404,12 +408,10 @@ export class AgentDesk {
         `task ${t.id} lease expired (agent ${t.agentId ?? '?'}); back in the queue`,
         { taskId: t.id },
       );
-      this.p.waiters.notify(t.jobId);
+      this.p.waiters.offer(t.jobId, 1);
     }
-    for (const a of this.p.store.agents.live()) {
-      if (a.lastSeen >= now - this.p.times.agentTimeoutMs) continue;
+    for (const a of this.p.store.agents.silentSince(now - this.p.times.agentTimeoutMs))
       this.drop(a, `silent for ${Math.round((now - a.lastSeen) / 1000)} s`);
-    }
   }
 
   /** Marks an agent gone and hands its tasks back at once. */
@@ -423,6 +425,6 @@ export class AgentDesk {
       `agent ${a.id} gone (${why})${back.length ? `; ${back.length} task(s) back in the queue` : ''}`,
       { agentId: a.id },
     );
-    if (back.length) this.p.waiters.notify(a.jobId);
+    if (back.length) this.p.waiters.offer(a.jobId, back.length);
   }
 }
