@@ -17,7 +17,7 @@ import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js'
 /** What the API's views of a job read. */
 export interface ViewStore {
   stages: Pick<StagesTable, 'list'>;
-  tasks: Pick<TasksTable, 'progress' | 'recentCompletions' | 'list'>;
+  tasks: Pick<TasksTable, 'progress' | 'completions' | 'list'>;
   allocations: Pick<AllocationsTable, 'list'>;
   agents: Pick<AgentsTable, 'list'>;
   events: Pick<EventsTable, 'list' | 'latest'>;
@@ -80,13 +80,11 @@ export function agentView(a: AgentRow, current: number | null): AgentView {
 
 export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): JobSummary {
   const progress = progressOf(store, job);
-  const recent = store.tasks
-    .recentCompletions(job.id, now - RATE_WINDOW_MS)
-    .filter((c) => c.frames > 0 || !byFrames(job));
-  const units = recent.reduce((s, c) => s + (byFrames(job) ? c.frames : 1), 0);
-  const first = Math.min(...recent.map((c) => c.startedAt), now);
+  const recent = store.tasks.completions(job.id, now - RATE_WINDOW_MS, byFrames(job));
+  const units = byFrames(job) ? recent.frames : recent.tasks;
+  const first = Math.min(recent.firstStartedAt ?? now, now);
   const minutes = Math.max((now - first) / 60_000, 1 / 60);
-  const ratePerMinute = recent.length ? units / minutes : 0;
+  const ratePerMinute = recent.tasks ? units / minutes : 0;
   const left = progress.total - progress.done - progress.failed;
   const allocations = store.allocations.list(job.id).filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];

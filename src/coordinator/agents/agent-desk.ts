@@ -1,6 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { CoordinatorEvent } from '../api-types.js';
 import type { RecordFn } from '../history.js';
+import type { JobType } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import { exitReason } from '../scheduler/scheduler.js';
@@ -210,6 +211,15 @@ export class AgentDesk {
     }
   }
 
+  /** `heartbeat` and `renew` in the next shared commit: how the routes call them, as thousands of agents call at once. */
+  heartbeatShared(agentId: string): Promise<{ drain: boolean; exit: string | null }> {
+    return this.p.commit(() => this.heartbeat(agentId));
+  }
+
+  renewShared(agentId: string, taskId: number): Promise<boolean> {
+    return this.p.commit(() => this.renew(agentId, taskId));
+  }
+
   renew(agentId: string, taskId: number): boolean {
     this.p.store.agents.update(agentId, { lastSeen: this.p.now() });
     return this.p.store.tasks.renew(taskId, agentId, this.p.now() + this.p.times.leaseMs);
@@ -233,10 +243,11 @@ export class AgentDesk {
     taskId: number,
     result: Record<string, unknown>,
     leaseNext = false,
+    job?: JobRow,
   ): Promise<{ done: TaskRow | null; next?: LeaseDecision } | { rejected: string }> {
     const task = this.taskOf(agent, taskId);
-    const job = this.job(task.jobId);
-    const expected = jobTypeOf(job.kind).outputsOf?.(task) ?? [];
+    const type = jobTypeOf((job ?? this.job(task.jobId)).kind);
+    const expected = type.outputsOf?.(task) ?? [];
     const problems = expected.length ? await this.p.outputs.problems(expected) : [];
     if (problems.length) {
       const why = `reported done, but ${problems[0] ?? ''}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
@@ -244,24 +255,27 @@ export class AgentDesk {
       return { rejected: why };
     }
     return this.p.commit(() => {
-      const done = this.complete(agent, taskId, result);
+      const done = this.complete(agent, task, type, result);
       return { done, ...(done && leaseNext ? { next: this.leaseFor(agent) } : {}) };
     });
   }
 
-  /** Records a finished task; returns it as recorded, or null when the agent did not hold it. */
+  /**
+   * Records a finished task (as read before its files were checked: what a completion changes
+   * is decided by the store's conditional update); returns it as recorded, or null when the
+   * agent did not hold it.
+   */
   private complete(
     agent: AgentRow,
-    taskId: number,
+    task: TaskRow,
+    type: Pick<JobType, 'onTaskDone'>,
     result: Record<string, unknown>,
   ): TaskRow | null {
-    const task = this.taskOf(agent, taskId);
     this.touch(agent);
     const now = this.p.now();
-    if (!this.p.store.tasks.complete(taskId, agent, result, now)) return null;
+    if (!this.p.store.tasks.complete(task.id, agent, result, now)) return null;
     this.jobFaults.delete(task.jobId);
-    const job = this.p.store.jobs.get(task.jobId);
-    const patch = job ? jobTypeOf(job.kind).onTaskDone?.(task, result) : undefined;
+    const patch = type.onTaskDone?.(task, result);
     if (patch) this.p.store.jobs.update(task.jobId, patch);
     const done: TaskRow = {
       ...task,

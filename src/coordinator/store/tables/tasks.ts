@@ -289,18 +289,30 @@ export class TasksTable {
       .all(taskId) as Row[];
   }
 
-  /** Seconds spent rendering per finished task over the job so far (for rates and estimates). */
-  recentCompletions(
+  /**
+   * Totals over a job's tasks finished at or after `since` (rates and estimates): how many, their
+   * frames, their seconds from start to finish, and the earliest start. `framed` counts only
+   * tasks that carry frames. One aggregate: a long job has too many rows to hand over.
+   */
+  completions(
     jobId: string,
     since: number,
-  ): { finishedAt: number; startedAt: number; frames: number }[] {
-    return (
-      this.sql
-        .q(
-          `SELECT finished_at AS f, started_at AS s, json_array_length(frames) AS n FROM tasks WHERE job_id = ? AND state = 'done' AND finished_at >= ?`,
-        )
-        .all(jobId, since) as { f: number; s: number; n: number }[]
-    ).map((r) => ({ finishedAt: r.f, startedAt: r.s, frames: r.n }));
+    framed = false,
+  ): { tasks: number; frames: number; seconds: number; firstStartedAt: number | null } {
+    const r = this.sql
+      .q(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(json_array_length(frames)), 0) AS f,
+           COALESCE(SUM(finished_at - started_at), 0) AS ms, MIN(started_at) AS first
+         FROM tasks WHERE job_id = ? AND state = 'done' AND finished_at >= ?
+           AND (? = 0 OR json_array_length(frames) > 0)`,
+      )
+      .get(jobId, since, framed ? 1 : 0) as {
+      n: number;
+      f: number;
+      ms: number;
+      first: number | null;
+    };
+    return { tasks: r.n, frames: r.f, seconds: r.ms / 1000, firstStartedAt: r.first };
   }
 
   /** Nodes that started a task of the job at or after `since` (the scaling bench's probe). */
