@@ -69,9 +69,11 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
 
   app.post(AGENT_ROUTES.register, agentOnly, async (req) => {
     const b = body(registerRequest, req, 'register');
-    ownJob(req, b.jobId);
+    const job = ownJob(req, b.jobId);
     const r = c.register(b.jobId, b);
-    return 'exit' in r ? r : { agentId: r.id, leaseMs: c.cfg.leaseMs };
+    if ('exit' in r) return r;
+    const warmUp = c.agents.warmUpFor(job);
+    return { agentId: r.id, leaseMs: c.cfg.leaseMs, ...(warmUp ? { warmUp } : {}) };
   });
 
   app.post(AGENT_ROUTES.heartbeat, agentOnly, async (req) => {

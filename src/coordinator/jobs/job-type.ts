@@ -68,6 +68,12 @@ export interface JobEnd {
 export type ExpectedOutput =
   { kind: 'image'; path: string; format: ImageFormat } | { kind: 'video'; path: string };
 
+/** What an agent's runner may load before its first task: a task kind it runs, and what to load. */
+export interface WarmUp {
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
 /** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
 export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
@@ -105,6 +111,11 @@ export interface JobType {
    * job with that reason. `files` answers questions about what earlier stages wrote.
    */
   onStageReady?(job: JobRow, stage: StageRow, files: FileProbe): NewTask[];
+  /**
+   * What a new agent's runner may load while it asks for its first task (Blender: the scene),
+   * from a task of the main stage; undefined when nothing is worth loading early.
+   */
+  warmUp?(task: TaskRow): WarmUp | undefined;
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
   /** Called once the job has ended; never throws (a job's end must be recorded). */

@@ -68,6 +68,16 @@ export class TasksTable {
     });
   }
 
+  /** The first task of a stage still to be done (queued or leased), in order. */
+  firstOpen(jobId: string, stage: string): TaskRow | undefined {
+    const r = this.sql
+      .q(
+        `SELECT * FROM tasks WHERE job_id = ? AND stage = ? AND state IN ('queued', 'leased') ORDER BY seq LIMIT 1`,
+      )
+      .get(jobId, stage) as Row | undefined;
+    return r ? toTask(r) : undefined;
+  }
+
   /**
    * The queued tasks of a stage that none of `agentIds` may take (each has failed them), with
    * when each may be tried again.
