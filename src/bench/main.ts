@@ -25,6 +25,9 @@ import { benchSchedulingOverhead } from './scheduling.js';
 export type { BenchContext } from './context.js';
 import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
 import { benchTiledStill, formatTiledStill } from './tiled-still.js';
+import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
+import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
+import { runScaleSection } from './scale/scale-section.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -42,9 +45,24 @@ export interface BenchSettings {
   keep: boolean;
   /** Run only these sections (default all): quicker when working on one of them. */
   only: BenchSection[];
+  /** Where the scale section writes its report and plot (default ./bench-out). */
+  outDir: string;
+  /** The scale section's agent counts, tasks of history, and idle-lease samples per size. */
+  scaleAgents: number[];
+  scaleHistory: number[];
+  scaleSamples: number;
 }
 
-export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling', 'still'] as const;
+export const BENCH_SECTIONS = [
+  'render',
+  'scheduling',
+  'scaling',
+  'still',
+  'scale',
+  'first-frame',
+] as const;
+/** Sections that need no Slurm cluster (simulated agents). */
+const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale'];
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Legs plugged into the render-efficiency bench from outside. */
@@ -55,7 +73,9 @@ export interface RenderEfficiencyLegs {
 
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
                           [--width 320 --height 180] [--keep]
-                          [--only render|scheduling|scaling|still (repeatable)]`;
+                          [--only render|scheduling|scaling|still|scale|first-frame (repeatable)]
+                          [--out bench-out] [--scale-agents 16,256,1024,4096]
+                          [--scale-history 5000,50000,500000] [--scale-samples 200]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -69,9 +89,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       height: { type: 'string', default: '180' },
       keep: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string', default: 'bench-out' },
+      'scale-agents': { type: 'string', default: AGENT_SIZES.join(',') },
+      'scale-history': { type: 'string', default: HISTORY_SIZES.join(',') },
+      'scale-samples': { type: 'string', default: '200' },
     },
     strict: true,
   });
+  const list = (name: 'scale-agents' | 'scale-history', max: number): number[] =>
+    values[name].split(',').map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > max)
+        throw new UsageError(
+          `--${name}: whole numbers from 1 to ${max}, comma-separated\n${USAGE}`,
+        );
+      return n;
+    });
   const int = (name: keyof typeof values, max: number): number => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1 || n > max) {
@@ -92,6 +125,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     width: int('width', 3840),
     height: int('height', 2160),
     keep: values.keep,
+    outDir: values.out,
+    scaleAgents: list('scale-agents', 16_384),
+    scaleHistory: list('scale-history', 5_000_000),
+    scaleSamples: int('scale-samples', 10_000),
   };
 }
 
@@ -100,6 +137,12 @@ function loadAverage(): string {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(', ');
+}
+
+function done(started: number): number {
+  console.log(`\nload average at the end: ${loadAverage()}`);
+  console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  return 0;
 }
 
 function timestamped(line: string): void {
@@ -172,6 +215,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       `load average at start: ${loadAverage()} on ${os.cpus().length} cores ` +
         '(other work on this machine skews every number below)',
     );
+    const run = (section: BenchSection) => settings.only.includes(section);
+    if (run('scale')) {
+      const text = await runScaleSection({
+        workDir,
+        outDir: path.resolve(settings.outDir),
+        agents: settings.scaleAgents,
+        history: settings.scaleHistory,
+        samples: settings.scaleSamples,
+        log: timestamped,
+      });
+      console.log(`\n== Scale ==\n${text}`);
+    }
+    if (settings.only.every((s) => WITHOUT_CLUSTER.includes(s))) return done(started);
     timestamped(`starting a bench cluster (2 nodes × 1 GPU, 1 CPU each); work in ${workDir}`);
     await withBenchCluster({ keep: settings.keep, log: timestamped }, async (bench) => {
       const scene = await prepareScene(workDir, settings);
@@ -186,7 +242,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       };
       timestamped(`cluster ${bench.cluster.dir} up; scene ${scene} (${frames.length} frames)`);
 
-      const run = (section: BenchSection) => settings.only.includes(section);
       const renderEfficiency = run('render')
         ? await benchRenderEfficiency(ctx, { ours: renderWithCoordinator })
         : undefined;
@@ -200,6 +255,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         : undefined;
       const scaling = run('scaling') ? await benchScalingLatency(ctx) : undefined;
       const still = run('still') ? await benchTiledStill(ctx) : undefined;
+      const firstFrame = run('first-frame') ? await benchFirstFrame(ctx) : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -217,10 +273,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         console.log('\n== Tiled still ==');
         console.log(formatTiledStill(still));
       }
+      if (firstFrame) {
+        console.log('\n== Submission to first frame ==');
+        console.log(formatFirstFrame(firstFrame));
+      }
     });
-    console.log(`\nload average at the end: ${loadAverage()}`);
-    console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);
-    return 0;
+    return done(started);
   } catch (err) {
     const why = err instanceof CliError ? err.message : ((err as Error).stack ?? String(err));
     console.error(`bench failed: ${why}`);
