@@ -9,6 +9,7 @@ import {
   registerReply,
   type LeasedTask,
   type LeaseReplyBody,
+  type WarmUp,
 } from '../coordinator/wire/agent-protocol.js';
 import { TaskFailure, type TaskRunner } from './runner.js';
 
@@ -96,6 +97,7 @@ export class Agent {
     this.agentId = reg.data.agentId;
     this.leaseMs = reg.data.leaseMs;
     this.log(`registered as ${this.agentId}`);
+    if (reg.data.warmUp) this.warmUp(reg.data.warmUp);
     try {
       // The completion of a task brings the next one along when there is one (see runTask).
       let next: LeaseReplyBody | undefined;
@@ -120,6 +122,22 @@ export class Agent {
     } finally {
       await Promise.all(this.o.runners.map((x) => x.close().catch(() => {})));
     }
+  }
+
+  /** Lets the runner of the job's first task kind load what it needs while this agent leases. */
+  private warmUp(w: WarmUp): void {
+    const runner = this.o.runners.find((r) => r.kinds.includes(w.kind));
+    if (!runner?.warmUp) return;
+    this.log(`warming up ${w.kind}`);
+    runner
+      .warmUp(w.kind, w.payload, {
+        gpu: this.o.gpu,
+        signal: new AbortController().signal,
+        log: (l) => this.log(l),
+      })
+      .catch((err: Error) =>
+        this.log(`warm-up failed (the first task starts afresh): ${err.message}`),
+      );
   }
 
   /** Runs a task and reports it; returns the next lease when the completion brought one. */

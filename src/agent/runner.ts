@@ -48,6 +48,11 @@ export function isOutputFault(err: unknown, tail: readonly string[] = []): boole
 export interface TaskRunner {
   readonly kinds: readonly string[];
   run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>>;
+  /**
+   * Loads what tasks of `kind` will need (the registration's warm-up: Blender's scene) while the
+   * agent asks for its first task; `run` waits for it. A failure only costs the head start.
+   */
+  warmUp?(kind: string, payload: Record<string, unknown>, ctx: RunContext): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -26,6 +26,9 @@ export type { BenchContext } from './context.js';
 import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js';
 import { benchTiledStill, formatTiledStill } from './tiled-still.js';
 import { benchPipeline, formatPipeline } from './pipeline.js';
+import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
+import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
+import { runScaleSection } from './scale/scale-section.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -46,9 +49,25 @@ export interface BenchSettings {
   /** The pipeline section's sparse DNN: layers (default 120) and inputs (default 200). */
   dnnLayers: number;
   dnnInputs: number;
+  /** Where the scale section writes its report and plot (default ./bench-out). */
+  outDir: string;
+  /** The scale section's agent counts, tasks of history, and idle-lease samples per size. */
+  scaleAgents: number[];
+  scaleHistory: number[];
+  scaleSamples: number;
 }
 
-export const BENCH_SECTIONS = ['render', 'scheduling', 'scaling', 'still', 'pipeline'] as const;
+export const BENCH_SECTIONS = [
+  'render',
+  'scheduling',
+  'scaling',
+  'still',
+  'pipeline',
+  'scale',
+  'first-frame',
+] as const;
+/** Sections that need no Slurm cluster (simulated agents). */
+const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale'];
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Legs plugged into the render-efficiency bench from outside. */
@@ -60,7 +79,10 @@ export interface RenderEfficiencyLegs {
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
-                          [--only render|scheduling|scaling|still|pipeline (repeatable)]`;
+                          [--only render|scheduling|scaling|still|pipeline|scale|first-frame
+                                  (repeatable)]
+                          [--out bench-out] [--scale-agents 16,256,1024,4096]
+                          [--scale-history 5000,50000,500000] [--scale-samples 200]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -76,9 +98,22 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       only: { type: 'string', multiple: true, default: [] },
       'dnn-layers': { type: 'string', default: '120' },
       'dnn-inputs': { type: 'string', default: '200' },
+      out: { type: 'string', default: 'bench-out' },
+      'scale-agents': { type: 'string', default: AGENT_SIZES.join(',') },
+      'scale-history': { type: 'string', default: HISTORY_SIZES.join(',') },
+      'scale-samples': { type: 'string', default: '200' },
     },
     strict: true,
   });
+  const list = (name: 'scale-agents' | 'scale-history', max: number): number[] =>
+    values[name].split(',').map((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > max)
+        throw new UsageError(
+          `--${name}: whole numbers from 1 to ${max}, comma-separated\n${USAGE}`,
+        );
+      return n;
+    });
   const int = (name: keyof typeof values, max: number): number => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1 || n > max) {
@@ -101,6 +136,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     keep: values.keep,
     dnnLayers: int('dnn-layers', 1000),
     dnnInputs: int('dnn-inputs', 60000),
+    outDir: values.out,
+    scaleAgents: list('scale-agents', 16_384),
+    scaleHistory: list('scale-history', 5_000_000),
+    scaleSamples: int('scale-samples', 10_000),
   };
 }
 
@@ -109,6 +148,12 @@ function loadAverage(): string {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(', ');
+}
+
+function done(started: number): number {
+  console.log(`\nload average at the end: ${loadAverage()}`);
+  console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);
+  return 0;
 }
 
 function timestamped(line: string): void {
@@ -181,6 +226,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       `load average at start: ${loadAverage()} on ${os.cpus().length} cores ` +
         '(other work on this machine skews every number below)',
     );
+    const run = (section: BenchSection) => settings.only.includes(section);
+    if (run('scale')) {
+      const text = await runScaleSection({
+        workDir,
+        outDir: path.resolve(settings.outDir),
+        agents: settings.scaleAgents,
+        history: settings.scaleHistory,
+        samples: settings.scaleSamples,
+        log: timestamped,
+      });
+      console.log(`\n== Scale ==\n${text}`);
+    }
+    if (settings.only.every((s) => WITHOUT_CLUSTER.includes(s))) return done(started);
     timestamped(`starting a bench cluster (2 nodes × 1 GPU, 1 CPU each); work in ${workDir}`);
     await withBenchCluster({ keep: settings.keep, log: timestamped }, async (bench) => {
       const scene = await prepareScene(workDir, settings);
@@ -195,7 +253,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       };
       timestamped(`cluster ${bench.cluster.dir} up; scene ${scene} (${frames.length} frames)`);
 
-      const run = (section: BenchSection) => settings.only.includes(section);
       const renderEfficiency = run('render')
         ? await benchRenderEfficiency(ctx, { ours: renderWithCoordinator })
         : undefined;
@@ -218,6 +275,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
             seed: 3,
           })
         : undefined;
+      const firstFrame = run('first-frame') ? await benchFirstFrame(ctx) : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -239,10 +297,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         console.log('\n== Pipeline ==');
         console.log(formatPipeline(pipeline));
       }
+      if (firstFrame) {
+        console.log('\n== Submission to first frame ==');
+        console.log(formatFirstFrame(firstFrame));
+      }
     });
-    console.log(`\nload average at the end: ${loadAverage()}`);
-    console.log(`\nbench finished in ${Math.round((Date.now() - started) / 1000)} s`);
-    return 0;
+    return done(started);
   } catch (err) {
     const why = err instanceof CliError ? err.message : ((err as Error).stack ?? String(err));
     console.error(`bench failed: ${why}`);

@@ -9,21 +9,28 @@ import { formatFrames, frameFileName } from '../renderers/blender/frames.js';
 import { BenchError } from './errors.js';
 import type { BenchContext } from './context.js';
 import type { OursResult } from './report.js';
-import { lastFrameWrittenAt, logTails } from './slurm-jobs.js';
+import { firstFrameWrittenAt, lastFrameWrittenAt, logTails } from './slurm-jobs.js';
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 const LEG = 'ours';
 
-/** Per-agent timing taken from an agent's log: when it leased its first task, when Blender was ready. */
+/**
+ * Per-agent timing taken from an agent's log: when its warm-up began (the registration named the
+ * scene), when it leased its first task, and when its first Blender was ready.
+ */
 export interface AgentLogTimes {
   file: string;
+  warmUpAt: number | undefined;
   firstLeaseAt: number | undefined;
   blenderReadyAt: number | undefined;
 }
 
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (.*)$/;
 
-/** Reads the first `leased task` and the first `blender ready` times from an agent's log text. */
+/** Reads the first `warming up`, `leased task` and `blender ready` times from an agent's log text. */
 export function parseAgentLog(file: string, text: string): AgentLogTimes {
+  let warmUpAt: number | undefined;
   let firstLeaseAt: number | undefined;
   let blenderReadyAt: number | undefined;
   for (const line of text.split('\n')) {
@@ -31,15 +38,21 @@ export function parseAgentLog(file: string, text: string): AgentLogTimes {
     if (!m) continue;
     const at = Date.parse(m[1] as string);
     const msg = m[2] as string;
-    if (firstLeaseAt === undefined && msg.startsWith('leased task ')) firstLeaseAt = at;
-    else if (
-      firstLeaseAt !== undefined &&
-      blenderReadyAt === undefined &&
-      msg.startsWith('blender ready')
-    )
-      blenderReadyAt = at;
+    if (warmUpAt === undefined && msg.startsWith('warming up ')) warmUpAt = at;
+    else if (firstLeaseAt === undefined && msg.startsWith('leased task ')) firstLeaseAt = at;
+    else if (blenderReadyAt === undefined && msg.startsWith('blender ready')) blenderReadyAt = at;
   }
-  return { file, firstLeaseAt, blenderReadyAt };
+  return { file, warmUpAt, firstLeaseAt, blenderReadyAt };
+}
+
+/** How long Blender took to start (from the warm-up, else the first lease) and how long the first task waited for it, s. */
+export function blenderStart(t: AgentLogTimes): { own: number; waited: number } | undefined {
+  if (t.firstLeaseAt === undefined || t.blenderReadyAt === undefined) return undefined;
+  const from = t.warmUpAt ?? t.firstLeaseAt;
+  return {
+    own: (t.blenderReadyAt - from) / 1000,
+    waited: Math.max(0, t.blenderReadyAt - t.firstLeaseAt) / 1000,
+  };
 }
 
 /** What the render tasks of a job say about where the time went. */
@@ -139,17 +152,16 @@ export async function renderWithCoordinator(
       throw new BenchError(LEG, `job ${job.id} ${detail.state}: ${detail.error ?? ''}`, tails);
     }
     const lastFrameAt = lastFrameWrittenAt(LEG, detail.outputDir, ctx.frames, tails);
+    const firstFrameAt = firstFrameWrittenAt(detail.outputDir, ctx.frames);
     const { tasks } = await api<{ tasks: TaskView[] }>(
       'GET',
       `/api/jobs/${job.id}/tasks?stage=render`,
     );
 
     const logs = agentLogs(logDir);
-    const starts = logs.flatMap((l) =>
-      l.firstLeaseAt !== undefined && l.blenderReadyAt !== undefined
-        ? [(l.blenderReadyAt - l.firstLeaseAt) / 1000]
-        : [],
-    );
+    const blender = logs.flatMap((l) => blenderStart(l) ?? []);
+    // What the tasks' time holds of Blender's start: the part the first task waited.
+    const starts = blender.map((b) => b.waited);
     if (starts.length !== ctx.slots) {
       throw new BenchError(
         LEG,
@@ -178,7 +190,9 @@ export async function renderWithCoordinator(
         allocationStart === undefined ? undefined : (allocationStart - submittedAt) / 1000,
       allocationStartToFirstLeaseSeconds:
         allocationStart === undefined ? undefined : (firstLease - allocationStart) / 1000,
-      blenderStartSeconds: starts.reduce((a, b) => a + b, 0) / starts.length,
+      blenderStartSeconds: mean(blender.map((b) => b.own)),
+      blenderWaitSeconds: mean(starts),
+      submitToFirstFrameSeconds: (firstFrameAt - submittedAt) / 1000,
     };
     return {
       makespanSeconds: (lastFrameAt - submittedAt) / 1000,

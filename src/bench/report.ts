@@ -1,7 +1,15 @@
 import type { FrameCost } from './frame-costs.js';
 
-/** Targets from the issue: ours/other makespan at most these, ours' overhead under 5%. */
-export const TARGETS = { vsStaticSplit: 0.85, vsJobArray: 0.7, overhead: 0.05 } as const;
+/** Targets: ours/other makespan at most these, ours' overhead under 5%, its first frame and its share of the ideal. */
+export const TARGETS = {
+  vsStaticSplit: 0.85,
+  vsJobArray: 0.7,
+  overhead: 0.05,
+  /** Submission to the first frame file, seconds. */
+  firstFrame: 3,
+  /** Ours' makespan at least this share of the ideal (total render time / slots). */
+  ofIdeal: 0.85,
+} as const;
 
 /** What the coordinator leg ("ours") measured. */
 export interface OursResult {
@@ -16,8 +24,12 @@ export interface OursResult {
     submitToAllocationStartSeconds?: number;
     /** Allocation start to the first task leased: srun, agent start, registration. */
     allocationStartToFirstLeaseSeconds?: number;
-    /** Blender start with the scene loaded, mean per agent. */
+    /** Blender start with the scene loaded, mean per agent (from the warm-up when there is one). */
     blenderStartSeconds?: number;
+    /** How long each agent's first task waited for its Blender, mean per agent. */
+    blenderWaitSeconds?: number;
+    /** Submission to the first frame file on disk. */
+    submitToFirstFrameSeconds?: number;
   };
   /** The per-frame overhead in seconds per frame. */
   overheadPerFrameSeconds?: number;
@@ -127,8 +139,11 @@ export function formatRenderEfficiency(input: RenderEfficiencyInput): string {
       : `${(overhead * 100).toFixed(1)}% of ${seconds(input.ours?.renderSecondsTotal ?? 0)} rendering`;
   const one = input.ours?.oneTime;
   const opt = (v: number | undefined): string => (v === undefined ? 'n/a' : seconds(v));
+  const ofIdeal = ours === undefined || ours <= 0 ? undefined : ideal / ours;
   const oursNotes = input.ours
     ? [
+        `  ours: ${ofIdeal === undefined ? 'n/a' : `${Math.round(ofIdeal * 100)}%`} of the ideal makespan ` +
+          `(target ≥ ${TARGETS.ofIdeal * 100}%) ${ofIdeal === undefined ? 'n/a' : ofIdeal >= TARGETS.ofIdeal ? 'PASS' : 'MISS'}`,
         ...(input.ours.overheadPerFrameSeconds === undefined
           ? []
           : [
@@ -139,7 +154,9 @@ export function formatRenderEfficiency(input: RenderEfficiencyInput): string {
             ]),
         `  ours: one-time costs (not per frame): submission → allocation start ` +
           `${opt(one?.submitToAllocationStartSeconds)}, allocation start → first lease ` +
-          `${opt(one?.allocationStartToFirstLeaseSeconds)}, Blender start ${opt(one?.blenderStartSeconds)} per agent`,
+          `${opt(one?.allocationStartToFirstLeaseSeconds)}, Blender start ${opt(one?.blenderStartSeconds)} per agent ` +
+          `(${opt(one?.blenderWaitSeconds)} of it after the first lease); submission → first frame file ` +
+          `${opt(one?.submitToFirstFrameSeconds)} (target < ${TARGETS.firstFrame} s) ${verdict(one?.submitToFirstFrameSeconds, TARGETS.firstFrame, false)}`,
         `  ours: makespan runs from submission to the last frame file, as for the other ways; the ` +
           `encode stage after it${input.ours.afterLastFrameSeconds === undefined ? '' : ` (${seconds(input.ours.afterLastFrameSeconds)})`} is not part of the comparison`,
       ]

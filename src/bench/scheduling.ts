@@ -235,7 +235,7 @@ async function measureLatency(
       const completed = swarm.next('completed', 30_000);
       const t0 = nowMs();
       c.store.tasks.insert(job.id, [noop(i + 1)]);
-      c.waiters.notify(job.id);
+      c.waiters.offer(job.id, 1);
       const m = await leased;
       if (m.type === 'lease') latencies.push(m.at - t0);
       await completed;

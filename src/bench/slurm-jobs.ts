@@ -44,6 +44,13 @@ export function logTails(logDir: string, prefix: string, lines = 5): string[] {
  * Checks that every frame has its PNG in `outDir` and returns the latest modification time
  * (ms since the epoch): when the last frame was written. Throws naming the missing frames.
  */
+/** When the first of `frames` landed in `outDir` (epoch ms, from the files' mtimes); frames must all be there. */
+export function firstFrameWrittenAt(outDir: string, frames: readonly number[]): number {
+  return Math.min(
+    ...frames.map((f) => statSync(path.join(outDir, frameFileName(f, 'PNG'))).mtimeMs),
+  );
+}
+
 export function lastFrameWrittenAt(
   leg: string,
   outDir: string,

@@ -15,6 +15,7 @@ import { Autoscaler } from './scaling/autoscaler.js';
 import { Scaler } from './scaling/scaler.js';
 import { Scheduler, type LeaseDecision } from './scheduler/scheduler.js';
 import { StageFlow } from './stages/stage-flow.js';
+import { GroupCommit } from './store/group-commit.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, JobRow } from './store/types.js';
 import { Submission } from './submission.js';
@@ -56,6 +57,8 @@ export interface CoordinatorIo {
  */
 export class Coordinator {
   readonly waiters = new Waiters();
+  /** Completions that arrive together are committed together (see GroupCommit). */
+  private readonly group: GroupCommit;
   readonly record: RecordFn;
   readonly scheduler: Scheduler;
   readonly allocations: Allocations;
@@ -75,6 +78,7 @@ export class Coordinator {
     readonly now: () => number = Date.now,
     io: CoordinatorIo = {},
   ) {
+    this.group = new GroupCommit((fn) => store.transaction(fn));
     const files = io.files ?? localJobFiles;
     const log = io.log ?? (() => {});
     const notify = (jobId: string) => this.waiters.notify(jobId);
@@ -114,7 +118,7 @@ export class Coordinator {
       store,
       scheduler: this.scheduler,
       outputs: io.outputs ?? localOutputCheck,
-      transaction: (fn) => store.transaction(fn),
+      commit: (fn) => this.group.run(fn),
       waiters: this.waiters,
       record,
       bus,

@@ -6,7 +6,7 @@ import { packagePath } from '../paths.js';
 import { SlurmClient } from '../slurm/client.js';
 import { slurmCommandLog } from './slurm-log.js';
 import { SlurmAllocator } from './allocations/slurm-allocator.js';
-import { reconcileAllocations } from './allocations/reconcile.js';
+import { reconcileAllocations, reconcileNeeded } from './allocations/reconcile.js';
 import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
 import { EventBus } from './events.js';
 import { buildServer } from './http/server.js';
@@ -104,9 +104,11 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   log(`coordinator listening on ${url} (state in ${o.stateDir})`);
 
   let reconciling = false;
+  let reconciled = false;
   const reconcile = async () => {
-    if (reconciling) return;
+    if (reconciling || (reconciled && !reconcileNeeded(coordinator.reconcilePorts))) return;
     reconciling = true;
+    reconciled = true;
     try {
       await reconcileAllocations(coordinator.reconcilePorts);
     } catch (err) {

@@ -40,6 +40,18 @@ export interface SbatchOptions {
 const INSTALL_HINT =
   'Install Slurm (`cluster-tool local install`, or apt-get install slurm-wlm) or add its bin directory to PATH.';
 
+/**
+ * The arguments of `squeue` for a filter (see `SlurmClient.squeue`). Job ids stay out: `--jobs`
+ * with an id Slurm has forgotten is an error, not an empty list.
+ */
+export function squeueArgs(filter: { name?: string; me?: boolean }): string[] {
+  return [
+    '--json',
+    ...(filter.me ? ['--me'] : []),
+    ...(filter.name !== undefined ? [`--name=${filter.name}`] : []),
+  ];
+}
+
 /** Typed calls to Slurm's commands. Every call uses an argument array and a timeout. */
 export class SlurmClient {
   readonly slurmConf: string | undefined;
@@ -116,9 +128,16 @@ export class SlurmClient {
     return Number(m[1]);
   }
 
-  /** Jobs in the queue, optionally only these ids or this name (filtered here too, as old releases ignore filters with --json). */
-  async squeue(filter: { jobIds?: readonly number[]; name?: string } = {}): Promise<SlurmJob[]> {
-    const jobs = parseSqueueJson(await this.run('squeue', ['--json']));
+  /**
+   * Jobs in the queue, optionally only these ids, this name, or this user's (`me`). The filters
+   * go to Slurm, which on a busy cluster shortens what it prints and what is parsed here, and
+   * are applied here too: 22.05's `squeue --json` ignores every filter (its man page: "All other
+   * formatting and filtering arguments will be ignored").
+   */
+  async squeue(
+    filter: { jobIds?: readonly number[]; name?: string; me?: boolean } = {},
+  ): Promise<SlurmJob[]> {
+    const jobs = parseSqueueJson(await this.run('squeue', squeueArgs(filter)));
     return jobs.filter(
       (j) =>
         (!filter.jobIds || filter.jobIds.includes(j.jobId)) &&
@@ -126,9 +145,14 @@ export class SlurmClient {
     );
   }
 
-  /** Nodes with their state and GPUs (`sinfo --json`). */
-  async nodes(): Promise<SlurmNode[]> {
-    return parseSinfoJson(await this.run('sinfo', ['--json']));
+  /**
+   * Nodes with their state and GPUs (`sinfo --json`), of one partition when given (22.05 prints
+   * every node regardless, as with squeue; callers filter by partition themselves).
+   */
+  async nodes(partition?: string): Promise<SlurmNode[]> {
+    return parseSinfoJson(
+      await this.run('sinfo', ['--json', ...(partition ? [`--partition=${partition}`] : [])]),
+    );
   }
 
   /** `scontrol show job -o ID` as a key/value record, or undefined when Slurm no longer knows the job. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../src/coordinator/api-types.js';
-import { accountTasks, parseAgentLog } from '../../src/bench/ours.js';
+import { accountTasks, blenderStart, parseAgentLog } from '../../src/bench/ours.js';
 import { formatSchedulingOverhead, percentile } from '../../src/bench/report.js';
 
 const task = (over: Partial<TaskView>): TaskView => ({
@@ -35,6 +35,22 @@ describe('ours: where the time went', () => {
     const t = parseAgentLog('agent-node1-0.log', log);
     expect(t.firstLeaseAt).toBe(Date.parse('2026-01-01T00:00:00.100Z'));
     expect(((t.blenderReadyAt ?? 0) - (t.firstLeaseAt ?? 0)) / 1000).toBeCloseTo(2.5);
+  });
+
+  it('counts as waited only the part of a warmed-up Blender start after the first lease', () => {
+    const log = [
+      '2026-01-01T00:00:00.000Z registered as j1.node1.gpu0.1',
+      '2026-01-01T00:00:00.010Z warming up blender-render',
+      '2026-01-01T00:00:00.050Z leased task 3 (blender-render frames 1)',
+      '2026-01-01T00:00:01.010Z blender ready: pid 42, device "CPU"',
+    ].join('\n');
+    const start = blenderStart(parseAgentLog('agent-node1-0.log', log));
+    expect(start?.own).toBeCloseTo(1.0);
+    expect(start?.waited).toBeCloseTo(0.96);
+    const early = blenderStart(
+      parseAgentLog('a.log', log.replace('00:00:00.050Z leased', '00:00:01.500Z leased')),
+    );
+    expect(early?.waited).toBe(0);
   });
 
   it('counts per-frame overhead beyond render time, without the one-time Blender starts', () => {

@@ -22,6 +22,7 @@ import {
 } from '../../renderers/blender/still.js';
 import { blenderEncodePayload, blenderRenderPayload } from '../../coordinator/jobs/blender.js';
 import { blenderViewPayload } from '../../coordinator/jobs/blender-dataset.js';
+import { blenderWarmUpPayload } from '../../coordinator/jobs/blender-warm-up.js';
 import { blenderMergePayload, blenderTilePayload } from '../../coordinator/jobs/blender-still.js';
 import {
   isOutputFault,
@@ -134,7 +135,27 @@ export class BlenderRunner implements TaskRunner {
     }
   }
 
-  async run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+  /** The warm-up or task in progress: a task waits for the warm-up, which started its Blender. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(fn, fn);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts Blender with the scene (and overrides) the job's tasks will use. */
+  async warmUp(_kind: string, payload: Record<string, unknown>, ctx: RunContext): Promise<void> {
+    const p = blenderWarmUpPayload.safeParse(payload);
+    if (!p.success) throw new TaskFailure(`warm-up: ${p.error.issues[0]?.message ?? 'invalid'}`);
+    await this.inTurn(() => this.withWorker(p.data, ctx, async () => {}));
+  }
+
+  run(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
+    return this.inTurn(() => this.dispatch(task, ctx));
+  }
+
+  private async dispatch(task: LeasedTask, ctx: RunContext): Promise<Record<string, unknown>> {
     if (task.kind === 'blender-view') return this.views(task, ctx);
     if (task.kind === 'blender-tile') return this.tiles(task, ctx);
     if (task.kind === 'blender-merge') return this.merge(task, ctx);

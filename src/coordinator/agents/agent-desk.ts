@@ -1,6 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { CoordinatorEvent } from '../api-types.js';
 import type { RecordFn } from '../history.js';
+import type { JobType, WarmUp } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import { exitReason } from '../scheduler/scheduler.js';
@@ -12,7 +13,7 @@ import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import type { OutputCheck } from '../io/output-check.js';
 import { taskName } from '../view/task-name.js';
 import { taskView } from '../views.js';
-import type { Waiters } from '../waiters.js';
+import type { Waiters, Wake } from '../waiters.js';
 
 /** Tunables of the agent protocol. */
 export interface AgentTimes {
@@ -30,18 +31,24 @@ export interface AgentTimes {
 export interface AgentDeskPorts {
   store: {
     jobs: Pick<JobsTable, 'get' | 'update' | 'inState'>;
-    agents: Pick<AgentsTable, 'insert' | 'get' | 'list' | 'live' | 'update' | 'touchLive'>;
+    agents: Pick<
+      AgentsTable,
+      'insert' | 'get' | 'count' | 'onGpu' | 'silentSince' | 'update' | 'touchLive'
+    >;
     allocations: Pick<AllocationsTable, 'list'>;
     tasks: Pick<
       TasksTable,
-      'get' | 'renew' | 'complete' | 'fail' | 'requeueLeased' | 'extendLeases'
+      'get' | 'renew' | 'complete' | 'fail' | 'requeueLeased' | 'extendLeases' | 'firstOpen'
     >;
   };
   scheduler: Scheduler;
   /** Checks that a finished task's files are there and whole before its result counts. */
   outputs: OutputCheck;
-  /** Runs `fn` in one store transaction. */
-  transaction: <T>(fn: () => T) => T;
+  /**
+   * Runs `fn` in a store transaction, which may be shared with other writes of the same moment
+   * (group commit); resolves once it has committed.
+   */
+  commit: <T>(fn: () => T) => Promise<T>;
   waiters: Waiters;
   record: RecordFn;
   bus: { emit(e: CoordinatorEvent): void; jobChanged(jobId: string): void; listening: boolean };
@@ -96,7 +103,7 @@ export class AgentDesk {
       this.p.record(jobId, 'agent:refused', 'coordinator', refused, { ...info });
       return { exit: refused };
     }
-    const n = this.p.store.agents.list(jobId).length + 1;
+    const n = this.p.store.agents.count(jobId) + 1;
     const now = this.p.now();
     const agent: AgentRow = {
       id: `${jobId}.${info.node}.gpu${info.gpu}.${n}`,
@@ -121,6 +128,20 @@ export class AgentDesk {
     return agent;
   }
 
+  /** What a job's new agents may load before their first task (worked out once per job). */
+  warmUpFor(job: JobRow): WarmUp | undefined {
+    let w = this.warmUps.get(job.id);
+    if (w === undefined) {
+      const type = jobTypeOf(job.kind);
+      const task = type.warmUp ? this.p.store.tasks.firstOpen(job.id, type.mainStage) : undefined;
+      w = (task && type.warmUp?.(task)) || null;
+      this.warmUps.set(job.id, w);
+    }
+    return w ?? undefined;
+  }
+
+  private readonly warmUps = new Map<string, WarmUp | null>();
+
   /**
    * Why an agent may not join: it must run in one of the job's live allocations, on one of its
    * nodes once Slurm has said which, and claim each GPU of a node once. (An agent token is the
@@ -139,14 +160,8 @@ export class AgentDesk {
     if (!/^[0-9]{1,4}(,[0-9]{1,4})*$|^$/.test(info.gpu))
       return `GPU ${JSON.stringify(info.gpu)} is not a GPU index list`;
     const twin = this.p.store.agents
-      .list(jobId)
-      .find(
-        (x) =>
-          x.node === info.node &&
-          x.gpu === info.gpu &&
-          x.slurmJobId === info.slurmJobId &&
-          (x.state === 'active' || x.state === 'draining'),
-      );
+      .onGpu(jobId, info.node, info.gpu, info.slurmJobId)
+      .find((x) => x.state === 'active' || x.state === 'draining');
     if (twin) return `GPU ${info.gpu} of ${info.node} already has agent ${twin.id}`;
     return null;
   }
@@ -185,7 +200,8 @@ export class AgentDesk {
 
   /**
    * Long-polls for a task for up to `waitMs` (at most 10 s). The first try uses the rows the
-   * caller read; a wake-up reads them again, since a drain or the job's end is what woke it.
+   * caller read; a wake-up reads them again, since a drain or the job's end may be what woke it.
+   * A wake-up offering work this agent may not take is passed on to the next waiter.
    */
   async lease(
     agent: AgentRow | string,
@@ -196,15 +212,27 @@ export class AgentDesk {
     let row = typeof agent === 'string' ? this.agent(agent) : agent;
     const deadline = this.p.now() + Math.min(Math.max(waitMs, 0), MAX_WAIT_MS);
     let jobRow = job;
+    let wake: Wake = { kind: 'news' };
     for (;;) {
       const r = this.leaseFor(row, jobRow);
       if (!('idle' in r)) return r;
+      if (r.forOthers) this.p.waiters.passOn(row.jobId, wake);
       const left = deadline - this.p.now();
       if (left <= 0 || signal?.aborted) return r;
-      await this.p.waiters.wait(row.jobId, left, signal);
+      wake = await this.p.waiters.wait(row.jobId, left, signal);
+      if (wake.kind === 'timeout') return r;
       row = this.agent(row.id);
       jobRow = undefined;
     }
+  }
+
+  /** `heartbeat` and `renew` in the next shared commit: how the routes call them, as thousands of agents call at once. */
+  heartbeatShared(agentId: string): Promise<{ drain: boolean; exit: string | null }> {
+    return this.p.commit(() => this.heartbeat(agentId));
+  }
+
+  renewShared(agentId: string, taskId: number): Promise<boolean> {
+    return this.p.commit(() => this.renew(agentId, taskId));
   }
 
   renew(agentId: string, taskId: number): boolean {
@@ -230,35 +258,39 @@ export class AgentDesk {
     taskId: number,
     result: Record<string, unknown>,
     leaseNext = false,
+    job?: JobRow,
   ): Promise<{ done: TaskRow | null; next?: LeaseDecision } | { rejected: string }> {
     const task = this.taskOf(agent, taskId);
-    const job = this.job(task.jobId);
-    const expected = jobTypeOf(job.kind).outputsOf?.(task) ?? [];
+    const type = jobTypeOf((job ?? this.job(task.jobId)).kind);
+    const expected = type.outputsOf?.(task) ?? [];
     const problems = expected.length ? await this.p.outputs.problems(expected) : [];
     if (problems.length) {
       const why = `reported done, but ${problems[0] ?? ''}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`;
       this.fail(agent.id, taskId, why, problems);
       return { rejected: why };
     }
-    return this.p.transaction(() => {
-      const done = this.complete(agent, taskId, result);
+    return this.p.commit(() => {
+      const done = this.complete(agent, task, type, result);
       return { done, ...(done && leaseNext ? { next: this.leaseFor(agent) } : {}) };
     });
   }
 
-  /** Records a finished task; returns it as recorded, or null when the agent did not hold it. */
+  /**
+   * Records a finished task (as read before its files were checked: what a completion changes
+   * is decided by the store's conditional update); returns it as recorded, or null when the
+   * agent did not hold it.
+   */
   private complete(
     agent: AgentRow,
-    taskId: number,
+    task: TaskRow,
+    type: Pick<JobType, 'onTaskDone'>,
     result: Record<string, unknown>,
   ): TaskRow | null {
-    const task = this.taskOf(agent, taskId);
     this.touch(agent);
     const now = this.p.now();
-    if (!this.p.store.tasks.complete(taskId, agent, result, now)) return null;
+    if (!this.p.store.tasks.complete(task.id, agent, result, now)) return null;
     this.jobFaults.delete(task.jobId);
-    const job = this.p.store.jobs.get(task.jobId);
-    const patch = job ? jobTypeOf(job.kind).onTaskDone?.(task, result) : undefined;
+    const patch = type.onTaskDone?.(task, result);
     if (patch) this.p.store.jobs.update(task.jobId, patch);
     const done: TaskRow = {
       ...task,
@@ -329,7 +361,7 @@ export class AgentDesk {
     if (updated)
       this.p.bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(updated) });
     if (state === 'failed') this.p.settled(task);
-    else this.p.waiters.notify(task.jobId);
+    else this.p.waiters.offer(task.jobId, 1);
   }
 
   /** Consecutive job-blamed failures per job: when the first came and how many since. */
@@ -404,12 +436,10 @@ export class AgentDesk {
         `task ${t.id} lease expired (agent ${t.agentId ?? '?'}); back in the queue`,
         { taskId: t.id },
       );
-      this.p.waiters.notify(t.jobId);
+      this.p.waiters.offer(t.jobId, 1);
     }
-    for (const a of this.p.store.agents.live()) {
-      if (a.lastSeen >= now - this.p.times.agentTimeoutMs) continue;
+    for (const a of this.p.store.agents.silentSince(now - this.p.times.agentTimeoutMs))
       this.drop(a, `silent for ${Math.round((now - a.lastSeen) / 1000)} s`);
-    }
   }
 
   /** Marks an agent gone and hands its tasks back at once. */
@@ -423,6 +453,6 @@ export class AgentDesk {
       `agent ${a.id} gone (${why})${back.length ? `; ${back.length} task(s) back in the queue` : ''}`,
       { agentId: a.id },
     );
-    if (back.length) this.p.waiters.notify(a.jobId);
+    if (back.length) this.p.waiters.offer(a.jobId, back.length);
   }
 }

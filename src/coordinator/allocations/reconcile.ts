@@ -39,6 +39,20 @@ export interface ReconcilePorts {
 const MAX_PRIMARY_ALLOCATIONS = 5;
 
 /**
+ * Whether a pass has anything to compare: a queued or running job, a live allocation, or an
+ * sbatch on its way. Without one the loop leaves Slurm alone (squeue on a big cluster is not
+ * free); the pass at start-up runs regardless, to adopt what a crash left unrecorded.
+ */
+export function reconcileNeeded(c: Pick<ReconcilePorts, 'store' | 'submitsInFlight'>): boolean {
+  return (
+    c.submitsInFlight() > 0 ||
+    c.store.jobs.inState('running').length > 0 ||
+    c.store.jobs.inState('queued').length > 0 ||
+    c.store.allocations.list().some((a) => a.state !== 'ended')
+  );
+}
+
+/**
  * Brings the recorded allocations in line with Slurm: adopts this coordinator's Slurm jobs that
  * the store does not know (a crash between sbatch and the write), notes which started or ended,
  * releases allocations of finished jobs, and submits a new one for a running job left with none.

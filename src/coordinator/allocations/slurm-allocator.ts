@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isJobActive, type SlurmClient } from '../../slurm/client.js';
+import { isJobActive, type SlurmClient, type SlurmNode } from '../../slurm/client.js';
 import { renderTemplate } from '../../templates/render.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { AllocationPort, AllocationRequest, SlurmAllocationState } from '../ports.js';
@@ -18,9 +18,13 @@ export interface SlurmAllocatorOptions {
 }
 
 const NAME = /^ct-([a-z0-9]+)-(j\d+)-(primary|attached)$/;
+/** How long one `sinfo` answers `partitionNodes`. */
+const NODES_FRESH_MS = 1_000;
 
 /** Allocations as Slurm jobs: sbatch with a generated script, squeue to follow, scontrol/scancel to shrink. */
 export class SlurmAllocator implements AllocationPort {
+  private nodesAsked: { at: number; nodes: Promise<SlurmNode[]> } | undefined;
+
   constructor(private readonly o: SlurmAllocatorOptions) {}
 
   jobName(jobId: string, role: AllocationRow['role']): string {
@@ -92,7 +96,8 @@ export class SlurmAllocator implements AllocationPort {
 
   async list(): Promise<SlurmAllocationState[]> {
     const out: SlurmAllocationState[] = [];
-    for (const j of await this.o.client.squeue()) {
+    // Only this user's jobs: on a shared cluster the whole queue is most of what squeue prints.
+    for (const j of await this.o.client.squeue({ me: true })) {
       const m = NAME.exec(j.name);
       if (!m || m[1] !== this.o.instance) continue;
       out.push({
@@ -117,8 +122,23 @@ export class SlurmAllocator implements AllocationPort {
     await this.o.client.updateJob(slurmJobId, { nodeList: keep.join(',') });
   }
 
-  async partitionNodes() {
-    const nodes = await this.o.client.nodes();
-    return nodes.filter((n) => !this.o.partition || n.partitions.includes(this.o.partition));
+  /**
+   * The partition's nodes. Answers asked for within a second of each other share one `sinfo`
+   * (every viewer's cluster view asks every few seconds; 1,024 nodes are a few megabytes).
+   */
+  partitionNodes(): Promise<SlurmNode[]> {
+    const now = Date.now();
+    if (this.nodesAsked && now - this.nodesAsked.at < NODES_FRESH_MS) return this.nodesAsked.nodes;
+    const nodes = this.o.client
+      .nodes(this.o.partition)
+      .then((all) =>
+        all.filter((n) => !this.o.partition || n.partitions.includes(this.o.partition)),
+      );
+    this.nodesAsked = { at: now, nodes };
+    // A failed answer is not kept.
+    nodes.catch(() => {
+      if (this.nodesAsked?.nodes === nodes) this.nodesAsked = undefined;
+    });
+    return nodes;
   }
 }

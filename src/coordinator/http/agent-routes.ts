@@ -69,14 +69,16 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
 
   app.post(AGENT_ROUTES.register, agentOnly, async (req) => {
     const b = body(registerRequest, req, 'register');
-    ownJob(req, b.jobId);
+    const job = ownJob(req, b.jobId);
     const r = c.register(b.jobId, b);
-    return 'exit' in r ? r : { agentId: r.id, leaseMs: c.cfg.leaseMs };
+    if ('exit' in r) return r;
+    const warmUp = c.agents.warmUpFor(job);
+    return { agentId: r.id, leaseMs: c.cfg.leaseMs, ...(warmUp ? { warmUp } : {}) };
   });
 
   app.post(AGENT_ROUTES.heartbeat, agentOnly, async (req) => {
     const agent = ownAgent(req, body(agentRequest, req, 'heartbeat').agentId);
-    return c.heartbeat(agent.id);
+    return c.agents.heartbeatShared(agent.id);
   });
 
   app.post(AGENT_ROUTES.lease, agentOnly, async (req, reply: FastifyReply) => {
@@ -96,7 +98,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
 
   app.post(`${TASK}/renew`, agentOnly, async (req, reply) => {
     const agent = ownAgent(req, body(agentRequest, req, 'renew').agentId);
-    return c.renew(agent.id, taskId(req))
+    return (await c.agents.renewShared(agent.id, taskId(req)))
       ? { ok: true }
       : reply.code(409).send({ error: 'the lease is gone: stop this task' });
   });
@@ -109,7 +111,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
     // leased in the completion's transaction and comes back here; without one the agent
     // long-polls the lease route as usual. The agent's and job's rows are read once for both.
-    const r = await c.agents.completeChecked(agent, id, b.result, b.lease === true);
+    const r = await c.agents.completeChecked(agent, id, b.result, b.lease === true, job);
     if ('rejected' in r) return reply.code(409).send({ error: `result discarded: ${r.rejected}` });
     const { done, next } = r;
     if (!done)

@@ -23,7 +23,7 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
   installAuth(app, {
     userToken: opts.userToken,
     jobOfAgentToken: (token) => {
-      const job = c.store.jobs.byAgentToken(token);
+      const job = c.store.jobs.tokenOwner(token);
       return job && sameToken(token, job.agentToken) ? job.id : undefined;
     },
   });

@@ -147,7 +147,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
       connection: 'keep-alive',
     });
     reply.raw.write(': connected\n\n');
-    const off = c.bus.subscribe((e) => reply.raw.write(`data: ${JSON.stringify(e)}\n\n`));
+    const off = c.bus.stream((chunk) => reply.raw.write(chunk));
     const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
     req.raw.once('close', () => {
       off();

@@ -19,6 +19,7 @@ import {
   wholeNumber,
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
+import { blenderWarmUp } from './blender-warm-up.js';
 
 /**
  * A NeRF-synthetic dataset rendered from a Blender scene (`kind: 'blender-dataset'`): `scene`
@@ -68,6 +69,7 @@ export const blenderDatasetJob: JobType = {
   mainStage: MAIN_STAGE,
   progressUnit: 'views',
   payloads: { 'blender-view': blenderViewPayload },
+  warmUp: blenderWarmUp,
 
   plan(request, { limits, dirs, files }) {
     const req = request as OtherSubmitRequest;

@@ -18,6 +18,7 @@ import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';
 import type { JobType, PlanEvent } from './job-type.js';
+import { blenderWarmUp } from './blender-warm-up.js';
 
 /** What a `blender-tile` task carries (declared with the tile plan in renderers/blender/still.ts). */
 export const blenderTilePayload = tileTaskPayloadSchema;
@@ -35,6 +36,7 @@ export const blenderStillJob: JobType = {
   mainStage: 'tiles',
   progressUnit: 'tasks',
   payloads: { 'blender-tile': blenderTilePayload, 'blender-merge': blenderMergePayload },
+  warmUp: blenderWarmUp,
 
   /** Each tile's float EXR, and the still in the job's format. */
   outputsOf(task) {

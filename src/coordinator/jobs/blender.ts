@@ -19,6 +19,7 @@ import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';
 import type { JobType, PlanEvent } from './job-type.js';
+import { blenderWarmUp } from './blender-warm-up.js';
 
 /**
  * What a `blender-render` task carries: the scene, the output root, the frame format, the
@@ -66,6 +67,7 @@ export const blenderJob: JobType = {
   mainStage: 'render',
   progressUnit: 'frames',
   payloads: { 'blender-render': blenderRenderPayload, 'blender-encode': blenderEncodePayload },
+  warmUp: blenderWarmUp,
 
   plan(request, { limits, dirs, files }) {
     const req = request as BlenderSubmitRequest;

@@ -81,6 +81,12 @@ export interface NodeResources {
   tmpMiB?: number;
 }
 
+/** What an agent's runner may load before its first task: a task kind it runs, and what to load. */
+export interface WarmUp {
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
 /** A job that runs a program of its own on its allocations instead of our agents (IndeX). */
 export interface ServiceBehaviour {
   /** The sbatch script of an allocation; `attachTo` is the primary's Slurm job id when growing. */
@@ -115,6 +121,11 @@ export interface JobType {
    * job with that reason. `files` answers questions about what earlier stages wrote.
    */
   onStageReady?(job: JobRow, stage: StageRow, files: FileProbe): NewTask[];
+  /**
+   * What a new agent's runner may load while it asks for its first task (Blender: the scene),
+   * from a task of the main stage; undefined when nothing is worth loading early.
+   */
+  warmUp?(task: TaskRow): WarmUp | undefined;
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
   /** Called once the job has ended; never throws (a job's end must be recorded). */

@@ -14,7 +14,7 @@ export interface AutoscalerPorts {
     jobs: Pick<JobsTable, 'inState' | 'get'>;
     allocations: Pick<AllocationsTable, 'list'>;
     stages: Pick<StagesTable, 'list'>;
-    tasks: Pick<TasksTable, 'progress' | 'recentCompletions'>;
+    tasks: Pick<TasksTable, 'progress' | 'completions'>;
   };
   record: RecordFn;
   now: () => number;
@@ -64,13 +64,9 @@ export class Autoscaler {
    * stages, a task for stages whose tasks carry no frames (commands, training runs).
    */
   private secondsPerUnit(jobId: string, byFrame: boolean): number | undefined {
-    const done = this.p.store.tasks
-      .recentCompletions(jobId, 0)
-      .filter((d) => !byFrame || d.frames > 0);
-    if (!done.length) return undefined;
-    const seconds = done.reduce((s, d) => s + (d.finishedAt - d.startedAt) / 1000, 0);
-    const units = done.reduce((s, d) => s + (byFrame ? d.frames : 1), 0);
-    return seconds / units;
+    const done = this.p.store.tasks.completions(jobId, 0, byFrame);
+    if (!done.tasks) return undefined;
+    return done.seconds / (byFrame ? done.frames : done.tasks);
   }
 
   private async decide(jobId: string): Promise<void> {

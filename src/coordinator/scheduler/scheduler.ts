@@ -24,9 +24,15 @@ export interface SchedulerStore {
   };
 }
 
-/** What an agent is told when it asks for work; `note` is a decision worth recording. */
+/**
+ * What an agent is told when it asks for work; `note` is a decision worth recording. `forOthers`
+ * on `idle`: work is queued that this agent may not take (it failed it, or it drains), so a
+ * wake-up meant for one agent should go on to the next.
+ */
 export type LeaseDecision =
-  { task: TaskRow; note?: string } | { exit: string } | { idle: true; jobId: string };
+  | { task: TaskRow; note?: string }
+  | { exit: string }
+  | { idle: true; jobId: string; forOthers?: boolean };
 
 /** Why an agent should stop asking for work, or null while it should keep going. */
 export function exitReason(agent: AgentRow, job: JobRow): string | null {
@@ -77,31 +83,35 @@ export class Scheduler {
     const why = exitReason(agent, job);
     if (why) return { exit: why };
     const idle = { idle: true, jobId: job.id } as const;
-    if (agent.state === 'draining' || this.pausedTill(job.id) !== null) return idle;
+    if (agent.state === 'draining') return { ...idle, forOthers: true };
+    if (this.pausedTill(job.id) !== null) return idle;
     const stage = this.store.stages.list(job.id).find((s) => s.state === 'ready');
     if (!stage) return idle;
     const now = this.now();
     const task = this.store.tasks.leaseNext(job.id, stage.name, agent, now, this.leaseMs);
     if (task) return { task };
-    return this.lastResort(agent, job.id, stage.name, now) ?? idle;
+    return this.lastResort(agent, job.id, stage.name, now);
   }
 
-  /** A task every agent left has failed, leased to this one once its retry pause is over. */
-  private lastResort(
-    agent: AgentRow,
-    jobId: string,
-    stage: string,
-    now: number,
-  ): LeaseDecision | undefined {
+  /**
+   * No queued task is this agent's to take. When it has failed some that are still queued and
+   * every agent left has failed them too, one goes to this agent once its retry pause is over.
+   */
+  private lastResort(agent: AgentRow, jobId: string, stage: string, now: number): LeaseDecision {
+    // With no task this agent failed queued (the usual idle case) nothing is stranded: a task
+    // stranded for every live agent is one this agent failed. That spares listing the agents.
+    if (this.store.tasks.strandedFor(jobId, stage, [agent.id]).length === 0)
+      return { idle: true, jobId };
+    const idle = { idle: true, jobId, forOthers: true } as const;
     const live = this.store.agents
       .list(jobId)
       .filter((a) => a.state === 'active')
       .map((a) => a.id);
-    if (!live.includes(agent.id)) return undefined;
+    if (!live.includes(agent.id)) return idle;
     const stranded = this.store.tasks.strandedFor(jobId, stage, live);
-    if (!stranded.some((t) => t.notBefore <= now)) return undefined;
+    if (!stranded.some((t) => t.notBefore <= now)) return idle;
     const task = this.store.tasks.leaseNext(jobId, stage, agent, now, this.leaseMs, true);
-    if (!task) return undefined;
+    if (!task) return idle;
     return {
       task,
       note: `task ${task.id}: every agent left has failed it once; trying it again on ${agent.node} GPU ${agent.gpu} (attempt ${task.attempts + 1})`,

@@ -19,6 +19,16 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
       UPDATE tasks SET lease_attempt = attempts + 1 WHERE agent_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    why: "large histories: the sweep finds silent agents, registration a GPU twin, the views recent completions and a stage's counts, without reading every row",
+    sql: `
+      CREATE INDEX IF NOT EXISTS agents_live ON agents (state, last_seen);
+      CREATE INDEX IF NOT EXISTS agents_gpu ON agents (job_id, node, gpu);
+      CREATE INDEX IF NOT EXISTS tasks_done ON tasks (job_id, state, finished_at);
+      CREATE INDEX IF NOT EXISTS tasks_progress ON tasks (job_id, stage, state, json_array_length(frames));
+    `,
+  },
 ];
 
 /** The version this build writes. */

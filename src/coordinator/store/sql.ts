@@ -16,6 +16,11 @@ export class Sql {
     return s;
   }
 
+  /** Whether a transaction is open (what is read now may yet be rolled back). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

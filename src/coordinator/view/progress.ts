@@ -3,7 +3,7 @@ import { EVERY_STAGE } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import type { JobRow, TaskRow } from '../store/types.js';
-import type { Completion } from './rate.js';
+import { type Completion, RATE_WINDOW_MS } from './rate.js';
 import { viewCount } from './task-name.js';
 
 /** What counting a job's progress reads. */
@@ -74,7 +74,7 @@ export function completionsOf(store: ProgressStore, job: JobRow): Completion[] {
           ? [{ startedAt: t.startedAt, finishedAt: t.finishedAt, units: viewCount(t) }]
           : [],
       );
-  return store.tasks.recentCompletions(job.id, 0).map((c) => ({
+  return store.tasks.recentCompletions(job.id, RATE_WINDOW_MS, unit === 'frames').map((c) => ({
     startedAt: c.startedAt,
     finishedAt: c.finishedAt,
     units: unit === 'frames' ? c.frames : 1,

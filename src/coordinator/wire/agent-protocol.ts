@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The agent protocol: every request an agent sends and every reply it gets, in one place, checked
  * on both sides. All routes are POST with the job's agent token as the bearer token.
  *
- *   register  {jobId, node, gpu, slurmJobId, pid?}      -> {agentId, leaseMs} | {exit}
+ *   register  {jobId, node, gpu, slurmJobId, pid?}      -> {agentId, leaseMs, warmUp?} | {exit}
  *   heartbeat {agentId}                                 -> {drain, exit}
  *   lease     {agentId, waitMs?}                        -> {task} | {exit}; 204 when no work came
  *   renew     {agentId}                                 -> {ok}; 409 when the lease is gone
@@ -33,8 +33,15 @@ export const registerRequest = z.object({
   pid: z.number().int().positive().optional(),
 });
 
+/** What the agent's runner for `kind` may load while the agent asks for its first task. */
+export const warmUp = z.object({ kind: z.string(), payload: z.record(z.string(), z.unknown()) });
+
 export const registerReply = z.union([
-  z.object({ agentId: z.string(), leaseMs: z.number().int().positive() }),
+  z.object({
+    agentId: z.string(),
+    leaseMs: z.number().int().positive(),
+    warmUp: warmUp.optional(),
+  }),
   z.object({ exit: z.string() }),
 ]);
 
@@ -82,6 +89,7 @@ export const okReply = z.object({ ok: z.literal(true) });
 
 export type RegisterRequest = z.infer<typeof registerRequest>;
 export type LeasedTask = z.infer<typeof leasedTask>;
+export type WarmUp = z.infer<typeof warmUp>;
 export type LeaseReplyBody = z.infer<typeof leaseReply>;
 export type CompleteRequest = z.infer<typeof completeRequest>;
 export type FailRequest = z.infer<typeof failRequest>;

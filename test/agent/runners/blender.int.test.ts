@@ -25,6 +25,26 @@ describe('BlenderRunner', () => {
 
   afterAll(() => runner.close());
 
+  it('loads the scene during a warm-up, and the first task renders in that same Blender', async () => {
+    const warm = new BlenderRunner({ threads: 1 });
+    const lines: string[] = [];
+    const logged: RunContext = { ...ctx, log: (l) => lines.push(l) };
+    try {
+      const warming = warm.warmUp('blender-render', { scene }, logged);
+      const out = path.join(dir, 'warm');
+      // The first task arrives while Blender is still starting: it waits for that one.
+      const r = await warm.run(
+        task('blender-render', { scene, outputDir: out, format: 'PNG' }, [1]),
+        logged,
+      );
+      await warming;
+      expect(r.frames).toMatchObject({ '1': { file: 'output/frame_0001.png' } });
+      expect(lines.filter((l) => l.startsWith('blender ready'))).toHaveLength(1);
+    } finally {
+      await warm.close();
+    }
+  });
+
   it('renders frames to the files the plan named, with the job overrides, then without them', async () => {
     const out = path.join(dir, 'out');
     const files = {

@@ -39,10 +39,30 @@ export class AgentsTable {
     ).map(toAgent);
   }
 
-  /** Agents still expected to call: active or draining, of every job. */
-  live(): AgentRow[] {
+  /** How many agents ever registered for a job. */
+  count(jobId: string): number {
     return (
-      this.sql.q(`SELECT * FROM agents WHERE state IN ('active', 'draining')`).all() as Row[]
+      this.sql.q('SELECT COUNT(*) AS n FROM agents WHERE job_id = ?').get(jobId) as { n: number }
+    ).n;
+  }
+
+  /** The agents that registered for one GPU of one node in one Slurm job. */
+  onGpu(jobId: string, node: string, gpu: string, slurmJobId: number): AgentRow[] {
+    return (
+      this.sql
+        .q(
+          'SELECT * FROM agents WHERE job_id = ? AND node = ? AND gpu = ? AND slurm_job_id = ? ORDER BY registered_at',
+        )
+        .all(jobId, node, gpu, slurmJobId) as Row[]
+    ).map(toAgent);
+  }
+
+  /** Agents still expected to call (active or draining, of every job) not heard from since `before`. */
+  silentSince(before: number): AgentRow[] {
+    return (
+      this.sql
+        .q(`SELECT * FROM agents WHERE state IN ('active', 'draining') AND last_seen < ?`)
+        .all(before) as Row[]
     ).map(toAgent);
   }
 

@@ -52,6 +52,13 @@ export class JobsTable {
     return r ? toJob(r) : undefined;
   }
 
+  /** Only the id and token of the job an agent token belongs to: what every agent request checks. */
+  tokenOwner(token: string): { id: string; agentToken: string } | undefined {
+    return this.sql
+      .q('SELECT id, agent_token AS agentToken FROM jobs WHERE agent_token = ?')
+      .get(token) as { id: string; agentToken: string } | undefined;
+  }
+
   /** Every job, newest first. */
   list(): JobRow[] {
     return (this.sql.q('SELECT * FROM jobs ORDER BY seq DESC').all() as Row[]).map(toJob);

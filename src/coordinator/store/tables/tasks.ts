@@ -10,14 +10,36 @@ export interface Holder {
   gpu: string;
 }
 
+/** A count's own copy: callers may change what they get. */
+const copy = (v: { tasks: Progress; frames: Progress }) => ({
+  tasks: { ...v.tasks },
+  frames: { ...v.frames },
+});
+
 /** Which leased tasks go back to the queue. */
 export type RequeueWhere = { expiredBefore: number } | { agentId: string } | { taskId: number };
 
-/** The `tasks` and `attempts` tables: the queue, leases, results and every attempt. */
+/**
+ * The `tasks` and `attempts` tables: the queue, leases, results and every attempt. Every write
+ * goes through here and counts a change of its job, so that a stage's progress is counted again
+ * only when its job changed: a long history of finished jobs is not recounted on every listing.
+ */
 export class TasksTable {
+  /** Per job, how many writes changed its tasks' states. */
+  private readonly changes = new Map<string, number>();
+  private readonly counted = new Map<
+    string,
+    { change: number; value: { tasks: Progress; frames: Progress } }
+  >();
+
   constructor(private readonly sql: Sql) {}
 
+  private changed(jobId: string): void {
+    this.changes.set(jobId, (this.changes.get(jobId) ?? 0) + 1);
+  }
+
   insert(jobId: string, tasks: NewTask[]): void {
+    this.changed(jobId);
     const ins = this.sql.q(
       `INSERT INTO tasks (job_id, stage, seq, kind, payload, frames, state) VALUES (?, ?, ?, ?, ?, ?, 'queued')`,
     );
@@ -53,6 +75,7 @@ export class TasksTable {
         .get(jobId, stage, JSON.stringify(agent.id), allowExcluded ? 1 : 0, now) as
         { id: number; attempts: number } | undefined;
       if (!r) return null;
+      this.changed(jobId);
       const attempt = r.attempts + 1;
       this.sql
         .q(
@@ -66,6 +89,16 @@ export class TasksTable {
         .run(r.id, attempt, agent.id, agent.node, agent.gpu, now);
       return this.get(r.id) ?? null;
     });
+  }
+
+  /** The first task of a stage still to be done (queued or leased), in order. */
+  firstOpen(jobId: string, stage: string): TaskRow | undefined {
+    const r = this.sql
+      .q(
+        `SELECT * FROM tasks WHERE job_id = ? AND stage = ? AND state IN ('queued', 'leased') ORDER BY seq LIMIT 1`,
+      )
+      .get(jobId, stage) as Row | undefined;
+    return r ? toTask(r) : undefined;
   }
 
   /**
@@ -105,13 +138,17 @@ export class TasksTable {
    */
   complete(taskId: number, agent: Holder, result: Record<string, unknown>, now: number): boolean {
     return this.sql.transaction(() => {
-      const changed = this.sql
+      const row = this.sql
         .q(
           `UPDATE tasks SET state = 'done', result = ?, node = ?, gpu = ?, finished_at = ?, lease_expires = NULL, error = NULL
            WHERE id = ? AND agent_id = ? AND lease_attempt IS NOT NULL
-             AND (state = 'leased' OR (state = 'queued' AND lease_expires IS NULL))`,
+             AND (state = 'leased' OR (state = 'queued' AND lease_expires IS NULL))
+           RETURNING job_id`,
         )
-        .run(JSON.stringify(result), agent.node, agent.gpu, now, taskId, agent.id).changes;
+        .get(JSON.stringify(result), agent.node, agent.gpu, now, taskId, agent.id) as
+        { job_id: string } | undefined;
+      if (row) this.changed(row.job_id);
+      const changed = row ? 1 : 0;
       this.sql
         .q(
           `UPDATE attempts SET ended_at = ?, outcome = ? WHERE task_id = ? AND agent_id = ? AND ended_at IS NULL`,
@@ -143,6 +180,7 @@ export class TasksTable {
     return this.sql.transaction(() => {
       const t = this.get(taskId);
       if (!t || t.state !== 'leased' || t.agentId !== agentId) return null;
+      this.changed(t.jobId);
       const counts = f.blame === 'agent';
       const attempts = t.attempts + (counts ? 1 : 0);
       const state = attempts >= f.maxAttempts ? 'failed' : 'queued';
@@ -187,6 +225,7 @@ export class TasksTable {
         this.sql.q(`SELECT * FROM tasks WHERE state = 'leased' AND ${cond}`).all(arg) as Row[]
       ).map(toTask);
       for (const t of rows) {
+        this.changed(t.jobId);
         this.sql
           .q(
             `UPDATE tasks SET state = 'queued', lease_expires = NULL WHERE id = ? AND state = 'leased'`,
@@ -236,8 +275,22 @@ export class TasksTable {
     return { total, tasks: rows.map(toTask) };
   }
 
-  /** Counts by state for a stage (or every stage), in tasks and in frames (a chunk of 4 counts 4). */
+  /**
+   * Counts by state for a stage (or every stage), in tasks and in frames (a chunk of 4 frames
+   * counts 4); counted again only after the job's tasks changed. A count taken inside a
+   * transaction is not kept: the transaction may yet be rolled back.
+   */
   progress(jobId: string, stage?: string): { tasks: Progress; frames: Progress } {
+    const key = `${jobId}/${stage ?? '*'}`;
+    const change = this.changes.get(jobId) ?? 0;
+    const kept = this.counted.get(key);
+    if (kept && kept.change === change && !this.sql.inTransaction) return copy(kept.value);
+    const value = this.count(jobId, stage);
+    if (!this.sql.inTransaction) this.counted.set(key, { change, value: copy(value) });
+    return value;
+  }
+
+  private count(jobId: string, stage?: string): { tasks: Progress; frames: Progress } {
     const rows = this.sql
       .q(
         `SELECT state, COUNT(*) AS n, SUM(json_array_length(frames)) AS f FROM tasks WHERE job_id = ? AND (? IS NULL OR stage = ?) GROUP BY state`,
@@ -260,6 +313,7 @@ export class TasksTable {
 
   /** Queues finished tasks (failed, cancelled or done) again with fresh attempts. Returns how many. */
   reopen(jobId: string, taskIds: number[]): number {
+    this.changed(jobId);
     return this.sql.transaction(() => {
       let n = 0;
       for (const id of taskIds) {
@@ -276,6 +330,7 @@ export class TasksTable {
 
   /** Cancels every task of a job still queued or leased. */
   cancelOpen(jobId: string, now: number): void {
+    this.changed(jobId);
     this.sql
       .q(
         `UPDATE tasks SET state = 'cancelled', finished_at = ?, lease_expires = NULL WHERE job_id = ? AND state IN ('queued', 'leased')`,
@@ -289,18 +344,53 @@ export class TasksTable {
       .all(taskId) as Row[];
   }
 
-  /** Seconds spent rendering per finished task over the job so far (for rates and estimates). */
+  /**
+   * A job's finished tasks within `windowMs` before its last completion, each with its frames:
+   * what the rate formula reads (view/rate.ts), bounded however long the job's history is.
+   * `framed` counts only tasks that carry frames.
+   */
   recentCompletions(
     jobId: string,
-    since: number,
+    windowMs: number,
+    framed = false,
   ): { finishedAt: number; startedAt: number; frames: number }[] {
+    const f = framed ? 1 : 0;
     return (
       this.sql
         .q(
-          `SELECT finished_at AS f, started_at AS s, json_array_length(frames) AS n FROM tasks WHERE job_id = ? AND state = 'done' AND finished_at >= ?`,
+          `SELECT finished_at AS f, started_at AS s, json_array_length(frames) AS n FROM tasks
+           WHERE job_id = ? AND state = 'done' AND (? = 0 OR json_array_length(frames) > 0)
+             AND finished_at >= (SELECT MAX(finished_at) FROM tasks WHERE job_id = ?
+               AND state = 'done' AND (? = 0 OR json_array_length(frames) > 0)) - ?`,
         )
-        .all(jobId, since) as { f: number; s: number; n: number }[]
+        .all(jobId, f, jobId, f, windowMs) as { f: number; s: number; n: number }[]
     ).map((r) => ({ finishedAt: r.f, startedAt: r.s, frames: r.n }));
+  }
+
+  /**
+   * Totals over a job's tasks finished at or after `since` (rates and estimates): how many, their
+   * frames, their seconds from start to finish, and the earliest start. `framed` counts only
+   * tasks that carry frames. One aggregate: a long job has too many rows to hand over.
+   */
+  completions(
+    jobId: string,
+    since: number,
+    framed = false,
+  ): { tasks: number; frames: number; seconds: number; firstStartedAt: number | null } {
+    const r = this.sql
+      .q(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(json_array_length(frames)), 0) AS f,
+           COALESCE(SUM(finished_at - started_at), 0) AS ms, MIN(started_at) AS first
+         FROM tasks WHERE job_id = ? AND state = 'done' AND finished_at >= ?
+           AND (? = 0 OR json_array_length(frames) > 0)`,
+      )
+      .get(jobId, since, framed ? 1 : 0) as {
+      n: number;
+      f: number;
+      ms: number;
+      first: number | null;
+    };
+    return { tasks: r.n, frames: r.f, seconds: r.ms / 1000, firstStartedAt: r.first };
   }
 
   /** Nodes that started a task of the job at or after `since` (the scaling bench's probe). */

@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reconcileNeeded } from '../../src/coordinator/allocations/reconcile.js';
+import { SlurmAllocator } from '../../src/coordinator/allocations/slurm-allocator.js';
+import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
+import { EventBus } from '../../src/coordinator/events.js';
+import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
+import { SlurmClient } from '../../src/slurm/client.js';
+import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+
+// The coordinator's own Slurm calls: only what it needs, no more often than it needs them.
+// Slurm's commands run for real here; with an empty slurm.conf (no cluster) they fail at once,
+// after the command line was logged, which is all these tests look at.
+
+function allocator(partition?: string) {
+  const commands: string[] = [];
+  const slurmConf = path.join(mkdtempSync(path.join(os.tmpdir(), 'ct-slurm-conf-')), 'slurm.conf');
+  writeFileSync(slurmConf, '');
+  const client = new SlurmClient({
+    slurmConf,
+    onCommand: (line) => commands.push(line),
+  });
+  const a = new SlurmAllocator({
+    client,
+    instance: 'abc123',
+    coordinatorUrl: 'http://127.0.0.1:1',
+    agentCommand: ['agent'],
+    partition,
+  });
+  return { a, commands };
+}
+
+describe("the coordinator's Slurm calls", () => {
+  it("lists only this user's jobs (squeue --json --me)", async () => {
+    const { a, commands } = allocator();
+    await expect(a.list()).rejects.toThrow();
+    expect(commands).toEqual(['squeue --json --me']);
+  });
+
+  it('asks sinfo for its partition only, and callers within a second share one answer', async () => {
+    const { a, commands } = allocator('gpu');
+    const both = await Promise.allSettled([a.partitionNodes(), a.partitionNodes()]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(commands).toEqual(['sinfo --json --partition=gpu']);
+    // A failed answer is not kept: the next caller asks again.
+    await expect(a.partitionNodes()).rejects.toThrow();
+    expect(commands).toHaveLength(2);
+  });
+
+  it('leaves Slurm alone while no job is queued or running and no allocation is live', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-slurm-calls-'));
+    const scene = path.join(dir, 'scene.blend');
+    writeFileSync(scene, 'BLENDER');
+    const c = new Coordinator(
+      new SqliteStore(path.join(dir, 'state.db')),
+      new RecordingAllocationPort(),
+      new EventBus(() => undefined),
+      { ...DEFAULT_CONFIG, stateDir: dir },
+    );
+    expect(reconcileNeeded(c.reconcilePorts)).toBe(false);
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
+    expect(reconcileNeeded(c.reconcilePorts)).toBe(true);
+    c.cancel(job.id);
+    // Cancelled, but its allocation is live until Slurm says it ended.
+    expect(reconcileNeeded(c.reconcilePorts)).toBe(true);
+    for (const al of c.store.allocations.list(job.id))
+      c.store.allocations.update(al.slurmJobId, { state: 'ended', endedAt: Date.now() });
+    expect(reconcileNeeded(c.reconcilePorts)).toBe(false);
+  });
+});
