@@ -118,13 +118,18 @@ describe('the fault matrix on the local cluster with the real Blender', () => {
   });
 
   it('loses nothing when a Blender worker is SIGKILLed mid-frame', async () => {
-    // Frame 17 of the tiny scene renders for many seconds: kill its Blender while it does.
+    // Frame 17 of the tiny scene renders for many seconds: kill its Blender while it does. A
+    // Blender killed while it still loads the scene (the agents start it on registering) costs
+    // only that head start, so wait until the cheap frames beside it have landed: every Blender
+    // has loaded by then.
     const job = await submit({ scene: tiny, frames: '14-20', nodes: 1 });
     let killed = 0;
-    for (let i = 0; i < 200 && !killed; i++) {
-      const t = (await tasks(job.id)).find((x) => x.state === 'leased' && x.frames.includes(17));
+    for (let i = 0; i < 600 && !killed; i++) {
+      const all = await tasks(job.id);
+      const t = all.find((x) => x.state === 'leased' && x.frames.includes(17));
+      const loaded = all.some((x) => x.state === 'done');
       const pids = blenderPids(tiny);
-      if (t && pids.length) {
+      if (t && loaded && pids.length) {
         await sleep(1_000);
         for (const p of pids) process.kill(p, 'SIGKILL');
         killed = pids.length;

@@ -231,7 +231,7 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     await page.locator('[data-action=next]').click();
     await expect
       .poll(() => page.locator('[data-role=lightbox-caption]').textContent())
-      .toMatch(/^Frame 2 ·/);
+      .toMatch(/^Frame 2 · .*frame_0002\.png/);
     expect(await page.locator('[data-action=download]').getAttribute('download')).toBe(
       'frame_0002.png',
     );

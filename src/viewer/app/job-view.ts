@@ -181,12 +181,15 @@ export function jobView(id: string): View {
   }, 250);
 
   // Allocations, agents and stages change with history events: read the job again, at most every 2 s.
+  let answeredAsOf = 0;
   const refetch = throttle(() => {
     if (closed) return;
     const asked = Date.now();
     api<JobDetail>('GET', route).then(
       (d) => {
-        if (closed) return;
+        // Answers can overtake each other on a busy coordinator: an older one never wins.
+        if (closed || asked < answeredAsOf) return;
+        answeredAsOf = asked;
         const newer = summary && summary.at > asked ? summary.s : {};
         applyDetail({ ...d, ...newer, events: mergeEvents(d.events, detail?.events ?? []) });
       },
@@ -221,6 +224,8 @@ export function jobView(id: string): View {
       } else if (e.type === 'task:updated') {
         tasks.set(e.task.id, e.task);
         redraw();
+        // A finished task may add a row to the results, which only the job's detail carries.
+        if (built !== 'frames' && e.task.state === 'done') refetch();
       } else if (e.type === 'job:updated') {
         summary = { s: e.summary, at: Date.now() };
         showSummary(e.summary);
