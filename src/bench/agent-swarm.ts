@@ -10,9 +10,9 @@
  * each lease reply that carried a task (when `reportLeases`); `done` with the totals.
  * Messages from the parent: `go` starts the agents.
  */
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { makePost } from './scale/http-post.js';
 
 /** What the worker gets. */
 export interface SwarmInit {
@@ -48,62 +48,9 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-interface Reply {
-  status: number;
-  data: Record<string, unknown> | undefined;
-}
-
-function makePost(init: SwarmInit) {
-  const base = new URL(init.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: init.agents * 2 });
-  const auth = `Bearer ${init.token}`;
-  return (route: string, body: unknown): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const req = http.request(
-        {
-          host: base.hostname,
-          port: base.port,
-          path: route,
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: auth,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            let data: Record<string, unknown> | undefined;
-            try {
-              data = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-            } catch {
-              reject(new Error(`${route}: HTTP ${status}, not JSON: ${text.slice(0, 200)}`));
-              return;
-            }
-            if (status >= 400) {
-              const why = typeof data?.error === 'string' ? data.error : text;
-              reject(new Error(`${route}: HTTP ${status}: ${why}`));
-              return;
-            }
-            resolve({ status, data });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-}
-
 /** Registers `init.agents` agents, waits for `go`, drains the job, and reports. */
 async function runSwarm(init: SwarmInit, port: NonNullable<typeof parentPort>): Promise<void> {
-  const post = makePost(init);
+  const post = makePost(init.url, init.token);
   const ids: string[] = [];
   for (let i = 0; i < init.agents; i++) {
     const r = await post('/api/agent/register', {

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFile } from '../../src/aws/s3-stage.js';
 import type { JobDetail } from '../../src/coordinator/api-types.js';
@@ -9,6 +9,7 @@ import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess } from '../helpers/coordinator.js';
+import { startS3Server } from '../helpers/s3-server.js';
 
 // What a head node does with `cluster-tool submit ... s3://...` (the command line --cluster sends
 // after staging): fetch the file onto the shared file system, then submit as usual. S3 is a real
@@ -23,16 +24,8 @@ let env: Record<string, string>;
 let coord: CoordinatorProcess;
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, 'server'));
-  server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: path.join(root, 'server'),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  let endpoint: string;
+  ({ server, endpoint } = await startS3Server(root, BUCKET));
   s3 = new S3Client({
     region: 'us-east-1',
     endpoint,

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobOutputsPrefix } from '../../src/aws/layout.js';
 import { fetchPrefix } from '../../src/aws/s3-fetch.js';
 import { fetchInput, inputPath, parseS3Uri } from '../../src/aws/s3-input.js';
 import { stageFile, stageFiles } from '../../src/aws/s3-stage.js';
+import { startS3Server } from '../helpers/s3-server.js';
 
 // A real S3-compatible server on loopback (s3rver), with a real SDK client.
 const BUCKET = 'ct-test-bucket';
@@ -17,18 +18,11 @@ let s3: S3Client;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ct-s3-'));
 
 beforeAll(async () => {
-  mkdirSync(path.join(tmp, 'server'));
-  server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: path.join(tmp, 'server'),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = await server.run();
+  let endpoint: string;
+  ({ server, endpoint } = await startS3Server(tmp, BUCKET));
   s3 = new S3Client({
     region: 'us-east-1',
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -10,13 +10,14 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFile } from '../../src/aws/s3-stage.js';
 import { bootstrapKey } from '../../src/aws/layout.js';
 import { buildBundle } from '../../src/bundle/build.js';
 import type { BundleInfo } from '../../src/bundle/manifest.js';
 import { renderBootstrapScripts } from '../../src/config/bootstrap.js';
+import { startS3Server } from '../helpers/s3-server.js';
 
 // A compute node installs everything from the bucket: the bundle `stage` builds, fetched with
 // the real AWS CLI from an S3-compatible server on loopback, unpacked under a temporary root.
@@ -40,17 +41,10 @@ function tarball(name: string, programs: string[]): string {
 }
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, 'server'));
-  server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: path.join(root, 'server'),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = await server.run();
+  let endpoint: string;
+  ({ server, endpoint } = await startS3Server(root, BUCKET));
   env = {
-    CLUSTER_TOOL_S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    CLUSTER_TOOL_S3_ENDPOINT: endpoint,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_DEFAULT_REGION: 'us-east-1',

@@ -8,11 +8,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
+import { startS3Server } from '../helpers/s3-server.js';
 
 // What the head node does for `fetch --cluster`: `upload JOB` puts the job's outputs in the
 // bucket, then `fetch` reads them back. S3 is a real S3-compatible server on loopback.
@@ -25,17 +26,10 @@ let env: Record<string, string>;
 let coord: CoordinatorProcess;
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, 'server'));
-  server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: path.join(root, 'server'),
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = await server.run();
+  let endpoint: string;
+  ({ server, endpoint } = await startS3Server(root, BUCKET));
   env = {
-    CLUSTER_TOOL_S3_ENDPOINT: `http://127.0.0.1:${port}`,
+    CLUSTER_TOOL_S3_ENDPOINT: endpoint,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: 'us-east-1',
