@@ -7,7 +7,7 @@ import {
   frameFileName,
   type SceneInfo,
 } from '../../renderers/blender/worker.js';
-import { encodeVideo, makeThumbnail } from '../../renderers/blender/encode.js';
+import { encodeVideo, makeThumbnail, THUMB_WIDTH } from '../../renderers/blender/encode.js';
 import {
   toWorkerOverrides,
   type RenderOverrides,
@@ -247,16 +247,24 @@ export class BlenderRunner implements TaskRunner {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
         const out = fileFor(p, frame);
         mkdirSync(path.dirname(out), { recursive: true });
-        const r = await worker.render(frame, out, p.format);
+        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
+        const r = await worker.render(frame, out, p.format, {
+          thumb: { output: thumb, width: THUMB_WIDTH },
+        });
         const entry: (typeof frames)[string] = {
           file: resultName(r.file, p.outputDir, task.jobDir),
           seconds: r.seconds,
           device: r.device,
         };
         frames[String(frame)] = entry;
-        const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
-        // The thumbnail (ffmpeg, on the CPU) overlaps the chunk's next frame; only one that
+        // Blender writes the thumbnail of an 8-bit frame itself, in milliseconds. Others (EXR,
+        // 16-bit) go through ffmpeg, which overlaps the chunk's next frame. Only a thumbnail that
         // was written is listed, so the viewer never asks for one that is not there.
+        if (r.thumb) {
+          entry.thumb = path.relative(task.jobDir, thumb);
+          continue;
+        }
+        if (r.thumbError) ctx.log(`thumbnail of frame ${frame} (Blender): ${r.thumbError}`);
         thumbnails.push(
           makeThumbnail(r.file, thumb).then(
             () => void (entry.thumb = path.relative(task.jobDir, thumb)),

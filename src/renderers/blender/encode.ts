@@ -115,11 +115,14 @@ function seqName(dir: string, index: number, ext: string): string {
   return path.join(dir, `${String(index).padStart(8, '0')}${ext}`);
 }
 
+/** How wide the viewer's frame thumbnails are, in pixels. */
+export const THUMB_WIDTH = 320;
+
 /** Writes a JPEG thumbnail of one frame (PNG or EXR), `width` pixels wide (default 320). */
 export async function makeThumbnail(
   frameFile: string,
   thumbFile: string,
-  width = 320,
+  width = THUMB_WIDTH,
 ): Promise<void> {
   const input = frameFile.toLowerCase().endsWith('.exr')
     ? [...EXR_INPUT, ...(await exrLayer(frameFile))]

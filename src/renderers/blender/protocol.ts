@@ -75,6 +75,9 @@ const messageSchema = z.discriminatedUnion('type', [
     /** What Blender wrote: file format and colour depth as it names them. */
     format: z.string().optional(),
     color_depth: z.string().optional(),
+    /** The thumbnail asked for, once written; or why it could not be. */
+    thumb: z.string().optional(),
+    thumb_error: z.string().optional(),
   }),
   z.object({
     type: z.literal('configured'),

@@ -46,6 +46,8 @@ export function renderCall(
   if (image.colorDepth !== undefined) request.color_depth = String(image.colorDepth);
   if (image.colorMode !== undefined) request.color_mode = image.colorMode;
   if (image.border !== undefined) request.border = image.border;
+  if (image.thumb !== undefined)
+    request.thumb = { output: path.resolve(image.thumb.output), width: image.thumb.width };
   return {
     request,
     label: `render frame ${frame}`,
@@ -59,6 +61,8 @@ export function renderCall(
         device: m.device,
         format: m.format,
         colorDepth: m.color_depth,
+        thumb: m.thumb,
+        thumbError: m.thumb_error,
       };
     },
   };

@@ -31,6 +31,8 @@ export interface RenderImageOptions {
   colorMode?: 'RGB' | 'RGBA';
   /** Render only this part of the frame, cropped to it (one tile of a still). */
   border?: RenderBorder;
+  /** Also write a JPEG thumbnail of the frame, `width` pixels wide (8-bit formats only). */
+  thumb?: { output: string; width: number };
 }
 
 /** One rendered frame. */
@@ -42,6 +44,9 @@ export interface RenderResult {
   /** File format and colour depth Blender wrote, as it names them. */
   format?: string;
   colorDepth?: string;
+  /** The thumbnail asked for, when Blender wrote it (8-bit frames); or why it could not. */
+  thumb?: string;
+  thumbError?: string;
 }
 
 /** What a `configure` put in force, as Blender holds it now. */

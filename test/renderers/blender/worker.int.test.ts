@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeThumbnail } from '../../../src/renderers/blender/encode.js';
 import { runCommand } from '../../../src/process/run.js';
 import { BlenderWorker, BlenderWorkerError } from '../../../src/renderers/blender/worker.js';
 import { EXPENSIVE_FRAME, makeTempDir, makeTinyScene } from './tiny-scene.js';
@@ -10,6 +12,12 @@ const EXR_MAGIC = '762f3101';
 
 function magic(file: string): string {
   return readFileSync(file).subarray(0, 4).toString('hex');
+}
+
+/** A JPEG's pixels as RGB bytes, decoded by ffmpeg. */
+function rgbOf(jpeg: string): Buffer {
+  const args = ['-v', 'error', '-i', jpeg, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  return spawnSync('ffmpeg', args).stdout;
 }
 
 function isAlive(pid: number): boolean {
@@ -76,6 +84,35 @@ describe('BlenderWorker', () => {
     expect(magic(path.join(out, 'frame_0003.exr'))).toBe(EXR_MAGIC);
     await worker.stop();
     expect(isAlive(pid ?? -1)).toBe(false);
+  });
+
+  it("writes an 8-bit frame's thumbnail itself, as ffmpeg would, and leaves an EXR's to ffmpeg", async () => {
+    const worker = startWorker(scene);
+    await worker.start();
+    const out = path.join(dir, 'thumbs');
+    const thumb = path.join(out, 'frame_0001.jpg');
+    const r = await worker.render(1, path.join(out, 'frame_0001.png'), 'PNG', {
+      thumb: { output: thumb, width: 32 },
+    });
+    expect(r.thumb).toBe(thumb);
+    expect(r.thumbError).toBeUndefined();
+    expect(readFileSync(thumb).subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    const ref = path.join(out, 'ref.jpg');
+    await makeThumbnail(r.file, ref, 32);
+    const [ours, theirs] = [rgbOf(thumb), rgbOf(ref)];
+    // 32x18 RGB, colours as ffmpeg's (no colour-space step between them), within JPEG's loss.
+    expect(ours.length).toBe(32 * 18 * 3);
+    expect(theirs.length).toBe(ours.length);
+    const meanDiff = ours.reduce((s, v, i) => s + Math.abs(v - (theirs[i] ?? 0)), 0) / ours.length;
+    expect(meanDiff).toBeLessThan(6);
+    expect(readdirSync(out).filter((n) => n.startsWith('.partial-'))).toEqual([]);
+
+    const exr = await worker.render(2, path.join(out, 'frame_0002.exr'), 'OPEN_EXR', {
+      thumb: { output: path.join(out, 'frame_0002.jpg'), width: 32 },
+    });
+    expect(exr.thumb).toBeUndefined();
+    expect(exr.thumbError).toBeUndefined();
+    await worker.stop();
   });
 
   it('reports the scene facts and the device in its ready info', async () => {
