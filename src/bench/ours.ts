@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobDetail, TaskView } from '../coordinator/api-types.js';
 import { callApi } from '../coordinator/http-client.js';
 import { startCoordinator } from '../coordinator/service.js';
-import { makeThumbnail } from '../renderers/blender/encode.js';
-import { formatFrames, frameFileName } from '../renderers/blender/frames.js';
+import { formatFrames } from '../renderers/blender/frames.js';
 import { BenchError } from './errors.js';
 import type { BenchContext } from './context.js';
 import type { OursResult } from './report.js';
@@ -198,11 +197,6 @@ export async function renderWithCoordinator(
       makespanSeconds: (lastFrameAt - submittedAt) / 1000,
       overheadPerFrameSeconds:
         (acc.taskSeconds - acc.blenderStartSeconds - acc.renderSeconds) / acc.frames,
-      thumbnailSeconds: await timeThumbnail(
-        detail.outputDir,
-        ctx.frames,
-        path.join(ctx.workDir, 'thumb-timing'),
-      ),
       renderSecondsTotal: acc.renderSeconds,
       overheadFraction: acc.overheadFraction,
       oneTime,
@@ -213,28 +207,4 @@ export async function renderWithCoordinator(
     if (previousThreads === undefined) delete process.env.CT_BLENDER_THREADS;
     else process.env.CT_BLENDER_THREADS = previousThreads;
   }
-}
-
-/** Median time of making one frame's thumbnail as the agent does (one ffmpeg run), over 3 frames. */
-async function timeThumbnail(
-  outputDir: string,
-  frames: readonly number[],
-  dir: string,
-): Promise<number | undefined> {
-  const times: number[] = [];
-  try {
-    mkdirSync(dir, { recursive: true });
-    for (const f of frames.slice(0, 3)) {
-      const t0 = Date.now();
-      await makeThumbnail(
-        path.join(outputDir, frameFileName(f, 'PNG')),
-        path.join(dir, `t${f}.jpg`),
-      );
-      times.push((Date.now() - t0) / 1000);
-    }
-  } catch {
-    return undefined;
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }

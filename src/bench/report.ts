@@ -33,8 +33,6 @@ export interface OursResult {
   };
   /** The per-frame overhead in seconds per frame. */
   overheadPerFrameSeconds?: number;
-  /** Median time of one thumbnail as the agent makes it (one ffmpeg run), timed after the job. */
-  thumbnailSeconds?: number;
   /** From the last frame landing to the job's end (the encode stage), not in the makespan. */
   afterLastFrameSeconds?: number;
 }
@@ -147,10 +145,8 @@ export function formatRenderEfficiency(input: RenderEfficiencyInput): string {
         ...(input.ours.overheadPerFrameSeconds === undefined
           ? []
           : [
-              `  ours: that is ${Math.round(input.ours.overheadPerFrameSeconds * 1000)} ms per frame` +
-                (input.ours.thumbnailSeconds === undefined
-                  ? ''
-                  : `; one thumbnail (an ffmpeg run per frame) takes ${Math.round(input.ours.thumbnailSeconds * 1000)} ms of it, timed alone afterwards`),
+              `  ours: that is ${Math.round(input.ours.overheadPerFrameSeconds * 1000)} ms per frame ` +
+                '(leases, reports, thumbnails, the file checks)',
             ]),
         `  ours: one-time costs (not per frame): submission → allocation start ` +
           `${opt(one?.submitToAllocationStartSeconds)}, allocation start → first lease ` +
