@@ -19,8 +19,8 @@ export interface WorkerCall<T> {
   /** What is being done, for messages: `render frame 12`, `merge still.png`. */
   label: string;
   frame: number | undefined;
-  /** The file it writes ('' for none): partial files beside it are removed if Blender dies. */
-  output: string;
+  /** The files it writes: partial files beside each are removed if Blender dies. */
+  outputs: string[];
   read: (msg: Answer) => T;
 }
 
@@ -46,13 +46,17 @@ export function renderCall(
   if (image.colorDepth !== undefined) request.color_depth = String(image.colorDepth);
   if (image.colorMode !== undefined) request.color_mode = image.colorMode;
   if (image.border !== undefined) request.border = image.border;
-  if (image.thumb !== undefined)
-    request.thumb = { output: path.resolve(image.thumb.output), width: image.thumb.width };
+  const outputs = [output];
+  if (image.thumb !== undefined) {
+    const thumb = path.resolve(image.thumb.output);
+    request.thumb = { output: thumb, width: image.thumb.width };
+    outputs.push(thumb);
+  }
   return {
     request,
     label: `render frame ${frame}`,
     frame,
-    output,
+    outputs,
     read: (a) => {
       const m = expect(a, 'result', 'a frame');
       return {
@@ -74,7 +78,7 @@ export function configureCall(overrides: WorkerOverrides): WorkerCall<ConfigureR
     request: { op: 'configure', overrides },
     label: 'apply the overrides',
     frame: undefined,
-    output: '',
+    outputs: [],
     read: (a) => {
       const m = expect(a, 'configured', 'configure');
       return { applied: m.applied as WorkerOverrides, device: m.device, scene: m.scene };
@@ -98,7 +102,7 @@ export function mergeCall(opts: MergeOptions): WorkerCall<MergeResult> {
     request,
     label: `merge ${path.basename(output)}`,
     frame: undefined,
-    output,
+    outputs: [output],
     read: (a) => {
       const m = expect(a, 'merged', 'a merge');
       return { file: m.output, seconds: m.seconds, resolution: m.resolution };
@@ -113,7 +117,7 @@ export function viewCall(matrix: number[][], outputPath: string): WorkerCall<Vie
     request: { op: 'view', matrix, output },
     label: `render view ${path.basename(output)}`,
     frame: undefined,
-    output,
+    outputs: [output],
     read: (a) => viewResult(expect(a, 'view', 'a view')),
   };
 }

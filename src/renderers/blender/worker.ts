@@ -43,7 +43,8 @@ interface Pending {
   /** What is being done, for messages: `render frame 12`, `merge still.png`. */
   label: string;
   frame: number | undefined;
-  output: string;
+  /** The files it writes (their partials are removed if Blender dies). */
+  outputs: string[];
   /** Takes the worker's answer to this request. */
   accept: (msg: Answer) => void;
   reject: (e: Error) => void;
@@ -180,7 +181,7 @@ export class BlenderWorker {
 
   /** Writes one request and waits for its answer, which `c.read` turns into the result. */
   private send<T>(c: WorkerCall<T>): Promise<T> {
-    const { request, label, frame, output, read } = c;
+    const { request, label, frame, outputs, read } = c;
     if (this.ended) return Promise.reject(this.error(`is not running (${this.ended})`, frame));
     if (this.stopping) return Promise.reject(this.error('is stopping', frame));
     if (!this.readyInfo || !this.proc?.stdin)
@@ -199,7 +200,7 @@ export class BlenderWorker {
         id,
         label,
         frame,
-        output,
+        outputs,
         accept: (m) => {
           done();
           try {
@@ -271,7 +272,7 @@ export class BlenderWorker {
     this.failStart(this.ended);
     const p = this.pending;
     if (!p) return;
-    if (p.output) await removePartials(path.dirname(p.output), pid);
+    await Promise.all(p.outputs.map((o) => removePartials(path.dirname(o), pid)));
     p.reject(this.error(`${this.ended} while trying to ${p.label}`, p.frame));
   }
 
