@@ -194,10 +194,6 @@ export class Coordinator {
     return this.agents.register(jobId, info);
   }
 
-  heartbeat(agentId: string) {
-    return this.agents.heartbeat(agentId);
-  }
-
   lease(agentId: string, waitMs: number, signal?: AbortSignal): Promise<LeaseReply> {
     return this.agents.lease(agentId, waitMs, signal);
   }

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFile } from '../../src/aws/s3-stage.js';
@@ -9,7 +9,7 @@ import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess } from '../helpers/coordinator.js';
-import { startS3Server } from '../helpers/s3-server.js';
+import { cliEnvOf, s3ClientOf, startS3Server } from '../helpers/s3-server.js';
 
 // What a head node does with `cluster-tool submit ... s3://...` (the command line --cluster sends
 // after staging): fetch the file onto the shared file system, then submit as usual. S3 is a real
@@ -26,22 +26,8 @@ let coord: CoordinatorProcess;
 beforeAll(async () => {
   let endpoint: string;
   ({ server, endpoint } = await startS3Server(root, BUCKET));
-  s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  env = {
-    CLUSTER_TOOL_S3_ENDPOINT: endpoint,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  };
+  s3 = s3ClientOf(endpoint);
+  env = cliEnvOf(endpoint);
   coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf);
   await coord.start();
 });

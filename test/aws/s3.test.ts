@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobOutputsPrefix } from '../../src/aws/layout.js';
 import { fetchPrefix } from '../../src/aws/s3-fetch.js';
 import { fetchInput, inputPath, parseS3Uri } from '../../src/aws/s3-input.js';
 import { stageFile, stageFiles } from '../../src/aws/s3-stage.js';
-import { startS3Server } from '../helpers/s3-server.js';
+import { s3ClientOf, startS3Server } from '../helpers/s3-server.js';
 
 // A real S3-compatible server on loopback (s3rver), with a real SDK client.
 const BUCKET = 'ct-test-bucket';
@@ -20,14 +20,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'ct-s3-'));
 beforeAll(async () => {
   let endpoint: string;
   ({ server, endpoint } = await startS3Server(tmp, BUCKET));
-  s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = s3ClientOf(endpoint);
 });
 
 afterAll(async () => {

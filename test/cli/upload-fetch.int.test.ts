@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
-import { startS3Server } from '../helpers/s3-server.js';
+import { cliEnvOf, startS3Server } from '../helpers/s3-server.js';
 
 // What the head node does for `fetch --cluster`: `upload JOB` puts the job's outputs in the
 // bucket, then `fetch` reads them back. S3 is a real S3-compatible server on loopback.
@@ -28,14 +28,7 @@ let coord: CoordinatorProcess;
 beforeAll(async () => {
   let endpoint: string;
   ({ server, endpoint } = await startS3Server(root, BUCKET));
-  env = {
-    CLUSTER_TOOL_S3_ENDPOINT: endpoint,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  };
+  env = cliEnvOf(endpoint);
   coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf);
   await coord.start();
 });

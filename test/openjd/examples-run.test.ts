@@ -3,27 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  loadTemplate,
-  readManifestFromJobDir,
-  resolveJobParameters,
-} from '../../src/openjd/index.js';
+import { readManifestFromJobDir } from '../../src/openjd/index.js';
+import { EXAMPLES, loadExample } from './helpers/load-example.js';
 import { runJobLocally } from './helpers/run-local.js';
-
-const EXAMPLES = path.resolve(import.meta.dirname, '../../examples/openjd');
-
-function load(bundle: string, given: Record<string, unknown>) {
-  const loaded = loadTemplate(path.join(EXAMPLES, bundle));
-  expect(loaded.errors).toEqual([]);
-  const template = loaded.template!;
-  const r = resolveJobParameters(
-    template,
-    { ...loaded.parameterValues, ...given },
-    { relativePathsFrom: loaded.bundleDir },
-  );
-  expect(r.errors).toEqual([]);
-  return { template, values: r.values };
-}
 
 function python(args: string[]): void {
   const r = spawnSync('python3', args, { encoding: 'utf8' });
@@ -33,7 +15,7 @@ function python(args: string[]): void {
 describe('the examples run as pipelines and match their single-process runs', () => {
   it('tiles: the tiled, merged edge filter equals filtering the whole raster at once', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'ct-ojd-tiles-'));
-    const { template, values } = load('tiles', {
+    const { template, values } = loadExample('tiles', {
       WorkDir: work,
       Width: 160,
       Height: 100,
@@ -66,7 +48,11 @@ describe('the examples run as pipelines and match their single-process runs', ()
 
   it('sparse-dnn: batches through three layer stages give the serial reference categories', () => {
     const work = mkdtempSync(path.join(tmpdir(), 'ct-ojd-dnn-'));
-    const { template, values } = load('sparse-dnn', { WorkDir: work, Inputs: 300, Batches: 3 });
+    const { template, values } = loadExample('sparse-dnn', {
+      WorkDir: work,
+      Inputs: 300,
+      Batches: 3,
+    });
     const run = runJobLocally(template, values, { sessionRoot: work });
     expect(run.tasks).toEqual({
       Prepare: 1,

@@ -3,30 +3,15 @@ import { describe, expect, it } from 'vitest';
 import {
   expandStep,
   instantiateTask,
-  loadTemplate,
   resolveJobParameters,
   stepOrder,
 } from '../../src/openjd/index.js';
+import { EXAMPLES, loadExample } from './helpers/load-example.js';
 import { matching } from './helpers/matching.js';
-
-const EXAMPLES = path.resolve(import.meta.dirname, '../../examples/openjd');
-
-function load(bundle: string, given: Record<string, unknown>) {
-  const loaded = loadTemplate(path.join(EXAMPLES, bundle));
-  expect(loaded.errors).toEqual([]);
-  const template = loaded.template!;
-  const r = resolveJobParameters(
-    template,
-    { ...loaded.parameterValues, ...given },
-    { relativePathsFrom: loaded.bundleDir },
-  );
-  expect(r.errors).toEqual([]);
-  return { template, values: r.values, warnings: loaded.warnings };
-}
 
 describe('the examples validate and expand', () => {
   it('tiles: four steps, the middle two fanned out from what Generate writes', () => {
-    const { template, values } = load('tiles', { WorkDir: '/w' });
+    const { template, values } = loadExample('tiles', { WorkDir: '/w' });
     expect(stepOrder(template)).toEqual(['Generate', 'Process', 'MergeRows', 'MergeImage']);
     const tiles = expandStep(template, 'Process', values, (req) => {
       expect(req).toEqual({
@@ -52,7 +37,7 @@ describe('the examples validate and expand', () => {
   });
 
   it('sparse-dnn: a batch task per layer stage, in order', () => {
-    const { template, values } = load('sparse-dnn', { WorkDir: '/w', Batches: 5 });
+    const { template, values } = loadExample('sparse-dnn', { WorkDir: '/w', Batches: 5 });
     expect(stepOrder(template)).toEqual([
       'Prepare',
       'Layers001to040',
@@ -71,7 +56,7 @@ describe('the examples validate and expand', () => {
   });
 
   it('blender-render: the Deadline Cloud style bundle renders one frame per task, then encodes', () => {
-    const { template, values, warnings } = load('blender-render', { Frames: '1-10:3' });
+    const { template, values, warnings } = loadExample('blender-render', { Frames: '1-10:3' });
     expect(values.SceneFile?.value).toBe(path.resolve(EXAMPLES, '../../scenes/sample.blend'));
     expect(values.OutputDir?.value).toBe(path.join(EXAMPLES, 'blender-render/output'));
     expect(warnings.map((w) => w.path)).toContain('parameter_values.yaml: deadline:priority');

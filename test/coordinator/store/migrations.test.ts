@@ -30,7 +30,7 @@ describe('the store schema', () => {
     const file = path.join(dir(), 'coordinator.db');
     versionOneDatabase(file);
     const store = new SqliteStore(file);
-    expect(store.jobs.byAgentToken('tok')?.name).toBe('old');
+    expect(store.jobs.get(store.jobs.tokenOwner('tok')?.id ?? '')?.name).toBe('old');
     const task = store.tasks.list('j1').tasks[0]!;
     const holder = { id: 'j1.node1.gpu0.1', node: 'node1', gpu: '0' };
     expect(store.tasks.complete(task.id, holder, { ok: 1 }, 5)).toBe(true);

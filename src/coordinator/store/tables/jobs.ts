@@ -46,13 +46,10 @@ export class JobsTable {
     return r ? toJob(r) : undefined;
   }
 
-  /** The job an agent token belongs to (the caller still compares the token in constant time). */
-  byAgentToken(token: string): JobRow | undefined {
-    const r = this.sql.q('SELECT * FROM jobs WHERE agent_token = ?').get(token) as Row | undefined;
-    return r ? toJob(r) : undefined;
-  }
-
-  /** Only the id and token of the job an agent token belongs to: what every agent request checks. */
+  /**
+   * The id and token of the job an agent token belongs to, all that every agent request reads
+   * (the caller still compares the token in constant time).
+   */
   tokenOwner(token: string): { id: string; agentToken: string } | undefined {
     return this.sql
       .q('SELECT id, agent_token AS agentToken FROM jobs WHERE agent_token = ?')
