@@ -318,7 +318,10 @@ export const clusterSteps: Step[] = [
         'ffmpeg/ffprobe',
       ].filter((b) => !existsSync(path.join(prefix, b)));
       if (missing.length) throw new Error(`not installed on node1: ${missing.join(', ')}`);
-      return 'Node.js, the tool, Blender and ffmpeg from the bundle on each';
+      const uncompiled = runs.filter((r) => !r.stdout.includes("byte-compiled Blender's scripts"));
+      if (uncompiled.length)
+        throw new Error(`Blender's scripts were not byte-compiled on ${uncompiled.length} node(s)`);
+      return "Node.js, the tool, Blender and ffmpeg from the bundle on each; Blender's scripts byte-compiled";
     },
   },
   {

@@ -11,6 +11,7 @@ import {
   type LeaseReplyBody,
   type WarmUp,
 } from '../coordinator/wire/agent-protocol.js';
+import { stamped } from './early-start.js';
 import { TaskFailure, type TaskRunner } from './runner.js';
 
 export interface AgentOptions {
@@ -21,6 +22,8 @@ export interface AgentOptions {
   gpu: string;
   slurmJobId: number;
   runners: TaskRunner[];
+  /** A warm-up begun before registering (the allocation script named it); not begun twice. */
+  warmUp?: WarmUp;
   /** How long to keep trying while the coordinator is unreachable (ms, default 5 min). */
   patienceMs?: number;
   /** Long-poll length (ms, default 5 s). */
@@ -39,7 +42,7 @@ export class Agent {
   private readonly log: (line: string) => void;
 
   constructor(private readonly o: AgentOptions) {
-    this.log = o.log ?? ((line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+    this.log = o.log ?? stamped;
   }
 
   /**
@@ -82,23 +85,26 @@ export class Agent {
 
   /** Runs until told to exit; resolves with the reason. */
   async run(): Promise<string> {
-    const reg = await this.call(
-      AGENT_ROUTES.register,
-      {
-        jobId: this.o.jobId,
-        node: this.o.node,
-        gpu: this.o.gpu,
-        slurmJobId: this.o.slurmJobId,
-        pid: process.pid,
-      },
-      registerReply,
-    );
-    if (!reg.data || 'exit' in reg.data) return reg.data?.exit ?? 'registration refused';
-    this.agentId = reg.data.agentId;
-    this.leaseMs = reg.data.leaseMs;
-    this.log(`registered as ${this.agentId}`);
-    if (reg.data.warmUp) this.warmUp(reg.data.warmUp);
+    const early = this.o.warmUp;
+    if (early) this.warmUp(early);
     try {
+      const reg = await this.call(
+        AGENT_ROUTES.register,
+        {
+          jobId: this.o.jobId,
+          node: this.o.node,
+          gpu: this.o.gpu,
+          slurmJobId: this.o.slurmJobId,
+          pid: process.pid,
+        },
+        registerReply,
+      );
+      if (!reg.data || 'exit' in reg.data) return reg.data?.exit ?? 'registration refused';
+      this.agentId = reg.data.agentId;
+      this.leaseMs = reg.data.leaseMs;
+      this.log(`registered as ${this.agentId}`);
+      const named = reg.data.warmUp;
+      if (named && JSON.stringify(named) !== JSON.stringify(early)) this.warmUp(named);
       // The completion of a task brings the next one along when there is one (see runTask).
       let next: LeaseReplyBody | undefined;
       for (;;) {
@@ -120,6 +126,7 @@ export class Agent {
         next = await this.runTask(lease.task);
       }
     } finally {
+      // Also when registration is refused: a Blender started early must not outlive the agent.
       await Promise.all(this.o.runners.map((x) => x.close().catch(() => {})));
     }
   }

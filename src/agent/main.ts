@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { Agent } from './agent.js';
-import { BlenderRunner } from './runners/blender.js';
-import { CommandRunner } from './runners/command.js';
-import { OpenjdRunner } from './runners/openjd.js';
-import { PlenoxelsRunner } from './runners/plenoxels.js';
+import { agentGpu, stamped, startEarly } from './early-start.js';
 
 /**
  * Entry point of one agent, started by srun on a compute node (one per GPU). Everything it needs
- * comes from the environment the allocation script and Slurm set.
+ * comes from the environment the allocation script and Slurm set. Only early-start.ts is loaded
+ * before Blender starts; the rest of the agent loads while it does.
  */
 async function main(): Promise<number> {
   const env = process.env;
@@ -18,20 +15,34 @@ async function main(): Promise<number> {
     return v;
   };
   const token = readFileSync(need('CT_AGENT_TOKEN_FILE'), 'utf8').trim();
-  const gpu = env.CUDA_VISIBLE_DEVICES ?? env.SLURM_STEP_GPUS ?? env.SLURM_LOCALID ?? '0';
+  const coordinatorUrl = need('CT_COORDINATOR_URL');
+  const jobId = need('CT_JOB_ID');
+  const gpu = agentGpu(env);
+  const threads = Number(env.CT_BLENDER_THREADS ?? 1) || 1;
+  const early = startEarly(env, { gpu, threads, log: stamped });
+  const [{ Agent }, { BlenderRunner }, { CommandRunner }, { OpenjdRunner }, { PlenoxelsRunner }] =
+    await Promise.all([
+      import('./agent.js'),
+      import('./runners/blender.js'),
+      import('./runners/command.js'),
+      import('./runners/openjd.js'),
+      import('./runners/plenoxels.js'),
+    ]);
   const agent = new Agent({
-    coordinatorUrl: need('CT_COORDINATOR_URL'),
+    coordinatorUrl,
     token,
-    jobId: need('CT_JOB_ID'),
+    jobId,
     node: env.SLURMD_NODENAME ?? os.hostname(),
     gpu,
     slurmJobId: Number(env.SLURM_JOB_ID ?? 0),
+    warmUp: early?.warmUp,
     runners: [
-      new BlenderRunner({ threads: Number(env.CT_BLENDER_THREADS ?? 1) || 1 }),
+      new BlenderRunner({ threads, early: early?.blender }),
       new PlenoxelsRunner(),
       new CommandRunner(),
       new OpenjdRunner(),
     ],
+    log: stamped,
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(143));
   await agent.run();

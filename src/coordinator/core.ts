@@ -1,6 +1,7 @@
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
 import { AgentDesk, type AgentTimes } from './agents/agent-desk.js';
+import { WarmUps } from './agents/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
 import type { ReconcilePorts } from './allocations/reconcile.js';
 import type { JobDetail, SubmitRequest } from './api-types.js';
@@ -62,6 +63,7 @@ export class Coordinator {
   readonly record: RecordFn;
   readonly scheduler: Scheduler;
   readonly allocations: Allocations;
+  readonly warmUps: WarmUps;
   readonly stages: StageFlow;
   readonly control: JobControl;
   readonly agents: AgentDesk;
@@ -87,7 +89,9 @@ export class Coordinator {
     this.record = recorder({ events: store.events, bus, now, log });
     const record = this.record;
     this.scheduler = new Scheduler(store, cfg.leaseMs, now);
-    this.allocations = new Allocations({ store, slurm, record, now });
+    this.warmUps = new WarmUps(store.tasks);
+    const warmUpOf = (job: JobRow) => this.warmUps.of(job);
+    this.allocations = new Allocations({ store, slurm, warmUpOf, record, now });
     const allocate = this.allocations.submit.bind(this.allocations);
     const finish = (jobId: string, state: 'succeeded' | 'failed', error?: string | null) =>
       this.control.finish(jobId, state, error ?? null);

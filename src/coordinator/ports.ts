@@ -1,3 +1,4 @@
+import type { WarmUp } from './jobs/job-type.js';
 import type { AllocationRow, JobRow } from './store/types.js';
 
 /** How an allocation is asked for: nodes, role, and for an attached one the primary's Slurm job id. */
@@ -7,6 +8,8 @@ export interface AllocationRequest {
   nodeList?: string[];
   /** The primary allocation an attached one joins (IndeX: `nvindex-slurm -a<id>`). */
   attachTo?: number;
+  /** What the agents load before they register (Blender: the scene); see WarmUps. */
+  warmUp?: WarmUp;
 }
 
 /** What the core needs from Slurm; `SlurmAllocator` implements it with sbatch/squeue/scontrol. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FileProbe } from '../util/file-probe.js';
+import { warmUpOf } from './agents/warm-ups.js';
 import type { SubmitRequest } from './api-types.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
@@ -87,6 +88,7 @@ export class Submission {
   /** What a submission would do, without doing it: the tasks and the allocation's sbatch script. */
   async preview(req: SubmitRequest) {
     const { job, plan } = await this.planned(req);
+    const warmUp = warmUpOf(job.kind, plan.tasks);
     return {
       job: {
         id: job.id,
@@ -106,7 +108,11 @@ export class Submission {
       warnings: plan.warnings ?? [],
       events: plan.events ?? [],
       spec: plan.request,
-      sbatch: this.p.slurm.plan(job, { nodes: job.nodesWanted, role: 'primary' }),
+      sbatch: this.p.slurm.plan(job, {
+        nodes: job.nodesWanted,
+        role: 'primary',
+        ...(warmUp ? { warmUp } : {}),
+      }),
     };
   }
 

@@ -1,5 +1,6 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { CliError } from '../errors.js';
+import { compileBlenderScripts, describeCompiled } from '../renderers/blender/compile-scripts.js';
 import type { SlurmNode } from '../slurm/client.js';
 import { renderClusterConfig, renderTaskProlog } from './conf.js';
 import { daemonEnv, mungeSpec, slurmctldSpec, slurmdSpec, type DaemonSpec } from './daemons.js';
@@ -7,6 +8,7 @@ import { LocalCluster, type ClusterRecord } from './local-cluster.js';
 import { newMark } from './marker.js';
 import { nodeNames, type LocalClusterOptions } from './options.js';
 import { checkBinaries, checkPorts, makeGpuDevices, prepareDir } from './preflight.js';
+import { which } from './procs.js';
 import { startDaemon, waitForNodes } from './start-daemons.js';
 
 /** What `localUp` did, and the nodes as they stand. */
@@ -97,6 +99,17 @@ export async function localUp(
   // Check ports before writing anything, so a refusal changes nothing. Daemons placed in
   // namespaces of their own listen there, not on this host's ports.
   if (!o.placement) await checkPorts(o, cluster.daemons(names));
+  // Blender writes no bytecode of its own scripts, so each of its starts compiles them unless
+  // they were compiled once: done beside the daemons' start, and only ever a note when it fails.
+  const compiling = which('blender')
+    ? compileBlenderScripts().then(
+        (dirs) => log(describeCompiled(dirs)),
+        (err: Error) =>
+          log(
+            `could not byte-compile Blender's scripts (each Blender start compiles them): ${err.message}`,
+          ),
+      )
+    : Promise.resolve();
   prepareDir(l);
   writeConfig(cluster, o);
   await makeGpuDevices(o, l);
@@ -109,5 +122,6 @@ export async function localUp(
     await startDaemon(cluster, d, env);
   }
   const nodes = await waitForNodes(cluster, names, opts.timeoutMs ?? 60_000);
+  await compiling;
   return { alreadyRunning: false, cluster, nodes };
 }

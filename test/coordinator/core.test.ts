@@ -53,7 +53,9 @@ describe('the scheduling core', () => {
       [10],
     ]);
     expect(c.store.tasks.list(job.id, { stage: 'encode' }).total).toBe(1);
-    expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary' }]);
+    // The allocation carries what its agents load first: the scene.
+    const warmUp = { kind: 'blender-render', payload: { scene } };
+    expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary', warmUp }]);
     expect(job.state).toBe('running');
   });
 

@@ -1,31 +1,61 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SlurmAllocator } from '../../src/coordinator/allocations/slurm-allocator.js';
 import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
 import { EventBus } from '../../src/coordinator/events.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import { registerReply } from '../../src/coordinator/wire/agent-protocol.js';
+import { SlurmClient } from '../../src/slurm/client.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { HOSTILE_VALUES } from '../helpers/hostile.js';
+import { sceneInfo } from '../renderers/blender/scene-fixture.js';
 
-function coordinator() {
+function coordinator(sceneName = 'scene.blend', port = new RecordingAllocationPort()) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-warm-'));
-  const scene = path.join(dir, 'scene.blend');
+  const scene = path.join(dir, sceneName);
+  mkdirSync(path.dirname(scene), { recursive: true });
   writeFileSync(scene, 'BLENDER');
   const c = new Coordinator(
     new SqliteStore(path.join(dir, 'state.db')),
-    new RecordingAllocationPort(),
+    port,
     new EventBus(() => undefined),
     { ...DEFAULT_CONFIG, stateDir: dir },
   );
-  return { c, scene };
+  return { c, scene, port };
+}
+
+const allocator = new SlurmAllocator({
+  // plan() asks Slurm nothing.
+  client: new SlurmClient({ slurmConf: '/nonexistent/slurm.conf' }),
+  instance: 'abc123',
+  coordinatorUrl: 'http://127.0.0.1:1',
+  agentCommand: ['agent'],
+});
+
+/** The recording double, with the real allocator's scripts (a dry run prints them). */
+class ScriptingPort extends RecordingAllocationPort {
+  override plan(...a: Parameters<SlurmAllocator['plan']>) {
+    return allocator.plan(...a);
+  }
+}
+
+/** What bash reads from the script's CT_WARM_UP line. */
+function exported(script: string): string | undefined {
+  const line = script.split('\n').find((l) => l.startsWith('export CT_WARM_UP='));
+  if (!line) return undefined;
+  const r = spawnSync('bash', ['-c', `${line}\nprintf %s "$CT_WARM_UP"`], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
 }
 
 describe("a new agent's warm-up", () => {
   it("names a Blender job's scene, for the runner to load while the agent leases", async () => {
     const { c, scene } = coordinator();
     const job = await c.submit({ kind: 'blender', scene, frames: '1-4', nodes: 1 });
-    const w = c.agents.warmUpFor(job);
+    const w = c.warmUps.of(job);
     expect(w).toEqual({ kind: 'blender-render', payload: { scene } });
     // As the registration reply carries it, checked by the agent's side of the wire.
     const reply = registerReply.parse({ agentId: 'a', leaseMs: 15_000, warmUp: w });
@@ -33,13 +63,54 @@ describe("a new agent's warm-up", () => {
   });
 
   it('names nothing for a job whose tasks have nothing to load ahead', async () => {
-    const { c } = coordinator();
+    const { c, port } = coordinator();
     const job = await c.submit({
       kind: 'command',
       command: ['echo', '{n}'],
       tasks: '{"n": "1"}\n{"n": "2"}\n',
       nodes: 1,
     });
-    expect(c.agents.warmUpFor(job)).toBeUndefined();
+    expect(c.warmUps.of(job)).toBeUndefined();
+    expect(port.submitted[0]?.warmUp).toBeUndefined();
+    expect(exported(allocator.plan(job, { nodes: 1, role: 'primary' }).script)).toBeUndefined();
+  });
+
+  it('goes with the allocation: its script hands it to the agents, which start it before registering', async () => {
+    const { c, scene, port } = coordinator();
+    const job = await c.submit({
+      kind: 'blender',
+      scene,
+      frames: '1-4',
+      nodes: 1,
+      overrides: { resolutionPercentage: 50 },
+      sceneInfo: sceneInfo(),
+    });
+    const warmUp = c.warmUps.of(job);
+    expect(warmUp).toMatchObject({ payload: { scene, overrides: { resolutionPercentage: 50 } } });
+    expect(port.submitted).toMatchObject([{ jobId: job.id, role: 'primary', warmUp }]);
+    const { script } = allocator.plan(job, { nodes: 1, role: 'primary', warmUp });
+    expect(JSON.parse(exported(script) ?? 'null')).toEqual(warmUp);
+    // A dry run prints the script that would be submitted.
+    const dry = coordinator('scene.blend', new ScriptingPort());
+    const preview = await dry.c.preview({
+      kind: 'blender',
+      scene: dry.scene,
+      frames: '1-4',
+      nodes: 1,
+    });
+    expect(JSON.parse(exported(preview.sbatch.script) ?? 'null')).toEqual({
+      kind: 'blender-render',
+      payload: { scene: dry.scene },
+    });
+  });
+
+  it('stays one literal word in the script, whatever the scene is called', async () => {
+    for (const name of HOSTILE_VALUES.filter((v) => v !== '' && !v.includes('/'))) {
+      const { c, scene } = coordinator(`${name}.blend`);
+      const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 1 });
+      const warmUp = c.warmUps.of(job);
+      const { script } = allocator.plan(job, { nodes: 1, role: 'primary', warmUp });
+      expect(JSON.parse(exported(script) ?? 'null'), name).toEqual(warmUp);
+    }
   });
 });

@@ -1,4 +1,8 @@
-import type { AllocationPort, SlurmAllocationState } from '../../src/coordinator/ports.js';
+import type {
+  AllocationPort,
+  AllocationRequest,
+  SlurmAllocationState,
+} from '../../src/coordinator/ports.js';
 import type { AllocationRow, JobRow } from '../../src/coordinator/store/types.js';
 
 /**
@@ -7,7 +11,12 @@ import type { AllocationRow, JobRow } from '../../src/coordinator/store/types.js
  * without a cluster. Integration tests use the real SlurmAllocator.
  */
 export class RecordingAllocationPort implements AllocationPort {
-  submitted: { jobId: string; nodes: number; role: AllocationRow['role'] }[] = [];
+  submitted: {
+    jobId: string;
+    nodes: number;
+    role: AllocationRow['role'];
+    warmUp?: AllocationRequest['warmUp'];
+  }[] = [];
   cancelled: number[] = [];
   private next = 100;
   private readonly jobs = new Map<number, SlurmAllocationState>();
@@ -18,9 +27,14 @@ export class RecordingAllocationPort implements AllocationPort {
     return { script: '#!/bin/bash\n', args: [`--nodes=${opts.nodes}`, `--job-name=${job.id}`] };
   }
 
-  async submit(job: JobRow, opts: { nodes: number; role: AllocationRow['role'] }): Promise<number> {
+  async submit(job: JobRow, opts: AllocationRequest): Promise<number> {
     const id = this.next++;
-    this.submitted.push({ jobId: job.id, nodes: opts.nodes, role: opts.role });
+    this.submitted.push({
+      jobId: job.id,
+      nodes: opts.nodes,
+      role: opts.role,
+      ...(opts.warmUp ? { warmUp: opts.warmUp } : {}),
+    });
     const nodes = Array.from({ length: opts.nodes }, (_, i) => `node${i + 1}`);
     this.jobs.set(id, {
       slurmJobId: id,

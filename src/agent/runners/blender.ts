@@ -14,6 +14,7 @@ import {
   type WorkerOverrides,
 } from '../../renderers/blender/overrides.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
+import type { BlenderProcess } from '../../renderers/blender/worker-process.js';
 import {
   checkStillSize,
   mergeStill,
@@ -24,6 +25,7 @@ import { blenderEncodePayload, blenderRenderPayload } from '../../coordinator/jo
 import { blenderViewPayload } from '../../coordinator/jobs/blender-dataset.js';
 import { blenderWarmUpPayload } from '../../coordinator/jobs/blender-warm-up.js';
 import { blenderMergePayload, blenderTilePayload } from '../../coordinator/jobs/blender-still.js';
+import { BLENDER_KINDS } from './blender-kinds.js';
 import {
   isOutputFault,
   payloadOf,
@@ -60,13 +62,7 @@ function resultName(file: string, outputDir: string | undefined, jobDir: string)
  * video. A new scene (or a Blender that died) starts a new process.
  */
 export class BlenderRunner implements TaskRunner {
-  readonly kinds = [
-    'blender-render',
-    'blender-encode',
-    'blender-view',
-    'blender-tile',
-    'blender-merge',
-  ] as const;
+  readonly kinds = BLENDER_KINDS;
   private worker: BlenderWorker | undefined;
   /** The overrides the worker has in force (JSON), so a task with the same ones skips configure. */
   private configured = '{}';
@@ -76,7 +72,23 @@ export class BlenderRunner implements TaskRunner {
   private applied: WorkerOverrides = {};
   private scene: string | undefined;
 
-  constructor(private readonly opts: { threads: number; blender?: string }) {}
+  /** A Blender the agent started before it loaded (see early-start.ts), until a task takes it. */
+  private early: BlenderProcess | undefined;
+
+  constructor(
+    private readonly opts: { threads: number; blender?: string; early?: BlenderProcess },
+  ) {
+    this.early = opts.early;
+  }
+
+  /** The early Blender when it loads `scene`; one loading another scene is stopped. */
+  private takeEarly(scene: string): BlenderProcess | undefined {
+    const early = this.early;
+    this.early = undefined;
+    if (!early || early.scene === path.resolve(scene)) return early;
+    early.child.kill('SIGKILL');
+    return undefined;
+  }
 
   private async workerFor(scene: string, ctx: RunContext): Promise<BlenderWorker> {
     if (this.worker && this.scene === scene && this.worker.pid !== undefined) return this.worker;
@@ -87,6 +99,7 @@ export class BlenderRunner implements TaskRunner {
       blender: this.opts.blender,
       cudaVisibleDevices: ctx.gpu || undefined,
       onLine: (line) => ctx.log(`blender: ${line}`),
+      process: this.takeEarly(scene),
     });
     this.scene = scene;
     this.configured = '{}';
@@ -305,6 +318,8 @@ export class BlenderRunner implements TaskRunner {
   }
 
   async close(): Promise<void> {
+    this.early?.child.kill('SIGKILL');
+    this.early = undefined;
     await this.worker?.stop().catch(() => {});
     this.worker = undefined;
   }

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { CoordinatorEvent } from '../api-types.js';
 import type { RecordFn } from '../history.js';
-import type { JobType, WarmUp } from '../jobs/job-type.js';
+import type { JobType } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import { exitReason } from '../scheduler/scheduler.js';
@@ -127,20 +127,6 @@ export class AgentDesk {
     );
     return agent;
   }
-
-  /** What a job's new agents may load before their first task (worked out once per job). */
-  warmUpFor(job: JobRow): WarmUp | undefined {
-    let w = this.warmUps.get(job.id);
-    if (w === undefined) {
-      const type = jobTypeOf(job.kind);
-      const task = type.warmUp ? this.p.store.tasks.firstOpen(job.id, type.mainStage) : undefined;
-      w = (task && type.warmUp?.(task)) || null;
-      this.warmUps.set(job.id, w);
-    }
-    return w ?? undefined;
-  }
-
-  private readonly warmUps = new Map<string, WarmUp | null>();
 
   /**
    * Why an agent may not join: it must run in one of the job's live allocations, on one of its

@@ -1,4 +1,5 @@
 import type { RecordFn, Actor } from '../history.js';
+import type { WarmUp } from '../jobs/job-type.js';
 import type { AllocationPort } from '../ports.js';
 import type { AllocationRow, JobRow } from '../store/types.js';
 
@@ -11,6 +12,8 @@ export interface AllocationsPorts {
     };
   };
   slurm: Pick<AllocationPort, 'submit' | 'cancel'>;
+  /** What the job's agents load before registering, for the allocation script to pass on. */
+  warmUpOf: (job: JobRow) => WarmUp | undefined;
   record: RecordFn;
   now: () => number;
 }
@@ -37,12 +40,14 @@ export class Allocations {
       .list(job.id)
       .find((a) => a.role === 'primary' && a.state !== 'ended');
     let slurmJobId: number;
+    const warmUp = this.p.warmUpOf(job);
     this.inFlight++;
     try {
       slurmJobId = await this.p.slurm.submit(job, {
         nodes,
         role,
         ...(role === 'attached' && primary ? { attachTo: primary.slurmJobId } : {}),
+        ...(warmUp ? { warmUp } : {}),
       });
     } finally {
       this.inFlight--;

@@ -46,6 +46,7 @@ export class SlurmAllocator implements AllocationPort {
           logDir: path.join(job.dir, 'logs'),
           gpusPerNode: job.gpusPerNode,
           agentCommand: this.o.agentCommand,
+          warmUp: opts.warmUp ? JSON.stringify(opts.warmUp) : '',
         });
     const args = [
       `--nodes=${opts.nodes}`,

@@ -72,7 +72,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     const job = ownJob(req, b.jobId);
     const r = c.register(b.jobId, b);
     if ('exit' in r) return r;
-    const warmUp = c.agents.warmUpFor(job);
+    const warmUp = c.warmUps.of(job);
     return { agentId: r.id, leaseMs: c.cfg.leaseMs, ...(warmUp ? { warmUp } : {}) };
   });
 

@@ -13,7 +13,7 @@ export const blenderWarmUpPayload = z.object({
  * The warm-up of every Blender job kind: the scene (and overrides) of the task given, so that an
  * agent's Blender starts and loads it while the agent registers and leases (about a second).
  */
-export function blenderWarmUp(task: TaskRow): WarmUp | undefined {
+export function blenderWarmUp(task: Pick<TaskRow, 'kind' | 'payload'>): WarmUp | undefined {
   const p = blenderWarmUpPayload.safeParse(task.payload);
   return p.success ? { kind: task.kind, payload: p.data } : undefined;
 }

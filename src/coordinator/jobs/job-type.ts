@@ -125,7 +125,7 @@ export interface JobType {
    * What a new agent's runner may load while it asks for its first task (Blender: the scene),
    * from a task of the main stage; undefined when nothing is worth loading early.
    */
-  warmUp?(task: TaskRow): WarmUp | undefined;
+  warmUp?(task: Pick<TaskRow, 'kind' | 'payload'>): WarmUp | undefined;
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
   /** Called once the job has ended; never throws (a job's end must be recorded). */

@@ -140,16 +140,18 @@ export type WorkerReady = Extract<WorkerMessage, { type: 'ready' }>;
 export function parseWorkerLine(line: string): WorkerMessage | undefined {
   const at = line.indexOf(PROTOCOL_PREFIX);
   if (at < 0) return undefined;
-  const parsed = messageSchema.safeParse(safeJson(line.slice(at + PROTOCOL_PREFIX.length)));
+  const parsed = messageSchema.safeParse(protocolJson(line, at));
   if (!parsed.success) {
     return { type: 'fatal', error: `unreadable worker message: ${line.slice(at, at + 300)}` };
   }
   return parsed.data;
 }
 
-function safeJson(text: string): unknown {
+/** The JSON after the protocol prefix (at `at`, else the first), or undefined: none or not JSON. */
+export function protocolJson(line: string, at = line.indexOf(PROTOCOL_PREFIX)): unknown {
+  if (at < 0) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(line.slice(at + PROTOCOL_PREFIX.length));
   } catch {
     return undefined;
   }

@@ -2,25 +2,21 @@ import type { ImageFormat } from './formats.js';
 import type { WorkerOverrides } from './overrides.js';
 import type { RenderDevice, SceneInfo } from './protocol.js';
 import type { RenderBorder } from './tiles.js';
+import type { BlenderProcess, BlenderProcessOptions } from './worker-process.js';
 
 /** How to start a Blender worker. */
-export interface BlenderWorkerOptions {
-  /** The .blend file to keep loaded. */
-  scene: string;
-  /** Blender render threads (`-t`); default 1, one core per slot. */
-  threads?: number;
-  /** `auto` (default): the GPU in CUDA_VISIBLE_DEVICES if Cycles finds one, else CPU. */
-  device?: 'auto' | 'cpu' | 'gpu';
-  /** Blender binary; default `blender` on PATH. */
-  blender?: string;
+export interface BlenderWorkerOptions extends BlenderProcessOptions {
   /** How long the scene may take to load; default 120 s. */
   readyTimeoutMs?: number;
   /** Kill the worker when one frame takes longer; default none (frames may take hours). */
   frameTimeoutMs?: number;
-  /** GPU the agent was given; default this process's CUDA_VISIBLE_DEVICES. */
-  cudaVisibleDevices?: string;
   /** Called with each line Blender prints (not the protocol lines). */
   onLine?: (line: string) => void;
+  /**
+   * A process `spawnBlenderProcess` started already for this scene (an agent starts Blender
+   * before it has loaded): `start()` takes it over instead of spawning one.
+   */
+  process?: BlenderProcess;
 }
 
 /** How one frame is written, beyond its format (default: what `configure` set, else PNG 8-bit). */

@@ -1,13 +1,12 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { ResultPromise } from 'execa';
 import { MissingBinaryError } from '../../errors.js';
-import { packagePath } from '../../paths.js';
-import { spawnProcess } from '../../process/run.js';
 import { BlenderWorkerError } from './errors.js';
 import { LogTail } from './log-tail.js';
+import { spawnBlenderProcess, type ProcessEnd } from './worker-process.js';
 import type { WorkerOverrides } from './overrides.js';
 import {
   parseWorkerLine,
@@ -63,7 +62,7 @@ async function removePartials(dir: string, pid: number | undefined): Promise<voi
  * agents/blender/worker.py. `start()` first; `render()` calls queue and run one at a time.
  */
 export class BlenderWorker {
-  private proc: ResultPromise | undefined;
+  private proc: ChildProcess | undefined;
   private readonly tail = new LogTail(40);
   private readyInfo: WorkerReady | undefined;
   private starting: { resolve: (r: WorkerReady) => void; reject: (e: Error) => void } | undefined;
@@ -93,26 +92,19 @@ export class BlenderWorker {
     return this.tail.toArray();
   }
 
-  /** Spawns Blender and waits for the worker's ready line. */
+  /** Spawns Blender (or takes over `opts.process`) and waits for the worker's ready line. */
   start(): Promise<WorkerReady> {
     if (this.proc) throw new Error('BlenderWorker.start() called twice');
-    const scene = path.resolve(this.opts.scene); // absolute, so it can never read as a flag
-    const args = ['-b', '--factory-startup', scene, '-t', String(this.opts.threads ?? 1)];
-    args.push('-P', packagePath('agents', 'blender', 'worker.py'));
-    args.push('--', '--device', this.opts.device ?? 'auto', '--scene', scene);
-    const cuda = this.opts.cudaVisibleDevices ?? process.env.CUDA_VISIBLE_DEVICES;
-    const proc = spawnProcess(this.opts.blender ?? 'blender', args, {
-      // The worker dies with this process (see die_with_parent in worker.py).
-      env: { CUDA_VISIBLE_DEVICES: cuda, CT_PARENT_PID: String(process.pid) },
-    });
+    const started = this.opts.process ?? spawnBlenderProcess(this.opts);
+    if (started.scene !== path.resolve(this.opts.scene))
+      throw new Error(
+        `BlenderWorker for ${this.opts.scene} given a process loading ${started.scene}`,
+      );
+    const proc = started.child;
     this.proc = proc;
-    proc.stdin?.on('error', () => undefined); // EPIPE after a crash; the exit handler reports it
     this.readLines(proc.stdout, true);
     this.readLines(proc.stderr, false);
-    this.exited = proc.then(
-      (r) => this.onExit(r, proc.pid),
-      (e: unknown) => this.onExit(e, proc.pid),
-    );
+    this.exited = started.ended.then((end) => this.onExit(end, proc.pid));
     return new Promise<WorkerReady>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.failStart(`did not get ready in ${this.opts.readyTimeoutMs ?? 120_000} ms`);
@@ -259,15 +251,18 @@ export class BlenderWorker {
     }
   }
 
-  private async onExit(result: unknown, pid: number | undefined): Promise<void> {
-    const r = result as { exitCode?: number; signal?: string; code?: string };
-    if (r.code === 'ENOENT') {
+  private async onExit(r: ProcessEnd, pid: number | undefined): Promise<void> {
+    if (r.error === 'ENOENT') {
       const bin = this.opts.blender ?? 'blender';
       this.starting?.reject(
         new MissingBinaryError(bin, 'Install Blender (apt-get install blender).'),
       );
     }
-    this.ended = r.signal ? `killed by ${r.signal}` : `exited with code ${r.exitCode ?? '?'}`;
+    this.ended = r.error
+      ? `could not be started (${r.error})`
+      : r.signal
+        ? `killed by ${r.signal}`
+        : `exited with code ${r.exitCode ?? '?'}`;
     if (this.frameTimedOut) this.ended = `frame took longer than ${this.opts.frameTimeoutMs} ms`;
     this.failStart(this.ended);
     const p = this.pending;

@@ -1,6 +1,8 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEarly } from '../../../src/agent/early-start.js';
 import type { LeasedTask, RunContext } from '../../../src/agent/runner.js';
 import { BlenderRunner } from '../../../src/agent/runners/blender.js';
 import { wholeFrames } from '../../../src/renderers/blender/resume.js';
@@ -40,6 +42,61 @@ describe('BlenderRunner', () => {
       await warming;
       expect(r.frames).toMatchObject({ '1': { file: 'output/frame_0001.png' } });
       expect(lines.filter((l) => l.startsWith('blender ready'))).toHaveLength(1);
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it('takes over the Blender the agent started before it had loaded, and starts no other', async () => {
+    const lines: string[] = [];
+    const logged: RunContext = { ...ctx, log: (l) => lines.push(l) };
+    const env = { CT_WARM_UP: JSON.stringify({ kind: 'blender-render', payload: { scene } }) };
+    const early = startEarly(env, { gpu: '', threads: 1, log: (l) => lines.push(l) });
+    const pid = early?.blender?.child.pid;
+    expect(pid).toBeDefined();
+    const warm = new BlenderRunner({ threads: 1, early: early?.blender });
+    try {
+      await warm.warmUp('blender-render', { scene }, logged);
+      const out = path.join(dir, 'early');
+      const r = await warm.run(
+        task('blender-render', { scene, outputDir: out, format: 'PNG' }, [1]),
+        logged,
+      );
+      expect(r.frames).toMatchObject({ '1': { file: 'output/frame_0001.png' } });
+      const ready = lines.filter((l) => l.startsWith('blender ready'));
+      expect(ready).toHaveLength(1);
+      expect(ready[0]).toContain(`pid ${pid}`);
+    } finally {
+      await warm.close();
+    }
+  });
+
+  it('stops an early Blender that no task took', async () => {
+    const env = { CT_WARM_UP: JSON.stringify({ kind: 'blender-render', payload: { scene } }) };
+    const early = startEarly(env, { gpu: '', threads: 1, log: () => {} })?.blender;
+    if (!early) throw new Error('no early Blender started');
+    const exited = once(early.child, 'exit');
+    await new BlenderRunner({ threads: 1, early }).close();
+    await exited;
+    expect(early.child.signalCode ?? early.child.exitCode).not.toBeNull();
+  });
+
+  it('says why an early Blender could not load its scene, and the first task starts afresh', async () => {
+    const missing = path.join(dir, 'missing.blend');
+    const env = {
+      CT_WARM_UP: JSON.stringify({ kind: 'blender-render', payload: { scene: missing } }),
+    };
+    const early = startEarly(env, { gpu: '', threads: 1, log: () => {} })?.blender;
+    const warm = new BlenderRunner({ threads: 1, early });
+    try {
+      await expect(warm.warmUp('blender-render', { scene: missing }, ctx)).rejects.toThrow(
+        /could not load .*missing\.blend/,
+      );
+      const r = await warm.run(
+        task('blender-render', { scene, outputDir: path.join(dir, 'afresh'), format: 'PNG' }, [1]),
+        ctx,
+      );
+      expect(r.frames).toMatchObject({ '1': { file: 'output/frame_0001.png' } });
     } finally {
       await warm.close();
     }

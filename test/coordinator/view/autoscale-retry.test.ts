@@ -50,7 +50,7 @@ describe('autoscaling after a retry', () => {
     t.clock.now += 30_000;
     await t.c.autoscaler.tick();
     const after = t.port.submitted.slice(before);
-    expect(after).toEqual([{ jobId: job.id, nodes: 1, role: 'primary' }]);
+    expect(after).toMatchObject([{ jobId: job.id, nodes: 1, role: 'primary' }]);
   });
 
   it('does not grow a job past its target for fewer tasks than its GPUs', async () => {
