@@ -65,6 +65,8 @@ export interface TaskAccounting {
   /** (taskSeconds − blenderStartSeconds − renderSeconds) / renderSeconds. */
   overheadFraction: number;
   frames: number;
+  /** The costliest frame's render seconds. */
+  longestFrameSeconds: number;
 }
 
 /**
@@ -78,18 +80,27 @@ export function accountTasks(
   let renderSeconds = 0;
   let taskSeconds = 0;
   let frames = 0;
+  let longestFrameSeconds = 0;
   for (const t of tasks) {
     if (t.state !== 'done' || t.startedAt === null || t.finishedAt === null) continue;
     taskSeconds += (t.finishedAt - t.startedAt) / 1000;
     for (const s of Object.values(t.frameSeconds)) {
       renderSeconds += s;
+      longestFrameSeconds = Math.max(longestFrameSeconds, s);
       frames++;
     }
   }
   const blenderStartSeconds = blenderStarts.reduce((a, b) => a + b, 0);
   const overheadFraction =
     renderSeconds > 0 ? (taskSeconds - blenderStartSeconds - renderSeconds) / renderSeconds : NaN;
-  return { renderSeconds, taskSeconds, blenderStartSeconds, overheadFraction, frames };
+  return {
+    renderSeconds,
+    taskSeconds,
+    blenderStartSeconds,
+    overheadFraction,
+    frames,
+    longestFrameSeconds,
+  };
 }
 
 function agentLogs(logDir: string): AgentLogTimes[] {
@@ -198,6 +209,7 @@ export async function renderWithCoordinator(
       overheadPerFrameSeconds:
         (acc.taskSeconds - acc.blenderStartSeconds - acc.renderSeconds) / acc.frames,
       renderSecondsTotal: acc.renderSeconds,
+      longestFrameSeconds: acc.longestFrameSeconds,
       overheadFraction: acc.overheadFraction,
       oneTime,
       afterLastFrameSeconds: (finishedAt - lastFrameAt) / 1000,

@@ -63,6 +63,7 @@ describe('ours: where the time went', () => {
     const acc = accountTasks(tasks, [2.5]);
     expect(acc.frames).toBe(2);
     expect(acc.renderSeconds).toBeCloseTo(2);
+    expect(acc.longestFrameSeconds).toBe(1);
     expect(acc.overheadFraction).toBeCloseTo(0.05);
   });
 });

@@ -64,4 +64,31 @@ describe('render-efficiency report', () => {
     expect(row('job array')).toMatch(/0\.75 .*MISS/);
     expect(text).toMatch(/2\.0% of 8\.5 s rendering .*PASS/);
   });
+
+  it("judges the share of the ideal on ours' own frames, and shows the profile's beside it", () => {
+    const text = (ours: {
+      makespanSeconds: number;
+      renderSecondsTotal: number;
+      longestFrameSeconds?: number;
+    }) =>
+      formatRenderEfficiency({
+        profile, // 8.5 s one at a time: an ideal of 4.25 s on 2 slots
+        slots: 2,
+        ours: { ...ours, overheadFraction: 0.01 },
+        staticSplit: { makespanSeconds: 8 },
+        jobArray: { makespanSeconds: 8 },
+      });
+    // The machine was slower during ours: its frames took 10 s, an ideal of 5 s.
+    const slow = text({ makespanSeconds: 5.5, renderSecondsTotal: 10 });
+    expect(slow).toMatch(
+      /91% of the ideal makespan of its own frames \(5\.0 s: .* 10\.0 s, over 2 slots\) \(target ≥ 85%\) PASS/,
+    );
+    expect(slow).toMatch(/77% of the profile's ideal \(4\.3 s/);
+    // Its costliest frame bounds it as for the profile.
+    const long = text({ makespanSeconds: 7, renderSecondsTotal: 10, longestFrameSeconds: 6.5 });
+    expect(long).toMatch(/93% of the ideal makespan of its own frames \(6\.5 s: .*PASS/);
+    expect(text({ makespanSeconds: 6.5, renderSecondsTotal: 10 })).toMatch(
+      /77% of the ideal .* MISS/,
+    );
+  });
 });

@@ -78,6 +78,24 @@ describe('Blender jobs through the coordinator on the local cluster', () => {
     await expectComplete(done, frames48);
     const nodes = new Set((await renderTasks(job.id)).map((t) => t.node));
     expect(nodes.size).toBe(4);
+    // Each agent started the scene's Blender before registering, and rendered in that one.
+    const logs = path.join(done.dir, 'logs');
+    const agentLogs = readdirSync(logs).filter((f) => f.startsWith('agent-'));
+    expect(agentLogs).toHaveLength(16);
+    for (const f of agentLogs) {
+      const lines = readFileSync(path.join(logs, f), 'utf8').split('\n');
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      const early = at(
+        / warming up blender-render: Blender started before registering \(pid (\d+)\)/,
+      );
+      expect(early, f).toBeGreaterThanOrEqual(0);
+      expect(early, f).toBeLessThan(at(/ registered as /));
+      const pid = / \(pid (\d+)\)/.exec(lines[early] ?? '')?.[1];
+      expect(
+        lines.filter((l) => / blender ready: /.test(l)),
+        f,
+      ).toEqual([expect.stringContaining(`blender ready: pid ${pid},`)]);
+    }
     await noAllocationLeft(slurm);
   });
 
