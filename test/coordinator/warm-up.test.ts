@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SlurmAllocator } from '../../src/coordinator/allocations/slurm-allocator.js';
 import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
 import { EventBus } from '../../src/coordinator/events.js';
@@ -13,8 +13,12 @@ import { RecordingAllocationPort } from '../doubles/allocation-port.js';
 import { HOSTILE_VALUES } from '../helpers/hostile.js';
 import { sceneInfo } from '../renderers/blender/scene-fixture.js';
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function coordinator(sceneName = 'scene.blend', port = new RecordingAllocationPort()) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-warm-'));
+  dirs.push(dir);
   const scene = path.join(dir, sceneName);
   mkdirSync(path.dirname(scene), { recursive: true });
   writeFileSync(scene, 'BLENDER');
