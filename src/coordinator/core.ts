@@ -90,8 +90,8 @@ export class Coordinator {
     const record = this.record;
     this.scheduler = new Scheduler(store, cfg.leaseMs, now);
     this.warmUps = new WarmUps(store.tasks);
-    const warmUpOf = (job: JobRow) => this.warmUps.of(job);
-    this.allocations = new Allocations({ store, slurm, warmUpOf, record, now });
+    const warmUpFor = (job: JobRow) => this.warmUps.of(job);
+    this.allocations = new Allocations({ store, slurm, warmUpFor, record, now });
     const allocate = this.allocations.submit.bind(this.allocations);
     const finish = (jobId: string, state: 'succeeded' | 'failed', error?: string | null) =>
       this.control.finish(jobId, state, error ?? null);

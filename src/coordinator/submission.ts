@@ -88,7 +88,7 @@ export class Submission {
   /** What a submission would do, without doing it: the tasks and the allocation's sbatch script. */
   async preview(req: SubmitRequest) {
     const { job, plan } = await this.planned(req);
-    const warmUp = warmUpOf(job.kind, plan.tasks);
+    const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
     return {
       job: {
         id: job.id,

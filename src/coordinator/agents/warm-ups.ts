@@ -3,14 +3,17 @@ import { jobTypeOf } from '../jobs/registry.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 
-type TaskLike = Pick<TaskRow, 'stage' | 'kind' | 'payload'>;
-
-/** The warm-up of a job of `kind` whose first open task of the main stage is among `tasks`. */
-export function warmUpOf(kind: JobRow['kind'], tasks: Iterable<TaskLike>): WarmUp | undefined {
+/**
+ * The warm-up of a job of `kind`: its job type's, from the first open task of the main stage
+ * that `firstOf` finds (asked only when the job type has a warm-up).
+ */
+export function warmUpOf(
+  kind: JobRow['kind'],
+  firstOf: (stage: string) => Pick<TaskRow, 'kind' | 'payload'> | undefined,
+): WarmUp | undefined {
   const type = jobTypeOf(kind);
-  if (!type.warmUp) return undefined;
-  for (const t of tasks) if (t.stage === type.mainStage) return type.warmUp(t);
-  return undefined;
+  const first = type.warmUp ? firstOf(type.mainStage) : undefined;
+  return first && type.warmUp?.(first);
 }
 
 /**
@@ -26,8 +29,7 @@ export class WarmUps {
   of(job: JobRow): WarmUp | undefined {
     let w = this.byJob.get(job.id);
     if (w === undefined) {
-      const first = this.tasks.firstOpen(job.id, jobTypeOf(job.kind).mainStage);
-      w = warmUpOf(job.kind, first ? [first] : []) ?? null;
+      w = warmUpOf(job.kind, (stage) => this.tasks.firstOpen(job.id, stage)) ?? null;
       this.byJob.set(job.id, w);
     }
     return w ?? undefined;

@@ -13,7 +13,7 @@ export interface AllocationsPorts {
   };
   slurm: Pick<AllocationPort, 'submit' | 'cancel'>;
   /** What the job's agents load before registering, for the allocation script to pass on. */
-  warmUpOf: (job: JobRow) => WarmUp | undefined;
+  warmUpFor: (job: JobRow) => WarmUp | undefined;
   record: RecordFn;
   now: () => number;
 }
@@ -40,7 +40,7 @@ export class Allocations {
       .list(job.id)
       .find((a) => a.role === 'primary' && a.state !== 'ended');
     let slurmJobId: number;
-    const warmUp = this.p.warmUpOf(job);
+    const warmUp = this.p.warmUpFor(job);
     this.inFlight++;
     try {
       slurmJobId = await this.p.slurm.submit(job, {
