@@ -31,7 +31,7 @@ export function formatFirstFrame(tries: readonly FirstFrameTry[]): string {
   const lines = tries.map(
     (t, i) =>
       `  try ${i + 1}: submission → first frame ${s(t.submitToFirstFrameSeconds)} ` +
-      `(→ allocation start ${s(t.submitToAllocationStartSeconds)}, → first lease ${s(t.allocationStartToFirstLeaseSeconds)}, ` +
+      `(→ first agent running ${s(t.submitToAgentStartSeconds)}, → first lease ${s(t.agentStartToFirstLeaseSeconds)}, ` +
       `Blender start ${s(t.blenderStartSeconds)}, ${s(t.blenderWaitSeconds)} of it after the first lease)`,
   );
   const m = median(tries.flatMap((t) => t.submitToFirstFrameSeconds ?? []));

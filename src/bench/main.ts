@@ -29,6 +29,7 @@ import { benchPipeline, formatPipeline } from './pipeline.js';
 import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
 import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
 import { runScaleSection } from './scale/scale-section.js';
+import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -65,9 +66,10 @@ export const BENCH_SECTIONS = [
   'pipeline',
   'scale',
   'first-frame',
+  'lease-order',
 ] as const;
-/** Sections that need no Slurm cluster (simulated agents). */
-const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale'];
+/** Sections that need no Slurm cluster (simulated agents, simulated time). */
+const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order'];
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Legs plugged into the render-efficiency bench from outside. */
@@ -79,8 +81,8 @@ export interface RenderEfficiencyLegs {
 const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expensive-samples 64]
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
-                          [--only render|scheduling|scaling|still|pipeline|scale|first-frame
-                                  (repeatable)]
+                          [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
+                                  lease-order (repeatable)]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 200]`;
 
@@ -237,6 +239,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         log: timestamped,
       });
       console.log(`\n== Scale ==\n${text}`);
+    }
+    if (run('lease-order')) {
+      timestamped('lease order: simulating shots of 7 shapes in frame order and costliest first');
+      console.log(`\n== Lease order ==\n${formatLeaseOrder(benchLeaseOrder())}`);
     }
     if (settings.only.every((s) => WITHOUT_CLUSTER.includes(s))) return done(started);
     timestamped(`starting a bench cluster (2 nodes × 1 GPU, 1 CPU each); work in ${workDir}`);

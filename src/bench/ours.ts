@@ -15,11 +15,13 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 const LEG = 'ours';
 
 /**
- * Per-agent timing taken from an agent's log: when its warm-up began (the registration named the
- * scene), when it leased its first task, and when its first Blender was ready.
+ * Per-agent timing taken from an agent's log: when it started (its first line), when its warm-up
+ * began (the registration named the scene), when it leased its first task, and when its first
+ * Blender was ready.
  */
 export interface AgentLogTimes {
   file: string;
+  startedAt: number | undefined;
   warmUpAt: number | undefined;
   firstLeaseAt: number | undefined;
   blenderReadyAt: number | undefined;
@@ -29,6 +31,7 @@ const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) (.*)$/;
 
 /** Reads the first `warming up`, `leased task` and `blender ready` times from an agent's log text. */
 export function parseAgentLog(file: string, text: string): AgentLogTimes {
+  let startedAt: number | undefined;
   let warmUpAt: number | undefined;
   let firstLeaseAt: number | undefined;
   let blenderReadyAt: number | undefined;
@@ -37,11 +40,12 @@ export function parseAgentLog(file: string, text: string): AgentLogTimes {
     if (!m) continue;
     const at = Date.parse(m[1] as string);
     const msg = m[2] as string;
+    startedAt ??= at;
     if (warmUpAt === undefined && msg.startsWith('warming up ')) warmUpAt = at;
     else if (firstLeaseAt === undefined && msg.startsWith('leased task ')) firstLeaseAt = at;
     else if (blenderReadyAt === undefined && msg.startsWith('blender ready')) blenderReadyAt = at;
   }
-  return { file, warmUpAt, firstLeaseAt, blenderReadyAt };
+  return { file, startedAt, warmUpAt, firstLeaseAt, blenderReadyAt };
 }
 
 /** How long Blender took to start (from the warm-up, else the first lease) and how long the first task waited for it, s. */
@@ -188,18 +192,16 @@ export async function renderWithCoordinator(
       );
     }
 
-    // One-time costs, shown beside the per-frame overhead.
+    // One-time costs, shown beside the per-frame overhead. The agents' own first lines, not
+    // Slurm's start time, which has whole seconds only.
     const firstLease = Math.min(...tasks.map((t) => t.startedAt ?? Infinity));
-    const slurmJobs = await ctx.bench.client.squeue({
-      jobIds: detail.allocations.map((a) => a.slurmJobId),
-    });
-    const startTimes = slurmJobs.flatMap((j) => (j.startTime ? [j.startTime * 1000] : []));
-    const allocationStart = startTimes.length ? Math.min(...startTimes) : undefined;
+    const agentStarts = logs.flatMap((l) => (l.startedAt === undefined ? [] : [l.startedAt]));
+    const agentStart = agentStarts.length ? Math.min(...agentStarts) : undefined;
     const oneTime = {
-      submitToAllocationStartSeconds:
-        allocationStart === undefined ? undefined : (allocationStart - submittedAt) / 1000,
-      allocationStartToFirstLeaseSeconds:
-        allocationStart === undefined ? undefined : (firstLease - allocationStart) / 1000,
+      submitToAgentStartSeconds:
+        agentStart === undefined ? undefined : (agentStart - submittedAt) / 1000,
+      agentStartToFirstLeaseSeconds:
+        agentStart === undefined ? undefined : (firstLease - agentStart) / 1000,
       blenderStartSeconds: mean(blender.map((b) => b.own)),
       blenderWaitSeconds: mean(starts),
       submitToFirstFrameSeconds: (firstFrameAt - submittedAt) / 1000,

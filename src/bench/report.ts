@@ -25,10 +25,10 @@ export interface OursResult {
   overheadFraction: number;
   /** Costs paid once per job or agent, not per frame (shown beside the overhead). */
   oneTime?: {
-    /** Submission to Slurm's start of the allocation (Slurm's start time has 1 s resolution). */
-    submitToAllocationStartSeconds?: number;
-    /** Allocation start to the first task leased: srun, agent start, registration. */
-    allocationStartToFirstLeaseSeconds?: number;
+    /** Submission to the first agent's first log line: sbatch, Slurm's start of the script, srun. */
+    submitToAgentStartSeconds?: number;
+    /** That first line to the first task leased: the agent's load, registration. */
+    agentStartToFirstLeaseSeconds?: number;
     /** Blender start with the scene loaded, mean per agent (from the warm-up when there is one). */
     blenderStartSeconds?: number;
     /** How long each agent's first task waited for its Blender, mean per agent. */
@@ -164,9 +164,9 @@ export function formatRenderEfficiency(input: RenderEfficiencyInput): string {
               `  ours: that is ${Math.round(input.ours.overheadPerFrameSeconds * 1000)} ms per frame ` +
                 '(leases, reports, thumbnails, the file checks)',
             ]),
-        `  ours: one-time costs (not per frame): submission → allocation start ` +
-          `${opt(one?.submitToAllocationStartSeconds)}, allocation start → first lease ` +
-          `${opt(one?.allocationStartToFirstLeaseSeconds)}, Blender start ${opt(one?.blenderStartSeconds)} per agent ` +
+        `  ours: one-time costs (not per frame): submission → first agent running ` +
+          `${opt(one?.submitToAgentStartSeconds)}, → first lease ` +
+          `${opt(one?.agentStartToFirstLeaseSeconds)}, Blender start ${opt(one?.blenderStartSeconds)} per agent ` +
           `(${opt(one?.blenderWaitSeconds)} of it after the first lease); submission → first frame file ` +
           `${opt(one?.submitToFirstFrameSeconds)} (target < ${TARGETS.firstFrame} s) ${verdict(one?.submitToFirstFrameSeconds, TARGETS.firstFrame, false)}`,
         `  ours: makespan runs from submission to the last frame file, as for the other ways; the ` +

@@ -62,6 +62,9 @@ export interface BlenderOutputFields {
   timeLimitMinutes?: number;
 }
 
+export const BLENDER_FRAME_ORDERS = ['costliest-first', 'frames'] as const;
+export type BlenderFrameOrder = (typeof BLENDER_FRAME_ORDERS)[number];
+
 /** A Blender render: `render` (frame chunks) then `encode`. */
 export interface BlenderSubmitRequest extends BlenderOutputFields {
   kind: 'blender';
@@ -71,6 +74,12 @@ export interface BlenderSubmitRequest extends BlenderOutputFields {
   gpusPerNode?: number;
   /** Frames per task (default 1). */
   chunk?: number;
+  /**
+   * Which frames are leased first: `costliest-first` (the default: a spread sample of frames,
+   * then each remaining frame by the cost of the nearest one rendered, costliest first, so the
+   * job does not end on its costliest frames) or `frames` (in frame order).
+   */
+  order?: BlenderFrameOrder;
   /** The frame format; the same as `overrides.format` (either may be given). */
   format?: ImageFormat;
   /** Frames the submitter found whole in the output (`cluster-tool submit` scans it); they are

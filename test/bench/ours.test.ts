@@ -33,6 +33,7 @@ describe('ours: where the time went', () => {
       '2026-01-01T00:00:09.000Z blender ready: pid 43, device "CPU"',
     ].join('\n');
     const t = parseAgentLog('agent-node1-0.log', log);
+    expect(t.startedAt).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
     expect(t.firstLeaseAt).toBe(Date.parse('2026-01-01T00:00:00.100Z'));
     expect(((t.blenderReadyAt ?? 0) - (t.firstLeaseAt ?? 0)) / 1000).toBeCloseTo(2.5);
   });

@@ -1,8 +1,10 @@
 import type { CommandModule } from 'yargs';
-import type {
-  BlenderPlanned,
-  BlenderSubmitRequest,
-  SubmitRequest,
+import {
+  BLENDER_FRAME_ORDERS,
+  type BlenderFrameOrder,
+  type BlenderPlanned,
+  type BlenderSubmitRequest,
+  type SubmitRequest,
 } from '../../coordinator/api-types.js';
 import { UsageError } from '../../errors.js';
 import { formatFrames, parseFrames } from '../../renderers/blender/frames.js';
@@ -40,6 +42,11 @@ export function describeRender(plan: JobPreview | LocalPreview): {
   }
   for (const e of plan.events ?? [])
     if (e.type === 'render:overrides') lines.push(`  ${e.message}`);
+  if (spec?.order === 'costliest-first' && plan.tasks.length > 2)
+    lines.push(
+      '  order     a spread sample of frames first, then the costliest expected first ' +
+        '(--order frames: in frame order)',
+    );
   lines.push(
     ...plan.tasks.map(
       (t) =>
@@ -73,6 +80,14 @@ export const blenderSubmit: CommandModule = {
       })
       .option('frame-step', { type: 'number', describe: 'Render every Nth frame of --frames' })
       .option('chunk', { type: 'number', default: 1, describe: 'Frames per task' })
+      .option('order', {
+        choices: BLENDER_FRAME_ORDERS,
+        default: 'costliest-first',
+        describe:
+          'Which frames go first: costliest-first (a spread sample of frames, then the rest by ' +
+          'the cost of the nearest frame rendered, costliest first, so the job does not end on ' +
+          'its costliest frames) or frames (in frame order)',
+      })
       .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
       .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
       .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
@@ -102,6 +117,7 @@ export const blenderSubmit: CommandModule = {
       nodes: argv.nodes as number,
       gpusPerNode: argv['gpus-per-node'] as number | undefined,
       chunk: argv.chunk as number,
+      order: argv.order as BlenderFrameOrder,
       auto: argv.auto ? autoSpec(argv) : undefined,
     };
     await submitBlender(argv, req, describeRender);

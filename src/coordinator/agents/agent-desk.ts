@@ -269,13 +269,17 @@ export class AgentDesk {
   private complete(
     agent: AgentRow,
     task: TaskRow,
-    type: Pick<JobType, 'onTaskDone'>,
+    type: Pick<JobType, 'onTaskDone' | 'costOf'>,
     result: Record<string, unknown>,
   ): TaskRow | null {
     this.touch(agent);
     const now = this.p.now();
     if (!this.p.store.tasks.complete(task.id, agent, result, now)) return null;
     this.jobFaults.delete(task.jobId);
+    this.p.scheduler.finished(
+      task,
+      type.costOf?.(task, result) ?? Math.max(0, now - (task.startedAt ?? now)) / 1000,
+    );
     const patch = type.onTaskDone?.(task, result);
     if (patch) this.p.store.jobs.update(task.jobId, patch);
     const done: TaskRow = {

@@ -14,7 +14,13 @@ import {
   sceneFrames,
   stepFrames,
 } from '../../renderers/blender/overrides.js';
-import type { BlenderPlanned, BlenderSubmitRequest } from '../api-types.js';
+import {
+  BLENDER_FRAME_ORDERS,
+  type BlenderFrameOrder,
+  type BlenderPlanned,
+  type BlenderSubmitRequest,
+} from '../api-types.js';
+import { costliestFirst } from '../scheduler/lease-order.js';
 import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';
@@ -49,6 +55,20 @@ function framesOf(req: BlenderSubmitRequest, info: { frames?: () => number[] }):
   throw new UsageError('frames: give a frame spec such as 1-240 (or send sceneInfo)');
 }
 
+function frameOrder(value: unknown): BlenderFrameOrder {
+  if (value === undefined) return 'costliest-first';
+  if (!BLENDER_FRAME_ORDERS.includes(value as BlenderFrameOrder))
+    throw new UsageError(`order: one of ${BLENDER_FRAME_ORDERS.join(', ')}`);
+  return value as BlenderFrameOrder;
+}
+
+/** A render task's cost: Blender's own time for its frames, as the agent reported them. */
+function renderSeconds(result: Record<string, unknown>): number | undefined {
+  const frames = Object.values((result.frames ?? {}) as Record<string, { seconds?: unknown }>);
+  if (!frames.length || !frames.every((f) => typeof f?.seconds === 'number')) return undefined;
+  return frames.reduce((sum, f) => sum + (f.seconds as number), 0);
+}
+
 function presentFrames(value: unknown): Set<number> {
   if (value === undefined) return new Set();
   if (!Array.isArray(value) || !value.every((f) => Number.isInteger(f)))
@@ -57,7 +77,8 @@ function presentFrames(value: unknown): Set<number> {
 }
 
 /**
- * A Blender render: a `render` stage of frame chunks, then an `encode` stage (one ffmpeg task
+ * A Blender render: a `render` stage of frame chunks, leased costliest first unless asked for in
+ * frame order (scheduler/lease-order.ts), then an `encode` stage (one ffmpeg task
  * once every frame is in). Frames whose files the submitter found whole in the output are
  * skipped unless `overwrite`; when none is left to render, the encode runs at once. Progress
  * counts frames.
@@ -74,6 +95,7 @@ export const blenderJob: JobType = {
     const out = planBlenderOutput(req, { dirs, files });
     const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
     const chunk = wholeNumber('chunk', req.chunk ?? 1, 1, 100000);
+    const order = frameOrder(req.order);
     const step = out.overrides.frameStep;
     const info = out.info;
     let frames = framesOf(req, { frames: info ? () => sceneFrames(info, step) : undefined });
@@ -95,13 +117,16 @@ export const blenderJob: JobType = {
     };
     const fileMap = (group: readonly number[]) =>
       Object.fromEntries(group.map((f) => [String(f), abs.get(f) ?? '']));
-    const render: NewTask[] = chunkFrames(toRender, chunk).map((group, i) => ({
+    const inOrder: NewTask[] = chunkFrames(toRender, chunk).map((group, i) => ({
       stage: 'render',
       seq: i,
       kind: 'blender-render',
       payload: { ...base, files: fileMap(group) },
       frames: group,
     }));
+    const leased =
+      order === 'costliest-first' && inOrder.length ? costliestFirst(inOrder) : undefined;
+    const render: NewTask[] = leased?.tasks ?? inOrder;
     const encode: NewTask = {
       stage: 'encode',
       seq: 0,
@@ -142,6 +167,7 @@ export const blenderJob: JobType = {
         nodes,
         gpusPerNode,
         chunk,
+        order,
         format: out.format,
         overrides: out.overrides,
         ...(req.outputDir !== undefined ? { outputDir: out.root } : {}),
@@ -154,7 +180,12 @@ export const blenderJob: JobType = {
       gpusPerNode,
       outputDir: out.root,
       stages: [
-        { name: 'render', seq: 0, state: toRender.length ? 'ready' : 'done' },
+        {
+          name: 'render',
+          seq: 0,
+          state: toRender.length ? 'ready' : 'done',
+          ...(leased ? { leaseOrder: leased.order } : {}),
+        },
         { name: 'encode', seq: 1, state: toRender.length ? 'waiting' : 'ready' },
       ],
       tasks: [...render, encode],
@@ -175,6 +206,10 @@ export const blenderJob: JobType = {
       format: p.format,
       path: p.files?.[String(frame)] ?? path.join(p.outputDir, frameFileName(frame, p.format)),
     }));
+  },
+
+  costOf(task, result) {
+    return task.kind === 'blender-render' ? renderSeconds(result) : undefined;
   },
 
   onTaskDone(task, result) {

@@ -126,6 +126,12 @@ export interface JobType {
    * from a task of the main stage; undefined when nothing is worth loading early.
    */
   warmUp?(task: Pick<TaskRow, 'kind' | 'payload'>): WarmUp | undefined;
+  /**
+   * The seconds a finished task's work cost, which a stage leased costliest first estimates its
+   * neighbours by (Blender: its frames' render time, without the agent's one-time start);
+   * default the time from its lease to its report.
+   */
+  costOf?(task: TaskRow, result: Record<string, unknown>): number | undefined;
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
   /** Called once the job has ended; never throws (a job's end must be recorded). */

@@ -21,6 +21,12 @@ export interface SchedulerStore {
       stage: string,
       agentIds: string[],
     ): { id: number; notBefore: number }[];
+    leasedNear(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, stride: number): void;
+    finishedNear(
+      task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>,
+      seconds: number,
+      stride: number,
+    ): void;
   };
 }
 
@@ -50,7 +56,8 @@ export function exitReason(agent: AgentRow, job: JobRow): string | null {
  *    agent stays, without work, until its node is released or kept after all);
  * 2. is the job paused (its output could not be written: every agent would fail alike);
  * 3. which stage is ready (stages run in order, one at a time);
- * 4. which task: the first queued one, in order, that this agent has not failed before; and
+ * 4. which task: the first queued one in its stage's lease order (in order, or costliest first:
+ *    lease-order.ts) that this agent has not failed before; and
  *    when every agent left has failed a task, that task on this agent after a pause, so that
  *    a job is never stuck waiting for an agent that does not exist.
  * Nothing here waits: a caller that gets `idle` long-polls and asks again.
@@ -89,15 +96,33 @@ export class Scheduler {
     if (!stage) return idle;
     const now = this.now();
     const task = this.store.tasks.leaseNext(job.id, stage.name, agent, now, this.leaseMs);
-    if (task) return { task };
-    return this.lastResort(agent, job.id, stage.name, now);
+    if (task) return this.leased(stage, task);
+    return this.lastResort(agent, stage, now);
+  }
+
+  /**
+   * A task of this job finished, its work having cost `seconds`: in a stage leased costliest
+   * first, that is the estimate of the queued tasks next to it. Called in the completion's own
+   * transaction.
+   */
+  finished(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, seconds: number): void {
+    const order = this.store.stages.list(task.jobId).find((s) => s.name === task.stage)?.leaseOrder;
+    if (order) this.store.tasks.finishedNear(task, seconds, order.costliestFirst.stride);
+  }
+
+  /** A task just leased, in the lease's transaction: its neighbours' estimates wait for it. */
+  private leased(stage: StageRow, task: TaskRow, note?: string): LeaseDecision {
+    const order = stage.leaseOrder;
+    if (order) this.store.tasks.leasedNear(task, order.costliestFirst.stride);
+    return note === undefined ? { task } : { task, note };
   }
 
   /**
    * No queued task is this agent's to take. When it has failed some that are still queued and
    * every agent left has failed them too, one goes to this agent once its retry pause is over.
    */
-  private lastResort(agent: AgentRow, jobId: string, stage: string, now: number): LeaseDecision {
+  private lastResort(agent: AgentRow, stageRow: StageRow, now: number): LeaseDecision {
+    const { jobId, name: stage } = stageRow;
     // With no task this agent failed queued (the usual idle case) nothing is stranded: a task
     // stranded for every live agent is one this agent failed. That spares listing the agents.
     if (this.store.tasks.strandedFor(jobId, stage, [agent.id]).length === 0)
@@ -112,9 +137,10 @@ export class Scheduler {
     if (!stranded.some((t) => t.notBefore <= now)) return idle;
     const task = this.store.tasks.leaseNext(jobId, stage, agent, now, this.leaseMs, true);
     if (!task) return idle;
-    return {
+    return this.leased(
+      stageRow,
       task,
-      note: `task ${task.id}: every agent left has failed it once; trying it again on ${agent.node} GPU ${agent.gpu} (attempt ${task.attempts + 1})`,
-    };
+      `task ${task.id}: every agent left has failed it once; trying it again on ${agent.node} GPU ${agent.gpu} (attempt ${task.attempts + 1})`,
+    );
   }
 }

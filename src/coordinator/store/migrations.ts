@@ -29,6 +29,20 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
       CREATE INDEX IF NOT EXISTS tasks_progress ON tasks (job_id, stage, state, json_array_length(frames));
     `,
   },
+  {
+    version: 4,
+    why: "a stage may lease its costliest tasks first, each task estimated by the finished task nearest it; the queue's index holds only queued tasks, and the tasks near one are found by seq, an index a lease does not change",
+    sql: `
+      ALTER TABLE stages ADD COLUMN lease_order TEXT;
+      ALTER TABLE tasks ADD COLUMN lease_tier INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN lease_key REAL NOT NULL DEFAULT 0;
+      ALTER TABLE tasks ADD COLUMN lease_from INTEGER;
+      DROP INDEX IF EXISTS tasks_queue;
+      CREATE INDEX IF NOT EXISTS tasks_next ON tasks (job_id, stage, lease_tier, lease_key, seq)
+        WHERE state = 'queued';
+      CREATE INDEX IF NOT EXISTS tasks_seq ON tasks (job_id, stage, seq);
+    `,
+  },
 ];
 
 /** The version this build writes. */

@@ -1,4 +1,5 @@
 import type { AutoScaleSpec, JobKind, JobState, SubmitRequest, TaskState } from '../api-types.js';
+import type { LeaseOrder, LeaseRank } from '../scheduler/lease-order.js';
 
 /** Rows as the core sees them (JSON columns already parsed). */
 export interface JobRow {
@@ -25,6 +26,8 @@ export interface StageRow {
   name: string;
   seq: number;
   state: 'waiting' | 'ready' | 'done' | 'failed';
+  /** How its queued tasks are leased; absent: in order. */
+  leaseOrder?: LeaseOrder;
 }
 
 export interface TaskRow {
@@ -91,4 +94,6 @@ export interface NewTask {
   kind: string;
   payload: Record<string, unknown>;
   frames: number[];
+  /** Its place in a stage leased other than in order (scheduler/lease-order.ts). */
+  lease?: LeaseRank;
 }

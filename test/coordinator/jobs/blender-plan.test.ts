@@ -132,6 +132,25 @@ describe('the Blender render plan', () => {
     ]);
   });
 
+  it('leases the render costliest first unless asked for frame order, and refuses other orders', () => {
+    const plan = render({ frames: '1-24' });
+    expect(plan.request).toMatchObject({ order: 'costliest-first' });
+    expect(plan.stages[0]).toEqual({
+      name: 'render',
+      seq: 0,
+      state: 'ready',
+      leaseOrder: { costliestFirst: { stride: 3 } },
+    });
+    const samples = plan.tasks.filter((t) => t.lease?.tier === 0).map((t) => t.frames[0]);
+    expect(samples).toEqual([1, 4, 7, 10, 13, 16, 19, 22]);
+    const inOrder = render({ frames: '1-24', order: 'frames' });
+    expect(inOrder.stages[0]).toEqual({ name: 'render', seq: 0, state: 'ready' });
+    expect(inOrder.tasks.every((t) => t.lease === undefined)).toBe(true);
+    expect(refusal(() => render({ frames: '1', order: 'random' as never }))).toBe(
+      'order: one of costliest-first, frames',
+    );
+  });
+
   it('refuses overrides the scene cannot take, in its own words, and scene overrides without a probe', () => {
     expect(refusal(() => render({ frames: '1', overrides: { camera: 'CamGreen' } }))).toBe(
       'camera "CamGreen": the scene has no camera object of that name; it has "CamBlue", "CamRed"',

@@ -22,6 +22,11 @@ function versionOneDatabase(file: string): void {
     `INSERT INTO tasks (job_id, stage, seq, kind, payload, state, attempts, agent_id, node, gpu, lease_expires)
      VALUES ('j1', 'main', 0, 'command', '{}', 'leased', 0, 'j1.node1.gpu0.1', 'node1', '0', 99999999999999)`,
   ).run();
+  // Queued tasks written out of order: they are still leased by seq.
+  for (const seq of [2, 1])
+    db.prepare(
+      `INSERT INTO tasks (job_id, stage, seq, kind, payload, state) VALUES ('j1', 'main', ?, 'command', '{}', 'queued')`,
+    ).run(seq);
   db.close();
 }
 
@@ -31,9 +36,11 @@ describe('the store schema', () => {
     versionOneDatabase(file);
     const store = new SqliteStore(file);
     expect(store.jobs.get(store.jobs.tokenOwner('tok')?.id ?? '')?.name).toBe('old');
-    const task = store.tasks.list('j1').tasks[0]!;
+    const task = store.tasks.list('j1', { state: 'leased' }).tasks[0]!;
     const holder = { id: 'j1.node1.gpu0.1', node: 'node1', gpu: '0' };
     expect(store.tasks.complete(task.id, holder, { ok: 1 }, 5)).toBe(true);
+    const next = () => store.tasks.leaseNext('j1', 'main', holder, 6, 1000)?.seq;
+    expect([next(), next()]).toEqual([1, 2]);
     store.close();
     const db = new Database(file);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -1,4 +1,5 @@
 import type { Row, Sql } from '../sql.js';
+import type { LeaseOrder } from '../../scheduler/lease-order.js';
 import type { StageRow } from '../types.js';
 
 /** The `stages` table: a job's stages in order. */
@@ -6,8 +7,11 @@ export class StagesTable {
   constructor(private readonly sql: Sql) {}
 
   insert(jobId: string, stages: Omit<StageRow, 'jobId'>[]): void {
-    const ins = this.sql.q('INSERT INTO stages (job_id, name, seq, state) VALUES (?, ?, ?, ?)');
-    for (const s of stages) ins.run(jobId, s.name, s.seq, s.state);
+    const ins = this.sql.q(
+      'INSERT INTO stages (job_id, name, seq, state, lease_order) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const s of stages)
+      ins.run(jobId, s.name, s.seq, s.state, s.leaseOrder ? JSON.stringify(s.leaseOrder) : null);
   }
 
   list(jobId: string): StageRow[] {
@@ -18,6 +22,9 @@ export class StagesTable {
       name: r.name as string,
       seq: r.seq as number,
       state: r.state as StageRow['state'],
+      ...(typeof r.lease_order === 'string'
+        ? { leaseOrder: JSON.parse(r.lease_order) as LeaseOrder }
+        : {}),
     }));
   }
 

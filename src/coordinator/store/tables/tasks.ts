@@ -1,4 +1,5 @@
 import type { Progress } from '../../api-types.js';
+import { LEASE_TIER } from '../../scheduler/lease-order.js';
 import { toTask } from '../rows.js';
 import type { Row, Sql } from '../sql.js';
 import type { NewTask, TaskRow } from '../types.js';
@@ -41,10 +42,20 @@ export class TasksTable {
   insert(jobId: string, tasks: NewTask[]): void {
     this.changed(jobId);
     const ins = this.sql.q(
-      `INSERT INTO tasks (job_id, stage, seq, kind, payload, frames, state) VALUES (?, ?, ?, ?, ?, ?, 'queued')`,
+      `INSERT INTO tasks (job_id, stage, seq, kind, payload, frames, state, lease_tier, lease_key)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
     );
     for (const t of tasks)
-      ins.run(jobId, t.stage, t.seq, t.kind, JSON.stringify(t.payload), JSON.stringify(t.frames));
+      ins.run(
+        jobId,
+        t.stage,
+        t.seq,
+        t.kind,
+        JSON.stringify(t.payload),
+        JSON.stringify(t.frames),
+        t.lease?.tier ?? 0,
+        t.lease?.key ?? 0,
+      );
   }
 
   get(id: number): TaskRow | undefined {
@@ -53,7 +64,8 @@ export class TasksTable {
   }
 
   /**
-   * Leases the first queued task of a stage that this agent has not failed before, or null.
+   * Leases the first queued task of a stage, in its lease order (scheduler/lease-order.ts: by
+   * seq unless the stage orders otherwise), that this agent has not failed before, or null.
    * `allowExcluded` lifts that rule (no other agent is left to take the task) for tasks whose
    * retry pause (`not_before`) is over.
    */
@@ -70,7 +82,7 @@ export class TasksTable {
         .q(
           `SELECT id, attempts FROM tasks WHERE job_id = ? AND stage = ? AND state = 'queued'
            AND (instr(excluded_agents, ?) = 0 OR (? AND COALESCE(not_before, 0) <= ?))
-           ORDER BY seq LIMIT 1`,
+           ORDER BY lease_tier, lease_key, seq LIMIT 1`,
         )
         .get(jobId, stage, JSON.stringify(agent.id), allowExcluded ? 1 : 0, now) as
         { id: number; attempts: number } | undefined;
@@ -89,6 +101,54 @@ export class TasksTable {
         .run(r.id, attempt, agent.id, agent.node, agent.gpu, now);
       return this.get(r.id) ?? null;
     });
+  }
+
+  /**
+   * What a lease tells the queued tasks near it, in a stage leased costliest first: those
+   * within `stride` (in seq) that it is now the nearest leased or finished task to, or as near
+   * as the one their estimate came from, are not measured until it finishes (a costly task may
+   * be running there), so they go before the estimated ones. Samples keep their place.
+   */
+  leasedNear(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, stride: number): void {
+    this.sql
+      .q(
+        `UPDATE tasks SET lease_tier = @unmeasured, lease_key = 0, lease_from = abs(seq - @seq)
+         WHERE job_id = @jobId AND stage = @stage AND state = 'queued'
+           AND seq BETWEEN @seq - @stride AND @seq + @stride AND seq != @seq
+           AND lease_tier != @sample AND (lease_from IS NULL OR abs(seq - @seq) <= lease_from)`,
+      )
+      .run({ ...LEASE_TIER, jobId: task.jobId, stage: task.stage, seq: task.seq, stride });
+  }
+
+  /**
+   * What a finished task's cost tells the queued tasks near it, in a stage leased costliest
+   * first: each within `stride` (in seq) that is not a sample takes `seconds` as its estimate,
+   * unless a nearer task gave it one (at the same distance, the costlier estimate stands, and
+   * a measured one over a lease's).
+   */
+  finishedNear(
+    task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>,
+    seconds: number,
+    stride: number,
+  ): void {
+    this.sql
+      .q(
+        `UPDATE tasks SET lease_tier = @estimated, lease_key = @key, lease_from = abs(seq - @seq)
+         WHERE job_id = @jobId AND stage = @stage AND state = 'queued'
+           AND seq BETWEEN @seq - @stride AND @seq + @stride
+           AND lease_tier != @sample
+           AND (lease_from IS NULL OR abs(seq - @seq) < lease_from
+                OR (abs(seq - @seq) = lease_from
+                    AND (lease_tier = @unmeasured OR @key < lease_key)))`,
+      )
+      .run({
+        ...LEASE_TIER,
+        key: -seconds,
+        jobId: task.jobId,
+        stage: task.stage,
+        seq: task.seq,
+        stride,
+      });
   }
 
   /** The first task of a stage still to be done (queued or leased), in order. */
