@@ -15,13 +15,13 @@ export interface SchedulerStore {
       now: number,
       leaseMs: number,
       allowExcluded?: boolean,
+      costliestFirst?: { stride: number },
     ): TaskRow | null;
     strandedFor(
       jobId: string,
       stage: string,
       agentIds: string[],
     ): { id: number; notBefore: number }[];
-    leasedNear(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, stride: number): void;
     finishedNear(
       task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>,
       seconds: number,
@@ -95,8 +95,17 @@ export class Scheduler {
     const stage = this.store.stages.list(job.id).find((s) => s.state === 'ready');
     if (!stage) return idle;
     const now = this.now();
-    const task = this.store.tasks.leaseNext(job.id, stage.name, agent, now, this.leaseMs);
-    if (task) return this.leased(stage, task);
+    const order = stage.leaseOrder?.costliestFirst;
+    const task = this.store.tasks.leaseNext(
+      job.id,
+      stage.name,
+      agent,
+      now,
+      this.leaseMs,
+      false,
+      order,
+    );
+    if (task) return { task };
     return this.lastResort(agent, stage, now);
   }
 
@@ -108,13 +117,6 @@ export class Scheduler {
   finished(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, seconds: number): void {
     const order = this.store.stages.list(task.jobId).find((s) => s.name === task.stage)?.leaseOrder;
     if (order) this.store.tasks.finishedNear(task, seconds, order.costliestFirst.stride);
-  }
-
-  /** A task just leased, in the lease's transaction: its neighbours' estimates wait for it. */
-  private leased(stage: StageRow, task: TaskRow, note?: string): LeaseDecision {
-    const order = stage.leaseOrder;
-    if (order) this.store.tasks.leasedNear(task, order.costliestFirst.stride);
-    return note === undefined ? { task } : { task, note };
   }
 
   /**
@@ -135,12 +137,12 @@ export class Scheduler {
     if (!live.includes(agent.id)) return idle;
     const stranded = this.store.tasks.strandedFor(jobId, stage, live);
     if (!stranded.some((t) => t.notBefore <= now)) return idle;
-    const task = this.store.tasks.leaseNext(jobId, stage, agent, now, this.leaseMs, true);
+    const order = stageRow.leaseOrder?.costliestFirst;
+    const task = this.store.tasks.leaseNext(jobId, stage, agent, now, this.leaseMs, true, order);
     if (!task) return idle;
-    return this.leased(
-      stageRow,
+    return {
       task,
-      `task ${task.id}: every agent left has failed it once; trying it again on ${agent.node} GPU ${agent.gpu} (attempt ${task.attempts + 1})`,
-    );
+      note: `task ${task.id}: every agent left has failed it once; trying it again on ${agent.node} GPU ${agent.gpu} (attempt ${task.attempts + 1})`,
+    };
   }
 }

@@ -67,7 +67,8 @@ export class TasksTable {
    * Leases the first queued task of a stage, in its lease order (scheduler/lease-order.ts: by
    * seq unless the stage orders otherwise), that this agent has not failed before, or null.
    * `allowExcluded` lifts that rule (no other agent is left to take the task) for tasks whose
-   * retry pause (`not_before`) is over.
+   * retry pause (`not_before`) is over. `costliestFirst`: the stage is leased so, and the
+   * lease tells its neighbours (`leasedNear`) in the same transaction.
    */
   leaseNext(
     jobId: string,
@@ -76,6 +77,7 @@ export class TasksTable {
     now: number,
     leaseMs: number,
     allowExcluded = false,
+    costliestFirst?: { stride: number },
   ): TaskRow | null {
     return this.sql.transaction(() => {
       const r = this.sql
@@ -99,7 +101,9 @@ export class TasksTable {
           'INSERT INTO attempts (task_id, attempt, agent_id, node, gpu, started_at) VALUES (?, ?, ?, ?, ?, ?)',
         )
         .run(r.id, attempt, agent.id, agent.node, agent.gpu, now);
-      return this.get(r.id) ?? null;
+      const task = this.get(r.id) ?? null;
+      if (task && costliestFirst) this.leasedNear(task, costliestFirst.stride);
+      return task;
     });
   }
 
@@ -109,7 +113,7 @@ export class TasksTable {
    * as the one their estimate came from, are not measured until it finishes (a costly task may
    * be running there), so they go before the estimated ones. Samples keep their place.
    */
-  leasedNear(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, stride: number): void {
+  private leasedNear(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, stride: number): void {
     this.sql
       .q(
         `UPDATE tasks SET lease_tier = @unmeasured, lease_key = 0, lease_from = abs(seq - @seq)
