@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +25,13 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 
 describe('the npm package', () => {
   it('installed from `npm pack` into an empty prefix runs `cluster-tool --help`', () => {
-    // `npm test` built dist/ already; --ignore-scripts skips prepack's second build.
+    // A module left in dist/ by an earlier build whose source is gone: the build starts afresh,
+    // so the package ships only what the sources compile to.
+    const stale = path.join(REPO, 'dist', 'renamed-long-ago.js');
+    writeFileSync(stale, 'export {};\n');
+    run('npm', ['run', 'build'], REPO);
+    expect(existsSync(stale)).toBe(false);
+    // Built just now; --ignore-scripts skips prepack's second build.
     const tarball = run(
       'npm',
       ['pack', '--ignore-scripts', '--silent', '--pack-destination', tmp],
@@ -27,6 +41,14 @@ describe('the npm package', () => {
       .split('\n')
       .pop();
     expect(tarball).toMatch(/\.tgz$/);
+    const listed = run('tar', ['-tzf', path.join(tmp, tarball ?? '')], tmp).split('\n');
+    const modules = listed.filter((f) => /^package\/dist\/.*\.js$/.test(f));
+    expect(modules).toContain('package/dist/cli/main.js');
+    for (const m of modules)
+      expect(
+        existsSync(path.join(REPO, m.replace(/^package\/dist/, 'src').replace(/\.js$/, '.ts'))),
+        m,
+      ).toBe(true);
     // The layout `npm install --global --prefix P` makes, with the production dependencies taken
     // from the lockfile and npm's cache so the test needs no registry.
     const prefix = path.join(tmp, 'prefix');
