@@ -84,7 +84,7 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
                                   lease-order (repeatable)]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
-                          [--scale-history 5000,50000,500000] [--scale-samples 200]`;
+                          [--scale-history 5000,50000,500000] [--scale-samples 500]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -103,7 +103,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       out: { type: 'string', default: 'bench-out' },
       'scale-agents': { type: 'string', default: AGENT_SIZES.join(',') },
       'scale-history': { type: 'string', default: HISTORY_SIZES.join(',') },
-      'scale-samples': { type: 'string', default: '200' },
+      'scale-samples': { type: 'string', default: '500' },
     },
     strict: true,
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { LONG_POLL_SPREAD, longPollMs } from '../../src/coordinator/agents/agent-desk.js';
 import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
 import { EventBus } from '../../src/coordinator/events.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
@@ -102,5 +103,27 @@ describe('waking agents that wait for work', () => {
     c.cancel(job.id);
     const replies = await Promise.all(polls);
     expect(replies.every((r) => 'exit' in r)).toBe(true);
+  });
+
+  it('ends long-polls started together at different moments, so the agents do not all ask again at once', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 4, chunk: 1 });
+    const [holder, ...idle] = agents(job, 41);
+    await c.lease(holder!.id, 0);
+    const t0 = performance.now();
+    const ended = await Promise.all(
+      idle.map((a) => c.lease(a.id, 1_000).then(() => performance.now() - t0)),
+    );
+    // Each ends within the last fifth of the wait it asked for (timers fire a little late).
+    expect(Math.min(...ended)).toBeGreaterThanOrEqual(1_000 * (1 - LONG_POLL_SPREAD) - 5);
+    expect(Math.max(...ended)).toBeLessThan(1_000 + 150);
+    // Forty uniform draws over 200 ms span at least half of it but for odds of about 1e-10.
+    expect(Math.max(...ended) - Math.min(...ended)).toBeGreaterThan(100);
+  });
+
+  it('bounds a long-poll by the wait asked for, at most 10 s, less up to a fifth', () => {
+    expect(longPollMs(5_000, 0)).toBe(5_000);
+    expect(longPollMs(5_000, 0.5)).toBe(4_500);
+    expect(longPollMs(60_000, 0)).toBe(10_000);
+    expect(longPollMs(-1, 0.3)).toBe(0);
   });
 });

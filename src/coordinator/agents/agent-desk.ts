@@ -58,10 +58,23 @@ export interface AgentDeskPorts {
   failJob: (jobId: string, error: string) => void;
   times: AgentTimes;
   now: () => number;
+  /** Uniform in [0, 1): where in its last stretch a long-poll ends (default Math.random). */
+  random?: () => number;
 }
 
 /** The longest a lease request may wait for work (ms). */
 const MAX_WAIT_MS = 10_000;
+/**
+ * A long-poll with no work ends somewhere in the last fifth of the wait it asked for. Agents
+ * started together (one srun, one bench swarm) would otherwise all ask again in the same
+ * millisecond every few seconds, and a task arriving then waits behind thousands of requests.
+ */
+export const LONG_POLL_SPREAD = 0.2;
+
+/** How long a long-poll asking for `waitMs` may wait; `r` uniform in [0, 1). */
+export function longPollMs(waitMs: number, r: number): number {
+  return Math.min(Math.max(waitMs, 0), MAX_WAIT_MS) * (1 - LONG_POLL_SPREAD * r);
+}
 
 /** How long a task waits before an agent that failed it may try it again (none other left). */
 export function retryPauseMs(attempt: number): number {
@@ -196,7 +209,7 @@ export class AgentDesk {
     job?: JobRow,
   ): Promise<LeaseDecision> {
     let row = typeof agent === 'string' ? this.agent(agent) : agent;
-    const deadline = this.p.now() + Math.min(Math.max(waitMs, 0), MAX_WAIT_MS);
+    const deadline = this.p.now() + longPollMs(waitMs, (this.p.random ?? Math.random)());
     let jobRow = job;
     let wake: Wake = { kind: 'news' };
     for (;;) {

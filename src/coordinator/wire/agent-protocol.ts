@@ -7,6 +7,7 @@ import { z } from 'zod';
  *   register  {jobId, node, gpu, slurmJobId, pid?}      -> {agentId, leaseMs, warmUp?} | {exit}
  *   heartbeat {agentId}                                 -> {drain, exit}
  *   lease     {agentId, waitMs?}                        -> {task} | {exit}; 204 when no work came
+ *             (within the last fifth of waitMs, at most 10 s: agents started together spread out)
  *   renew     {agentId}                                 -> {ok}; 409 when the lease is gone
  *   complete  {agentId, result, lease?}                 -> {ok, task, lease?}; 409 when not held
  *   fail      {agentId, error, tail, blame?}            -> {ok}
