@@ -62,9 +62,9 @@ export async function openDcvSession(
       "· pcluster 2.x connects over SSH: give --key-path with the key pair's private key if it is not in your SSH agent",
     );
   o.note(`· ${formatCommandLine('pcluster', cmd.args)}`);
-  const r = await spawnProcess(pcluster, cmd.args, {
+  const { child } = await spawnProcess(pcluster, cmd.args, {
     stdio: 'inherit',
     env: { ...process.env, ...cmd.env },
   });
-  return r.exitCode ?? 1;
+  return (await child).exitCode ?? 1;
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { CommandError, MissingBinaryError } from '../errors.js';
 import { shellJoin, shellQuote } from '../shell/quote.js';
 
@@ -35,6 +35,13 @@ export function formatCommandLine(
   return prefix + shellJoin([file, ...args]);
 }
 
+let execaModule: Promise<typeof import('execa')> | undefined;
+/**
+ * execa, loaded on first use: it is a third of what an agent's modules cost to load, and that CPU
+ * comes out of Blender's start beside it; a Blender agent seldom runs a command at all.
+ */
+const loadExeca = () => (execaModule ??= import('execa'));
+
 /** Runs `file` with an argument array (never a shell string); throws `CommandError` on failure. */
 export async function runCommand(
   file: string,
@@ -42,6 +49,7 @@ export async function runCommand(
   opts: RunOptions = {},
 ): Promise<RunResult> {
   const command = formatCommandLine(file, args, opts.env);
+  const { execa } = await loadExeca();
   try {
     const result = await execa(file, args, {
       env: opts.env,
@@ -78,8 +86,11 @@ export async function runCommand(
   }
 }
 
-/** Starts a long-lived child; the caller owns its lifetime. */
-export function spawnProcess(
+/**
+ * Starts a long-lived child; the caller owns its lifetime. The child comes wrapped: a bare one
+ * is a promise of its end, which `await` would wait for.
+ */
+export async function spawnProcess(
   file: string,
   args: readonly string[],
   opts: Omit<RunOptions, 'timeoutMs' | 'input'> & {
@@ -90,8 +101,9 @@ export function spawnProcess(
     /** `env` is the child's whole environment, not additions to this process's. */
     wholeEnv?: boolean;
   } = {},
-): ResultPromise {
-  return execa(file, args, {
+): Promise<{ child: ResultPromise }> {
+  const { execa } = await loadExeca();
+  const child = execa(file, args, {
     env: opts.env,
     extendEnv: !opts.wholeEnv,
     cwd: opts.cwd,
@@ -103,6 +115,7 @@ export function spawnProcess(
     reject: false,
     buffer: false,
   });
+  return { child };
 }
 
 /**

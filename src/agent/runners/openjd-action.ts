@@ -31,9 +31,9 @@ const TAIL_LINES = 40;
 const GUARD =
   'while kill -0 "$1" 2>/dev/null && kill -0 -"$2" 2>/dev/null; do sleep 1; done; kill -KILL -"$2" 2>/dev/null; exit 0';
 
-function guard(group: number | undefined): { stop(): void } {
+async function guard(group: number | undefined): Promise<{ stop(): void }> {
   if (!group) return { stop: () => {} };
-  const g = spawnProcess(
+  const { child: g } = await spawnProcess(
     'sh',
     ['-c', GUARD, 'ct-openjd-guard', String(process.pid), String(group)],
     {
@@ -70,14 +70,14 @@ export async function runAction(
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
   };
-  const child = spawnProcess(file ?? '', args, {
+  const { child } = await spawnProcess(file ?? '', args, {
     cwd: o.cwd,
     env: o.env,
     detached: true,
     noStdin: true,
     wholeEnv: true,
   });
-  const guardian = guard(child.pid);
+  const guardian = await guard(child.pid);
   let stopped: ActionOutcome['stopped'] = null;
   const group = (sig: NodeJS.Signals) => {
     try {

@@ -45,7 +45,7 @@ async function local(argv: Record<string, unknown>): Promise<void> {
     process.stderr.write('· xdg-open is not installed: open the link above by hand\n');
     return;
   }
-  const child = spawnProcess(opener, [url], { detached: true, stdio: 'ignore' });
+  const { child } = await spawnProcess(opener, [url], { detached: true, stdio: 'ignore' });
   child.unref();
   void child.catch(() => {});
 }
