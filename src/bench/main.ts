@@ -30,6 +30,7 @@ import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
 import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
 import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
+import { waitNodesIdle } from './slurm-jobs.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -195,14 +196,18 @@ export async function benchRenderEfficiency(
     frames: ctx.frames,
     slots: ctx.slots,
   };
+  const idle = (leg: string) => waitNodesIdle(ctx.bench.client, leg);
+  await idle('static split');
   log(`static split: ${ctx.slots} Slurm jobs, one contiguous range each`);
   const staticSplit = await renderStaticSplit({ ...way, outDir: outDir('static-split') });
   log(`static split: ${staticSplit.makespanSeconds.toFixed(1)} s`);
+  await idle('job array');
   log(`job array: ${ctx.frames.length} array tasks, at most ${ctx.slots} at once`);
   const jobArray = await renderJobArray({ ...way, outDir: outDir('job-array') });
   log(`job array: ${jobArray.makespanSeconds.toFixed(1)} s`);
   let ours: OursResult | undefined;
   if (legs.ours) {
+    await idle('ours');
     log('ours: the coordinator with one agent per slot');
     ours = await legs.ours(ctx, outDir('ours'));
     log(`ours: ${ours.makespanSeconds.toFixed(1)} s`);

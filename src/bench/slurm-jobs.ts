@@ -72,3 +72,27 @@ export function lastFrameWrittenAt(
   }
   return last;
 }
+
+/**
+ * Waits until every node is idle and done completing its last job, so that each leg's first
+ * submission finds the cluster as a user's would, not still busy with the leg before.
+ */
+export async function waitNodesIdle(
+  client: SlurmClient,
+  leg: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const busy = (await client.nodes()).filter(
+      (n) => n.state !== 'idle' || n.flags.includes('COMPLETING'),
+    );
+    if (busy.length === 0) return;
+    if (Date.now() > deadline)
+      throw new BenchError(
+        leg,
+        `nodes ${busy.map((n) => `${n.name} (${[n.state, ...n.flags].join('+')})`).join(', ')} not idle within ${timeoutMs / 1000} s`,
+      );
+    await sleep(100);
+  }
+}
