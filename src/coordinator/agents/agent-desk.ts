@@ -58,8 +58,6 @@ export interface AgentDeskPorts {
   failJob: (jobId: string, error: string) => void;
   times: AgentTimes;
   now: () => number;
-  /** Uniform in [0, 1): where in its last stretch a long-poll ends (default Math.random). */
-  random?: () => number;
 }
 
 /** The longest a lease request may wait for work (ms). */
@@ -209,7 +207,7 @@ export class AgentDesk {
     job?: JobRow,
   ): Promise<LeaseDecision> {
     let row = typeof agent === 'string' ? this.agent(agent) : agent;
-    const deadline = this.p.now() + longPollMs(waitMs, (this.p.random ?? Math.random)());
+    const deadline = this.p.now() + longPollMs(waitMs, Math.random());
     let jobRow = job;
     let wake: Wake = { kind: 'news' };
     for (;;) {
