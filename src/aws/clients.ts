@@ -2,10 +2,6 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
-// Under Node < 22 the SDK prints, on every command, that its releases after January 2027 will need
-// Node 22. The versions package-lock.json pins run on Node 20, which our machines run: say nothing.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /** Where to reach AWS. Region falls back to the SDK's chain (AWS_REGION, profile). */
 export interface AwsTarget {
   region?: string;

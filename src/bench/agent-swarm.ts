@@ -85,7 +85,6 @@ async function runSwarm(init: SwarmInit, port: NonNullable<typeof parentPort>): 
           next = r.data;
         }
         const reply = next;
-        next = undefined;
         if (typeof reply.exit === 'string') {
           exits.push(reply.exit);
           return;

@@ -119,7 +119,7 @@ function startSwarm(init: SwarmInit) {
       else if (m.type === 'error') reject((failure = new Error(`bench agents: ${m.message}`)));
       for (const l of listeners) l(m);
     });
-    worker.on('error', (err) => reject((failure = err)));
+    worker.on('error', (err: Error) => reject((failure = err)));
     worker.on('exit', (code) => reject(new Error(`bench agents exited early (code ${code})`)));
   });
   done.catch(() => undefined);

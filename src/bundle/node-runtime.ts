@@ -20,21 +20,23 @@ function runtimeOf(name: string, glibc: string | undefined): NodeRuntime {
   return glibc && Number(glibc.split('.')[1]) <= 17 ? 'glibc-217' : 'glibc-228';
 }
 
+/** The oldest Node.js major the tool runs on (package.json `engines`). */
+export const NODE_MAJOR_NEEDED = 24;
+
 /**
- * The tool's native modules (better-sqlite3) are built for this machine's Node.js: the staged
- * one must load them, so its module ABI must be the same.
+ * The staged Node.js must be one the tool runs on. Its native module (better-sqlite3) is built
+ * on Node-API, which every newer Node.js loads, so the major version is all that must match.
  */
-async function checkAbi(node: string, version: string): Promise<void> {
-  const ours = process.versions.modules;
-  const theirs = await runCommand(node, ['-p', 'process.versions.modules'], { timeoutMs: 30_000 })
+async function checkVersion(node: string, named: string): Promise<string> {
+  const version = await runCommand(node, ['-p', 'process.versions.node'], { timeoutMs: 30_000 })
     .then((r) => r.stdout.trim())
-    .catch(() => undefined);
-  const sameMajor = version.split('.')[0] === process.versions.node.split('.')[0];
-  if (theirs === undefined ? !sameMajor : theirs !== ours)
+    .catch(() => named);
+  if (!(Number(version.split('.')[0]) >= NODE_MAJOR_NEEDED))
     throw new UsageError(
-      `--node-tarball is Node.js ${version}, but the tool's native modules are built for this machine's Node.js ${process.versions.node}: ` +
-        `stage with a Node.js of the same major version as the one running \`cluster-tool stage\` (${process.versions.node.split('.')[0]}.x)`,
+      `--node-tarball is Node.js ${version}, and cluster-tool runs on Node.js ${NODE_MAJOR_NEEDED} or newer: ` +
+        `give a node-v${NODE_MAJOR_NEEDED}.x linux-x64 tarball (nodejs.org)`,
     );
+  return version;
 }
 
 /**
@@ -53,8 +55,8 @@ export async function nodeRuntimePart(
     await extractTar(o.nodeTarball, probe);
     const top = readdirSync(probe)[0] ?? '';
     const bin = path.join(probe, top, 'bin', 'node');
-    const version = /v(\d+\.\d+\.\d+)/.exec(path.basename(o.nodeTarball))?.[1] ?? 'unknown';
-    await checkAbi(bin, version);
+    const named = /v(\d+\.\d+\.\d+)/.exec(path.basename(o.nodeTarball))?.[1] ?? 'unknown';
+    const version = await checkVersion(bin, named);
     const glibc = glibcNeeded(bin);
     return {
       tarball: o.nodeTarball,

@@ -41,7 +41,9 @@ export function startSwarm(
       if (m.error !== undefined) p?.reject(new BenchError('scale', `simulated agents: ${m.error}`));
       else p?.resolve(m.value);
     });
-    w.on('error', (err) => (failure ??= err));
+    w.on('error', (err: Error) => {
+      failure ??= err;
+    });
     return w;
   });
   const ask = (w: Worker, command: SwarmCommand) =>

@@ -107,7 +107,6 @@ class Share {
         next = r.data;
       }
       const reply = next;
-      next = undefined;
       if (typeof reply.exit === 'string') {
         this.exited++;
         return;

@@ -46,7 +46,7 @@ async function local(argv: Record<string, unknown>): Promise<void> {
     return;
   }
   const { child } = await spawnProcess(opener, [url], { detached: true, stdio: 'ignore' });
-  child.unref();
+  child.nodeChildProcess.unref();
   void child.catch(() => {});
 }
 
