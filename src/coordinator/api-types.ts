@@ -307,6 +307,16 @@ export interface JobDetail extends JobSummary {
   results?: ResultRow[];
 }
 
+/** A retry's answer: the job, and what this retry queued again. */
+export interface RetryReply extends JobDetail {
+  requeued: {
+    /** Tasks queued again by this retry (not counting the later stages reopened after them). */
+    tasks: number;
+    /** The same in the job's unit: frames for a job counted in frames, else tasks. */
+    units: number;
+  };
+}
+
 /** One row of a job's results table; metrics are null where the task produced none. */
 export interface ResultRow {
   /** The task's name: a Plenoxels train_dir, a command line's id. */

@@ -4,7 +4,7 @@ import { AgentDesk, type AgentTimes } from './agents/agent-desk.js';
 import { WarmUps } from './agents/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
 import type { ReconcilePorts } from './allocations/reconcile.js';
-import type { JobDetail, SubmitRequest } from './api-types.js';
+import type { JobDetail, RetryReply, SubmitRequest } from './api-types.js';
 import { NotFoundError } from './errors.js';
 import type { EventBus } from './events.js';
 import { recorder, type Actor, type RecordFn } from './history.js';
@@ -155,6 +155,7 @@ export class Coordinator {
       dropAgent: (agent, why) => this.agents.drop(agent, why),
       allocationOutput: io.allocationOutput ?? (() => undefined),
       jobChanged: (jobId) => bus.jobChanged(jobId),
+      cancelled: new Map(),
       now,
     };
   }
@@ -188,7 +189,7 @@ export class Coordinator {
     return this.control.cancel(jobId, actor);
   }
 
-  retry(jobId: string, frames?: number[], actor: Actor = 'user'): JobDetail {
+  retry(jobId: string, frames?: number[], actor: Actor = 'user'): RetryReply {
     return this.control.retry(jobId, frames, actor);
   }
 

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { NotFoundError } from './errors.js';
-import type { JobDetail } from './api-types.js';
+import type { JobDetail, RetryReply } from './api-types.js';
 import type { Actor, RecordFn } from './history.js';
 import { usefulNodes } from './scaling/autoscaler.js';
 import type { JobFiles } from './io/job-files.js';
@@ -96,7 +96,7 @@ export class JobControl {
   }
 
   /** Requeues failed tasks (or the tasks holding `frames`) with fresh attempts; the job runs again. */
-  retry(jobId: string, frames?: number[], actor: Actor = 'user'): JobDetail {
+  retry(jobId: string, frames?: number[], actor: Actor = 'user'): RetryReply {
     const { store } = this.p;
     const job = this.p.requireJob(jobId);
     const all = store.tasks.list(jobId, {}).tasks;
@@ -117,7 +117,7 @@ export class JobControl {
       store.jobs.update(jobId, { state: 'running', error: null, finishedAt: null });
       this.p.record(jobId, 'job:retried', actor, 'the next stage is planned again', { tasks: 0 });
       this.p.advance(jobId);
-      return this.p.detail(jobId);
+      return { ...this.p.detail(jobId), requeued: { tasks: 0, units: 0 } };
     }
     if (!wanted.length) throw new UsageError(`job ${jobId} has no failed tasks to retry`);
     const n = this.reopen(jobId, all, wanted);
@@ -126,7 +126,10 @@ export class JobControl {
       frames: frames ?? null,
     });
     this.p.notify(jobId);
-    return this.p.detail(jobId);
+    const detail = this.p.detail(jobId);
+    const units =
+      detail.unit === 'frames' ? new Set(wanted.flatMap((t) => t.frames)).size : wanted.length;
+    return { ...detail, requeued: { tasks: wanted.length, units } };
   }
 
   /**

@@ -5,7 +5,7 @@ import { warmUpOf } from './agents/warm-ups.js';
 import type { SubmitRequest } from './api-types.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
-import type { JobPlan } from './jobs/job-type.js';
+import type { JobPlan, PlanLimits } from './jobs/job-type.js';
 import { jobTypeOf, planJob } from './jobs/registry.js';
 import type { AllocationPort } from './ports.js';
 import type { JobsTable } from './store/tables/jobs.js';
@@ -16,6 +16,7 @@ export interface SubmissionPorts {
   store: {
     jobs: Pick<JobsTable, 'nextSeq' | 'update'>;
     insertJob(job: JobRow, stages: Omit<StageRow, 'jobId'>[], tasks: NewTask[]): void;
+    transaction<T>(fn: () => T): T;
   };
   slurm: Pick<AllocationPort, 'partitionNodes' | 'plan'>;
   files: JobFiles;
@@ -52,13 +53,17 @@ function checkPayloads(plan: JobPlan): void {
 export class Submission {
   constructor(private readonly p: SubmissionPorts) {}
 
-  private async planned(req: SubmitRequest): Promise<{ job: JobRow; plan: JobPlan }> {
+  /** What planning needs to know of the cluster (asked of Slurm, so it awaits). */
+  private async limits(): Promise<PlanLimits> {
     const partition = await this.p.slurm.partitionNodes();
-    const limits = {
+    return {
       partitionNodes: partition.length,
       maxGpusPerNode: Math.max(1, ...partition.map((n) => n.gpus)),
     };
-    const seq = this.p.store.jobs.nextSeq();
+  }
+
+  /** The job a request makes as number `seq`: synchronous, so it fits inside the insert. */
+  private plan(req: SubmitRequest, limits: PlanLimits, seq: number) {
     const id = `j${seq}`;
     const dir = path.join(this.p.stateDir, 'jobs', id);
     const dirs = { id, dir, outputDir: path.join(dir, 'output') };
@@ -87,7 +92,7 @@ export class Submission {
 
   /** What a submission would do, without doing it: the tasks and the allocation's sbatch script. */
   async preview(req: SubmitRequest) {
-    const { job, plan } = await this.planned(req);
+    const { job, plan } = this.plan(req, await this.limits(), this.p.store.jobs.nextSeq());
     const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
     return {
       job: {
@@ -118,9 +123,16 @@ export class Submission {
 
   /** Validates, writes the job and its tasks, and submits its first allocation. */
   async submit(req: SubmitRequest, actor: Actor = 'user'): Promise<JobRow> {
-    const { job, plan } = await this.planned(req);
-    this.p.files.create(job);
-    this.p.store.insertJob(job, plan.stages, plan.tasks);
+    const limits = await this.limits();
+    // The number, the rows and the job's files are made in one transaction with nothing awaited
+    // in between, so parallel submissions each get their own number and files, and one that
+    // fails leaves nothing: files last, since a failure there rolls the rows back.
+    const { job, plan } = this.p.store.transaction(() => {
+      const made = this.plan(req, limits, this.p.store.jobs.nextSeq());
+      this.p.store.insertJob(made.job, made.plan.stages, made.plan.tasks);
+      this.p.files.create(made.job);
+      return made;
+    });
     this.p.record(job.id, 'job:submitted', actor, plan.summary, { tasks: plan.tasks.length });
     for (const e of plan.events ?? []) this.p.record(job.id, e.type, actor, e.message, e.data);
     for (const w of plan.warnings ?? []) this.p.record(job.id, 'job:warning', 'coordinator', w);

@@ -26,6 +26,20 @@ describe('the CLI view of a job', () => {
     expect(formatJobTable([d], now)).toMatch(/3\/10 frames +0 +10\.0 frames\/min +37 s/);
   });
 
+  it('prints the MP4 where it is: in the --output folder when the job has one', async () => {
+    const t = testCoordinator();
+    const job = await t.c.submit({ kind: 'blender', scene: t.scene, frames: '1', nodes: 1 });
+    const d = jobDetail(t.store, t.store.jobs.get(job.id)!);
+    const own = formatJobDetail({ ...d, video: 'output/video.mp4' });
+    expect(own).toContain(`video     ${job.dir}/output/video.mp4`);
+    const elsewhere = formatJobDetail({
+      ...d,
+      outputDir: '/renders/shot-12',
+      video: 'output/video.mp4',
+    });
+    expect(elsewhere).toContain('video     /renders/shot-12/video.mp4');
+  });
+
   it("names a command job's failed tasks and its agents' tasks, with no frame numbers", async () => {
     const t = testCoordinator();
     const tasks = ['ok', 'bad'].map((id) => JSON.stringify({ id, argv: ['true'] })).join('\n');

@@ -92,3 +92,22 @@ describe('reconciling allocations with Slurm while the coordinator submits', () 
     );
   });
 });
+
+describe('an allocation Slurm is still completing', () => {
+  it('is asked to end once per 10 s, not at every pass', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-10', nodes: 1 });
+    const [alloc] = c.store.allocations.list(job.id);
+    const id = alloc!.slurmJobId;
+    // Slurm keeps listing it as completing however often it is cancelled.
+    port.cancel = (ids) => {
+      port.cancelled.push(...ids);
+      return Promise.resolve();
+    };
+    c.store.jobs.update(job.id, { state: 'failed' });
+    for (let i = 0; i < 20; i++) {
+      await reconcileAllocations(c.reconcilePorts);
+      clock += 1_000;
+    }
+    expect(port.cancelled.filter((x) => x === id)).toHaveLength(2);
+  });
+});

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Coordinator } from '../../src/coordinator/core.js';
 import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
 import type { AcceptingOutputCheck } from '../doubles/output-check.js';
+import { requeuedText } from '../../src/viewer/app/pace-text.js';
 import { testCoordinator } from './view/setup.js';
 
 let h: ReturnType<typeof testCoordinator>;
@@ -77,6 +78,28 @@ describe('an agent token alone does not make an agent', () => {
     expect(refused({ node: 'node9', gpu: '1', slurmJobId: 100 })).toMatch(
       /node node9 is not part of Slurm job 100/,
     );
+  });
+});
+
+describe('an agent claims one GPU its allocation holds, once', () => {
+  it('refuses GPU values a one-GPU allocation never hands out', async () => {
+    const job = await c.submit({
+      kind: 'blender',
+      scene,
+      frames: '1',
+      nodes: 1,
+      gpusPerNode: 1,
+    });
+    const register = (gpu: string) => {
+      const r = c.register(job.id, { node: 'node1', gpu, slurmJobId: 100 });
+      return 'exit' in r ? r.exit : null;
+    };
+    for (const gpu of ['9999', '', '00', '0,0', '1,0', '1'])
+      expect(register(gpu), gpu).toMatch(
+        /is not a GPU index of Slurm job 100: it holds 1 a node, one per agent \(0 to 0\)/,
+      );
+    expect(register('0')).toBeNull();
+    expect(register('0')).toMatch(/already has agent/);
   });
 });
 
@@ -158,5 +181,20 @@ describe('a stage whose tasks come from what an earlier one wrote', () => {
     writeFileSync(path.join(job.dir, 'items.txt'), 'one\ntwo\n');
     expect(c.retry(job.id).state).toBe('running');
     expect(c.store.tasks.list(job.id, { stage: 'Use' }).total).toBe(2);
+  });
+});
+
+describe('a retry', () => {
+  it('says what it queued again, not the whole queue', async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-8', nodes: 1 });
+    const only = agent(job.id, 'node1', '0');
+    for (let i = 0; i < 8; i++) {
+      const t = (await lease(only)) as TaskRow;
+      expect(t.kind).toBe('blender-render');
+      expect(await c.complete(only.id, t.id, {})).toBe(true);
+    }
+    const r = c.retry(job.id, [3]);
+    expect(r.requeued).toEqual({ tasks: 1, units: 1 });
+    expect(requeuedText(r)).toBe('1 frame queued again (1 queued)');
   });
 });

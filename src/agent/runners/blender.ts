@@ -308,7 +308,12 @@ export class BlenderRunner implements TaskRunner {
         signal: ctx.signal,
       });
     } catch (err) {
-      throw new TaskFailure(`ffmpeg could not encode the video: ${(err as Error).message}`);
+      // A full or read-only output is the job's, not this agent's: the job pauses for it.
+      throw new TaskFailure(
+        `ffmpeg could not encode the video: ${(err as Error).message}`,
+        [],
+        isOutputFault(err) ? 'job' : 'agent',
+      );
     }
     return {
       video: resultName(p.video, p.outputDir, task.jobDir),

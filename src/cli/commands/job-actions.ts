@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
-import type { JobDetail, TaskLog } from '../../coordinator/api-types.js';
+import type { JobDetail, RetryReply, TaskLog } from '../../coordinator/api-types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
-import { restText, unitWord } from '../../viewer/app/pace-text.js';
+import { requeuedText, unitWord } from '../../viewer/app/pace-text.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 
@@ -46,17 +46,14 @@ export const retryCommand: CommandModule = {
   handler: async (argv) => {
     if (await ranRemotely('retry', argv, { positional: ['job'] })) return;
     if (argv.frames) parseFrames(argv.frames as string);
-    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
+    const job = await CoordinatorConnection.fromArgs(argv).request<RetryReply>(
       'POST',
       `/api/jobs/${encodeURIComponent(argv.job as string)}/retry`,
       {
         frames: argv.frames,
       },
     );
-    const rest = restText(job.progress, job.unit);
-    process.stdout.write(
-      `${job.id} ${job.state}: ${job.progress.queued} ${unitWord(job.unit, job.progress.queued)} queued again${rest ? ` (${rest})` : ''}\n`,
-    );
+    process.stdout.write(`${job.id} ${job.state}: ${requeuedText(job)}\n`);
   },
 };
 

@@ -1,4 +1,5 @@
 import type { JobDetail, JobEvent } from '../../coordinator/api-types.js';
+import { servedPath } from '../../coordinator/served-names.js';
 import {
   doneText,
   etaText,
@@ -54,7 +55,7 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
     `stages    ${j.stages.map((s) => `${s.name}:${s.state}`).join('  ')}`,
     `output    ${j.outputDir}`,
   ];
-  if (j.video) head.push(`video     ${j.dir}/${j.video}`);
+  if (j.video) head.push(`video     ${servedPath(j, j.video)}`);
   if (j.kind === 'index')
     head.push(`viewer    ${j.serviceUrl ?? '(the IndeX session is still loading)'}`);
   if (j.auto)

@@ -109,7 +109,7 @@ export class AgentDesk {
   ): AgentRow | { exit: string } {
     const job = this.job(jobId);
     if (job.state !== 'running') return { exit: `job ${jobId} is ${job.state}` };
-    const refused = this.refusal(jobId, info);
+    const refused = this.refusal(job, info);
     if (refused) {
       this.p.record(jobId, 'agent:refused', 'coordinator', refused, { ...info });
       return { exit: refused };
@@ -141,21 +141,24 @@ export class AgentDesk {
 
   /**
    * Why an agent may not join: it must run in one of the job's live allocations, on one of its
-   * nodes once Slurm has said which, and claim each GPU of a node once. (An agent token is the
-   * job's, so a token alone must not let anyone invent agents.)
+   * nodes once Slurm has said which, and claim one GPU the allocation holds there, once. (An
+   * agent token is the job's, so a token alone must not let anyone invent agents.) Each agent's
+   * srun task gets one GPU (`--gpus-per-task=1` on an exclusive node), so its index is below the
+   * job's GPUs per node, whether Slurm numbers them on the node or within the step's cgroup.
    */
   private refusal(
-    jobId: string,
+    job: JobRow,
     info: { node: string; gpu: string; slurmJobId: number },
   ): string | null {
+    const jobId = job.id;
     const a = this.p.store.allocations
       .list(jobId)
       .find((x) => x.slurmJobId === info.slurmJobId && x.state !== 'ended');
     if (!a) return `Slurm job ${info.slurmJobId} is not a live allocation of job ${jobId}`;
     if (a.nodes.length && !a.nodes.includes(info.node))
       return `node ${info.node} is not part of Slurm job ${info.slurmJobId} (${a.nodes.join(',')})`;
-    if (!/^[0-9]{1,4}(,[0-9]{1,4})*$|^$/.test(info.gpu))
-      return `GPU ${JSON.stringify(info.gpu)} is not a GPU index list`;
+    if (!/^(0|[1-9][0-9]{0,3})$/.test(info.gpu) || Number(info.gpu) >= job.gpusPerNode)
+      return `GPU ${JSON.stringify(info.gpu)} is not a GPU index of Slurm job ${info.slurmJobId}: it holds ${job.gpusPerNode} a node, one per agent (0 to ${job.gpusPerNode - 1})`;
     const twin = this.p.store.agents
       .onGpu(jobId, info.node, info.gpu, info.slurmJobId)
       .find((x) => x.state === 'active' || x.state === 'draining');

@@ -32,7 +32,22 @@ export interface ReconcilePorts {
   /** The text Slurm wrote for an allocation so far (its --output file), or undefined. */
   allocationOutput: (job: JobRow, slurmJobId: number) => string | undefined;
   jobChanged: (jobId: string) => void;
+  /** When each Slurm job was last asked to end (kept between passes). */
+  cancelled: Map<number, number>;
   now: () => number;
+}
+
+/**
+ * A cancelled Slurm job stays listed while it completes (a minute after a slurmctld restart);
+ * asking again meanwhile does nothing but load slurmctld, so once per this long at most.
+ */
+const CANCEL_AGAIN_MS = 10_000;
+
+async function cancelOnce(c: ReconcilePorts, slurmJobId: number): Promise<void> {
+  const last = c.cancelled.get(slurmJobId);
+  if (last !== undefined && c.now() - last < CANCEL_AGAIN_MS) return;
+  c.cancelled.set(slurmJobId, c.now());
+  await c.slurm.cancel([slurmJobId]);
 }
 
 /** A job whose allocations keep ending before its work is done fails after this many. */
@@ -62,6 +77,7 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
   const listedFrom = c.now();
   const slurm = await c.slurm.list();
   const byId = new Map(slurm.map((s) => [s.slurmJobId, s]));
+  for (const id of c.cancelled.keys()) if (!byId.get(id)?.active) c.cancelled.delete(id);
   const known = new Set(c.store.allocations.list().map((a) => a.slurmJobId));
   const now = c.now();
 
@@ -69,7 +85,7 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
     if (known.has(s.slurmJobId) || !s.active || c.submitsInFlight() > 0) continue;
     const job = c.store.jobs.get(s.jobId);
     if (!job || job.state !== 'running') {
-      await c.slurm.cancel([s.slurmJobId]);
+      await cancelOnce(c, s.slurmJobId);
       continue;
     }
     c.store.allocations.insert({
@@ -111,7 +127,7 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       continue;
     }
     if (job && job.state !== 'running') {
-      await c.slurm.cancel([a.slurmJobId]);
+      await cancelOnce(c, a.slurmJobId);
       continue;
     }
     const state = s.state === 'RUNNING' ? 'running' : 'pending';

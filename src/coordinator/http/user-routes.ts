@@ -9,6 +9,7 @@ import type { Coordinator } from '../core.js';
 import { jobDetail, jobSummary, taskView } from '../views.js';
 import { logsQuery, retryBody, scaleBody, tasksQuery } from '../wire/user-requests.js';
 import { parseWire } from '../wire/parse.js';
+import { servedRoot } from '../served-names.js';
 import { contentType, resolveInside } from './files.js';
 import { HttpError } from './http-error.js';
 
@@ -109,12 +110,8 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     { config: { access: 'user' } },
     async (req, reply) => {
       const job = c.requireJob(req.params.id);
-      const asked = req.params['*'];
-      // `output/…` is the job's output root (a Blender --output may lie outside the job's
-      // directory); everything else (thumbs, logs) is inside the job's directory.
-      const file = asked.startsWith('output/')
-        ? resolveInside([job.outputDir], asked.slice('output/'.length))
-        : resolveInside([job.dir], asked);
+      const { root, rel } = servedRoot(job, req.params['*']);
+      const file = resolveInside([root], rel);
       if (!file)
         return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
       return reply.type(contentType(file)).send(createReadStream(file));

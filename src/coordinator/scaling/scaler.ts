@@ -117,6 +117,15 @@ export class Scaler {
     }
     const partition = (await this.p.slurm.partitionNodes()).length;
     const held = await this.heldNodes(jobId);
+    // Slurm was asked in between: the job may have ended meanwhile.
+    const now = this.p.requireJob(jobId).state;
+    if (now !== 'running')
+      throw new UsageError(`job ${jobId} is ${now}; there is nothing to scale`);
+    const foreign = (req.nodeList ?? []).filter((n) => !held.some((h) => h.node === n));
+    if (foreign.length)
+      throw new UsageError(
+        `job ${jobId} does not hold node ${foreign.join(',')} (it holds ${held.map((x) => x.node).join(',') || 'none yet'})`,
+      );
     const pending = this.p.store.allocations.list(jobId).filter((a) => a.state === 'pending');
     const current = held.length + pending.reduce((s, a) => s + a.requestedNodes, 0);
     let target =
@@ -164,11 +173,8 @@ export class Scaler {
     let chosen: HeldNode[];
     if (req.nodeList?.length) {
       chosen = req.nodeList.map((n) => {
-        const h = held.find((x) => x.node === n);
-        if (!h)
-          throw new UsageError(
-            `job ${jobId} does not hold node ${n} (it holds ${held.map((x) => x.node).join(',') || 'none yet'})`,
-          );
+        // scaleNow checked that the job holds every named node.
+        const h = held.find((x) => x.node === n)!;
         if (!removable(h))
           throw new UsageError(
             `${n} runs the batch script of Slurm job ${h.allocation.slurmJobId}; it is released only with the whole job`,

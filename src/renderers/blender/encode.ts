@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, open, rename, rm, stat, symlink } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { runCommand } from '../../process/run.js';
@@ -63,8 +64,12 @@ export async function encodeVideo(
       `frames in ${opts.framesDir} mix ${[...exts].join(', ')}; render one format`,
     );
   const ext = [...exts][0] ?? '.png';
-  const seq = await mkdtemp(path.join(path.dirname(path.resolve(opts.output)), '.encode-'));
-  const partial = path.join(seq, `video.mp4`);
+  // The numbered links ffmpeg reads live outside the user's output; the MP4 is written beside
+  // its final name (one file system, so the rename is whole) under a `.partial-` name that the
+  // job's next start sweeps if this process is killed.
+  const seq = await mkdtemp(path.join(os.tmpdir(), 'ct-encode-'));
+  const out = path.resolve(opts.output);
+  const partial = path.join(path.dirname(out), `.partial-${process.pid}-${path.basename(out)}`);
   try {
     await Promise.all(files.map((f, i) => symlink(path.resolve(f), seqName(seq, i, ext))));
     const input = ext === '.exr' ? [...EXR_INPUT, ...(await exrLayer(files[0] as string))] : [];
@@ -83,6 +88,7 @@ export async function encodeVideo(
     return { output: opts.output, frames: files.length };
   } finally {
     await rm(seq, { recursive: true, force: true });
+    await rm(partial, { force: true });
   }
 }
 

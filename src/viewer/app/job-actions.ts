@@ -1,4 +1,11 @@
-import type { JobDetail, JobSummary, ScaleRequest, TaskView } from '../../coordinator/api-types.js';
+import type {
+  JobDetail,
+  JobSummary,
+  RetryReply,
+  ScaleRequest,
+  TaskView,
+} from '../../coordinator/api-types.js';
+import { requeuedText } from './pace-text.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
 import { scaleNews, type ScaleWatch } from './scale-news.js';
@@ -75,9 +82,9 @@ export function jobActions(
     'Retry failed',
     () => {
       say('Requeueing…', 'muted');
-      post('retry').then(
+      api<RetryReply>('POST', `/api/jobs/${encodeURIComponent(current.id)}/retry`, {}).then(
         (d) => {
-          say(`Requeued: ${d.progress.queued} queued again`, 'ok');
+          say(`Requeued: ${requeuedText(d)}`, 'ok');
           opts.onDone?.(d);
         },
         (err) => failed('Retry', err),

@@ -2,7 +2,12 @@
  * How a job's progress, rate, ETA and time read, in words shared by the viewer and the CLI, so
  * that both say the same thing of the same moment. Pure: no DOM, no I/O (the CLI imports it).
  */
-import type { JobProgress, JobSummary, ProgressUnit } from '../../coordinator/api-types.js';
+import type {
+  JobProgress,
+  JobSummary,
+  ProgressUnit,
+  RetryReply,
+} from '../../coordinator/api-types.js';
 
 /** `1 min 04 s`, `42 s`, `2 h 05 min`; `—` when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
@@ -78,6 +83,19 @@ export function restText(p: JobProgress, unit: ProgressUnit): string {
     .filter(([n]) => n > 0)
     .map(([n, w]) => `${n} ${w}`)
     .join(', ');
+}
+
+/** What one retry queued again, then what is left: `1 frame queued again (1 queued)`. */
+export function requeuedText(r: Pick<RetryReply, 'requeued' | 'progress' | 'unit'>): string {
+  const { tasks, units } = r.requeued;
+  const head =
+    tasks === 0
+      ? 'its next stage is planned again'
+      : units > 0
+        ? `${units} ${unitWord(r.unit, units)} queued again`
+        : `${tasks} ${tasks === 1 ? 'task' : 'tasks'} queued again`;
+  const rest = restText(r.progress, r.unit);
+  return rest ? `${head} (${rest})` : head;
 }
 
 /** A Slurm reason worth showing (Slurm says `None` when it has none). */
