@@ -307,6 +307,12 @@ export interface JobDetail extends JobSummary {
   results?: ResultRow[];
 }
 
+/** The coordinator's own health, as `status` shows it above the jobs. */
+export interface CoordinatorHealth {
+  /** Since when its disk refuses writes, and what it said; null while writing works. */
+  writeOutage: { since: number; reason: string } | null;
+}
+
 /** A retry's answer: the job, and what this retry queued again. */
 export interface RetryReply extends JobDetail {
   requeued: {

@@ -19,6 +19,7 @@ import { StageFlow } from './stages/stage-flow.js';
 import { GroupCommit } from './store/group-commit.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, JobRow } from './store/types.js';
+import { isStorageFault, WriteOutage } from './io/write-outage.js';
 import { Submission } from './submission.js';
 import { jobDetail } from './views.js';
 import { Waiters } from './waiters.js';
@@ -58,6 +59,8 @@ export interface CoordinatorIo {
  */
 export class Coordinator {
   readonly waiters = new Waiters();
+  /** Whether the coordinator's own disk is refusing writes now. */
+  readonly outage: WriteOutage;
   /** Completions that arrive together are committed together (see GroupCommit). */
   private readonly group: GroupCommit;
   readonly record: RecordFn;
@@ -83,6 +86,7 @@ export class Coordinator {
     this.group = new GroupCommit((fn) => store.transaction(fn));
     const files = io.files ?? localJobFiles;
     const log = io.log ?? (() => {});
+    this.outage = new WriteOutage(log);
     const notify = (jobId: string) => this.waiters.notify(jobId);
     const requireJob = (jobId: string) => this.requireJob(jobId);
     const detail = (jobId: string) => this.detail(jobId);
@@ -233,6 +237,26 @@ export class Coordinator {
   /** Puts back expired leases and gives up on silent agents. */
   sweep(): void {
     this.agents.sweep();
+  }
+
+  /**
+   * One pass of the sweep loop. Nobody is judged by a clock the coordinator itself did not
+   * keep: after `stoppedMs` of not running, or once writing works again after an outage (the
+   * forgiving writes are what shows it works), leases and agents get their time back first.
+   */
+  sweepTick(stoppedMs = 0): void {
+    try {
+      if (stoppedMs > 0) this.agents.forgiveGap(stoppedMs);
+      const outage = this.outage.current;
+      if (outage) {
+        this.agents.forgiveGap(this.now() - outage.since, 'unwritable');
+        this.outage.ended(this.now());
+      }
+      this.sweep();
+    } catch (err) {
+      if (!isStorageFault(err)) throw err;
+      this.outage.failed(err, this.now());
+    }
   }
 
   dropAgent(a: AgentRow, why: string): void {

@@ -126,8 +126,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
       const tick = performance.now();
       const gap = tick - lastTick;
       lastTick = tick;
-      if (gap > SWEEP_GAP_MS) coordinator.agents.forgiveGap(gap);
-      coordinator.sweep();
+      coordinator.sweepTick(gap > SWEEP_GAP_MS ? gap : 0);
     } catch (err) {
       log(`sweep: ${(err as Error).message}`);
     }

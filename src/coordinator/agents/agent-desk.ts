@@ -411,11 +411,11 @@ export class AgentDesk {
   }
 
   /**
-   * The coordinator itself was not running for `gapMs` (paused, suspended, starved): the agents'
-   * silence is its own, so every lease gets its full length again and every agent counts as
-   * heard from now, before anything is judged by the clock.
+   * The coordinator itself was not running for `gapMs` (paused, suspended, starved), or could not
+   * write what agents told it: the agents' silence is its own, so every lease gets its full
+   * length again and every agent counts as heard from now, before anything is judged by the clock.
    */
-  forgiveGap(gapMs: number): void {
+  forgiveGap(gapMs: number, why: 'stopped' | 'unwritable' = 'stopped'): void {
     const now = this.p.now();
     this.p.store.tasks.extendLeases(now + this.p.times.leaseMs);
     this.p.store.agents.touchLive(now);
@@ -424,7 +424,7 @@ export class AgentDesk {
         job.id,
         'coordinator:resumed',
         'coordinator',
-        `the coordinator did not run for ${Math.round(gapMs / 1000)} s; leases extended and agents given time to call in`,
+        `the coordinator ${why === 'stopped' ? 'did not run' : 'could not write its state'} for ${Math.round(gapMs / 1000)} s; leases extended and agents given time to call in`,
         { gapMs },
       );
   }

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Coordinator } from '../core.js';
 import { installAuth, sameToken } from './auth.js';
 import { registerAgentRoutes } from './agent-routes.js';
+import { isStorageFault } from '../io/write-outage.js';
 import { httpStatusOf } from './http-error.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -29,6 +30,16 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    if (isStorageFault(err)) {
+      // Its own disk, not the caller: agents retry a 5xx without counting it against anyone.
+      c.outage.failed(err, c.now());
+      return reply
+        .code(503)
+        .header('retry-after', '2')
+        .send({
+          error: `the coordinator cannot write its state (${err.message}); try again shortly`,
+        });
+    }
     const { status, error } = httpStatusOf(err);
     return reply.code(status).send({ error });
   });

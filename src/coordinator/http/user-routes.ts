@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { UsageError } from '../../errors.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
-import type { ClusterView, ScaleRequest, SubmitRequest } from '../api-types.js';
+import type { ClusterView, CoordinatorHealth, ScaleRequest, SubmitRequest } from '../api-types.js';
 import type { Coordinator } from '../core.js';
 import { jobDetail, jobSummary, taskView } from '../views.js';
 import { logsQuery, retryBody, scaleBody, tasksQuery } from '../wire/user-requests.js';
@@ -22,6 +22,12 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /** Routes for the CLI and the viewer (user token). */
 export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
+  app.get(
+    '/api/coordinator',
+    { config: { access: 'user' } },
+    async (): Promise<CoordinatorHealth> => ({ writeOutage: c.outage.current }),
+  );
+
   app.get('/api/jobs', { config: { access: 'user' } }, async () =>
     c.store.jobs.list().map((j) => jobSummary(c.store, j)),
   );
