@@ -171,6 +171,7 @@ export class Agent {
       if (!runner) throw new TaskFailure(`this agent has no runner for task kind ${task.kind}`);
       const result = await runner.run(task, {
         gpu: this.o.gpu,
+        node: this.o.node,
         signal: abort.signal,
         log: (l) => this.log(l),
       });

@@ -6,6 +6,8 @@ export type { LeasedTask } from '../coordinator/wire/agent-protocol.js';
 export interface RunContext {
   /** GPU index as Slurm gave it (CUDA_VISIBLE_DEVICES), '' when none. */
   gpu: string;
+  /** The Slurm node the agent runs on (names its task output files). */
+  node?: string;
   signal: AbortSignal;
   log: (line: string) => void;
 }

@@ -13,6 +13,11 @@ export interface RunOptions {
   input?: string;
   /** What to tell the user when the program is missing. */
   missingHint?: string;
+  /**
+   * Each output line as it comes, instead of keeping the output: the result's stdout and stderr
+   * are then empty, and a long-running program's output costs no memory.
+   */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
 export interface RunResult {
@@ -59,6 +64,7 @@ export async function runCommand(
       input: opts.input,
       stdin: opts.input === undefined ? 'ignore' : undefined,
       reject: false,
+      ...(opts.onLine ? streamedTo(opts.onLine) : {}),
     });
     if (result.failed) {
       if ((result as { code?: string }).code === 'ENOENT') {
@@ -84,6 +90,20 @@ export async function runCommand(
     }
     throw err;
   }
+}
+
+/** execa's per-line transforms that hand each line on and keep none (they yield nothing). */
+function streamedTo(onLine: NonNullable<RunOptions['onLine']>) {
+  return {
+    stdout: function* (line: unknown) {
+      onLine('stdout', String(line));
+      yield* [];
+    },
+    stderr: function* (line: unknown) {
+      onLine('stderr', String(line));
+      yield* [];
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { taskOutputDir } from '../../src/coordinator/wire/task-output-files.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
@@ -67,8 +68,11 @@ describe('the generic command stage on the local cluster', () => {
     expect(tasks).toHaveLength(lines.length);
     expect(tasks.every((t) => t.state === 'done' && /^node[1-4]$/.test(t.node ?? ''))).toBe(true);
     HOSTILE_VALUES.forEach((v, i) => {
-      const out = readFileSync(path.join(done.dir, 'logs', `task-${tasks[i]?.id}.out`), 'utf8');
-      expect(JSON.parse(out.split('\n')[0] ?? '')).toEqual([v, `pre-${v}-h${i}`]);
+      // The task's own output, one file per attempt, each line stamped: `<time> out: <line>`.
+      const dir = taskOutputDir(done.dir, tasks[i]?.id ?? 0);
+      const [file] = readdirSync(dir);
+      const first = readFileSync(path.join(dir, file ?? ''), 'utf8').split('\n')[0] ?? '';
+      expect(JSON.parse(first.replace(/^\S+ out: /, ''))).toEqual([v, `pre-${v}-h${i}`]);
     });
     expect(existsSync('/tmp/ct-pwned')).toBe(false);
     const flaky = tasks.at(-1);

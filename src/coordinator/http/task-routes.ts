@@ -6,7 +6,7 @@ import type { Coordinator } from '../core.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 import { findTask, type TaskQuery } from '../view/find-task.js';
 import { JobStream } from '../view/job-stream.js';
-import { taskSections } from '../view/task-log.js';
+import { mergeByTime, taskOutputs, taskSections } from '../view/task-log.js';
 import { taskView } from '../views.js';
 
 type Row = Record<string, unknown>;
@@ -37,24 +37,29 @@ function taskLog(job: JobRow, task: TaskRow, attempts: AttemptView[], tail: numb
     const file = `agent-${a.node}-${a.gpu}.log`;
     files.set(file, [...(files.get(file) ?? []), a]);
   }
-  const out: TaskLog['attempts'] = [];
+  const byAttempt = new Map<AttemptView, string[]>();
   for (const [file, tries] of files) {
     // Names come from the store, not the request; basename keeps them inside logs/ regardless.
     const full = path.join(job.dir, 'logs', path.basename(file));
     const lines = existsSync(full) ? readFileSync(full, 'utf8').split('\n') : [];
     taskSections(lines, task.id).forEach((section, i) => {
       const a = tries[Math.min(i, tries.length - 1)];
-      if (a)
-        out.push({
-          attempt: a.attempt,
-          agentId: a.agentId,
-          node: a.node,
-          gpu: a.gpu,
-          lines: section,
-        });
+      if (a) byAttempt.set(a, [...(byAttempt.get(a) ?? []), ...section]);
     });
   }
-  out.sort((x, y) => x.attempt - y.attempt);
+  // The task's own output (command tasks write it), each file beside the attempt it came from,
+  // merged with the agent's lines by their time stamps.
+  for (const { attempt, lines } of taskOutputs(job.dir, task.id, attempts))
+    byAttempt.set(attempt, mergeByTime(byAttempt.get(attempt) ?? [], lines));
+  const out: TaskLog['attempts'] = [...byAttempt]
+    .map(([a, lines]) => ({
+      attempt: a.attempt,
+      agentId: a.agentId,
+      node: a.node,
+      gpu: a.gpu,
+      lines,
+    }))
+    .sort((x, y) => x.attempt - y.attempt);
   return { task: taskView(task), attempts: out, lines: out.flatMap((a) => a.lines).slice(-tail) };
 }
 
