@@ -6,13 +6,23 @@ import { checkConfigText } from '../../config/check.js';
 import type { InitFlags } from '../../config/flags.js';
 import { detectFormat, planInit, type ConfigFormat } from '../../config/generate.js';
 import { planImage } from '../../config/image/plan.js';
+import { LEGACY_INDEX_AMI, LEGACY_V2_FORMAT } from '../../config/legacy.js';
 import { NODE_RUNTIME_VALUES } from '../../config/os-support.js';
-import { listPresets } from '../../config/presets.js';
+import { listPresets, loadPreset } from '../../config/presets.js';
+import { ALLOCATION_STRATEGIES } from '../../config/v3/release-rules.js';
+import { DEFAULT_RELEASE_TEXT, NEWEST_MINOR, OLDEST_MINOR } from '../../config/v3/releases.js';
 import { formatProblems, renamePaths, toCheckResult } from '../../config/problems.js';
 import { CliError, UsageError } from '../../errors.js';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const note = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Presets for `--help`, a legacy one labelled as such. */
+const presetList = () =>
+  listPresets()
+    .map((p) => (loadPreset(p).requiresCustomAmi ? `${p} (${LEGACY_INDEX_AMI})` : p))
+    .join(', ');
+const RELEASE_HELP = `ParallelCluster 3 release to write for, 3.${OLDEST_MINOR} to 3.${NEWEST_MINOR} (e.g. 3.14 where your clusters are pinned to it); its rules are followed`;
 
 const init: CommandModule = {
   command: 'init',
@@ -22,12 +32,17 @@ const init: CommandModule = {
       .option('preset', {
         type: 'string',
         demandOption: true,
-        describe: `One of: ${listPresets().join(', ')}`,
+        describe: `One of: ${presetList()}`,
       })
       .option('format', {
         choices: ['v3', 'v2'] as const,
         default: 'v3' as const,
-        describe: 'v3: ParallelCluster 3.x YAML; v2: 2.x INI (IndeX AMI)',
+        describe: `v3: ParallelCluster 3 YAML; v2: 2.x INI (${LEGACY_V2_FORMAT})`,
+      })
+      .option('pcluster-version', {
+        type: 'string',
+        describe: RELEASE_HELP,
+        defaultDescription: DEFAULT_RELEASE_TEXT,
       })
       .option('out', {
         alias: 'o',
@@ -78,8 +93,15 @@ const init: CommandModule = {
         array: true,
         describe: 'Maximum nodes: N for every queue, or QUEUE=N',
       })
-      .option('custom-ami', { type: 'string', describe: 'AMI id (required by the index preset)' })
-      .option('os', { type: 'string', describe: 'Image OS, e.g. alinux2, ubuntu2204' })
+      .option('custom-ami', {
+        type: 'string',
+        describe:
+          'AMI id (required by the index preset, and for V100 types such as p3: `config image --preset blender-p3` makes one)',
+      })
+      .option('os', {
+        type: 'string',
+        describe: 'Image OS, e.g. ubuntu2204, ubuntu2404 (3.13+), alinux2023',
+      })
       .option('ebs-size', {
         type: 'number',
         describe: 'Size in GiB of a new shared EBS volume at /shared',
@@ -111,6 +133,12 @@ const init: CommandModule = {
         choices: ['ondemand', 'spot'] as const,
         describe: 'On-demand or spot compute nodes',
       })
+      .option('allocation-strategy', {
+        choices: ALLOCATION_STRATEGIES,
+        describe:
+          'How EC2 picks instances for every queue; prioritized (on-demand) and capacity-optimized-prioritized (spot) follow the order of --compute-subnet (3.14+)',
+        defaultDescription: "ParallelCluster's, lowest-price",
+      })
       .epilog(
         'Every flag overrides the preset. Then stage the bootstrap files and create the cluster with the commands it prints.',
       ),
@@ -139,6 +167,8 @@ const init: CommandModule = {
       bucket: argv.bucket as string | undefined,
       capacityType: argv['capacity-type'] as InitFlags['capacityType'],
       nodeRuntime: argv['node-runtime'] as string | undefined,
+      pclusterVersion: argv['pcluster-version'] as string | undefined,
+      allocationStrategy: argv['allocation-strategy'] as string | undefined,
     };
     const plan = planInit(
       argv.preset as string,
@@ -181,13 +211,22 @@ const check: CommandModule = {
         type: 'boolean',
         default: false,
         describe: 'Print {errors, warnings} as JSON',
+      })
+      .option('pcluster-version', {
+        type: 'string',
+        describe: `${RELEASE_HELP} (v3 files)`,
+        defaultDescription: `the file's cluster-tool:pcluster-version tag, else ${DEFAULT_RELEASE_TEXT}`,
       }),
   handler: async (argv) => {
     const file = argv.file as string;
     if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
     const withEc2 = Boolean(argv.aws);
     const text = readFileSync(file, 'utf8');
-    const result = checkConfigText(text, detectFormat(text), { file, withEc2 });
+    const result = checkConfigText(text, detectFormat(text), {
+      file,
+      withEc2,
+      pclusterVersion: argv['pcluster-version'] as string | undefined,
+    });
     let gpus: Record<string, number> = {};
     if (withEc2 && !result.spec)
       note('--aws: EC2 was not asked, because the file could not be read; fix the errors first');
@@ -227,7 +266,7 @@ const check: CommandModule = {
 const image: CommandModule = {
   command: 'image',
   describe:
-    'Write a `pcluster build-image` config that bakes the staged bundle into a custom AMI (fast boots)',
+    'Write a `pcluster build-image` config that bakes the staged bundle into a custom AMI (fast boots; with --preset blender-p3, the AMI V100s need)',
   builder: (y) =>
     y
       .option('bucket', {
@@ -239,7 +278,23 @@ const image: CommandModule = {
       .option('parent-image', {
         type: 'string',
         demandOption: true,
-        describe: 'AMI to build on: a ParallelCluster AMI of the OS config init gets',
+        describe:
+          'AMI to build on: a ParallelCluster AMI of the OS config init gets; for a preset with V100s, the plain OS AMI',
+      })
+      .option('preset', {
+        type: 'string',
+        describe:
+          "The preset the AMI is for; one with V100 GPUs (blender-p3, plenoxels) gets NVIDIA's closed kernel module and a driver that drives them",
+      })
+      .option('pcluster-version', {
+        type: 'string',
+        describe: `ParallelCluster 3 release whose pcluster build-image runs it, 3.${OLDEST_MINOR} to 3.${NEWEST_MINOR}`,
+        defaultDescription: DEFAULT_RELEASE_TEXT,
+      })
+      .option('nvidia-driver', {
+        type: 'string',
+        describe: 'NVIDIA driver for V100s (a 580 release: the last branch that drives them)',
+        defaultDescription: "580.173.02 where the release's own driver is newer",
       })
       .option('instance-type', {
         type: 'string',
@@ -250,7 +305,7 @@ const image: CommandModule = {
       .option('image-id', {
         type: 'string',
         describe: 'Id for pcluster build-image',
-        defaultDescription: 'cluster-tool-nodes',
+        defaultDescription: 'cluster-tool-PRESET, or cluster-tool-nodes',
       })
       .option('iam-policy', {
         type: 'string',
@@ -276,6 +331,9 @@ const image: CommandModule = {
         subnetId: argv.subnet as string | undefined,
         imageId: argv['image-id'] as string | undefined,
         iamPolicy: argv['iam-policy'] as string | undefined,
+        preset: argv.preset as string | undefined,
+        pclusterVersion: argv['pcluster-version'] as string | undefined,
+        nvidiaDriver: argv['nvidia-driver'] as string | undefined,
       },
       out ?? 'image.yaml',
     );
