@@ -275,3 +275,43 @@ describe("an instance type missing from cluster-tool's table", () => {
     expect(online.out).toMatch(/0 error\(s\), 0 warning\(s\) \(v3, checked with EC2\)/);
   });
 });
+
+describe('cluster-tool config --help', () => {
+  it('labels the legacy paths, with the date their platform ended, and offers the release to write for', async () => {
+    let printed = '';
+    // yargs prints its help through console.log.
+    vi.spyOn(console, 'log').mockImplementation((s: unknown) => void (printed += String(s)));
+    await cli(['config', 'init', '--help']);
+    const help = printed.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--format .*v2: 2\.x INI \(legacy: .*Amazon Linux 2 on 2026-06-30\)/);
+    expect(help).toMatch(/index \(legacy: NVIDIA IndeX's Marketplace AMI .*ended on 2026-06-30/);
+    expect(help).toMatch(/--pcluster-version .*\[default: 3\.16\.3\]/);
+  });
+});
+
+describe('cluster-tool config image', () => {
+  it('writes, for --preset blender-p3, the build-image config of the AMI V100s need', async () => {
+    const out = path.join(dir, 'image-p3.yaml');
+    const r = await cli([
+      'config',
+      'image',
+      '--preset',
+      'blender-p3',
+      '--bucket',
+      'my-render-bucket',
+      '--region',
+      'us-east-1',
+      '--parent-image',
+      'ami-0123456789abcdef0',
+      '--out',
+      out,
+    ]);
+    const doc = parse(readFileSync(out, 'utf8')) as {
+      DevSettings: { Cookbook: { ExtraChefAttributes: string } };
+    };
+    expect(JSON.parse(doc.DevSettings.Cookbook.ExtraChefAttributes)).toMatchObject({
+      cluster: { nvidia: { kernel_open: 'false', driver_version: '580.173.02' } },
+    });
+    expect(r.err).toMatch(/pcluster build-image --image-id cluster-tool-blender-p3/);
+  });
+});
