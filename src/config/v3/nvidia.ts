@@ -60,11 +60,6 @@ export function voltaChefAttributes(r: Release, driver = voltaDriverPin(r)): str
   return JSON.stringify({ cluster: { nvidia } });
 }
 
-/** The preset whose AMI drives V100s: the given one when it has them, else blender-p3. */
-export function voltaPreset(preset: string, presetHasVolta: boolean): string {
-  return presetHasVolta ? preset : 'blender-p3';
-}
-
 /** The image id `config image --preset P` writes, so the commands printed agree. */
 export function presetImageId(preset: string): string {
   return `cluster-tool-${preset}`;

@@ -17,12 +17,6 @@ export const OLDEST_MINOR = 11;
 /** The newest minor whose rules cluster-tool has read (release notes up to v3.16.3). */
 export const NEWEST_MINOR = 16;
 
-/** The minors cluster-tool writes for, oldest first. */
-export const KNOWN_MINORS: readonly number[] = Array.from(
-  { length: NEWEST_MINOR - OLDEST_MINOR + 1 },
-  (_, i) => OLDEST_MINOR + i,
-);
-
 /** `3.16`, or `3.16.3` when the patch is known. */
 export function showRelease(r: Release): string {
   return r.patch === undefined ? `3.${r.minor}` : `3.${r.minor}.${r.patch}`;
@@ -46,8 +40,7 @@ export function parseRelease(text: string): Release | string {
   return patch === undefined ? { minor } : { minor, patch: Number(patch) };
 }
 
-/** The default release, parsed. */
-export const DEFAULT_RELEASE = parseRelease(DEFAULT_RELEASE_TEXT) as Release;
+const DEFAULT_RELEASE = parseRelease(DEFAULT_RELEASE_TEXT) as Release;
 
 /** The release a spec or flag names, or the default when it names none or one cluster-tool cannot read. */
 export function releaseOf(text: string | undefined): Release {
