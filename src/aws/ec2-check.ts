@@ -68,7 +68,13 @@ export async function checkSpecWithEc2(
       ec2
         .send(new DescribeImagesCommand({ ImageIds: [spec.customAmi ?? ''] }))
         .then((r) => r.Images?.[0]));
-    facts.image = image ? { state: image.State, description: image.Description } : null;
+    facts.image = image
+      ? {
+          state: image.State,
+          description: image.Description,
+          tags: Object.fromEntries((image.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        }
+      : null;
   }
   const subnets = new Set([spec.headNode.subnetId, ...spec.queues.flatMap((q) => q.subnetIds)]);
   for (const subnet of subnets) {

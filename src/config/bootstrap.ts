@@ -12,6 +12,10 @@ export const BOOTSTRAP_DEFAULTS = {
   // cookbooks/aws-parallelcluster-environment/attributes/environment.rb, slurm install_dir;
   // cookbooks/aws-parallelcluster-slurm/recipes/config.rb, the profile.d link).
   slurmBinDir: '/opt/slurm/bin',
+  // Where ParallelCluster's AMIs carry AWS CLI v2, the only CLI the 3.16 AMIs have (3.16.2 release
+  // notes: "Ship only AWS CLI v2"; the AWS CLI v2 installer's default link, which the cookbook's
+  // awscli recipe and build-image's tag component install to). The scripts try PATH after it.
+  awsCli: '/usr/local/bin/aws',
   logFile: '/var/log/cluster-tool-bootstrap.log',
   envFile: '/etc/cluster-tool/env',
   stateDir: `${SHARED_MOUNT_DIR}/cluster-tool`,

@@ -22,6 +22,8 @@ export interface CheckTextOptions {
   file?: string;
   /** `--aws` is on: EC2, not cluster-tool's table, judges the instance types. */
   withEc2?: boolean;
+  /** The ParallelCluster 3 release to judge a v3 file for, over the one its tag names. */
+  pclusterVersion?: string;
 }
 
 /**
@@ -33,7 +35,8 @@ export function checkConfigText(
   format: ConfigFormat = detectFormat(text),
   opts: CheckTextOptions = {},
 ): FileCheck {
-  const read = format === 'v3' ? readV3(text) : readV2(text);
+  const read =
+    format === 'v3' ? readV3(text, { pclusterVersion: opts.pclusterVersion }) : readV2(text);
   const keyPath = format === 'v3' ? v3KeyPath : v2KeyPath;
   const rules = read.spec
     ? renamePaths(
@@ -51,6 +54,7 @@ export function checkConfigText(
         runtime.runtime,
         { os: keyPath('os'), runtime: RUNTIME_ARG_PATH[format] },
         format,
+        read.spec.pclusterVersion,
       )
     : [];
   return {

@@ -1,12 +1,19 @@
 import type { Problem } from './problems.js';
 import type { ClusterSpec } from './spec.js';
-import { isOpenRmUnsupported, openRmMessage, V3_DCV_OSES } from './v3/rules.js';
+import {
+  isOpenRmUnsupported,
+  KERNEL_MODULE_TAG,
+  OPENRM_SUPPRESS_FLAG,
+  presetImageId,
+} from './v3/nvidia.js';
+import { dcvOses, dcvRefusal } from './v3/release-rules.js';
+import { releaseOf } from './v3/releases.js';
 
 /** What EC2 said about the resources a spec names; `undefined` entries do not exist there. */
 export interface Ec2Facts {
   types: Record<string, InstanceTypeFacts | undefined>;
   /** The custom AMI: `undefined` when the spec has none, `null` when EC2 does not show it. */
-  image?: { state?: string; description?: string } | null;
+  image?: { state?: string; description?: string; tags?: Record<string, string> } | null;
   subnets: Record<string, { vpcId?: string; availabilityZone?: string } | undefined>;
   /** Whether the key pair exists; `undefined` when the spec has none. */
   keyPair?: boolean;
@@ -27,7 +34,8 @@ const PCLUSTER_AMI_DESCRIPTION = 'AWS ParallelCluster AMI';
 /**
  * The rules that need EC2's answers, with spec paths: existence, one VPC, one subnet per AZ in a
  * queue, matching architectures, DCV on the head node's architecture, GPU drivers on the AMI.
- * ParallelCluster 3 sources (aws/aws-parallelcluster v3.11.1, cli/src/pcluster/validators/):
+ * ParallelCluster 3 sources (aws/aws-parallelcluster v3.11.1, cli/src/pcluster/validators/; DCV's
+ * OSes by release in `v3/release-rules.ts`):
  * networking_validators.py SubnetsValidator and QueueSubnetsValidator, cluster_validators.py
  * InstanceArchitectureCompatibilityValidator and DcvValidator, ec2_validators.py
  * InstanceTypeBaseAMICompatibleValidator and InstanceTypeAcceleratorManufacturerValidator.
@@ -71,9 +79,9 @@ export function checkEc2Facts(spec: ClusterSpec, format: 'v3' | 'v2', facts: Ec2
       );
   }
   if (format === 'v3' && headArch) {
-    const dcv = V3_DCV_OSES[headArch] ?? [];
-    if (!dcv.includes(spec.os))
-      err('os', `NICE DCV on ${headArch} runs on ${dcv.join(', ')}, not ${spec.os} (DcvValidator)`);
+    const release = releaseOf(spec.pclusterVersion);
+    if (!dcvOses(release, headArch).includes(spec.os))
+      err('os', dcvRefusal(spec.os, release, headArch));
   }
 
   if (facts.image === null)
@@ -84,11 +92,25 @@ export function checkEc2Facts(spec: ClusterSpec, format: 'v3' | 'v2', facts: Ec2
   else if (facts.image?.state && facts.image.state !== 'available')
     err('customAmi', `AMI ${spec.customAmi} is ${facts.image.state}, not available`);
   else if (format === 'v3' && facts.image?.description?.includes(PCLUSTER_AMI_DESCRIPTION)) {
+    // build-image describes every AMI it makes so, whatever its kernel module: only the tag
+    // `config image` writes tells an AMI built with the closed one.
+    const closed = facts.image.tags?.[KERNEL_MODULE_TAG] === 'closed';
     for (const { type, path } of [
       { type: spec.headNode.instanceType, path: 'headNode.instanceType' },
       ...compute,
-    ])
-      if (isOpenRmUnsupported(type)) err(path, openRmMessage(type, `AMI ${spec.customAmi}`));
+    ]) {
+      if (!isOpenRmUnsupported(type)) continue;
+      if (closed)
+        warn(
+          path,
+          `AMI ${spec.customAmi} carries NVIDIA's closed kernel module for ${type}, but InstanceTypeBaseAMICompatibleValidator cannot tell: create the cluster with ${OPENRM_SUPPRESS_FLAG}`,
+        );
+      else
+        err(
+          path,
+          `AMI ${spec.customAmi} is a ParallelCluster AMI with NVIDIA's open kernel module, which cannot drive ${type}'s GPUs (InstanceTypeBaseAMICompatibleValidator): build one with \`cluster-tool config image --preset blender-p3 ...\` and \`pcluster build-image --image-id ${presetImageId('blender-p3')} ...\``,
+        );
+    }
   }
 
   const subnetPath = new Map<string, string>([[spec.headNode.subnetId, 'headNode.subnetId']]);

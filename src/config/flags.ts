@@ -3,7 +3,8 @@ import { NODE_RUNTIME_VALUES, type NodeRuntime } from './os-support.js';
 import type { Preset } from './presets.js';
 import { OS_VALUES, SHARED_MOUNT_DIR, type ClusterSpec, type QueueSpec } from './spec.js';
 import { V2_OSES, V2_VERSION } from './v2/rules.js';
-import { V3_OSES, V3_VERSION } from './v3/rules.js';
+import { releaseOses } from './v3/release-rules.js';
+import { DEFAULT_RELEASE_TEXT, parseRelease, showRelease } from './v3/releases.js';
 
 /** `config init` flags; every one overrides the preset. Counts take `N` or `QUEUE=N`. */
 export interface InitFlags {
@@ -25,6 +26,10 @@ export interface InitFlags {
   capacityType?: 'spot' | 'ondemand';
   vpcId?: string;
   nodeRuntime?: string;
+  /** The ParallelCluster 3 release to write for; default `DEFAULT_RELEASE_TEXT`. */
+  pclusterVersion?: string;
+  /** `AllocationStrategy` of every queue; left out, ParallelCluster's default. */
+  allocationStrategy?: string;
 }
 
 const REQUIRED: [keyof InitFlags, string][] = [
@@ -54,9 +59,11 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
       'give either --ebs-size (a new EBS volume) or --fsx-id (an existing FSx for Lustre), not both',
     );
   }
+  const release = parseRelease(flags.pclusterVersion ?? DEFAULT_RELEASE_TEXT);
+  if (typeof release === 'string') throw new UsageError(`--pcluster-version: ${release}`);
   if (flags.os !== undefined && !(OS_VALUES as readonly string[]).includes(flags.os)) {
     throw new UsageError(
-      `--os "${flags.os}" is not an OS cluster-tool writes; ParallelCluster ${V3_VERSION} (--format v3) takes ${V3_OSES.join(', ')}; ${V2_VERSION} (--format v2) takes ${V2_OSES.join(', ')}`,
+      `--os "${flags.os}" is not an OS cluster-tool writes; ParallelCluster ${showRelease(release)} (--format v3) takes ${releaseOses(release).join(', ')}; ${V2_VERSION} (legacy --format v2) takes ${V2_OSES.join(', ')}`,
     );
   }
   if (
@@ -78,6 +85,9 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
       : q.capacityType,
     subnetIds: computeSubnets,
     computeResources: q.computeResources.map((cr) => ({ ...cr })),
+    ...(flags.allocationStrategy !== undefined
+      ? { allocationStrategy: flags.allocationStrategy }
+      : {}),
   }));
   if (flags.computeInstanceType?.length) {
     // Replacing the types replaces the first queue's compute resources, one per type, with the
@@ -123,6 +133,7 @@ export function buildSpec(preset: Preset, flags: InitFlags): ClusterSpec {
     bucket: flags.bucket ?? '',
     vpcId: flags.vpcId,
     nodeRuntime: (flags.nodeRuntime as NodeRuntime | undefined) ?? preset.nodeRuntime,
+    pclusterVersion: showRelease(release),
   };
 }
 
@@ -170,6 +181,8 @@ export function flagForSpecPath(path: string): string {
     [/^os$/, '--os'],
     [/^vpcId$/, '--vpc-id'],
     [/^nodeRuntime$/, '--node-runtime'],
+    [/^pclusterVersion$/, '--pcluster-version'],
+    [/^queues\.\d+\.allocationStrategy$/, '--allocation-strategy'],
     [/^storage\.sizeGiB$/, '--ebs-size'],
     [/^storage\./, '--fsx-id'],
     [/^queues\.\d+\.subnetIds/, '--compute-subnet'],

@@ -4,7 +4,8 @@
  * without network access and gives Slurm its GPUs-per-node before the cluster exists.
  */
 export const KNOWN_INSTANCE_TYPES: Readonly<Record<string, number>> = {
-  // GPU: G4dn (T4), G5 (A10G), G6 (L4), P3 (V100), P4d (A100), P5 (H100).
+  // GPU (EC2's accelerated computing instance specifications): G4dn (T4), G5 (A10G), G6 (L4),
+  // G6e (L40S), P3 (V100), P4d/P4de (A100), P5 (H100), P5e/P5en (H200).
   'g4dn.xlarge': 1,
   'g4dn.2xlarge': 1,
   'g4dn.4xlarge': 1,
@@ -28,12 +29,23 @@ export const KNOWN_INSTANCE_TYPES: Readonly<Record<string, number>> = {
   'g6.12xlarge': 4,
   'g6.24xlarge': 4,
   'g6.48xlarge': 8,
+  'g6e.xlarge': 1,
+  'g6e.2xlarge': 1,
+  'g6e.4xlarge': 1,
+  'g6e.8xlarge': 1,
+  'g6e.16xlarge': 1,
+  'g6e.12xlarge': 4,
+  'g6e.24xlarge': 4,
+  'g6e.48xlarge': 8,
   'p3.2xlarge': 1,
   'p3.8xlarge': 4,
   'p3.16xlarge': 8,
   'p3dn.24xlarge': 8,
   'p4d.24xlarge': 8,
+  'p4de.24xlarge': 8,
   'p5.48xlarge': 8,
+  'p5e.48xlarge': 8,
+  'p5en.48xlarge': 8,
   // CPU-only, for small head nodes.
   't3.medium': 0,
   't3.large': 0,

@@ -7,7 +7,7 @@ import type { Problem } from './problems.js';
  *
  * glibc of each OS's own libc package:
  *   Amazon Linux 2 glibc 2.26, Amazon Linux 2023 glibc 2.34 (the distributions' package lists);
- *   Ubuntu 16.04 2.23, 18.04 2.27, 20.04 2.31, 22.04 2.35 (packages.ubuntu.com, libc6);
+ *   Ubuntu 16.04 2.23, 18.04 2.27, 20.04 2.31, 22.04 2.35, 24.04 2.39 (packages.ubuntu.com, libc6);
  *   RHEL/Rocky 8 2.28, RHEL/Rocky 9 2.34, CentOS 7 2.17, CentOS 8 2.28 (the glibc RPMs);
  *   Amazon Linux 1 (`alinux`, ParallelCluster 2.x only) 2.17.
  * What runs there: official Node.js 18+ Linux builds need glibc >= 2.28 (nodejs/node
@@ -25,6 +25,7 @@ export const OS_GLIBC: Readonly<Record<string, readonly [number, number]>> = {
   ubuntu1804: [2, 27],
   ubuntu2004: [2, 31],
   ubuntu2204: [2, 35],
+  ubuntu2404: [2, 39],
   rhel8: [2, 28],
   rocky8: [2, 28],
   rhel9: [2, 34],

@@ -46,8 +46,13 @@ export function listPresets(): string[] {
     .sort();
 }
 
+// The files ship with the package and do not change while it runs; the rules ask for them often.
+const loaded = new Map<string, Preset>();
+
 /** Loads and validates a preset; an unknown name is a UsageError that lists the known ones. */
 export function loadPreset(name: string): Preset {
+  const cached = loaded.get(name);
+  if (cached) return structuredClone(cached);
   const file = packagePath(...PRESET_DIR, `${name}.yaml`);
   if (!/^[a-z0-9-]+$/.test(name) || !existsSync(file)) {
     throw new UsageError(`unknown preset "${name}"; choose one of: ${listPresets().join(', ')}`);
@@ -57,5 +62,7 @@ export function loadPreset(name: string): Preset {
     // A broken preset is our bug, but say where it is.
     throw new Error(`preset ${file} is invalid: ${z.prettifyError(parsed.error)}`);
   }
-  return { ...parsed.data, name };
+  const preset = { ...parsed.data, name };
+  loaded.set(name, preset);
+  return structuredClone(preset);
 }

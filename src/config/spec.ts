@@ -6,12 +6,16 @@ import { NodeRuntimeSchema } from './os-support.js';
  * and flags produce one; `v3/` and `v2/` render it and read it back; `rules.ts` checks it.
  */
 
-/** Operating systems ParallelCluster 3 accepts in `Image.Os` (2.x accepts a subset). */
+/**
+ * Operating systems cluster-tool writes in `Image.Os` (v3) or `base_os` (v2). Which of them a
+ * release accepts is `v3/release-rules.ts`'s decision, and `v2/rules.ts`'s for 2.8.0.
+ */
 export const OS_VALUES = [
   'alinux2',
   'alinux2023',
   'ubuntu2004',
   'ubuntu2204',
+  'ubuntu2404',
   'rhel8',
   'rhel9',
   'rocky8',
@@ -19,8 +23,10 @@ export const OS_VALUES = [
   'centos7',
 ] as const;
 export const OsSchema = z.enum(OS_VALUES);
+export type Os = z.infer<typeof OsSchema>;
 
 export const CapacityTypeSchema = z.enum(['ONDEMAND', 'SPOT']);
+export type CapacityType = z.infer<typeof CapacityTypeSchema>;
 
 export const ComputeResourceSpecSchema = z.object({
   name: z.string(),
@@ -34,6 +40,8 @@ export const QueueSpecSchema = z.object({
   capacityType: CapacityTypeSchema,
   subnetIds: z.array(z.string()),
   computeResources: z.array(ComputeResourceSpecSchema).min(1),
+  /** `AllocationStrategy`; left out, ParallelCluster's default (lowest-price). */
+  allocationStrategy: z.string().optional(),
 });
 
 /** Shared storage at /shared: a new EBS volume, or an existing FSx for Lustre file system. */
@@ -65,6 +73,8 @@ export const ClusterSpecSchema = z.object({
   vpcId: z.string().optional(),
   /** The Node.js build the nodes run (see os-support.ts); the bootstrap scripts get it as arguments. */
   nodeRuntime: NodeRuntimeSchema.optional(),
+  /** The ParallelCluster 3 release the file is for (`3.16.3`, `3.14`); v3 only, default in `v3/releases.ts`. */
+  pclusterVersion: z.string().optional(),
 });
 
 export type ClusterSpec = z.infer<typeof ClusterSpecSchema>;

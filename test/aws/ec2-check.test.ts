@@ -144,7 +144,7 @@ describe('config check --aws (EC2)', () => {
     ]);
   });
 
-  it('reports compute types of another architecture than the head node, and DCV on arm64 Ubuntu', async () => {
+  it('reports compute types of another architecture than the head node, and DCV on arm64 Ubuntu 22.04 before 3.12', async () => {
     ec2Mock.on(DescribeInstanceTypesCommand, { InstanceTypes: ['g4dn.xlarge'] }).resolves({
       InstanceTypes: [
         { GpuInfo: { Gpus: [{ Count: 1 }] }, ProcessorInfo: { SupportedArchitectures: ['arm64'] } },
@@ -153,13 +153,27 @@ describe('config check --aws (EC2)', () => {
     ec2Mock
       .on(DescribeInstanceTypesCommand, { InstanceTypes: ['p3.8xlarge'] })
       .resolves(x86('p3.8xlarge', 4));
-    const r = await checkSpecWithEc2(client(), { ...spec, os: 'ubuntu2204' }, fast);
+    const r = await checkSpecWithEc2(
+      client(),
+      { ...spec, os: 'ubuntu2204', pclusterVersion: '3.11' },
+      fast,
+    );
     expect(r.problems.map((p) => [p.path, p.message])).toEqual([
       [
         'queues.0.computeResources.0.instanceType',
         expect.stringMatching(/runs x86_64, the head node arm64/),
       ],
-      ['os', expect.stringMatching(/NICE DCV on arm64 runs on alinux2, rhel8/)],
+      [
+        'os',
+        expect.stringMatching(
+          /Amazon DCV does not run on ubuntu2204 on arm64 in ParallelCluster 3\.11.*pick --os alinux2, rhel8/,
+        ),
+      ],
+    ]);
+    // 3.12.0 release notes: DCV on Ubuntu 22.04 on ARM.
+    const current = await checkSpecWithEc2(client(), { ...spec, os: 'ubuntu2204' }, fast);
+    expect(current.problems.map((p) => p.path)).toEqual([
+      'queues.0.computeResources.0.instanceType',
     ]);
   });
 
@@ -172,8 +186,32 @@ describe('config check --aws (EC2)', () => {
     const r = await checkSpecWithEc2(client(), spec, fast);
     expect(r.problems.map((p) => p.path)).toEqual(['queues.0.computeResources.0.instanceType']);
     expect(r.problems[0]?.message).toMatch(
-      /open-source NVIDIA driver on AMI ami-0123456789abcdef0/,
+      /AMI ami-0123456789abcdef0 is a ParallelCluster AMI with NVIDIA's open kernel module.*config image --preset blender-p3/,
     );
+    // An AMI `config image` built with the closed module: only the validator must be told.
+    ec2Mock.on(DescribeImagesCommand).resolves({
+      Images: [
+        {
+          State: 'available',
+          Description: 'AWS ParallelCluster AMI for ubuntu2204',
+          Tags: [{ Key: 'cluster-tool:nvidia-kernel-module', Value: 'closed' }],
+        },
+      ],
+    });
+    const closed = await checkSpecWithEc2(client(), spec, fast);
+    expect(closed.problems).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringMatching(
+          /--suppress-validators type:InstanceTypeBaseAMICompatibleValidator/,
+        ) as unknown,
+      }),
+    ]);
+    ec2Mock.on(DescribeImagesCommand).resolves({
+      Images: [
+        { State: 'available', Description: 'AWS ParallelCluster AMI for alinux2, kernel-5.10' },
+      ],
+    });
     // 2.8.0 installs NVIDIA's closed-source driver: V100s are fine there.
     expect((await checkSpecWithEc2(client(), spec, { ...fast, format: 'v2' })).problems).toEqual(
       [],

@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,5 +105,55 @@ describe('node bootstrap scripts', () => {
     expect(r.status).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/step "write-env" failed/);
     expect(existsSync(path.join(root, 'var/lib/cluster-tool/compute-bootstrap.done'))).toBe(false);
+  });
+});
+
+describe('the AWS CLI the bootstrap scripts use', () => {
+  /** A directory holding a fake `aws` that reports `version` and logs its arguments. */
+  function fakeAws(version: string): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-aws-'));
+    const bin = path.join(dir, 'aws');
+    writeFileSync(
+      bin,
+      `#!/bin/sh\nif [ "$1" = --version ]; then echo "aws-cli/${version} Python/3.12"; exit 0; fi\necho "$@" >> "${dir}/calls"\n`,
+    );
+    chmodSync(bin, 0o755);
+    return dir;
+  }
+
+  /** Runs the scripts' aws_s3 with `awsCli` as the rendered default and PATH as given. */
+  function runAwsS3(awsCli: string, pathDirs: string[]) {
+    const script = renderBootstrapScripts({ bucket: 'b', bundle: SAMPLE_BUNDLE, awsCli })[
+      'compute-node.sh'
+    ];
+    const fns = /^AWS_CLI=""\n[\s\S]*?\n}\n\naws_s3\(\) \{[\s\S]*?\n}\n/m.exec(script ?? '')?.[0];
+    expect(fns, 'the scripts define find_aws_cli and aws_s3').toBeDefined();
+    return spawnSync('/bin/bash', ['-c', `${fns ?? ''}\naws_s3 cp s3://b/k /tmp/x`], {
+      encoding: 'utf8',
+      env: { PATH: pathDirs.join(':') },
+    });
+  }
+
+  it('is AWS CLI v2 where the node has it, even with a v1 first on PATH (ParallelCluster 3.16.2 AMIs carry v2 only)', () => {
+    const v1 = fakeAws('1.33.0');
+    const v2 = fakeAws('2.17.0');
+    const r = runAwsS3(path.join(v2, 'aws'), [v1]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/AWS CLI: .*aws \(aws-cli\/2\.17\.0/);
+    expect(readFileSync(path.join(v2, 'calls'), 'utf8')).toBe('s3 cp s3://b/k /tmp/x\n');
+    expect(existsSync(path.join(v1, 'calls'))).toBe(false);
+    // v2 on PATH only, the default link missing: found on PATH.
+    const onPath = runAwsS3('/nonexistent/aws', [v2]);
+    expect(onPath.stdout).toMatch(/aws-cli\/2\.17\.0/);
+  });
+
+  it('falls back to a v1 only when no v2 is there, and says what to install when there is none', () => {
+    const v1 = fakeAws('1.33.0');
+    const old = runAwsS3('/nonexistent/aws', [v1]);
+    expect(old.status, old.stderr).toBe(0);
+    expect(old.stdout).toMatch(/is not v2 \(ParallelCluster 3\.16 AMIs carry v2 only\)/);
+    const none = runAwsS3('/nonexistent/aws', [mkdtempSync(path.join(os.tmpdir(), 'ct-empty-'))]);
+    expect(none.status).not.toBe(0);
+    expect(none.stderr).toMatch(/no AWS CLI on this node .*install it \(AWS CLI v2 installer/);
   });
 });

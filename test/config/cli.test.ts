@@ -104,12 +104,12 @@ describe('cluster-tool config init', () => {
     [
       'an OS ParallelCluster 3 no longer takes',
       ['--preset', 'blender-g4dn', '--os', 'centos7'],
-      /--os: ParallelCluster 3\.11\.1 does not accept Image\.Os "centos7"/,
+      /--os: ParallelCluster 3\.10 dropped centos7 .*ParallelCluster 3\.16\.3 takes .*pick --os ubuntu2204/,
     ],
     [
       "V100 GPUs on ParallelCluster 3's official AMI",
       ['--preset', 'blender-p3'],
-      /--compute-instance-type: p3\.8xlarge's GPUs are not supported by the open-source NVIDIA driver/,
+      /--compute-instance-type: p3\.8xlarge's GPUs .*need NVIDIA's closed kernel module/,
     ],
     [
       'an OS ParallelCluster 2.8.0 does not know',
@@ -122,6 +122,8 @@ describe('cluster-tool config init', () => {
         'p3.8xlarge',
         '--vpc-id',
         'vpc-0123456789abcdef0',
+        '--os',
+        'ubuntu2004',
       ],
       /--os: ParallelCluster 2\.8\.0 with DCV does not accept base_os "ubuntu2004".*use alinux2 or centos7/,
     ],
@@ -221,22 +223,22 @@ describe("an instance type missing from cluster-tool's table", () => {
   afterEach(() => ec2Mock.reset());
 
   it('is written with a warning whose `config check --aws` command then asks EC2 and passes', async () => {
-    const file = path.join(dir, 'g6e.yaml');
+    const file = path.join(dir, 'gr6.yaml');
     const init = await cli([
       'config',
       'init',
       '--preset',
       'blender-g4dn',
       '--compute-instance-type',
-      'g6e.12xlarge',
+      'gr6.8xlarge',
       '--out',
       file,
       ...GOOD,
     ]);
-    expect(readFileSync(file, 'utf8')).toMatch(/InstanceType: g6e\.12xlarge/);
+    expect(readFileSync(file, 'utf8')).toMatch(/InstanceType: gr6\.8xlarge/);
     const suggested = /`(cluster-tool config check [^`]+ --aws)`/.exec(init.err)?.[1];
     expect(init.err).toMatch(
-      /^warning: --compute-instance-type: g6e\.12xlarge is not in cluster-tool's table/m,
+      /^warning: --compute-instance-type: gr6\.8xlarge is not in cluster-tool's table/m,
     );
     expect(suggested).toBe(`cluster-tool config check ${file} --aws`);
     expect(init.err).toContain(`Next:\n  ${suggested ?? ''}\n`);
@@ -253,7 +255,7 @@ describe("an instance type missing from cluster-tool's table", () => {
             GpuInfo: {
               Gpus: [
                 {
-                  Count: input.InstanceTypes[0] === 'g6e.12xlarge' ? 4 : 1,
+                  Count: 1,
                   Manufacturer: 'NVIDIA',
                 },
               ],
@@ -269,7 +271,47 @@ describe("an instance type missing from cluster-tool's table", () => {
     ec2Mock.on(DescribeKeyPairsCommand).resolves({ KeyPairs: [{ KeyName: 'k' }] });
     const args = (suggested ?? '').split(' ').slice(1);
     const online = await cli(args);
-    expect(online.out).toMatch(/^info: g6e\.12xlarge has 4 GPU\(s\) per node$/m);
+    expect(online.out).toMatch(/^info: gr6\.8xlarge has 1 GPU\(s\) per node$/m);
     expect(online.out).toMatch(/0 error\(s\), 0 warning\(s\) \(v3, checked with EC2\)/);
+  });
+});
+
+describe('cluster-tool config --help', () => {
+  it('labels the legacy paths, with the date their platform ended, and offers the release to write for', async () => {
+    let printed = '';
+    // yargs prints its help through console.log.
+    vi.spyOn(console, 'log').mockImplementation((s: unknown) => void (printed += String(s)));
+    await cli(['config', 'init', '--help']);
+    const help = printed.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--format .*v2: 2\.x INI \(legacy: .*Amazon Linux 2 on 2026-06-30\)/);
+    expect(help).toMatch(/index \(legacy: NVIDIA IndeX's Marketplace AMI .*ended on 2026-06-30/);
+    expect(help).toMatch(/--pcluster-version .*\[default: 3\.16\.3\]/);
+  });
+});
+
+describe('cluster-tool config image', () => {
+  it('writes, for --preset blender-p3, the build-image config of the AMI V100s need', async () => {
+    const out = path.join(dir, 'image-p3.yaml');
+    const r = await cli([
+      'config',
+      'image',
+      '--preset',
+      'blender-p3',
+      '--bucket',
+      'my-render-bucket',
+      '--region',
+      'us-east-1',
+      '--parent-image',
+      'ami-0123456789abcdef0',
+      '--out',
+      out,
+    ]);
+    const doc = parse(readFileSync(out, 'utf8')) as {
+      DevSettings: { Cookbook: { ExtraChefAttributes: string } };
+    };
+    expect(JSON.parse(doc.DevSettings.Cookbook.ExtraChefAttributes)).toMatchObject({
+      cluster: { nvidia: { kernel_open: 'false', driver_version: '580.173.02' } },
+    });
+    expect(r.err).toMatch(/pcluster build-image --image-id cluster-tool-blender-p3/);
   });
 });

@@ -249,16 +249,27 @@ describe('config check', () => {
       );
     };
     expect(edit((d) => (d.Image.Os = 'centos7'))).toEqual([
-      expect.stringMatching(
-        /^Image\.Os: ParallelCluster 3\.11\.1 does not accept Image\.Os "centos7"/,
-      ),
+      expect.stringMatching(/^Image\.Os: ParallelCluster 3\.10 dropped centos7/),
     ]);
     expect(edit((d) => (d.Image = { Os: 'rocky9' }))).toEqual([
       expect.stringMatching(/^Image\.CustomAmi: ParallelCluster publishes no AMI for rocky9/),
     ]);
-    expect(edit((d) => (d.Image.Os = 'alinux2023'))).toEqual([
-      expect.stringMatching(/^Image\.Os: NICE DCV does not run on alinux2023/),
+    // DCV on alinux2023 came in 3.14: a file for 3.13 is refused, one for the current release is not.
+    const release = (d: ClusterConfigV3, v: string) => {
+      const tag = d.Tags?.find((t) => t.Key === 'cluster-tool:pcluster-version');
+      if (tag) tag.Value = v;
+    };
+    expect(
+      edit((d) => {
+        d.Image.Os = 'alinux2023';
+        release(d, '3.13');
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^Image\.Os: Amazon DCV runs on alinux2023 from ParallelCluster 3\.14 on/,
+      ),
     ]);
+    expect(edit((d) => (d.Image.Os = 'alinux2023'))).toEqual([]);
     expect(
       edit((d) => {
         // An OS that runs the official Node.js build: the V100 is the only problem here.

@@ -9,12 +9,14 @@ import { buildV3 } from '../../src/config/v3/build.js';
 import { UsageError } from '../../src/errors.js';
 import { stringify } from 'yaml';
 import { pclusterV2Errors } from './pcluster/v2-validators.js';
-import { pclusterV3Errors, type PclusterFailure } from './pcluster/v3-validators.js';
+import { pclusterV3ErrorsFor } from './pcluster/v3-releases.js';
+import type { PclusterFailure } from './pcluster/v3-validators.js';
 
-// Every combination `config init` can be asked for across presets, formats and the flags people
-// change, each judged by an independent re-statement of ParallelCluster's own checks
-// (./pcluster/): init must either refuse it, naming the flag to change, or write a file that
-// ParallelCluster accepts and that `config check` passes.
+// Every combination `config init` can be asked for across presets, formats, ParallelCluster 3
+// releases and the flags people change, each judged by an independent re-statement of
+// ParallelCluster's own checks (./pcluster/: 3.11.1's validators, and what 3.12-3.16 changed in
+// them): init must either refuse it, naming the flag to change, or write a file that the release
+// accepts and that `config check` passes.
 
 const BASE: InitFlags = {
   region: 'us-east-1',
@@ -33,6 +35,7 @@ const OSES = [
   'alinux2023',
   'ubuntu2004',
   'ubuntu2204',
+  'ubuntu2404',
   'rhel8',
   'rhel9',
   'rocky8',
@@ -40,6 +43,9 @@ const OSES = [
   'centos7',
   'ubuntu1804',
 ];
+/** `--pcluster-version` values: every minor cluster-tool writes for; undefined is 3.16.3. */
+const RELEASES = ['3.11', '3.12', '3.13', '3.14', '3.15', undefined];
+const minorOf = (v: string | undefined) => Number((v ?? '3.16').split('.')[1]);
 /** The Node.js builds the bundle can carry: the official one, and the one older glibcs run. */
 const NODE_RUNTIMES = [undefined, 'glibc-217'] as const;
 const SUBNETS: (string[] | undefined)[] = [undefined, [SUBNET_A, SUBNET_B], [SUBNET_A, SUBNET_A]];
@@ -65,7 +71,25 @@ const EXTRAS: InitFlags[] = [
   { region: 'us-iso-east-1' },
   { sshCidr: '10.0.0.0/8' },
   { vpcId: undefined },
+  { computeInstanceType: ['g6e.12xlarge', 'p5.48xlarge'] },
 ];
+/** Allocation strategies on both capacity types, varied over the releases that added them. */
+const STRATEGY_EXTRAS: InitFlags[] = [
+  'lowest-price',
+  'capacity-optimized',
+  'price-capacity-optimized',
+  'prioritized',
+  'capacity-optimized-prioritized',
+  'no-such-strategy',
+].flatMap((allocationStrategy) =>
+  (['spot', 'ondemand'] as const).flatMap((capacityType) =>
+    ['3.11', '3.13', '3.14', undefined].map((pclusterVersion) => ({
+      allocationStrategy,
+      capacityType,
+      pclusterVersion,
+    })),
+  ),
+);
 
 interface Combo {
   preset: string;
@@ -73,28 +97,35 @@ interface Combo {
   flags: InitFlags;
 }
 
-function combos(): Combo[] {
+/** The combinations of one preset and format: the full spread on the current release, every OS on the older ones. */
+function combos(preset: string, format: ConfigFormat): Combo[] {
   const out: Combo[] = [];
-  for (const preset of listPresets())
-    for (const format of ['v3', 'v2'] as const)
-      for (const customAmi of [undefined, AMI]) {
-        for (const os of OSES)
-          for (const nodeRuntime of NODE_RUNTIMES)
-            for (const computeSubnet of SUBNETS)
-              out.push({
-                preset,
-                format,
-                flags: { ...BASE, customAmi, os, nodeRuntime, computeSubnet },
-              });
-        for (const extra of EXTRAS)
-          for (const computeSubnet of SUBNETS.slice(0, 2))
-            out.push({ preset, format, flags: { ...BASE, customAmi, computeSubnet, ...extra } });
-      }
+  for (const customAmi of [undefined, AMI]) {
+    for (const os of OSES)
+      for (const nodeRuntime of NODE_RUNTIMES)
+        for (const computeSubnet of SUBNETS)
+          out.push({
+            preset,
+            format,
+            flags: { ...BASE, customAmi, os, nodeRuntime, computeSubnet },
+          });
+    for (const extra of EXTRAS)
+      for (const computeSubnet of SUBNETS.slice(0, 2))
+        out.push({ preset, format, flags: { ...BASE, customAmi, computeSubnet, ...extra } });
+    if (format === 'v2') continue;
+    for (const pclusterVersion of RELEASES.slice(0, -1))
+      for (const os of OSES)
+        out.push({ preset, format, flags: { ...BASE, customAmi, os, pclusterVersion } });
+    if (preset === 'blender-g4dn')
+      for (const extra of STRATEGY_EXTRAS)
+        for (const computeSubnet of SUBNETS.slice(0, 2))
+          out.push({ preset, format, flags: { ...BASE, customAmi, computeSubnet, ...extra } });
+  }
   return out;
 }
 
 const INIT_FLAGS =
-  /--(region|key-name|head-subnet|compute-subnet|vpc-id|head-instance-type|compute-instance-type|min-count|max-count|custom-ami|os|node-runtime|ebs-size|fsx-id|dcv-cidr|ssh-cidr|bucket|capacity-type|format)\b/;
+  /--(region|key-name|head-subnet|compute-subnet|vpc-id|head-instance-type|compute-instance-type|min-count|max-count|custom-ami|os|node-runtime|ebs-size|fsx-id|dcv-cidr|ssh-cidr|bucket|capacity-type|format|pcluster-version|allocation-strategy)\b/;
 
 // Refusals that are cluster-tool's own, not ParallelCluster's: the IndeX preset's software is on
 // its Marketplace AMI, the 2.x file has room for one instance type and one compute subnet, and
@@ -115,8 +146,10 @@ const describeCombo = (c: Combo) =>
     ),
   )}`;
 
-const pclusterErrors = (format: ConfigFormat, text: string): PclusterFailure[] =>
-  format === 'v3' ? pclusterV3Errors(text) : pclusterV2Errors(text);
+const pclusterErrors = (c: Combo, text: string): PclusterFailure[] =>
+  c.format === 'v3'
+    ? pclusterV3ErrorsFor(minorOf(c.flags.pclusterVersion), text)
+    : pclusterV2Errors(text);
 
 /** The file init would write if it checked nothing; undefined when the flags cannot even be read. */
 function unchecked(c: Combo): string | undefined {
@@ -145,12 +178,12 @@ function judge(c: Combo): string | undefined {
     if (
       would !== undefined &&
       !OWN_REFUSALS.some((re) => re.test(e.message)) &&
-      pclusterErrors(c.format, would).length === 0
+      pclusterErrors(c, would).length === 0
     )
       return `refused, though ParallelCluster accepts it: ${e.message}`;
     return undefined;
   }
-  const pcluster = pclusterErrors(c.format, text);
+  const pcluster = pclusterErrors(c, text);
   if (pcluster.length)
     return `written, but ParallelCluster rejects it: ${pcluster.map((f) => `${f.validator}: ${f.message}`).join('; ')}`;
   const own = checkConfigText(text).errors;
@@ -168,19 +201,18 @@ const written = (c: Combo): boolean => {
   }
 };
 
-describe('config init across presets, formats and flags', () => {
-  const all = combos();
-
-  for (const format of ['v3', 'v2'] as const) {
-    it(`refuses, naming the flag, exactly what ParallelCluster ${format === 'v3' ? '3.11' : '2.8.0'} would reject, and writes the rest`, () => {
-      const bad = all
-        .filter((c) => c.format === format)
-        .map((c) => [describeCombo(c), judge(c)] as const)
-        .filter(([, why]) => why !== undefined)
-        .map(([what, why]) => `${what}\n    ${why}`);
-      expect(bad, `${bad.length} bad configs:\n${bad.slice(0, 40).join('\n')}`).toEqual([]);
-    });
-  }
+describe('config init across presets, formats, releases and flags', () => {
+  for (const format of ['v3', 'v2'] as const)
+    for (const preset of listPresets()) {
+      const release = format === 'v3' ? 'each ParallelCluster release 3.11 to 3.16' : '2.8.0';
+      it(`refuses for ${preset} (${format}), naming the flag, exactly what ${release} would reject, and writes the rest`, () => {
+        const bad = combos(preset, format)
+          .map((c) => [describeCombo(c), judge(c)] as const)
+          .filter(([, why]) => why !== undefined)
+          .map(([what, why]) => `${what}\n    ${why}`);
+        expect(bad, `${bad.length} bad configs:\n${bad.slice(0, 40).join('\n')}`).toEqual([]);
+      });
+    }
 
   it('writes every preset in its own format, and the v3 presets with two compute subnets', () => {
     for (const preset of listPresets()) {
@@ -191,6 +223,7 @@ describe('config init across presets, formats and flags', () => {
       expect(written({ preset, format: 'v3', flags: twoSubnets }), preset).toBe(true);
     }
     expect(written({ preset: 'blender-g4dn', format: 'v3', flags: BASE })).toBe(true);
+    const all = combos('blender-g4dn', 'v3');
     expect(all.filter(written).length).toBeGreaterThan(250);
   });
 });

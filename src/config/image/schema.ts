@@ -13,6 +13,15 @@ export const IMAGE_ID = /^[a-zA-Z][a-zA-Z0-9-]{0,127}$/;
 
 const Tag = z.object({ Key: z.string().max(128), Value: z.string().max(256) }).strict();
 
+const isJson = (v: string) => {
+  try {
+    JSON.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const BuildImageConfigSchema = z
   .object({
     Region: z.string().optional(),
@@ -69,6 +78,23 @@ export const BuildImageConfigSchema = z
           .optional(),
       })
       .strict(),
+    // ImagebuilderDevSettingsSchema's cookbook (common_schema.py CookbookSchema): ExtraChefAttributes
+    // must be JSON (validate_extra_chef_attributes).
+    DevSettings: z
+      .object({
+        Cookbook: z
+          .object({
+            ChefCookbook: z.string().optional(),
+            ExtraChefAttributes: z
+              .string()
+              .refine(isJson, { message: 'ExtraChefAttributes is a JSON object' })
+              .optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -8,11 +8,14 @@ import {
 import { bootstrapArgs } from '../bootstrap.js';
 import { partitionOf } from '../partition.js';
 import { DCV_PORT, SCALEDOWN_IDLE_MINUTES, type ClusterSpec } from '../spec.js';
+import { DEFAULT_RELEASE_TEXT } from './releases.js';
 import { needsInstancesList } from './rules.js';
 import type { ClusterConfigV3 } from './schema.js';
 
 /** Tag that records which preset a config came from (`config check` needs it). */
 export const PRESET_TAG = 'cluster-tool:preset';
+/** Tag that records the ParallelCluster release a config was written for (`config check` follows it). */
+export const RELEASE_TAG = 'cluster-tool:pcluster-version';
 
 /**
  * Builds a ParallelCluster 3 configuration from a spec. Always: Slurm, DCV on the head node,
@@ -27,7 +30,10 @@ export function buildV3(spec: ClusterSpec): ClusterConfigV3 {
     Region: spec.region,
     Imds: { ImdsSupport: 'v2.0' },
     Image: { Os: spec.os, ...(spec.customAmi ? { CustomAmi: spec.customAmi } : {}) },
-    Tags: [{ Key: PRESET_TAG, Value: spec.preset }],
+    Tags: [
+      { Key: PRESET_TAG, Value: spec.preset },
+      { Key: RELEASE_TAG, Value: spec.pclusterVersion ?? DEFAULT_RELEASE_TEXT },
+    ],
     HeadNode: {
       InstanceType: spec.headNode.instanceType,
       Networking: { SubnetId: spec.headNode.subnetId },
@@ -54,6 +60,7 @@ export function buildV3(spec: ClusterSpec): ClusterConfigV3 {
       SlurmQueues: spec.queues.map((q) => ({
         Name: q.name,
         CapacityType: q.capacityType,
+        ...(q.allocationStrategy !== undefined ? { AllocationStrategy: q.allocationStrategy } : {}),
         Networking: { SubnetIds: q.subnetIds },
         ComputeResources: q.computeResources.map((cr) => ({
           Name: cr.name,

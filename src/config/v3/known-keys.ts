@@ -4,8 +4,10 @@
  * sections Region/CustomS3Bucket/AdditionalResources, Imds, Image, HeadNode, Scheduling
  * (SlurmSettings, SlurmQueues), SharedStorage, Tags (github.com/awsdocs/aws-parallelcluster-user-guide,
  * doc_source/{cluster-configuration-file,Imds-cluster,Image,HeadNode,Scheduling,SharedStorage,Tags}-v3.md,
- * read for ParallelCluster 3.6). AwsBatch, DirectoryService, Monitoring, LoginNodes and
- * DeploymentSettings are left out on purpose: cluster-tool needs Slurm and does not set them.
+ * read for ParallelCluster 3.6; LoginNodes-v3.md read for 3.11). AwsBatch, DirectoryService,
+ * Monitoring and DeploymentSettings are left out on purpose: cluster-tool needs Slurm and does not
+ * set them. It writes no LoginNodes either, but reads a file that has them (`login-nodes.ts` says
+ * what each release refuses there).
  * Keys under a `CustomSlurmSettings` dict are Slurm's, not ParallelCluster's; see `slurm-settings.ts`.
  */
 const SCRIPT = (p: string) => [
@@ -31,6 +33,7 @@ const CAPACITY = (p: string) => [
   `${p}.CapacityReservationTarget.CapacityReservationResourceGroupArn`,
 ];
 const Q = 'Scheduling.SlurmQueues[]';
+const LOGIN = 'LoginNodes.Pools[]';
 const CR = `${Q}.ComputeResources[]`;
 
 export const KNOWN_V3_KEYS: ReadonlySet<string> = new Set([
@@ -115,6 +118,28 @@ export const KNOWN_V3_KEYS: ReadonlySet<string> = new Set([
   ...SCRIPT(`${Q}.CustomActions.OnNodeConfigured`),
   ...IAM(`${Q}.Iam`),
   `${Q}.Image.CustomAmi`,
+  // LoginNodes
+  ...[
+    'Name',
+    'Count',
+    'InstanceType',
+    'GracetimePeriod',
+    'Image.CustomAmi',
+    'Ssh.KeyName',
+    'Ssh.AllowedIps',
+    'Networking.SubnetIds[]',
+    'Networking.SecurityGroups[]',
+    'Networking.AdditionalSecurityGroups[]',
+    'Dcv.Enabled',
+    'Dcv.Port',
+    'Dcv.AllowedIps',
+  ].map((k) => `${LOGIN}.${k}`),
+  ...SCRIPT(`${LOGIN}.CustomActions.OnNodeStart`),
+  ...SCRIPT(`${LOGIN}.CustomActions.OnNodeConfigured`),
+  ...SCRIPT(`${LOGIN}.CustomActions.OnNodeUpdated`),
+  `${LOGIN}.Iam.InstanceRole`,
+  `${LOGIN}.Iam.InstanceProfile`,
+  `${LOGIN}.Iam.AdditionalIamPolicies[].Policy`,
   // SharedStorage
   'SharedStorage[].MountDir',
   'SharedStorage[].Name',

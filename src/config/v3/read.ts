@@ -3,10 +3,12 @@ import { loadPreset } from '../presets.js';
 import type { Problem } from '../problems.js';
 import { isDeniedSlurmSetting } from '../slurm-settings.js';
 import { OsSchema, SHARED_MOUNT_DIR, type ClusterSpec, type StorageSpec } from '../spec.js';
-import { PRESET_TAG } from './build.js';
+import { PRESET_TAG, RELEASE_TAG } from './build.js';
 import { readComputeResources } from './compute-resources.js';
-import { V3_OSES, V3_VERSION } from './rules.js';
 import { unknownV3Keys } from './known-keys.js';
+import { checkLoginNodes } from './login-nodes.js';
+import { releaseOses } from './release-rules.js';
+import { releaseOf, showRelease } from './releases.js';
 import { ClusterConfigV3 } from './schema.js';
 
 /** A parsed v3 file: the spec when the file could be read as one, and what was wrong. */
@@ -15,8 +17,17 @@ export interface ReadResult {
   problems: Problem[];
 }
 
-/** Parses ParallelCluster 3 YAML into a spec, reporting unknown keys, wrong types and denied Slurm settings. */
-export function readV3(text: string): ReadResult {
+/** How to read a file: the release to judge it for, over the one its tag names. */
+export interface ReadV3Options {
+  pclusterVersion?: string;
+}
+
+/**
+ * Parses ParallelCluster 3 YAML into a spec, reporting unknown keys, wrong types, denied Slurm
+ * settings and keys its release refuses. The release is the option's, else the file's
+ * `cluster-tool:pcluster-version` tag, else the current one.
+ */
+export function readV3(text: string, opts: ReadV3Options = {}): ReadResult {
   let raw: unknown;
   try {
     raw = parse(text, { prettyErrors: true });
@@ -72,12 +83,16 @@ export function readV3(text: string): ReadResult {
       path: 'HeadNode.Iam.S3Access',
       message: 'give S3 read access to the bucket cluster-tool stages to',
     });
+  const pclusterVersion =
+    opts.pclusterVersion ?? doc.Tags?.find((t) => t.Key === RELEASE_TAG)?.Value;
+  const release = releaseOf(pclusterVersion);
+  problems.push(...checkLoginNodes(raw, release));
   const os = OsSchema.safeParse(doc.Image.Os);
   if (!os.success)
     problems.push({
       level: 'error',
       path: 'Image.Os',
-      message: `"${doc.Image.Os}" is not an OS ParallelCluster ${V3_VERSION} accepts; use one of ${V3_OSES.join(', ')}`,
+      message: `"${doc.Image.Os}" is not an OS ParallelCluster ${showRelease(release)} accepts; use one of ${releaseOses(release).join(', ')}`,
     });
 
   const preset = doc.Tags?.find((t) => t.Key === PRESET_TAG)?.Value ?? 'custom';
@@ -103,11 +118,13 @@ export function readV3(text: string): ReadResult {
       capacityType: q.CapacityType === 'SPOT' ? 'SPOT' : 'ONDEMAND',
       subnetIds: q.Networking.SubnetIds,
       computeResources: readComputeResources(q, qi, problems),
+      ...(q.AllocationStrategy !== undefined ? { allocationStrategy: q.AllocationStrategy } : {}),
     })),
     storage: readStorage(doc, problems),
     dcvAllowedCidr: doc.HeadNode.Dcv?.AllowedIps ?? '0.0.0.0/0',
     sshAllowedCidr: doc.HeadNode.Ssh?.AllowedIps ?? '0.0.0.0/0',
     bucket: bucket ?? 'missing-bucket',
+    ...(pclusterVersion !== undefined ? { pclusterVersion } : {}),
   };
   if (!doc.Region)
     problems.push({
@@ -187,12 +204,13 @@ export function v3KeyPath(path: string): string {
     'headNode.instanceType': 'HeadNode.InstanceType',
     customAmi: 'Image.CustomAmi',
     os: 'Image.Os',
+    pclusterVersion: `Tags[${RELEASE_TAG}]`,
     'storage.fileSystemId': 'SharedStorage[0].FsxLustreSettings.FileSystemId',
     queues: 'Scheduling.SlurmQueues',
   };
   if (fixed[path]) return fixed[path];
   const q =
-    /^queues\.(\d+)(?:\.(name|subnetIds)(?:\.(\d+))?)?(?:\.computeResources\.(\d+)\.(\w+))?$/.exec(
+    /^queues\.(\d+)(?:\.(name|subnetIds|allocationStrategy)(?:\.(\d+))?)?(?:\.computeResources\.(\d+)\.(\w+))?$/.exec(
       path,
     );
   if (!q) return path;
@@ -200,6 +218,7 @@ export function v3KeyPath(path: string): string {
   let out = `Scheduling.SlurmQueues[${qi}]`;
   if (field === 'name') out += '.Name';
   if (field === 'subnetIds') out += `.Networking.SubnetIds${si !== undefined ? `[${si}]` : ''}`;
+  if (field === 'allocationStrategy') out += '.AllocationStrategy';
   if (ci !== undefined && crField) out += `.ComputeResources[${ci}].${CAP(crField)}`;
   return out;
 }

@@ -1,69 +1,31 @@
 import { checkComputeResourceName, checkQueueName } from '../ids.js';
+import { loadPreset } from '../presets.js';
 import type { Problem } from '../problems.js';
 import type { ClusterSpec, QueueSpec } from '../spec.js';
+import { isOpenRmUnsupported, openRmMessage } from './nvidia.js';
+import { dcvOses, dcvRefusal, osRefusal, strategyProblem } from './release-rules.js';
+import { DEFAULT_RELEASE_TEXT, parseRelease, showRelease, type Release } from './releases.js';
 
 /*
  * ParallelCluster 3's own rules for what cluster-tool writes, taken from aws/aws-parallelcluster
- * at tag v3.11.1 (the newest release): cli/src/pcluster/constants.py,
- * cli/src/pcluster/schemas/cluster_schema.py, cli/src/pcluster/config/cluster_config.py (where each
- * validator is registered) and cli/src/pcluster/validators/*.py. Each rule names its validator.
+ * at tag v3.11.1: cli/src/pcluster/constants.py, cli/src/pcluster/schemas/cluster_schema.py,
+ * cli/src/pcluster/config/cluster_config.py (where each validator is registered) and
+ * cli/src/pcluster/validators/*.py. Each rule names its validator. What changed in 3.12-3.16 is
+ * in `release-rules.ts`; the release a spec is for is its `pclusterVersion`.
  */
-
-/** The version these rules were read from. */
-export const V3_VERSION = '3.11.1';
-
-/** `Image.Os` values ParallelCluster 3 accepts (constants.py SUPPORTED_OSES; centos7 left in 3.10). */
-export const V3_OSES = [
-  'alinux2',
-  'alinux2023',
-  'ubuntu2004',
-  'ubuntu2204',
-  'rhel8',
-  'rocky8',
-  'rhel9',
-  'rocky9',
-] as const;
 
 // constants.py PRIVATE_OSES (OsCustomAmiValidator): no official AMI, so CustomAmi is required.
 const PRIVATE_OSES: readonly string[] = ['rocky8', 'rocky9'];
 
-/**
- * OSes NICE DCV runs on, by head node architecture (cli/src/pcluster/cli/commands/dcv_util.py
- * get_supported_dcv_os, used by DcvValidator).
- */
-export const V3_DCV_OSES: Readonly<Record<string, readonly string[]>> = {
-  x86_64: V3_OSES.filter((os) => os !== 'alinux2023'),
-  arm64: ['alinux2', 'rhel8', 'rocky8', 'rhel9', 'rocky9'],
-};
-
 // constants.py UNSUPPORTED_FEATURES_MAP: region prefixes where a feature is missing (FeatureRegionValidator).
 const DCV_UNSUPPORTED_REGION_PREFIXES = ['us-iso'];
 const FSX_LUSTRE_UNSUPPORTED_REGION_PREFIXES = ['us-isob'];
-
-// constants.py NVIDIA_OPENRM_UNSUPPORTED_INSTANCE_TYPES: since 3.8 the official AMIs carry the
-// open-source NVIDIA kernel module, which needs a GSP (Turing or newer); InstanceTypeBaseAMICompatibleValidator
-// fails these families on any "AWS ParallelCluster AMI".
-const OPENRM_UNSUPPORTED_FAMILIES: readonly string[] = ['p3', 'p3dn', 'p2', 'g3', 'g3s', 'g2'];
 
 // constants.py MAX_NUMBER_OF_QUEUES, MAX_COMPUTE_RESOURCES_PER_QUEUE,
 // MAX_NUMBER_OF_COMPUTE_RESOURCES_PER_CLUSTER (MaxCountValidator).
 const MAX_QUEUES = 50;
 const MAX_COMPUTE_RESOURCES_PER_QUEUE = 50;
 const MAX_COMPUTE_RESOURCES = 50;
-
-/** Whether ParallelCluster's official AMIs cannot drive this type's GPUs (V100, K80, M60, ...). */
-export function isOpenRmUnsupported(instanceType: string): boolean {
-  return OPENRM_UNSUPPORTED_FAMILIES.includes(instanceType.split('.')[0] ?? '');
-}
-
-/** The advice for an instance type the official AMIs cannot drive. */
-export function openRmMessage(instanceType: string, ami: string): string {
-  return (
-    `${instanceType}'s GPUs are not supported by the open-source NVIDIA driver on ${ami} (ParallelCluster 3.8 and later, ` +
-    'InstanceTypeBaseAMICompatibleValidator): pick a Turing-or-newer type (g4dn, g5, g6, p4d, p5), ' +
-    "or use a custom AMI built with NVIDIA's closed-source driver (Image.CustomAmi; --custom-ami for config init)"
-  );
-}
 
 /**
  * How a compute resource names its type: `InstanceType` is refused in a queue with more than one
@@ -78,53 +40,111 @@ export const SINGLE_TYPE_SUBNETS_MESSAGE =
   'ParallelCluster refuses InstanceType in a queue with more than one subnet (SingleInstanceTypeSubnetValidator); ' +
   'write `Instances: [{InstanceType: ...}]` instead, or give the queue one subnet';
 
-/** ParallelCluster 3 rules on a spec, as problems with spec paths. */
+/**
+ * The release a spec is for, or why its `pclusterVersion` cannot be read. A spec without one is
+ * for the current release (`DEFAULT_RELEASE_TEXT`).
+ */
+export function specRelease(spec: Pick<ClusterSpec, 'pclusterVersion'>): Release | string {
+  return parseRelease(spec.pclusterVersion ?? DEFAULT_RELEASE_TEXT);
+}
+
+/** ParallelCluster 3 rules on a spec, for the release it names, as problems with spec paths. */
 export function checkV3Spec(spec: ClusterSpec): Problem[] {
   const out: Problem[] = [];
   const err = (path: string, message: string | undefined) => {
     if (message) out.push({ level: 'error', path, message });
   };
-  // ImageSchema.os: validate.OneOf(SUPPORTED_OSES)
-  if (!(V3_OSES as readonly string[]).includes(spec.os))
-    err(
-      'os',
-      `ParallelCluster ${V3_VERSION} does not accept Image.Os "${spec.os}"; use one of ${V3_OSES.join(', ')}`,
-    );
+  const warn = (path: string, message: string) => out.push({ level: 'warning', path, message });
+  const release = specRelease(spec);
+  if (typeof release === 'string') {
+    err('pclusterVersion', release);
+    return out;
+  }
+  // ImageSchema.os: validate.OneOf(SUPPORTED_OSES) of the release.
+  const refused = osRefusal(spec.os, release);
+  err('os', refused);
   if (PRIVATE_OSES.includes(spec.os) && spec.customAmi === undefined)
     err(
       'customAmi',
       `ParallelCluster publishes no AMI for ${spec.os} (OsCustomAmiValidator): build one with \`pcluster build-image\` and give its id, or choose another OS`,
     );
   // cluster-tool always enables DCV on the head node; the types it knows are all x86_64.
-  const dcvOses = V3_DCV_OSES.x86_64 ?? [];
-  if ((V3_OSES as readonly string[]).includes(spec.os) && !dcvOses.includes(spec.os))
-    err(
-      'os',
-      `NICE DCV does not run on ${spec.os} (DcvValidator), and cluster-tool's viewer needs DCV; use one of ${dcvOses.join(', ')}`,
-    );
+  if (!refused && !dcvOses(release, 'x86_64').includes(spec.os))
+    err('os', dcvRefusal(spec.os, release, 'x86_64'));
   if (DCV_UNSUPPORTED_REGION_PREFIXES.some((p) => spec.region.startsWith(p)))
-    err('region', `NICE DCV is not available in ${spec.region} (FeatureRegionValidator)`);
-  if (
-    spec.storage.type === 'fsx' &&
-    FSX_LUSTRE_UNSUPPORTED_REGION_PREFIXES.some((p) => spec.region.startsWith(p))
-  )
-    err('region', `FSx for Lustre is not available in ${spec.region} (FeatureRegionValidator)`);
-  if (spec.customAmi === undefined) {
-    const official = "ParallelCluster's official AMI";
-    if (isOpenRmUnsupported(spec.headNode.instanceType))
-      err('headNode.instanceType', openRmMessage(spec.headNode.instanceType, official));
-    spec.queues.forEach((q, qi) =>
-      q.computeResources.forEach((cr, ci) => {
-        if (isOpenRmUnsupported(cr.instanceType))
-          err(
-            `queues.${qi}.computeResources.${ci}.instanceType`,
-            openRmMessage(cr.instanceType, official),
-          );
-      }),
-    );
+    err('region', `Amazon DCV is not available in ${spec.region} (FeatureRegionValidator)`);
+  if (spec.storage.type === 'fsx') {
+    if (FSX_LUSTRE_UNSUPPORTED_REGION_PREFIXES.some((p) => spec.region.startsWith(p)))
+      err('region', `FSx for Lustre is not available in ${spec.region} (FeatureRegionValidator)`);
+    // 3.13.0 release notes: the official Ubuntu 24.04 AMI does not support Lustre.
+    if (spec.os === 'ubuntu2404' && spec.customAmi === undefined)
+      warn(
+        'storage.fileSystemId',
+        "ParallelCluster's official ubuntu2404 AMI has no Lustre client (3.13.0 release notes), so /shared may not mount: pick --os ubuntu2204, or use --ebs-size",
+      );
   }
+  checkGpus(spec, release, err, warn);
+  spec.queues.forEach((q, qi) => {
+    if (q.allocationStrategy === undefined) return;
+    const p = strategyProblem(q.allocationStrategy, q.capacityType, release);
+    if (!p) return;
+    // InstancesAllocationStrategyValidator runs on compute resources listed under `Instances` only.
+    const level = p.capacityOnly && !needsInstancesList(q) ? 'warning' : p.level;
+    out.push({ level, path: `queues.${qi}.allocationStrategy`, message: p.message });
+  });
   checkNamesAndCounts(spec, err);
   return out;
+}
+
+/** V100s and older GPUs: the official AMI cannot drive them; on 3.15+ CUDA cannot build for them. */
+function checkGpus(
+  spec: ClusterSpec,
+  release: Release,
+  err: (path: string, message: string) => void,
+  warn: (path: string, message: string) => void,
+): void {
+  const types = [
+    { type: spec.headNode.instanceType, path: 'headNode.instanceType' },
+    ...spec.queues.flatMap((q, qi) =>
+      q.computeResources.map((cr, ci) => ({
+        type: cr.instanceType,
+        path: `queues.${qi}.computeResources.${ci}.instanceType`,
+      })),
+    ),
+  ].filter((t) => isOpenRmUnsupported(t.type));
+  // A Marketplace AMI preset (IndeX) already says which AMI it needs.
+  if (spec.customAmi === undefined && !spec.requiresCustomAmi) {
+    const where = {
+      preset: voltaImagePreset(spec.preset),
+      bucket: spec.bucket,
+      region: spec.region,
+      os: spec.os,
+      // The image config must be for the same release: its driver choice depends on it.
+      pclusterVersion:
+        spec.pclusterVersion === DEFAULT_RELEASE_TEXT ? undefined : spec.pclusterVersion,
+    };
+    for (const t of types) err(t.path, openRmMessage(t.type, where));
+  }
+  // 3.15.0 release notes: CUDA 13, which builds no code for Volta (sm_70) or older.
+  const first = types.find((t) => t.path !== 'headNode.instanceType');
+  if (spec.customAmi !== undefined && release.minor >= 15 && first)
+    warn(
+      first.path,
+      `ParallelCluster ${showRelease(release)} AMIs carry CUDA 13, which compiles nothing for ${first.type}'s GPUs: a CUDA extension built on the nodes (Plenoxels' svox2, \`cluster-tool setup svox2\`) needs a CUDA 12 toolkit there`,
+    );
+}
+
+/** The preset whose custom AMI drives V100s: this one when its own queues have them, else blender-p3. */
+function voltaImagePreset(preset: string): string {
+  try {
+    const p = loadPreset(preset);
+    const volta = p.queues.some((q) =>
+      q.computeResources.some((cr) => isOpenRmUnsupported(cr.instanceType)),
+    );
+    return volta && !p.requiresCustomAmi ? preset : 'blender-p3';
+  } catch {
+    return 'blender-p3'; // a hand-written file names no preset
+  }
 }
 
 function checkNamesAndCounts(

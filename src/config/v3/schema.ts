@@ -40,6 +40,8 @@ export const SlurmQueueV3 = z
   .object({
     Name: z.string(),
     CapacityType: z.enum(['ONDEMAND', 'SPOT', 'CAPACITY_BLOCK']).optional(),
+    // Which values a release takes is `release-rules.ts`'s decision.
+    AllocationStrategy: z.string().optional(),
     Networking: z.object({ SubnetIds: z.array(z.string()).min(1) }).loose(),
     ComputeResources: z.array(ComputeResourceV3).min(1),
     CustomActions: z

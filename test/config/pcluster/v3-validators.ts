@@ -26,6 +26,8 @@ const SUPPORTED_OSES = [
 const PRIVATE_OSES = ['rocky8', 'rocky9'];
 // dcv_util.py UNSUPPORTED_OSES_FOR_DCV (x86_64; every instance type used here is x86_64)
 const UNSUPPORTED_OSES_FOR_DCV = ['alinux2023'];
+// cluster_config.py AllocationStrategy (cluster_schema.py SlurmQueueSchema.allocation_strategy OneOf)
+const ALLOCATION_STRATEGIES = ['lowest-price', 'capacity-optimized', 'price-capacity-optimized'];
 // constants.py NVIDIA_OPENRM_UNSUPPORTED_INSTANCE_TYPES (ec2_validators.py InstanceTypeBaseAMICompatibleValidator)
 const OPENRM_UNSUPPORTED = ['p3', 'p3dn', 'p2', 'g3', 'g3s', 'g2'];
 // constants.py UNSUPPORTED_FEATURES_MAP[Feature.DCV], [Feature.FSX_LUSTRE]: region prefixes
@@ -132,6 +134,12 @@ export function pclusterV3Errors(text: string): PclusterFailure[] {
     const capacity = q.CapacityType;
     if (capacity !== undefined && !['ONDEMAND', 'SPOT', 'CAPACITY_BLOCK'].includes(str(capacity)))
       fail('BaseQueueSchema.capacity_type', 'Must be one of ONDEMAND, SPOT, CAPACITY_BLOCK');
+    const strategy = q.AllocationStrategy;
+    if (strategy !== undefined && !ALLOCATION_STRATEGIES.includes(str(strategy)))
+      fail(
+        'SlurmQueueSchema.allocation_strategy',
+        `Must be one of: ${ALLOCATION_STRATEGIES.join(', ')}`,
+      );
     const subnets = list(obj(q.Networking).SubnetIds).map(str);
     if (subnets.length < 1)
       fail('SlurmQueueNetworkingSchema.subnet_ids', 'Shorter than minimum length 1.');
@@ -163,6 +171,17 @@ export function pclusterV3Errors(text: string): PclusterFailure[] {
       if (new Set(instances).size < instances.length)
         fail('SlurmComputeResourceSchema.instances', 'Duplicate instance type detected.');
       if (hasType && cr.Instances === undefined) anySingleType = true;
+      // InstancesAllocationStrategyValidator, registered for SlurmFlexibleComputeResource only.
+      if (
+        cr.Instances !== undefined &&
+        (capacity ?? 'ONDEMAND') === 'ONDEMAND' &&
+        strategy !== undefined &&
+        strategy !== 'lowest-price'
+      )
+        fail(
+          'InstancesAllocationStrategyValidator',
+          "OnDemand CapacityType can only use 'lowest-price' allocation strategy.",
+        );
       for (const t of hasType ? [str(cr.InstanceType)] : instances)
         openRm(t, `${name}/${str(cr.Name)}`);
       const max = cr.MaxCount ?? 10;
