@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'dist-rehearsal/',
+      'dist-bench/',
       'node_modules/',
       'test-artifacts/',
       'bin/',

@@ -80,7 +80,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     },
   });
 
-  // After a restart, give agents time to reconnect before their leases or heartbeats count as lost.
+  // After a restart, give agents time to reconnect before their leases or silence count as lost.
   const now = Date.now();
   store.tasks.extendLeases(now + cfg.leaseMs * 2);
   store.agents.touchLive(now);

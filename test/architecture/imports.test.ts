@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The shape the architecture promises, read from the source itself: no import cycles, and the
-// scheduler and the job types free of I/O, however deep the imports go.
+// The shape the architecture promises, read from the source itself: no import cycles, the
+// scheduler and the job types free of I/O, however deep the imports go, and the developer tooling
+// in bench/ outside the product.
 
 const SRC = path.resolve('src');
+const BENCH = path.resolve('bench');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -22,10 +24,10 @@ interface Edge {
 
 const IMPORT = /^(import|export)\s+(type\s+)?(?:([^'";]*?)\s*from\s+)?'([^']+)';/gms;
 
-/** Each module's imports: local ones resolved to files, packages by name. */
-function graph(): Map<string, Edge[]> {
+/** Each module's imports under `root`: local ones resolved to files, packages by name. */
+function graph(root = SRC): Map<string, Edge[]> {
   const g = new Map<string, Edge[]>();
-  for (const file of sources(SRC)) {
+  for (const file of sources(root)) {
     const text = readFileSync(file, 'utf8');
     const edges: Edge[] = [];
     for (const m of text.matchAll(IMPORT)) {
@@ -116,5 +118,36 @@ describe('the source tree', () => {
         .join(' → ');
     };
     expect(IO.filter((m) => via.has(m)).map(chain)).toEqual([]);
+  });
+
+  const inside = (dir: string) => (f: string) => f.startsWith(dir + path.sep);
+  const rel = (f: string) => path.relative(path.dirname(SRC), f);
+
+  it('imports nothing from bench/', () => {
+    const found = [...g].flatMap(([f, edges]) =>
+      edges.filter((e) => inside(BENCH)(e.to)).map((e) => `${rel(f)} → ${rel(e.to)}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('lets bench/ reach the coordinator only as a user does, or in the seams that say why', () => {
+    const coordinator = path.join(SRC, 'coordinator');
+    // How it starts, its HTTP client and the API's types.
+    const api = ['service.ts', 'http-client.ts', 'api-types.ts'].map((f) =>
+      path.join(coordinator, f),
+    );
+    const seams = ['coordinator-port.ts', 'lease-order.ts', path.join('scale', 'history.ts')].map(
+      (f) => path.join(BENCH, f),
+    );
+    const bench = [...graph(BENCH)].filter(([f]) => !inside(path.join(BENCH, 'test'))(f));
+    expect(bench.length).toBeGreaterThan(20);
+    const found = bench
+      .filter(([f]) => !seams.includes(f))
+      .flatMap(([f, edges]) =>
+        edges
+          .filter((e) => inside(coordinator)(e.to) && !api.includes(e.to))
+          .map((e) => `${rel(f)} → ${rel(e.to)}`),
+      );
+    expect(found).toEqual([]);
   });
 });

@@ -4,7 +4,6 @@ import type { RecordFn } from '../history.js';
 import type { JobType } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
-import { exitReason } from '../scheduler/scheduler.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
@@ -85,8 +84,8 @@ const MAX_JOB_PAUSE_MS = 30_000;
 const JOB_FAULT_PATIENCE_MS = 10 * 60_000;
 
 /**
- * The agents' side of the coordinator: registration, heartbeats, leases (long-polled), renewals,
- * results and failures, and giving up on agents that went silent.
+ * The agents' side of the coordinator: registration, leases (long-polled), renewals, results and
+ * failures, and giving up on agents that went silent.
  */
 export class AgentDesk {
   constructor(private readonly p: AgentDeskPorts) {}
@@ -177,12 +176,6 @@ export class AgentDesk {
     agent.lastSeen = now;
   }
 
-  heartbeat(agentId: string): { drain: boolean; exit: string | null } {
-    const agent = this.agent(agentId);
-    this.p.store.agents.update(agentId, { lastSeen: this.p.now() });
-    return { drain: agent.state === 'draining', exit: exitReason(agent, this.job(agent.jobId)) };
-  }
-
   /** One lease decision for an agent whose rows the caller has read (synchronous: it can share a completion's transaction). */
   leaseFor(agent: AgentRow, job?: JobRow): LeaseDecision {
     this.touch(agent);
@@ -226,11 +219,7 @@ export class AgentDesk {
     }
   }
 
-  /** `heartbeat` and `renew` in the next shared commit: how the routes call them, as thousands of agents call at once. */
-  heartbeatShared(agentId: string): Promise<{ drain: boolean; exit: string | null }> {
-    return this.p.commit(() => this.heartbeat(agentId));
-  }
-
+  /** `renew` in the next shared commit: how the route calls it, thousands of agents at once. */
   renewShared(agentId: string, taskId: number): Promise<boolean> {
     return this.p.commit(() => this.renew(agentId, taskId));
   }

@@ -76,11 +76,6 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     return { agentId: r.id, leaseMs: c.cfg.leaseMs, ...(warmUp ? { warmUp } : {}) };
   });
 
-  app.post(AGENT_ROUTES.heartbeat, agentOnly, async (req) => {
-    const agent = ownAgent(req, body(agentRequest, req, 'heartbeat').agentId);
-    return c.agents.heartbeatShared(agent.id);
-  });
-
   app.post(AGENT_ROUTES.lease, agentOnly, async (req, reply: FastifyReply) => {
     const b = body(leaseRequest, req, 'lease');
     const agent = ownAgent(req, b.agentId);

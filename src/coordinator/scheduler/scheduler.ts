@@ -41,7 +41,7 @@ export type LeaseDecision =
   | { idle: true; jobId: string; forOthers?: boolean };
 
 /** Why an agent should stop asking for work, or null while it should keep going. */
-export function exitReason(agent: AgentRow, job: JobRow): string | null {
+function exitReason(agent: AgentRow, job: JobRow): string | null {
   if (job.state !== 'running') return `job ${job.id} is ${job.state}`;
   if (agent.state === 'blocked')
     return `blocklisted for job ${job.id} after ${agent.failures} failures`;

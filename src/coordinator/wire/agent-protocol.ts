@@ -5,7 +5,6 @@ import { z } from 'zod';
  * on both sides. All routes are POST with the job's agent token as the bearer token.
  *
  *   register  {jobId, node, gpu, slurmJobId, pid?}      -> {agentId, leaseMs, warmUp?} | {exit}
- *   heartbeat {agentId}                                 -> {drain, exit}
  *   lease     {agentId, waitMs?}                        -> {task} | {exit}; 204 when no work came
  *             (within the last fifth of waitMs, at most 10 s: agents started together spread out)
  *   renew     {agentId}                                 -> {ok}; 409 when the lease is gone
@@ -17,7 +16,6 @@ import { z } from 'zod';
  */
 export const AGENT_ROUTES = {
   register: '/api/agent/register',
-  heartbeat: '/api/agent/heartbeat',
   lease: '/api/agent/lease',
   renew: (taskId: number | string) => `/api/agent/tasks/${taskId}/renew`,
   complete: (taskId: number | string) => `/api/agent/tasks/${taskId}/complete`,
@@ -64,8 +62,6 @@ export const leasedTask = z.object({
 });
 
 export const leaseReply = z.union([z.object({ task: leasedTask }), z.object({ exit: z.string() })]);
-
-export const heartbeatReply = z.object({ drain: z.boolean(), exit: z.string().nullable() });
 
 export const completeRequest = agentRequest.extend({
   result: z.record(z.string(), z.unknown()).default({}),

@@ -456,15 +456,4 @@ export class TasksTable {
     };
     return { tasks: r.n, frames: r.f, seconds: r.ms / 1000, firstStartedAt: r.first };
   }
-
-  /** Nodes that started a task of the job at or after `since` (the scaling bench's probe). */
-  nodesLeasedSince(jobId: string, since: number): string[] {
-    return (
-      this.sql
-        .q(
-          `SELECT DISTINCT node FROM tasks WHERE job_id = ? AND started_at >= ? AND node IS NOT NULL`,
-        )
-        .all(jobId, since) as { node: string }[]
-    ).map((r) => r.node);
-  }
 }
