@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { outageLine } from '../../src/cli/commands/status.js';
+import { outageText } from '../../src/viewer/app/pace-text.js';
 import type { CoordinatorHealth } from '../../src/coordinator/api-types.js';
 import { buildServer } from '../../src/coordinator/http/server.js';
 import { testCoordinator } from './view/setup.js';
@@ -41,7 +41,7 @@ describe('the coordinator when its own disk refuses writes', () => {
     expect(r.statusCode).toBe(503);
     expect(r.json<{ error: string }>().error).toMatch(/cannot write its state .*try again/);
     expect((await health()).writeOutage?.reason).toMatch(/readonly/);
-    expect(outageLine(await health())).toMatch(/^! the coordinator cannot write its state since/);
+    expect(outageText(await health())).toMatch(/^the coordinator cannot write its state since/);
     // A long outage: far past the lease and the agent timeout. The sweep judges nobody.
     for (let i = 0; i < 10; i++) {
       h.clock.now += 120_000;

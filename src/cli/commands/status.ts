@@ -5,14 +5,7 @@ import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js'
 import { formatJobDetail, formatJobTable } from '../format/jobs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followStatus } from '../remote-follow.js';
-
-/** A line above the jobs while the coordinator cannot write its state; none otherwise. */
-export function outageLine(h: CoordinatorHealth | undefined): string | undefined {
-  const o = h?.writeOutage;
-  if (!o) return undefined;
-  const since = new Date(o.since).toISOString().slice(11, 19);
-  return `! the coordinator cannot write its state since ${since} UTC (${o.reason}): agents keep their tasks and call again; nothing counts against them, and it carries on when writing works again`;
-}
+import { outageText } from '../../viewer/app/pace-text.js';
 
 /** Only the named top-level fields of one job (keeps an answer over SSM under its 24,000 characters). */
 function pickFields(data: JobDetail | JobSummary[], fields: string | undefined): unknown {
@@ -57,9 +50,9 @@ export const statusCommand: CommandModule = {
       const health = argv.json
         ? undefined
         : await conn.request<CoordinatorHealth>('GET', '/api/coordinator').catch(() => undefined);
-      const warning = outageLine(health);
+      const outage = outageText(health);
       if (fit !== undefined) process.stdout.write('\x1b[H\x1b[2J');
-      process.stdout.write((warning ? `${warning}\n` : '') + text + '\n');
+      process.stdout.write((outage ? `! ${outage}\n` : '') + text + '\n');
       const ended = !Array.isArray(data) && data.state !== 'running' && data.state !== 'queued';
       if (!argv.watch || ended) return;
       await sleep(2000);

@@ -1,5 +1,5 @@
-import type { CoordinatorEvent } from '../../coordinator/api-types.js';
-import { AUTH_LOST, clearToken, getToken, redeemCode } from './api.js';
+import type { CoordinatorEvent, CoordinatorHealth } from '../../coordinator/api-types.js';
+import { api, AUTH_LOST, clearToken, getToken, redeemCode } from './api.js';
 import { clusterView } from './cluster-view.js';
 import { button, h, replace } from './dom.js';
 import { followEvents } from './events.js';
@@ -7,11 +7,13 @@ import { parseHash } from './format.js';
 import { jobView } from './job-view.js';
 import { jobsView } from './jobs-view.js';
 import { loginPrompt } from './login.js';
+import { outageText } from './pace-text.js';
 import type { View } from './view.js';
 
 const root = document.getElementById('app') ?? document.body;
 let view: View | null = null;
 let stopEvents: (() => void) | null = null;
+let healthTimer: number | undefined;
 
 function showLogin(message: string | null): void {
   stopEvents?.();
@@ -31,6 +33,23 @@ function startApp(): void {
     cluster: h('a', { attrs: { href: '#/cluster' } }, 'Cluster'),
   };
   const mainEl = h('main');
+  // The coordinator's own trouble (its disk refusing writes), above every page while it lasts.
+  const outage = h('div', {
+    class: 'panel notice error',
+    attrs: { 'data-role': 'outage', hidden: '' },
+  });
+  const checkHealth = () =>
+    api<CoordinatorHealth>('GET', '/api/coordinator').then(
+      (hl) => {
+        const text = outageText(hl);
+        outage.textContent = text ?? '';
+        outage.hidden = !text;
+      },
+      () => {},
+    );
+  void checkHealth();
+  window.clearInterval(healthTimer);
+  healthTimer = window.setInterval(() => void checkHealth(), 5_000);
   const logout = button('Sign out', () => {
     clearToken();
     showLogin(null);
@@ -46,6 +65,7 @@ function startApp(): void {
       live,
       logout,
     ),
+    outage,
     mainEl,
   );
 

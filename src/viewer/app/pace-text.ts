@@ -3,6 +3,7 @@
  * that both say the same thing of the same moment. Pure: no DOM, no I/O (the CLI imports it).
  */
 import type {
+  CoordinatorHealth,
   JobProgress,
   JobSummary,
   ProgressUnit,
@@ -83,6 +84,14 @@ export function restText(p: JobProgress, unit: ProgressUnit): string {
     .filter(([n]) => n > 0)
     .map(([n, w]) => `${n} ${w}`)
     .join(', ');
+}
+
+/** What to say while the coordinator cannot write its state; undefined while it can. */
+export function outageText(h: CoordinatorHealth | undefined): string | undefined {
+  const o = h?.writeOutage;
+  if (!o) return undefined;
+  const since = new Date(o.since).toISOString().slice(11, 19);
+  return `the coordinator cannot write its state since ${since} UTC (${o.reason}): agents keep their tasks and call again; nothing counts against them, and it carries on when writing works again`;
 }
 
 /** What one retry queued again, then what is left: `1 frame queued again (1 queued)`. */
