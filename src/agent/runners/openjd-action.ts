@@ -46,7 +46,7 @@ async function guard(group: number | undefined): Promise<{ stop(): void }> {
 
 /**
  * Runs one action as an argv (never through a shell) in its own process group, with `env` as its
- * whole environment. Output goes to `log` as it comes; stdout lines are read for OpenJD's
+ * whole environment. Output goes to `log` and `line` as it comes; stdout lines are read for OpenJD's
  * messages. The timeout and `signal` cancel it as its `cancelation` says (2023-09 Template
  * Schemas §5.3; openjd-sessions-for-python `_runner_base.py`): TERMINATE kills the group;
  * NOTIFY_THEN_TERMINATE writes `cancel_info.json` ({"NotifyEnd": time}) in the session
@@ -58,7 +58,10 @@ export async function runAction(
     cwd: string;
     env: Record<string, string | undefined>;
     sessionDir: string;
-    log: (text: string) => void;
+    /** The output as it comes, in chunks of both streams. */
+    log?: (text: string) => void;
+    /** The output as it comes, line by line, with the stream each came on. */
+    line?: (stream: 'stdout' | 'stderr', line: string) => void;
     signal?: AbortSignal;
   },
 ): Promise<ActionOutcome> {
@@ -113,11 +116,13 @@ export async function runAction(
   const lines = (stream: NodeJS.ReadableStream | null, parse: boolean) => {
     let rest = '';
     stream?.setEncoding('utf8');
+    const name = parse ? 'stdout' : 'stderr';
     stream?.on('data', (chunk: string) => {
-      o.log(chunk);
+      o.log?.(chunk);
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
       for (const line of parts) {
+        o.line?.(name, line);
         keep(line);
         const e = parse ? parseOutputLine(line) : null;
         if (e) events.push(e);
@@ -125,6 +130,7 @@ export async function runAction(
     });
     return () => {
       if (!rest) return;
+      o.line?.(name, rest);
       keep(rest);
       const e = parse ? parseOutputLine(rest) : null;
       if (e) events.push(e);

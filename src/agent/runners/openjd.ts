@@ -1,5 +1,5 @@
-import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { taskOutputFile } from '../../coordinator/wire/task-output-files.js';
 import { OPENJD_TASK, openjdPayload } from '../../coordinator/jobs/openjd-payload.js';
 import { environmentActions } from '../../openjd/environment-actions.js';
 import { instantiateTask } from '../../openjd/instantiate.js';
@@ -13,6 +13,7 @@ import {
   type RunContext,
   type TaskRunner,
 } from '../runner.js';
+import { TaskOutput } from '../task-output.js';
 import { actionFailure, runAction } from './openjd-action.js';
 import { bytesBetween, childBytesWritten } from './openjd-io.js';
 import { OpenjdSession, writeFiles } from './openjd-session.js';
@@ -35,7 +36,8 @@ function summary(events: readonly OutputEvent[]) {
 /**
  * Runs the tasks of Open Job Description jobs. The agent's run of a job is one session (see
  * OpenjdSession): environments are entered around the tasks and exited when the agent is done.
- * A task's output goes to logs/task-<id>.log in the job directory; its result holds the exit
+ * A task's output goes, attempt by attempt, to its own file under logs/tasks/ in the job directory
+ * (see task-output-files.ts); its result holds the exit
  * code, wall time, bytes its processes wrote (see childBytesWritten), and what it said through
  * openjd_progress, openjd_status, openjd_fail and openjd_metric.
  */
@@ -68,28 +70,31 @@ export class OpenjdRunner implements TaskRunner {
         isOutputFault(err) ? 'job' : 'agent',
       );
     }
-    const logFile = path.join(task.jobDir, 'logs', `task-${task.id}.log`);
-    const log = (text: string) => {
-      try {
-        appendFileSync(logFile, text, { mode: 0o600 });
-      } catch {
-        // the task's own output is what counts
-      }
-    };
-    log(`--- ${p.label} in ${path.basename(session.dir)}: ${JSON.stringify(cmd.argv)}\n`);
-    ctx.log(`${p.label}: ${JSON.stringify(cmd.argv)}`);
+    const started = Date.now();
+    const out = new TaskOutput(
+      taskOutputFile(task.jobDir, task.id, { node: ctx.node ?? 'node', gpu: ctx.gpu }, started),
+    );
+    ctx.log(
+      `${p.label} in ${path.basename(session.dir)}: ${JSON.stringify(cmd.argv)}; output in ${out.file}`,
+    );
     const before = childBytesWritten();
-    const r = await runAction(cmd, {
-      cwd: cmd.cwd,
-      env: session.processEnv(),
-      sessionDir: session.dir,
-      log,
-      signal: ctx.signal,
-    });
+    let r;
+    try {
+      r = await runAction(cmd, {
+        cwd: cmd.cwd,
+        env: session.processEnv(),
+        sessionDir: session.dir,
+        line: (stream, text) => out.line(stream, text),
+        signal: ctx.signal,
+      });
+    } catch (err) {
+      out.close(`could not run: ${(err as Error).message}`);
+      throw err;
+    }
     const bytesWritten = bytesBetween(before, childBytesWritten());
     const said = summary(r.events);
     const failed = actionFailure(p.label, r);
-    log(`--- ${failed ?? `${p.label}: done`} (${r.seconds.toFixed(2)} s)\n`);
+    out.close(`${failed ?? `${p.label}: done`} (${r.seconds.toFixed(2)} s)`);
     if (failed) throw new TaskFailure(failed, r.tail);
     return {
       step: p.step,
@@ -99,7 +104,7 @@ export class OpenjdRunner implements TaskRunner {
       seconds: r.seconds,
       bytesWritten,
       ...said,
-      log: path.relative(task.jobDir, logFile),
+      log: path.relative(task.jobDir, out.file),
       stdoutTail: r.tail.slice(-10),
     };
   }

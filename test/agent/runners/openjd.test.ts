@@ -162,14 +162,14 @@ describe('the OpenJD runner', () => {
       status: 'half way',
       failMessage: null,
       metrics: { rows: 12.5 },
-      log: 'logs/task-1.log',
+      log: expect.stringMatching(/^logs\/tasks\/1\/\d+-node-gpu3\.log$/) as string,
     });
     expect(r1.seconds).toBeGreaterThan(0);
     // 3 MB of file, counted by the pages the task dirtied (give or take a few)
     expect(r1.bytesWritten).toBeGreaterThanOrEqual(3_000_000);
     expect(r1.bytesWritten).toBeLessThan(3_200_000);
-    expect(readFileSync(path.join(jobDir, 'logs', 'task-1.log'), 'utf8')).toMatch(
-      /openjd_status: half way/,
+    expect(readFileSync(path.join(jobDir, r1.log as string), 'utf8')).toMatch(
+      / out: openjd_status: half way\n/,
     );
 
     // moving to another step leaves the step's environment; a failure says which task and why
