@@ -150,7 +150,12 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
       clearInterval(reconcileTimer);
       clearInterval(autoscaleTimer);
       bus.close();
-      await server.close();
+      // A viewer's event streams never end by themselves: requests in flight get a moment to
+      // finish, then every connection still open is closed, so SIGTERM ends the process at once.
+      const closing = server.close();
+      const late = setTimeout(() => server.server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closing;
+      clearTimeout(late);
       store.close();
       rmSync(path.join(o.stateDir, 'coordinator.json'), { force: true });
     },
@@ -160,6 +165,9 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** How long requests in flight may take to finish when the coordinator stops. */
+const CLOSE_GRACE_MS = 3_000;
 
 /** How often expired leases and silent agents are looked for. */
 const SWEEP_MS = 500;
