@@ -19,9 +19,8 @@ export async function callApi<T>(
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<{ status: number; data: T | undefined }> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(route, baseUrl), {
+  const send = () =>
+    fetch(new URL(route, baseUrl), {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -29,6 +28,15 @@ export async function callApi<T>(
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
+    });
+  let res: Response;
+  try {
+    res = await send().catch((err: Error & { cause?: { code?: string } }) => {
+      // A kept-alive connection the server closed as this request went out: a GET is sent
+      // again once on a new one (a POST may have been taken, so it is not).
+      if (method === 'GET' && err.name !== 'AbortError' && err.cause?.code === 'UND_ERR_SOCKET')
+        return send();
+      throw err;
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
