@@ -80,7 +80,18 @@ export const state = {
 
 /** The user's side: this machine's CLI with the AWS SDK pointed at the doubles and the S3 server. */
 export function userEnv(): NodeJS.ProcessEnv {
+  // The machine's npm settings this run was started with (npm passes them on as npm_config_*:
+  // its global npmrc, a CA file, the registry) are the user's too, for the npm that stage runs;
+  // not this user's own cache or npmrc.
+  const shared = ['globalconfig', 'cafile', 'registry', 'proxy', 'https_proxy', 'noproxy'];
+  const npmSettings = Object.fromEntries(
+    shared.flatMap((k) => {
+      const v = process.env[`npm_config_${k}`];
+      return v === undefined ? [] : [[`npm_config_${k}`, v]];
+    }),
+  );
   return {
+    ...npmSettings,
     PATH: process.env.PATH,
     HOME: path.join(userDir, 'home'),
     ...INSTANCE_ENV,
