@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The integration tests that meet Slurm and Blender, run in the Debian 13 world (Slurm 24.11,
+# Blender 4.3, ffmpeg 7.1) on a local cluster of its own. `npm run test:trixie` runs this; extra
+# arguments go to vitest (a file name narrows the run). Viewer (Chromium), AWS and packaging tests
+# stay in the host world, which runs them all.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+files=(
+  test/local/cluster.int.test.ts
+  test/slurm/client.int.test.ts
+  test/renderers/blender/worker.int.test.ts
+  test/renderers/blender/overrides.int.test.ts
+  test/renderers/blender/tiles.int.test.ts
+  test/renderers/blender/sample-scene.int.test.ts
+  test/renderers/blender/encode.int.test.ts
+  test/renderers/blender/encode-multilayer.int.test.ts
+  test/agent/runners/blender.int.test.ts
+  test/coordinator/blender-job.int.test.ts
+  test/coordinator/blender-still.int.test.ts
+  test/coordinator/scale.int.test.ts
+  test/faults/fault-matrix.int.test.ts
+)
+if [ $# -gt 0 ]; then files=(); fi
+
+node_bin=node
+[ -x node_modules/.bin/node ] && node_bin=node_modules/.bin/node
+world=scripts/trixie/world.sh
+bash "$world" build
+started=$(date +%s)
+rc=0
+bash "$world" run "$node_bin" node_modules/vitest/vitest.mjs run --project integration \
+  "${files[@]}" "$@" || rc=$?
+echo "trixie world: the tests took $(($(date +%s) - started)) s (exit $rc)"
+exit "$rc"
