@@ -21,7 +21,13 @@ files=(
   test/coordinator/scale.int.test.ts
   test/faults/fault-matrix.int.test.ts
 )
-if [ $# -gt 0 ]; then files=(); fi
+# Already covered here by the fault matrix, on smaller scenes: two 48-frame jobs saved.
+skip='^(?!.*(loses nothing when an agent is SIGKILLed mid-frame|coordinator is SIGKILLed mid-job and started again, and finds))'
+filter=(--testNamePattern "$skip")
+if [ $# -gt 0 ]; then
+  files=()
+  filter=()
+fi
 
 node_bin=node
 [ -x node_modules/.bin/node ] && node_bin=node_modules/.bin/node
@@ -30,6 +36,5 @@ bash "$world" build
 started=$(date +%s)
 rc=0
 bash "$world" run "$node_bin" node_modules/vitest/vitest.mjs run --project integration \
-  "${files[@]}" "$@" || rc=$?
-echo "trixie world: the tests took $(($(date +%s) - started)) s (exit $rc)"
-exit "$rc"
+  "${filter[@]}" "${files[@]}" "$@" || rc=$?
+echo "trixie world: the tests took $(($(date +%s) - started)) s (exit $rc)"; exit "$rc"

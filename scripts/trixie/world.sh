@@ -134,10 +134,21 @@ cmd_run() {
   # The namespaces hold every mount and process; once unshare returns they are gone, and what is
   # left here is plain directories.
   trap 'remove_tree "$scratch"' EXIT
-  trap 'exit 130' INT TERM
+  local -a enter=(unshare --mount --net --pid --uts --ipc --fork --kill-child
+    "$self" __enter "$scratch" "$(host_node)" "$PWD" "$@")
+  if [ "${WORLD_INTERACTIVE:-}" = 1 ]; then
+    # Ctrl-C belongs to the shell in the world.
+    "${enter[@]}"
+    return
+  fi
+  # In the background and waited for, so a signal to this script ends the world at once (bash
+  # runs traps only between commands). unshare ignores INT and TERM; SIGKILL takes it, and
+  # --kill-child takes the world's first process, and with it every other, along.
+  "${enter[@]}" <&0 &
+  world_pid=$!
+  trap 'kill -KILL "$world_pid" 2>/dev/null; wait "$world_pid" 2>/dev/null || true; exit 130' INT TERM HUP
   local rc=0
-  unshare --mount --net --pid --uts --ipc --fork --kill-child \
-    "$self" __enter "$scratch" "$(host_node)" "$PWD" "$@" || rc=$?
+  wait "$world_pid" || rc=$?
   return "$rc"
 }
 
@@ -188,7 +199,9 @@ cmd_enter() {
     esac
   done < <(compgen -e)
   # shellcheck disable=SC2016 # expanded by the shell in the world
-  exec env -i "${keep[@]}" chroot "$m" /bin/sh -c 'cd "$1" 2>/dev/null || cd /; shift; exec "$@"' sh "$cwd" "$@"
+  # The shell stays, as the world's PID 1: it reaps the orphans (munged, slurmd's children)
+  # that the kernel hands it, which the command would leave as zombies.
+  exec env -i "${keep[@]}" chroot "$m" /bin/sh -c 'cd "$1" 2>/dev/null || cd /; shift; "$@"; exit $?' sh "$cwd" "$@"
 }
 
 # The root is named by a hash of its recipe (the package list and make_root), so a change there
@@ -196,15 +209,21 @@ cmd_enter() {
 hash=$({ echo "$SUITE ${PACKAGES[*]}"; declare -f make_root; } | sha256sum | cut -c1-12)
 root="$CACHE_DIR/$SUITE-$hash"
 
-case "${1:-}" in
-  build) cmd_build ;;
-  run) shift; cmd_run "$@" ;;
-  shell) cmd_run bash -i ;;
-  path) echo "$root" ;;
-  clean) cmd_clean ;;
-  __enter) shift; cmd_enter "$@" ;;
-  *)
-    sed -n '2,16p' "$self" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-    ;;
-esac
+main() {
+  case "${1:-}" in
+    build) cmd_build ;;
+    run) shift; cmd_run "$@" ;;
+    shell) WORLD_INTERACTIVE=1 cmd_run bash -i ;;
+    path) echo "$root" ;;
+    clean) cmd_clean ;;
+    __enter) shift; cmd_enter "$@" ;;
+    *)
+      sed -n '2,16p' "$self" | sed 's/^# \{0,1\}//' >&2
+      exit 2
+      ;;
+  esac
+}
+
+# One line, read whole before it runs: bash reads a script as it goes, and this one may be
+# edited while a long run of it waits.
+main "$@"; exit $?
