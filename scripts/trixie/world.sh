@@ -15,12 +15,13 @@
 # Needs root, mmdebstrap (build) and unshare/overlayfs (run).
 set -euo pipefail
 
-# What the integration tests need (e2fsprogs: chattr for the fault tests); recommends stay out
-# (mmdebstrap's default).
+# What the integration tests need (e2fsprogs: chattr for the fault tests) and the deployment
+# rehearsal (awscli; passwd: useradd; python3-venv and -setuptools: the svox2 environment);
+# recommends stay out (mmdebstrap's default).
 PACKAGES=(
   slurmctld slurmd slurm-client munge
   blender ffmpeg python3-numpy python3-scipy
-  iproute2 procps e2fsprogs
+  iproute2 procps e2fsprogs awscli passwd python3-venv python3-setuptools
 )
 SUITE=trixie
 CACHE_DIR=${CT_WORLD_CACHE:-/var/cache/cluster-tool}
@@ -178,6 +179,22 @@ cmd_enter() {
       node=/usr/local/bin/node
       ;;
   esac
+  # The host's npm (plain JavaScript) and its cache, for what packs and installs the tool (the
+  # rehearsal's stage): the world has no network, and trixie's npm would bring its own Node.
+  local npm_cli
+  npm_cli=$(readlink -f "$(command -v npm 2>/dev/null || echo /nonexistent)")
+  if [ -f "$npm_cli" ]; then
+    mkdir -p "$m/usr/local/lib/node_modules/npm"
+    mount --bind "${npm_cli%/bin/npm-cli.js}" "$m/usr/local/lib/node_modules/npm"
+    ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$m/usr/local/bin/npm"
+    ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$m/usr/local/bin/npx"
+  fi
+  local npm_cache=""
+  if [ -d "${HOME:-/root}/.npm" ]; then
+    mkdir -p "$m/root/.npm"
+    mount --bind "${HOME:-/root}/.npm" "$m/root/.npm"
+    npm_cache=/root/.npm
+  fi
   hostname "$HOSTNAME_IN_WORLD"
   printf '127.0.0.1\tlocalhost %s\n::1\tlocalhost ip6-localhost\n' "$HOSTNAME_IN_WORLD" >"$m/etc/hosts"
   ip link set lo up
@@ -191,6 +208,8 @@ cmd_enter() {
   # every node print a warning), so only the terminal's, CI's and the project's own pass.
   local -a keep=(PATH="$(dirname "$node"):$bin_dir$WORLD_PATH" HOME=/root TMPDIR=/tmp
     LANG=C.UTF-8 CT_WORLD="$SUITE")
+  # Named, so npm finds it whatever HOME a command is given.
+  [ -n "$npm_cache" ] && keep+=(npm_config_cache="$npm_cache")
   while IFS= read -r name; do
     case "$name" in
       TERM | TZ | CI | NO_COLOR | FORCE_COLOR | KEEP_* | CT_* | CLUSTER_TOOL_* | VITEST*)
