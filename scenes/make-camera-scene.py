@@ -5,7 +5,8 @@ Run:
         [--width 64 --height 36] [--samples 4] [--output-path //render/shot_####]
 
 `CamRed` (the scene camera) sees only a red cube, `CamBlue` only a blue one; both cubes glow
-(emission) against a black world, so the centre pixel says which camera rendered the frame.
+(emission) against a black world, shown through the Standard view transform, so the centre
+pixel says which camera rendered the frame.
 Cycles on the CPU, denoising off (Debian's Blender has no OpenImageDenoiser), frames 1-10.
 """
 
@@ -72,6 +73,9 @@ def main():
     scene.render.resolution_percentage = 100
     scene.render.filepath = args.output_path
     scene.frame_start, scene.frame_end = 1, 10
+    # Colours as given: Blender 4's default view transform (AgX) turns a bright pure red pink,
+    # and the centre pixel must say which cube it saw on every Blender.
+    scene.view_settings.view_transform = "Standard"
     world = bpy.data.worlds.new("World")
     world.use_nodes = True
     world.node_tree.nodes["Background"].inputs["Color"].default_value = (0, 0, 0, 1)

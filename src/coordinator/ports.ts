@@ -23,6 +23,8 @@ export interface AllocationPort {
   cancel(slurmJobIds: number[]): Promise<void>;
   /** Keeps exactly `keep` nodes of a running allocation. */
   shrink(slurmJobId: number, keep: string[]): Promise<void>;
+  /** Whether Slurm refuses to shrink an allocation it has shrunk before (22.05 without accounting). */
+  resizesOnce(): Promise<boolean>;
   /** Nodes in the partition jobs run in, with their state. */
   partitionNodes(): Promise<
     { name: string; state: string; flags: string[]; gpus: number; gpusUsed: number }[]

@@ -1,6 +1,7 @@
 import { CommandError } from '../errors.js';
 import { formatCommandLine, runCommand, type RunOptions, type RunResult } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
+import { parseSlurmVersion, type SlurmVersion } from './version.js';
 import {
   parseScontrolRecords,
   parseSinfoJson,
@@ -11,6 +12,7 @@ import {
 
 export type { SlurmJob, SlurmNode } from './json.js';
 export { isJobActive } from './json.js';
+export type { SlurmVersion } from './version.js';
 
 /** Options shared by every call of a client. */
 export interface SlurmClientOptions {
@@ -42,11 +44,14 @@ const INSTALL_HINT =
 
 /**
  * The arguments of `squeue` for a filter (see `SlurmClient.squeue`). Job ids stay out: `--jobs`
- * with an id Slurm has forgotten is an error, not an empty list.
+ * with an id Slurm has forgotten is an error, not an empty list. `--states=all` keeps finished
+ * jobs in the answer for MinJobAge, so their end state can be read: 24.11 applies squeue's
+ * default filter (pending and running only) to `--json`, where 22.05 printed every job.
  */
 export function squeueArgs(filter: { name?: string; me?: boolean }): string[] {
   return [
     '--json',
+    '--states=all',
     ...(filter.me ? ['--me'] : []),
     ...(filter.name !== undefined ? [`--name=${filter.name}`] : []),
   ];
@@ -153,6 +158,14 @@ export class SlurmClient {
     return parseSinfoJson(
       await this.run('sinfo', ['--json', ...(partition ? [`--partition=${partition}`] : [])]),
     );
+  }
+
+  /** The release of the Slurm whose commands run (`sinfo --version`). */
+  async version(): Promise<SlurmVersion> {
+    const out = await this.run('sinfo', ['--version']);
+    const v = parseSlurmVersion(out);
+    if (!v) throw new Error(`sinfo --version printed no Slurm release: ${out.slice(0, 200)}`);
+    return v;
   }
 
   /** `scontrol show job -o ID` as a key/value record, or undefined when Slurm no longer knows the job. */

@@ -131,7 +131,10 @@ export function parseSqueueJson(text: string): SlurmJob[] {
   });
 }
 
-/** Parses `sinfo --json` (22.05: a `nodes` array; 23.x+: a `sinfo` array, one entry per node and partition). */
+/**
+ * Parses `sinfo --json` (22.05: a `nodes` array; 23.x+: a `sinfo` array, one entry per partition
+ * and group of like nodes).
+ */
 export function parseSinfoJson(text: string): SlurmNode[] {
   const doc = parseJsonDocument(text, 'sinfo --json');
   const byName = new Map<string, SlurmNode>();
@@ -160,7 +163,10 @@ export function parseSinfoJson(text: string): SlurmNode[] {
       const cpus = (entry.cpus ?? {}) as Json;
       const gres = (entry.gres ?? {}) as Json;
       const partition = str(((entry.partition ?? {}) as Json).name);
-      const names = states(((entry.nodes ?? {}) as Json).nodes);
+      const names = states(((entry.nodes ?? {}) as Json).nodes).flatMap(expandHostlist);
+      // One entry covers every node alike in state and use (24.11 prints node[2-3] as one), and
+      // its CPU counts are the sums over them.
+      const perNode = (n: unknown) => Math.round((slurmNumber(n) ?? 0) / Math.max(1, names.length));
       for (const name of names) {
         const known = byName.get(name);
         if (known) {
@@ -172,8 +178,8 @@ export function parseSinfoJson(text: string): SlurmNode[] {
           state: base.toLowerCase(),
           flags: flags.filter((s) => s !== base),
           partitions: partition ? [partition] : [],
-          cpus: slurmNumber(cpus.total) ?? 0,
-          allocCpus: slurmNumber(cpus.allocated) ?? 0,
+          cpus: perNode(cpus.total),
+          allocCpus: perNode(cpus.allocated),
           gpus: gpuCount(str(gres.total)),
           gpusUsed: gpuCount(str(gres.used)),
           reason:

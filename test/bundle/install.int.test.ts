@@ -98,7 +98,7 @@ describe('a node installing the bundle', () => {
     expect(r.out).toContain('fetch-bundle');
     // The bundle's Blender here is a stand-in that compiles nothing: the boot goes on.
     expect(r.out).toContain(
-      "could not byte-compile Blender's scripts (each Blender start compiles them); going on",
+      "could not byte-compile Blender's scripts (each Blender start compiles them); going on. Blender said:\nblender from the bundle",
     );
     const bin = path.join(node, 'opt', 'cluster-tool', 'bin');
     const help = spawnSync(path.join(bin, 'cluster-tool'), ['--help'], {

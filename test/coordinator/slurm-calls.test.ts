@@ -33,10 +33,18 @@ function allocator(partition?: string) {
 }
 
 describe("the coordinator's Slurm calls", () => {
-  it("lists only this user's jobs (squeue --json --me)", async () => {
+  it("lists only this user's jobs, finished ones included (squeue --json --states=all --me)", async () => {
     const { a, commands } = allocator();
     await expect(a.list()).rejects.toThrow();
-    expect(commands).toEqual(['squeue --json --me']);
+    expect(commands).toEqual(['squeue --json --states=all --me']);
+  });
+
+  it("asks Slurm's release once for whether it resizes a job twice", async () => {
+    const { a, commands } = allocator();
+    const answers = await Promise.all([a.resizesOnce(), a.resizesOnce()]);
+    // sinfo --version needs no cluster; the answer is this machine's Slurm's.
+    expect(answers[0]).toBe(answers[1]);
+    expect(commands).toEqual(['sinfo --version']);
   });
 
   it('asks sinfo for its partition only, and callers within a second share one answer', async () => {

@@ -68,6 +68,13 @@ export class RecordingAllocationPort implements AllocationPort {
     return Promise.resolve();
   }
 
+  /** As Slurm 22.05 without accounting (the local cluster of Debian 12); false as 24.11. */
+  resizesOnceAnswer = true;
+
+  resizesOnce(): Promise<boolean> {
+    return Promise.resolve(this.resizesOnceAnswer);
+  }
+
   partitionNodes() {
     return Promise.resolve(
       Array.from({ length: this.nodes }, (_, i) => ({

@@ -47,6 +47,26 @@ describe('squeue --json', () => {
     });
   });
 
+  it('reads Slurm 24.11 output captured on the local cluster, finished jobs included', () => {
+    const jobs = parseSqueueJson(fixture('squeue-24.11-local.json'));
+    expect(jobs.map((j) => [j.jobId, j.state])).toEqual([
+      [1, 'COMPLETED'],
+      [2, 'RUNNING'],
+      [3, 'PENDING'],
+    ]);
+    expect(jobs[1]).toMatchObject({
+      nodeList: 'node[1,4]',
+      nodes: ['node1', 'node4'],
+      nodeCount: 2,
+      batchHost: 'node1',
+      timeLimitMinutes: 5,
+      comment: 'cluster-tool job=j-1',
+      partition: 'gpu',
+    });
+    expect(jobs[1]?.startTime).toBeGreaterThan(0);
+    expect(jobs[2]).toMatchObject({ nodes: [], nodeCount: 4, reason: 'Resources' });
+  });
+
   it('says what went wrong when the output is not JSON', () => {
     expect(() => parseSqueueJson('squeue: error: Invalid user')).toThrow(/did not print JSON/);
   });
@@ -83,6 +103,31 @@ describe('sinfo --json', () => {
   });
 });
 
+describe('sinfo --json of Slurm 24.11, captured on the local cluster', () => {
+  it('splits an entry for several like nodes into nodes with their own CPU counts', () => {
+    const nodes = parseSinfoJson(fixture('sinfo-24.11-local.json'));
+    expect(nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node3', 'node4']);
+    for (const name of ['node1', 'node4'])
+      expect(nodes.find((n) => n.name === name)).toMatchObject({
+        state: 'mixed',
+        flags: [],
+        cpus: 4,
+        allocCpus: 1,
+        gpus: 4,
+        gpusUsed: 4,
+        partitions: ['gpu'],
+      });
+    expect(nodes.find((n) => n.name === 'node2')).toMatchObject({
+      state: 'idle',
+      flags: ['DRAIN'],
+      reason: 'fixture-drain',
+      cpus: 4,
+      gpusUsed: 0,
+    });
+    expect(nodes.find((n) => n.name === 'node3')).toMatchObject({ state: 'idle', flags: [] });
+  });
+});
+
 describe('small parsers', () => {
   it('unwraps numbers in both shapes', () => {
     expect(slurmNumber(4)).toBe(4);
@@ -106,6 +151,14 @@ describe('small parsers', () => {
       JobState: 'RUNNING',
       NodeList: 'node[1,4]',
       NumNodes: '2',
+    });
+    const shrunk = parseScontrolRecords(fixture('scontrol-show-job-24.11.txt'))[1];
+    expect(shrunk).toMatchObject({
+      JobId: '2',
+      JobState: 'RUNNING',
+      NodeList: 'node[1,4]',
+      NumNodes: '2',
+      BatchHost: 'node1',
     });
     expect(parseScontrolRecords('JobId=3 Comment=two words here JobState=PENDING')[0]).toEqual({
       JobId: '3',

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isJobActive, type SlurmClient, type SlurmNode } from '../../slurm/client.js';
+import { resizesJobOnce } from '../../slurm/version.js';
 import { renderTemplate } from '../../templates/render.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { AllocationPort, AllocationRequest, SlurmAllocationState } from '../ports.js';
@@ -24,6 +25,7 @@ const NODES_FRESH_MS = 1_000;
 /** Allocations as Slurm jobs: sbatch with a generated script, squeue to follow, scontrol/scancel to shrink. */
 export class SlurmAllocator implements AllocationPort {
   private nodesAsked: { at: number; nodes: Promise<SlurmNode[]> } | undefined;
+  private once: Promise<boolean> | undefined;
 
   constructor(private readonly o: SlurmAllocatorOptions) {}
 
@@ -121,6 +123,15 @@ export class SlurmAllocator implements AllocationPort {
 
   async shrink(slurmJobId: number, keep: string[]): Promise<void> {
     await this.o.client.updateJob(slurmJobId, { nodeList: keep.join(',') });
+  }
+
+  /** From Slurm's release, asked once; while it cannot be asked, as if it refused. */
+  resizesOnce(): Promise<boolean> {
+    this.once ??= this.o.client.version().then(resizesJobOnce);
+    return this.once.catch(() => {
+      this.once = undefined;
+      return true;
+    });
   }
 
   /**

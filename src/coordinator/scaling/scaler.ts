@@ -21,7 +21,7 @@ export interface ScalerPorts {
     agents: Pick<AgentsTable, 'list' | 'update'>;
     tasks: Pick<TasksTable, 'list' | 'requeueLeased'>;
   };
-  slurm: Pick<AllocationPort, 'list' | 'partitionNodes' | 'cancel' | 'shrink'>;
+  slurm: Pick<AllocationPort, 'list' | 'partitionNodes' | 'cancel' | 'shrink' | 'resizesOnce'>;
   record: RecordFn;
   allocate: (
     job: JobRow,
@@ -182,9 +182,12 @@ export class Scaler {
         return h;
       });
     } else {
-      // Slurm without accounting resizes a job once: every later `scontrol update` of it is
-      // refused ("the DB index is being set"). Nodes of such an allocation go only with all of it.
-      const resized = this.p.store.allocations.resized(jobId);
+      // Slurm 22.05 without accounting resizes a job once: every later `scontrol update` of it
+      // is refused ("the DB index is being set"). Nodes of such an allocation go only with all
+      // of it. 24.11 has no such limit.
+      const resized = (await this.p.slurm.resizesOnce())
+        ? this.p.store.allocations.resized(jobId)
+        : new Set<number>();
       chosen = pickNodes(held, count, (h) => !resized.has(h.allocation.slurmJobId));
       // ...but a resized attached allocation can still go whole (scancel), when it fits.
       for (const id of resized) {
@@ -199,7 +202,7 @@ export class Scaler {
         throw new UsageError(
           `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}: ` +
             (stuck.length
-              ? `Slurm job ${stuck.join(', ')} was resized once already, and Slurm without accounting refuses to resize a job twice; its nodes stay until it ends (or grow with --add and shrink the new allocation)`
+              ? `Slurm job ${stuck.join(', ')} was resized once already, and this Slurm (before 24.11, without accounting) refuses to resize a job twice; its nodes stay until it ends (or grow with --add and shrink the new allocation)`
               : 'the rest run batch scripts'),
         );
       }

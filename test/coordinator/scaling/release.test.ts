@@ -99,6 +99,23 @@ describe('a second shrink of one allocation', () => {
   });
 });
 
+describe('a second shrink on a Slurm that resizes a job again (24.11)', () => {
+  it('releases another node of the same allocation', async () => {
+    port.resizesOnceAnswer = false;
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-20', nodes: 3 });
+    await sleep(5);
+    await reconcileAllocations(c.reconcilePorts);
+    for (const node of ['node1', 'node2', 'node3'])
+      if ('exit' in c.register(job.id, { node, gpu: '0', slurmJobId: 100 })) throw new Error(node);
+    await c.scaler.scale(job.id, { remove: 1, now: true });
+    await c.scaler.scale(job.id, { remove: 1, now: true });
+    expect(port.shrinks).toBe(2);
+    expect(c.store.allocations.list(job.id)[0]?.nodes).toEqual(['node1']);
+    const states = c.store.agents.list(job.id).map((a) => a.state);
+    expect(states.sort()).toEqual(['active', 'gone', 'gone']);
+  });
+});
+
 describe('an attached allocation Slurm has resized once', () => {
   it('still goes back whole, with scancel', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-20', nodes: 1 });
