@@ -18,7 +18,13 @@ export interface EarlyStart {
 
 /** One log line as the agent writes them: time, then text. */
 export function stamped(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  // srun hands the agent its log file as stdout, where a write is synchronous: on a full disk it
+  // throws, and a lost log line must not end the agent and its allocation with it.
+  try {
+    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  } catch {
+    // the line is lost; the work goes on
+  }
 }
 
 /** The GPU this agent was given (srun's --gpus-per-task sets CUDA_VISIBLE_DEVICES). */

@@ -49,6 +49,11 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// A log that cannot be written (a full disk under it) is reported by the stream, not thrown:
+// without a listener that report would end the agent.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
 main().then(
   (code) => process.exit(code),
   (err: Error) => {
