@@ -1,4 +1,4 @@
-import { callApi } from '../src/coordinator/http-client.js';
+import { callApi } from '../src/api/http-client.js';
 
 /** The coordinator's HTTP API as a user calls it: the reply's body, or an ApiError. */
 export function apiOf(rc: { url: string; token: string }) {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobDetail, TaskView } from '../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../src/api/types.js';
 import { startCoordinator } from '../src/coordinator/service.js';
 import { formatFrames } from '../src/renderers/blender/frames.js';
 import { apiOf } from './api.js';

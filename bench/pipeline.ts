@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobDetail } from '../src/coordinator/api-types.js';
+import type { JobDetail } from '../src/api/types.js';
 import { startCoordinator } from '../src/coordinator/service.js';
 import { packagePath } from '../src/paths.js';
 import { apiOf } from './api.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobDetail, TaskView } from '../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../src/api/types.js';
 import { startCoordinator } from '../src/coordinator/service.js';
 import { ensureSampleScene } from '../src/renderers/blender/sample-scene.js';
 import { apiOf } from './api.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import type { JobDetail } from '../src/coordinator/api-types.js';
+import type { JobDetail } from '../src/api/types.js';
 import { startCoordinator, type RunningCoordinator } from '../src/coordinator/service.js';
 import { nowMs, type SwarmInit, type SwarmMessage } from './agent-swarm.js';
 import { apiOf } from './api.js';

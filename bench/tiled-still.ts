@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobDetail, SubmitRequest } from '../src/coordinator/api-types.js';
+import type { JobDetail, SubmitRequest } from '../src/api/types.js';
 import { startCoordinator } from '../src/coordinator/service.js';
 import { ensureSampleScene } from '../src/renderers/blender/sample-scene.js';
 import { probeScene } from '../src/renderers/blender/scene-info.js';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callApi } from '../../src/coordinator/http-client.js';
+import { callApi } from '../../src/api/http-client.js';
 import { BenchError } from '../errors.js';
 import { startCoordinatorProcess, type CoordinatorHandle } from './coordinator-handle.js';
 import { epochMs, type ProcessStats } from './ipc.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNoopJob } from '../coordinator-port.js';
 import { LONG_POLL_SPREAD } from '../../src/coordinator/agents/agent-desk.js';
-import { callApi } from '../../src/coordinator/http-client.js';
+import { callApi } from '../../src/api/http-client.js';
 import { startCoordinator, type RunningCoordinator } from '../../src/coordinator/service.js';
 
 // The parts of the agent protocol the scheduling bench leans on: a lease long-polls for the

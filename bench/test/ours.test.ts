@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskView } from '../../src/coordinator/api-types.js';
+import type { TaskView } from '../../src/api/types.js';
 import { accountTasks, blenderStart, parseAgentLog } from '../ours.js';
 import { formatSchedulingOverhead, percentile } from '../report.js';
 

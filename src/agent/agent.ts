@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseWire } from '../coordinator/wire/parse.js';
+import { parseWire } from '../api/parse.js';
 import type { z } from 'zod';
-import { ApiError, callApi, UnreachableError } from '../coordinator/http-client.js';
+import { ApiError, callApi, UnreachableError } from '../api/http-client.js';
 import {
   AGENT_ROUTES,
   completeReply,
@@ -10,7 +10,7 @@ import {
   type LeasedTask,
   type LeaseReplyBody,
   type WarmUp,
-} from '../coordinator/wire/agent-protocol.js';
+} from '../api/agent-protocol.js';
 import { stamped } from './early-start.js';
 import { TaskFailure, type TaskRunner } from './runner.js';
 

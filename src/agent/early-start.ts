@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { WarmUp } from '../coordinator/wire/agent-protocol.js';
+import type { WarmUp } from '../api/agent-protocol.js';
 import { spawnBlenderProcess, type BlenderProcess } from '../renderers/blender/worker-process.js';
 import { BLENDER_KINDS } from './runners/blender-kinds.js';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { LeasedTask } from '../coordinator/wire/agent-protocol.js';
+import type { LeasedTask } from '../api/agent-protocol.js';
 
-export type { LeasedTask } from '../coordinator/wire/agent-protocol.js';
+export type { LeasedTask } from '../api/agent-protocol.js';
 
 export interface RunContext {
   /** GPU index as Slurm gave it (CUDA_VISIBLE_DEVICES), '' when none. */

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { CliError } from '../errors.js';
-import { ApiError, callApi, UnreachableError } from '../coordinator/http-client.js';
+import { ApiError, callApi, UnreachableError } from '../api/http-client.js';
 import { defaultStateDir, readAddress, readToken } from '../coordinator/state-dir.js';
 
 /** Adds `--state-dir` and `--coordinator` to verbs that talk to the coordinator. */

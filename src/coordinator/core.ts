@@ -4,7 +4,7 @@ import { AgentDesk, type AgentTimes } from './agents/agent-desk.js';
 import { WarmUps } from './agents/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
 import type { ReconcilePorts } from './allocations/reconcile.js';
-import type { JobDetail, RetryReply, SubmitRequest } from './api-types.js';
+import type { JobDetail, RetryReply, SubmitRequest } from '../api/types.js';
 import { NotFoundError } from './errors.js';
 import type { EventBus } from './events.js';
 import { recorder, type Actor, type RecordFn } from './history.js';

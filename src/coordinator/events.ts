@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { CoordinatorEvent } from './api-types.js';
+import type { CoordinatorEvent } from '../api/types.js';
 
 /** A stream's pending text and where it goes. */
 interface Stream {

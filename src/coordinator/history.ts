@@ -1,4 +1,4 @@
-import type { CoordinatorEvent } from './api-types.js';
+import type { CoordinatorEvent } from '../api/types.js';
 import type { EventRow } from './store/types.js';
 
 /** Who did something: the user, the autoscaling policy, or the coordinator itself. */

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { NotFoundError } from './errors.js';
-import type { JobDetail, RetryReply } from './api-types.js';
+import type { JobDetail, RetryReply } from '../api/types.js';
 import type { Actor, RecordFn } from './history.js';
 import { usefulNodes } from './scaling/autoscaler.js';
 import type { JobFiles } from './io/job-files.js';

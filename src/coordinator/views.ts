@@ -5,7 +5,7 @@ import type {
   JobDetail,
   JobSummary,
   TaskView,
-} from './api-types.js';
+} from '../api/types.js';
 import { jobTypeOf } from './jobs/registry.js';
 import type { AgentsTable } from './store/tables/agents.js';
 import type { AllocationsTable } from './store/tables/allocations.js';

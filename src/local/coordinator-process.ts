@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { callApi } from '../coordinator/http-client.js';
+import { callApi } from '../api/http-client.js';
 import { readAddress, readToken } from '../coordinator/state-dir.js';
 import { packagePath } from '../paths.js';
 import { spawnDetached } from '../process/run.js';

@@ -12,7 +12,7 @@ import { buildServer } from '../../src/coordinator/http/server.js';
 import { prepareStateDir } from '../../src/coordinator/state-dir.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import type { JobRow } from '../../src/coordinator/store/types.js';
-import type { WarmUp } from '../../src/coordinator/wire/agent-protocol.js';
+import type { WarmUp } from '../../src/api/agent-protocol.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
 
 // The agent against a real coordinator (in this process, over HTTP), with a runner that only

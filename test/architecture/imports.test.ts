@@ -132,10 +132,8 @@ describe('the source tree', () => {
 
   it('lets bench/ reach the coordinator only as a user does, or in the seams that say why', () => {
     const coordinator = path.join(SRC, 'coordinator');
-    // How it starts, its HTTP client and the API's types.
-    const api = ['service.ts', 'http-client.ts', 'api-types.ts'].map((f) =>
-      path.join(coordinator, f),
-    );
+    // How it starts; its HTTP client and the API's types are in src/api/, open to all.
+    const api = [path.join(coordinator, 'service.ts')];
     const seams = ['coordinator-port.ts', 'lease-order.ts', path.join('scale', 'history.ts')].map(
       (f) => path.join(BENCH, f),
     );
@@ -148,6 +146,31 @@ describe('the source tree', () => {
           .filter((e) => inside(coordinator)(e.to) && !api.includes(e.to))
           .map((e) => `${rel(f)} → ${rel(e.to)}`),
       );
+    expect(found).toEqual([]);
+  });
+
+  it('keeps the API free of the coordinator: the coordinator imports api/, not the other way', () => {
+    const api = path.join(SRC, 'api');
+    const coordinator = path.join(SRC, 'coordinator');
+    const files = [...g].filter(([f]) => inside(api)(f));
+    expect(files.length).toBeGreaterThan(5);
+    const found = files.flatMap(([f, edges]) =>
+      edges.filter((e) => inside(coordinator)(e.to)).map((e) => `${rel(f)} → ${rel(e.to)}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('lets nothing but themselves import the CLI and the viewer page', () => {
+    const closed = [path.join(SRC, 'cli'), path.join(SRC, 'viewer', 'app')];
+    // The words both print: they live with the page because the browser loads its modules from
+    // that one folder (no bundler), and the CLI says the same things in a terminal.
+    const shared = ['pace-text.ts', 'scale-news.ts'].map((f) => path.join(SRC, 'viewer', 'app', f));
+    const found = [...g].flatMap(([f, edges]) =>
+      edges
+        .filter((e) => !(shared.includes(e.to) && inside(path.join(SRC, 'cli'))(f)))
+        .filter((e) => closed.some((d) => inside(d)(e.to) && !inside(d)(f)))
+        .map((e) => `${rel(f)} → ${rel(e.to)}`),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stageFile } from '../../src/aws/s3-stage.js';
-import type { JobDetail } from '../../src/coordinator/api-types.js';
+import type { JobDetail } from '../../src/api/types.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';

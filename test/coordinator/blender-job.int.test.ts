@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
-import { callApi } from '../../src/coordinator/http-client.js';
+import type { JobDetail, TaskView } from '../../src/api/types.js';
+import { callApi } from '../../src/api/http-client.js';
 import { readAddress } from '../../src/coordinator/state-dir.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';

@@ -1,12 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type {
-  BlenderSubmitRequest,
-  JobDetail,
-  JobSummary,
-  TaskView,
-} from '../../src/coordinator/api-types.js';
+import type { BlenderSubmitRequest, JobDetail, JobSummary, TaskView } from '../../src/api/types.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { SlurmClient } from '../../src/slurm/client.js';

@@ -1,11 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type {
-  BlenderStillSubmitRequest,
-  JobDetail,
-  TaskView,
-} from '../../src/coordinator/api-types.js';
+import type { BlenderStillSubmitRequest, JobDetail, TaskView } from '../../src/api/types.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { taskOutputDir } from '../../src/coordinator/wire/task-output-files.js';
+import { taskOutputDir } from '../../src/api/task-output-files.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail } from '../../src/coordinator/api-types.js';
+import type { JobDetail } from '../../src/api/types.js';
 import { blenderDatasetJob } from '../../src/coordinator/jobs/blender-dataset.js';
 import { nodeFiles } from '../../src/util/node-files.js';
 import type { TransformsFile } from '../../src/renderers/blender/dataset.js';

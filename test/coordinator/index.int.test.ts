@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail } from '../../src/coordinator/api-types.js';
+import type { JobDetail } from '../../src/api/types.js';
 import { localDown, localUp } from '../../src/local/cluster.js';
 import { resolveOptions } from '../../src/local/options.js';
 import { SlurmClient } from '../../src/slurm/client.js';

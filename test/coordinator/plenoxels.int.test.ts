@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../../src/api/types.js';
 import { expandTaskFile } from '../../src/renderers/plenoxels/index.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../../src/api/types.js';
 import { countVideoFrames } from '../../src/renderers/blender/encode.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';

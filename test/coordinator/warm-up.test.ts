@@ -7,7 +7,7 @@ import { SlurmAllocator } from '../../src/coordinator/allocations/slurm-allocato
 import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
 import { EventBus } from '../../src/coordinator/events.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
-import { registerReply } from '../../src/coordinator/wire/agent-protocol.js';
+import { registerReply } from '../../src/api/agent-protocol.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
 import { HOSTILE_VALUES } from '../helpers/hostile.js';

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { outageText } from '../../src/viewer/app/pace-text.js';
-import type { CoordinatorHealth } from '../../src/coordinator/api-types.js';
+import type { CoordinatorHealth } from '../../src/api/types.js';
 import { buildServer } from '../../src/coordinator/http/server.js';
 import { testCoordinator } from './view/setup.js';
 

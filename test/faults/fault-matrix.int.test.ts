@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../../src/api/types.js';
 import { daemonEnv, slurmdSpec } from '../../src/local/daemons.js';
 import { LocalCluster } from '../../src/local/local-cluster.js';
 import { startDaemon, waitForNodes } from '../../src/local/start-daemons.js';

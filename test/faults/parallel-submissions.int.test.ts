@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail } from '../../src/coordinator/api-types.js';
+import type { JobDetail } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { cleanUp, CoordinatorProcess, ended, noAllocationLeft } from '../helpers/coordinator.js';
 import { makeTinyScene } from '../renderers/blender/tiny-scene.js';

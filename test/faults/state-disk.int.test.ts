@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CoordinatorHealth, JobDetail } from '../../src/coordinator/api-types.js';
+import type { CoordinatorHealth, JobDetail } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { cleanUp, CoordinatorProcess, ended, noAllocationLeft } from '../helpers/coordinator.js';
 import { makeTinyScene } from '../renderers/blender/tiny-scene.js';

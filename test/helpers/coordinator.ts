@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnDetached } from '../../src/process/run.js';
-import { callApi } from '../../src/coordinator/http-client.js';
+import { callApi } from '../../src/api/http-client.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
-import type { JobDetail } from '../../src/coordinator/api-types.js';
+import type { JobDetail } from '../../src/api/types.js';
 import { isAlive } from '../../src/local/procs.js';
 import { isJobActive, type SlurmClient } from '../../src/slurm/client.js';
 import { fileURLToPath } from 'node:url';

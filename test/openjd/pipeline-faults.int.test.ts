@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { TaskView } from '../../src/coordinator/api-types.js';
+import type { TaskView } from '../../src/api/types.js';
 import { isAlive } from '../../src/local/procs.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { JobDetail, JobSummary } from '../../src/coordinator/api-types.js';
+import type { JobDetail, JobSummary } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';

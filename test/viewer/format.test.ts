@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskView } from '../../src/coordinator/api-types.js';
+import type { TaskView } from '../../src/api/types.js';
 import { findOnPath, viewerUrl } from '../../src/cli/commands/viewer.js';
 import { parseSse } from '../../src/viewer/app/events.js';
 import {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/coordinator/api-types.js';
+import type { JobDetail, TaskView } from '../../src/api/types.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
 import { SlurmClient } from '../../src/slurm/client.js';

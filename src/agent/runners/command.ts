@@ -9,7 +9,7 @@ import {
   type RunContext,
   type TaskRunner,
 } from '../runner.js';
-import { taskOutputFile } from '../../coordinator/wire/task-output-files.js';
+import { taskOutputFile } from '../../api/task-output-files.js';
 import { TaskOutput } from '../task-output.js';
 import { failureMessage } from './plenoxels.js';
 

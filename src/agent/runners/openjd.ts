@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { taskOutputFile } from '../../coordinator/wire/task-output-files.js';
+import { taskOutputFile } from '../../api/task-output-files.js';
 import { OPENJD_TASK, openjdPayload } from '../../coordinator/jobs/openjd-payload.js';
 import { environmentActions } from '../../openjd/environment-actions.js';
 import { instantiateTask } from '../../openjd/instantiate.js';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import type { BlenderOutputFields } from '../../coordinator/api-types.js';
+import type { BlenderOutputFields } from '../../api/types.js';
 import { UsageError } from '../../errors.js';
 import { IMAGE_FORMATS } from '../../renderers/blender/formats.js';
 import type { RenderOverrides } from '../../renderers/blender/overrides.js';

@@ -6,7 +6,7 @@ import type {
   ClusterView,
   JobDetail,
   JobSummary,
-} from '../../coordinator/api-types.js';
+} from '../../api/types.js';
 import type { JobDirs, JobPlan, PlanLimits } from '../../coordinator/jobs/job-type.js';
 import { planJob } from '../../coordinator/jobs/registry.js';
 import { defaultStateDir } from '../../coordinator/state-dir.js';

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
-import type { JobDetail, RetryReply, TaskLog } from '../../coordinator/api-types.js';
+import type { JobDetail, RetryReply, TaskLog } from '../../api/types.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
 import { requeuedText, unitWord } from '../../viewer/app/pace-text.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';

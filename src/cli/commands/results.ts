@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import type { JobDetail, ResultRow } from '../../coordinator/api-types.js';
+import type { JobDetail, ResultRow } from '../../api/types.js';
 import { resultsCsv } from '../../coordinator/jobs/result-csv.js';
 import { CliError } from '../../errors.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';

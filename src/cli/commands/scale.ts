@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
-import type { JobDetail, ScaleRequest, TaskView } from '../../coordinator/api-types.js';
+import type { JobDetail, ScaleRequest, TaskView } from '../../api/types.js';
 import { scaleNews, type ScaleWatch } from '../../viewer/app/scale-news.js';
 import { expandHostlist } from '../../slurm/hostlist.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';

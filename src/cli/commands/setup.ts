@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { SubmitRequest } from '../../coordinator/api-types.js';
+import type { SubmitRequest } from '../../api/types.js';
 import { defaultStateDir } from '../../coordinator/state-dir.js';
 import { UsageError } from '../../errors.js';
 import { svox2Home, svox2SetupTask } from '../../renderers/plenoxels/environment.js';

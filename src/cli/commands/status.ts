@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CoordinatorHealth, JobDetail, JobSummary } from '../../coordinator/api-types.js';
+import type { CoordinatorHealth, JobDetail, JobSummary } from '../../api/types.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail, formatJobTable } from '../format/jobs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';

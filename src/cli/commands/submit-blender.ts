@@ -5,7 +5,7 @@ import {
   type BlenderPlanned,
   type BlenderSubmitRequest,
   type SubmitRequest,
-} from '../../coordinator/api-types.js';
+} from '../../api/types.js';
 import { UsageError } from '../../errors.js';
 import { formatFrames, parseFrames } from '../../renderers/blender/frames.js';
 import { withCoordinatorOptions } from '../connection.js';

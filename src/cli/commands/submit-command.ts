@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import type { SubmitRequest } from '../../coordinator/api-types.js';
+import type { SubmitRequest } from '../../api/types.js';
 import { shellJoin } from '../../shell/quote.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';

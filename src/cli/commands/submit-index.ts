@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import type { SubmitRequest } from '../../coordinator/api-types.js';
+import type { SubmitRequest } from '../../api/types.js';
 import { checkIndexLaunch, DEFAULT_INDEX_DIR } from '../../renderers/index/index.js';
 import { nodeFiles } from '../../util/node-files.js';
 import { UsageError } from '../../errors.js';

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { CliError } from '../../errors.js';
-import type { JobDetail, SubmitRequest } from '../../coordinator/api-types.js';
+import type { JobDetail, SubmitRequest } from '../../api/types.js';
 import type { JobDirs, JobPlan, PlanEvent } from '../../coordinator/jobs/job-type.js';
 import { CoordinatorConnection } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';

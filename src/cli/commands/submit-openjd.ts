@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { CliError } from '../../errors.js';
-import type { SubmitRequest } from '../../coordinator/api-types.js';
+import type { SubmitRequest } from '../../api/types.js';
 import {
   loadTemplate,
   parseParameterArgs,

@@ -3,7 +3,7 @@ import type {
   BlenderStillPlanned,
   BlenderStillSubmitRequest,
   SubmitRequest,
-} from '../../coordinator/api-types.js';
+} from '../../api/types.js';
 import { parseTiles } from '../../renderers/blender/tiles.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { s3Client } from '../../aws/clients.js';
 import { jobOutputsPrefix, s3Uri } from '../../aws/layout.js';
 import { uploadJobOutputs } from '../../aws/s3-outputs.js';
-import type { JobDetail } from '../../coordinator/api-types.js';
+import type { JobDetail } from '../../api/types.js';
 import { checkBucketName } from '../../config/ids.js';
 import { UsageError } from '../../errors.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';

@@ -1,5 +1,5 @@
-import type { JobDetail, JobEvent } from '../../coordinator/api-types.js';
-import { servedPath } from '../../coordinator/served-names.js';
+import type { JobDetail, JobEvent } from '../../api/types.js';
+import { servedPath } from '../../api/served-names.js';
 import {
   doneText,
   etaText,

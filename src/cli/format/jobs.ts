@@ -1,4 +1,4 @@
-import type { JobSummary } from '../../coordinator/api-types.js';
+import type { JobSummary } from '../../api/types.js';
 import {
   doneText,
   etaText,

@@ -1,4 +1,4 @@
-import type { ResultRow } from '../../coordinator/api-types.js';
+import type { ResultRow } from '../../api/types.js';
 import { table } from './table.js';
 
 const metric = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits));

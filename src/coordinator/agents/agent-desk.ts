@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors.js';
-import type { CoordinatorEvent } from '../api-types.js';
+import type { CoordinatorEvent } from '../../api/types.js';
 import type { RecordFn } from '../history.js';
 import type { JobType } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseWire } from '../wire/parse.js';
+import { parseWire } from '../../api/parse.js';
 import type { z } from 'zod';
 import type { Coordinator } from '../core.js';
 import type { LeaseDecision } from '../scheduler/scheduler.js';
@@ -13,7 +13,7 @@ import {
   leaseRequest,
   registerRequest,
   type LeaseReplyBody,
-} from '../wire/agent-protocol.js';
+} from '../../api/agent-protocol.js';
 import { HttpError } from './http-error.js';
 
 const agentOnly = { config: { access: 'agent' as const } };

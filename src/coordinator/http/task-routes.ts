@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { AttemptView, TaskDetail, TaskLog, TaskView } from '../api-types.js';
+import type { AttemptView, TaskDetail, TaskLog, TaskView } from '../../api/types.js';
 import type { Coordinator } from '../core.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 import { findTask, type TaskQuery } from '../view/find-task.js';
@@ -64,7 +64,7 @@ function taskLog(job: JobRow, task: TaskRow, attempts: AttemptView[], tail: numb
 }
 
 /**
- * Routes about single tasks, and one job's own event stream (see api-types.ts): look a task up
+ * Routes about single tasks, and one job's own event stream (see api/types.ts): look a task up
  * by id, frame or name, read its log, requeue it (done ones too) or cancel it.
  */
 export function registerTaskRoutes(app: FastifyInstance, c: Coordinator): void {

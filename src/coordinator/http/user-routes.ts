@@ -4,12 +4,17 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { UsageError } from '../../errors.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
-import type { ClusterView, CoordinatorHealth, ScaleRequest, SubmitRequest } from '../api-types.js';
+import type {
+  ClusterView,
+  CoordinatorHealth,
+  ScaleRequest,
+  SubmitRequest,
+} from '../../api/types.js';
 import type { Coordinator } from '../core.js';
 import { jobDetail, jobSummary, taskView } from '../views.js';
-import { logsQuery, retryBody, scaleBody, tasksQuery } from '../wire/user-requests.js';
-import { parseWire } from '../wire/parse.js';
-import { servedRoot } from '../served-names.js';
+import { logsQuery, retryBody, scaleBody, tasksQuery } from '../../api/user-requests.js';
+import { parseWire } from '../../api/parse.js';
+import { servedRoot } from '../../api/served-names.js';
 import { contentType, resolveInside } from './files.js';
 import { HttpError } from './http-error.js';
 

@@ -10,7 +10,7 @@ import {
   type DatasetView,
   type RenderedView,
 } from '../../renderers/blender/dataset.js';
-import type { OtherSubmitRequest } from '../api-types.js';
+import type { OtherSubmitRequest } from '../../api/types.js';
 import {
   absolutePath,
   checkCommonFields,

@@ -21,7 +21,7 @@ import {
 } from '../../renderers/blender/overrides.js';
 import { sceneInfoSchema, type SceneInfo } from '../../renderers/blender/protocol.js';
 import type { FileProbe } from '../../util/file-probe.js';
-import type { BlenderOutputFields } from '../api-types.js';
+import type { BlenderOutputFields } from '../../api/types.js';
 import type { JobDirs, PlanContext } from './job-type.js';
 
 /** What every Blender job kind decides about its scene, overrides and output before its tasks. */

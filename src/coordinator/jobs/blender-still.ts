@@ -13,7 +13,7 @@ import {
   planTiles,
   tileFileName,
 } from '../../renderers/blender/tiles.js';
-import type { BlenderStillPlanned, BlenderStillSubmitRequest } from '../api-types.js';
+import type { BlenderStillPlanned, BlenderStillSubmitRequest } from '../../api/types.js';
 import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';

@@ -19,7 +19,7 @@ import {
   type BlenderFrameOrder,
   type BlenderPlanned,
   type BlenderSubmitRequest,
-} from '../api-types.js';
+} from '../../api/types.js';
 import { costliestFirst } from '../scheduler/lease-order.js';
 import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
 import { parseCommandTasks } from '../../renderers/command/tasks-file.js';
-import type { OtherSubmitRequest } from '../api-types.js';
+import type { OtherSubmitRequest } from '../../api/types.js';
 import {
   absolutePath,
   checkCommonFields,

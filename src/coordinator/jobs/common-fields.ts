@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { FileProbe } from '../../util/file-probe.js';
-import type { CommonSubmitFields, OtherSubmitRequest } from '../api-types.js';
+import type { CommonSubmitFields, OtherSubmitRequest } from '../../api/types.js';
 import type { JobPlan, PlanLimits } from './job-type.js';
 
 /** A whole number within bounds, or a UsageError naming the field. */

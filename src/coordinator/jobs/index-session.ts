@@ -2,7 +2,7 @@ import { UsageError } from '../../errors.js';
 import { indexGrowScript, indexSessionScript } from '../../renderers/index/script-spec.js';
 import { DEFAULT_INDEX_DIR, assertIndexLaunch } from '../../renderers/index/validate.js';
 import { findViewerUrl } from '../../renderers/index/viewer-url.js';
-import type { OtherSubmitRequest } from '../api-types.js';
+import type { OtherSubmitRequest } from '../../api/types.js';
 import { checkCommonFields } from './common-fields.js';
 import type { JobType } from './job-type.js';
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ImageFormat } from '../../renderers/blender/formats.js';
 import type { ScriptSpec } from '../../templates/spec.js';
 import type { FileProbe } from '../../util/file-probe.js';
-import type { JobKind, ProgressUnit, ResultRow, SubmitRequest } from '../api-types.js';
+import type { JobKind, ProgressUnit, ResultRow, SubmitRequest } from '../../api/types.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 

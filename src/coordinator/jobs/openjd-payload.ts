@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
 import type { JobTemplate } from '../../openjd/schema/template.js';
 import type { TaskResources } from '../../openjd/slurm-resources.js';
-import type { SubmitRequest } from '../api-types.js';
+import type { SubmitRequest } from '../../api/types.js';
 
 /** The task kind of every OpenJD task. */
 export const OPENJD_TASK = 'openjd-task';

@@ -1,4 +1,4 @@
-import type { ResultRow } from '../api-types.js';
+import type { ResultRow } from '../../api/types.js';
 import type { TaskRow } from '../store/types.js';
 import { resultRow } from './result-rows.js';
 

@@ -6,7 +6,7 @@ import { readManifestWith } from '../../openjd/manifest-probe.js';
 import { OpenjdInstantiationError, type Problem } from '../../openjd/problem.js';
 import { openjdArch } from '../../openjd/slurm-resources.js';
 import { stepSlice, taskLabel } from '../../openjd/step-slice.js';
-import type { OtherSubmitRequest } from '../api-types.js';
+import type { OtherSubmitRequest } from '../../api/types.js';
 import type { NewTask } from '../store/types.js';
 import { checkCommonFields } from './common-fields.js';
 import { EVERY_STAGE, type JobType } from './job-type.js';

@@ -11,7 +11,7 @@ import { configSetsMaxGridElements, gridMemoryWarning } from '../../renderers/pl
 import { resolveOptDir } from '../../renderers/plenoxels/opt-dir.js';
 import { expandTaskFile } from '../../renderers/plenoxels/task-file.js';
 import type { PlenoxelsTask } from '../../renderers/plenoxels/types.js';
-import type { OtherSubmitRequest, ResultRow } from '../api-types.js';
+import type { OtherSubmitRequest, ResultRow } from '../../api/types.js';
 import type { TaskRow } from '../store/types.js';
 import {
   absolutePath,

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import type { JobKind, SubmitRequest } from '../api-types.js';
+import type { JobKind, SubmitRequest } from '../../api/types.js';
 import { blenderJob } from './blender.js';
 import { blenderDatasetJob } from './blender-dataset.js';
 import { blenderStillJob } from './blender-still.js';

@@ -1,4 +1,4 @@
-import type { ResultRow } from '../api-types.js';
+import type { ResultRow } from '../../api/types.js';
 
 /** A CSV cell: quoted when needed; text a spreadsheet would run as a formula is kept as text. */
 function cell(v: string | number | null | undefined): string {

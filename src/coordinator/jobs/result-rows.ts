@@ -1,4 +1,4 @@
-import type { ResultRow } from '../api-types.js';
+import type { ResultRow } from '../../api/types.js';
 import type { TaskRow } from '../store/types.js';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

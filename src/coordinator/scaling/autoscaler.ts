@@ -1,4 +1,4 @@
-import type { AutoScaleSpec } from '../api-types.js';
+import type { AutoScaleSpec } from '../../api/types.js';
 import type { RecordFn } from '../history.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';

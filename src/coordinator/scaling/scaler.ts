@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
-import type { ScaleRequest } from '../api-types.js';
+import type { ScaleRequest } from '../../api/types.js';
 import type { Actor, RecordFn } from '../history.js';
 import type { AllocationPort } from '../ports.js';
 import type { AgentsTable } from '../store/tables/agents.js';

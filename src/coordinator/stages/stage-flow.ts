@@ -1,4 +1,4 @@
-import type { Progress } from '../api-types.js';
+import type { Progress } from '../../api/types.js';
 import type { RecordFn } from '../history.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import { jobTypeOf } from '../jobs/registry.js';

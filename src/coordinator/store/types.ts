@@ -1,4 +1,10 @@
-import type { AutoScaleSpec, JobKind, JobState, SubmitRequest, TaskState } from '../api-types.js';
+import type {
+  AutoScaleSpec,
+  JobKind,
+  JobState,
+  SubmitRequest,
+  TaskState,
+} from '../../api/types.js';
 import type { LeaseOrder, LeaseRank } from '../scheduler/lease-order.js';
 
 /** Rows as the core sees them (JSON columns already parsed). */

@@ -1,4 +1,4 @@
-import type { EventLevel, JobEvent } from '../api-types.js';
+import type { EventLevel, JobEvent } from '../../api/types.js';
 import type { EventRow } from '../store/types.js';
 
 const ENDED = /^job:(succeeded|failed|cancelled)$/;

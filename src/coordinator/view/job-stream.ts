@@ -1,4 +1,4 @@
-import type { CoordinatorEvent, TaskView } from '../api-types.js';
+import type { CoordinatorEvent, TaskView } from '../../api/types.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import { jobDetail, taskView, type ViewStore } from '../views.js';

@@ -1,4 +1,4 @@
-import type { JobProgress, Progress, ProgressUnit } from '../api-types.js';
+import type { JobProgress, Progress, ProgressUnit } from '../../api/types.js';
 import { EVERY_STAGE } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { TasksTable } from '../store/tables/tasks.js';

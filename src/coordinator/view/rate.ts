@@ -1,4 +1,4 @@
-import type { JobProgress, JobState } from '../api-types.js';
+import type { JobProgress, JobState } from '../../api/types.js';
 
 /** A finished task as the rate sees it: when it ran and how many units it did. */
 export interface Completion {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseTaskOutputName, sameWorker, taskOutputDir } from '../wire/task-output-files.js';
+import { parseTaskOutputName, sameWorker, taskOutputDir } from '../../api/task-output-files.js';
 
 /** Where an agent's log marks a task's start and end (see agent/agent.ts). */
 const START = (id: number) => `leased task ${id} (`;

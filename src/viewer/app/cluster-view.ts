@@ -1,4 +1,4 @@
-import type { ClusterView, CoordinatorEvent } from '../../coordinator/api-types.js';
+import type { ClusterView, CoordinatorEvent } from '../../api/types.js';
 import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
 import type { View } from './view.js';

@@ -1,4 +1,4 @@
-import type { CoordinatorEvent } from '../../coordinator/api-types.js';
+import type { CoordinatorEvent } from '../../api/types.js';
 import { AUTH_LOST, clearToken, getToken } from './api.js';
 
 /** Splits a text/event-stream buffer into complete `data:` payloads and the unfinished rest. */

@@ -1,4 +1,4 @@
-import type { FailedTask, ProgressUnit } from '../../coordinator/api-types.js';
+import type { FailedTask, ProgressUnit } from '../../api/types.js';
 import { button, h, replace } from './dom.js';
 
 /** Failed tasks (frames, for renders) with their error tail and a requeue button each. */

@@ -1,5 +1,5 @@
 /** Pure helpers for the page (unit-tested in test/viewer/format.test.ts). */
-import type { Progress, TaskState, TaskView } from '../../coordinator/api-types.js';
+import type { Progress, TaskState, TaskView } from '../../api/types.js';
 
 export { formatDuration } from './pace-text.js';
 

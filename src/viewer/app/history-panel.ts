@@ -1,4 +1,4 @@
-import type { JobDetail, JobEvent } from '../../coordinator/api-types.js';
+import type { JobDetail, JobEvent } from '../../api/types.js';
 import { h, replace } from './dom.js';
 import { formatTime } from './format.js';
 import { slurmReason } from './pace-text.js';

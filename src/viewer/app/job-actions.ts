@@ -1,10 +1,4 @@
-import type {
-  JobDetail,
-  JobSummary,
-  RetryReply,
-  ScaleRequest,
-  TaskView,
-} from '../../coordinator/api-types.js';
+import type { JobDetail, JobSummary, RetryReply, ScaleRequest, TaskView } from '../../api/types.js';
 import { requeuedText } from './pace-text.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';

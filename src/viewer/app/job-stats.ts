@@ -1,4 +1,4 @@
-import type { JobSummary } from '../../coordinator/api-types.js';
+import type { JobSummary } from '../../api/types.js';
 import { h, replace, setAttr, setHidden, setText } from './dom.js';
 import { progressBar, stateBadge } from './jobs-view.js';
 import { doneText, etaText, formatDuration, elapsedAt, rateText, unitWord } from './pace-text.js';

@@ -4,7 +4,7 @@ import type {
   JobDetail,
   JobSummary,
   TaskView,
-} from '../../coordinator/api-types.js';
+} from '../../api/types.js';
 import { api, ApiError } from './api.js';
 import { FrameTimeChart } from './chart.js';
 import { h, replace, throttle } from './dom.js';

@@ -1,4 +1,4 @@
-import type { CoordinatorEvent, JobSummary } from '../../coordinator/api-types.js';
+import type { CoordinatorEvent, JobSummary } from '../../api/types.js';
 import { api } from './api.js';
 import { h, replace, setText, throttle } from './dom.js';
 import { formatWhen, pickJobs, progressShares, type JobSort } from './format.js';

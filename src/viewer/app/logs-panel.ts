@@ -1,4 +1,4 @@
-import type { JobDetail, TaskLog } from '../../coordinator/api-types.js';
+import type { JobDetail, TaskLog } from '../../api/types.js';
 import { api, ApiError } from './api.js';
 import { h, replace, throttle } from './dom.js';
 import { isReleaseNoise } from './format.js';

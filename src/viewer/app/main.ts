@@ -1,4 +1,4 @@
-import type { CoordinatorEvent, CoordinatorHealth } from '../../coordinator/api-types.js';
+import type { CoordinatorEvent, CoordinatorHealth } from '../../api/types.js';
 import { api, AUTH_LOST, clearToken, getToken, redeemCode } from './api.js';
 import { clusterView } from './cluster-view.js';
 import { button, h, replace } from './dom.js';

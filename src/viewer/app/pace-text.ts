@@ -8,7 +8,7 @@ import type {
   JobSummary,
   ProgressUnit,
   RetryReply,
-} from '../../coordinator/api-types.js';
+} from '../../api/types.js';
 
 /** `1 min 04 s`, `42 s`, `2 h 05 min`; `—` when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {

@@ -1,4 +1,4 @@
-import type { JobDetail, ResultRow } from '../../coordinator/api-types.js';
+import type { JobDetail, ResultRow } from '../../api/types.js';
 import { h } from './dom.js';
 
 /** An IndeX session's viewer address, once the session's head has printed it. */

@@ -1,4 +1,4 @@
-import type { JobDetail, ScaleRequest, TaskView } from '../../coordinator/api-types.js';
+import type { JobDetail, ScaleRequest, TaskView } from '../../api/types.js';
 import { slurmReason } from './pace-text.js';
 
 /** A scale request being followed: what was asked, since when, and the Slurm job it made. */

@@ -1,4 +1,4 @@
-import type { TaskState, TaskView } from '../../coordinator/api-types.js';
+import type { TaskState, TaskView } from '../../api/types.js';
 import { button, h, replace, setAttr, setText } from './dom.js';
 import { formatDuration } from './pace-text.js';
 

@@ -1,4 +1,4 @@
-import type { TaskView } from '../../coordinator/api-types.js';
+import type { TaskView } from '../../api/types.js';
 import { COLORS, makeCanvas } from './canvas.js';
 import { formatTime, timelineLanes, type Lane } from './format.js';
 

@@ -1,4 +1,4 @@
-import type { JobDetail } from '../../coordinator/api-types.js';
+import type { JobDetail } from '../../api/types.js';
 import { blobUrl, jobFile } from './api.js';
 import { h, replace } from './dom.js';
 

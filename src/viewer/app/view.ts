@@ -1,4 +1,4 @@
-import type { CoordinatorEvent } from '../../coordinator/api-types.js';
+import type { CoordinatorEvent } from '../../api/types.js';
 
 /**
  * A page section the router mounts: its element, a (re)load, its live updates from `stream`

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TaskFailure, type LeasedTask } from '../../../src/agent/runner.js';
 import { CommandRunner } from '../../../src/agent/runners/command.js';
-import { taskOutputDir } from '../../../src/coordinator/wire/task-output-files.js';
+import { taskOutputDir } from '../../../src/api/task-output-files.js';
 import { taskOutputs } from '../../../src/coordinator/view/task-log.js';
 
 function commandTask(jobDir: string, script: string): LeasedTask {

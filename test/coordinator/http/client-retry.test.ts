@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callApi, UnreachableError } from '../../../src/coordinator/http-client.js';
+import { callApi, UnreachableError } from '../../../src/api/http-client.js';
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());

@@ -2,10 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type {
-  BlenderStillSubmitRequest,
-  BlenderSubmitRequest,
-} from '../../../src/coordinator/api-types.js';
+import type { BlenderStillSubmitRequest, BlenderSubmitRequest } from '../../../src/api/types.js';
 import { jobTypeOf, planJob } from '../../../src/coordinator/jobs/registry.js';
 import type { JobPlan } from '../../../src/coordinator/jobs/job-type.js';
 import { nodeFiles } from '../../../src/util/node-files.js';

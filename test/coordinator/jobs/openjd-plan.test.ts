@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SubmitRequest } from '../../../src/coordinator/api-types.js';
+import type { SubmitRequest } from '../../../src/api/types.js';
 import { SlurmAllocator } from '../../../src/coordinator/allocations/slurm-allocator.js';
 import { openjdJob } from '../../../src/coordinator/jobs/openjd.js';
 import { openjdPayload } from '../../../src/coordinator/jobs/openjd-payload.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planJob as planWith } from '../../../src/coordinator/jobs/registry.js';
-import type { SubmitRequest } from '../../../src/coordinator/api-types.js';
+import type { SubmitRequest } from '../../../src/api/types.js';
 import { nodeFiles } from '../../../src/util/node-files.js';
 
 const limits = { partitionNodes: 4, maxGpusPerNode: 4 };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BlenderSubmitRequest } from '../../../src/coordinator/api-types.js';
+import type { BlenderSubmitRequest } from '../../../src/api/types.js';
 import { Coordinator, DEFAULT_CONFIG } from '../../../src/coordinator/core.js';
 import { EventBus } from '../../../src/coordinator/events.js';
 import {

@@ -8,7 +8,7 @@ import type {
   TaskDetail,
   TaskLog,
   TaskView,
-} from '../../../src/coordinator/api-types.js';
+} from '../../../src/api/types.js';
 import { buildServer } from '../../../src/coordinator/http/server.js';
 import { JobStream } from '../../../src/coordinator/view/job-stream.js';
 import { testCoordinator } from './setup.js';

@@ -1,4 +1,4 @@
-import type { Progress } from '../../api-types.js';
+import type { Progress } from '../../../api/types.js';
 import { LEASE_TIER } from '../../scheduler/lease-order.js';
 import { toTask } from '../rows.js';
 import type { Row, Sql } from '../sql.js';
