@@ -102,6 +102,23 @@ function blenderPids(scene: string): number[] {
     });
 }
 
+/** The ffmpeg encoding into `dir` and its parent (the agent), if one runs. */
+function encoder(dir: string): { pid: number; parent: number } | undefined {
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('ffmpeg') || !cmd.includes(dir)) continue;
+      const parent = /PPid:\t(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return { pid, parent: Number(parent) };
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
 describe('the fault matrix on the local cluster with the real Blender', () => {
   it('loses nothing when an agent is SIGKILLed mid-job, and its Blender dies with it', async () => {
     const job = await submit({ scene: tiny, frames: '1-16', nodes: 2 });
@@ -185,6 +202,32 @@ describe('the fault matrix on the local cluster with the real Blender', () => {
     await expectWhole(done, range(1, 32));
     expect(events(done, 'allocation:shrunk')).toHaveLength(once ? 1 : 2);
     expect(events(done, 'scale:failed')).toEqual([]);
+  });
+
+  it('leaves nothing hidden in the output when an encode is killed, and encodes again', async () => {
+    const job = await submit({ scene: tiny, frames: '1-12', nodes: 1 });
+    await until(job.id, (j) => j.progress.done >= 10);
+    // Held as soon as it starts, then let run a millisecond at a time until what it writes is on
+    // disk, so that the kill lands mid-encode however fast the encode would be.
+    let found: { pid: number; parent: number } | undefined;
+    for (let i = 0; i < 6_000 && !found; i++) {
+      found = encoder(job.outputDir);
+      if (found) process.kill(found.pid, 'SIGSTOP');
+      else await sleep(5);
+    }
+    expect(found).toBeTruthy();
+    const hidden = () => readdirSync(job.outputDir).filter((f) => f.startsWith('.'));
+    for (let i = 0; i < 5_000 && !hidden().length; i++) {
+      process.kill(found?.pid ?? 0, 'SIGCONT');
+      await sleep(1);
+      process.kill(found?.pid ?? 0, 'SIGSTOP');
+    }
+    expect(hidden()).toHaveLength(1);
+    process.kill(found?.parent ?? 0, 'SIGKILL');
+    process.kill(found?.pid ?? 0, 'SIGKILL');
+    const done = await coord.waitFor(job.id, ended);
+    await expectWhole(done, range(1, 12));
+    expect(readdirSync(done.outputDir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('pauses the job while its output cannot be written, blocklisting nobody', async () => {
