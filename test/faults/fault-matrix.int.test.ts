@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { callApi } from '../../src/api/http-client.js';
 import type { JobDetail, TaskView } from '../../src/api/types.js';
+import { readAddress } from '../../src/coordinator/state-dir.js';
 import { daemonEnv, slurmdSpec } from '../../src/local/daemons.js';
 import { LocalCluster } from '../../src/local/local-cluster.js';
 import { startDaemon, waitForNodes } from '../../src/local/start-daemons.js';
@@ -228,6 +230,28 @@ describe('the fault matrix on the local cluster with the real Blender', () => {
     const done = await coord.waitFor(job.id, ended);
     await expectWhole(done, range(1, 12));
     expect(readdirSync(done.outputDir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('lets an agent token claim only a GPU its allocation holds, once', async () => {
+    const job = await submit({ scene: tiny, frames: '1-8', nodes: 1, gpusPerNode: 1 });
+    const running = await until(job.id, (j) => j.agents.length === 1);
+    const agent = running.agents[0];
+    const url = readAddress(coord.stateDir)?.url ?? '';
+    const token = readFileSync(path.join(coord.stateDir, 'jobs', job.id, 'agent.token'), 'utf8');
+    const claim = async (gpu: string) =>
+      (
+        await callApi<{ exit?: string }>(url, token.trim(), 'POST', '/api/agent/register', {
+          jobId: job.id,
+          node: agent?.node,
+          gpu,
+          slurmJobId: agent?.slurmJobId,
+        })
+      ).data;
+    for (const gpu of ['9999', '', '00', '0,0', '1,0', agent?.gpu ?? '0'])
+      expect((await claim(gpu))?.exit, gpu).toMatch(/not a GPU index|already has agent/);
+    const done = await coord.waitFor(job.id, ended);
+    await expectWhole(done, range(1, 8));
+    expect(done.agents).toHaveLength(1);
   });
 
   it('pauses the job while its output cannot be written, blocklisting nobody', async () => {
