@@ -23,7 +23,7 @@ async function main(): Promise<number> {
   const [{ Agent }, { BlenderRunner }, { CommandRunner }, { OpenjdRunner }, { PlenoxelsRunner }] =
     await Promise.all([
       import('./agent.js'),
-      import('./runners/blender.js'),
+      import('./runners/blender/runner.js'),
       import('./runners/command.js'),
       import('./runners/openjd.js'),
       import('./runners/plenoxels.js'),

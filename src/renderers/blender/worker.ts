@@ -1,3 +1,8 @@
+/*
+ * One file: BlenderWorker is one protocol client, whose state (the start, the one request in
+ * flight, the process's end) every message and call reads. What stands apart already does: the
+ * requests (worker-calls.ts), the process (worker-process.ts), the lines (protocol.ts).
+ */
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEarly } from '../../../src/agent/early-start.js';
 import type { LeasedTask, RunContext } from '../../../src/agent/runner.js';
-import { BlenderRunner } from '../../../src/agent/runners/blender.js';
+import { BlenderRunner } from '../../../src/agent/runners/blender/runner.js';
 import { wholeFrames } from '../../../src/renderers/blender/resume.js';
 import { readPng } from '../../renderers/blender/png-read.js';
 import { makeTempDir, makeTinyScene } from '../../renderers/blender/tiny-scene.js';
