@@ -114,7 +114,7 @@ export async function holdTask(c: BenchPort, jobId: string): Promise<Holder> {
   const held = await c.lease(agent.id, 0);
   if (!('task' in held)) throw new Error('the holder got no task');
   const taskId = held.task.id;
-  const renew = setInterval(() => c.renew(agent.id, taskId), 2_000);
+  const renew = setInterval(() => void c.renew(agent.id, taskId), 2_000);
   const stop = () => clearInterval(renew);
   return {
     stop,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertNoopJob } from '../coordinator-port.js';
-import { LONG_POLL_SPREAD } from '../../src/coordinator/agents/agent-desk.js';
+import { LONG_POLL_SPREAD } from '../../src/coordinator/desk/long-poll.js';
 import { callApi } from '../../src/api/http-client.js';
 import { startCoordinator, type RunningCoordinator } from '../../src/coordinator/service.js';
 

@@ -1,7 +1,8 @@
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
-import { AgentDesk, type AgentTimes } from './agents/agent-desk.js';
-import { WarmUps } from './agents/warm-ups.js';
+import { AgentDesk, type AgentTimes } from './desk/agent-desk.js';
+import { Liveness } from './desk/liveness.js';
+import { WarmUps } from './desk/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
 import type { ReconcilePorts } from './allocations/reconcile.js';
 import type { JobDetail, RetryReply, SubmitRequest } from '../api/types.js';
@@ -21,7 +22,7 @@ import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, JobRow } from './store/types.js';
 import { isStorageFault, WriteOutage } from './io/write-outage.js';
 import { Submission } from './submission.js';
-import { jobDetail } from './views.js';
+import { jobDetail, taskView } from './views.js';
 import { Waiters } from './waiters.js';
 
 export type { Actor } from './history.js';
@@ -69,7 +70,8 @@ export class Coordinator {
   readonly warmUps: WarmUps;
   readonly stages: StageFlow;
   readonly control: JobControl;
-  readonly agents: AgentDesk;
+  readonly liveness: Liveness;
+  readonly desk: AgentDesk;
   readonly submission: Submission;
   readonly scaler: Scaler;
   readonly autoscaler: Autoscaler;
@@ -122,7 +124,8 @@ export class Coordinator {
       requireJob,
       now,
     });
-    this.agents = new AgentDesk({
+    this.liveness = new Liveness({ store, waiters: this.waiters, record, times: cfg, now });
+    this.desk = new AgentDesk({
       store,
       scheduler: this.scheduler,
       outputs: io.outputs ?? localOutputCheck,
@@ -130,7 +133,12 @@ export class Coordinator {
       waiters: this.waiters,
       record,
       bus,
+      taskUpdated: (task) => {
+        if (bus.listening)
+          bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(task) });
+      },
       settled: (task) => this.stages.settled(task),
+      touch: (agent) => this.liveness.touch(agent),
       failJob: (jobId, error) => this.control.finish(jobId, 'failed', error),
       times: cfg,
       now,
@@ -156,7 +164,7 @@ export class Coordinator {
       submitsInFlight: () => this.allocations.inFlight,
       allocate,
       finish,
-      dropAgent: (agent, why) => this.agents.drop(agent, why),
+      dropAgent: (agent, why) => this.liveness.drop(agent, why),
       allocationOutput: io.allocationOutput ?? (() => undefined),
       jobChanged: (jobId) => bus.jobChanged(jobId),
       cancelled: new Map(),
@@ -200,15 +208,16 @@ export class Coordinator {
   // The agents' operations.
 
   register(jobId: string, info: { node: string; gpu: string; slurmJobId: number; pid?: number }) {
-    return this.agents.register(jobId, info);
+    return this.desk.register(jobId, info);
   }
 
   lease(agentId: string, waitMs: number, signal?: AbortSignal): Promise<LeaseReply> {
-    return this.agents.lease(agentId, waitMs, signal);
+    return this.desk.lease(agentId, waitMs, signal);
   }
 
-  renew(agentId: string, taskId: number): boolean {
-    return this.agents.renew(agentId, taskId);
+  /** Renews a lease; answered once the next shared commit holds it. */
+  renew(agentId: string, taskId: number): Promise<boolean> {
+    return this.desk.renew(agentId, taskId);
   }
 
   /**
@@ -220,7 +229,7 @@ export class Coordinator {
     taskId: number,
     result: Record<string, unknown>,
   ): Promise<boolean> {
-    const r = await this.agents.completeChecked(this.agents.agent(agentId), taskId, result);
+    const r = await this.desk.complete(this.desk.agent(agentId), taskId, result);
     return 'done' in r && r.done !== null;
   }
 
@@ -231,12 +240,12 @@ export class Coordinator {
     tail: string[],
     blame: 'agent' | 'job' = 'agent',
   ): void {
-    this.agents.fail(agentId, taskId, error, tail, blame);
+    this.desk.fail(agentId, taskId, error, tail, blame);
   }
 
   /** Puts back expired leases and gives up on silent agents. */
   sweep(): void {
-    this.agents.sweep();
+    this.liveness.sweep();
   }
 
   /**
@@ -246,10 +255,10 @@ export class Coordinator {
    */
   sweepTick(stoppedMs = 0): void {
     try {
-      if (stoppedMs > 0) this.agents.forgiveGap(stoppedMs);
+      if (stoppedMs > 0) this.liveness.forgiveGap(stoppedMs);
       const outage = this.outage.current;
       if (outage) {
-        this.agents.forgiveGap(this.now() - outage.since, 'unwritable');
+        this.liveness.forgiveGap(this.now() - outage.since, 'unwritable');
         this.outage.ended(this.now());
       }
       this.sweep();
@@ -260,7 +269,7 @@ export class Coordinator {
   }
 
   dropAgent(a: AgentRow, why: string): void {
-    this.agents.drop(a, why);
+    this.liveness.drop(a, why);
   }
 
   /** Ends a job (see JobControl.finish). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FileProbe } from '../util/file-probe.js';
-import { warmUpOf } from './agents/warm-ups.js';
+import { warmUpOf } from './desk/warm-ups.js';
 import type { SubmitRequest } from '../api/types.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';

@@ -113,15 +113,15 @@ describe('the scheduling core', () => {
     const a = agent(job.id, 'node1', '0');
     const t = (await lease(a)) as TaskRow;
     clock += 500;
-    expect(c.renew(a.id, t.id)).toBe(true);
+    expect(await c.renew(a.id, t.id)).toBe(true);
     clock += 1500;
     c.sweep();
     expect(c.store.tasks.get(t.id)?.state).toBe('queued');
-    expect(c.renew(a.id, t.id)).toBe(false);
+    expect(await c.renew(a.id, t.id)).toBe(false);
     const b = agent(job.id, 'node2', '0');
     const t2 = (await lease(b)) as TaskRow;
     clock += 6000;
-    c.renew(b.id, t2.id);
+    await c.renew(b.id, t2.id);
     c.sweep();
     expect(c.store.agents.get(a.id)?.state).toBe('gone');
   });

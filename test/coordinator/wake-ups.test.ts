@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { LONG_POLL_SPREAD, longPollMs } from '../../src/coordinator/agents/agent-desk.js';
+import { LONG_POLL_SPREAD, longPollMs } from '../../src/coordinator/desk/long-poll.js';
 import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
 import { EventBus } from '../../src/coordinator/events.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';

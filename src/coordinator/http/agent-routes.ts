@@ -47,7 +47,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
   };
   /** The agent a request names, which must belong to the token's job. */
   const ownAgent = (req: FastifyRequest, agentId: string): AgentRow => {
-    const agent = c.agents.agent(agentId);
+    const agent = c.desk.agent(agentId);
     const p = req.principal;
     if (p.kind !== 'agent' || p.jobId !== agent.jobId)
       throw new HttpError(403, 'this agent token is not for that agent');
@@ -86,14 +86,14 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     reply.raw.once('close', () => {
       if (!reply.raw.writableEnded) abort.abort();
     });
-    const r = await c.agents.lease(agent, b.waitMs ?? 0, abort.signal, job);
+    const r = await c.desk.lease(agent, b.waitMs ?? 0, abort.signal, job);
     if ('idle' in r) return reply.code(204).send();
     return leaseBody(r, job);
   });
 
   app.post(`${TASK}/renew`, agentOnly, async (req, reply) => {
     const agent = ownAgent(req, body(agentRequest, req, 'renew').agentId);
-    return (await c.agents.renewShared(agent.id, taskId(req)))
+    return (await c.desk.renew(agent.id, taskId(req)))
       ? { ok: true }
       : reply.code(409).send({ error: 'the lease is gone: stop this task' });
   });
@@ -106,7 +106,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
     // leased in the completion's transaction and comes back here; without one the agent
     // long-polls the lease route as usual. The agent's and job's rows are read once for both.
-    const r = await c.agents.completeChecked(agent, id, b.result, b.lease === true, job);
+    const r = await c.desk.complete(agent, id, b.result, b.lease === true, job);
     if ('rejected' in r) return reply.code(409).send({ error: `result discarded: ${r.rejected}` });
     const { done, next } = r;
     if (!done)

@@ -102,7 +102,7 @@ describe('the task routes', () => {
     const r = await call<TaskView>('POST', `/api/jobs/${job.id}/task/cancel`, { id: running.id });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ name: 'x', state: 'cancelled' });
-    expect(t.c.renew(a.id, running.id)).toBe(false);
+    expect(await t.c.renew(a.id, running.id)).toBe(false);
     expect(await t.c.complete(a.id, running.id, {})).toBe(false);
     const d = (await call<JobDetail>('GET', `/api/jobs/${job.id}`)).body;
     expect(d.progress).toMatchObject({ cancelled: 1, failed: 0, queued: 1 });
