@@ -38,6 +38,27 @@ export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
 export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
 
 /**
+ * A part of a job's view that only some kinds have (every job page has its stats, history and
+ * logs): `frames` the frame wall, the latest frame and render time by frame; `video` the encoded
+ * MP4; `tasks` the task table, failed tasks and per-GPU timeline; `results` the results table;
+ * `service` the address of the job's own program (an IndeX session's viewer).
+ */
+export type JobPanel = 'frames' | 'video' | 'tasks' | 'results' | 'service';
+
+/** How the viewer and the CLI show a job and what scaling it means, as its job type declares. */
+export interface JobPresentation {
+  /** The parts its page shows (`status JOB` prints a service's address too); laid out around
+   * the frame wall when `frames` is one of them. */
+  panels: JobPanel[];
+  /**
+   * What a node added to the job does: `agents`, its GPUs join as agents that lease the job's
+   * tasks (autoscaling may size it); `service`, it joins the job's own program, where no agents
+   * register (the page offers no autoscaling).
+   */
+  scaling: 'agents' | 'service';
+}
+
+/**
  * Where a Blender job writes and how it renders; shared by animations and stills. The scene facts
  * come from probing the .blend on the head node (`cluster-tool submit` does it), so that the plan
  * can check overrides and name files without loading Blender itself.
@@ -158,7 +179,7 @@ export interface CommonSubmitFields {
 
 /** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets, OpenJD templates). */
 export interface OtherSubmitRequest extends CommonSubmitFields {
-  kind: 'plenoxels' | 'command' | 'index' | 'blender-dataset' | 'openjd';
+  kind: Exclude<JobKind, 'blender' | 'blender-still'>;
   [field: string]: unknown;
 }
 
@@ -198,6 +219,8 @@ export interface JobSummary {
   progress: JobProgress;
   /** What `progress` counts (the job type's progress unit). */
   unit: ProgressUnit;
+  /** How the viewer and the CLI show it, from its job type. */
+  presentation: JobPresentation;
   /** Units per minute over the last few minutes of work; frozen once no work is left. */
   ratePerMinute: number;
   /** Seconds to finish at that rate as of `asOf`, null when unknown or over. */

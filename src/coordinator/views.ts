@@ -3,6 +3,7 @@ import type {
   AllocationView,
   FailedTask,
   JobDetail,
+  JobPresentation,
   JobSummary,
   TaskView,
 } from '../api/types.js';
@@ -12,6 +13,7 @@ import type { AllocationsTable } from './store/tables/allocations.js';
 import type { EventsTable } from './store/tables/events.js';
 import type { StagesTable } from './store/tables/stages.js';
 import type { TasksTable } from './store/tables/tasks.js';
+import type { JobType } from './jobs/job-type.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
 import { withLevels } from './view/event-level.js';
 import { completionsOf, jobProgress, progressStage, unitOf } from './view/progress.js';
@@ -76,6 +78,11 @@ export function agentView(a: AgentRow, current: TaskView | null): AgentView {
   };
 }
 
+/** What the viewer and the CLI show of a job, from its type: they never ask for its kind. */
+function presentationOf(type: JobType): JobPresentation {
+  return { panels: [...type.panels], scaling: type.service ? 'service' : 'agents' };
+}
+
 export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): JobSummary {
   const progress = jobProgress(store, job);
   const pace = paceOf({
@@ -100,6 +107,7 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     finishedAt: job.finishedAt,
     progress,
     unit: unitOf(job),
+    presentation: presentationOf(jobTypeOf(job.kind)),
     ...pace,
     nodes,
     gpus: nodes.length * job.gpusPerNode,

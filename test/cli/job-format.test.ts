@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JobDetail } from '../../src/api/types.js';
 import { newLines } from '../../src/cli/commands/job-actions.js';
 import { formatJobDetail, formatJobTable } from '../../src/cli/format/jobs.js';
 import { jobDetail } from '../../src/coordinator/views.js';
@@ -38,6 +39,22 @@ describe('the CLI view of a job', () => {
       video: 'output/video.mp4',
     });
     expect(elsewhere).toContain('video     /renders/shot-12/video.mp4');
+  });
+
+  it("prints a service's address when its job shows one, and says while it loads", async () => {
+    const t = testCoordinator();
+    const job = await t.c.submit({ kind: 'blender', scene: t.scene, frames: '1', nodes: 1 });
+    const d = jobDetail(t.store, t.store.jobs.get(job.id)!);
+    expect(formatJobDetail(d)).not.toContain('viewer    ');
+    const service: JobDetail = { ...d, presentation: { panels: [], scaling: 'service' } };
+    const shown: JobDetail = { ...d, presentation: { panels: ['service'], scaling: 'service' } };
+    expect(formatJobDetail(service)).not.toContain('viewer    ');
+    expect(formatJobDetail({ ...shown, serviceUrl: null })).toContain(
+      'viewer    (the IndeX session is still loading)',
+    );
+    expect(formatJobDetail({ ...shown, serviceUrl: 'http://node1:8080' })).toContain(
+      'viewer    http://node1:8080',
+    );
   });
 
   it("names a command job's failed tasks and its agents' tasks, with no frame numbers", async () => {

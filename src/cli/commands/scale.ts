@@ -116,7 +116,7 @@ export const scaleCommand: CommandModule = {
 function joining(job: JobDetail, w: ScaleWatch): boolean {
   const a = job.allocations.find((x) => x.slurmJobId === w.slurmJobId);
   // A service (IndeX) runs its own program there: no agents to wait for.
-  if (!a || a.state !== 'running' || job.kind === 'index') return false;
+  if (!a || a.state !== 'running' || job.presentation.scaling === 'service') return false;
   return !a.nodes.every((n) =>
     job.agents.some((g) => g.node === n && g.slurmJobId === a.slurmJobId),
   );

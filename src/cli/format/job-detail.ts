@@ -56,7 +56,7 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
     `output    ${j.outputDir}`,
   ];
   if (j.video) head.push(`video     ${servedPath(j, j.video)}`);
-  if (j.kind === 'index')
+  if (j.presentation.panels.includes('service'))
     head.push(`viewer    ${j.serviceUrl ?? '(the IndeX session is still loading)'}`);
   if (j.auto)
     head.push(

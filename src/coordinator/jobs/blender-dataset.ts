@@ -68,6 +68,7 @@ export const blenderDatasetJob: JobType = {
   kind: 'blender-dataset',
   mainStage: MAIN_STAGE,
   progressUnit: 'views',
+  panels: ['tasks'],
   payloads: { 'blender-view': blenderViewPayload },
   warmUp: blenderWarmUp,
 

@@ -35,6 +35,7 @@ export const blenderStillJob: JobType = {
   kind: 'blender-still',
   mainStage: 'tiles',
   progressUnit: 'tasks',
+  panels: ['tasks'],
   payloads: { 'blender-tile': blenderTilePayload, 'blender-merge': blenderMergePayload },
   warmUp: blenderWarmUp,
 

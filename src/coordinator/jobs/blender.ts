@@ -87,6 +87,7 @@ export const blenderJob: JobType = {
   kind: 'blender',
   mainStage: 'render',
   progressUnit: 'frames',
+  panels: ['frames', 'video', 'tasks'],
   payloads: { 'blender-render': blenderRenderPayload, 'blender-encode': blenderEncodePayload },
   warmUp: blenderWarmUp,
 

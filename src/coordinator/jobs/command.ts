@@ -39,6 +39,7 @@ export const commandJob: JobType = {
   kind: 'command',
   mainStage: MAIN_STAGE,
   progressUnit: 'tasks',
+  panels: ['tasks', 'results'],
   payloads: { command: commandPayload },
 
   plan(request, { limits, dirs, files }) {

@@ -25,6 +25,7 @@ export const indexJob: JobType = {
   kind: 'index',
   mainStage: SESSION_STAGE,
   progressUnit: 'session',
+  panels: ['service'],
   payloads: {},
 
   plan(request, { limits, files }) {

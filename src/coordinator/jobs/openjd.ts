@@ -70,6 +70,7 @@ export const openjdJob: JobType = {
   kind: 'openjd',
   mainStage: EVERY_STAGE,
   progressUnit: 'tasks',
+  panels: ['tasks', 'results'],
   payloads: { [OPENJD_TASK]: openjdPayload },
 
   plan(request, { limits }) {

@@ -95,6 +95,7 @@ export const plenoxelsJob: JobType = {
   kind: 'plenoxels',
   mainStage: MAIN_STAGE,
   progressUnit: 'tasks',
+  panels: ['tasks', 'results'],
   payloads: { plenoxels: plenoxelsPayload },
 
   plan(request, { limits, files }) {

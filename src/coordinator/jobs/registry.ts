@@ -9,18 +9,24 @@ import { openjdJob } from './openjd.js';
 import type { JobPlan, JobType, PlanContext } from './job-type.js';
 import { plenoxelsJob } from './plenoxels.js';
 
-/** Every kind of job the coordinator runs. */
-export const JOB_TYPES: readonly JobType[] = [
-  blenderJob,
-  blenderStillJob,
-  blenderDatasetJob,
-  plenoxelsJob,
-  commandJob,
-  indexJob,
-  openjdJob,
-];
+/**
+ * The job type of each kind: typed by `JobKind` so that a kind added to the API without its job
+ * type here fails the typecheck. Kept in this order (`planJob` names them so).
+ */
+const BY_KIND = {
+  blender: blenderJob,
+  'blender-still': blenderStillJob,
+  'blender-dataset': blenderDatasetJob,
+  plenoxels: plenoxelsJob,
+  command: commandJob,
+  index: indexJob,
+  openjd: openjdJob,
+} satisfies Record<JobKind, JobType>;
 
-const byKind = new Map<string, JobType>(JOB_TYPES.map((t) => [t.kind, t]));
+/** Every kind of job the coordinator runs. */
+export const JOB_TYPES: readonly JobType[] = Object.values(BY_KIND);
+
+const byKind = new Map<string, JobType>(Object.entries(BY_KIND));
 
 /** The job type of a stored job's kind. */
 export function jobTypeOf(kind: JobKind): JobType {

@@ -155,7 +155,8 @@ export function jobActions(
     retry.textContent = j.state === 'cancelled' ? 'Resume' : 'Retry failed';
     retry.disabled = j.progress.failed === 0 && j.state !== 'cancelled';
     for (const b of [minus, plus, autoOn, autoOff])
-      b.disabled = !active(j) || (j.kind === 'index' && b !== minus && b !== plus);
+      b.disabled =
+        !active(j) || (j.presentation.scaling === 'service' && b !== minus && b !== plus);
   };
   update(job);
   return {

@@ -1,7 +1,10 @@
+// One file, over 8 KB: every panel of the page is fed from the same state (the job, its tasks,
+// its frames) by the one stream below; apart, each would need that state handed to it.
 import type {
   CoordinatorEvent,
   FailedTask,
   JobDetail,
+  JobPanel,
   JobSummary,
   TaskView,
 } from '../../api/types.js';
@@ -28,10 +31,10 @@ const panel = (title: string, ...body: (HTMLElement | null)[]) =>
   h('div', { class: 'panel' }, h('h2', {}, title), ...body);
 
 /**
- * One job, laid out for its kind: renders get the frame grid, the latest frame, a lightbox,
- * the render-time chart and the video; task jobs their results and tasks; an IndeX session its
- * viewer address. Everything live comes from the job's own stream, applied in order; leaving
- * the page closes it and every request it started.
+ * One job, laid out with the panels its job type declares: renders get the frame wall, the latest
+ * frame, a lightbox, the render-time chart and the video; task jobs their results and tasks; a
+ * service its address. Everything live comes from the job's own stream, applied in order;
+ * leaving the page closes it and every request it started.
  */
 export function jobView(id: string): View {
   const route = `/api/jobs/${encodeURIComponent(id)}`;
@@ -41,7 +44,9 @@ export function jobView(id: string): View {
   let closed = false;
   let frames: FrameInfo[] = [];
   let actions: JobActions | null = null;
-  let built = '';
+  let built = false;
+  // Whether the page has the frame wall (and so the frames to draw on it).
+  let wall = false;
   // The newest summary from the stream, and when it came (a slower GET must not undo it).
   let summary: { s: JobSummary; at: number } | null = null;
 
@@ -101,10 +106,12 @@ export function jobView(id: string): View {
   const video = videoPanel(id);
   const results = h('div');
 
-  /** Lays the page out for the job's kind, once. */
+  /** Lays the page out with the job's panels, once. */
   const build = (d: JobDetail) => {
     if (built) return;
-    built = d.unit;
+    built = true;
+    const has = (p: JobPanel) => d.presentation.panels.includes(p);
+    wall = has('frames');
     actions = jobActions(d, { onDone: (x) => applyDetail(x) });
     replace(
       head,
@@ -118,21 +125,20 @@ export function jobView(id: string): View {
     );
     const timelinePanel = panel('Per-GPU timeline', timeline.el);
     const lower = h('div', { class: 'cols2' }, history.el, logs.el);
-    if (d.unit === 'frames')
+    if (wall)
       replace(
         body,
         h(
           'div',
           { class: 'cols' },
           panel('Frames', grid.el),
-          h('div', {}, latest.el, failed.el, d.kind === 'blender' ? video.el : null),
+          h('div', {}, latest.el, failed.el, has('video') ? video.el : null),
         ),
         table.el,
         h('div', { class: 'cols2' }, timelinePanel, panel('Render time by frame', chart.el)),
         lower,
       );
-    else if (d.unit === 'session') replace(body, results, lower);
-    else
+    else if (has('tasks'))
       replace(
         body,
         results,
@@ -140,6 +146,7 @@ export function jobView(id: string): View {
         timelinePanel,
         lower,
       );
+    else replace(body, results, lower);
   };
 
   const showSummary = (s: JobSummary) => {
@@ -162,7 +169,7 @@ export function jobView(id: string): View {
 
   const redraw = throttle(() => {
     const list = [...tasks.values()].sort((a, b) => a.id - b.id);
-    if (built === 'frames') {
+    if (wall) {
       frames = list
         .filter((t) => t.frames.length)
         .flatMap(framesOf)
@@ -225,7 +232,7 @@ export function jobView(id: string): View {
         tasks.set(e.task.id, e.task);
         redraw();
         // A finished task may add a row to the results, which only the job's detail carries.
-        if (built !== 'frames' && e.task.state === 'done') refetch();
+        if (!wall && e.task.state === 'done') refetch();
       } else if (e.type === 'job:updated') {
         summary = { s: e.summary, at: Date.now() };
         showSummary(e.summary);

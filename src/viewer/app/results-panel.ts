@@ -1,9 +1,9 @@
 import type { JobDetail, ResultRow } from '../../api/types.js';
 import { h } from './dom.js';
 
-/** An IndeX session's viewer address, once the session's head has printed it. */
+/** A service's address (an IndeX session's viewer), once the session's head has printed it. */
 export function serviceSlot(d: JobDetail): HTMLElement | null {
-  if (d.kind !== 'index') return null;
+  if (!d.presentation.panels.includes('service')) return null;
   const url = d.serviceUrl;
   return h(
     'div',
@@ -25,7 +25,7 @@ type Column = [string, (r: ResultRow) => string, string?];
  * out, and so is the table when no task has any.
  */
 export function resultsPanel(d: JobDetail): HTMLElement | null {
-  const rows = d.results ?? [];
+  const rows = d.presentation.panels.includes('results') ? (d.results ?? []) : [];
   const has = (k: 'psnr' | 'ssim' | 'lpips' | 'minutes') => rows.some((r) => r[k] !== null);
   // Without a metric the task table says it all (command jobs).
   if (!rows.length || !(has('psnr') || has('ssim') || has('lpips'))) return null;

@@ -82,6 +82,15 @@ describe("the API's view of a job", () => {
     ]);
   });
 
+  it('carries what the viewer and the CLI show of a job, from its job type', async () => {
+    const { c, store, scene } = testCoordinator();
+    const render = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
+    const tasks = await c.submit({ kind: 'command', nodes: 1, tasks: tasksJsonl(['a']) });
+    const view = (id: string) => jobDetail(store, store.jobs.get(id)!).presentation;
+    expect(view(render.id)).toEqual({ panels: ['frames', 'video', 'tasks'], scaling: 'agents' });
+    expect(view(tasks.id)).toEqual({ panels: ['tasks', 'results'], scaling: 'agents' });
+  });
+
   it('counts cancelled frames apart from failed ones', async () => {
     const { c, store, scene, agent, lease } = testCoordinator();
     const job = await c.submit({ kind: 'blender', scene, frames: '1-6', nodes: 1, chunk: 2 });
