@@ -7,7 +7,7 @@ import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import type { OutputCheck } from '../io/output-check.js';
 import { taskName } from '../view/task-name.js';
