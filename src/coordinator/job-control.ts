@@ -8,7 +8,7 @@ import { jobTypeOf } from './jobs/registry.js';
 import type { JobsTable } from './store/tables/jobs.js';
 import type { StagesTable } from './store/tables/stages.js';
 import type { TaskEditsTable } from './store/tables/task-edits.js';
-import type { TasksTable } from './store/tables/tasks.js';
+import type { TasksTable } from './store/tables/tasks/tasks-table.js';
 import type { JobRow, TaskRow } from './store/types.js';
 
 /** What ending, cancelling and retrying jobs needs. */

@@ -12,7 +12,7 @@ import type { AgentsTable } from './store/tables/agents.js';
 import type { AllocationsTable } from './store/tables/allocations.js';
 import type { EventsTable } from './store/tables/events.js';
 import type { StagesTable } from './store/tables/stages.js';
-import type { TasksTable } from './store/tables/tasks.js';
+import type { TasksTable } from './store/tables/tasks/tasks-table.js';
 import type { JobType } from './jobs/job-type.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
 import { withLevels } from './view/event-level.js';

@@ -3,7 +3,7 @@ import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { JobsTable } from '../store/tables/jobs.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import type { OutputCheck } from '../io/output-check.js';
 import type { Waiters } from '../waiters.js';

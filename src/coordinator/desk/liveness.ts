@@ -1,7 +1,7 @@
 import type { RecordFn } from '../history.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { JobsTable } from '../store/tables/jobs.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow } from '../store/types.js';
 import type { Waiters } from '../waiters.js';
 

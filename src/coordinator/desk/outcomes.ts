@@ -3,7 +3,7 @@ import type { JobType } from '../jobs/job-type.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { JobsTable } from '../store/tables/jobs.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, TaskRow } from '../store/types.js';
 import { taskName } from '../view/task-name.js';
 import type { Waiters } from '../waiters.js';

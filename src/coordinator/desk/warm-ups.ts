@@ -1,6 +1,6 @@
 import type { WarmUp } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 
 /**

@@ -3,7 +3,7 @@ import type { RecordFn } from '../history.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { StagesTable } from '../store/tables/stages.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AllocationRow } from '../store/types.js';
 import { pickNodes, type HeldNode } from './pick-nodes.js';
 import type { Scaler } from './scaler.js';

@@ -6,7 +6,7 @@ import type { AllocationPort } from '../ports.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, JobRow } from '../store/types.js';
 import { pickNodes, type HeldNode } from './pick-nodes.js';
 import { releaseNodes } from './release.js';

@@ -13,18 +13,17 @@
  * Tasks not yet measured go before estimated ones: until measured, a task may be as costly as
  * any.
  */
-export interface LeaseOrder {
-  /** Every `stride`-th task is a sample; an estimate comes from a finished task at most this far. */
-  costliestFirst: { stride: number };
-}
+import type { CostliestFirst, LeaseOrder, LeaseRank, LeaseTiers } from '../store/types.js';
 
-/** Where a task stands in its stage's queue. */
-export interface LeaseRank {
-  tier: number;
-  key: number;
-}
+const LEASE_TIER = { sample: 0, unmeasured: 1, estimated: 2 } as const satisfies LeaseTiers;
 
-export const LEASE_TIER = { sample: 0, unmeasured: 1, estimated: 2 } as const;
+/**
+ * What the queue is told to keep a stage's estimates by (its stride and these tiers), or nothing
+ * for a stage leased in order. The store runs the queries; the tiers are decided here.
+ */
+export function estimatesOf(order: LeaseOrder | undefined): CostliestFirst | undefined {
+  return order && { stride: order.costliestFirst.stride, tiers: LEASE_TIER };
+}
 
 /** At least this many samples (in stages of 24 tasks or more), and about √n in large stages. */
 const MIN_SAMPLES = 8;

@@ -1,8 +1,10 @@
-import type { AgentRow, JobRow, StageRow, TaskRow } from '../store/types.js';
+import type { AgentRow, CostliestFirst, JobRow, StageRow, TaskRow } from '../store/types.js';
+import { estimatesOf } from './lease-order.js';
 
 /**
  * What the lease decision reads and writes, declared here so that any store can serve it
- * (`SqliteStore` implements it; tests may hand in their own).
+ * (`SqliteStore` serves it, as core.ts checks where it builds the scheduler; tests may hand
+ * in their own).
  */
 export interface SchedulerStore {
   stages: { list(jobId: string): StageRow[] };
@@ -15,7 +17,7 @@ export interface SchedulerStore {
       now: number,
       leaseMs: number,
       allowExcluded?: boolean,
-      costliestFirst?: { stride: number },
+      costliestFirst?: CostliestFirst,
     ): TaskRow | null;
     strandedFor(
       jobId: string,
@@ -25,7 +27,7 @@ export interface SchedulerStore {
     finishedNear(
       task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>,
       seconds: number,
-      stride: number,
+      costliestFirst: CostliestFirst,
     ): void;
   };
 }
@@ -95,7 +97,7 @@ export class Scheduler {
     const stage = this.store.stages.list(job.id).find((s) => s.state === 'ready');
     if (!stage) return idle;
     const now = this.now();
-    const order = stage.leaseOrder?.costliestFirst;
+    const order = estimatesOf(stage.leaseOrder);
     const task = this.store.tasks.leaseNext(
       job.id,
       stage.name,
@@ -116,7 +118,8 @@ export class Scheduler {
    */
   finished(task: Pick<TaskRow, 'jobId' | 'stage' | 'seq'>, seconds: number): void {
     const order = this.store.stages.list(task.jobId).find((s) => s.name === task.stage)?.leaseOrder;
-    if (order) this.store.tasks.finishedNear(task, seconds, order.costliestFirst.stride);
+    const estimates = estimatesOf(order);
+    if (estimates) this.store.tasks.finishedNear(task, seconds, estimates);
   }
 
   /**
@@ -137,7 +140,7 @@ export class Scheduler {
     if (!live.includes(agent.id)) return idle;
     const stranded = this.store.tasks.strandedFor(jobId, stage, live);
     if (!stranded.some((t) => t.notBefore <= now)) return idle;
-    const order = stageRow.leaseOrder?.costliestFirst;
+    const order = estimatesOf(stageRow.leaseOrder);
     const task = this.store.tasks.leaseNext(jobId, stage, agent, now, this.leaseMs, true, order);
     if (!task) return idle;
     return {

@@ -43,6 +43,20 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
       CREATE INDEX IF NOT EXISTS tasks_seq ON tasks (job_id, stage, seq);
     `,
   },
+  {
+    version: 5,
+    why: 'the agents that failed a task are rows of their own, found by key where the lease asks, not searched for in a JSON text',
+    sql: `
+      CREATE TABLE IF NOT EXISTS task_failures (
+        task_id INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        PRIMARY KEY (task_id, agent_id)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO task_failures (task_id, agent_id)
+        SELECT tasks.id, failed.value FROM tasks, json_each(tasks.excluded_agents) AS failed;
+      ALTER TABLE tasks DROP COLUMN excluded_agents;
+    `,
+  },
 ];
 
 /** The version this build writes. */

@@ -1,6 +1,5 @@
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { SchedulerStore } from '../scheduler/scheduler.js';
 import { migrate } from './migrations.js';
 import { Sql } from './sql.js';
 import { AgentsTable } from './tables/agents.js';
@@ -9,7 +8,7 @@ import { EventsTable } from './tables/events.js';
 import { JobsTable } from './tables/jobs.js';
 import { StagesTable } from './tables/stages.js';
 import { TaskEditsTable } from './tables/task-edits.js';
-import { TasksTable } from './tables/tasks.js';
+import { TasksTable } from './tables/tasks/tasks-table.js';
 import type { JobRow, NewTask, StageRow } from './types.js';
 
 /** The database and the files SQLite keeps beside it in WAL mode. */
@@ -19,7 +18,7 @@ const DB_FILES = ['', '-wal', '-shm'];
  * Durable coordinator state in one SQLite file (WAL), one table object per table. One process
  * owns it. The file holds every agent token, so it and its WAL are readable by the owner only.
  */
-export class SqliteStore implements SchedulerStore {
+export class SqliteStore {
   private readonly db: Database.Database;
   private readonly sql: Sql;
   readonly jobs: JobsTable;

@@ -5,7 +5,34 @@ import type {
   SubmitRequest,
   TaskState,
 } from '../../api/types.js';
-import type { LeaseOrder, LeaseRank } from '../scheduler/lease-order.js';
+
+/** How a stage's queued tasks are leased (scheduler/lease-order.ts decides; the stage keeps it). */
+export interface LeaseOrder {
+  /** Every `stride`-th task is a sample; an estimate comes from a finished task at most this far. */
+  costliestFirst: { stride: number };
+}
+
+/** Where a task stands in its stage's queue: by `tier`, then `key`, then `seq`, lowest first. */
+export interface LeaseRank {
+  tier: number;
+  key: number;
+}
+
+/** The tiers of a costliest-first queue, which the lease order names and the queue keeps. */
+export interface LeaseTiers {
+  sample: number;
+  unmeasured: number;
+  estimated: number;
+}
+
+/**
+ * What the queue needs to keep a costliest-first stage's estimates, handed down by the lease
+ * order (scheduler/lease-order.ts): how far an estimate reaches, and the tiers to file tasks in.
+ */
+export interface CostliestFirst {
+  stride: number;
+  tiers: LeaseTiers;
+}
 
 /** Rows as the core sees them (JSON columns already parsed). */
 export interface JobRow {
@@ -46,6 +73,7 @@ export interface TaskRow {
   frames: number[];
   state: TaskState;
   attempts: number;
+  /** The agents that failed it (the `task_failures` table), by id. */
   excludedAgents: string[];
   agentId: string | null;
   node: string | null;

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { NotFoundError } from '../errors.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { TaskRow } from '../store/types.js';
 import { taskName } from './task-name.js';
 

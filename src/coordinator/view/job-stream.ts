@@ -1,6 +1,6 @@
 import type { CoordinatorEvent, TaskView } from '../../api/types.js';
 import type { JobsTable } from '../store/tables/jobs.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import { jobDetail, taskView, type ViewStore } from '../views.js';
 import { EventLeveller } from './event-level.js';
 

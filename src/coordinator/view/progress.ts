@@ -1,7 +1,7 @@
 import type { JobProgress, Progress, ProgressUnit } from '../../api/types.js';
 import { EVERY_STAGE } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
-import type { TasksTable } from '../store/tables/tasks.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 import { type Completion, RATE_WINDOW_MS } from './rate.js';
 import { viewCount } from './task-name.js';

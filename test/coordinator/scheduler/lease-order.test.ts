@@ -8,6 +8,7 @@ import { EventBus } from '../../../src/coordinator/events.js';
 import {
   bisectionOrder,
   costliestFirst,
+  estimatesOf,
   samplingStride,
 } from '../../../src/coordinator/scheduler/lease-order.js';
 import { SqliteStore } from '../../../src/coordinator/store/sqlite-store.js';
@@ -32,6 +33,15 @@ describe('the costliest-first lease order', () => {
       .map((t) => t.seq);
     expect(samples).toEqual([0, 12, 6, 18, 3, 9, 15, 21]);
     expect(tasks.filter((t) => t.lease.tier === 1)).toHaveLength(16);
+  });
+
+  it('hands the queue its stride and tiers, and nothing for a stage leased in order', () => {
+    const { order } = costliestFirst([...Array(24).keys()].map((seq) => ({ seq })));
+    expect(estimatesOf(order)).toEqual({
+      stride: 3,
+      tiers: { sample: 0, unmeasured: 1, estimated: 2 },
+    });
+    expect(estimatesOf(undefined)).toBeUndefined();
   });
 });
 

@@ -1,52 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { SqliteStore } from '../../../src/coordinator/store/sqlite-store.js';
-import type { JobRow } from '../../../src/coordinator/store/types.js';
-
-function storeWithJob(id: string, tasks: number) {
-  const store = new SqliteStore(
-    path.join(mkdtempSync(path.join(os.tmpdir(), 'ct-progress-')), 'db'),
-  );
-  const job: JobRow = {
-    id,
-    seq: 1,
-    kind: 'blender',
-    name: id,
-    state: 'running',
-    spec: { kind: 'blender', scene: '/s.blend', frames: '1-4', nodes: 1 },
-    dir: '/tmp/x',
-    outputDir: '/tmp/x/output',
-    agentToken: `t-${id}`,
-    nodesWanted: 1,
-    gpusPerNode: 1,
-    auto: null,
-    video: null,
-    error: null,
-    createdAt: 0,
-    finishedAt: null,
-  };
-  store.insertJob(
-    job,
-    [{ name: 'render', seq: 0, state: 'ready' }],
-    Array.from({ length: tasks }, (_, i) => ({
-      stage: 'render',
-      seq: i,
-      kind: 'blender-render',
-      payload: {},
-      frames: [i + 1, i + 101],
-    })),
-  );
-  return store;
-}
-
-const holder = { id: 'a1', node: 'n1', gpu: '0' };
+import { holder, storeWithJob } from './store-with-job.js';
 
 describe("a stage's counts", () => {
   it("are counted again only after the job's tasks changed", () => {
     const store = storeWithJob('j1', 4);
-    const count = vi.spyOn(store.tasks as unknown as { count: () => unknown }, 'count');
+    const counts = (store.tasks as unknown as { counts: { count: () => unknown } }).counts;
+    const count = vi.spyOn(counts, 'count');
     expect(store.tasks.progress('j1', 'render').frames).toMatchObject({ total: 8, queued: 8 });
     store.tasks.progress('j1', 'render');
     expect(count).toHaveBeenCalledTimes(1);

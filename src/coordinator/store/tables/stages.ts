@@ -1,6 +1,5 @@
 import type { Row, Sql } from '../sql.js';
-import type { LeaseOrder } from '../../scheduler/lease-order.js';
-import type { StageRow } from '../types.js';
+import type { LeaseOrder, StageRow } from '../types.js';
 
 /** The `stages` table: a job's stages in order. */
 export class StagesTable {
