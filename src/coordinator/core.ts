@@ -1,5 +1,6 @@
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
+import { wholeFrames } from '../renderers/blender/resume.js';
 import { AgentDesk, type AgentTimes } from './agents/agent-desk.js';
 import { WarmUps } from './agents/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
@@ -20,6 +21,7 @@ import { GroupCommit } from './store/group-commit.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, JobRow } from './store/types.js';
 import { isStorageFault, WriteOutage } from './io/write-outage.js';
+import type { FrameScanner } from './planning.js';
 import { Submission } from './submission.js';
 import { jobDetail } from './views.js';
 import { Waiters } from './waiters.js';
@@ -46,6 +48,8 @@ export type LeaseReply = LeaseDecision;
 export interface CoordinatorIo {
   files?: JobFiles;
   probe?: FileProbe;
+  /** Reads frame files for the resume scan. */
+  scanFrames?: FrameScanner;
   log?: (line: string) => void;
   allocationOutput?: ReconcilePorts['allocationOutput'];
   outputs?: OutputCheck;
@@ -140,6 +144,7 @@ export class Coordinator {
       slurm,
       files,
       probe,
+      scanFrames: io.scanFrames ?? wholeFrames,
       record,
       allocate,
       finish,
