@@ -31,7 +31,7 @@ export interface PlanInput extends Omit<PlanContext, 'whole'> {
 }
 
 /** What the resume scan found: the frames to skip, and what it saw and did, for the history. */
-export interface Resume {
+interface Resume {
   whole: number[];
   events: PlanEvent[];
 }
@@ -42,6 +42,7 @@ const NOTHING_TO_RESUME: Resume = { whole: [], events: [] };
 const OUTPUT_KINDS = new Set<string>(['blender', 'blender-still']);
 const ACTIVE = new Set<string>(['queued', 'running']);
 
+/** With links followed, so that a link into another job's output is seen for what it is. */
 function real(p: string, files: FileProbe): string {
   try {
     return files.realPath?.(p) ?? path.resolve(p);

@@ -8,7 +8,7 @@ import { SlurmClient } from '../../slurm/client.js';
 import { nodeFiles } from '../../util/node-files.js';
 
 /** A plan made on this machine, for the job directory the next job would get, and its notes. */
-export interface PlannedHere {
+interface PlannedHere {
   plan: JobPlan;
   dirs: JobDirs;
   notes: string[];

@@ -32,30 +32,34 @@ export interface JobPreview {
 export type LocalPreview = Omit<JobPreview, 'sbatch'> & { sbatch: null };
 
 /** A plan made on this machine, as the coordinator's preview would show it (no sbatch script). */
-export function localPreview(plan: JobPlan, dirs: JobDirs): LocalPreview {
+function localPreview(plan: JobPlan, dirs: JobDirs): LocalPreview {
   return { ...previewOf(plan, { ...dirs, id: '(dry run)' }), sbatch: null };
 }
 
 /** What a preview is shown as: JSON with --json, else lines. */
 type Shown = { json: unknown; lines: string[] };
 
-/** Shows a plan `--dry-run` made: JSON with --json, else the lines `describe` gives. */
-export function printPreview<P extends JobPreview | LocalPreview>(
-  argv: Record<string, unknown>,
-  plan: P,
-  describe: (plan: P) => Shown,
-): void {
-  const shown = describe(plan);
-  if (argv.json) return void process.stdout.write(JSON.stringify(shown.json, null, 2) + '\n');
-  for (const w of plan.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(shown.lines.join('\n') + '\n');
-}
-
 /** What the resume scan saw (frames not whole, partial files removed): said before the plan. */
 const SCAN_NOTES = new Set(['render:not-whole', 'render:partials-removed']);
 
 function note(message: string): void {
   process.stderr.write(`note: ${message}\n`);
+}
+
+/**
+ * Shows a plan `--dry-run` made: what its resume scan saw as notes, then JSON with --json, else
+ * its warnings and the lines `describe` gives.
+ */
+function printPreview<P extends JobPreview | LocalPreview>(
+  argv: Record<string, unknown>,
+  plan: P,
+  describe: (plan: P) => Shown,
+): void {
+  for (const e of plan.events ?? []) if (SCAN_NOTES.has(e.type)) note(e.message);
+  const shown = describe(plan);
+  if (argv.json) return void process.stdout.write(JSON.stringify(shown.json, null, 2) + '\n');
+  for (const w of plan.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(shown.lines.join('\n') + '\n');
 }
 
 /** The coordinator's plan of a request (`POST /api/jobs?dryRun=1`): nothing is written. */
@@ -78,9 +82,7 @@ export async function submitOrPreview(
   describe: (plan: JobPreview) => Shown,
 ): Promise<void> {
   if (!argv['dry-run']) return submit(argv, req);
-  const plan = await coordinatorPreview(argv, req);
-  for (const e of plan.events ?? []) if (SCAN_NOTES.has(e.type)) note(e.message);
-  printPreview(argv, plan, describe);
+  printPreview(argv, await coordinatorPreview(argv, req), describe);
 }
 
 /**
@@ -102,7 +104,6 @@ export async function submitOrPlanHere(
     here.notes.forEach(note);
     plan = localPreview(here.plan, here.dirs);
   }
-  for (const e of plan.events ?? []) if (SCAN_NOTES.has(e.type)) note(e.message);
   printPreview(argv, plan, describe);
 }
 

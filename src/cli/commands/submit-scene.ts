@@ -3,7 +3,7 @@ import { probeScene } from '../../renderers/blender/scene-info.js';
 import { submitOrPlanHere, type JobPreview, type LocalPreview } from './submit-job.js';
 
 /** A Blender request of either kind. */
-export type BlenderRequest = BlenderSubmitRequest | BlenderStillSubmitRequest;
+type BlenderRequest = BlenderSubmitRequest | BlenderStillSubmitRequest;
 
 /**
  * Probes the scene on the head node, where it is and Blender is (cameras, size, samples, output
