@@ -103,9 +103,6 @@ export interface BlenderSubmitRequest extends BlenderOutputFields {
   order?: BlenderFrameOrder;
   /** The frame format; the same as `overrides.format` (either may be given). */
   format?: ImageFormat;
-  /** Frames the submitter found whole in the output (`cluster-tool submit` scans it); they are
-   * skipped unless `overwrite`. */
-  present?: number[];
   /** Autoscaling (issue 5). */
   auto?: AutoScaleSpec;
   /** Filled in by the plan (a submitted value is replaced). */

@@ -17,6 +17,9 @@ export function withCoordinatorOptions<T>(y: Argv<T>) {
     });
 }
 
+/** No coordinator to ask: none is recorded in the state directory, or it does not answer. */
+export class NoCoordinator extends CliError {}
+
 /** A connection to a running coordinator: its URL and the user token. */
 export class CoordinatorConnection {
   constructor(
@@ -32,7 +35,7 @@ export class CoordinatorConnection {
       process.env.CLUSTER_TOOL_COORDINATOR ??
       readAddress(dir)?.url;
     if (!url || !token) {
-      throw new CliError(
+      throw new NoCoordinator(
         `no coordinator found in ${dir}. Start one with \`cluster-tool local up\` (local cluster) or ` +
           '`cluster-tool coordinator start`, or give --state-dir.',
       );
@@ -46,7 +49,7 @@ export class CoordinatorConnection {
       return r.data as T;
     } catch (err) {
       if (err instanceof UnreachableError) {
-        throw new CliError(
+        throw new NoCoordinator(
           `${err.message}. Is it running? (\`cluster-tool local status\` or the coordinator service)`,
         );
       }

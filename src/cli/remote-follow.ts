@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RemoteResult } from '../aws/ssm-remote.js';
 import { CliError } from '../errors.js';
-import { FOLLOWED_FIELDS, waitForJob, type FollowedJob } from './commands/submit-job.js';
+import { FOLLOWED_FIELDS, waitForJob, type FollowedJob } from './commands/follow-job.js';
 import type { RemoteFollow, RemoteHead } from './remote.js';
 
 /** Between two remote reads: each is one SSM command (about a second of round trips on AWS). */

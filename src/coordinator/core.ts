@@ -1,5 +1,6 @@
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
+import { wholeFrames } from '../renderers/blender/resume.js';
 import { AgentDesk, type AgentTimes } from './desk/agent-desk.js';
 import { Liveness } from './desk/liveness.js';
 import { WarmUps } from './desk/warm-ups.js';
@@ -21,6 +22,7 @@ import { GroupCommit } from './store/group-commit.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import type { AgentRow, JobRow } from './store/types.js';
 import { isStorageFault, WriteOutage } from './io/write-outage.js';
+import type { FrameScanner } from './planning.js';
 import { Submission } from './submission.js';
 import { jobDetail, taskView } from './views.js';
 import { Waiters } from './waiters.js';
@@ -47,6 +49,8 @@ export type LeaseReply = LeaseDecision;
 export interface CoordinatorIo {
   files?: JobFiles;
   probe?: FileProbe;
+  /** Reads frame files for the resume scan. */
+  scanFrames?: FrameScanner;
   log?: (line: string) => void;
   allocationOutput?: ReconcilePorts['allocationOutput'];
   outputs?: OutputCheck;
@@ -148,6 +152,7 @@ export class Coordinator {
       slurm,
       files,
       probe,
+      scanFrames: io.scanFrames ?? wholeFrames,
       record,
       allocate,
       finish,

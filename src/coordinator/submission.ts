@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { FileProbe } from '../util/file-probe.js';
 import { warmUpOf } from './desk/warm-ups.js';
 import type { SubmitRequest } from '../api/types.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
-import type { JobPlan, PlanLimits } from './jobs/job-type.js';
-import { jobTypeOf, planJob } from './jobs/registry.js';
+import type { JobDirs, JobPlan, PlanLimits } from './jobs/job-type.js';
+import {
+  jobDirs,
+  otherOutputs,
+  planRequest,
+  previewOf,
+  previewPlan,
+  resumeScan,
+  type FrameScanner,
+  type PlanInput,
+} from './planning.js';
 import type { AllocationPort } from './ports.js';
 import type { JobsTable } from './store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow } from './store/types.js';
@@ -14,39 +22,21 @@ import type { JobRow, NewTask, StageRow } from './store/types.js';
 /** What planning and writing a new job needs. */
 export interface SubmissionPorts {
   store: {
-    jobs: Pick<JobsTable, 'nextSeq' | 'update'>;
+    jobs: Pick<JobsTable, 'nextSeq' | 'update' | 'list'>;
     insertJob(job: JobRow, stages: Omit<StageRow, 'jobId'>[], tasks: NewTask[]): void;
     transaction<T>(fn: () => T): T;
   };
   slurm: Pick<AllocationPort, 'partitionNodes' | 'plan'>;
   files: JobFiles;
   probe: FileProbe;
+  /** The resume scan's reader of frame files (renderers/blender/resume.ts `wholeFrames`). */
+  scanFrames: FrameScanner;
   record: RecordFn;
   allocate: (job: JobRow, nodes: number, role: 'primary', actor: Actor) => Promise<number>;
   finish: (jobId: string, state: 'failed', error: string) => void;
   notifyChanged: (jobId: string) => void;
   stateDir: string;
   now: () => number;
-}
-
-/**
- * Every planned task carries the payload its kind's runner expects: the planner and the runner
- * meet at the job type's schemas, checked here on the way in and by the runner on the way out.
- */
-function checkPayloads(plan: JobPlan): void {
-  const schemas = jobTypeOf(plan.kind).payloads;
-  for (const t of plan.tasks) {
-    const schema = schemas[t.kind];
-    if (!schema)
-      throw new Error(
-        `job type ${plan.kind} plans ${t.kind} tasks but declares no payload for them`,
-      );
-    const r = schema.safeParse(t.payload);
-    if (!r.success)
-      throw new Error(
-        `job type ${plan.kind} planned a ${t.kind} payload its runner would refuse: ${r.error.message}`,
-      );
-  }
 }
 
 /** Plans a request against the cluster's shape; submits it, or only shows what it would do. */
@@ -62,21 +52,26 @@ export class Submission {
     };
   }
 
-  /** The job a request makes as number `seq`: synchronous, so it fits inside the insert. */
-  private plan(req: SubmitRequest, limits: PlanLimits, seq: number) {
-    const id = `j${seq}`;
-    const dir = path.join(this.p.stateDir, 'jobs', id);
-    const dirs = { id, dir, outputDir: path.join(dir, 'output') };
-    const plan = planJob(req, { limits, dirs, files: this.p.probe });
-    checkPayloads(plan);
-    const job: JobRow = {
-      id,
+  /** What planning job number `seq` reads: the other jobs' outputs come from the store. */
+  private input(limits: PlanLimits, seq: number): PlanInput {
+    return {
+      limits,
+      dirs: jobDirs(this.p.stateDir, `j${seq}`),
+      files: this.p.probe,
+      others: otherOutputs(this.p.store.jobs.list(), this.p.probe),
+    };
+  }
+
+  /** The row of the job a plan makes as number `seq`. */
+  private row(plan: JobPlan, dirs: JobDirs, seq: number): JobRow {
+    return {
+      id: dirs.id,
       seq,
       kind: plan.kind,
       name: plan.name,
       state: 'queued',
       spec: plan.request,
-      dir,
+      dir: dirs.dir,
       outputDir: plan.outputDir ?? dirs.outputDir,
       agentToken: randomBytes(24).toString('hex'),
       nodesWanted: plan.nodes,
@@ -87,32 +82,20 @@ export class Submission {
       createdAt: this.p.now(),
       finishedAt: null,
     };
-    return { job, plan };
   }
 
-  /** What a submission would do, without doing it: the tasks and the allocation's sbatch script. */
+  /**
+   * What a submission would do, without doing it (no row, no file, no partial file removed):
+   * the plan `planning.ts` makes, and the allocation's sbatch script.
+   */
   async preview(req: SubmitRequest) {
-    const { job, plan } = this.plan(req, await this.limits(), this.p.store.jobs.nextSeq());
+    const seq = this.p.store.jobs.nextSeq();
+    const input = this.input(await this.limits(), seq);
+    const plan = await previewPlan(req, input, this.p.scanFrames);
+    const job = this.row(plan, input.dirs, seq);
     const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
     return {
-      job: {
-        id: job.id,
-        name: job.name,
-        nodes: job.nodesWanted,
-        gpusPerNode: job.gpusPerNode,
-        dir: job.dir,
-        outputDir: job.outputDir,
-      },
-      summary: plan.summary,
-      tasks: plan.tasks.map((t) => ({
-        stage: t.stage,
-        kind: t.kind,
-        frames: t.frames,
-        payload: t.payload,
-      })),
-      warnings: plan.warnings ?? [],
-      events: plan.events ?? [],
-      spec: plan.request,
+      ...previewOf(plan, job),
       sbatch: this.p.slurm.plan(job, {
         nodes: job.nodesWanted,
         role: 'primary',
@@ -124,14 +107,22 @@ export class Submission {
   /** Validates, writes the job and its tasks, and submits its first allocation. */
   async submit(req: SubmitRequest, actor: Actor = 'user'): Promise<JobRow> {
     const limits = await this.limits();
-    // The number, the rows and the job's files are made in one transaction with nothing awaited
-    // in between, so parallel submissions each get their own number and files, and one that
-    // fails leaves nothing: files last, since a failure there rolls the rows back.
+    // The resume scan reads the user's files, so it is awaited first; the number it plans
+    // with is only a guess, and matters not: it reads the output, not the job's directory.
+    const guess = this.input(limits, this.p.store.jobs.nextSeq());
+    const resume = await resumeScan(req, guess, this.p.scanFrames, true);
+    // The number, the output check against the other jobs, the rows and the job's files are made
+    // in one transaction with nothing awaited in between, so parallel submissions each get their
+    // own number, files and output, and one that fails leaves nothing: files last, since a
+    // failure there rolls the rows back.
     const { job, plan } = this.p.store.transaction(() => {
-      const made = this.plan(req, limits, this.p.store.jobs.nextSeq());
-      this.p.store.insertJob(made.job, made.plan.stages, made.plan.tasks);
-      this.p.files.create(made.job);
-      return made;
+      const seq = this.p.store.jobs.nextSeq();
+      const input = this.input(limits, seq);
+      const planned = planRequest(req, input, resume);
+      const row = this.row(planned, input.dirs, seq);
+      this.p.store.insertJob(row, planned.stages, planned.tasks);
+      this.p.files.create(row);
+      return { job: row, plan: planned };
     });
     this.p.record(job.id, 'job:submitted', actor, plan.summary, { tasks: plan.tasks.length });
     for (const e of plan.events ?? []) this.p.record(job.id, e.type, actor, e.message, e.data);

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { followSubmit } from '../../src/cli/remote-follow.js';
 import { runRemotelyIfAsked } from '../../src/cli/remote.js';
-import { stillRunning } from '../../src/cli/commands/submit-job.js';
+import { stillRunning } from '../../src/cli/commands/follow-job.js';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);

@@ -43,11 +43,13 @@ export function withRenderOptions<T>(y: Argv<T>) {
     })
     .option('nodes-available', {
       type: 'number',
-      describe: 'With --dry-run: plan for a partition of this many nodes instead of asking Slurm',
+      describe:
+        'With --dry-run and no coordinator: plan for a partition of this many nodes instead of asking Slurm',
     })
     .option('partition', {
       type: 'string',
-      describe: 'With --dry-run: the Slurm partition to read the shape of (sinfo)',
+      describe:
+        'With --dry-run and no coordinator: the Slurm partition to read the shape of (sinfo)',
     });
 }
 

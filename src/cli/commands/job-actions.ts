@@ -2,7 +2,6 @@ import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
 import type { JobDetail, RetryReply, TaskLog } from '../../api/types.js';
-import { parseFrames } from '../../renderers/blender/frames.js';
 import { requeuedText, unitWord } from '../../viewer/app/pace-text.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
@@ -45,7 +44,6 @@ export const retryCommand: CommandModule = {
       .option('frames', { type: 'string', describe: 'Only these frames (1-10, 5,7), done or not' }),
   handler: async (argv) => {
     if (await ranRemotely('retry', argv, { positional: ['job'] })) return;
-    if (argv.frames) parseFrames(argv.frames as string);
     const job = await CoordinatorConnection.fromArgs(argv).request<RetryReply>(
       'POST',
       `/api/jobs/${encodeURIComponent(argv.job as string)}/retry`,

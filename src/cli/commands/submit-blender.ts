@@ -7,14 +7,14 @@ import {
   type SubmitRequest,
 } from '../../api/types.js';
 import { UsageError } from '../../errors.js';
-import { formatFrames, parseFrames } from '../../renderers/blender/frames.js';
+import { formatFrames } from '../../renderers/blender/frames.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
 import { autoSpec } from './auto-options.js';
 import { checkSceneFile, outputFieldsFromArgs, withRenderOptions } from './blender-options.js';
-import { submitBlender } from './blender-prepare.js';
+import { submitBlender } from './submit-scene.js';
 import { withJobOptions, type JobPreview, type LocalPreview } from './submit-job.js';
 
 /** What `--dry-run` prints of a render's plan: output, overrides, skipped frames, tasks. */
@@ -60,7 +60,7 @@ export function describeRender(plan: JobPreview | LocalPreview): {
 
 /**
  * `cluster-tool submit blender SCENE.blend --frames 1-240`: renders every frame across the
- * cluster's GPUs, then encodes an MP4. See blender-prepare.ts for what is checked on the head node.
+ * cluster's GPUs, then encodes an MP4. See submit-scene.ts for what is done on the head node.
  */
 export const blenderSubmit: CommandModule = {
   command: 'blender <scene>',
@@ -69,7 +69,7 @@ export const blenderSubmit: CommandModule = {
     withRenderOptions(
       withJobOptions(
         withCoordinatorOptions(withClusterOption(y)),
-        'Print the plan (output, overrides, frames skipped, tasks) made here; submit and write nothing',
+        "Print the coordinator's plan (output, overrides, frames skipped, tasks), made here when none answers; submit and write nothing",
       ),
     )
       .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
@@ -105,7 +105,6 @@ export const blenderSubmit: CommandModule = {
     )
       return;
     const scene = checkSceneFile(await localInput(argv.scene as string, argv));
-    if (argv.frames !== undefined) parseFrames(argv.frames as string);
     if ((argv.chunk as number) < 1 || !Number.isInteger(argv.chunk))
       throw new UsageError(
         `--chunk must be a whole number of at least 1 (got ${String(argv.chunk)})`,

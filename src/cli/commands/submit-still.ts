@@ -10,7 +10,7 @@ import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
 import { checkSceneFile, outputFieldsFromArgs, withRenderOptions } from './blender-options.js';
-import { submitBlender } from './blender-prepare.js';
+import { submitBlender } from './submit-scene.js';
 import { withJobOptions, type JobPreview, type LocalPreview } from './submit-job.js';
 
 /** What `--dry-run` prints of a still's plan: the grid, the size and where the still goes. */
@@ -42,7 +42,7 @@ export const stillSubmit: CommandModule = {
     withRenderOptions(
       withJobOptions(
         withCoordinatorOptions(withClusterOption(y)),
-        'Print the plan (tiles, size, output) made here; submit and write nothing',
+        "Print the coordinator's plan (tiles, size, output), made here when none answers; submit and write nothing",
       ),
     )
       .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })

@@ -69,17 +69,10 @@ function renderSeconds(result: Record<string, unknown>): number | undefined {
   return frames.reduce((sum, f) => sum + (f.seconds as number), 0);
 }
 
-function presentFrames(value: unknown): Set<number> {
-  if (value === undefined) return new Set();
-  if (!Array.isArray(value) || !value.every((f) => Number.isInteger(f)))
-    throw new UsageError('present: a list of frame numbers');
-  return new Set(value as number[]);
-}
-
 /**
  * A Blender render: a `render` stage of frame chunks, leased costliest first unless asked for in
  * frame order (scheduler/lease-order.ts), then an `encode` stage (one ffmpeg task
- * once every frame is in). Frames whose files the submitter found whole in the output are
+ * once every frame is in). Frames whose files the resume scan found whole in the output are
  * skipped unless `overwrite`; when none is left to render, the encode runs at once. Progress
  * counts frames.
  */
@@ -91,7 +84,7 @@ export const blenderJob: JobType = {
   payloads: { 'blender-render': blenderRenderPayload, 'blender-encode': blenderEncodePayload },
   warmUp: blenderWarmUp,
 
-  plan(request, { limits, dirs, files }) {
+  plan(request, { limits, dirs, files, whole }) {
     const req = request as BlenderSubmitRequest;
     const out = planBlenderOutput(req, { dirs, files });
     const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
@@ -103,8 +96,8 @@ export const blenderJob: JobType = {
     if (step !== undefined && req.frames !== undefined) frames = stepFrames(frames, step);
     const names = planOutputFiles(out.pattern, frames, out.format);
     const abs = new Map(names.map((n) => [n.frame, underRoot(out.root, n.name)]));
-    const present = presentFrames(req.present);
-    // Only frames the submitter saw whole and that are still there are skipped.
+    const present = new Set(whole);
+    // Only frames the resume scan saw whole and that are still there are skipped.
     const skipped = req.overwrite
       ? []
       : frames.filter((f) => present.has(f) && files.isFile(abs.get(f) ?? ''));

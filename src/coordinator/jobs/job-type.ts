@@ -24,6 +24,8 @@ export interface PlanContext {
   limits: PlanLimits;
   dirs: JobDirs;
   files: FileProbe;
+  /** Frames the resume scan found whole in the output (coordinator/planning.ts); skipped. */
+  whole?: readonly number[];
 }
 
 /** A validated job, ready to be written: its stages and tasks and the normalized request. */

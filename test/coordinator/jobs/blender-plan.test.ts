@@ -17,8 +17,12 @@ const jobDir = path.join(root, 'state', 'jobs', 'j7');
 const dirs = { id: 'j7', dir: jobDir, outputDir: path.join(jobDir, 'output') };
 const ctx = { limits: { partitionNodes: 4, maxGpusPerNode: 4 }, dirs, files: nodeFiles };
 
-const render = (extra: Partial<BlenderSubmitRequest>) =>
-  planJob({ kind: 'blender', scene, nodes: 1, sceneInfo: sceneInfo(), ...extra }, ctx);
+/** `whole`: the frames the resume scan found whole in the output. */
+const render = (extra: Partial<BlenderSubmitRequest>, whole?: number[]) =>
+  planJob(
+    { kind: 'blender', scene, nodes: 1, sceneInfo: sceneInfo(), ...extra },
+    { ...ctx, whole },
+  );
 const still = (extra: Partial<BlenderStillSubmitRequest>) =>
   planJob(
     { kind: 'blender-still', scene, nodes: 2, tiles: '4x4', sceneInfo: sceneInfo(), ...extra },
@@ -107,7 +111,7 @@ describe('the Blender render plan', () => {
   it('skips frames found whole that are still there, renders the rest, and --overwrite renders all', () => {
     writeFileSync(path.join(out, 'render', 'shot_0001.png'), 'a frame');
     writeFileSync(path.join(out, 'render', 'shot_0002.png'), 'a frame');
-    const plan = render({ frames: '1-4', outputDir: out, present: [1, 2, 3] });
+    const plan = render({ frames: '1-4', outputDir: out }, [1, 2, 3]);
     expect(plan.tasks.flatMap((t) => t.frames)).toEqual([3, 4]);
     expect((plan.request as BlenderSubmitRequest).planned?.skipped).toEqual([1, 2]);
     expect(plan.events?.find((e) => e.type === 'render:skipped')?.data).toEqual({
@@ -116,12 +120,12 @@ describe('the Blender render plan', () => {
     });
     const encode = plan.tasks.find((t) => t.kind === 'blender-encode')?.payload;
     expect(encode?.frames).toEqual([1, 2, 3, 4]);
-    const again = render({ frames: '1-4', outputDir: out, present: [1, 2], overwrite: true });
+    const again = render({ frames: '1-4', outputDir: out, overwrite: true }, [1, 2]);
     expect(again.tasks.flatMap((t) => t.frames)).toEqual([1, 2, 3, 4]);
   });
 
   it('plans no render task and a ready encode when every frame is already there', () => {
-    const plan = render({ frames: '1-2', outputDir: out, present: [1, 2] });
+    const plan = render({ frames: '1-2', outputDir: out }, [1, 2]);
     expect(plan.tasks.map((t) => t.kind)).toEqual(['blender-encode']);
     expect(plan.stages).toEqual([
       { name: 'render', seq: 0, state: 'done' },
