@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 
 /** Parses 30m / 2h / 90s / 45 (seconds). */
@@ -19,4 +20,16 @@ export function autoSpec(argv: Record<string, unknown>): {
   if (max < min) throw new UsageError(`--max (${max}) must be at least --min (${min})`);
   const target = argv['target-finish'] as string | undefined;
   return { min, max, ...(target ? { targetFinishSeconds: parseDuration(target) } : {}) };
+}
+
+/** Adds `--auto --min --max --target-finish` to a verb that submits a job. */
+export function withAutoOptions<T>(y: Argv<T>) {
+  return y
+    .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
+    .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
+    .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
+    .option('target-finish', {
+      type: 'string',
+      describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
+    });
 }

@@ -4,26 +4,15 @@ import { resultsCsv } from '../../coordinator/jobs/result-csv.js';
 import { CliError } from '../../errors.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatResults } from '../format/jobs.js';
+import { table } from '../format/table.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
-
-const cells = (rows: string[][]): string => {
-  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-};
 
 const n = (v: number | null | undefined, digits = 0) =>
   v === null || v === undefined ? '-' : v.toFixed(digits);
 
 /** A pipeline's rows: step, task, state, exit code, seconds, bytes, progress, metrics, GPU. */
 function pipelineTable(rows: readonly ResultRow[]): string {
-  return cells([
+  return table([
     ['STEP', 'TASK', 'STATE', 'EXIT', 'SECONDS', 'BYTES', 'PROGRESS', 'METRICS', 'GPU'],
     ...rows.map((r) => [
       r.step ?? '-',

@@ -12,7 +12,7 @@ import { withCoordinatorOptions } from '../connection.js';
 import { localInput } from '../inputs.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
-import { autoSpec } from './auto-options.js';
+import { autoSpec, withAutoOptions } from './auto-options.js';
 import { checkSceneFile, outputFieldsFromArgs, withRenderOptions } from './blender-options.js';
 import { submitBlender } from './submit-scene.js';
 import { withJobOptions, type JobPreview, type LocalPreview } from './submit-job.js';
@@ -66,35 +66,30 @@ export const blenderSubmit: CommandModule = {
   command: 'blender <scene>',
   describe: 'Render a Blender scene across the cluster, then encode an MP4',
   builder: (y) =>
-    withRenderOptions(
-      withJobOptions(
-        withCoordinatorOptions(withClusterOption(y)),
-        "Print the coordinator's plan (output, overrides, frames skipped, tasks), made here when none answers; submit and write nothing",
-      ),
-    )
-      .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
-      .option('frames', {
-        type: 'string',
-        describe: 'Frames: 1-240, 1-240x2 (every 2nd), 1,5,9-12',
-        defaultDescription: "the scene's frame range",
-      })
-      .option('frame-step', { type: 'number', describe: 'Render every Nth frame of --frames' })
-      .option('chunk', { type: 'number', default: 1, describe: 'Frames per task' })
-      .option('order', {
-        choices: BLENDER_FRAME_ORDERS,
-        default: 'costliest-first',
-        describe:
-          'Which frames go first: costliest-first (a spread sample of frames, then the rest by ' +
-          'the cost of the nearest frame rendered, costliest first, so the job does not end on ' +
-          'its costliest frames) or frames (in frame order)',
-      })
-      .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
-      .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
-      .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
-      .option('target-finish', {
-        type: 'string',
-        describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
-      }),
+    withAutoOptions(
+      withRenderOptions(
+        withJobOptions(
+          withCoordinatorOptions(withClusterOption(y)),
+          "Print the coordinator's plan (output, overrides, frames skipped, tasks), made here when none answers; submit and write nothing",
+        ),
+      )
+        .positional('scene', { type: 'string', demandOption: true, describe: 'The .blend file' })
+        .option('frames', {
+          type: 'string',
+          describe: 'Frames: 1-240, 1-240x2 (every 2nd), 1,5,9-12',
+          defaultDescription: "the scene's frame range",
+        })
+        .option('frame-step', { type: 'number', describe: 'Render every Nth frame of --frames' })
+        .option('chunk', { type: 'number', default: 1, describe: 'Frames per task' })
+        .option('order', {
+          choices: BLENDER_FRAME_ORDERS,
+          default: 'costliest-first',
+          describe:
+            'Which frames go first: costliest-first (a spread sample of frames, then the rest by ' +
+            'the cost of the nearest frame rendered, costliest first, so the job does not end on ' +
+            'its costliest frames) or frames (in frame order)',
+        }),
+    ),
   handler: async (argv) => {
     if (
       await ranRemotely('submit blender', argv, {

@@ -12,7 +12,7 @@ import {
 import { withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
-import { autoSpec } from './auto-options.js';
+import { autoSpec, withAutoOptions } from './auto-options.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -44,29 +44,24 @@ export const openjdSubmit: CommandModule = {
   describe:
     'Run an Open Job Description job template or Deadline Cloud job bundle: steps as stages, one task per GPU slot',
   builder: (y) =>
-    withJobOptions(
-      withCoordinatorOptions(withClusterOption(y)),
-      'Check it and list the steps, tasks and sbatch options; submit nothing',
-    )
-      .positional('template', {
-        type: 'string',
-        demandOption: true,
-        describe: 'template.yaml / template.json, or a job bundle directory',
-      })
-      .option('parameter', {
-        alias: 'p',
-        type: 'string',
-        array: true,
-        default: [] as string[],
-        describe: 'A job parameter value, Name=Value (repeatable); overrides parameter_values',
-      })
-      .option('auto', { type: 'boolean', describe: 'Autoscale between --min and --max nodes' })
-      .option('min', { type: 'number', describe: 'Autoscaling: fewest nodes' })
-      .option('max', { type: 'number', describe: 'Autoscaling: most nodes' })
-      .option('target-finish', {
-        type: 'string',
-        describe: 'Autoscaling: finish within this long (30m, 2h, 90s)',
-      }),
+    withAutoOptions(
+      withJobOptions(
+        withCoordinatorOptions(withClusterOption(y)),
+        'Check it and list the steps, tasks and sbatch options; submit nothing',
+      )
+        .positional('template', {
+          type: 'string',
+          demandOption: true,
+          describe: 'template.yaml / template.json, or a job bundle directory',
+        })
+        .option('parameter', {
+          alias: 'p',
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'A job parameter value, Name=Value (repeatable); overrides parameter_values',
+        }),
+    ),
   handler: async (argv) => {
     if (
       await ranRemotely('submit openjd', argv, { positional: ['template'], follow: followSubmit })

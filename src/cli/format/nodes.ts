@@ -1,4 +1,5 @@
 import type { SlurmJob, SlurmNode } from '../../slurm/client.js';
+import { table } from './table.js';
 
 /** A plain table of nodes: name, state, GPUs used/total, CPUs, and which job holds each. */
 export function formatNodeTable(
@@ -18,14 +19,5 @@ export function formatNodeTable(
     ];
   });
   const header = ['NODE', 'STATE', 'GPUS', 'CPUS', 'JOBS'];
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return table([header, ...rows]);
 }

@@ -1,5 +1,6 @@
 import type {
   AutoScaleSpec,
+  AllocationView,
   JobKind,
   JobState,
   SubmitRequest,
@@ -99,16 +100,9 @@ export interface AgentRow {
   lastSeen: number;
 }
 
-export interface AllocationRow {
-  slurmJobId: number;
+/** An allocation as the API shows it, and the job it serves. */
+export interface AllocationRow extends AllocationView {
   jobId: string;
-  role: 'primary' | 'attached';
-  state: 'pending' | 'running' | 'ended';
-  nodes: string[];
-  requestedNodes: number;
-  reason: string;
-  createdAt: number;
-  endedAt: number | null;
 }
 
 export interface EventRow {
