@@ -17,7 +17,6 @@ const root = mkdtempSync('/tmp/ct-output-disk-');
 const disk = path.join(root, 'disk');
 const output = path.join(disk, 'shot');
 const filler = path.join(disk, 'filler');
-const FRAMES = [1, 2, 3, 4, 5, 6, 7, 8];
 let tiny = '';
 let coord: CoordinatorProcess;
 
@@ -56,14 +55,14 @@ const request = () => ({
 
 describe('a full disk under a job output at the encode', () => {
   it('pauses the job with the reason, blames no agent, and finishes once space returns', async () => {
-    // The frames first, so that the second job has only its encode left to do.
+    // The frames first, so that the second job finds them whole and has only its encode left.
     const first = await coord.api<JobDetail>('POST', '/api/jobs', request());
     const rendered = await coord.waitFor(first.id, ended, 300_000);
     expect(rendered.state).toBe('succeeded');
     rmSync(path.join(output, 'video.mp4'));
 
     fill();
-    const job = await coord.api<JobDetail>('POST', '/api/jobs', { ...request(), present: FRAMES });
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', request());
     const spec = job.spec as { planned?: { frames: number[] } };
     expect(spec.planned?.frames).toEqual([]);
     const paused = await coord.waitFor(
