@@ -2,7 +2,8 @@
  * Parsers for `squeue --json` and `sinfo --json`. Slurm 22.05 (OpenAPI v0.0.38) prints plain
  * numbers and lower-case state strings; the releases ParallelCluster 3 ships (23.x, 24.x) wrap
  * numbers as `{set, infinite, number}` and print states as arrays of upper-case flags. Both
- * shapes map to the same types here.
+ * shapes map to the same types here. One file, over 8 KB: both commands' parsers share those
+ * number and state readers.
  */
 import { expandHostlist } from './hostlist.js';
 

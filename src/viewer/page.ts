@@ -1,3 +1,5 @@
+// One file, over 8 KB: the page's markup, style and icon are text the server sends as is.
+
 /** The viewer's one HTML page: no data in it; app/main.js builds everything with DOM calls. */
 export const INDEX_HTML = `<!doctype html>
 <html lang="en">

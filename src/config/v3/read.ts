@@ -1,3 +1,5 @@
+// One file, over 8 KB: the reader walks every v3 section once, and the problems it finds carry
+// the v3 key paths that only this walk knows.
 import { parse, YAMLParseError } from 'yaml';
 import { loadPreset } from '../presets.js';
 import type { Problem } from '../problems.js';

@@ -1,3 +1,5 @@
+// One file, over 8 KB: ParallelCluster's own checks of a v3 spec, each citing its release; they
+// share the spec's queues and counts, and split by topic each would walk them again.
 import { checkComputeResourceName, checkQueueName } from '../ids.js';
 import { loadPreset } from '../presets.js';
 import type { Problem } from '../problems.js';

@@ -1,3 +1,6 @@
+// One file, over 8 KB: what every Blender kind decides before its tasks reads itself in
+// order (the scene's probe decides which overrides pass, the root decides how the pattern is
+// checked); apart, each piece would take the others' results as arguments.
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ImageFormat } from '../../renderers/blender/formats.js';
