@@ -82,11 +82,6 @@ export const failRequest = agentRequest.extend({
   blame: z.enum(['agent', 'job']).default('agent'),
 });
 
-export const okReply = z.object({ ok: z.literal(true) });
-
-export type RegisterRequest = z.infer<typeof registerRequest>;
 export type LeasedTask = z.infer<typeof leasedTask>;
 export type WarmUp = z.infer<typeof warmUp>;
 export type LeaseReplyBody = z.infer<typeof leaseReply>;
-export type CompleteRequest = z.infer<typeof completeRequest>;
-export type FailRequest = z.infer<typeof failRequest>;

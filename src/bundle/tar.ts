@@ -31,12 +31,6 @@ export async function extractTar(
   );
 }
 
-/** The names in a tarball. */
-export async function listTar(file: string): Promise<string[]> {
-  const r = await runCommand('tar', ['-tf', file], { timeoutMs: 120_000 });
-  return r.stdout.split('\n').filter(Boolean);
-}
-
 /** One member's bytes as text. */
 export async function readTarMember(file: string, member: string): Promise<string> {
   const r = await runCommand('tar', ['-xOf', file, '--', member], { timeoutMs: 120_000 });

@@ -29,11 +29,6 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return out === '' ? '(template)' : out;
 }
 
-/** Joins a parent path and more segments into one formatted path. */
-export function joinPath(base: readonly PathSegment[], ...more: PathSegment[]): string {
-  return formatPath([...base, ...more]);
-}
-
 /**
  * Thrown when a template that validated cannot be turned into tasks as asked (a range that a
  * parameter value makes invalid, a manifest that is missing or malformed). Carries the problems.

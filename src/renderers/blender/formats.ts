@@ -43,11 +43,6 @@ export function acceptedExtensions(format: ImageFormat): readonly string[] {
   return EXTENSIONS[format];
 }
 
-/** The depth used when none is asked for: 8 for PNG and JPEG, 16 (half) for EXR. */
-export function defaultColorDepth(format: ImageFormat): number {
-  return COLOR_DEPTHS[format][0] as number;
-}
-
 /** Whether the file holds EXR (single- or multi-layer); those share the file layout. */
 export function isExr(format: ImageFormat): boolean {
   return format === 'OPEN_EXR' || format === 'OPEN_EXR_MULTILAYER';

@@ -124,10 +124,6 @@ export type SceneInfo = z.infer<typeof sceneInfoSchema>;
 export type RenderDevice = z.infer<typeof deviceSchema>;
 /** One protocol message from the worker. */
 export type WorkerMessage = z.infer<typeof messageSchema>;
-/** The worker's answer to a `configure` request. */
-export type ConfiguredMessage = Extract<WorkerMessage, { type: 'configured' }>;
-/** The worker's answer to a `merge` request. */
-export type MergedMessage = Extract<WorkerMessage, { type: 'merged' }>;
 /** The worker's answer to a `view` request. */
 export type ViewMessage = Extract<WorkerMessage, { type: 'view' }>;
 /** The worker's ready line: scene, device, and whether denoising had to be switched off. */
