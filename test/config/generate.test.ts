@@ -10,6 +10,7 @@ import { unknownV3Keys } from '../../src/config/v3/known-keys.js';
 import { partitionOf } from '../../src/config/partition.js';
 import { isDeniedSlurmSetting } from '../../src/config/slurm-settings.js';
 import { ClusterConfigV3 } from '../../src/config/v3/schema.js';
+import { WITH_AMI_AND_VPC } from './init-flags.js';
 
 /** A generated v3 file as a typed object (the schema is loose, so nothing is dropped). */
 const v3 = (text: string): ClusterConfigV3 => ClusterConfigV3.parse(parse(text));
@@ -24,15 +25,7 @@ const crAt = (doc: ClusterConfigV3, i: number) => {
   return cr;
 };
 
-const BASE: InitFlags = {
-  region: 'us-east-1',
-  keyName: 'render-key',
-  headSubnet: 'subnet-0123456789abcdef0',
-  bucket: 'my-render-bucket',
-  dcvCidr: '203.0.113.7/32',
-  customAmi: 'ami-0123456789abcdef0',
-  vpcId: 'vpc-0123456789abcdef0',
-};
+const BASE: InitFlags = WITH_AMI_AND_VPC;
 
 const SPREAD: InitFlags[] = [
   {},

@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { pclusterV2Errors } from './pcluster/v2-validators.js';
 import { pclusterV3ErrorsFor } from './pcluster/v3-releases.js';
 import type { PclusterFailure } from './pcluster/v3-validators.js';
+import { BASE_FLAGS } from './init-flags.js';
 
 // Every combination `config init` can be asked for across presets, formats, ParallelCluster 3
 // releases and the flags people change, each judged by an independent re-statement of
@@ -18,14 +19,7 @@ import type { PclusterFailure } from './pcluster/v3-validators.js';
 // them): init must either refuse it, naming the flag to change, or write a file that the release
 // accepts and that `config check` passes.
 
-const BASE: InitFlags = {
-  region: 'us-east-1',
-  keyName: 'render-key',
-  headSubnet: 'subnet-0123456789abcdef0',
-  bucket: 'my-render-bucket',
-  dcvCidr: '203.0.113.7/32',
-  vpcId: 'vpc-0123456789abcdef0',
-};
+const BASE: InitFlags = { ...BASE_FLAGS, vpcId: 'vpc-0123456789abcdef0' };
 const AMI = 'ami-0123456789abcdef0';
 const SUBNET_A = 'subnet-0aaaaaaaaaaaaaaaa';
 const SUBNET_B = 'subnet-0bbbbbbbbbbbbbbbb';

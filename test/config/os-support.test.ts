@@ -7,16 +7,9 @@ import { planInit } from '../../src/config/generate.js';
 import { checkOsSupport } from '../../src/config/os-support.js';
 import { listPresets } from '../../src/config/presets.js';
 import { OS_VALUES } from '../../src/config/spec.js';
+import { WITH_AMI_AND_VPC } from './init-flags.js';
 
-const BASE: InitFlags = {
-  region: 'us-east-1',
-  keyName: 'render-key',
-  headSubnet: 'subnet-0123456789abcdef0',
-  bucket: 'my-render-bucket',
-  dcvCidr: '203.0.113.7/32',
-  customAmi: 'ami-0123456789abcdef0',
-  vpcId: 'vpc-0123456789abcdef0',
-};
+const BASE: InitFlags = WITH_AMI_AND_VPC;
 
 interface Script {
   Script: string;

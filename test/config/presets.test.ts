@@ -4,14 +4,9 @@ import { planInit } from '../../src/config/generate.js';
 import { knownGpuCount } from '../../src/config/instance-types.js';
 import { listPresets, loadPreset } from '../../src/config/presets.js';
 import { pclusterV3ErrorsFor } from './pcluster/v3-releases.js';
+import { BASE_FLAGS } from './init-flags.js';
 
-const BASE: InitFlags = {
-  region: 'us-east-1',
-  keyName: 'render-key',
-  headSubnet: 'subnet-0123456789abcdef0',
-  bucket: 'my-render-bucket',
-  dcvCidr: '203.0.113.7/32',
-};
+const BASE: InitFlags = BASE_FLAGS;
 
 /** GPUs per node of each preset's compute types (EC2's accelerated computing specifications). */
 const RENDER_GPUS: Record<string, Record<string, number>> = {

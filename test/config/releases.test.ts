@@ -7,17 +7,12 @@ import { checkOsEndOfLife } from '../../src/config/os-eol.js';
 import { ClusterConfigV3 } from '../../src/config/v3/schema.js';
 import { pclusterV3ErrorsFor } from './pcluster/v3-releases.js';
 import { pclusterV3Errors } from './pcluster/v3-validators.js';
+import { BASE_FLAGS } from './init-flags.js';
 
 // Each ParallelCluster 3.12-3.16 change cluster-tool follows, one test each, named by the release
 // that made it (release notes of that version).
 
-const BASE: InitFlags = {
-  region: 'us-east-1',
-  keyName: 'render-key',
-  headSubnet: 'subnet-0123456789abcdef0',
-  bucket: 'my-render-bucket',
-  dcvCidr: '203.0.113.7/32',
-};
+const BASE: InitFlags = BASE_FLAGS;
 const AMI = 'ami-0123456789abcdef0';
 const TWO_SUBNETS = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
 const v3 = (text: string) => ClusterConfigV3.parse(parse(text));

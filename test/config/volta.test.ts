@@ -4,19 +4,14 @@ import type { InitFlags } from '../../src/config/flags.js';
 import { planInit } from '../../src/config/generate.js';
 import { planImage } from '../../src/config/image/plan.js';
 import { BuildImageConfigSchema } from '../../src/config/image/schema.js';
+import { BASE_FLAGS } from './init-flags.js';
 
 // V100s (p3) on ParallelCluster 3.9+: the official AMIs carry NVIDIA's open kernel module, which
 // cannot drive them, and from 3.16 their driver (595) no longer supports Volta at all. The way
 // out is an AMI built with the closed module and a 580 driver (aws-parallelcluster-cookbook's
 // `kernel_open` and `driver_version` attributes).
 
-const BASE: InitFlags = {
-  region: 'us-east-1',
-  keyName: 'render-key',
-  headSubnet: 'subnet-0123456789abcdef0',
-  bucket: 'my-render-bucket',
-  dcvCidr: '203.0.113.7/32',
-};
+const BASE: InitFlags = BASE_FLAGS;
 const AMI = 'ami-0123456789abcdef0';
 const IMAGE = { bucket: 'my-render-bucket', region: 'us-east-1', parentImage: AMI };
 const SUPPRESS = '--suppress-validators type:InstanceTypeBaseAMICompatibleValidator';
