@@ -1,13 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
-import { EventBus } from '../../src/coordinator/events.js';
-import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
+import { Coordinator } from '../../src/coordinator/core.js';
 import type { AgentRow, TaskRow } from '../../src/coordinator/store/types.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
 import { AcceptingOutputCheck } from '../doubles/output-check.js';
+import { inProcessCoordinator } from '../helpers/in-process-coordinator.js';
 
 let clock = 1_000_000;
 let c: Coordinator;
@@ -16,20 +12,14 @@ let outputs: AcceptingOutputCheck;
 let scene: string;
 
 beforeEach(() => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-core-'));
-  scene = path.join(dir, 'scene.blend');
-  writeFileSync(scene, 'BLENDER');
-  const store = new SqliteStore(path.join(dir, 'state.db'));
   port = new RecordingAllocationPort();
   outputs = new AcceptingOutputCheck();
-  c = new Coordinator(
-    store,
+  ({ c, scene } = inProcessCoordinator({
     port,
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 5000 },
-    () => clock,
-    { outputs },
-  );
+    config: { leaseMs: 1000, agentTimeoutMs: 5000 },
+    now: () => clock,
+    io: { outputs },
+  }));
 });
 
 function agent(jobId: string, node: string, gpu: string): AgentRow {

@@ -1,14 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reconcileAllocations } from '../../src/coordinator/allocations/reconcile.js';
-import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
-import { EventBus } from '../../src/coordinator/events.js';
+import { Coordinator } from '../../src/coordinator/core.js';
 import type { SlurmAllocationState } from '../../src/coordinator/ports.js';
-import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import type { AllocationRow, JobRow } from '../../src/coordinator/store/types.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { inProcessCoordinator } from '../helpers/in-process-coordinator.js';
 
 /** A port whose calls can be held open, to interleave a reconcile pass with a submission. */
 class GatedPort extends RecordingAllocationPort {
@@ -43,17 +39,8 @@ let port: GatedPort;
 let scene: string;
 
 beforeEach(() => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-reconcile-'));
-  scene = path.join(dir, 'scene.blend');
-  writeFileSync(scene, 'BLENDER');
   port = new GatedPort();
-  c = new Coordinator(
-    new SqliteStore(path.join(dir, 'state.db')),
-    port,
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir: dir },
-    () => clock,
-  );
+  ({ c, scene } = inProcessCoordinator({ port, now: () => clock }));
 });
 
 describe('reconciling allocations with Slurm while the coordinator submits', () => {

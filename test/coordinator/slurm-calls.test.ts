@@ -4,11 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reconcileNeeded } from '../../src/coordinator/allocations/reconcile.js';
 import { SlurmAllocator } from '../../src/coordinator/allocations/slurm-allocator.js';
-import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
-import { EventBus } from '../../src/coordinator/events.js';
-import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import { SlurmClient } from '../../src/slurm/client.js';
-import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { inProcessCoordinator } from '../helpers/in-process-coordinator.js';
 
 // The coordinator's own Slurm calls: only what it needs, no more often than it needs them.
 // Slurm's commands run for real here; with an empty slurm.conf (no cluster) they fail at once,
@@ -58,15 +55,7 @@ describe("the coordinator's Slurm calls", () => {
   });
 
   it('leaves Slurm alone while no job is queued or running and no allocation is live', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-slurm-calls-'));
-    const scene = path.join(dir, 'scene.blend');
-    writeFileSync(scene, 'BLENDER');
-    const c = new Coordinator(
-      new SqliteStore(path.join(dir, 'state.db')),
-      new RecordingAllocationPort(),
-      new EventBus(() => undefined),
-      { ...DEFAULT_CONFIG, stateDir: dir },
-    );
+    const { c, scene } = inProcessCoordinator();
     expect(reconcileNeeded(c.reconcilePorts)).toBe(false);
     const job = await c.submit({ kind: 'blender', scene, frames: '1-2', nodes: 1 });
     expect(reconcileNeeded(c.reconcilePorts)).toBe(true);

@@ -1,14 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LONG_POLL_SPREAD, longPollMs } from '../../src/coordinator/desk/long-poll.js';
-import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
-import { EventBus } from '../../src/coordinator/events.js';
-import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
+import { Coordinator } from '../../src/coordinator/core.js';
 import type { AgentRow, JobRow } from '../../src/coordinator/store/types.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
 import { AcceptingOutputCheck } from '../doubles/output-check.js';
+import { inProcessCoordinator } from '../helpers/in-process-coordinator.js';
 
 // Long-poll wake-ups at scale: new work wakes as many waiting agents as there are tasks.
 
@@ -17,17 +13,12 @@ let c: Coordinator;
 let scene: string;
 
 beforeEach(() => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-wake-'));
-  scene = path.join(dir, 'scene.blend');
-  writeFileSync(scene, 'BLENDER');
-  c = new Coordinator(
-    new SqliteStore(path.join(dir, 'state.db')),
-    new RecordingAllocationPort(16),
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir: dir, leaseMs: 1000, agentTimeoutMs: 60_000 },
-    () => clock,
-    { outputs: new AcceptingOutputCheck() },
-  );
+  ({ c, scene } = inProcessCoordinator({
+    port: new RecordingAllocationPort(16),
+    config: { leaseMs: 1000, agentTimeoutMs: 60_000 },
+    now: () => clock,
+    io: { outputs: new AcceptingOutputCheck() },
+  }));
 });
 
 function agents(job: JobRow, n: number): AgentRow[] {

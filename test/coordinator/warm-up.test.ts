@@ -1,33 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SlurmAllocator } from '../../src/coordinator/allocations/slurm-allocator.js';
-import { Coordinator, DEFAULT_CONFIG } from '../../src/coordinator/core.js';
-import { EventBus } from '../../src/coordinator/events.js';
-import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import { registerReply } from '../../src/api/agent-protocol.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
 import { HOSTILE_VALUES } from '../helpers/hostile.js';
 import { sceneInfo } from '../renderers/blender/scene-fixture.js';
+import { inProcessCoordinator } from '../helpers/in-process-coordinator.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function coordinator(sceneName = 'scene.blend', port = new RecordingAllocationPort()) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-warm-'));
+  const { c, dir, scene } = inProcessCoordinator({ sceneName, port, prefix: 'ct-warm-' });
   dirs.push(dir);
-  const scene = path.join(dir, sceneName);
-  mkdirSync(path.dirname(scene), { recursive: true });
-  writeFileSync(scene, 'BLENDER');
-  const c = new Coordinator(
-    new SqliteStore(path.join(dir, 'state.db')),
-    port,
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir: dir },
-  );
   return { c, scene, port };
 }
 

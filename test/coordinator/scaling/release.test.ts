@@ -1,14 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reconcileAllocations } from '../../../src/coordinator/allocations/reconcile.js';
-import { Coordinator, DEFAULT_CONFIG } from '../../../src/coordinator/core.js';
-import { EventBus } from '../../../src/coordinator/events.js';
-import { SqliteStore } from '../../../src/coordinator/store/sqlite-store.js';
+import { Coordinator } from '../../../src/coordinator/core.js';
 import { SlurmCommandError } from '../../../src/slurm/errors.js';
 import { RecordingAllocationPort } from '../../doubles/allocation-port.js';
+import { inProcessCoordinator } from '../../helpers/in-process-coordinator.js';
 
 /** slurmctld too busy to answer in time. */
 const NOT_NOW = 'slurm_update error: Socket timed out on send/recv operation';
@@ -34,16 +30,8 @@ let port: RefusingPort;
 let scene: string;
 
 beforeEach(() => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-release-'));
-  scene = path.join(dir, 'scene.blend');
-  writeFileSync(scene, 'BLENDER');
   port = new RefusingPort();
-  c = new Coordinator(
-    new SqliteStore(path.join(dir, 'state.db')),
-    port,
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir: dir },
-  );
+  ({ c, scene } = inProcessCoordinator({ port }));
 });
 
 async function twoNodeJob() {

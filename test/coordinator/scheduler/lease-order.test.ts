@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BlenderSubmitRequest } from '../../../src/api/types.js';
-import { Coordinator, DEFAULT_CONFIG } from '../../../src/coordinator/core.js';
-import { EventBus } from '../../../src/coordinator/events.js';
+import { Coordinator } from '../../../src/coordinator/core.js';
 import {
   bisectionOrder,
   costliestFirst,
   estimatesOf,
   samplingStride,
 } from '../../../src/coordinator/scheduler/lease-order.js';
-import { SqliteStore } from '../../../src/coordinator/store/sqlite-store.js';
 import type { AgentRow, TaskRow } from '../../../src/coordinator/store/types.js';
-import { RecordingAllocationPort } from '../../doubles/allocation-port.js';
 import { AcceptingOutputCheck } from '../../doubles/output-check.js';
+import { inProcessCoordinator } from '../../helpers/in-process-coordinator.js';
 
 describe('the costliest-first lease order', () => {
   it('samples every stride-th task in bisection order, the first task first', () => {
@@ -52,18 +48,12 @@ describe('leasing a Blender render costliest first', () => {
   let scene: string;
 
   beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'ct-lease-order-'));
-    scene = path.join(dir, 'shot.blend');
-    writeFileSync(scene, 'BLENDER');
     clock = 1_000_000;
-    c = new Coordinator(
-      new SqliteStore(path.join(dir, 'state.db')),
-      new RecordingAllocationPort(),
-      new EventBus(() => undefined),
-      { ...DEFAULT_CONFIG, stateDir: dir },
-      () => clock,
-      { outputs: new AcceptingOutputCheck() },
-    );
+    ({ c, dir, scene } = inProcessCoordinator({
+      sceneName: 'shot.blend',
+      now: () => clock,
+      io: { outputs: new AcceptingOutputCheck() },
+    }));
   });
   afterEach(() => {
     c.store.close();
