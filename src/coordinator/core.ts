@@ -1,3 +1,5 @@
+// One file: the composition of the coordinator's parts and the facade the HTTP routes call (one
+// method a line or two, handing over to the part that decides) are one class.
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
 import { wholeFrames } from '../renderers/blender/resume.js';
@@ -6,7 +8,16 @@ import { Liveness } from './desk/liveness.js';
 import { WarmUps } from './desk/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
 import type { ReconcilePorts } from './allocations/reconcile.js';
-import type { JobDetail, RetryReply, SubmitRequest } from '../api/types.js';
+import type {
+  ClusterView,
+  CoordinatorEvent,
+  CoordinatorHealth,
+  JobDetail,
+  JobSummary,
+  RetryReply,
+  ScaleRequest,
+  SubmitRequest,
+} from '../api/types.js';
 import { NotFoundError } from './errors.js';
 import type { EventBus } from './events.js';
 import { recorder, type Actor, type RecordFn } from './history.js';
@@ -20,11 +31,18 @@ import { Scheduler, type LeaseDecision } from './scheduler/scheduler.js';
 import { StageFlow } from './stages/stage-flow.js';
 import { GroupCommit } from './store/group-commit.js';
 import type { SqliteStore } from './store/sqlite-store.js';
-import type { AgentRow, JobRow } from './store/types.js';
+import type { AgentRow, JobRow, TaskRow } from './store/types.js';
 import { isStorageFault, WriteOutage } from './io/write-outage.js';
 import type { FrameScanner } from './planning.js';
+import { readToken } from './state-dir.js';
 import { Submission } from './submission.js';
-import { jobDetail, taskView } from './views.js';
+import { clusterView } from './view/cluster.js';
+import { findTask, type TaskQuery } from './view/find-task.js';
+import { followJob } from './view/job-stream.js';
+import { jobLogs } from './view/job-logs.js';
+import { taskLog } from './view/task-log.js';
+import { taskDetail, taskPage, type TaskPageQuery } from './view/tasks.js';
+import { jobDetail, jobSummary, taskView } from './views.js';
 import { Waiters } from './waiters.js';
 
 export type { Actor } from './history.js';
@@ -184,7 +202,11 @@ export class Coordinator {
   }
 
   detail(jobId: string): JobDetail {
-    return jobDetail(this.store, this.requireJob(jobId));
+    return this.detailOf(this.requireJob(jobId));
+  }
+
+  detailOf(job: JobRow): JobDetail {
+    return jobDetail(this.store, job);
   }
 
   // The user's operations.
@@ -220,6 +242,11 @@ export class Coordinator {
     return this.desk.lease(agentId, waitMs, signal);
   }
 
+  /** `lease` as the route calls it, with the agent's and job's rows it has read. */
+  leaseFor(agent: AgentRow, waitMs: number, signal: AbortSignal, job: JobRow): Promise<LeaseReply> {
+    return this.desk.lease(agent, waitMs, signal, job);
+  }
+
   /** Renews a lease; answered once the next shared commit holds it. */
   renew(agentId: string, taskId: number): Promise<boolean> {
     return this.desk.renew(agentId, taskId);
@@ -238,6 +265,17 @@ export class Coordinator {
     return 'done' in r && r.done !== null;
   }
 
+  /** `complete` as the route calls it: rows read, the next lease asked for, the whole answer. */
+  completeFor(
+    agent: AgentRow,
+    taskId: number,
+    result: Record<string, unknown>,
+    leaseNext: boolean,
+    job: JobRow,
+  ) {
+    return this.desk.complete(agent, taskId, result, leaseNext, job);
+  }
+
   fail(
     agentId: string,
     taskId: number,
@@ -246,6 +284,90 @@ export class Coordinator {
     blame: 'agent' | 'job' = 'agent',
   ): void {
     this.desk.fail(agentId, taskId, error, tail, blame);
+  }
+
+  get leaseMs(): number {
+    return this.cfg.leaseMs;
+  }
+
+  agentOf(agentId: string): AgentRow {
+    return this.desk.agent(agentId);
+  }
+
+  warmUpOf(job: JobRow) {
+    return this.warmUps.of(job);
+  }
+
+  // What the HTTP routes read and ask besides: each route module declares the port it uses
+  // (http/*-routes.ts, http/server.ts, viewer/routes.ts), and this class is the one that fills them.
+
+  health(): CoordinatorHealth {
+    return { writeOutage: this.outage.current };
+  }
+
+  jobs(): JobSummary[] {
+    return this.store.jobs.list().map((j) => jobSummary(this.store, j));
+  }
+
+  tasks(jobId: string, q: TaskPageQuery) {
+    return taskPage(this.store.tasks, jobId, q);
+  }
+
+  task(jobId: string, q: TaskQuery): TaskRow {
+    this.requireJob(jobId);
+    return findTask(this.store.tasks, jobId, q);
+  }
+
+  taskDetail(jobId: string, q: TaskQuery) {
+    return taskDetail(this.store.tasks, this.requireJob(jobId), q);
+  }
+
+  taskLog(jobId: string, q: TaskQuery, tail: number) {
+    return taskLog(this.store.tasks, this.requireJob(jobId), q, tail);
+  }
+
+  requeueTask(jobId: string, taskId: number, name: string, actor: Actor = 'user'): TaskRow {
+    return this.control.requeueTask(jobId, taskId, name, actor);
+  }
+
+  cancelTask(jobId: string, taskId: number, name: string, actor: Actor = 'user'): TaskRow {
+    return this.control.cancelTask(jobId, taskId, name, actor);
+  }
+
+  scale(jobId: string, req: ScaleRequest, actor: Actor = 'user'): Promise<void> {
+    return this.scaler.scale(jobId, req, actor);
+  }
+
+  logs(job: JobRow, q: { agent?: string; tail?: number }) {
+    return jobLogs(this.store.agents, job, q);
+  }
+
+  async clusterView(): Promise<ClusterView> {
+    return clusterView(await this.slurm.partitionNodes(), this.store.allocations.list());
+  }
+
+  streamEvents(write: (chunk: string) => void): () => void {
+    return this.bus.stream(write);
+  }
+
+  announce(e: CoordinatorEvent): void {
+    this.bus.emit(e);
+  }
+
+  followJob(jobId: string, send: (e: CoordinatorEvent) => void): () => void {
+    return followJob(this.store, this.bus, jobId, send);
+  }
+
+  tokenOwner(token: string) {
+    return this.store.jobs.tokenOwner(token);
+  }
+
+  storageFailed(err: unknown): void {
+    this.outage.failed(err, this.now());
+  }
+
+  userToken(): string | undefined {
+    return readToken(this.cfg.stateDir);
   }
 
   /** Puts back expired leases and gives up on silent agents. */

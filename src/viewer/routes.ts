@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Coordinator } from '../coordinator/core.js';
-import { readToken } from '../coordinator/state-dir.js';
 import { packagePath } from '../paths.js';
 import { LoginCodes } from './login-codes.js';
 import { ICON_SVG, INDEX_HTML, STYLE_CSS } from './page.js';
+
+/** What the viewer's routes ask of the coordinator. */
+export interface ViewerRoutesPort {
+  /** The user token a login code is traded for; undefined while the state directory has none. */
+  userToken(): string | undefined;
+}
 
 /** The page may load only its own scripts and styles, and images/video the API served as blobs. */
 const CSP = [
@@ -34,7 +38,7 @@ function secure(reply: FastifyReply, type: string): FastifyReply {
  * dist/viewer/app), `POST /api/login-codes` (user token: mints a one-time code) and `POST /login`
  * (no token: trades a code for the session token).
  */
-export function registerViewerRoutes(app: FastifyInstance, c: Coordinator): void {
+export function registerViewerRoutes(app: FastifyInstance, c: ViewerRoutesPort): void {
   const codes = new LoginCodes();
   const appDir = packagePath('dist', 'viewer', 'app');
 
@@ -67,7 +71,7 @@ export function registerViewerRoutes(app: FastifyInstance, c: Coordinator): void
     { config: { access: 'public' } },
     async (req, reply) => {
       const code = req.body?.code;
-      const token = readToken(c.cfg.stateDir);
+      const token = c.userToken();
       if (typeof code !== 'string' || !token || !codes.redeem(code)) {
         return reply.code(401).send({
           error:

@@ -168,6 +168,26 @@ describe('the source tree', () => {
     ).toEqual([]);
   });
 
+  it('lets the HTTP routes reach the coordinator only through the ports they declare', () => {
+    const coordinator = path.join(SRC, 'coordinator');
+    const routes = [...g.keys()].filter(
+      (f) =>
+        inside(path.join(coordinator, 'http'))(f) || f === path.join(SRC, 'viewer', 'routes.ts'),
+    );
+    expect(routes.length).toBeGreaterThan(5);
+    const core = path.join(coordinator, 'core.ts');
+    const parts = ['store', 'desk', 'scaling', 'allocations'].map((d) => path.join(coordinator, d));
+    // The rows' types are the words the ports answer in (a job, an agent, a task); types only.
+    const rows = path.join(coordinator, 'store', 'types.ts');
+    const found = routes.flatMap((f) =>
+      (g.get(f) ?? [])
+        .filter((e) => e.to === core || parts.some((d) => inside(d)(e.to)))
+        .filter((e) => !(e.typeOnly && e.to === rows))
+        .map((e) => `${rel(f)} → ${rel(e.to)}`),
+    );
+    expect(found).toEqual([]);
+  });
+
   it('lets nothing but themselves import the CLI and the viewer page', () => {
     const closed = [path.join(SRC, 'cli'), path.join(SRC, 'viewer', 'app')];
     // The words both print: they live with the page because the browser loads its modules from

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseWire } from '../../api/parse.js';
 import type { z } from 'zod';
-import type { Coordinator } from '../core.js';
 import type { LeaseDecision } from '../scheduler/scheduler.js';
-import type { AgentRow, JobRow } from '../store/types.js';
+import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import { taskView } from '../views.js';
 import {
   agentRequest,
@@ -13,8 +12,48 @@ import {
   leaseRequest,
   registerRequest,
   type LeaseReplyBody,
+  type WarmUp,
 } from '../../api/agent-protocol.js';
 import { HttpError } from './http-error.js';
+
+/** What the agents' routes ask of the coordinator. */
+export interface AgentRoutesPort {
+  /** How long a lease lasts before it must be renewed. */
+  readonly leaseMs: number;
+  /** The job, or a NotFoundError. */
+  requireJob(jobId: string): JobRow;
+  /** The agent, or a NotFoundError. */
+  agentOf(agentId: string): AgentRow;
+  register(
+    jobId: string,
+    info: { node: string; gpu: string; slurmJobId: number; pid?: number },
+  ): AgentRow | { exit: string };
+  /** What the job's agents may load before their first task. */
+  warmUpOf(job: JobRow): WarmUp | undefined;
+  /** Long-polls for a task for an agent and job the route has read. */
+  leaseFor(
+    agent: AgentRow,
+    waitMs: number,
+    signal: AbortSignal,
+    job: JobRow,
+  ): Promise<LeaseDecision>;
+  renew(agentId: string, taskId: number): Promise<boolean>;
+  /** Records a finished task and, with `leaseNext`, leases the agent's next one with it. */
+  completeFor(
+    agent: AgentRow,
+    taskId: number,
+    result: Record<string, unknown>,
+    leaseNext: boolean,
+    job: JobRow,
+  ): Promise<{ done: TaskRow | null; next?: LeaseDecision } | { rejected: string }>;
+  fail(
+    agentId: string,
+    taskId: number,
+    error: string,
+    tail: string[],
+    blame?: 'agent' | 'job',
+  ): void;
+}
 
 const agentOnly = { config: { access: 'agent' as const } };
 const TASK = '/api/agent/tasks/:id';
@@ -37,7 +76,7 @@ function taskId(req: FastifyRequest): number {
  * Routes the agents call (see wire/agent-protocol.ts). An agent token acts only within its own
  * job: auth.ts says whose token it is, and every route checks the agent or job named belongs to it.
  */
-export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void {
+export function registerAgentRoutes(app: FastifyInstance, c: AgentRoutesPort): void {
   /** The job of the request's token, which must be `jobId`. */
   const ownJob = (req: FastifyRequest, jobId: string): JobRow => {
     const p = req.principal;
@@ -47,7 +86,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
   };
   /** The agent a request names, which must belong to the token's job. */
   const ownAgent = (req: FastifyRequest, agentId: string): AgentRow => {
-    const agent = c.desk.agent(agentId);
+    const agent = c.agentOf(agentId);
     const p = req.principal;
     if (p.kind !== 'agent' || p.jobId !== agent.jobId)
       throw new HttpError(403, 'this agent token is not for that agent');
@@ -72,8 +111,8 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     const job = ownJob(req, b.jobId);
     const r = c.register(b.jobId, b);
     if ('exit' in r) return r;
-    const warmUp = c.warmUps.of(job);
-    return { agentId: r.id, leaseMs: c.cfg.leaseMs, ...(warmUp ? { warmUp } : {}) };
+    const warmUp = c.warmUpOf(job);
+    return { agentId: r.id, leaseMs: c.leaseMs, ...(warmUp ? { warmUp } : {}) };
   });
 
   app.post(AGENT_ROUTES.lease, agentOnly, async (req, reply: FastifyReply) => {
@@ -86,14 +125,14 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     reply.raw.once('close', () => {
       if (!reply.raw.writableEnded) abort.abort();
     });
-    const r = await c.desk.lease(agent, b.waitMs ?? 0, abort.signal, job);
+    const r = await c.leaseFor(agent, b.waitMs ?? 0, abort.signal, job);
     if ('idle' in r) return reply.code(204).send();
     return leaseBody(r, job);
   });
 
   app.post(`${TASK}/renew`, agentOnly, async (req, reply) => {
     const agent = ownAgent(req, body(agentRequest, req, 'renew').agentId);
-    return (await c.desk.renew(agent.id, taskId(req)))
+    return (await c.renew(agent.id, taskId(req)))
       ? { ok: true }
       : reply.code(409).send({ error: 'the lease is gone: stop this task' });
   });
@@ -106,7 +145,7 @@ export function registerAgentRoutes(app: FastifyInstance, c: Coordinator): void 
     // `lease: true` saves the agent a round trip and a commit: the next task (or why to exit) is
     // leased in the completion's transaction and comes back here; without one the agent
     // long-polls the lease route as usual. The agent's and job's rows are read once for both.
-    const r = await c.desk.complete(agent, id, b.result, b.lease === true, job);
+    const r = await c.completeFor(agent, id, b.result, b.lease === true, job);
     if ('rejected' in r) return reply.code(409).send({ error: `result discarded: ${r.rejected}` });
     const { done, next } = r;
     if (!done)

@@ -1,11 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Coordinator } from '../core.js';
 import { installAuth, sameToken } from './auth.js';
-import { registerAgentRoutes } from './agent-routes.js';
+import { registerAgentRoutes, type AgentRoutesPort } from './agent-routes.js';
 import { isStorageFault } from '../io/write-outage.js';
 import { httpStatusOf } from './http-error.js';
-import { registerTaskRoutes } from './task-routes.js';
-import { registerUserRoutes } from './user-routes.js';
+import { registerTaskRoutes, type TaskRoutesPort } from './task-routes.js';
+import { registerUserRoutes, type UserRoutesPort } from './user-routes.js';
+
+/** What the whole API asks of the coordinator: each route module's port, and the server's own. */
+export interface ServerPort extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort {
+  /** The job an agent token was issued for, looked up by the token (compared again here). */
+  tokenOwner(token: string): { id: string; agentToken: string } | undefined;
+  /** Its own disk refused a write: a write outage starts, or goes on. */
+  storageFailed(err: unknown): void;
+}
 
 export interface ServerOptions {
   userToken: string;
@@ -17,14 +24,14 @@ export interface ServerOptions {
  * The coordinator's HTTP API. Each route declares who may call it (see auth.ts); errors are
  * `{error}` JSON.
  */
-export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(c: ServerPort, opts: ServerOptions): Promise<FastifyInstance> {
   // No request logging: URLs and headers may carry tokens.
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
 
   installAuth(app, {
     userToken: opts.userToken,
     jobOfAgentToken: (token) => {
-      const job = c.store.jobs.tokenOwner(token);
+      const job = c.tokenOwner(token);
       return job && sameToken(token, job.agentToken) ? job.id : undefined;
     },
   });
@@ -32,7 +39,7 @@ export async function buildServer(c: Coordinator, opts: ServerOptions): Promise<
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     if (isStorageFault(err)) {
       // Its own disk, not the caller: agents retry a 5xx without counting it against anyone.
-      c.outage.failed(err, c.now());
+      c.storageFailed(err);
       return reply
         .code(503)
         .header('retry-after', '2')

@@ -1,17 +1,20 @@
 import type { z } from 'zod';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { UsageError } from '../../errors.js';
 import { parseFrames } from '../../renderers/blender/frames.js';
 import type {
   ClusterView,
   CoordinatorHealth,
+  JobDetail,
+  JobSummary,
+  RetryReply,
   ScaleRequest,
   SubmitRequest,
+  TaskView,
 } from '../../api/types.js';
-import type { Coordinator } from '../core.js';
-import { jobDetail, jobSummary, taskView } from '../views.js';
+import type { JobRow } from '../store/types.js';
+import type { JobLogs } from '../view/job-logs.js';
+import type { TaskPageQuery } from '../view/tasks.js';
 import { logsQuery, retryBody, scaleBody, tasksQuery } from '../../api/user-requests.js';
 import { parseWire } from '../../api/parse.js';
 import { servedRoot } from '../../api/served-names.js';
@@ -25,17 +28,37 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.value;
 }
 
+/** What the CLI's and the viewer's routes ask of the coordinator. */
+export interface UserRoutesPort {
+  health(): CoordinatorHealth;
+  jobs(): JobSummary[];
+  /** What a submission would do (`--dry-run`), passed on as it comes. */
+  preview(req: SubmitRequest): Promise<unknown>;
+  submit(req: SubmitRequest, actor: 'user'): Promise<JobRow>;
+  /** The job, or a NotFoundError. */
+  requireJob(jobId: string): JobRow;
+  detail(jobId: string): JobDetail;
+  detailOf(job: JobRow): JobDetail;
+  /** A page of a job's tasks (the route has checked the job exists). */
+  tasks(jobId: string, q: TaskPageQuery): { total: number; tasks: TaskView[] };
+  cancel(jobId: string, actor: 'user'): JobDetail;
+  retry(jobId: string, frames: number[] | undefined, actor: 'user'): RetryReply;
+  scale(jobId: string, req: ScaleRequest, actor: 'user'): Promise<void>;
+  logs(job: JobRow, q: { agent?: string; tail?: number }): JobLogs;
+  clusterView(): Promise<ClusterView>;
+  /** Writes every event as server-sent-event text; returns the function that stops it. */
+  streamEvents(write: (chunk: string) => void): () => void;
+}
+
 /** Routes for the CLI and the viewer (user token). */
-export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
+export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): void {
   app.get(
     '/api/coordinator',
     { config: { access: 'user' } },
-    async (): Promise<CoordinatorHealth> => ({ writeOutage: c.outage.current }),
+    async (): Promise<CoordinatorHealth> => c.health(),
   );
 
-  app.get('/api/jobs', { config: { access: 'user' } }, async () =>
-    c.store.jobs.list().map((j) => jobSummary(c.store, j)),
-  );
+  app.get('/api/jobs', { config: { access: 'user' } }, async () => c.jobs());
 
   app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>(
     '/api/jobs',
@@ -43,7 +66,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     async (req, reply) => {
       if (req.query.dryRun === '1') return c.preview(req.body);
       const job = await c.submit(req.body, 'user');
-      return reply.code(201).send(jobDetail(c.store, job));
+      return reply.code(201).send(c.detailOf(job));
     },
   );
 
@@ -58,14 +81,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     Querystring: { stage?: string; state?: string; offset?: string; limit?: string };
   }>('/api/jobs/:id/tasks', { config: { access: 'user' } }, async (req) => {
     c.requireJob(req.params.id);
-    const q = checked(tasksQuery, req.query, 'tasks');
-    const r = c.store.tasks.list(req.params.id, {
-      stage: q.stage,
-      state: q.state,
-      offset: q.offset ?? 0,
-      limit: q.limit ?? 1000,
-    });
-    return { total: r.total, tasks: r.tasks.map(taskView) };
+    return c.tasks(req.params.id, checked(tasksQuery, req.query, 'tasks'));
   });
 
   app.post<{ Params: { id: string } }>(
@@ -88,7 +104,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     '/api/jobs/:id/scale',
     { config: { access: 'user' } },
     async (req) => {
-      await c.scaler.scale(req.params.id, checked(scaleBody, req.body, 'scale') ?? {}, 'user');
+      await c.scale(req.params.id, checked(scaleBody, req.body, 'scale') ?? {}, 'user');
       return c.detail(req.params.id);
     },
   );
@@ -98,21 +114,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     { config: { access: 'user' } },
     async (req) => {
       const job = c.requireJob(req.params.id);
-      const logs = path.join(job.dir, 'logs');
-      const q = checked(logsQuery, req.query, 'logs');
-      const tail = q.tail || 200;
-      const files = existsSync(logs) ? readdirSync(logs).sort() : [];
-      let chosen: string[];
-      if (q.agent) {
-        const agent = c.store.agents.get(q.agent);
-        if (!agent || agent.jobId !== job.id)
-          throw new UsageError(`no agent ${q.agent} in job ${job.id}`);
-        chosen = files.filter((f) => f === `agent-${agent.node}-${agent.gpu}.log`);
-      } else chosen = files.filter((f) => f.startsWith('slurm-'));
-      const lines = chosen.flatMap((f) =>
-        readFileSync(path.join(logs, f), 'utf8').split('\n').filter(Boolean),
-      );
-      return { agent: q.agent, files: chosen, lines: lines.slice(-tail) };
+      return c.logs(job, checked(logsQuery, req.query, 'logs'));
     },
   );
 
@@ -129,24 +131,9 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
     },
   );
 
-  app.get('/api/cluster', { config: { access: 'user' } }, async (): Promise<ClusterView> => {
-    const nodes = await c.slurm.partitionNodes();
-    const allocations = c.store.allocations.list().filter((a) => a.state !== 'ended');
-    return {
-      nodes: nodes.map((n) => {
-        const held = allocations.filter((a) => a.nodes.includes(n.name));
-        return {
-          name: n.name,
-          state: n.state,
-          flags: n.flags,
-          gpus: n.gpus,
-          gpusUsed: n.gpusUsed,
-          jobId: held[0]?.jobId ?? null,
-          slurmJobIds: held.map((a) => a.slurmJobId),
-        };
-      }),
-    };
-  });
+  app.get('/api/cluster', { config: { access: 'user' } }, async (): Promise<ClusterView> =>
+    c.clusterView(),
+  );
 
   app.get('/api/events', { config: { access: 'user' } }, (req, reply) => {
     reply.raw.writeHead(200, {
@@ -155,7 +142,7 @@ export function registerUserRoutes(app: FastifyInstance, c: Coordinator): void {
       connection: 'keep-alive',
     });
     reply.raw.write(': connected\n\n');
-    const off = c.bus.stream((chunk) => reply.raw.write(chunk));
+    const off = c.streamEvents((chunk) => reply.raw.write(chunk));
     const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
     req.raw.once('close', () => {
       off();

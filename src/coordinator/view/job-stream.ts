@@ -1,4 +1,5 @@
 import type { CoordinatorEvent, TaskView } from '../../api/types.js';
+import type { EventBus } from '../events.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import { jobDetail, taskView, type ViewStore } from '../views.js';
@@ -88,6 +89,22 @@ export class JobStream {
       this.send({ type: 'task:updated', jobId: this.jobId, task: t });
     }
   }
+}
+
+/**
+ * Follows one job: its stream listens to `bus` before the snapshot is read, so nothing falls
+ * between the two. Returns the function that stops it.
+ */
+export function followJob(
+  store: JobStreamStore,
+  bus: Pick<EventBus, 'subscribe'>,
+  jobId: string,
+  send: (e: CoordinatorEvent) => void,
+): () => void {
+  const stream = new JobStream(store, jobId, send);
+  const off = bus.subscribe((e) => stream.on(e));
+  stream.snapshot();
+  return off;
 }
 
 const holder = (t: TaskView) => `${t.agentId ?? ''}@${t.startedAt ?? 0}`;

@@ -1,6 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTaskOutputName, sameWorker, taskOutputDir } from '../../api/task-output-files.js';
+import type { AttemptView, TaskLog } from '../../api/types.js';
+import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
+import type { JobRow } from '../store/types.js';
+import { taskView } from '../views.js';
+import { findTask, type TaskQuery } from './find-task.js';
+import { attemptsOf } from './tasks.js';
 
 /** Where an agent's log marks a task's start and end (see agent/agent.ts). */
 const START = (id: number) => `leased task ${id} (`;
@@ -75,4 +81,47 @@ export function mergeByTime(a: readonly string[], b: readonly string[]): string[
     }
   }
   return out;
+}
+
+/**
+ * The task of `job` a query names, with its lines from the logs of the agents that ran it,
+ * attempt by attempt, and the last `tail` of them all.
+ */
+export function taskLog(
+  tasks: Pick<TasksTable, 'list' | 'attempts'>,
+  job: JobRow,
+  q: TaskQuery,
+  tail: number,
+): TaskLog {
+  const task = findTask(tasks, job.id, q);
+  const attempts = attemptsOf(tasks, task.id);
+  const files = new Map<string, AttemptView[]>();
+  for (const a of attempts) {
+    const file = `agent-${a.node}-${a.gpu}.log`;
+    files.set(file, [...(files.get(file) ?? []), a]);
+  }
+  const byAttempt = new Map<AttemptView, string[]>();
+  for (const [file, tries] of files) {
+    // Names come from the store, not the request; basename keeps them inside logs/ regardless.
+    const full = path.join(job.dir, 'logs', path.basename(file));
+    const lines = existsSync(full) ? readFileSync(full, 'utf8').split('\n') : [];
+    taskSections(lines, task.id).forEach((section, i) => {
+      const a = tries[Math.min(i, tries.length - 1)];
+      if (a) byAttempt.set(a, [...(byAttempt.get(a) ?? []), ...section]);
+    });
+  }
+  // The task's own output (command tasks write it), each file beside the attempt it came from,
+  // merged with the agent's lines by their time stamps.
+  for (const { attempt, lines } of taskOutputs(job.dir, task.id, attempts))
+    byAttempt.set(attempt, mergeByTime(byAttempt.get(attempt) ?? [], lines));
+  const out: TaskLog['attempts'] = [...byAttempt]
+    .map(([a, lines]) => ({
+      attempt: a.attempt,
+      agentId: a.agentId,
+      node: a.node,
+      gpu: a.gpu,
+      lines,
+    }))
+    .sort((x, y) => x.attempt - y.attempt);
+  return { task: taskView(task), attempts: out, lines: out.flatMap((a) => a.lines).slice(-tail) };
 }
