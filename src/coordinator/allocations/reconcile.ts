@@ -1,4 +1,5 @@
-import type { Actor, RecordFn } from '../history.js';
+import type { EventLevel } from '../../api/events.js';
+import { jobEnded, type Actor, type RecordFn } from '../history.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { ServiceBehaviour } from '../jobs/job-type.js';
 import type { AllocationPort } from '../ports.js';
@@ -12,7 +13,7 @@ import type { AgentRow, AllocationRow, JobRow } from '../store/types.js';
 export interface ReconcilePorts {
   store: {
     jobs: Pick<JobsTable, 'get' | 'inState'>;
-    allocations: Pick<AllocationsTable, 'list' | 'insert' | 'update'>;
+    allocations: Pick<AllocationsTable, 'list' | 'insert' | 'update' | 'resized'>;
     agents: Pick<AgentsTable, 'list'>;
     events: Pick<EventsTable, 'latest'>;
   };
@@ -28,7 +29,8 @@ export interface ReconcilePorts {
     why: string,
   ) => Promise<number>;
   finish: (jobId: string, state: 'succeeded' | 'failed', error: string | null) => void;
-  dropAgent: (agent: AgentRow, why: string) => void;
+  /** Gives an agent up; `level` when its going is routine (see Liveness.drop). */
+  dropAgent: (agent: AgentRow, why: string, level?: EventLevel) => void;
   /** The text Slurm wrote for an allocation so far (its --output file), or undefined. */
   allocationOutput: (job: JobRow, slurmJobId: number) => string | undefined;
   jobChanged: (jobId: string) => void;
@@ -110,19 +112,23 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
     const job = c.store.jobs.get(a.jobId);
     if (!s || !s.active) {
       c.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: now });
+      // The coordinator's own doing when the job had ended or it released nodes of the job.
+      const ours = jobEnded(job) || c.store.allocations.resized(a.jobId).has(a.slurmJobId);
+      const end = allocationEnd(a.slurmJobId, s?.state, ours);
       c.record(
         a.jobId,
         'allocation:ended',
         'coordinator',
-        `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`,
+        end.message,
         { slurmJobId: a.slurmJobId },
+        end.level,
       );
       for (const agent of c.store.agents.list(a.jobId)) {
         if (
           agent.slurmJobId === a.slurmJobId &&
           (agent.state === 'active' || agent.state === 'draining')
         )
-          c.dropAgent(agent, 'its allocation ended');
+          c.dropAgent(agent, 'its allocation ended', 'detail');
       }
       continue;
     }
@@ -184,6 +190,27 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       'the job has work left and no allocation',
     );
   }
+}
+
+/**
+ * How an allocation's end reads in the history: routine (`detail`) when it was the coordinator's
+ * doing (`ours`) or Slurm says it COMPLETED, else as its type says. One of the coordinator's that
+ * Slurm reports CANCELLED is said to be released: cancelling is how the coordinator lets go.
+ */
+function allocationEnd(
+  slurmJobId: number,
+  slurmState: string | undefined,
+  ours: boolean,
+): { message: string; level: EventLevel | undefined } {
+  if (ours && slurmState !== undefined && /^CANCELLED[^)]*$/.test(slurmState))
+    return {
+      message: `Slurm job ${slurmJobId} released (Slurm reports it CANCELLED)`,
+      level: 'detail',
+    };
+  return {
+    message: `Slurm job ${slurmJobId} ended${slurmState === undefined ? '' : ` (${slurmState})`}`,
+    level: ours || slurmState?.startsWith('COMPLETED') ? 'detail' : undefined,
+  };
 }
 
 /**

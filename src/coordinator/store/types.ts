@@ -1,5 +1,6 @@
 import type {
   AutoScaleSpec,
+  JobEvent,
   JobKind,
   JobState,
   SubmitRequest,
@@ -83,15 +84,15 @@ export interface AllocationRow {
   endedAt: number | null;
 }
 
-export interface EventRow {
-  id: number;
-  jobId: string;
-  at: number;
-  type: string;
-  actor: 'user' | 'policy' | 'coordinator';
-  message: string;
-  data: Record<string, unknown>;
-}
+/** One event of a job's history, as recorded. */
+export type EventRow = JobEvent & { jobId: string };
+
+/** An event before the store numbers it. */
+export type NewEvent = EventRow extends infer E
+  ? E extends EventRow
+    ? Omit<E, 'id'>
+    : never
+  : never;
 
 /** A new task before it has an id. */
 export interface NewTask {

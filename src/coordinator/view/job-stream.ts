@@ -2,7 +2,6 @@ import type { CoordinatorEvent, TaskView } from '../../api/types.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks.js';
 import { jobDetail, taskView, type ViewStore } from '../views.js';
-import { EventLeveller } from './event-level.js';
 
 /** What one job's stream reads. */
 export interface JobStreamStore extends ViewStore {
@@ -24,7 +23,6 @@ const CHANGES_MANY = new Set(['job:retried', 'job:cancelled']);
 export class JobStream {
   /** Leased tasks as last sent: id → who holds it since when. */
   private readonly leased = new Map<number, string>();
-  private leveller = new EventLeveller();
 
   constructor(
     private readonly store: JobStreamStore,
@@ -36,8 +34,6 @@ export class JobStream {
   snapshot(): void {
     const job = this.store.jobs.get(this.jobId);
     if (!job) return;
-    this.leveller = new EventLeveller();
-    for (const e of this.store.events.list(this.jobId)) this.leveller.next(e);
     const tasks = this.store.tasks.list(this.jobId).tasks.map(taskView);
     this.leased.clear();
     for (const t of tasks) this.note(t);
@@ -63,7 +59,7 @@ export class JobStream {
     } else if (CHANGES_MANY.has(e.event.type)) {
       this.snapshot();
     } else {
-      this.send({ ...e, event: this.leveller.next(e.event) });
+      this.send(e);
     }
   }
 
