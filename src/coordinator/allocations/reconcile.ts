@@ -1,7 +1,10 @@
+// One pass of bringing the recorded allocations in line with Slurm: its steps share one listing
+// and the ports, and read in the order they run, so they stay in one file.
 import type { EventLevel } from '../../api/events.js';
 import { jobEnded, type Actor, type RecordFn } from '../history.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { ServiceBehaviour } from '../jobs/job-type.js';
+import { allocationEnd } from './allocation-end.js';
 import type { AllocationPort } from '../ports.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
@@ -190,27 +193,6 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       'the job has work left and no allocation',
     );
   }
-}
-
-/**
- * How an allocation's end reads in the history: routine (`detail`) when it was the coordinator's
- * doing (`ours`) or Slurm says it COMPLETED, else as its type says. One of the coordinator's that
- * Slurm reports CANCELLED is said to be released: cancelling is how the coordinator lets go.
- */
-function allocationEnd(
-  slurmJobId: number,
-  slurmState: string | undefined,
-  ours: boolean,
-): { message: string; level: EventLevel | undefined } {
-  if (ours && slurmState !== undefined && /^CANCELLED[^)]*$/.test(slurmState))
-    return {
-      message: `Slurm job ${slurmJobId} released (Slurm reports it CANCELLED)`,
-      level: 'detail',
-    };
-  return {
-    message: `Slurm job ${slurmJobId} ended${slurmState === undefined ? '' : ` (${slurmState})`}`,
-    level: ours || slurmState?.startsWith('COMPLETED') ? 'detail' : undefined,
-  };
 }
 
 /**
