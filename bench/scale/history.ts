@@ -108,6 +108,7 @@ export function writeHistory(dbFile: string, jobsDir: string, tasks: number): { 
             actor: 'coordinator',
             message: `agent on ${node} GPU ${a % 4} (Slurm job ${100_000 + j})`,
             data: { agentId },
+            level: 'detail',
           });
         }
       }

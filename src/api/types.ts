@@ -29,6 +29,9 @@
 import type { ImageFormat } from '../renderers/blender/formats.js';
 import type { RenderOverrides } from '../renderers/blender/overrides.js';
 import type { SceneInfo } from '../renderers/blender/protocol.js';
+import type { BlenderStillPlanned, EventLevel, EventRecord } from './events.js';
+
+export type { BlenderStillPlanned };
 
 export type JobKind =
   'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command' | 'openjd';
@@ -140,21 +143,6 @@ export interface BlenderStillSubmitRequest extends BlenderOutputFields {
   auto?: AutoScaleSpec;
   /** Filled in by the plan (a submitted value is replaced). */
   planned?: BlenderStillPlanned;
-}
-
-/** What the plan of a tiled still decided, kept in the job's spec. */
-export interface BlenderStillPlanned {
-  frame: number;
-  columns: number;
-  rows: number;
-  overlap: number;
-  /** The merged image's size, that of a single render of the frame. */
-  resolution: [number, number];
-  format: ImageFormat;
-  /** The still as the files route serves it (`output/shot_0012.png`). */
-  file: string;
-  pattern: string;
-  patternSource: 'request' | 'scene' | 'default';
 }
 
 /** Autoscaling bounds; `idleSeconds` (default 30) is how long a node may idle before it goes back. */
@@ -279,23 +267,20 @@ export interface AgentView {
   lastSeen: number;
 }
 
-export interface JobEvent {
+/**
+ * One event of a job's history: its `type` (`noun:verb`, e.g. `job:submitted`, `scale:grow`,
+ * `task:failed`; every one is in api/events.ts) says what its `data` holds.
+ */
+export type JobEvent = EventRecord & {
   id: number;
   at: number;
-  /** `noun:verb`, e.g. `job:submitted`, `allocation:submitted`, `scale:grow`, `task:failed`. */
-  type: string;
   actor: 'user' | 'policy' | 'coordinator';
-  message: string;
-  data: Record<string, unknown>;
   /**
-   * `detail`: routine (agents coming and going, Slurm ending what it was told to end), folded
-   * away. Set on every event a job's detail and its own stream carry; /api/events leaves it out.
+   * How much it matters, decided where it was recorded: `detail` is routine (agents coming and
+   * going, Slurm ending what it was told to end), folded away.
    */
-  level?: EventLevel;
-}
-
-/** How much an event of a job's history matters to its user. */
-export type EventLevel = 'detail' | 'info' | 'warning' | 'error';
+  level: EventLevel;
+};
 
 /** A failed task with what its renderer printed last. */
 export interface FailedTask {

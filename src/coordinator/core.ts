@@ -187,7 +187,7 @@ export class Coordinator {
       submitsInFlight: () => this.allocations.inFlight,
       allocate,
       finish,
-      dropAgent: (agent, why) => this.liveness.drop(agent, why),
+      dropAgent: (agent, why, level) => this.liveness.drop(agent, why, level),
       allocationOutput: io.allocationOutput ?? (() => undefined),
       jobChanged: (jobId) => bus.jobChanged(jobId),
       cancelled: new Map(),

@@ -7,6 +7,7 @@ import type {
   JobSummary,
   TaskView,
 } from '../api/types.js';
+import { jobEvent } from './history.js';
 import { jobTypeOf } from './jobs/registry.js';
 import type { AgentsTable } from './store/tables/agents.js';
 import type { AllocationsTable } from './store/tables/allocations.js';
@@ -15,7 +16,6 @@ import type { StagesTable } from './store/tables/stages.js';
 import type { TasksTable } from './store/tables/tasks/tasks-table.js';
 import type { JobType } from './jobs/job-type.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
-import { withLevels } from './view/event-level.js';
 import { completionsOf, jobProgress, progressStage, unitOf } from './view/progress.js';
 import { paceOf } from './view/rate.js';
 import { taskName } from './view/task-name.js';
@@ -154,7 +154,7 @@ export function jobDetail(store: ViewStore, job: JobRow, now = Date.now()): JobD
     agents: store.agents
       .list(job.id)
       .map((a) => agentView(a, leased.find((t) => t.agentId === a.id) ?? null)),
-    events: withLevels(store.events.list(job.id)),
+    events: store.events.list(job.id).map(jobEvent),
     auto: job.auto,
     ...(type.service ? { serviceUrl: serviceUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),

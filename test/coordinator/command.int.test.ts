@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import path from 'node:path';
 import { taskOutputDir } from '../../src/api/task-output-files.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/api/types.js';
+import type { JobDetail, JobEvent, TaskView } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
@@ -78,7 +78,10 @@ describe('the generic command stage on the local cluster', () => {
     const flaky = tasks.at(-1);
     // `attempts` counts failed attempts; the retry ran on another agent
     expect(flaky?.attempts).toBe(1);
-    const failed = done.events.find((e) => e.type === 'task:failed' && e.data.taskId === flaky?.id);
+    const failed = done.events.find(
+      (e): e is Extract<JobEvent, { type: 'task:failed' }> =>
+        e.type === 'task:failed' && e.data.taskId === flaky?.id,
+    );
     expect(failed?.data.agentId).not.toBe(flaky?.agentId);
     expect(
       done.events.some((e) => e.type === 'task:failed' && /exited with 7/.test(e.message)),

@@ -16,8 +16,12 @@ describe('the coordinator log', () => {
       'task:requeued',
       'coordinator',
       'task 12 lease expired (agent a1); back in the queue',
+      { taskId: 12 },
     );
-    record('j3', 'scale:decision', 'policy', 'grow to 4: 40 frame(s) at 2.00 s each ...');
+    record('j3', 'scale:decision', 'policy', 'grow to 4: 40 frame(s) at 2.00 s each ...', {
+      from: 2,
+      to: 4,
+    });
     expect(lines).toEqual([
       'j3 task:requeued coordinator: task 12 lease expired (agent a1); back in the queue',
       'j3 scale:decision policy: grow to 4: 40 frame(s) at 2.00 s each ...',

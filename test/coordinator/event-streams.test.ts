@@ -11,7 +11,15 @@ describe('event streams', () => {
       bus.emit({
         type: 'job:event',
         jobId: 'j1',
-        event: { id: i, at: i, type: 't', actor: 'user', message: `m${i}`, data: {} },
+        event: {
+          id: i,
+          at: i,
+          type: 'job:warning',
+          actor: 'user',
+          message: `m${i}`,
+          data: {},
+          level: 'warning',
+        },
       });
     const calls = stringify.mock.calls.length;
     stringify.mockRestore();
@@ -39,7 +47,15 @@ describe('event streams', () => {
     bus.emit({
       type: 'job:event',
       jobId: 'j1',
-      event: { id: 1, at: 1, type: 't', actor: 'user', message: 'm', data: {} },
+      event: {
+        id: 1,
+        at: 1,
+        type: 'job:warning',
+        actor: 'user',
+        message: 'm',
+        data: {},
+        level: 'warning',
+      },
     });
     await new Promise((r) => setTimeout(r, 30));
     expect(w).toEqual([]);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail, TaskView } from '../../src/api/types.js';
+import type { JobDetail, JobEvent, TaskView } from '../../src/api/types.js';
 import { expandTaskFile } from '../../src/renderers/plenoxels/index.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
@@ -137,7 +137,10 @@ describe('Plenoxels sweeps on the local cluster', () => {
     const retried = tasks.filter((t) => t.attempts === 1);
     expect(retried.length).toBeGreaterThanOrEqual(1);
     for (const t of retried) {
-      const failed = done.events.find((e) => e.type === 'task:failed' && e.data.taskId === t.id);
+      const failed = done.events.find(
+        (e): e is Extract<JobEvent, { type: 'task:failed' }> =>
+          e.type === 'task:failed' && e.data.taskId === t.id,
+      );
       expect(failed?.data.agentId).toBeTruthy();
       expect(failed?.data.agentId).not.toBe(t.agentId);
     }

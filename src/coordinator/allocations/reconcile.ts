@@ -1,6 +1,10 @@
-import type { Actor, RecordFn } from '../history.js';
+// One pass of bringing the recorded allocations in line with Slurm: its steps share one listing
+// and the ports, and read in the order they run, so they stay in one file.
+import type { EventLevel } from '../../api/events.js';
+import { jobEnded, type Actor, type RecordFn } from '../history.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { ServiceBehaviour } from '../jobs/job-type.js';
+import { allocationEnd } from './allocation-end.js';
 import type { AllocationPort } from '../ports.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
@@ -12,7 +16,7 @@ import type { AgentRow, AllocationRow, JobRow } from '../store/types.js';
 export interface ReconcilePorts {
   store: {
     jobs: Pick<JobsTable, 'get' | 'inState'>;
-    allocations: Pick<AllocationsTable, 'list' | 'insert' | 'update'>;
+    allocations: Pick<AllocationsTable, 'list' | 'insert' | 'update' | 'resized'>;
     agents: Pick<AgentsTable, 'list'>;
     events: Pick<EventsTable, 'latest'>;
   };
@@ -28,7 +32,8 @@ export interface ReconcilePorts {
     why: string,
   ) => Promise<number>;
   finish: (jobId: string, state: 'succeeded' | 'failed', error: string | null) => void;
-  dropAgent: (agent: AgentRow, why: string) => void;
+  /** Gives an agent up; `level` when its going is routine (see Liveness.drop). */
+  dropAgent: (agent: AgentRow, why: string, level?: EventLevel) => void;
   /** The text Slurm wrote for an allocation so far (its --output file), or undefined. */
   allocationOutput: (job: JobRow, slurmJobId: number) => string | undefined;
   jobChanged: (jobId: string) => void;
@@ -110,19 +115,23 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
     const job = c.store.jobs.get(a.jobId);
     if (!s || !s.active) {
       c.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: now });
+      // The coordinator's own doing when the job had ended or it released nodes of the job.
+      const ours = jobEnded(job) || c.store.allocations.resized(a.jobId).has(a.slurmJobId);
+      const end = allocationEnd(a.slurmJobId, s?.state, ours);
       c.record(
         a.jobId,
         'allocation:ended',
         'coordinator',
-        `Slurm job ${a.slurmJobId} ended${s ? ` (${s.state})` : ''}`,
+        end.message,
         { slurmJobId: a.slurmJobId },
+        end.level,
       );
       for (const agent of c.store.agents.list(a.jobId)) {
         if (
           agent.slurmJobId === a.slurmJobId &&
           (agent.state === 'active' || agent.state === 'draining')
         )
-          c.dropAgent(agent, 'its allocation ended');
+          c.dropAgent(agent, 'its allocation ended', 'detail');
       }
       continue;
     }

@@ -1,4 +1,5 @@
-import type { RecordFn } from '../history.js';
+import type { EventLevel } from '../../api/events.js';
+import { jobEnded, type RecordFn } from '../history.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
@@ -16,7 +17,7 @@ export interface LivenessTimes {
 /** What judging agents by their silence needs. */
 export interface LivenessPorts {
   store: {
-    jobs: Pick<JobsTable, 'inState'>;
+    jobs: Pick<JobsTable, 'inState' | 'get'>;
     agents: Pick<AgentsTable, 'silentSince' | 'update' | 'touchLive'>;
     tasks: Pick<TasksTable, 'requeueLeased' | 'extendLeases'>;
   };
@@ -80,8 +81,11 @@ export class Liveness {
       this.drop(a, `silent for ${Math.round((now - a.lastSeen) / 1000)} s`);
   }
 
-  /** Marks an agent gone and hands its tasks back at once. */
-  drop(a: AgentRow, why: string): void {
+  /**
+   * Marks an agent gone and hands its tasks back at once. Its going is worth a warning, unless
+   * its job had ended or the caller says it is routine (`level`: its allocation ended).
+   */
+  drop(a: AgentRow, why: string, level?: EventLevel): void {
     this.p.store.agents.update(a.id, { state: 'gone' });
     const back = this.p.store.tasks.requeueLeased({ agentId: a.id }, this.p.now());
     this.p.record(
@@ -90,6 +94,7 @@ export class Liveness {
       'coordinator',
       `agent ${a.id} gone (${why})${back.length ? `; ${back.length} task(s) back in the queue` : ''}`,
       { agentId: a.id },
+      level ?? (jobEnded(this.p.store.jobs.get(a.jobId)) ? 'detail' : undefined),
     );
     if (back.length) this.p.waiters.offer(a.jobId, back.length);
   }

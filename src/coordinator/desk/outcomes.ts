@@ -127,12 +127,15 @@ export class Outcomes {
       failures,
       ...(blocklist ? { state: 'blocked' as const } : {}),
     });
+    const final = state === 'failed';
     record(
       task.jobId,
       'task:failed',
       'coordinator',
       `${taskName(task)} (task ${task.id}) failed on ${agent.node} GPU ${agent.gpu}: ${error}`,
-      { taskId: task.id, agentId: agent.id, final: state === 'failed' },
+      { taskId: task.id, agentId: agent.id, final },
+      // The last attempt's failure is the task's end; one with attempts left, a warning.
+      final ? 'error' : undefined,
     );
     if (blocklist)
       record(

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ImageFormat } from '../../renderers/blender/formats.js';
 import type { ScriptSpec } from '../../templates/spec.js';
 import type { FileProbe } from '../../util/file-probe.js';
+import type { EventRecord } from '../../api/events.js';
 import type { JobKind, JobPanel, ProgressUnit, ResultRow, SubmitRequest } from '../../api/types.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
@@ -48,11 +49,13 @@ export interface JobPlan {
 }
 
 /** One decision of a plan for the history: `render:skipped`, with its data for the viewer. */
-export interface PlanEvent {
-  type: string;
-  message: string;
-  data: Record<string, unknown>;
-}
+export type PlanEvent = EventRecord<
+  | 'render:overrides'
+  | 'render:skipped'
+  | 'render:not-whole'
+  | 'render:partials-removed'
+  | 'still:planned'
+>;
 
 /** A file a job writes when it ends (the core writes it whole, 0600). */
 export interface OutputFile {

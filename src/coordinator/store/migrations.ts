@@ -1,12 +1,19 @@
 import type Database from 'better-sqlite3';
 import { CliError } from '../../errors.js';
+import { backfillEventLevels } from './backfill-levels.js';
 import { SCHEMA_V1 } from './schema.js';
 
 /**
  * The schema's history, one step per `user_version`. A database is brought forward step by step
- * in one transaction; steps are never edited once released, only added.
+ * in one transaction; steps are never edited once released, only added. A step's `fill`, if any,
+ * runs after its SQL: rows whose new values need more than SQL to work out.
  */
-export const MIGRATIONS: readonly { version: number; why: string; sql: string }[] = [
+export const MIGRATIONS: readonly {
+  version: number;
+  why: string;
+  sql: string;
+  fill?: (db: Database.Database) => void;
+}[] = [
   { version: 1, why: 'jobs, stages, tasks, attempts, agents, allocations, events', sql: SCHEMA_V1 },
   {
     version: 2,
@@ -57,6 +64,12 @@ export const MIGRATIONS: readonly { version: number; why: string; sql: string }[
       ALTER TABLE tasks DROP COLUMN excluded_agents;
     `,
   },
+  {
+    version: 6,
+    why: "an event's level is decided where it is recorded and stored with it; older events get the levels the history view gave them",
+    sql: `ALTER TABLE events ADD COLUMN level TEXT NOT NULL DEFAULT 'info';`,
+    fill: backfillEventLevels,
+  },
 ];
 
 /** The version this build writes. */
@@ -73,6 +86,7 @@ export function migrate(db: Database.Database, file: string): { from: number; to
     for (const m of MIGRATIONS) {
       if (m.version <= from) continue;
       db.exec(m.sql);
+      m.fill?.(db);
       db.pragma(`user_version = ${m.version}`);
     }
   })();

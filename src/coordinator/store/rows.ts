@@ -84,13 +84,15 @@ export function toAllocation(r: Row): AllocationRow {
 }
 
 export function toEvent(r: Row): EventRow {
+  // An event's data is as its type says: the recorder checked it when it was written.
   return {
     id: r.id as number,
     jobId: r.job_id as string,
     at: r.at as number,
-    type: r.type as string,
+    type: r.type as EventRow['type'],
     actor: r.actor as EventRow['actor'],
     message: r.message as string,
     data: json(r.data, {}),
-  };
+    level: r.level as EventRow['level'],
+  } as EventRow;
 }

@@ -1,6 +1,7 @@
 import type {
   AutoScaleSpec,
   AllocationView,
+  JobEvent,
   JobKind,
   JobState,
   SubmitRequest,
@@ -105,15 +106,15 @@ export interface AllocationRow extends AllocationView {
   jobId: string;
 }
 
-export interface EventRow {
-  id: number;
-  jobId: string;
-  at: number;
-  type: string;
-  actor: 'user' | 'policy' | 'coordinator';
-  message: string;
-  data: Record<string, unknown>;
-}
+/** One event of a job's history, as recorded. */
+export type EventRow = JobEvent & { jobId: string };
+
+/** An event before the store numbers it. */
+export type NewEvent = EventRow extends infer E
+  ? E extends EventRow
+    ? Omit<E, 'id'>
+    : never
+  : never;
 
 /** A new task before it has an id. */
 export interface NewTask {

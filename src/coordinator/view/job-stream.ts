@@ -3,7 +3,6 @@ import type { EventBus } from '../events.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import { jobDetail, taskView, type ViewStore } from '../views.js';
-import { EventLeveller } from './event-level.js';
 
 /** What one job's stream reads. */
 export interface JobStreamStore extends ViewStore {
@@ -25,7 +24,6 @@ const CHANGES_MANY = new Set(['job:retried', 'job:cancelled']);
 export class JobStream {
   /** Leased tasks as last sent: id → who holds it since when. */
   private readonly leased = new Map<number, string>();
-  private leveller = new EventLeveller();
 
   constructor(
     private readonly store: JobStreamStore,
@@ -37,8 +35,6 @@ export class JobStream {
   snapshot(): void {
     const job = this.store.jobs.get(this.jobId);
     if (!job) return;
-    this.leveller = new EventLeveller();
-    for (const e of this.store.events.list(this.jobId)) this.leveller.next(e);
     const tasks = this.store.tasks.list(this.jobId).tasks.map(taskView);
     this.leased.clear();
     for (const t of tasks) this.note(t);
@@ -64,7 +60,7 @@ export class JobStream {
     } else if (CHANGES_MANY.has(e.event.type)) {
       this.snapshot();
     } else {
-      this.send({ ...e, event: this.leveller.next(e.event) });
+      this.send(e);
     }
   }
 

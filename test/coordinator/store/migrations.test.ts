@@ -52,6 +52,33 @@ function versionFourDatabase(file: string): void {
   db.close();
 }
 
+/** A version-1 database holding one job's history, events as `[type, message, data]`. */
+function versionOneHistory(
+  file: string,
+  events: [string, string, Record<string, unknown>?][],
+): void {
+  const db = new Database(file);
+  db.exec(SCHEMA_V1);
+  db.pragma('user_version = 1');
+  const add = db.prepare(
+    `INSERT INTO events (job_id, at, type, actor, message, data) VALUES ('j1', ?, ?, 'coordinator', ?, ?)`,
+  );
+  events.forEach(([type, message, data = {}], i) =>
+    add.run((i + 1) * 1000, type, message, JSON.stringify(data)),
+  );
+  db.close();
+}
+
+/** The history as the store reads it back once brought forward. */
+function migratedHistory(events: [string, string, Record<string, unknown>?][]) {
+  const file = path.join(dir(), 'coordinator.db');
+  versionOneHistory(file, events);
+  const store = new SqliteStore(file);
+  const history = store.events.list('j1');
+  store.close();
+  return history;
+}
+
 describe('the store schema', () => {
   it('moves the agents that failed a task out of its JSON column into task_failures', () => {
     const file = path.join(dir(), 'coordinator.db');
@@ -120,5 +147,75 @@ describe('the store schema', () => {
     store.jobs.nextSeq();
     for (const f of [file, `${file}-wal`]) expect(statSync(f).mode & 0o777).toBe(0o600);
     store.close();
+  });
+
+  it('folds routine history and calls an allocation the coordinator released released, not cancelled', () => {
+    const levels = migratedHistory([
+      ['agent:registered', 'agent on node1 GPU 0 (Slurm job 7)'],
+      ['allocation:shrunk', 'Slurm job 8 cancelled (no node left)', { slurmJobId: 8 }],
+      ['allocation:ended', 'Slurm job 8 ended (CANCELLED)', { slurmJobId: 8 }],
+      ['allocation:ended', 'Slurm job 9 ended (NODE_FAIL)', { slurmJobId: 9 }],
+      ['task:failed', 'task 3 failed', { final: false }],
+      ['job:succeeded', 'job succeeded'],
+      ['allocation:ended', 'Slurm job 7 ended (CANCELLED)', { slurmJobId: 7 }],
+      ['agent:gone', 'agent j1.node1.gpu0.1 gone (silent for 21 s)'],
+    ]);
+    expect(levels.map((x) => x.level)).toEqual([
+      'detail',
+      'info',
+      'detail',
+      'warning',
+      'warning',
+      'info',
+      'detail',
+      'detail',
+    ]);
+    expect(levels[2]?.message).toBe('Slurm job 8 released (Slurm reports it CANCELLED)');
+    expect(levels[6]?.message).toBe('Slurm job 7 released (Slurm reports it CANCELLED)');
+    expect(levels[3]?.message).toBe('Slurm job 9 ended (NODE_FAIL)');
+  });
+
+  it('gives events recorded before levels were stored the levels the history view gave them', () => {
+    const history = migratedHistory([
+      ['job:submitted', 'blender scene.blend frames 1-4', { tasks: 4 }],
+      ['job:warning', 'no GPU named'],
+      ['allocation:ended', 'Slurm job 7 ended (COMPLETED)', { slurmJobId: 7 }],
+      ['agent:gone', 'agent j1.node1.gpu0.1 gone (its allocation ended)', { agentId: 'a' }],
+      ['task:retried-here', 'task 2 retried on the same agent', { taskId: 2 }],
+      ['task:failed', 'task 3 failed for good', { final: true }],
+      ['task:requeued', 'task 4 lease expired', { taskId: 4 }],
+      ['job:failed', 'a task failed'],
+      ['agent:gone', 'agent j1.node2.gpu0.2 gone (silent for 21 s)'],
+      ['job:retried', '1 task(s) queued again', { tasks: 1 }],
+      ['allocation:ended', 'Slurm job 10 ended (CANCELLED)', { slurmJobId: 10 }],
+      ['agent:gone', 'agent j1.node3.gpu0.3 gone (silent for 21 s)'],
+      ['scale:shrink', 'cancelled pending Slurm job 11', { slurmJobId: 11 }],
+      ['allocation:ended', 'Slurm job 11 ended (CANCELLED by 1000)', { slurmJobId: 11 }],
+      ['agent:blocked', 'agent blocklisted after 3 failures', { agentId: 'b' }],
+      ['scale:error', 'autoscaling could not act: no'],
+      ['job:paused', 'outputs unwritable', { taskId: 5, pauseMs: 1000 }],
+    ]);
+    expect(history.map((e) => [e.type, e.level])).toEqual([
+      ['job:submitted', 'info'],
+      ['job:warning', 'warning'],
+      ['allocation:ended', 'detail'],
+      ['agent:gone', 'detail'],
+      ['task:retried-here', 'detail'],
+      ['task:failed', 'error'],
+      ['task:requeued', 'warning'],
+      ['job:failed', 'error'],
+      ['agent:gone', 'detail'],
+      ['job:retried', 'info'],
+      ['allocation:ended', 'warning'],
+      ['agent:gone', 'warning'],
+      ['scale:shrink', 'info'],
+      ['allocation:ended', 'detail'],
+      ['agent:blocked', 'warning'],
+      ['scale:error', 'error'],
+      ['job:paused', 'warning'],
+    ]);
+    expect(history[2]?.message).toBe('Slurm job 7 ended (COMPLETED)');
+    expect(history[10]?.message).toBe('Slurm job 10 ended (CANCELLED)');
+    expect(history[13]?.message).toBe('Slurm job 11 released (Slurm reports it CANCELLED)');
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { withLevels } from '../../../src/coordinator/view/event-level.js';
 import { paceOf } from '../../../src/coordinator/view/rate.js';
 import { jobDetail, jobSummary } from '../../../src/coordinator/views.js';
 import { testCoordinator } from './setup.js';
@@ -127,40 +126,5 @@ describe("the API's view of a job", () => {
       now: 5_000,
     });
     expect(d).toEqual({ ratePerMinute: 0, etaSeconds: null, asOf: 5_000, elapsedSeconds: 5 });
-  });
-
-  it('folds routine history and calls an allocation the coordinator released released, not cancelled', () => {
-    const e = (id: number, type: string, message: string, data: Record<string, unknown> = {}) => ({
-      id,
-      jobId: 'j1',
-      at: id * 1000,
-      type,
-      actor: 'coordinator' as const,
-      message,
-      data,
-    });
-    const levels = withLevels([
-      e(1, 'agent:registered', 'agent on node1 GPU 0 (Slurm job 7)'),
-      e(2, 'allocation:shrunk', 'Slurm job 8 cancelled (no node left)', { slurmJobId: 8 }),
-      e(3, 'allocation:ended', 'Slurm job 8 ended (CANCELLED)', { slurmJobId: 8 }),
-      e(4, 'allocation:ended', 'Slurm job 9 ended (NODE_FAIL)', { slurmJobId: 9 }),
-      e(5, 'task:failed', 'task 3 failed', { final: false }),
-      e(6, 'job:succeeded', 'job succeeded'),
-      e(7, 'allocation:ended', 'Slurm job 7 ended (CANCELLED)', { slurmJobId: 7 }),
-      e(8, 'agent:gone', 'agent j1.node1.gpu0.1 gone (silent for 21 s)'),
-    ]);
-    expect(levels.map((x) => x.level)).toEqual([
-      'detail',
-      'info',
-      'detail',
-      'warning',
-      'warning',
-      'info',
-      'detail',
-      'detail',
-    ]);
-    expect(levels[2]?.message).toBe('Slurm job 8 released (Slurm reports it CANCELLED)');
-    expect(levels[6]?.message).toBe('Slurm job 7 released (Slurm reports it CANCELLED)');
-    expect(levels[3]?.message).toBe('Slurm job 9 ended (NODE_FAIL)');
   });
 });

@@ -1,15 +1,17 @@
 import { toEvent } from '../rows.js';
 import type { Row, Sql } from '../sql.js';
-import type { EventRow } from '../types.js';
+import type { EventRow, NewEvent } from '../types.js';
 
 /** The `events` table: each job's history. */
 export class EventsTable {
   constructor(private readonly sql: Sql) {}
 
-  add(e: Omit<EventRow, 'id'>): EventRow {
+  add(e: NewEvent): EventRow {
     const r = this.sql
-      .q('INSERT INTO events (job_id, at, type, actor, message, data) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.jobId, e.at, e.type, e.actor, e.message, JSON.stringify(e.data));
+      .q(
+        'INSERT INTO events (job_id, at, type, actor, message, data, level) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(e.jobId, e.at, e.type, e.actor, e.message, JSON.stringify(e.data), e.level);
     return { ...e, id: Number(r.lastInsertRowid) };
   }
 
@@ -25,10 +27,13 @@ export class EventsTable {
   }
 
   /** The newest event of a type for a job, if any. */
-  latest(jobId: string, type: string): EventRow | undefined {
+  latest<K extends EventRow['type']>(
+    jobId: string,
+    type: K,
+  ): Extract<EventRow, { type: K }> | undefined {
     const r = this.sql
       .q('SELECT * FROM events WHERE job_id = ? AND type = ? ORDER BY id DESC LIMIT 1')
       .get(jobId, type) as Row | undefined;
-    return r ? toEvent(r) : undefined;
+    return r ? (toEvent(r) as Extract<EventRow, { type: K }>) : undefined;
   }
 }
