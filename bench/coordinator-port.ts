@@ -61,7 +61,8 @@ export function insertNoopJob(c: BenchPort, stateDir: string, tasks: number): Be
       outputDir: path.join(dir, 'output'),
       agentToken,
       nodesWanted: 1,
-      gpusPerNode: 1,
+      // The swarm registers four agents a simulated node, GPUs 0 to 3, as a p3.8xlarge's.
+      gpusPerNode: 4,
       auto: null,
       video: null,
       error: null,

@@ -73,4 +73,18 @@ describe('agent protocol', () => {
     expect(last.data?.lease?.exit).toMatch(/succeeded/);
     expect(rc.coordinator.store.jobs.get(job.id)?.state).toBe('succeeded');
   });
+
+  it('takes the four agents a simulated node registers, as the swarm sends them', async () => {
+    const swarm = insertNoopJob(rc.coordinator, path.join(root, 'state'), 1);
+    for (const gpu of ['0', '1', '2', '3']) {
+      const r = await callApi<{ agentId?: string; exit?: string }>(
+        rc.url,
+        swarm.agentToken,
+        'POST',
+        '/api/agent/register',
+        { jobId: swarm.id, node: 'sim1', gpu, slurmJobId: 0 },
+      );
+      expect(r.data, gpu).toHaveProperty('agentId');
+    }
+  });
 });
