@@ -1,26 +1,11 @@
-import type { ImageFormat } from '../renderers/blender/formats.js';
 import type { RenderOverrides } from '../renderers/blender/overrides.js';
+import type { BlenderStillPlanned } from './requests/blender.js';
 
 /**
  * How much an event of a job's history matters to its user. `detail`: routine (agents coming
  * and going, Slurm ending what it was told to end), folded away.
  */
 export type EventLevel = 'detail' | 'info' | 'warning' | 'error';
-
-/** What the plan of a tiled still decided: the data of `still:planned`, kept in the job's spec. */
-export interface BlenderStillPlanned {
-  frame: number;
-  columns: number;
-  rows: number;
-  overlap: number;
-  /** The merged image's size, that of a single render of the frame. */
-  resolution: [number, number];
-  format: ImageFormat;
-  /** The still as the files route serves it (`output/shot_0012.png`). */
-  file: string;
-  pattern: string;
-  patternSource: 'request' | 'scene' | 'default';
-}
 
 /** An event that carries nothing but its message. */
 type NoData = Record<string, never>;

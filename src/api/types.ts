@@ -26,15 +26,25 @@
  *   POST /api/jobs/:id/task/cancel   { id }           -> TaskView  (a queued or running task)
  */
 
-import type { ImageFormat } from '../renderers/blender/formats.js';
-import type { RenderOverrides } from '../renderers/blender/overrides.js';
-import type { SceneInfo } from '../renderers/blender/protocol.js';
-import type { BlenderStillPlanned, EventLevel, EventRecord } from './events.js';
+import type { EventLevel, EventRecord } from './events.js';
+import type { AutoScaleSpec, JobKind, SubmitRequest } from './submit.js';
 
-export type { BlenderStillPlanned };
+// The submit requests are declared as schemas (submit.ts, requests/); their types come from there.
+export type {
+  AutoScaleSpec,
+  BlenderFrameOrder,
+  BlenderOutputFields,
+  BlenderPlanned,
+  BlenderStillPlanned,
+  BlenderStillSubmitRequest,
+  BlenderSubmitRequest,
+  CommonSubmitFields,
+  JobKind,
+  RequestOf,
+  SubmitRequest,
+} from './submit.js';
+export { BLENDER_FRAME_ORDERS } from './submit.js';
 
-export type JobKind =
-  'blender' | 'blender-still' | 'blender-dataset' | 'plenoxels' | 'index' | 'command' | 'openjd';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type TaskState = 'queued' | 'leased' | 'done' | 'failed' | 'cancelled';
 /** What a job's progress counts: frames (a chunk of 4 counts 4), tasks, dataset views, or none. */
@@ -60,115 +70,6 @@ export interface JobPresentation {
    */
   scaling: 'agents' | 'service';
 }
-
-/**
- * Where a Blender job writes and how it renders; shared by animations and stills. The scene facts
- * come from probing the .blend on the head node (`cluster-tool submit` does it), so that the plan
- * can check overrides and name files without loading Blender itself.
- */
-export interface BlenderOutputFields {
-  /** Absolute path of the .blend file as the head node sees it. */
-  scene: string;
-  /** The output root (`--output`): an existing, writable directory the compute nodes share;
-   * default <state>/jobs/<id>/output. */
-  outputDir?: string;
-  /** Blender's output path syntax (`render/shot_####`), relative to the output root; default the
-   * scene's own output path when it names one, else `frame_####`. */
-  outputPattern?: string;
-  /** Changes applied in the loaded Blender before the first frame (`format` included). */
-  overrides?: RenderOverrides;
-  /** Render frames whose files are already whole in the output (default: skip them). */
-  overwrite?: boolean;
-  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path). */
-  sceneInfo?: SceneInfo;
-  name?: string;
-  /** Slurm time limit in minutes for each allocation (default 60). */
-  timeLimitMinutes?: number;
-}
-
-export const BLENDER_FRAME_ORDERS = ['costliest-first', 'frames'] as const;
-export type BlenderFrameOrder = (typeof BLENDER_FRAME_ORDERS)[number];
-
-/** A Blender render: `render` (frame chunks) then `encode`. */
-export interface BlenderSubmitRequest extends BlenderOutputFields {
-  kind: 'blender';
-  /** Frame spec: `1-240`, `1-240x2`, `1,5,9-12`; default the scene's frame range. */
-  frames?: string;
-  nodes: number;
-  gpusPerNode?: number;
-  /** Frames per task (default 1). */
-  chunk?: number;
-  /**
-   * Which frames are leased first: `costliest-first` (the default: a spread sample of frames,
-   * then each remaining frame by the cost of the nearest one rendered, costliest first, so the
-   * job does not end on its costliest frames) or `frames` (in frame order).
-   */
-  order?: BlenderFrameOrder;
-  /** The frame format; the same as `overrides.format` (either may be given). */
-  format?: ImageFormat;
-  /** Autoscaling (issue 5). */
-  auto?: AutoScaleSpec;
-  /** Filled in by the plan (a submitted value is replaced). */
-  planned?: BlenderPlanned;
-}
-
-/** What the plan of a Blender render decided, kept in the job's spec for `status` and the viewer. */
-export interface BlenderPlanned {
-  /** Frames rendered by this job, in order. */
-  frames: number[];
-  /** Frames already whole in the output, not rendered again (empty with `overwrite`). */
-  skipped: number[];
-  /** The output pattern used, and whether it came from the request, the scene or the default. */
-  pattern: string;
-  patternSource: 'request' | 'scene' | 'default';
-  /** The image size each frame is written at (after the resolution percentage); null unknown. */
-  resolution: [number, number] | null;
-  format: ImageFormat;
-  /** Every frame's file (rendered or skipped) as the files route serves it, by frame number:
-   * `{"12": "output/render/shot_0012.png"}`. */
-  files: Record<string, string>;
-}
-
-/** One heavy frame split into tiles, one task each, then a merge into one image. */
-export interface BlenderStillSubmitRequest extends BlenderOutputFields {
-  kind: 'blender-still';
-  /** The frame to render; default the scene's first frame. */
-  frame?: number;
-  /** The grid, `4x4` (columns x rows). */
-  tiles: string;
-  /** Pixels each tile renders beyond its share on inner sides (default 8). */
-  overlap?: number;
-  nodes: number;
-  gpusPerNode?: number;
-  auto?: AutoScaleSpec;
-  /** Filled in by the plan (a submitted value is replaced). */
-  planned?: BlenderStillPlanned;
-}
-
-/** Autoscaling bounds; `idleSeconds` (default 30) is how long a node may idle before it goes back. */
-export interface AutoScaleSpec {
-  min: number;
-  max: number;
-  targetFinishSeconds?: number;
-  idleSeconds?: number;
-}
-
-/** Fields every kind of job shares. */
-export interface CommonSubmitFields {
-  nodes: number;
-  gpusPerNode?: number;
-  name?: string;
-  timeLimitMinutes?: number;
-  auto?: AutoScaleSpec;
-}
-
-/** Kinds planned by other modules (Plenoxels sweeps, command lists, IndeX sessions, datasets, OpenJD templates). */
-export interface OtherSubmitRequest extends CommonSubmitFields {
-  kind: Exclude<JobKind, 'blender' | 'blender-still'>;
-  [field: string]: unknown;
-}
-
-export type SubmitRequest = BlenderSubmitRequest | BlenderStillSubmitRequest | OtherSubmitRequest;
 
 export interface ScaleRequest {
   nodes?: number;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Bodies and query strings of the user routes that are not submissions (a submission is checked
- * field by field by its job type's planner). Parsed with `parseWire` at the route.
+ * Bodies and query strings of the user routes that are not submissions (a submission is read by
+ * submit.ts, then planned). Parsed with `parseWire` at the route.
  */
 const count = (max: number) =>
   z

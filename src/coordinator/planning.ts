@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { BlenderSubmitRequest, SubmitRequest } from '../api/types.js';
+import { readSubmitRequest } from '../api/submit.js';
+import type { SubmitRequest } from '../api/types.js';
 import type { FrameScan, WholeFramesOptions } from '../renderers/blender/resume.js';
 import type { ImageFormat } from '../renderers/blender/formats.js';
 import { outputConflict, type OtherOutput } from '../renderers/blender/output-root.js';
@@ -11,10 +12,17 @@ import type { JobRow } from './store/types.js';
 
 /**
  * The plan of a request, made by the same code for a submission, the coordinator's preview and a
- * `--dry-run` with no coordinator: an output another job uses is refused, the frames already
- * whole in the output are found (the resume scan), the job type plans the rest, and every task's
- * payload is checked against what its runner takes.
+ * `--dry-run` with no coordinator: the request's shape is checked (`submitted`), an output another
+ * job uses is refused, the frames already whole in the output are found (the resume scan), the
+ * job type plans the rest, and every task's payload is checked against what its runner takes.
  */
+
+/** The request a submitted body holds, its shape checked (api/submit.ts); else a UsageError. */
+export function submitted(body: unknown): SubmitRequest {
+  const r = readSubmitRequest(body);
+  if (!r.ok) throw new UsageError(r.error);
+  return r.value;
+}
 
 /** Reads which frame files are there and whole (renderers/blender/resume.ts `wholeFrames`). */
 export type FrameScanner = (
@@ -63,8 +71,8 @@ export function otherOutputs(
 
 /** Refuses an `--output` that another job uses (see output-root.ts `outputConflict`). */
 function checkOutput(req: SubmitRequest, input: PlanInput): void {
-  const dir = (req as { outputDir?: unknown }).outputDir;
-  if (!input.others || typeof dir !== 'string' || !path.isAbsolute(dir)) return;
+  const dir = 'outputDir' in req ? req.outputDir : undefined;
+  if (!input.others || dir === undefined || !path.isAbsolute(dir)) return;
   const conflict = outputConflict(real(dir, input.files), input.others);
   if (conflict) throw new UsageError(`output: ${conflict}`);
 }
@@ -126,16 +134,15 @@ export async function resumeScan(
   scan: FrameScanner,
   removePartials: boolean,
 ): Promise<Resume> {
-  const r = req as BlenderSubmitRequest;
-  if (r.kind !== 'blender' || !r.outputDir || r.overwrite) return NOTHING_TO_RESUME;
+  if (req.kind !== 'blender' || !req.outputDir || req.overwrite) return NOTHING_TO_RESUME;
   checkOutput(req, input);
   const first = planJob(req, input);
-  const p = (first.request as BlenderSubmitRequest).planned;
+  const p = first.request.kind === 'blender' ? first.request.planned : undefined;
   if (!p) return NOTHING_TO_RESUME;
   const frameOf = new Map(
     Object.entries(p.files).map(([frame, f]) => [f.replace(/^output\//, ''), Number(frame)]),
   );
-  const found = await scan(first.outputDir ?? r.outputDir, [...frameOf.keys()], p.format, {
+  const found = await scan(first.outputDir ?? req.outputDir, [...frameOf.keys()], p.format, {
     size: p.resolution ?? undefined,
     removePartials,
   });

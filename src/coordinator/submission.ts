@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FileProbe } from '../util/file-probe.js';
 import { warmUpOf } from './desk/warm-ups.js';
-import type { SubmitRequest } from '../api/types.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
 import type { JobDirs, JobPlan, PlanLimits } from './jobs/job-type.js';
@@ -12,6 +11,7 @@ import {
   previewOf,
   previewPlan,
   resumeScan,
+  submitted,
   type FrameScanner,
   type PlanInput,
 } from './planning.js';
@@ -88,7 +88,8 @@ export class Submission {
    * What a submission would do, without doing it (no row, no file, no partial file removed):
    * the plan `planning.ts` makes, and the allocation's sbatch script.
    */
-  async preview(req: SubmitRequest) {
+  async preview(body: unknown) {
+    const req = submitted(body);
     const seq = this.p.store.jobs.nextSeq();
     const input = this.input(await this.limits(), seq);
     const plan = await previewPlan(req, input, this.p.scanFrames);
@@ -105,7 +106,8 @@ export class Submission {
   }
 
   /** Validates, writes the job and its tasks, and submits its first allocation. */
-  async submit(req: SubmitRequest, actor: Actor = 'user'): Promise<JobRow> {
+  async submit(body: unknown, actor: Actor = 'user'): Promise<JobRow> {
+    const req = submitted(body);
     const limits = await this.limits();
     // The resume scan reads the user's files, so it is awaited first; the number it plans
     // with is only a guess, and matters not: it reads the output, not the job's directory.

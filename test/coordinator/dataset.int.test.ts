@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobDetail } from '../../src/api/types.js';
+import type { JobDetail, RequestOf } from '../../src/api/types.js';
 import { blenderDatasetJob } from '../../src/coordinator/jobs/blender-dataset.js';
 import { nodeFiles } from '../../src/util/node-files.js';
 import type { TransformsFile } from '../../src/renderers/blender/dataset.js';
@@ -73,7 +73,7 @@ describe('blender-dataset jobs', () => {
 
     // The poses the planner asked for, recomputed here with the job's own output directory.
     const asked = blenderDatasetJob
-      .plan(job.spec, {
+      .plan(job.spec as RequestOf<'blender-dataset'>, {
         limits: { partitionNodes: 4, maxGpusPerNode: 4 },
         dirs: { id: job.id, dir: job.dir, outputDir: job.outputDir },
         files: nodeFiles,

@@ -1,6 +1,6 @@
 import type { SubmitRequest } from '../../api/types.js';
 import type { JobDirs, JobPlan, PlanLimits } from '../../coordinator/jobs/job-type.js';
-import { jobDirs, previewPlan } from '../../coordinator/planning.js';
+import { jobDirs, previewPlan, submitted } from '../../coordinator/planning.js';
 import { defaultStateDir } from '../../coordinator/state-dir.js';
 import { UsageError } from '../../errors.js';
 import { wholeFrames } from '../../renderers/blender/resume.js';
@@ -53,7 +53,7 @@ export async function planHere(
   const stateDir = (argv['state-dir'] as string | undefined) ?? defaultStateDir();
   const dirs = jobDirs(stateDir, 'next');
   const limits = await partitionLimits(argv);
-  const plan = await previewPlan(req, { limits, dirs, files: nodeFiles }, wholeFrames);
+  const plan = await previewPlan(submitted(req), { limits, dirs, files: nodeFiles }, wholeFrames);
   const notes =
     'outputDir' in req && req.outputDir
       ? ["no coordinator answered: --output was not checked against other jobs' outputs"]

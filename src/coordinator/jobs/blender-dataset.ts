@@ -10,7 +10,6 @@ import {
   type DatasetView,
   type RenderedView,
 } from '../../renderers/blender/dataset.js';
-import type { OtherSubmitRequest } from '../../api/types.js';
 import {
   absolutePath,
   checkCommonFields,
@@ -20,21 +19,6 @@ import {
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
 import { blenderWarmUp } from './blender-warm-up.js';
-
-/**
- * A NeRF-synthetic dataset rendered from a Blender scene (`kind: 'blender-dataset'`): `scene`
- * (absolute .blend), `views` (training views, 1-10000), optionally `valViews` and `testViews`
- * (default a tenth of `views`, rounded up), `radius` (camera distance from the origin, default
- * 4) and `viewsPerTask` (default 4). See src/renderers/blender/dataset.ts for poses and layout.
- */
-export interface BlenderDatasetFields {
-  scene: string;
-  views: number;
-  valViews?: number;
-  testViews?: number;
-  radius?: number;
-  viewsPerTask?: number;
-}
 
 const MAX_VIEWS = 10000;
 
@@ -61,10 +45,11 @@ export const blenderViewPayload = z.object({
 });
 
 /**
- * Views split into `blender-view` tasks of a few views each in one `main` stage; images go under
- * the job's output directory, and the transforms files are written once every view is in.
+ * A NeRF-synthetic dataset of a Blender scene: its views split into `blender-view` tasks of a few
+ * views each in one `main` stage; images go under the job's output directory, and the transforms
+ * files are written once every view is in.
  */
-export const blenderDatasetJob: JobType = {
+export const blenderDatasetJob: JobType<'blender-dataset'> = {
   kind: 'blender-dataset',
   mainStage: MAIN_STAGE,
   progressUnit: 'views',
@@ -72,17 +57,20 @@ export const blenderDatasetJob: JobType = {
   payloads: { 'blender-view': blenderViewPayload },
   warmUp: blenderWarmUp,
 
-  plan(request, { limits, dirs, files }) {
-    const req = request as OtherSubmitRequest;
+  plan(req, { limits, dirs, files }) {
     const common = checkCommonFields(req, limits);
     const scene = absolutePath('scene', req.scene, 'file', files);
     if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
     const views = wholeNumber('views', req.views, 1, MAX_VIEWS);
-    const opt = (field: string) =>
-      req[field] === undefined ? undefined : wholeNumber(field, req[field], 0, MAX_VIEWS);
-    const counts = splitCounts(views, opt('valViews'), opt('testViews'));
+    const opt = (field: string, v: number | undefined) =>
+      v === undefined ? undefined : wholeNumber(field, v, 0, MAX_VIEWS);
+    const counts = splitCounts(
+      views,
+      opt('valViews', req.valViews),
+      opt('testViews', req.testViews),
+    );
     const radius = req.radius ?? DEFAULT_RADIUS;
-    if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0)
+    if (!Number.isFinite(radius) || radius <= 0)
       throw new UsageError(`radius must be a positive number (got ${JSON.stringify(radius)})`);
     const perTask = wholeNumber('viewsPerTask', req.viewsPerTask ?? 4, 1, MAX_VIEWS);
     const outputDir = dirs.outputDir;

@@ -19,10 +19,9 @@ import {
   checkImageOverrides,
   checkOverrides,
   finalResolution,
-  renderOverridesSchema,
   type RenderOverrides,
 } from '../../renderers/blender/overrides.js';
-import { sceneInfoSchema, type SceneInfo } from '../../renderers/blender/protocol.js';
+import type { SceneInfo } from '../../renderers/blender/protocol.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import type { BlenderOutputFields } from '../../api/types.js';
 import type { JobDirs, PlanContext } from './job-type.js';
@@ -45,9 +44,7 @@ export interface BlenderOutputPlan {
 /** Overrides only the scene can say yes to. */
 const SCENE_FIELDS = ['resolutionPercentage', 'samples', 'camera', 'device'] as const;
 
-function checkScenePath(scene: unknown, files: FileProbe): string {
-  if (typeof scene !== 'string' || scene === '')
-    throw new UsageError('scene: give the path of a .blend file');
+function checkScenePath(scene: string, files: FileProbe): string {
   if (!path.isAbsolute(scene))
     throw new UsageError(`scene: ${JSON.stringify(scene)} must be an absolute path`);
   if (scene.includes('\0') || /[\n\r]/.test(scene))
@@ -57,31 +54,11 @@ function checkScenePath(scene: unknown, files: FileProbe): string {
   return scene;
 }
 
-function readSceneInfo(value: unknown): SceneInfo | undefined {
-  if (value === undefined) return undefined;
-  const r = sceneInfoSchema.safeParse(value);
-  if (!r.success)
-    throw new UsageError(
-      `sceneInfo: not what a probe of the scene gives (${r.error.issues[0]?.message ?? 'invalid'}); ` +
-        'let `cluster-tool submit` probe the scene',
-    );
-  return r.data;
-}
-
-function readOverrides(
-  req: BlenderOutputFields & { format?: unknown },
-  info: SceneInfo | undefined,
-): RenderOverrides {
-  const r = renderOverridesSchema.safeParse(req.overrides ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new UsageError(
-      `overrides${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  const o = { ...r.data };
-  if (req.format !== undefined) {
-    const format = typeof req.format === 'string' ? req.format : JSON.stringify(req.format);
+/** The overrides with `format` among them; checked against the scene's probe when there is one. */
+function readOverrides(req: BlenderOutputFields, info: SceneInfo | undefined): RenderOverrides {
+  const o = { ...req.overrides };
+  const format = req.format;
+  if (format !== undefined) {
     if (o.format !== undefined && o.format !== format)
       throw new UsageError(`format ${format} and overrides.format ${o.format} differ; give one`);
     o.format = format;
@@ -114,9 +91,8 @@ function sharedFor(files: FileProbe) {
  * whose Slurm jobs write the frames, on a file system the compute nodes share, and clear of the
  * coordinator's job directories. Returns it normalized.
  */
-export function checkOutputRoot(value: unknown, dirs: JobDirs, files: FileProbe): string {
-  if (typeof value !== 'string' || value === '')
-    throw new UsageError('output: give the absolute path of a directory');
+export function checkOutputRoot(value: string, dirs: JobDirs, files: FileProbe): string {
+  if (value === '') throw new UsageError('output: give the absolute path of a directory');
   if (/[\0\n\r]/.test(value)) throw new UsageError('output: the path holds a control character');
   if (!path.isAbsolute(value))
     throw new UsageError(`output ${JSON.stringify(value)}: give an absolute path`);
@@ -142,18 +118,14 @@ export function checkOutputRoot(value: unknown, dirs: JobDirs, files: FileProbe)
 
 /** Checks what every Blender kind shares: scene, probe, overrides, output root and pattern. */
 export function planBlenderOutput(
-  req: BlenderOutputFields & { format?: unknown },
+  req: BlenderOutputFields,
   { dirs, files }: Pick<PlanContext, 'dirs' | 'files'>,
 ): BlenderOutputPlan {
   const scene = checkScenePath(req.scene, files);
-  const info = readSceneInfo(req.sceneInfo);
+  const info = req.sceneInfo;
   const overrides = readOverrides(req, info);
   const root =
     req.outputDir === undefined ? dirs.outputDir : checkOutputRoot(req.outputDir, dirs, files);
-  if (req.outputPattern !== undefined && typeof req.outputPattern !== 'string')
-    throw new UsageError('outputPattern: give a pattern such as render/shot_####');
-  if (req.overwrite !== undefined && typeof req.overwrite !== 'boolean')
-    throw new UsageError('overwrite: true or false');
   const pattern = resolveOutputPattern({
     root,
     requested: req.outputPattern,

@@ -13,7 +13,7 @@ import {
   planTiles,
   tileFileName,
 } from '../../renderers/blender/tiles.js';
-import type { BlenderStillPlanned, BlenderStillSubmitRequest } from '../../api/types.js';
+import type { BlenderStillPlanned } from '../../api/types.js';
 import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';
@@ -31,7 +31,7 @@ export const blenderMergePayload = mergeTaskPayloadSchema;
  * size of a single render, in the job's format. Needs the scene's probe (`sceneInfo`) for the
  * image size. Progress counts tiles (tasks).
  */
-export const blenderStillJob: JobType = {
+export const blenderStillJob: JobType<'blender-still'> = {
   kind: 'blender-still',
   mainStage: 'tiles',
   progressUnit: 'tasks',
@@ -64,8 +64,7 @@ export const blenderStillJob: JobType = {
     });
   },
 
-  plan(request, { limits, dirs, files }) {
-    const req = request as BlenderStillSubmitRequest;
+  plan(req, { limits, dirs, files }) {
     const out = planBlenderOutput(req, { dirs, files });
     const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
     if (!out.info || !out.resolution)
@@ -78,7 +77,6 @@ export const blenderStillJob: JobType = {
         'tiles: OPEN_EXR_MULTILAYER cannot be tiled (the merge stitches the combined image ' +
           'only); use OPEN_EXR, or render the frame whole with `submit blender --frames N`',
       );
-    if (typeof req.tiles !== 'string') throw new UsageError('tiles: give the grid, e.g. 4x4');
     const grid = parseTiles(req.tiles);
     const overlap = wholeNumber('overlap', req.overlap ?? DEFAULT_TILE_OVERLAP, 0, 256);
     const frame = wholeNumber('frame', req.frame ?? out.info.frame_start, 0, MAX_FRAME_NUMBER);

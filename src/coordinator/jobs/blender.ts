@@ -16,12 +16,7 @@ import {
   sceneFrames,
   stepFrames,
 } from '../../renderers/blender/overrides.js';
-import {
-  BLENDER_FRAME_ORDERS,
-  type BlenderFrameOrder,
-  type BlenderPlanned,
-  type BlenderSubmitRequest,
-} from '../../api/types.js';
+import type { BlenderPlanned, BlenderSubmitRequest } from '../../api/types.js';
 import { costliestFirst } from '../scheduler/lease-order.js';
 import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
@@ -52,16 +47,9 @@ export const blenderEncodePayload = blenderRenderPayload.extend({
 const VIDEO = 'video.mp4';
 
 function framesOf(req: BlenderSubmitRequest, info: { frames?: () => number[] }): number[] {
-  if (req.frames !== undefined) return parseFrames(String(req.frames));
+  if (req.frames !== undefined) return parseFrames(req.frames);
   if (info.frames) return info.frames();
   throw new UsageError('frames: give a frame spec such as 1-240 (or send sceneInfo)');
-}
-
-function frameOrder(value: unknown): BlenderFrameOrder {
-  if (value === undefined) return 'costliest-first';
-  if (!BLENDER_FRAME_ORDERS.includes(value as BlenderFrameOrder))
-    throw new UsageError(`order: one of ${BLENDER_FRAME_ORDERS.join(', ')}`);
-  return value as BlenderFrameOrder;
 }
 
 /** A render task's cost: Blender's own time for its frames, as the agent reported them. */
@@ -78,7 +66,7 @@ function renderSeconds(result: Record<string, unknown>): number | undefined {
  * skipped unless `overwrite`; when none is left to render, the encode runs at once. Progress
  * counts frames.
  */
-export const blenderJob: JobType = {
+export const blenderJob: JobType<'blender'> = {
   kind: 'blender',
   mainStage: 'render',
   progressUnit: 'frames',
@@ -86,12 +74,11 @@ export const blenderJob: JobType = {
   payloads: { 'blender-render': blenderRenderPayload, 'blender-encode': blenderEncodePayload },
   warmUp: blenderWarmUp,
 
-  plan(request, { limits, dirs, files, whole }) {
-    const req = request as BlenderSubmitRequest;
+  plan(req, { limits, dirs, files, whole }) {
     const out = planBlenderOutput(req, { dirs, files });
     const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
     const chunk = wholeNumber('chunk', req.chunk ?? 1, 1, 100000);
-    const order = frameOrder(req.order);
+    const order = req.order ?? 'costliest-first';
     const step = out.overrides.frameStep;
     const info = out.info;
     let frames = framesOf(req, { frames: info ? () => sceneFrames(info, step) : undefined });
@@ -169,7 +156,7 @@ export const blenderJob: JobType = {
         ...(req.outputDir !== undefined ? { outputDir: out.root } : {}),
         outputPattern: out.pattern.raw,
         timeLimitMinutes,
-        frames: req.frames !== undefined ? String(req.frames) : formatFrames(frames),
+        frames: req.frames ?? formatFrames(frames),
         planned,
       },
       nodes,

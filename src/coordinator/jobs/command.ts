@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { UsageError } from '../../errors.js';
 import { parseCommandTasks } from '../../renderers/command/tasks-file.js';
-import type { OtherSubmitRequest } from '../../api/types.js';
 import {
   absolutePath,
   checkCommonFields,
@@ -13,18 +11,6 @@ import {
 import type { JobType } from './job-type.js';
 import { resultRow } from './result-rows.js';
 
-/**
- * A generic command request (`kind: 'command'`): tasks.jsonl as `tasks` (its text) or
- * `tasksPath` (absolute), an optional `command` argv template for lines without `argv`, and
- * `cwd` (absolute; default the job's output directory) where each command runs.
- */
-export interface CommandFields {
-  tasks?: string;
-  tasksPath?: string;
-  command?: string[];
-  cwd?: string;
-}
-
 /** What a `command` task carries: its argv (never a shell string) and where to run it. */
 export const commandPayload = z.object({
   id: z.string(),
@@ -34,28 +20,28 @@ export const commandPayload = z.object({
   cwd: z.string().min(1),
 });
 
-/** One `main` stage, one `command` task per line of tasks.jsonl, with a results table. */
-export const commandJob: JobType = {
+/**
+ * A generic command job: one `main` stage, one `command` task per line of tasks.jsonl (argv
+ * from the line, or from `command` with the line's fields), with a results table.
+ */
+export const commandJob: JobType<'command'> = {
   kind: 'command',
   mainStage: MAIN_STAGE,
   progressUnit: 'tasks',
   panels: ['tasks', 'results'],
   payloads: { command: commandPayload },
 
-  plan(request, { limits, dirs, files }) {
-    const req = request as OtherSubmitRequest;
+  plan(req, { limits, dirs, files }) {
     const common = checkCommonFields(req, limits);
-    const { text, source } = inlineOrFile(req, 'tasks', 'tasksPath', files);
-    const command = req.command;
-    if (
-      command !== undefined &&
-      !(Array.isArray(command) && command.every((w) => typeof w === 'string'))
-    )
-      throw new UsageError('command: must be a list of strings (a program and its arguments)');
+    const { text, source } = inlineOrFile(
+      { field: 'tasks', text: req.tasks },
+      { field: 'tasksPath', path: req.tasksPath },
+      files,
+    );
     const cwd = req.cwd !== undefined ? absolutePath('cwd', req.cwd, 'dir', files) : dirs.outputDir;
     const parsed = parseCommandTasks(text, {
       source: path.basename(source),
-      ...(command ? { command } : {}),
+      ...(req.command ? { command: req.command } : {}),
     });
     const main = mainStageTasks(
       'command',

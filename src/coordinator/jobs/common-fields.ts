@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { FileProbe } from '../../util/file-probe.js';
-import type { CommonSubmitFields, OtherSubmitRequest } from '../../api/types.js';
+import { ABSOLUTE_PATH } from '../../api/requests/common.js';
+import type { CommonSubmitFields } from '../../api/types.js';
 import type { JobPlan, PlanLimits } from './job-type.js';
 
 /** A whole number within bounds, or a UsageError naming the field. */
@@ -40,7 +41,7 @@ export function checkCommonFields(req: CommonSubmitFields, limits: PlanLimits): 
     1,
     60 * 24 * 14,
   );
-  if (req.name !== undefined && (typeof req.name !== 'string' || req.name.length > 200))
+  if (req.name !== undefined && req.name.length > 200)
     throw new UsageError('name must be text of at most 200 characters');
   if (req.auto) {
     wholeNumber('auto.min', req.auto.min, 1, limits.partitionNodes);
@@ -56,8 +57,7 @@ export function absolutePath(
   kind: 'file' | 'dir',
   files: FileProbe,
 ): string {
-  if (typeof value !== 'string' || value === '')
-    throw new UsageError(`${field}: give an absolute path`);
+  if (typeof value !== 'string' || value === '') throw new UsageError(`${field}: ${ABSOLUTE_PATH}`);
   if (!path.isAbsolute(value))
     throw new UsageError(`${field}: ${JSON.stringify(value)} must be an absolute path`);
   if (/[\0\n\r]/.test(value)) throw new UsageError(`${field}: the path holds a control character`);
@@ -69,21 +69,18 @@ export function absolutePath(
   return value;
 }
 
-/** The text a request carries inline (`textField`) or names by absolute path (`pathField`). */
+/**
+ * The text a request carries inline (`inline`, its file's text) or names by absolute path
+ * (`file`); the source is the path, else the inline field's name.
+ */
 export function inlineOrFile(
-  req: OtherSubmitRequest,
-  textField: string,
-  pathField: string,
+  inline: { field: string; text: string | undefined },
+  file: { field: string; path: string | undefined },
   files: FileProbe,
 ): { text: string; source: string } {
-  const text = req[textField];
-  if (typeof text === 'string') {
-    const source = req[pathField];
-    return { text, source: typeof source === 'string' && source ? source : textField };
-  }
-  if (text !== undefined) throw new UsageError(`${textField}: must be the file's text`);
-  const file = absolutePath(pathField, req[pathField], 'file', files);
-  return { text: files.readText(file), source: file };
+  if (inline.text !== undefined) return { text: inline.text, source: file.path || inline.field };
+  const abs = absolutePath(file.field, file.path, 'file', files);
+  return { text: files.readText(abs), source: abs };
 }
 
 /** The one stage of a job of independent tasks (commands, Plenoxels runs, dataset views). */

@@ -3,7 +3,14 @@ import type { ImageFormat } from '../../renderers/blender/formats.js';
 import type { ScriptSpec } from '../../templates/spec.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import type { EventRecord } from '../../api/events.js';
-import type { JobKind, JobPanel, ProgressUnit, ResultRow, SubmitRequest } from '../../api/types.js';
+import type {
+  JobKind,
+  JobPanel,
+  ProgressUnit,
+  RequestOf,
+  ResultRow,
+  SubmitRequest,
+} from '../../api/types.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
@@ -103,20 +110,23 @@ export interface ServiceBehaviour {
 /**
  * Everything the coordinator knows about one kind of job, and all the viewer and the CLI learn
  * of it (`progressUnit`, `panels`, `service`: they reach them through the job's view, never by
- * its kind's name). Adding a kind is one such object (in its own file, listed in registry.ts)
- * plus the agent runner for its task kinds. Job types do no I/O: what they need to know of files
+ * its kind's name). Adding a kind is one such object (in its own file, listed in registry.ts),
+ * its request's schema (api/submit.ts) and the agent runner for its task kinds. Job types do no I/O: what they need to know of files
  * comes through `PlanContext.files`, what they write is returned (`JobEnd`).
  */
-export interface JobType {
-  kind: JobKind;
+export interface JobType<K extends JobKind = JobKind> {
+  kind: K;
   /** The stage whose progress the job shows, or EVERY_STAGE. */
   mainStage: string;
   progressUnit: ProgressUnit;
   /** The parts of its page not every kind has (`results` goes with `results`, `service` with
    * `service`); views carry them, with what scaling means, as the job's presentation. */
   panels: JobPanel[];
-  /** Validates a request and splits it into stages and tasks; throws UsageError, writes nothing. */
-  plan(req: SubmitRequest, ctx: PlanContext): JobPlan;
+  /**
+   * Checks the values of a request of its kind (its shape was checked on the way in, by
+   * api/submit.ts) and splits it into stages and tasks; throws UsageError, writes nothing.
+   */
+  plan(req: RequestOf<K>, ctx: PlanContext): JobPlan;
   /** The payload each task kind's runner receives, checked at the boundary on both sides. */
   payloads: Record<string, z.ZodType>;
   /**

@@ -6,7 +6,6 @@ import { readManifestWith } from '../../openjd/manifest-probe.js';
 import { OpenjdInstantiationError, type Problem } from '../../openjd/problem.js';
 import { openjdArch } from '../../openjd/slurm-resources.js';
 import { stepSlice, taskLabel } from '../../openjd/step-slice.js';
-import type { OtherSubmitRequest } from '../../api/types.js';
 import type { NewTask } from '../store/types.js';
 import { checkCommonFields } from './common-fields.js';
 import { EVERY_STAGE, type JobType } from './job-type.js';
@@ -59,33 +58,26 @@ function manifestRoots(spec: OpenjdSpec, jobDir: string): string[] {
 }
 
 /**
- * An Open Job Description job (`kind: 'openjd'`): `template` (the template document),
- * `templatePath` (where it was read, for people), `bundleDir` (relative PATH values are taken
- * from there) and `parameters` (name to value: the bundle's parameter_values and `-p` merged).
- * Each step is a stage, run in dependency order one after another; each task one `openjd-task`
+ * An Open Job Description job: its template planned with its parameters (relative PATH values
+ * from `bundleDir`). Each step is a stage, run in dependency order one after another; each task
+ * one `openjd-task`
  * that an agent leases; the tasks of a step with a manifest parameter are made when its stage
  * becomes ready. Host requirements become the allocation's per-node minimums.
  */
-export const openjdJob: JobType = {
+export const openjdJob: JobType<'openjd'> = {
   kind: 'openjd',
   mainStage: EVERY_STAGE,
   progressUnit: 'tasks',
   panels: ['tasks', 'results'],
   payloads: { [OPENJD_TASK]: openjdPayload },
 
-  plan(request, { limits }) {
-    const req = request as OtherSubmitRequest;
+  plan(req, { limits }) {
     const common = checkCommonFields(req, limits);
     if (req.template === undefined || req.template === null)
       throw new UsageError('template: give the job template document (YAML or JSON, parsed)');
-    const given = req.parameters ?? {};
-    if (typeof given !== 'object' || Array.isArray(given))
-      throw new UsageError('parameters: give an object of parameter names to values');
     const bundleDir = req.bundleDir;
-    if (bundleDir !== undefined && (typeof bundleDir !== 'string' || !path.isAbsolute(bundleDir)))
-      throw new UsageError('bundleDir: must be an absolute path');
-    const templatePath = typeof req.templatePath === 'string' ? req.templatePath : 'template';
-    const r = planTemplateJob(req.template, given as Record<string, unknown>, {
+    const templatePath = req.templatePath ?? 'template';
+    const r = planTemplateJob(req.template, req.parameters ?? {}, {
       ...(bundleDir ? { relativePathsFrom: bundleDir } : {}),
       hostArch: openjdArch(process.arch),
     });

@@ -11,7 +11,7 @@ import { configSetsMaxGridElements, gridMemoryWarning } from '../../renderers/pl
 import { resolveOptDir } from '../../renderers/plenoxels/opt-dir.js';
 import { expandTaskFile } from '../../renderers/plenoxels/task-file.js';
 import type { PlenoxelsTask } from '../../renderers/plenoxels/types.js';
-import type { OtherSubmitRequest, ResultRow } from '../../api/types.js';
+import type { ResultRow } from '../../api/types.js';
 import type { TaskRow } from '../store/types.js';
 import {
   absolutePath,
@@ -22,23 +22,6 @@ import {
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
 import { resultRow } from './result-rows.js';
-
-/**
- * A Plenoxels sweep request (`kind: 'plenoxels'`): the autotune task file as `taskFile` (its
- * text) or `taskFilePath` (absolute), `svox2` (the checkout, absolute), and optionally `python`
- * (default python3), `cwd` (relative data_root/train_root; default the task file's directory),
- * `eval`/`render` (autotune's flags) and `gpuMemoryGiB` (default 16, a V100 of a p3.8xlarge).
- */
-export interface PlenoxelsFields {
-  taskFile?: string;
-  taskFilePath?: string;
-  svox2: string;
-  python?: string;
-  cwd?: string;
-  eval?: boolean;
-  render?: boolean;
-  gpuMemoryGiB?: number;
-}
 
 /** What a `plenoxels` task carries: one expanded autotune task and the svox2 to run it with. */
 export const plenoxelsPayload = z.object({
@@ -53,11 +36,6 @@ export const plenoxelsPayload = z.object({
   svox2Dir: z.string().min(1),
   python: z.string().min(1),
 });
-
-function optionalBool(field: string, v: unknown): boolean | undefined {
-  if (v === undefined || typeof v === 'boolean') return v;
-  throw new UsageError(`${field}: must be true or false`);
-}
 
 /** One warning line for the whole sweep, not one per task. */
 function memoryWarnings(lines: string[]): string[] {
@@ -88,25 +66,27 @@ function ranked(tasks: TaskRow[]): ResultRow[] {
 }
 
 /**
- * A Plenoxels (svox2) sweep: the task file expanded as autotune.py would, one `main` stage with
- * one `plenoxels` task per expanded task, each carrying its step argvs; a leaderboard at the end.
+ * A Plenoxels (svox2) sweep: the task file expanded as autotune.py would (relative paths from
+ * `cwd`, default the task file's directory), one `main` stage with one `plenoxels` task per
+ * expanded task, each carrying its step argvs; a leaderboard at the end.
  */
-export const plenoxelsJob: JobType = {
+export const plenoxelsJob: JobType<'plenoxels'> = {
   kind: 'plenoxels',
   mainStage: MAIN_STAGE,
   progressUnit: 'tasks',
   panels: ['tasks', 'results'],
   payloads: { plenoxels: plenoxelsPayload },
 
-  plan(request, { limits, files }) {
-    const req = request as OtherSubmitRequest;
+  plan(req, { limits, files }) {
     const common = checkCommonFields(req, limits);
     const svox2Dir = absolutePath('svox2', req.svox2, 'dir', files);
     const optDir = resolveOptDir(svox2Dir, files);
     const python = req.python ?? 'python3';
-    if (typeof python !== 'string' || python === '' || /[\0\n\r]/.test(python))
-      throw new UsageError('python: give the Python of the svox2 environment, e.g. python3');
-    const { text, source } = inlineOrFile(req, 'taskFile', 'taskFilePath', files);
+    const { text, source } = inlineOrFile(
+      { field: 'taskFile', text: req.taskFile },
+      { field: 'taskFilePath', path: req.taskFilePath },
+      files,
+    );
     const cwd =
       req.cwd !== undefined
         ? absolutePath('cwd', req.cwd, 'dir', files)
@@ -114,18 +94,16 @@ export const plenoxelsJob: JobType = {
           ? path.dirname(source)
           : undefined;
     const gpuMemoryGiB = req.gpuMemoryGiB ?? 16;
-    if (typeof gpuMemoryGiB !== 'number' || !(gpuMemoryGiB > 0))
+    if (!(gpuMemoryGiB > 0))
       throw new UsageError(
         `gpuMemoryGiB must be a positive number (got ${JSON.stringify(gpuMemoryGiB)})`,
       );
-    const evalDefault = optionalBool('eval', req.eval);
-    const renderDefault = optionalBool('render', req.render);
     const expanded = expandTaskFile(text, {
       source: path.basename(source),
       files,
       ...(cwd ? { cwd } : {}),
-      ...(evalDefault !== undefined ? { eval: evalDefault } : {}),
-      ...(renderDefault !== undefined ? { render: renderDefault } : {}),
+      ...(req.eval !== undefined ? { eval: req.eval } : {}),
+      ...(req.render !== undefined ? { render: req.render } : {}),
     });
     if (expanded.length === 0) throw new UsageError(`${source}: the task file expands to no tasks`);
     const warnings = memoryWarnings(

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { BlenderStillSubmitRequest, BlenderSubmitRequest } from '../../../src/api/types.js';
 import { jobTypeOf, planJob } from '../../../src/coordinator/jobs/registry.js';
 import type { JobPlan } from '../../../src/coordinator/jobs/job-type.js';
+import { submitted } from '../../../src/coordinator/planning.js';
 import { nodeFiles } from '../../../src/util/node-files.js';
 import { sceneInfo } from '../../renderers/blender/scene-fixture.js';
 
@@ -17,15 +18,23 @@ const jobDir = path.join(root, 'state', 'jobs', 'j7');
 const dirs = { id: 'j7', dir: jobDir, outputDir: path.join(jobDir, 'output') };
 const ctx = { limits: { partitionNodes: 4, maxGpusPerNode: 4 }, dirs, files: nodeFiles };
 
-/** `whole`: the frames the resume scan found whole in the output. */
+/** As a submission is planned: its shape read, then planned. `whole`: the frames the resume
+ * scan found whole in the output. */
 const render = (extra: Partial<BlenderSubmitRequest>, whole?: number[]) =>
-  planJob(
-    { kind: 'blender', scene, nodes: 1, sceneInfo: sceneInfo(), ...extra },
-    { ...ctx, whole },
-  );
+  planJob(submitted({ kind: 'blender', scene, nodes: 1, sceneInfo: sceneInfo(), ...extra }), {
+    ...ctx,
+    whole,
+  });
 const still = (extra: Partial<BlenderStillSubmitRequest>) =>
   planJob(
-    { kind: 'blender-still', scene, nodes: 2, tiles: '4x4', sceneInfo: sceneInfo(), ...extra },
+    submitted({
+      kind: 'blender-still',
+      scene,
+      nodes: 2,
+      tiles: '4x4',
+      sceneInfo: sceneInfo(),
+      ...extra,
+    }),
     ctx,
   );
 const refusal = (f: () => unknown) => {

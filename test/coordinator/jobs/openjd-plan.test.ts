@@ -7,6 +7,7 @@ import { SlurmAllocator } from '../../../src/coordinator/allocations/slurm-alloc
 import { openjdJob } from '../../../src/coordinator/jobs/openjd.js';
 import { openjdPayload } from '../../../src/coordinator/jobs/openjd-payload.js';
 import { planJob } from '../../../src/coordinator/jobs/registry.js';
+import { submitted } from '../../../src/coordinator/planning.js';
 import type { JobRow } from '../../../src/coordinator/store/types.js';
 import { loadTemplate } from '../../../src/openjd/index.js';
 import { SlurmClient } from '../../../src/slurm/client.js';
@@ -32,7 +33,8 @@ const request = (template: unknown, parameters: Record<string, unknown> = {}, ex
     parameters,
     ...extra,
   }) as SubmitRequest;
-const plan = (req: SubmitRequest) => planJob(req, { limits, dirs, files: nodeFiles });
+/** As a submission is planned: its shape read, then planned. */
+const plan = (req: SubmitRequest) => planJob(submitted(req), { limits, dirs, files: nodeFiles });
 
 /** A job row as the store would hand it back after the plan. */
 function jobOf(p: ReturnType<typeof plan>): JobRow {

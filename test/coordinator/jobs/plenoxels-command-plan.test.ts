@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planJob as planWith } from '../../../src/coordinator/jobs/registry.js';
-import type { SubmitRequest } from '../../../src/api/types.js';
+import { submitted } from '../../../src/coordinator/planning.js';
 import { nodeFiles } from '../../../src/util/node-files.js';
 
 const limits = { partitionNodes: 4, maxGpusPerNode: 4 };
 const root = mkdtempSync(path.join(tmpdir(), 'plan-'));
 mkdirSync(path.join(root, 'data', 'lego'), { recursive: true });
 const dirs = { id: 'j1', dir: path.join(root, 'j1'), outputDir: path.join(root, 'j1', 'output') };
-const planJob = (req: SubmitRequest, l: typeof limits, d: typeof dirs) =>
-  planWith(req, { limits: l, dirs: d, files: nodeFiles });
+/** As a submission is planned: its shape read, then planned. */
+const planJob = (body: Record<string, unknown>, l: typeof limits, d: typeof dirs) =>
+  planWith(submitted(body), { limits: l, dirs: d, files: nodeFiles });
 const SVOX2 = path.resolve('test/doubles/svox2');
 const file = (body: object) =>
   JSON.stringify({
