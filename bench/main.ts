@@ -31,6 +31,13 @@ import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
 import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
 import { waitNodesIdle } from './slurm-jobs.js';
+import {
+  BENCH_WORLDS,
+  renderLegInTrixie,
+  trixieUnavailable,
+  type BenchWorld,
+} from './trixie-leg.js';
+import { packagePath } from '../src/paths.js';
 
 /** Shape of the sample animation the bench renders. */
 export interface BenchSettings {
@@ -57,6 +64,8 @@ export interface BenchSettings {
   scaleAgents: number[];
   scaleHistory: number[];
   scaleSamples: number;
+  /** Where the render leg runs: the host's Debian 12, the Debian 13 world, or both (default). */
+  world: BenchWorld;
 }
 
 export const BENCH_SECTIONS = [
@@ -85,7 +94,8 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
                                   lease-order (repeatable)]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
-                          [--scale-history 5000,50000,500000] [--scale-samples 500]`;
+                          [--scale-history 5000,50000,500000] [--scale-samples 500]
+                          [--world host|trixie|both (the render leg's: default both)]`;
 
 /** Reads the bench's flags; throws UsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchSettings {
@@ -105,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       'scale-agents': { type: 'string', default: AGENT_SIZES.join(',') },
       'scale-history': { type: 'string', default: HISTORY_SIZES.join(',') },
       'scale-samples': { type: 'string', default: '500' },
+      world: { type: 'string', default: 'both' },
     },
     strict: true,
   });
@@ -129,7 +140,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       throw new UsageError(`--only ${o}: choose from ${BENCH_SECTIONS.join(', ')}\n${USAGE}`);
     return o as BenchSection;
   });
+  const world = values.world as BenchWorld;
+  if (!BENCH_WORLDS.includes(world))
+    throw new UsageError(
+      `--world ${values.world}: choose from ${BENCH_WORLDS.join(', ')}\n${USAGE}`,
+    );
   return {
+    world,
     only: only.length ? only : [...BENCH_SECTIONS],
     frames: int('frames', 1000),
     cheapSamples: int('cheap-samples', 4096),
@@ -264,9 +281,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       };
       timestamped(`cluster ${bench.cluster.dir} up; scene ${scene} (${frames.length} frames)`);
 
-      const renderEfficiency = run('render')
-        ? await benchRenderEfficiency(ctx, { ours: renderWithCoordinator })
-        : undefined;
+      const renderEfficiency =
+        run('render') && settings.world !== 'trixie'
+          ? await benchRenderEfficiency(ctx, { ours: renderWithCoordinator })
+          : undefined;
       const scheduling = run('scheduling')
         ? await benchSchedulingOverhead({
             workDir,
@@ -313,6 +331,17 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         console.log(formatFirstFrame(firstFrame));
       }
     });
+    if (run('render') && settings.world !== 'host') {
+      const project = packagePath();
+      const why = trixieUnavailable(project);
+      if (why) console.log(`\n(the render leg in the Debian 13 world did not run: ${why})`);
+      else {
+        timestamped('the render leg again in the Debian 13 world (Slurm 24.11, Blender 4.3)');
+        console.log('\n== Render efficiency, Debian 13 world ==');
+        const rc = await renderLegInTrixie(project, argv, path.resolve(settings.outDir));
+        if (rc !== 0) throw new CliError(`the render leg in the Debian 13 world exited ${rc}`);
+      }
+    }
     return done(started);
   } catch (err) {
     const why = err instanceof CliError ? err.message : ((err as Error).stack ?? String(err));
