@@ -3,7 +3,14 @@ import type { ImageFormat } from '../../renderers/blender/formats.js';
 import type { ScriptSpec } from '../../templates/spec.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import type { EventRecord } from '../../api/events.js';
-import type { JobKind, JobPanel, ProgressUnit, ResultRow, SubmitRequest } from '../../api/types.js';
+import type {
+  JobKind,
+  JobPanel,
+  ProgressUnit,
+  ResultRow,
+  StillView,
+  SubmitRequest,
+} from '../../api/types.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
@@ -147,6 +154,8 @@ export interface JobType {
   onJobEnded?(job: JobRow, tasks: TaskRow[]): JobEnd;
   /** A results table, one row per task, for jobs whose tasks carry metrics. */
   results?(tasks: TaskRow[]): ResultRow[];
+  /** What the `still` panel draws: the tile grid, each tile's task, the merged image's file. */
+  still?(job: JobRow, tasks: TaskRow[]): StillView | undefined;
   /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
   nodeResources?(job: JobRow): NodeResources;
   /** Set for service jobs; they have no tasks and end when their primary allocation ends. */
