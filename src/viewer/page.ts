@@ -92,7 +92,7 @@ canvas { display:block; width:100%; background:#101318; border-radius:4px; }
 .events .t { color:var(--muted); margin-right:6px; } .events .type { color:#a9b8ff; margin-right:6px; }
 .ev.warning .type { color:var(--warn); } .ev.error .type { color:var(--bad); } .ev.detail { color:var(--muted); } .fold > .ev { padding-left:14px; }
 .lightbox { position:fixed; inset:0; background:#000d; display:flex; flex-direction:column; align-items:center; justify-content:center; z-index:20; cursor:zoom-out; gap:6px; }
-.lb-picture img { max-width:92vw; max-height:76vh; display:block; } .lightbox p { color:#ddd; margin:0; }
+.lb-picture img { max-width:92vw; max-height:76vh; min-width:min(640px, 92vw); object-fit:contain; display:block; } .lightbox p { color:#ddd; margin:0; }
 .lb-controls { cursor:default; justify-content:center; }
 .login { max-width:460px; margin:80px auto; } .login input { width:100%; margin:8px 0; padding:7px; }
 .gpus { display:flex; gap:3px; } .gpus i { width:14px; height:14px; border-radius:3px; background:#2f3540; } .gpus i.used { background:var(--accent); }

@@ -90,7 +90,8 @@ export class Timeline {
 
 /** One bar; a failed attempt is struck through so it reads as failed without its colour too. */
 function drawBar(ctx: CanvasRenderingContext2D, b: Bar, x0: number, x1: number, y: number): void {
-  const width = Math.max(1.5, x1 - x0 - 1);
+  // A failed attempt can last milliseconds: it is drawn wide enough to be seen.
+  const width = Math.max(b.state === 'failed' ? 4 : 1.5, x1 - x0 - 1);
   ctx.fillStyle = COLORS[b.state] ?? '#888';
   ctx.fillRect(x0, y + 1, width, LANE_H - 4);
   if (b.state !== 'failed') return;
