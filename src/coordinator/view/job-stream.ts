@@ -77,7 +77,7 @@ export class JobStream {
 
   /** A task as the stream sends it: with its runs when it ran more than once. */
   private view(row: TaskRow): TaskView {
-    return withRuns(taskView(row), this.store.tasks.attempts(row.id) as Record<string, unknown>[]);
+    return withRuns(taskView(row), this.store.tasks.attempts(row.id));
   }
 
   private note(t: TaskView): void {

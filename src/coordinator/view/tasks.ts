@@ -1,10 +1,4 @@
-import type {
-  AttemptSpan,
-  AttemptView,
-  TaskDetail,
-  TaskState,
-  TaskView,
-} from '../../api/types.js';
+import type { AttemptSpan, AttemptView, TaskDetail, TaskState, TaskView } from '../../api/types.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow } from '../store/types.js';
 import { taskView } from '../views.js';
@@ -53,8 +47,16 @@ function attemptView(r: Row): AttemptView {
 
 /** An attempt as the timeline draws it: where, when, how it ended. */
 export function attemptSpan(r: Row): AttemptSpan {
-  const { error: _error, ...span } = attemptView(r);
-  return span;
+  const a = attemptView(r);
+  return {
+    attempt: a.attempt,
+    agentId: a.agentId,
+    node: a.node,
+    gpu: a.gpu,
+    startedAt: a.startedAt,
+    endedAt: a.endedAt,
+    outcome: a.outcome,
+  };
 }
 
 /**
