@@ -1,3 +1,5 @@
+// One file, over 8 KB: its tests share one coordinator, scene and browser on one local cluster;
+// apart, each file would start a cluster of its own.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
