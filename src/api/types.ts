@@ -54,9 +54,10 @@ export type ProgressUnit = 'frames' | 'tasks' | 'views' | 'session';
  * A part of a job's view that only some kinds have (every job page has its stats, history and
  * logs): `frames` the frame wall, the latest frame and render time by frame; `video` the encoded
  * MP4; `tasks` the task table, failed tasks and per-GPU timeline; `results` the results table;
- * `service` the address of the job's own program (an IndeX session's viewer).
+ * `service` the address of the job's own program (an IndeX session's viewer); `still` a tiled
+ * still's tile grid filling in, then its merged image (`JobDetail.still`).
  */
-export type JobPanel = 'frames' | 'video' | 'tasks' | 'results' | 'service';
+export type JobPanel = 'frames' | 'video' | 'tasks' | 'results' | 'service' | 'still';
 
 /** How the viewer and the CLI show a job and what scaling it means, as its job type declares. */
 export interface JobPresentation {
@@ -142,6 +143,28 @@ export interface TaskView {
   error: string | null;
   /** Last lines of the renderer's output when it failed. */
   errorTail: string[];
+  /**
+   * Every attempt, oldest first, on a job's stream and only for a task that ran more than once
+   * (a single run is the task's own `node`, `startedAt`, `finishedAt`): the per-GPU timeline
+   * draws each, the failed ones apart.
+   */
+  runs?: AttemptSpan[];
+}
+
+/** Where and when one attempt at a task ran, and how it ended (null while it runs). */
+export type AttemptSpan = Omit<AttemptView, 'error'>;
+
+/** A tiled still as its page draws it: the image's size, each tile's place and task, its file. */
+export interface StillView {
+  frame: number;
+  width: number;
+  height: number;
+  /** The merged image as the files route serves it (`output/frame_0002.png`). */
+  file: string;
+  /** The task that merges the tiles: the image is there once it is done. */
+  mergeTaskId: number | null;
+  /** Each tile's pixels in the merged image (x right, y down from the top-left) and its task. */
+  tiles: { index: number; taskId: number; x: number; y: number; width: number; height: number }[];
 }
 
 export interface AllocationView {
@@ -211,6 +234,8 @@ export interface JobDetail extends JobSummary {
   serviceUrl?: string | null;
   /** Plenoxels sweeps and command jobs: one row per task, best PSNR first (issue 7). */
   results?: ResultRow[];
+  /** Jobs with the `still` panel: the tile grid and the merged image's file. */
+  still?: StillView;
 }
 
 /** The coordinator's own health, as `status` shows it above the jobs. */

@@ -5,6 +5,7 @@ import type {
   JobDetail,
   JobPresentation,
   JobSummary,
+  StillView,
   TaskView,
 } from '../api/types.js';
 import { jobEvent } from './history.js';
@@ -158,7 +159,14 @@ export function jobDetail(store: ViewStore, job: JobRow, now = Date.now()): JobD
     auto: job.auto,
     ...(type.service ? { serviceUrl: serviceUrl(store, job.id) } : {}),
     ...(results ? { results } : {}),
+    ...stillOf(type, store, job),
   };
+}
+
+/** The `still` panel's grid, for job types that draw one. */
+function stillOf(type: JobType, store: ViewStore, job: JobRow): { still?: StillView } {
+  const still = type.still?.(job, store.tasks.list(job.id).tasks);
+  return still ? { still } : {};
 }
 
 /** A service's address recorded by the reconcile loop, or null while the session loads. */

@@ -61,7 +61,15 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .cols { display:grid; grid-template-columns: minmax(0,3fr) minmax(0,2fr); gap:12px; }
 .cols2 { display:grid; grid-template-columns: minmax(0,1fr) minmax(0,1fr); gap:12px; }
 @media (max-width: 1000px) { .cols, .cols2 { grid-template-columns: minmax(0,1fr); } }
-.grid-scroll { position:relative; height:330px; overflow:auto; background:#101318; border-radius:4px; }
+.frames-panel { display:flex; flex-direction:column; } .frame-box { flex:1 1 auto; display:flex; flex-direction:column; min-height:0; }
+.grid-scroll { position:relative; flex:1 1 auto; min-height:160px; max-height:max(330px, calc(100vh - 110px)); overflow:auto; background:#101318; border-radius:4px; }
+.still-stage { position:relative; margin:0 auto 6px; max-width:100%; background:#101318; border-radius:4px; overflow:hidden; }
+.still-stage img { position:absolute; inset:0; width:100%; height:100%; object-fit:contain; cursor:zoom-in; }
+.still-tiles { position:absolute; inset:0; } .still-stage.merged .still-tiles { display:none; }
+.tile { position:absolute; box-sizing:border-box; border:1px solid #101318; background:#232831; }
+.tile.leased { background:#1d3a5c; animation:pulse 1.2s ease-in-out infinite alternate; } .tile.done { background:#24583a; }
+.tile.failed { background:#5a1d22; } .tile.cancelled { background:#3b3526; }
+@keyframes pulse { from { opacity:.55; } to { opacity:1; } }
 .grid-window { position:absolute; top:0; left:0; right:0; }
 .cell { position:absolute; width:92px; height:72px; border-radius:3px; overflow:hidden; background:#232831; border:2px solid transparent; cursor:pointer; }
 .cell img { width:100%; height:100%; object-fit:cover; display:block; pointer-events:none; }
@@ -84,7 +92,7 @@ canvas { display:block; width:100%; background:#101318; border-radius:4px; }
 .events .t { color:var(--muted); margin-right:6px; } .events .type { color:#a9b8ff; margin-right:6px; }
 .ev.warning .type { color:var(--warn); } .ev.error .type { color:var(--bad); } .ev.detail { color:var(--muted); } .fold > .ev { padding-left:14px; }
 .lightbox { position:fixed; inset:0; background:#000d; display:flex; flex-direction:column; align-items:center; justify-content:center; z-index:20; cursor:zoom-out; gap:6px; }
-.lb-picture img { max-width:92vw; max-height:76vh; display:block; } .lightbox p { color:#ddd; margin:0; }
+.lb-picture img { max-width:92vw; max-height:76vh; min-width:min(640px, 92vw); object-fit:contain; display:block; } .lightbox p { color:#ddd; margin:0; }
 .lb-controls { cursor:default; justify-content:center; }
 .login { max-width:460px; margin:80px auto; } .login input { width:100%; margin:8px 0; padding:7px; }
 .gpus { display:flex; gap:3px; } .gpus i { width:14px; height:14px; border-radius:3px; background:#2f3540; } .gpus i.used { background:var(--accent); }

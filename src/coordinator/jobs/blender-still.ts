@@ -13,7 +13,7 @@ import {
   planTiles,
   tileFileName,
 } from '../../renderers/blender/tiles.js';
-import type { BlenderStillPlanned } from '../../api/types.js';
+import type { BlenderStillPlanned, RequestOf } from '../../api/types.js';
 import type { NewTask } from '../store/types.js';
 import { describeOverrides, planBlenderOutput, servedName, underRoot } from './blender-output.js';
 import { checkCommonFields, wholeNumber } from './common-fields.js';
@@ -35,7 +35,7 @@ export const blenderStillJob: JobType<'blender-still'> = {
   kind: 'blender-still',
   mainStage: 'tiles',
   progressUnit: 'tasks',
-  panels: ['tasks'],
+  panels: ['still', 'tasks'],
   payloads: { 'blender-tile': blenderTilePayload, 'blender-merge': blenderMergePayload },
   warmUp: blenderWarmUp,
 
@@ -62,6 +62,31 @@ export const blenderStillJob: JobType<'blender-still'> = {
           ]
         : [];
     });
+  },
+
+  /** The tiles where the merged image shows them (y down, as a page draws), each with its task. */
+  still(job, tasks) {
+    const planned = (job.spec as RequestOf<'blender-still'>).planned;
+    if (!planned) return undefined;
+    const [width, height] = planned.resolution;
+    const cores = planTiles(width, height, planned, planned.overlap).map((t) => t.core);
+    const tiles = tasks.flatMap((task) => {
+      if (task.kind !== 'blender-tile') return [];
+      const index = blenderTilePayload.safeParse(task.payload).data?.tiles[0];
+      const core = index === undefined ? undefined : cores[index];
+      if (index === undefined || !core) return [];
+      const size = { width: core.x1 - core.x0, height: core.y1 - core.y0 };
+      return [{ index, taskId: task.id, x: core.x0, y: height - core.y1, ...size }];
+    });
+    const merge = tasks.find((t) => t.kind === 'blender-merge');
+    return {
+      frame: planned.frame,
+      width,
+      height,
+      file: planned.file,
+      mergeTaskId: merge?.id ?? null,
+      tiles: tiles.sort((a, b) => a.index - b.index),
+    };
   },
 
   plan(req, { limits, dirs, files }) {

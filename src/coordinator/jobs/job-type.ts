@@ -9,6 +9,7 @@ import type {
   ProgressUnit,
   RequestOf,
   ResultRow,
+  StillView,
   SubmitRequest,
 } from '../../api/types.js';
 import type { JobPatch } from '../store/tables/jobs.js';
@@ -157,6 +158,8 @@ export interface JobType<K extends JobKind = JobKind> {
   onJobEnded?(job: JobRow, tasks: TaskRow[]): JobEnd;
   /** A results table, one row per task, for jobs whose tasks carry metrics. */
   results?(tasks: TaskRow[]): ResultRow[];
+  /** What the `still` panel draws: the tile grid, each tile's task, the merged image's file. */
+  still?(job: JobRow, tasks: TaskRow[]): StillView | undefined;
   /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
   nodeResources?(job: JobRow): NodeResources;
   /** Set for service jobs; they have no tasks and end when their primary allocation ends. */

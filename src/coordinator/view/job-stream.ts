@@ -2,12 +2,17 @@ import type { CoordinatorEvent, TaskView } from '../../api/types.js';
 import type { EventBus } from '../events.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
+import type { TaskRow } from '../store/types.js';
 import { jobDetail, taskView, type ViewStore } from '../views.js';
+import { withRuns } from './tasks.js';
 
 /** What one job's stream reads. */
 export interface JobStreamStore extends ViewStore {
   jobs: Pick<JobsTable, 'get'>;
-  tasks: Pick<TasksTable, 'progress' | 'recentCompletions' | 'list' | 'get'>;
+  tasks: Pick<
+    TasksTable,
+    'progress' | 'recentCompletions' | 'list' | 'get' | 'attempts' | 'repeatedAttempts'
+  >;
 }
 
 /** History events after which many tasks changed at once: the stream sends the whole job again. */
@@ -35,7 +40,13 @@ export class JobStream {
   snapshot(): void {
     const job = this.store.jobs.get(this.jobId);
     if (!job) return;
-    const tasks = this.store.tasks.list(this.jobId).tasks.map(taskView);
+    // One read of every attempt of the tasks that ran more than once, grouped by task.
+    const runs = new Map<unknown, Record<string, unknown>[]>();
+    for (const r of this.store.tasks.repeatedAttempts(this.jobId) as Record<string, unknown>[])
+      runs.set(r.task_id, [...(runs.get(r.task_id) ?? []), r]);
+    const tasks = this.store.tasks
+      .list(this.jobId)
+      .tasks.map((row) => withRuns(taskView(row), runs.get(row.id) ?? []));
     this.leased.clear();
     for (const t of tasks) this.note(t);
     this.send({
@@ -51,7 +62,7 @@ export class JobStream {
     if (e.type === 'cluster:updated' || e.type === 'job:snapshot' || e.jobId !== this.jobId) return;
     if (e.type === 'task:updated') {
       const row = this.store.tasks.get(e.task.id);
-      const task = row ? taskView(row) : e.task;
+      const task = row ? this.view(row) : e.task;
       this.note(task);
       this.send({ ...e, task });
     } else if (e.type === 'job:updated') {
@@ -62,6 +73,11 @@ export class JobStream {
     } else {
       this.send(e);
     }
+  }
+
+  /** A task as the stream sends it: with its runs when it ran more than once. */
+  private view(row: TaskRow): TaskView {
+    return withRuns(taskView(row), this.store.tasks.attempts(row.id));
   }
 
   private note(t: TaskView): void {
@@ -76,10 +92,10 @@ export class JobStream {
       if (still.has(id)) continue;
       this.leased.delete(id);
       const row = this.store.tasks.get(id);
-      if (row) this.send({ type: 'task:updated', jobId: this.jobId, task: taskView(row) });
+      if (row) this.send({ type: 'task:updated', jobId: this.jobId, task: this.view(row) });
     }
     for (const row of now) {
-      const t = taskView(row);
+      const t = this.view(row);
       if (this.leased.get(t.id) === holder(t)) continue;
       this.note(t);
       this.send({ type: 'task:updated', jobId: this.jobId, task: t });

@@ -1,4 +1,4 @@
-import type { AttemptView, TaskDetail, TaskState, TaskView } from '../../api/types.js';
+import type { AttemptSpan, AttemptView, TaskDetail, TaskState, TaskView } from '../../api/types.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow } from '../store/types.js';
 import { taskView } from '../views.js';
@@ -43,6 +43,29 @@ function attemptView(r: Row): AttemptView {
     outcome: typeof r.outcome === 'string' ? r.outcome : null,
     error: typeof r.error === 'string' ? r.error : null,
   };
+}
+
+/** An attempt as the timeline draws it: where, when, how it ended. */
+export function attemptSpan(r: Row): AttemptSpan {
+  const a = attemptView(r);
+  return {
+    attempt: a.attempt,
+    agentId: a.agentId,
+    node: a.node,
+    gpu: a.gpu,
+    startedAt: a.startedAt,
+    endedAt: a.endedAt,
+    outcome: a.outcome,
+  };
+}
+
+/**
+ * A task with its runs when it ran more than once (`TaskView.runs`); `rows` are its attempts
+ * rows (or more: only its own are taken).
+ */
+export function withRuns(task: TaskView, rows: readonly Row[]): TaskView {
+  const own = rows.filter((r) => r.task_id === task.id);
+  return own.length > 1 ? { ...task, runs: own.map(attemptSpan) } : task;
 }
 
 /** A task's attempts, oldest first. */

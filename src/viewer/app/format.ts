@@ -2,6 +2,7 @@
 import type { Progress, TaskState, TaskView } from '../../api/types.js';
 
 export { formatDuration } from './pace-text.js';
+export { timelineLanes, timelineSpan, type Lane, type Bar } from './timeline-lanes.js';
 
 export function formatTime(ms: number | null): string {
   if (ms === null) return '—';
@@ -156,41 +157,6 @@ export function visibleRange(o: {
     first: Math.min(o.total, firstRow * o.columns),
     last: Math.min(o.total, lastRow * o.columns),
   };
-}
-
-/** A lane of the per-GPU timeline: one node/GPU, with the frames rendered there. */
-export interface Lane {
-  key: string;
-  bars: {
-    start: number;
-    end: number;
-    name: string;
-    frames: number[];
-    state: TaskState;
-    agentId: string | null;
-  }[];
-}
-
-export function timelineLanes(tasks: TaskView[], now: number): Lane[] {
-  const lanes = new Map<string, Lane>();
-  for (const t of tasks) {
-    // A queued task that ran before (requeued) keeps its old start; it is not on a lane now.
-    if (t.startedAt === null || t.node === null || t.state === 'queued') continue;
-    const key = `${t.node} / GPU ${t.gpu ?? '?'}`;
-    let lane = lanes.get(key);
-    if (!lane) lanes.set(key, (lane = { key, bars: [] }));
-    lane.bars.push({
-      start: t.startedAt,
-      end: t.finishedAt ?? now,
-      name: t.name,
-      frames: t.frames,
-      state: t.state,
-      agentId: t.agentId,
-    });
-  }
-  return [...lanes.values()].sort((a, b) =>
-    a.key.localeCompare(b.key, undefined, { numeric: true }),
-  );
 }
 
 /**

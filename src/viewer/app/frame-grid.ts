@@ -7,7 +7,8 @@ const CELL_H = 76;
 
 /**
  * The frame grid, virtualized: only the rows in view (plus a little) exist in the DOM, so a job
- * with 10,000 frames scrolls as smoothly as one with 48. Cells are kept and changed in place
+ * with 10,000 frames scrolls as smoothly as one with 48. It takes the height its panel has (at
+ * most the window's), so a job's frames show without an inner scroll where they fit. Cells are kept and changed in place
  * (never rebuilt while the job runs), so a click always lands on the cell it was aimed at;
  * thumbnails come from the job's ThumbCache, for cells in view.
  */
@@ -50,7 +51,7 @@ export class FrameGrid {
         h('span', {}, h('i', { class: `sw ${s}` }), s === 'leased' ? 'rendering' : s),
       ),
     );
-    this.el = h('div', {}, legend, this.scroller);
+    this.el = h('div', { class: 'frame-box' }, legend, this.scroller);
   }
 
   setFrames(frames: FrameInfo[]): void {

@@ -1,4 +1,5 @@
 import type { JobDetail, JobSummary, RetryReply, ScaleRequest, TaskView } from '../../api/types.js';
+import { autoRequest, formatTarget, targetText } from './auto-policy.js';
 import { requeuedText } from './pace-text.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
@@ -14,6 +15,10 @@ export interface JobActions {
   update(j: JobSummary): void;
   /** The job as it is now, with its tasks: what a scale request in progress has come to. */
   progress(d: JobDetail, tasks: readonly TaskView[]): void;
+  /** The job's autoscaling policy into the boxes (unless being edited), and its target's line. */
+  policy(d: JobDetail): void;
+  /** Counts the target line on (a running job passes its target between updates). */
+  tick(): void;
 }
 
 /**
@@ -105,18 +110,34 @@ export function jobActions(
       },
     );
   };
-  const num = (role: string, value: string) =>
-    h('input', {
-      attrs: {
-        type: 'number',
-        min: '1',
-        value,
-        'aria-label': `auto ${role} nodes`,
-        'data-role': `auto-${role}`,
-      },
+  // The boxes show the job's policy; one the user typed in keeps what was typed until sent.
+  const edited = new Set<HTMLInputElement>();
+  const input = (role: string, label: string, attrs: Record<string, string>) => {
+    const el = h('input', {
+      attrs: { ...attrs, 'aria-label': label, 'data-role': `auto-${role}` },
+      on: { input: () => edited.add(el) },
     });
-  const min = num('min', '1');
-  const max = num('max', '4');
+    return el;
+  };
+  const num = (role: string) =>
+    input(role, `auto ${role} nodes`, { type: 'number', min: '1', value: '1' });
+  const min = num('min');
+  const max = num('max');
+  const target = input('target', 'target finish (empty: none)', {
+    type: 'text',
+    size: '6',
+    placeholder: 'none',
+    title: 'Finish within this long of submission (3m, 1h30m, 90s); empty: no target',
+  });
+  const targetLine = h('div', { class: 'notice', attrs: { 'data-role': 'target', hidden: '' } });
+  let detail: JobDetail | null = null;
+  const showTarget = () => {
+    const t = detail ? targetText(detail.auto, current, Date.now()) : null;
+    targetLine.hidden = !t;
+    if (!t) return;
+    targetLine.className = `notice ${t.tone}`;
+    if (targetLine.textContent !== t.text) replace(targetLine, t.text);
+  };
   const minus = button('− node', () => scale('Releasing one node', { remove: 1 }), {
     title: 'Give back one node (its agents finish their frames first)',
     attrs: { 'data-action': 'scale-remove' },
@@ -127,9 +148,24 @@ export function jobActions(
   });
   const autoOn = button(
     'Auto on',
-    () =>
-      scale('Turning autoscaling on', { auto: { min: Number(min.value), max: Number(max.value) } }),
-    { attrs: { 'data-action': 'auto-on' } },
+    () => {
+      let auto;
+      try {
+        auto = autoRequest(detail?.auto ?? null, {
+          min: min.value,
+          max: max.value,
+          target: target.value,
+        });
+      } catch (err) {
+        return say((err as Error).message, 'error');
+      }
+      edited.clear();
+      scale(detail?.auto ? 'Changing autoscaling' : 'Turning autoscaling on', { auto });
+    },
+    {
+      title: 'Autoscale between min and max nodes, to finish within the target if one is given',
+      attrs: { 'data-action': 'auto-on' },
+    },
   );
   const autoOff = button('Auto off', () => scale('Turning autoscaling off', { auto: false }), {
     attrs: { 'data-action': 'auto-off' },
@@ -140,12 +176,13 @@ export function jobActions(
         cancel,
         retry,
         h('span', { class: 'group' }, minus, plus),
-        h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, autoOff),
+        h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, 'target', target, autoOff),
       ];
   const el = h(
     'div',
     { class: 'job-actions' },
     h('div', { class: 'actions' }, ...controls),
+    targetLine,
     notice,
   );
   const update = (j: JobSummary) => {
@@ -156,7 +193,10 @@ export function jobActions(
     retry.disabled = j.progress.failed === 0 && j.state !== 'cancelled';
     for (const b of [minus, plus, autoOn, autoOff])
       b.disabled =
-        !active(j) || (j.presentation.scaling === 'service' && b !== minus && b !== plus);
+        !active(j) ||
+        (j.presentation.scaling === 'service' && b !== minus && b !== plus) ||
+        (b === autoOff && !detail?.auto);
+    showTarget();
   };
   update(job);
   return {
@@ -167,5 +207,20 @@ export function jobActions(
       const news = scaleNews(watch, d, tasks);
       if (news) say(news, watch.done ? 'ok' : 'muted');
     },
+    policy(d) {
+      detail = d;
+      const auto = d.auto;
+      autoOn.textContent = auto ? 'Auto: apply' : 'Auto on';
+      update(current);
+      const set = (el: HTMLInputElement, value: string) => {
+        if (!edited.has(el) && document.activeElement !== el) el.value = value;
+      };
+      // No policy: the boxes offer 1 up to the job's size, or 4 if that is more.
+      set(min, String(auto?.min ?? 1));
+      set(max, String(auto?.max ?? Math.max(4, d.nodes.length)));
+      set(target, formatTarget(auto?.targetFinishSeconds));
+      showTarget();
+    },
+    tick: showTarget,
   };
 }

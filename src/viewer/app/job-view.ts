@@ -21,6 +21,7 @@ import { LatestFrame } from './latest-frame.js';
 import { openLightbox } from './lightbox.js';
 import { logsPanel } from './logs-panel.js';
 import { resultsPanel, serviceSlot } from './results-panel.js';
+import { StillPanel } from './still-panel.js';
 import { TaskTable } from './task-table.js';
 import { ThumbCache } from './thumbs.js';
 import { Timeline } from './timeline.js';
@@ -32,8 +33,8 @@ const panel = (title: string, ...body: (HTMLElement | null)[]) =>
 
 /**
  * One job, laid out with the panels its job type declares: renders get the frame wall, the latest
- * frame, a lightbox, the render-time chart and the video; task jobs their results and tasks; a
- * service its address. Everything live comes from the job's own stream, applied in order;
+ * frame, a lightbox, the render-time chart and the video; a tiled still its tiles and image; task
+ * jobs their results and tasks; a service its address. Everything live comes from the job's own stream, applied in order;
  * leaving the page closes it and every request it started.
  */
 export function jobView(id: string): View {
@@ -100,6 +101,12 @@ export function jobView(id: string): View {
         ?.scrollIntoView({ block: 'nearest' });
   });
   const latest = new LatestFrame(thumbs, open);
+  const still = new StillPanel(id, (f) => {
+    closeLightbox = openLightbox(
+      { jobId: id, frames: () => still.frames(), requeue: (x) => requeue(x.taskId, 'the merge') },
+      f,
+    );
+  });
   const timeline = new Timeline();
   const chart = new FrameTimeChart();
   const history = historyPanel();
@@ -131,11 +138,18 @@ export function jobView(id: string): View {
         h(
           'div',
           { class: 'cols' },
-          panel('Frames', grid.el),
+          h('div', { class: 'panel frames-panel' }, h('h2', {}, 'Frames'), grid.el),
           h('div', {}, latest.el, failed.el, has('video') ? video.el : null),
         ),
         table.el,
         h('div', { class: 'cols2' }, timelinePanel, panel('Render time by frame', chart.el)),
+        lower,
+      );
+    else if (has('still'))
+      replace(
+        body,
+        h('div', { class: 'cols' }, still.el, h('div', {}, timelinePanel, failed.el)),
+        table.el,
         lower,
       );
     else if (has('tasks'))
@@ -165,6 +179,8 @@ export function jobView(id: string): View {
     video.update(d);
     logs.update(d);
     actions?.progress(d, [...tasks.values()]);
+    actions?.policy(d);
+    still.update(d.still, tasks);
   };
 
   const redraw = throttle(() => {
@@ -178,7 +194,8 @@ export function jobView(id: string): View {
       latest.update(frames);
       chart.draw(frames);
     }
-    timeline.draw(list);
+    timeline.draw(list, detail?.finishedAt ?? null);
+    still.update(detail?.still, tasks);
     table.update(list, detail?.state === 'running' || detail?.state === 'queued');
     failed.update(
       detail?.unit ?? 'tasks',
@@ -209,6 +226,7 @@ export function jobView(id: string): View {
     if (detail?.finishedAt !== null) return;
     stats.tick();
     table.tick();
+    actions?.tick();
   }, 1000);
 
   return {
@@ -251,6 +269,7 @@ export function jobView(id: string): View {
       thumbs.close();
       grid.close();
       timeline.close();
+      still.close();
       chart.close();
       video.close();
       logs.close();

@@ -58,6 +58,18 @@ export class TaskReads {
       .all(taskId) as Row[];
   }
 
+  /** The attempts of a job's tasks that ran more than once, by task then start. */
+  repeatedAttempts(jobId: string): Row[] {
+    return this.sql
+      .q(
+        `SELECT attempts.* FROM attempts WHERE task_id IN (
+           SELECT task_id FROM attempts JOIN tasks ON tasks.id = attempts.task_id
+           WHERE tasks.job_id = ? GROUP BY task_id HAVING COUNT(*) > 1)
+         ORDER BY task_id, started_at`,
+      )
+      .all(jobId) as Row[];
+  }
+
   /**
    * A job's finished tasks within `windowMs` before its last completion, each with its frames:
    * what the rate formula reads (view/rate.ts), bounded however long the job's history is.

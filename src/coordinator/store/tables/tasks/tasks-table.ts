@@ -85,6 +85,9 @@ export class TasksTable {
   attempts(...a: Parameters<TaskReads['attempts']>) {
     return this.reads.attempts(...a);
   }
+  repeatedAttempts(...a: Parameters<TaskReads['repeatedAttempts']>) {
+    return this.reads.repeatedAttempts(...a);
+  }
   recentCompletions(...a: Parameters<TaskReads['recentCompletions']>) {
     return this.reads.recentCompletions(...a);
   }
