@@ -69,8 +69,8 @@ export interface JobPresentation {
 export interface BlenderOutputFields {
   /** Absolute path of the .blend file as the head node sees it. */
   scene: string;
-  /** The output root (`--output`): an existing, writable directory the compute nodes share;
-   * default <state>/jobs/<id>/output. */
+  /** The output root (`--output`): a writable directory the compute nodes share, created when
+   * missing; default <state>/jobs/<id>/output. */
   outputDir?: string;
   /** Blender's output path syntax (`render/shot_####`), relative to the output root; default the
    * scene's own output path when it names one, else `frame_####`. */
@@ -79,8 +79,12 @@ export interface BlenderOutputFields {
   overrides?: RenderOverrides;
   /** Render frames whose files are already whole in the output (default: skip them). */
   overwrite?: boolean;
-  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path). */
+  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path,
+   * the files it needs and its denoising). */
   sceneInfo?: SceneInfo;
+  /** Render even though files the scene needs are missing (`sceneInfo.dependencies`); the
+   * job's history names them. Default: refused. */
+  allowMissing?: boolean;
   name?: string;
   /** Slurm time limit in minutes for each allocation (default 60). */
   timeLimitMinutes?: number;

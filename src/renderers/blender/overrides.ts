@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  BLENDER_DENOISER,
+  DENOISER_CHOICES,
+  denoiserName,
+  type DenoiserChoice,
+} from './dependencies.js';
 import { MAX_FRAME_NUMBER } from './frames.js';
 import { COLOR_DEPTHS, IMAGE_FORMATS, isImageFormat, type ImageFormat } from './formats.js';
 import type { SceneInfo } from './protocol.js';
@@ -24,6 +30,8 @@ export const renderOverridesSchema = z
     format: z.string().optional(),
     /** Bits per channel: 8 or 16 for PNG, 8 for JPEG, 16 (half) or 32 (float) for EXR. */
     colorDepth: z.number().optional(),
+    /** Cycles denoising: `none` renders without, else with that denoiser (DENOISER_CHOICES). */
+    denoiser: z.string().optional(),
   })
   .strict();
 
@@ -44,6 +52,8 @@ export interface WorkerOverrides {
   device?: 'auto' | 'cpu' | 'gpu';
   format?: ImageFormat;
   color_depth?: string;
+  /** `none`, `OPENIMAGEDENOISE` or `OPTIX` (agents/blender/ct_denoise.py). */
+  denoiser?: string;
 }
 
 /** Blender's hard limits on `resolution_percentage` (RNA `RenderSettings`). */
@@ -109,8 +119,24 @@ export function checkOverrides(
         `device ${o.device}: only Cycles chooses a device (the scene uses ${s.engine})`,
       );
   }
+  if (o.denoiser !== undefined && isDenoiserChoice(o.denoiser) && o.denoiser !== 'none') {
+    const want = BLENDER_DENOISER[o.denoiser];
+    const available = s.denoising?.available;
+    if (s.engine !== 'CYCLES')
+      bad('denoiser', `denoiser ${o.denoiser}: only Cycles denoises (the scene uses ${s.engine})`);
+    else if (available && !available.includes(want))
+      bad(
+        'denoiser',
+        `denoiser ${o.denoiser}: the cluster's Blender was built without ${denoiserName(want)} ` +
+          `(it has ${available.map(denoiserName).join(', ') || 'no denoiser'}); use --denoiser none`,
+      );
+  }
   errors.push(...checkImageOverrides(o));
   return errors;
+}
+
+function isDenoiserChoice(v: string): v is DenoiserChoice {
+  return (DENOISER_CHOICES as readonly string[]).includes(v);
 }
 
 /**
@@ -122,6 +148,8 @@ export function checkImageOverrides(o: RenderOverrides): OverrideError[] {
   const bad = (field: keyof RenderOverrides, message: string) => errors.push({ field, message });
   if (o.frameStep !== undefined && !isWhole(o.frameStep, 1, MAX_FRAME_NUMBER))
     bad('frameStep', `frame step ${o.frameStep}: give a whole number, 1 or more`);
+  if (o.denoiser !== undefined && !isDenoiserChoice(o.denoiser))
+    bad('denoiser', `denoiser ${JSON.stringify(o.denoiser)}: use ${DENOISER_CHOICES.join(', ')}`);
   checkImage(o, bad);
   return errors;
 }
@@ -154,6 +182,8 @@ export function toWorkerOverrides(overrides: RenderOverrides): WorkerOverrides {
   if (o.device !== undefined) out.device = o.device as WorkerOverrides['device'];
   if (o.format !== undefined) out.format = o.format as ImageFormat;
   if (o.colorDepth !== undefined) out.color_depth = String(o.colorDepth);
+  if (o.denoiser !== undefined && isDenoiserChoice(o.denoiser))
+    out.denoiser = BLENDER_DENOISER[o.denoiser];
   return out;
 }
 
