@@ -11,6 +11,7 @@ import {
   type RenderedView,
 } from '../../renderers/blender/dataset.js';
 import type { OtherSubmitRequest } from '../../api/types.js';
+import type { SceneInfo } from '../../renderers/blender/protocol.js';
 import {
   absolutePath,
   checkCommonFields,
@@ -20,6 +21,8 @@ import {
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
 import { blenderWarmUp } from './blender-warm-up.js';
+import { checkDependencies } from './blender-inputs.js';
+import { readSceneInfo } from './blender-output.js';
 
 /**
  * A NeRF-synthetic dataset rendered from a Blender scene (`kind: 'blender-dataset'`): `scene`
@@ -34,6 +37,10 @@ export interface BlenderDatasetFields {
   testViews?: number;
   radius?: number;
   viewsPerTask?: number;
+  /** The head node's probe of `scene` (the files it reads); absent: not checked. */
+  sceneInfo?: SceneInfo;
+  /** Render even though files the scene reads are missing (the history names them). */
+  allowMissing?: boolean;
 }
 
 const MAX_VIEWS = 10000;
@@ -77,6 +84,10 @@ export const blenderDatasetJob: JobType = {
     const common = checkCommonFields(req, limits);
     const scene = absolutePath('scene', req.scene, 'file', files);
     if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
+    if (req.allowMissing !== undefined && typeof req.allowMissing !== 'boolean')
+      throw new UsageError('allowMissing: true or false');
+    const info = readSceneInfo(req.sceneInfo);
+    const warnings = checkDependencies(info, req.allowMissing === true, files);
     const views = wholeNumber('views', req.views, 1, MAX_VIEWS);
     const opt = (field: string) =>
       req[field] === undefined ? undefined : wholeNumber(field, req[field], 0, MAX_VIEWS);
@@ -113,6 +124,7 @@ export const blenderDatasetJob: JobType = {
       nodes: common.nodes,
       gpusPerNode: common.gpusPerNode,
       ...main,
+      ...(warnings.length ? { warnings } : {}),
       summary: `${total} view(s) (train ${counts.train}, val ${counts.val}, test ${counts.test}) in ${main.tasks.length} task(s) on ${common.nodes} node(s)`,
     };
   },

@@ -53,7 +53,8 @@ function checkScenePath(scene: unknown, files: FileProbe): string {
   return scene;
 }
 
-function readSceneInfo(value: unknown): SceneInfo | undefined {
+/** The request's probe of the scene, checked; undefined when it sends none. */
+export function readSceneInfo(value: unknown): SceneInfo | undefined {
   if (value === undefined) return undefined;
   const r = sceneInfoSchema.safeParse(value);
   if (!r.success)
