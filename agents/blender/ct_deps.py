@@ -112,7 +112,9 @@ def strip_files(scene):
     if editor is None:
         return []
     out = []
-    for strip in editor.sequences_all:
+    # `strips_all` since Blender 4.4, `sequences_all` before (gone in 5.0).
+    strips = getattr(editor, "strips_all", None)
+    for strip in strips if strips is not None else editor.sequences_all:
         if strip.type == "MOVIE":
             out.append(entry("strip", strip, strip.filepath, absolute(strip.filepath, None)))
         elif strip.type == "IMAGE":
@@ -123,7 +125,7 @@ def strip_files(scene):
 
 
 def point_cache_dirs():
-    """Physics caches on disk (baked, or `use_disk_cache`): their folder must come along."""
+    """Physics caches baked to disk, or external: their folder must come along."""
     out = []
     blend = bpy.path.basename(bpy.data.filepath)
     default = "//blendcache_" + os.path.splitext(blend)[0]
@@ -133,14 +135,16 @@ def point_cache_dirs():
         caches = [getattr(m, "point_cache", None) for m in obj.modifiers]
         caches += [p.point_cache for p in getattr(obj, "particle_systems", ())]
         for cache in caches:
-            if cache is None or not (cache.use_disk_cache or cache.use_external):
+            # Only a baked (or external) cache must be there: an unbaked one is simulated anew.
+            if cache is None or not ((cache.use_disk_cache and cache.is_baked) or cache.use_external):
                 continue
             written = cache.filepath if cache.use_external else default
             folder = absolute(written, obj.library)
             out.append(directory_entry("point_cache", obj, written, folder))
         for m in obj.modifiers:
             domain = getattr(m, "domain_settings", None) if m.type == "FLUID" else None
-            if domain is not None and m.fluid_type == "DOMAIN" and domain.cache_directory:
+            baked = domain is not None and getattr(domain, "has_cache_baked_any", False)
+            if baked and m.fluid_type == "DOMAIN" and domain.cache_directory:
                 written = domain.cache_directory
                 out.append(directory_entry("fluid_cache", obj, written, absolute(written, obj.library)))
     return out

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import type { BlenderOutputFields } from '../../api/types.js';
 import { UsageError } from '../../errors.js';
-import { DENOISER_CHOICES } from '../../renderers/blender/dependencies.js';
+import { DENOISER_CHOICES } from '../../renderers/blender/denoiser.js';
 import { IMAGE_FORMATS } from '../../renderers/blender/formats.js';
 import type { RenderOverrides } from '../../renderers/blender/overrides.js';
 

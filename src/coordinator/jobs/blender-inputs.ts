@@ -1,10 +1,6 @@
 import { UsageError } from '../../errors.js';
-import {
-  describeDependency,
-  denoiserName,
-  DENOISER_CHOICES,
-  type SceneDependency,
-} from '../../renderers/blender/dependencies.js';
+import { describeDependency, type SceneDependency } from '../../renderers/blender/dependencies.js';
+import { denoiserName, DENOISER_CHOICES } from '../../renderers/blender/denoiser.js';
 import { isWithin, SHARED_ROOTS_FILE } from '../../renderers/blender/output-root.js';
 import type { RenderOverrides } from '../../renderers/blender/overrides.js';
 import type { SceneInfo } from '../../renderers/blender/protocol.js';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The files a scene needs besides its .blend, as Blender resolves them (agents/blender/ct_deps.py,
- * the worker's `deps` request), and what the scene asks of denoising (ct_denoise.py). The probe
- * carries both in `sceneInfo`; the plan decides from them (jobs/blender-inputs.ts).
+ * the worker's `deps` request). The probe carries them in `sceneInfo`; the plan decides from them
+ * (jobs/blender-inputs.ts).
  */
 
 /** One file (or physics cache folder) a data-block reads. */
@@ -23,36 +23,7 @@ export const dependencySchema = z.object({
   size: z.number().nullable(),
 });
 
-/** Denoising as the loaded scene asks for it, and the denoisers this Blender was built with. */
-export const sceneDenoisingSchema = z.object({
-  /** Where it is on: `scene`, `view_layer:NAME`; empty: the scene renders without. */
-  asked: z.array(z.string()),
-  /** `OPENIMAGEDENOISE` or `OPTIX`; null when not asked. */
-  denoiser: z.string().nullable(),
-  available: z.array(z.string()),
-});
-
 export type SceneDependency = z.infer<typeof dependencySchema>;
-export type SceneDenoising = z.infer<typeof sceneDenoisingSchema>;
-
-/** The `--denoiser` values, and the names Blender gives them. */
-export const DENOISER_CHOICES = ['none', 'openimagedenoise', 'optix'] as const;
-export type DenoiserChoice = (typeof DENOISER_CHOICES)[number];
-export const BLENDER_DENOISER: Record<DenoiserChoice, string> = {
-  none: 'none',
-  openimagedenoise: 'OPENIMAGEDENOISE',
-  optix: 'OPTIX',
-};
-
-const DENOISER_NAME: Record<string, string> = {
-  OPENIMAGEDENOISE: 'OpenImageDenoise',
-  OPTIX: 'OptiX',
-};
-
-/** A denoiser as people call it: OpenImageDenoise, OptiX. */
-export function denoiserName(blenderName: string): string {
-  return DENOISER_NAME[blenderName] ?? blenderName;
-}
 
 /** `image "checker" (//tex/checker.png)`, with the library it comes from. */
 export function describeDependency(d: SceneDependency): string {

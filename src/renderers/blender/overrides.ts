@@ -2,9 +2,9 @@ import { z } from 'zod';
 import {
   BLENDER_DENOISER,
   DENOISER_CHOICES,
-  denoiserName,
-  type DenoiserChoice,
-} from './dependencies.js';
+  denoiserRefusal,
+  isDenoiserChoice,
+} from './denoiser.js';
 import { MAX_FRAME_NUMBER } from './frames.js';
 import { COLOR_DEPTHS, IMAGE_FORMATS, isImageFormat, type ImageFormat } from './formats.js';
 import type { SceneInfo } from './protocol.js';
@@ -119,24 +119,11 @@ export function checkOverrides(
         `device ${o.device}: only Cycles chooses a device (the scene uses ${s.engine})`,
       );
   }
-  if (o.denoiser !== undefined && isDenoiserChoice(o.denoiser) && o.denoiser !== 'none') {
-    const want = BLENDER_DENOISER[o.denoiser];
-    const available = s.denoising?.available;
-    if (s.engine !== 'CYCLES')
-      bad('denoiser', `denoiser ${o.denoiser}: only Cycles denoises (the scene uses ${s.engine})`);
-    else if (available && !available.includes(want))
-      bad(
-        'denoiser',
-        `denoiser ${o.denoiser}: the cluster's Blender was built without ${denoiserName(want)} ` +
-          `(it has ${available.map(denoiserName).join(', ') || 'no denoiser'}); use --denoiser none`,
-      );
-  }
+  const denoiser = o.denoiser !== undefined && isDenoiserChoice(o.denoiser) ? o.denoiser : null;
+  const refused = denoiser && denoiserRefusal(denoiser, s.engine, s.denoising?.available);
+  if (refused) bad('denoiser', refused);
   errors.push(...checkImageOverrides(o));
   return errors;
-}
-
-function isDenoiserChoice(v: string): v is DenoiserChoice {
-  return (DENOISER_CHOICES as readonly string[]).includes(v);
 }
 
 /**

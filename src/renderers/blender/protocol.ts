@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dependencySchema, sceneDenoisingSchema } from './dependencies.js';
+import { dependencySchema } from './dependencies.js';
+import { sceneDenoisingSchema } from './denoiser.js';
 import type { ImageFormat } from './formats.js';
 
 /** Marks the worker's protocol lines on stdout (agents/blender/worker.py prints the same). */

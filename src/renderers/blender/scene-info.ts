@@ -1,4 +1,5 @@
-import type { SceneDenoising, SceneDependency } from './dependencies.js';
+import type { SceneDependency } from './dependencies.js';
+import type { SceneDenoising } from './denoiser.js';
 import { finalResolution } from './overrides.js';
 import { BlenderWorker } from './worker.js';
 import type { RenderDevice, SceneInfo } from './protocol.js';
