@@ -13,7 +13,7 @@ SAMPLES = {
 }
 FORMATS = {"PNG": ".png", "JPEG": ".jpg", "OPEN_EXR": ".exr", "OPEN_EXR_MULTILAYER": ".exr"}
 DEPTHS = {"PNG": ("8", "16"), "JPEG": ("8",), "OPEN_EXR": ("16", "32"), "OPEN_EXR_MULTILAYER": ("16", "32")}
-KEYS = ("resolution_percentage", "samples", "camera", "device", "format", "color_depth")
+KEYS = ("resolution_percentage", "samples", "camera", "device", "format", "color_depth", "denoiser")
 IMAGE_KEYS = ("file_format", "color_mode", "color_depth", "exr_codec")
 
 
@@ -59,8 +59,9 @@ def check_image(fmt, depth):
 class SceneSettings:
     """The scene as loaded, and the overrides now in force on top of it."""
 
-    def __init__(self, scene):
+    def __init__(self, scene, denoising=None):
         self.scene = scene
+        self.denoising = denoising  # ct_denoise.Denoising, as the worker started it
         r = scene.render
         found = samples_path(scene)
         self.samples_key = f"{SAMPLES[r.engine][0]}.{SAMPLES[r.engine][1]}" if found else None
@@ -90,6 +91,8 @@ class SceneSettings:
             except TypeError:
                 pass
         self.image = {"format": "PNG", "color_depth": None}
+        if self.denoising is not None:
+            self.denoising.reset()
 
     def apply(self, overrides):
         """Resets, then applies `overrides`; returns what is now in force, as Blender holds it."""
@@ -117,6 +120,10 @@ class SceneSettings:
                 raise ValueError(f"camera {overrides['camera']!r}: no such camera in the scene; it has {names}")
             self.camera = scene.camera = cam
             applied["camera"] = cam.name
+        if overrides.get("denoiser") is not None:
+            if self.denoising is None:
+                raise ValueError("denoiser: this worker cannot change denoising")
+            applied["denoiser"] = self.denoising.apply(overrides["denoiser"])
         fmt = overrides.get("format") or "PNG"
         depth = overrides.get("color_depth")
         check_image(fmt, depth)

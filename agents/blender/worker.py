@@ -7,7 +7,8 @@ Started as
 It keeps the scene loaded and reads one JSON request per line on stdin:
     {"id": 1, "op": "configure", "overrides": {"resolution_percentage": 50, "samples": 64,
      "camera": "CamB", "device": "auto|cpu|gpu", "format": "PNG|JPEG|OPEN_EXR|OPEN_EXR_MULTILAYER",
-     "color_depth": "8|16|32"}}               (each key optional; every configure starts from the
+     "color_depth": "8|16|32", "denoiser": "none|OPENIMAGEDENOISE|OPTIX"}}
+                                              (each key optional; every configure starts from the
                                                scene as loaded, so {} puts it back)
     {"id": 2, "frame": 12, "output": "/abs/dir/frame_0012.png"}            (op "render" implied)
         optional: "format", "color_depth" (default: the configured ones, else PNG at 8 bits),
@@ -19,6 +20,7 @@ It keeps the scene loaded and reads one JSON request per line on stdin:
         stitches float EXR tiles (x, y: the tile's bottom-left pixel in the full image, y up;
         core: the pixels taken from it) and saves with the scene's colour management
     {"id": 4, "op": "view", "matrix": [[4x4 camera-to-world]], "output": "/abs/dir/r_0.png"}
+    {"id": 5, "op": "deps"}                 (every file the scene needs: ct_deps.py)
     {"op": "quit"}
 and answers one line per request on stdout, `@@CT@@ ` followed by JSON:
     {"type": "ready", "scene": {...}, "device": {...}, "denoising": {...}, ...}   (once, at start)
@@ -28,6 +30,8 @@ and answers one line per request on stdout, `@@CT@@ ` followed by JSON:
     {"type": "merged", "id": 3, "output": "...", "seconds": 0.1, "resolution": [W, H]}
     {"type": "view", "id": 4, "output": "...", "matrix_world": [[...]], "camera_angle_x": 0.69,
      "angle_x": 0.69, "resolution": [w, h], "seconds": 0.4, "device": "CPU"}
+    {"type": "deps", "id": 5, "files": [{"type": "image", "name": ..., "library": ..., "path": ...,
+     "file": ..., "exists": true, "size": 123}]}
     {"type": "error", "id": 1, "frame": 12, "error": "...", "log_tail": ["..."]}
     {"type": "fatal", "error": "..."}   (then exits 1)
     {"type": "bye"}                     (on EOF or quit, then exits 0)
@@ -54,6 +58,8 @@ from mathutils import Matrix
 # The helpers beside this file; no .pyc written next to them (the scripts sit on shared storage).
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ct_denoise  # noqa: E402
+import ct_deps  # noqa: E402
 import ct_overrides  # noqa: E402
 import ct_tiles  # noqa: E402
 
@@ -127,20 +133,6 @@ def choose_device(scene, mode):
     scene.cycles.device = "CPU"
     why = "CUDA_VISIBLE_DEVICES not set" if not tried and mode == "auto" else "; ".join(tried)
     return {"type": "CPU", "names": ["CPU"], "reason": why or "asked for CPU"}
-
-
-def disable_denoising(scene):
-    """Debian's Blender has no OpenImageDenoiser; a denoised render would fail outright."""
-    was_on = []
-    if scene.render.engine == "CYCLES":
-        if scene.cycles.use_denoising:
-            was_on.append("scene")
-            scene.cycles.use_denoising = False
-        for layer in scene.view_layers:
-            if layer.cycles.use_denoising:
-                was_on.append(f"view_layer:{layer.name}")
-                layer.cycles.use_denoising = False
-    return {"was_on": bool(was_on), "disabled": was_on}
 
 
 def scene_info(scene):
@@ -379,8 +371,8 @@ def configure(scene, settings, req, device, start_mode):
     return {"applied": applied, "device": dict(device), "scene": scene_info(scene)}
 
 
-def serve(scene, device, start_mode):
-    settings = ct_overrides.SceneSettings(scene)
+def serve(scene, device, start_mode, denoising):
+    settings = ct_overrides.SceneSettings(scene, denoising)
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -400,6 +392,9 @@ def serve(scene, device, start_mode):
                 continue
             if req.get("op") == "configure":
                 send({"type": "configured", "id": req_id, **configure(scene, settings, req, device, start_mode)})
+                continue
+            if req.get("op") == "deps":
+                send({"type": "deps", "id": req_id, "files": ct_deps.scene_dependencies(scene)})
                 continue
             if req.get("op") == "merge":
                 send({"type": "merged", "id": req_id, **merge_still(scene, settings, req)})
@@ -437,15 +432,17 @@ def main():
         if args.scene and os.path.realpath(args.scene) != os.path.realpath(bpy.data.filepath):
             raise RuntimeError(f"loaded {bpy.data.filepath}, expected {args.scene}")
         scene = bpy.context.scene
-        denoising = disable_denoising(scene)
+        # A denoiser this Blender lacks would fail every frame: off until a job chooses one.
+        denoising = ct_denoise.Denoising(scene)
+        denoising.start()
         device = choose_device(scene, args.device)
     except Exception as err:
         send({"type": "fatal", "error": f"{type(err).__name__}: {err}"})
         sys.stdout.flush()
         os._exit(1)
     send({"type": "ready", "pid": os.getpid(), "blender": bpy.app.version_string,
-          "scene": scene_info(scene), "device": device, "denoising": denoising})
-    serve(scene, device, args.device)
+          "scene": scene_info(scene), "device": device, "denoising": denoising.facts()})
+    serve(scene, device, args.device, denoising)
     send({"type": "bye"})
     sys.stdout.flush()
     _libc.fflush(None)

@@ -174,8 +174,8 @@ describe('bad Blender input', () => {
       expect(r.code).toBe(2);
       return r.stderr.trim();
     };
-    expect(refused(['--frames', '1', '--output', path.join(root, 'missing')])).toMatch(
-      /^error: output .*missing: no such directory; create it, or choose another$/,
+    expect(refused(['--frames', '1', '--output', path.join(scene, 'missing')])).toBe(
+      `error: output ${path.join(scene, 'missing')}: ${scene} is a file, not a directory; choose another`,
     );
     expect(refused(['--frames', '1', '--output', '/proc/sys'])).toMatch(
       /the cluster's jobs cannot write there/,

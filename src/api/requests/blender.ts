@@ -63,8 +63,8 @@ const sceneProbe = z.unknown().transform((v, ctx): SceneInfo => {
 export const blenderOutputFields = commonFields.extend({
   /** Absolute path of the .blend file as the head node sees it. */
   scene: z.string({ error: BLEND_FILE }).min(1, BLEND_FILE),
-  /** The output root (`--output`): an existing, writable directory the compute nodes share;
-   * default <state>/jobs/<id>/output. */
+  /** The output root (`--output`): a writable directory the compute nodes share, created when
+   * missing; default <state>/jobs/<id>/output. */
   outputDir: z.string().optional(),
   /** Blender's output path syntax (`render/shot_####`), relative to the output root; default the
    * scene's own output path when it names one, else `frame_####`. */
@@ -75,8 +75,12 @@ export const blenderOutputFields = commonFields.extend({
   format: z.string().optional(),
   /** Render frames whose files are already whole in the output (default: skip them). */
   overwrite: z.boolean({ error: 'true or false' }).optional(),
-  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path). */
+  /** What the head node's probe of `scene` found (cameras, resolution, samples, output path,
+   * the files it needs and its denoising). */
   sceneInfo: sceneProbe.optional(),
+  /** Render even though files the scene needs are missing (`sceneInfo.dependencies`); the
+   * job's history names them. Default: refused. */
+  allowMissing: z.boolean({ error: 'allowMissing: true or false' }).optional(),
 });
 
 /** A Blender render: `render` (frame chunks) then `encode`. */
@@ -132,4 +136,8 @@ export const blenderDatasetRequest = commonFields.extend({
   radius: z.number().optional(),
   /** Views each task renders (default 4). */
   viewsPerTask: z.number().optional(),
+  /** The head node's probe of `scene` (the files it reads); absent: not checked. */
+  sceneInfo: sceneProbe.optional(),
+  /** Render even though files the scene reads are missing (the history names them). */
+  allowMissing: z.boolean({ error: 'allowMissing: true or false' }).optional(),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import type { BlenderOutputFields } from '../../api/types.js';
 import { UsageError } from '../../errors.js';
+import { DENOISER_CHOICES } from '../../renderers/blender/denoiser.js';
 import { IMAGE_FORMATS } from '../../renderers/blender/formats.js';
 import type { RenderOverrides } from '../../renderers/blender/overrides.js';
 
@@ -15,7 +16,8 @@ export function withRenderOptions<T>(y: Argv<T>) {
     .option('output', {
       type: 'string',
       describe:
-        'Directory for the frames and the video: existing, writable, shared with the compute nodes',
+        'Directory for the frames and the video, shared with the compute nodes; created (with its ' +
+        'parents) when missing',
       defaultDescription: "the job's own output directory",
     })
     .option('output-pattern', {
@@ -36,6 +38,21 @@ export function withRenderOptions<T>(y: Argv<T>) {
       defaultDescription: 'PNG',
     })
     .option('color-depth', { type: 'number', describe: 'Bits per channel (8/16 PNG, 16/32 EXR)' })
+    .option('denoiser', {
+      choices: DENOISER_CHOICES,
+      describe:
+        "Cycles denoising: none renders without it, else with that denoiser (the nodes' Blender " +
+        "must have it; Debian's has neither). Needed when the scene denoises with one the " +
+        "cluster's Blender lacks",
+      defaultDescription: "the scene's own",
+    })
+    .option('allow-missing', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Render even though files the scene needs (textures, libraries, caches) are missing; ' +
+        "the job's history names them",
+    })
     .option('overwrite', {
       type: 'boolean',
       default: false,
@@ -66,6 +83,7 @@ export function overridesFromArgs(argv: Record<string, unknown>): RenderOverride
   if (text('device') !== undefined) o.device = text('device');
   if (text('format') !== undefined) o.format = text('format');
   if (num('color-depth') !== undefined) o.colorDepth = num('color-depth');
+  if (text('denoiser') !== undefined) o.denoiser = text('denoiser');
   return o;
 }
 
@@ -84,6 +102,7 @@ export function outputFieldsFromArgs(
     ...(pattern !== undefined ? { outputPattern: pattern } : {}),
     ...(Object.keys(overrides).length ? { overrides } : {}),
     overwrite: Boolean(argv.overwrite),
+    ...(argv['allow-missing'] ? { allowMissing: true } : {}),
     name: argv.name as string | undefined,
     timeLimitMinutes: argv['time-limit'] as number,
   };

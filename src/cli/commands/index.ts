@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
+import { depsCommand } from './deps.js';
 import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
 import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
@@ -26,6 +27,7 @@ export const commands: CommandModule<object, any>[] = [
   statusCommand,
   coordinatorCommand,
   submitCommand,
+  depsCommand,
   cancelCommand,
   retryCommand,
   logsCommand,

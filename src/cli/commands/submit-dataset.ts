@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { dependencyLines } from '../../renderers/blender/dependencies.js';
+import { probeScene } from '../../renderers/blender/scene-info.js';
 import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../api/types.js';
 import { withCoordinatorOptions } from '../connection.js';
@@ -42,7 +44,13 @@ export const datasetSubmit: CommandModule = {
         default: 4,
         describe: "Camera distance from the scene's origin",
       })
-      .option('views-per-task', { type: 'number', default: 4, describe: 'Views per task' }),
+      .option('views-per-task', { type: 'number', default: 4, describe: 'Views per task' })
+      .option('allow-missing', {
+        type: 'boolean',
+        default: false,
+        describe:
+          "Render even though files the scene reads are missing; the job's history names them",
+      }),
   handler: async (argv) => {
     if (
       await ranRemotely('submit blender-dataset', argv, {
@@ -57,6 +65,8 @@ export const datasetSubmit: CommandModule = {
       throw new UsageError(`${argv.scene as string} is not a .blend file`);
     if (!existsSync(scene) || !statSync(scene).isFile())
       throw new UsageError(`scene ${argv.scene as string} does not exist`);
+    // The files the scene reads, for the plan to refuse missing ones (jobs/blender-inputs.ts).
+    const probe = await probeScene(scene);
     const req: SubmitRequest = {
       kind: 'blender-dataset',
       scene,
@@ -69,6 +79,8 @@ export const datasetSubmit: CommandModule = {
       gpusPerNode: argv['gpus-per-node'] as number | undefined,
       name: argv.name as string | undefined,
       timeLimitMinutes: argv['time-limit'] as number,
+      sceneInfo: probe.scene,
+      ...(argv['allow-missing'] ? { allowMissing: true } : {}),
     };
     await submitOrPreview(argv, req, (plan) => {
       const views = plan.tasks.flatMap((t) => (t.payload.views ?? []) as PreviewView[]);
@@ -80,6 +92,8 @@ export const datasetSubmit: CommandModule = {
             const eye = v.matrix.slice(0, 3).map((row) => (row[3] ?? 0).toFixed(3));
             return `  ${v.file.padEnd(16)} camera at (${eye.join(', ')})`;
           }),
+          `  files     ${probe.dependencies.length} the scene reads:`,
+          ...dependencyLines(probe.dependencies).map((l) => `    ${l}`),
         ],
       };
     });

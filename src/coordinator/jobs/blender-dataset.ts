@@ -19,6 +19,7 @@ import {
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
 import { blenderWarmUp } from './blender-warm-up.js';
+import { checkDependencies } from './blender-inputs.js';
 
 const MAX_VIEWS = 10000;
 
@@ -61,6 +62,7 @@ export const blenderDatasetJob: JobType<'blender-dataset'> = {
     const common = checkCommonFields(req, limits);
     const scene = absolutePath('scene', req.scene, 'file', files);
     if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
+    const warnings = checkDependencies(req.sceneInfo, req.allowMissing === true, files);
     const views = wholeNumber('views', req.views, 1, MAX_VIEWS);
     const opt = (field: string, v: number | undefined) =>
       v === undefined ? undefined : wholeNumber(field, v, 0, MAX_VIEWS);
@@ -101,6 +103,7 @@ export const blenderDatasetJob: JobType<'blender-dataset'> = {
       nodes: common.nodes,
       gpusPerNode: common.gpusPerNode,
       ...main,
+      ...(warnings.length ? { warnings } : {}),
       summary: `${total} view(s) (train ${counts.train}, val ${counts.val}, test ${counts.test}) in ${main.tasks.length} task(s) on ${common.nodes} node(s)`,
     };
   },

@@ -8,13 +8,7 @@ import {
   resolveOutputPattern,
   type OutputPattern,
 } from '../../renderers/blender/output-pattern.js';
-import {
-  isWithin,
-  notSharedReason,
-  PARALLELCLUSTER_MARK,
-  SHARED_ROOTS_FILE,
-  sharedRoots,
-} from '../../renderers/blender/output-root.js';
+import { isWithin, notSharedReason } from '../../renderers/blender/output-root.js';
 import {
   checkImageOverrides,
   checkOverrides,
@@ -24,7 +18,9 @@ import {
 import type { SceneInfo } from '../../renderers/blender/protocol.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import type { BlenderOutputFields } from '../../api/types.js';
+import { checkDenoising, checkDependencies } from './blender-inputs.js';
 import type { JobDirs, PlanContext } from './job-type.js';
+import { sharedFor } from './shared-roots.js';
 
 /** What every Blender job kind decides about its scene, overrides and output before its tasks. */
 export interface BlenderOutputPlan {
@@ -74,22 +70,12 @@ function readOverrides(req: BlenderOutputFields, info: SceneInfo | undefined): R
   return o;
 }
 
-/** The site's shared directories, read through the probe (see renderers/blender/output-root.ts). */
-function sharedFor(files: FileProbe) {
-  const read = (p: string) => (files.isFile(p) ? files.readText(p) : undefined);
-  const parallelCluster = files.isFile(PARALLELCLUSTER_MARK);
-  return sharedRoots({
-    configured: read(SHARED_ROOTS_FILE),
-    parallelCluster,
-    exports: parallelCluster ? read('/etc/exports') : undefined,
-    mounts: parallelCluster ? read('/proc/mounts') : undefined,
-  });
-}
-
 /**
- * Checks an `--output` directory: absolute, existing, writable by this (the coordinator's) user,
- * whose Slurm jobs write the frames, on a file system the compute nodes share, and clear of the
- * coordinator's job directories. Returns it normalized.
+ * Checks an `--output` directory: absolute, writable by this (the coordinator's) user, whose
+ * Slurm jobs write the frames, on a file system the compute nodes share, and clear of the
+ * coordinator's job directories. A directory not there yet is fine when its nearest existing
+ * parent is writable: the submission creates it (io/job-files.ts), never the plan. Returns it
+ * normalized.
  */
 export function checkOutputRoot(value: string, dirs: JobDirs, files: FileProbe): string {
   if (value === '') throw new UsageError('output: give the absolute path of a directory');
@@ -99,12 +85,11 @@ export function checkOutputRoot(value: string, dirs: JobDirs, files: FileProbe):
   const dir = path.resolve(value);
   if (dir === path.parse(dir).root)
     throw new UsageError(`output ${dir}: choose a directory of its own, not the file system root`);
-  if (!files.isDirectory(dir))
-    throw new UsageError(`output ${dir}: no such directory; create it, or choose another`);
-  if (!files.isWritableDirectory(dir))
+  const existing = nearestDirectory(dir, files);
+  if (!files.isWritableDirectory(existing))
     throw new UsageError(
-      `output ${dir}: the cluster's jobs cannot write there (no permission, or read-only); ` +
-        'change its permissions or choose another directory',
+      `output ${dir}: the cluster's jobs cannot write ${existing === dir ? 'there' : `in ${existing} to create it`} ` +
+        '(no permission, or read-only); change its permissions or choose another directory',
     );
   const notShared = notSharedReason(dir, sharedFor(files));
   if (notShared) throw new UsageError(`output ${notShared}`);
@@ -116,6 +101,21 @@ export function checkOutputRoot(value: string, dirs: JobDirs, files: FileProbe):
   return dir;
 }
 
+/** `dir`, or its nearest parent that exists; refuses a file met on the way. */
+function nearestDirectory(dir: string, files: FileProbe): string {
+  let at = dir;
+  while (!files.isDirectory(at)) {
+    if (files.isFile(at))
+      throw new UsageError(
+        `output ${dir}: ${at === dir ? 'it' : at} is a file, not a directory; choose another`,
+      );
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  return at;
+}
+
 /** Checks what every Blender kind shares: scene, probe, overrides, output root and pattern. */
 export function planBlenderOutput(
   req: BlenderOutputFields,
@@ -124,6 +124,10 @@ export function planBlenderOutput(
   const scene = checkScenePath(req.scene, files);
   const info = req.sceneInfo;
   const overrides = readOverrides(req, info);
+  checkDenoising(info, overrides);
+  if (req.allowMissing !== undefined && typeof req.allowMissing !== 'boolean')
+    throw new UsageError('allowMissing: true or false');
+  const missing = checkDependencies(info, req.allowMissing === true, files);
   const root =
     req.outputDir === undefined ? dirs.outputDir : checkOutputRoot(req.outputDir, dirs, files);
   const pattern = resolveOutputPattern({
@@ -131,7 +135,7 @@ export function planBlenderOutput(
     requested: req.outputPattern,
     sceneOutputPath: info?.output_path,
   });
-  const warnings = pattern.note ? [pattern.note] : [];
+  const warnings = [...(pattern.note ? [pattern.note] : []), ...missing];
   return {
     scene,
     root,

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  BLENDER_DENOISER,
+  DENOISER_CHOICES,
+  denoiserRefusal,
+  isDenoiserChoice,
+} from './denoiser.js';
 import { MAX_FRAME_NUMBER } from './frames.js';
 import { COLOR_DEPTHS, IMAGE_FORMATS, isImageFormat, type ImageFormat } from './formats.js';
 import type { SceneInfo } from './protocol.js';
@@ -24,6 +30,8 @@ export const renderOverridesSchema = z
     format: z.string().optional(),
     /** Bits per channel: 8 or 16 for PNG, 8 for JPEG, 16 (half) or 32 (float) for EXR. */
     colorDepth: z.number().optional(),
+    /** Cycles denoising: `none` renders without, else with that denoiser (DENOISER_CHOICES). */
+    denoiser: z.string().optional(),
   })
   .strict();
 
@@ -44,6 +52,8 @@ export interface WorkerOverrides {
   device?: 'auto' | 'cpu' | 'gpu';
   format?: ImageFormat;
   color_depth?: string;
+  /** `none`, `OPENIMAGEDENOISE` or `OPTIX` (agents/blender/ct_denoise.py). */
+  denoiser?: string;
 }
 
 /** Blender's hard limits on `resolution_percentage` (RNA `RenderSettings`). */
@@ -109,6 +119,9 @@ export function checkOverrides(
         `device ${o.device}: only Cycles chooses a device (the scene uses ${s.engine})`,
       );
   }
+  const denoiser = o.denoiser !== undefined && isDenoiserChoice(o.denoiser) ? o.denoiser : null;
+  const refused = denoiser && denoiserRefusal(denoiser, s.engine, s.denoising?.available);
+  if (refused) bad('denoiser', refused);
   errors.push(...checkImageOverrides(o));
   return errors;
 }
@@ -122,6 +135,8 @@ export function checkImageOverrides(o: RenderOverrides): OverrideError[] {
   const bad = (field: keyof RenderOverrides, message: string) => errors.push({ field, message });
   if (o.frameStep !== undefined && !isWhole(o.frameStep, 1, MAX_FRAME_NUMBER))
     bad('frameStep', `frame step ${o.frameStep}: give a whole number, 1 or more`);
+  if (o.denoiser !== undefined && !isDenoiserChoice(o.denoiser))
+    bad('denoiser', `denoiser ${JSON.stringify(o.denoiser)}: use ${DENOISER_CHOICES.join(', ')}`);
   checkImage(o, bad);
   return errors;
 }
@@ -154,6 +169,8 @@ export function toWorkerOverrides(overrides: RenderOverrides): WorkerOverrides {
   if (o.device !== undefined) out.device = o.device as WorkerOverrides['device'];
   if (o.format !== undefined) out.format = o.format as ImageFormat;
   if (o.colorDepth !== undefined) out.color_depth = String(o.colorDepth);
+  if (o.denoiser !== undefined && isDenoiserChoice(o.denoiser))
+    out.denoiser = BLENDER_DENOISER[o.denoiser];
   return out;
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { dependencySchema } from './dependencies.js';
+import { sceneDenoisingSchema } from './denoiser.js';
 import type { ImageFormat } from './formats.js';
 
 /** Marks the worker's protocol lines on stdout (agents/blender/worker.py prints the same). */
@@ -38,6 +40,10 @@ export const sceneInfoSchema = z.object({
   samples: z.number().nullable(),
   samples_max: z.number().nullable(),
   samples_animated: z.boolean(),
+  /** Added by a submit's probe (scene-info.ts), absent from the worker's own lines: every file
+   * the scene needs, and its denoising. */
+  dependencies: z.array(dependencySchema).optional(),
+  denoising: sceneDenoisingSchema.optional(),
 });
 
 const deviceSchema = z.object({
@@ -54,6 +60,7 @@ const appliedSchema = z.object({
   device: z.string().optional(),
   format: z.string().optional(),
   color_depth: z.string().optional(),
+  denoiser: z.string().optional(),
 });
 
 const messageSchema = z.discriminatedUnion('type', [
@@ -63,8 +70,17 @@ const messageSchema = z.discriminatedUnion('type', [
     blender: z.string(),
     scene: sceneInfoSchema,
     device: deviceSchema,
-    denoising: z.object({ was_on: z.boolean(), disabled: z.array(z.string()) }),
+    /** `disabled`: where the worker turned denoising off (this Blender lacks the denoiser);
+     * the rest as `sceneDenoisingSchema` says (absent from an older worker). */
+    denoising: z.object({
+      was_on: z.boolean(),
+      disabled: z.array(z.string()),
+      asked: z.array(z.string()).optional(),
+      denoiser: z.string().nullable().optional(),
+      available: z.array(z.string()).optional(),
+    }),
   }),
+  z.object({ type: z.literal('deps'), id: z.number(), files: z.array(dependencySchema) }),
   z.object({
     type: z.literal('result'),
     id: z.number(),

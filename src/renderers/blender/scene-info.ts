@@ -1,11 +1,18 @@
+import type { SceneDependency } from './dependencies.js';
+import type { SceneDenoising } from './denoiser.js';
 import { finalResolution } from './overrides.js';
 import { BlenderWorker } from './worker.js';
 import type { RenderDevice, SceneInfo } from './protocol.js';
 
 /** What `probeScene` learns about a .blend without rendering it. */
 export interface SceneProbe {
-  /** Everything the worker's ready line says of the scene (cameras, samples, output path ...). */
+  /** Everything the worker's ready line says of the scene (cameras, samples, output path ...),
+   * with its files and denoising (what a submit sends as `sceneInfo`). */
   scene: SceneInfo;
+  /** Every file outside the .blend the scene needs (agents/blender/ct_deps.py). */
+  dependencies: SceneDependency[];
+  /** Where the scene turns denoising on, with which denoiser, and what this Blender can run. */
+  denoising: SceneDenoising;
   /** Frames per second as ffmpeg reads it: `fps/fps_base` (e.g. `24/1`). */
   frameRate: string;
   /** `scene.render.filepath`: Blender's output pattern, '' when none (see output-pattern.ts). */
@@ -25,9 +32,9 @@ export interface SceneProbe {
 }
 
 /**
- * Loads `scene` in a Blender worker on the CPU, reads its ready line and quits: fps, frame
- * range, resolution, engine, cameras, output path and samples, without rendering a frame.
- * About a second for a small scene.
+ * Loads `scene` in a Blender worker on the CPU, reads its ready line, asks for the files it needs
+ * and quits: fps, frame range, resolution, engine, cameras, output path, samples, denoising and
+ * files, without rendering a frame. About a second for a small scene.
  */
 export async function probeScene(
   scene: string,
@@ -41,9 +48,18 @@ export async function probeScene(
   });
   try {
     const ready = await worker.start();
-    const s = ready.scene;
+    const dependencies = await worker.dependencies();
+    const d = ready.denoising;
+    const denoising: SceneDenoising = {
+      asked: d.asked ?? d.disabled,
+      denoiser: d.denoiser ?? null,
+      available: d.available ?? [],
+    };
+    const s: SceneInfo = { ...ready.scene, dependencies, denoising };
     return {
       scene: s,
+      dependencies,
+      denoising,
       frameRate: `${s.fps}/${s.fps_base}`,
       outputPath: s.output_path,
       cameras: s.cameras,

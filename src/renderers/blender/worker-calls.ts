@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SceneDependency } from './dependencies.js';
 import type { WorkerOverrides } from './overrides.js';
 import type { FrameFormat, ViewMessage, WorkerMessage } from './protocol.js';
 import type {
@@ -11,7 +12,10 @@ import type {
 } from './worker-types.js';
 
 /** Worker answers that complete a request. */
-export type Answer = Extract<WorkerMessage, { type: 'result' | 'view' | 'configured' | 'merged' }>;
+export type Answer = Extract<
+  WorkerMessage,
+  { type: 'result' | 'view' | 'configured' | 'merged' | 'deps' }
+>;
 
 /** One request to the worker and how to read its answer. */
 export interface WorkerCall<T> {
@@ -132,5 +136,16 @@ function viewResult(m: ViewMessage): ViewResult {
     resolution: m.resolution,
     seconds: m.seconds,
     device: m.device,
+  };
+}
+
+/** A `deps` request: every file the loaded scene needs (agents/blender/ct_deps.py). */
+export function depsCall(): WorkerCall<SceneDependency[]> {
+  return {
+    request: { op: 'deps' },
+    label: "list the scene's files",
+    frame: undefined,
+    outputs: [],
+    read: (a) => expect(a, 'deps', 'deps').files,
   };
 }

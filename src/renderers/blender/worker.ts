@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { MissingBinaryError } from '../../errors.js';
 import { BlenderWorkerError } from './errors.js';
+import type { SceneDependency } from './dependencies.js';
 import { LogTail } from './log-tail.js';
 import { spawnBlenderProcess, type ProcessEnd } from './worker-process.js';
 import type { WorkerOverrides } from './overrides.js';
@@ -21,6 +22,7 @@ import {
 } from './protocol.js';
 import {
   configureCall,
+  depsCall,
   mergeCall,
   renderCall,
   viewCall,
@@ -145,6 +147,11 @@ export class BlenderWorker {
     return this.call(configureCall(overrides));
   }
 
+  /** Every file outside the .blend the loaded scene needs, with its size and whether it exists. */
+  dependencies(): Promise<SceneDependency[]> {
+    return this.call(depsCall());
+  }
+
   /** Stitches float EXR tiles into `opts.output`, saved with the scene's colour management. */
   merge(opts: MergeOptions): Promise<MergeResult> {
     return this.call(mergeCall(opts));
@@ -238,6 +245,7 @@ export class BlenderWorker {
       case 'view':
       case 'configured':
       case 'merged':
+      case 'deps':
         if (p?.id === msg.id) p.accept(msg);
         return;
       case 'error':

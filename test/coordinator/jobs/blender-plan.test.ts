@@ -176,9 +176,14 @@ describe('the Blender render plan', () => {
     );
   });
 
-  it('refuses output directories that are missing, relative, unwritable, or among the job directories', () => {
-    expect(refusal(() => render({ frames: '1', outputDir: path.join(root, 'nope') }))).toMatch(
-      /no such directory; create it/,
+  it('refuses output directories that are relative, unwritable, under a file, or among the job directories; a missing one is planned for the submission to create', () => {
+    const fresh = path.join(root, 'new', 'shot');
+    expect(render({ frames: '1', outputDir: fresh }).outputDir).toBe(fresh);
+    expect(refusal(() => render({ frames: '1', outputDir: path.join(scene, 'out') }))).toBe(
+      `output ${path.join(scene, 'out')}: ${scene} is a file, not a directory; choose another`,
+    );
+    expect(refusal(() => render({ frames: '1', outputDir: '/proc/sys/new/out' }))).toMatch(
+      /cannot write in \/proc\/sys to create it/,
     );
     expect(refusal(() => render({ frames: '1', outputDir: 'out' }))).toMatch(
       /give an absolute path/,

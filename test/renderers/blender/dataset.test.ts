@@ -10,6 +10,7 @@ import {
   type RenderedView,
 } from '../../../src/renderers/blender/dataset.js';
 import { writeTransforms } from '../../../src/renderers/blender/dataset-write.js';
+import { sceneInfo as sceneInfoFixture } from './scene-fixture.js';
 import { blenderDatasetJob } from '../../../src/coordinator/jobs/blender-dataset.js';
 import { nodeFiles } from '../../../src/util/node-files.js';
 
@@ -148,5 +149,24 @@ describe('the blender-dataset planner', () => {
     expect(() => plan({ views: 2.5 })).toThrow(/views/);
     expect(() => plan({ radius: -1 })).toThrow(/radius/);
     expect(() => plan({ nodes: 5 })).toThrow(/partition/);
+  });
+
+  it('refuses a scene whose files are missing, unless allowMissing (then it warns)', () => {
+    const missing = {
+      type: 'image',
+      name: 'checker',
+      library: null,
+      path: '//tex/checker.png',
+      file: path.join(dir, 'tex', 'checker.png'),
+      exists: false,
+      size: null,
+    };
+    const sceneInfo = { ...sceneInfoFixture(), dependencies: [missing] };
+    expect(() => plan({ sceneInfo })).toThrow(
+      /^the scene needs 1 file\(s\) that are missing:\n {2}image "checker": \/\/tex\/checker\.png/,
+    );
+    expect(plan({ sceneInfo, allowMissing: true }).warnings).toEqual([
+      expect.stringContaining('(--allow-missing): image "checker"'),
+    ]);
   });
 });

@@ -140,9 +140,25 @@ describe('BlenderWorker', () => {
     await runCommand('blender', ['-b', '--factory-startup', scene, '--python-expr', expr]);
     const worker = startWorker(denoised);
     const ready = await worker.start();
-    expect(ready.denoising).toEqual({ was_on: true, disabled: ['scene', 'view_layer:ViewLayer'] });
+    const asked = ['scene', 'view_layer:ViewLayer'];
+    const available = ready.denoising.available ?? [];
+    const has = available.includes('OPENIMAGEDENOISE');
+    expect(ready.denoising).toEqual({
+      was_on: true,
+      disabled: has ? [] : asked,
+      asked,
+      denoiser: 'OPENIMAGEDENOISE',
+      available,
+    });
     const result = await worker.render(1, path.join(dir, 'denoised', 'frame_0001.png'));
     expect(magic(result.file)).toBe(PNG_MAGIC);
+    // A job's choice: none renders without; a denoiser this Blender lacks is refused.
+    expect((await worker.configure({ denoiser: 'none' })).applied).toEqual({ denoiser: 'none' });
+    await worker.render(2, path.join(dir, 'denoised', 'frame_0002.png'));
+    if (!has)
+      await expect(worker.configure({ denoiser: 'OPENIMAGEDENOISE' })).rejects.toThrow(
+        /denoiser OPENIMAGEDENOISE: this Blender was built without it/,
+      );
   });
 
   it('fails one bad request and goes on rendering the next', async () => {
