@@ -251,7 +251,9 @@ describe('an OpenJD pipeline under faults', () => {
     expect(r.code, r.stderr).toBe(0);
     const failed = await coord.waitFor(r.stdout.trim(), ended, 300_000);
     expect(failed.state).toBe('failed');
-    expect(failed.error).toMatch(/Flaky\[N=2\]: exited with code 5: the marker is missing/);
+    expect(failed.error).toMatch(
+      /Flaky\[N=2\] failed after \d+ attempts: the marker is missing \(exited with code 5\)/,
+    );
     expect(existsSync(path.join(work, 'after'))).toBe(false);
     writeFileSync(marker, '');
     expect(cli(['retry', failed.id]).code).toBe(0);

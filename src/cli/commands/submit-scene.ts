@@ -1,4 +1,6 @@
 import type { BlenderStillSubmitRequest, BlenderSubmitRequest } from '../../api/types.js';
+import { BlenderWorkerError } from '../../renderers/blender/errors.js';
+import { formatTail } from '../../renderers/blender/log-tail.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
 import { submitOrPlanHere, type JobPreview, type LocalPreview } from './submit-job.js';
 
@@ -17,7 +19,12 @@ export async function submitBlender(
   request: BlenderRequest,
   describe: (plan: JobPreview | LocalPreview) => { json: unknown; lines: string[] },
 ): Promise<void> {
-  const probe = await probeScene(request.scene);
+  const probe = await probeScene(request.scene).catch((err: unknown) => {
+    // The headline names the cause; at a terminal, Blender's last lines come with it.
+    if (err instanceof BlenderWorkerError)
+      throw new BlenderWorkerError(`${err.message}${formatTail(err.logTail)}`, err);
+    throw err;
+  });
   if (probe.denoisingWasOn.length)
     process.stderr.write(
       `note: the scene has denoising on (${probe.denoisingWasOn.join(', ')}); this Blender has ` +
