@@ -38,6 +38,16 @@ function historyLines(events: readonly JobEvent[], max: number): string[] {
   return lines;
 }
 
+/**
+ * The last `n` lines of a failure's output worth printing under its headline: not blank, and not
+ * the cause the headline already quotes (the whole output is `logs JOB --task NAME`).
+ */
+export function tailBeside(headline: string, tail: readonly string[], n = 3): string[] {
+  return tail
+    .filter((l) => l.trim() !== '' && !(l.trim().length > 3 && headline.includes(l.trim())))
+    .slice(-n);
+}
+
 /** A job in detail: progress, stages, allocations, agents, failures and its recent history. */
 export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
   const now = o.now ?? Date.now();
@@ -113,7 +123,7 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
           .slice(0, 20)
           .flatMap((f) => [
             `  ${f.name}: ${f.error}`,
-            ...f.errorTail.slice(-3).map((t) => `      ${t}`),
+            ...tailBeside(f.error, f.errorTail).map((t) => `      ${t}`),
           ]),
       ]
     : [];

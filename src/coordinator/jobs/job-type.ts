@@ -147,6 +147,11 @@ export interface JobType {
   onJobEnded?(job: JobRow, tasks: TaskRow[]): JobEnd;
   /** A results table, one row per task, for jobs whose tasks carry metrics. */
   results?(tasks: TaskRow[]): ResultRow[];
+  /**
+   * What a person calls a task of this kind (`tile 2,1`, `Process[Tile=3]`), where frames do not
+   * name it; undefined leaves it to view/task-name.ts, which asks this first.
+   */
+  taskName?(task: Pick<TaskRow, 'kind' | 'payload'>): string | undefined;
   /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
   nodeResources?(job: JobRow): NodeResources;
   /** Set for service jobs; they have no tasks and end when their primary allocation ends. */
