@@ -24,7 +24,10 @@ describe('a failure headline', () => {
     );
     // Without the traceback (cut off the tail), Blender's own report of it.
     const lines = blender('render-error');
-    const head = lines.slice(0, lines.findIndex((l) => l.includes('Traceback')));
+    const head = lines.slice(
+      0,
+      lines.findIndex((l) => l.includes('Traceback')),
+    );
     expect(causeLine(head)).toBe('Error: Build without OpenImageDenoiser');
   });
 
@@ -32,9 +35,12 @@ describe('a failure headline', () => {
     expect(failureHeadline('exited with code 3', { output: blender('system-exit') })).toBe(
       'exited with code 3',
     );
-    const killed = failureHeadline('Blender worker killed by SIGKILL while trying to render frame 1', {
-      output: blender('killed-mid-render'),
-    });
+    const killed = failureHeadline(
+      'Blender worker killed by SIGKILL while trying to render frame 1',
+      {
+        output: blender('killed-mid-render'),
+      },
+    );
     expect(killed).toBe('Blender worker killed by SIGKILL while trying to render frame 1');
   });
 

@@ -13,7 +13,6 @@ export class LogTail {
   toArray(): string[] {
     return [...this.lines];
   }
-
 }
 
 /** The last `n` lines indented under a heading (for a person at a terminal), or '' when none. */

@@ -283,7 +283,9 @@ export class BlenderWorker {
     if (!s || this.readyInfo) return;
     this.starting = undefined;
     // Blender says why a scene did not load in its output ("Error: Cannot read file ...").
-    s.reject(this.error(`could not load ${path.resolve(this.opts.scene)}: ${why}`, undefined, true));
+    s.reject(
+      this.error(`could not load ${path.resolve(this.opts.scene)}: ${why}`, undefined, true),
+    );
   }
 
   /**
