@@ -10,6 +10,7 @@ const task = (over: Partial<TaskView>): TaskView => ({
   state: 'done',
   frames: [1],
   attempts: 0,
+  tries: 0,
   agentId: 'a',
   node: 'node1',
   gpu: '0',

@@ -17,6 +17,7 @@ export class TaskOutput {
   private tailBytes = 0;
   private dropped = 0;
   private readonly errTail: string[] = [];
+  private readonly lastTail: string[] = [];
 
   constructor(readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -25,6 +26,10 @@ export class TaskOutput {
 
   line(stream: 'stdout' | 'stderr', text: string): void {
     const entry = `${new Date().toISOString()} ${stream === 'stdout' ? 'out' : 'err'}: ${text}\n`;
+    if (text.trim()) {
+      this.lastTail.push(text);
+      if (this.lastTail.length > 40) this.lastTail.shift();
+    }
     if (stream === 'stderr' && text.trim()) {
       this.errTail.push(text);
       if (this.errTail.length > 40) this.errTail.shift();
@@ -45,6 +50,11 @@ export class TaskOutput {
   /** The last stderr lines (for a failure's message and tail). */
   lastErrors(n = 40): string[] {
     return this.errTail.slice(-n);
+  }
+
+  /** The last lines of both streams as they came (where a failure's cause may be named). */
+  lastLines(n = 40): string[] {
+    return this.lastTail.slice(-n);
   }
 
   /** Writes the kept tail and how it ended, and closes the file. */

@@ -130,7 +130,10 @@ export interface TaskView {
   state: TaskState;
   /** Frame numbers of a render task; empty for others. */
   frames: number[];
+  /** Failed attempts counted toward the retry limit since it was last queued (a requeue: 0). */
   attempts: number;
+  /** Every attempt recorded (its `attempts` history), the running one too, requeues and all. */
+  tries: number;
   agentId: string | null;
   node: string | null;
   gpu: string | null;

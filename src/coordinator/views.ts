@@ -47,6 +47,7 @@ export function taskView(t: TaskRow): TaskView {
     state: t.state,
     frames: t.frames,
     attempts: t.attempts,
+    tries: t.tries,
     agentId: t.agentId,
     node: t.node,
     gpu: t.gpu,

@@ -83,6 +83,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .latest-img { height:200px; background:#101318; border-radius:4px; display:flex; align-items:center; justify-content:center; cursor:zoom-in; overflow:hidden; }
 .latest-img img { max-width:100%; max-height:100%; object-fit:contain; }
 .failed-list { max-height:220px; overflow:auto; } .failed-item { border-left:3px solid var(--bad); padding:4px 8px; margin-bottom:6px; background:#211b1e; }
+.failed-item .headline { overflow-wrap:anywhere; } .tail-fold summary { cursor:pointer; font-size:11px; }
 pre.tail, pre.logs { margin:4px 0 0; white-space:pre-wrap; word-break:break-all; font:11px/1.35 ui-monospace, monospace; color:#d6c3c4; max-height:110px; overflow:auto; }
 pre.logs { color:#c8d0da; max-height:260px; background:#101318; padding:8px; border-radius:4px; } pre.logs .noise { color:#5f6773; }
 table.tasks td { white-space:nowrap; } td.row-actions { display:flex; gap:4px; } .chips button { padding:1px 8px; font-size:12px; }

@@ -102,10 +102,48 @@ describe('the CLI view of a job', () => {
     const full = formatJobDetail(d);
     expect(full).toMatch(/node1 +0 +active +frame 1 /);
     expect(full).not.toContain('None');
-    const fitted = formatJobDetail(d, { maxLines: 39 }).split('\n');
-    expect(fitted.length).toBeLessThanOrEqual(39);
+    // 39 rows hold the 16 agents' table and some history: the table stays.
+    const roomy = formatJobDetail(d, { maxLines: 39 }).split('\n');
+    expect(roomy.length).toBeLessThanOrEqual(39);
+    expect(roomy[0]).toContain(job.id);
+    expect(roomy.join('\n')).toMatch(/node4 +3 +active +frame \d+ /);
+    expect(roomy.join('\n')).toContain('history');
+    // 25 do not: the agents are summed up in a line.
+    const fitted = formatJobDetail(d, { maxLines: 25 }).split('\n');
+    expect(fitted.length).toBeLessThanOrEqual(25);
     expect(fitted[0]).toContain(job.id);
     expect(fitted.join('\n')).toContain('agents    16 (16 active) on 4 node(s)');
+  });
+
+  it('wraps a watch at words to the width, counting the wrapped lines in its height', async () => {
+    const t = testCoordinator();
+    const tasks = ['ok', 'bad'].map((id) => JSON.stringify({ id, argv: ['true'] })).join('\n');
+    const job = await t.c.submit({ kind: 'command', nodes: 1, tasks, name: 'a job' });
+    const agents = ['0', '1', '2', '3'].map((g) => t.agent(job.id, 'node1', g));
+    const first = await t.lease(agents[0]!);
+    await t.c.complete(agents[0]!.id, first.id, {});
+    const headline =
+      "Error: Cannot read file '/shared/projects/shot-010/lighting/final-scene.blend': No such file or directory (exited with code 1)";
+    for (const a of agents.slice(0, 3)) {
+      const task = await t.lease(a);
+      t.c.fail(a.id, task.id, headline, [
+        'Blender 3.4.1',
+        headline.slice(0, 100),
+        '',
+        'Blender quit',
+      ]);
+    }
+    const d = jobDetail(t.store, t.store.jobs.get(job.id)!);
+    const lines = formatJobDetail(d, { maxLines: 30, width: 60 }).split('\n');
+    expect(lines.length).toBeLessThanOrEqual(30);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
+    const text = lines.join(' ').replace(/ +/g, ' ');
+    expect(text).toContain("final-scene.blend': No such file or directory (exited with code 1)");
+    // Under its name, the failure's headline once, then the tail's other lines: not the cause again.
+    const failed = lines.slice(lines.findIndex((l) => l.startsWith('failed tasks')));
+    const entry = failed.slice(1, failed.indexOf(''));
+    expect(entry.filter((l) => l.includes('Cannot read file'))).toHaveLength(1);
+    expect(entry.slice(-2)).toEqual(['      Blender 3.4.1', '      Blender quit']);
   });
 
   it('follows a log by printing only the lines after those it printed', () => {

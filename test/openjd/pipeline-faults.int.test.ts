@@ -251,7 +251,9 @@ describe('an OpenJD pipeline under faults', () => {
     expect(r.code, r.stderr).toBe(0);
     const failed = await coord.waitFor(r.stdout.trim(), ended, 300_000);
     expect(failed.state).toBe('failed');
-    expect(failed.error).toMatch(/Flaky\[N=2\]: exited with code 5: the marker is missing/);
+    expect(failed.error).toMatch(
+      /Flaky\[N=2\] failed after \d+ attempts: the marker is missing \(exited with code 5\)/,
+    );
     expect(existsSync(path.join(work, 'after'))).toBe(false);
     writeFileSync(marker, '');
     expect(cli(['retry', failed.id]).code).toBe(0);
@@ -259,5 +261,67 @@ describe('an OpenJD pipeline under faults', () => {
     expect(job.state, job.error ?? '').toBe('succeeded');
     expect(readFileSync(path.join(work, 'prep'), 'utf8')).toBe('x');
     expect(readFileSync(path.join(work, 'after'), 'utf8')).toBe('x');
+  });
+
+  it("names the scene file a task's Blender cannot read in its failure's headline, under the task's name", async () => {
+    const missing = path.join(root, 'no-such-shot.blend');
+    const file = path.join(root, 'missing-scene.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        specificationVersion: 'jobtemplate-2023-09',
+        name: 'missing scene',
+        parameterDefinitions: [{ name: 'Scene', type: 'PATH' }],
+        steps: [
+          {
+            name: 'Render',
+            parameterSpace: {
+              taskParameterDefinitions: [{ name: 'Frame', type: 'INT', range: [1] }],
+            },
+            script: {
+              actions: {
+                onRun: {
+                  command: 'blender',
+                  args: ['-b', '{{Param.Scene}}', '-f', '{{Task.Param.Frame}}'],
+                },
+              },
+            },
+          },
+        ],
+      }),
+    );
+    const r = cli([
+      'submit',
+      'openjd',
+      file,
+      '-p',
+      `Scene=${missing}`,
+      '--nodes',
+      '1',
+      '--gpus-per-node',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const job = await coord.waitFor(r.stdout.trim(), ended, 300_000);
+    expect(job.state).toBe('failed');
+    const task = await coord.api<TaskView>(
+      'GET',
+      `/api/jobs/${job.id}/task?name=${encodeURIComponent('Render[Frame=1]')}`,
+    );
+    // Blender's own words lead, then how it ended; the tail holds Blender's lines, once each.
+    expect(task.error).toBe(
+      `Error: Cannot read file '${missing}': No such file or directory (exited with code 1)`,
+    );
+    expect(task.error).not.toContain('\n');
+    expect(task.errorTail).toContain(
+      `Error: Cannot read file '${missing}': No such file or directory`,
+    );
+    expect(job.error).toContain(`Render[Frame=1] failed after`);
+    const status = cli(['status', job.id]);
+    expect(status.stdout).toContain(`  Render[Frame=1]: Error: Cannot read file '${missing}'`);
+    // `logs --task NAME` finds it by that name, with Blender's output.
+    const logs = cli(['logs', job.id, '--task', 'Render[Frame=1]']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('Cannot read file');
   });
 });

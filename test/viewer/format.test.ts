@@ -20,6 +20,7 @@ const task = (over: Partial<TaskView>): TaskView => ({
   state: 'done',
   frames: [7],
   attempts: 1,
+  tries: 2,
   agentId: 'a',
   node: 'node1',
   gpu: '0',

@@ -495,6 +495,13 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     expect(await page.locator('[data-role=done]').textContent()).toBe('1/2');
     expect(text).toContain('tasks done');
     expect(await item.locator('pre').textContent()).toMatch(/nope/);
+    // The cause leads the headline, shown once; the output's last lines are folded under it.
+    expect(await item.locator('[data-role=failure-headline]').textContent()).toMatch(
+      /^nope \(`python3 -c .*` exited with 3\)$/,
+    );
+    expect(await item.locator('details').getAttribute('open')).toBeNull();
+    const tries = page.locator('tr[data-task="broken"] td:nth-child(3)');
+    expect(await tries.textContent()).toBe('3');
     const [req] = await Promise.all([
       page.waitForRequest((r) => r.url().endsWith('/task/requeue')),
       page.locator('tr[data-task="broken"] [data-action=task-requeue]').click(),
@@ -508,6 +515,10 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
         timeout: 60_000,
       })
       .not.toBe('queued');
+    // Tries count every attempt: the three before the requeue and the one after.
+    await expect
+      .poll(async () => Number(await tries.textContent()), { timeout: 90_000 })
+      .toBeGreaterThanOrEqual(4);
     await shot(page, 'command-job');
     expect(watch.consoleErrors).toEqual([]);
     await page.context().close();

@@ -11,7 +11,7 @@ import {
 } from '../runner.js';
 import { taskOutputFile } from '../../api/task-output-files.js';
 import { TaskOutput } from '../task-output.js';
-import { failureMessage } from './plenoxels.js';
+import { failureMessage } from './command-failure.js';
 
 /**
  * Runs one generic command task: its argv without a shell, on the agent's GPU, from the
@@ -64,8 +64,9 @@ export class CommandRunner implements TaskRunner {
           stderr: errors.join('\n'),
           timedOut: err.timedOut,
         });
-        out.close(failureMessage(failed));
-        throw new TaskFailure(failureMessage(failed), errors);
+        const headline = failureMessage(failed, out.lastLines());
+        out.close(headline);
+        throw new TaskFailure(headline, errors);
       }
       out.close(`could not run: ${(err as Error).message}`);
       throw new TaskFailure((err as Error).message, errors);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionCommand } from '../../openjd/host-scope.js';
 import { parseOutputLine, type OutputEvent } from '../../openjd/output-messages.js';
+import { failureHeadline } from '../../process/failure-headline.js';
 import { spawnProcess } from '../../process/run.js';
 
 /** How one action ended, and what it said on stdout. */
@@ -19,6 +20,8 @@ export interface ActionOutcome {
   events: OutputEvent[];
   /** The last lines of stdout and stderr, interleaved as they came. */
   tail: string[];
+  /** The last lines of stderr alone (the last one names the cause when nothing else does). */
+  errors: string[];
 }
 
 const TAIL_LINES = 40;
@@ -69,9 +72,10 @@ export async function runAction(
   const [file, ...args] = cmd.argv;
   const events: OutputEvent[] = [];
   const tail: string[] = [];
-  const keep = (line: string) => {
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+  const errors: string[] = [];
+  const keep = (line: string, into = tail) => {
+    into.push(line);
+    if (into.length > TAIL_LINES) into.shift();
   };
   const { child } = await spawnProcess(file ?? '', args, {
     cwd: o.cwd,
@@ -124,6 +128,7 @@ export async function runAction(
       for (const line of parts) {
         o.line?.(name, line);
         keep(line);
+        if (!parse && line.trim()) keep(line, errors);
         const e = parse ? parseOutputLine(line) : null;
         if (e) events.push(e);
       }
@@ -132,6 +137,7 @@ export async function runAction(
       if (!rest) return;
       o.line?.(name, rest);
       keep(rest);
+      if (!parse && rest.trim()) keep(rest, errors);
       const e = parse ? parseOutputLine(rest) : null;
       if (e) events.push(e);
     };
@@ -159,20 +165,29 @@ export async function runAction(
     seconds: (Date.now() - started) / 1000,
     events,
     tail,
+    errors,
   };
 }
 
-/** What went wrong with an action, in words, or null when it succeeded. */
+/**
+ * What went wrong with an action, as a headline (see failure-headline.ts), or null when it
+ * succeeded. `what` names it when the task's own name does not (an environment's onEnter).
+ */
 export function actionFailure(what: string, r: ActionOutcome): string | null {
   const fail = [...r.events].reverse().find((e) => e.kind === 'fail');
-  const why = fail?.kind === 'fail' ? `: ${fail.message}` : '';
-  if (r.startError) return `${what}: ${r.startError}`;
-  if (r.stopped === 'timeout') return `${what}: timed out after ${Math.round(r.seconds)} s${why}`;
-  if (r.stopped === 'cancel') return `${what}: cancelled`;
-  if (r.signal) return `${what}: killed by ${r.signal}${why}`;
-  if (r.exitCode !== 0) {
-    const last = why || (r.tail.length ? `: ${r.tail[r.tail.length - 1] ?? ''}` : '');
-    return `${what}: exited with code ${String(r.exitCode)}${last}`;
-  }
+  const said = fail?.kind === 'fail' ? fail.message : undefined;
+  const ended = (how: string) => (what ? `${what}: ${how}` : how);
+  if (r.startError) return ended(r.startError);
+  if (r.stopped === 'timeout')
+    return failureHeadline(ended(`timed out after ${Math.round(r.seconds)} s`), { said });
+  if (r.stopped === 'cancel') return ended('cancelled');
+  // Killed: a line it printed may say why, but its last stderr line is no more than the last.
+  if (r.signal) return failureHeadline(ended(`killed by ${r.signal}`), { said, output: r.tail });
+  if (r.exitCode !== 0)
+    return failureHeadline(ended(`exited with code ${String(r.exitCode)}`), {
+      said,
+      output: r.tail,
+      errors: r.errors,
+    });
   return null;
 }

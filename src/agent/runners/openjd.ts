@@ -93,7 +93,8 @@ export class OpenjdRunner implements TaskRunner {
     }
     const bytesWritten = bytesBetween(before, childBytesWritten());
     const said = summary(r.events);
-    const failed = actionFailure(p.label, r);
+    // The task's name is its label (view/task-name.ts): its headline need not repeat it.
+    const failed = actionFailure('', r);
     out.close(`${failed ?? `${p.label}: done`} (${r.seconds.toFixed(2)} s)`);
     if (failed) throw new TaskFailure(failed, r.tail);
     return {

@@ -1,6 +1,7 @@
 import { CommandError, CliError } from '../../errors.js';
 import { plenoxelsPayload } from '../../coordinator/jobs/plenoxels.js';
 import { runPlenoxelsTask } from '../../renderers/plenoxels/run-task.js';
+import { failureMessage, outputTail } from './command-failure.js';
 import {
   payloadOf,
   TaskFailure,
@@ -8,28 +9,6 @@ import {
   type RunContext,
   type TaskRunner,
 } from '../runner.js';
-
-/** The last lines of a failed step's output, for the task's error tail. */
-export function outputTail(text: string, lines = 40): string[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(-lines);
-}
-
-/** One line for a failed command: its command line (cut short), how it ended, its last error line. */
-export function failureMessage(err: CommandError): string {
-  const lines = err.command.split('\n');
-  const first = lines[0] ?? '';
-  const shown = first.length > 200 || lines.length > 1 ? `${first.slice(0, 200)} …` : first;
-  const how = err.timedOut
-    ? 'timed out'
-    : err.code === undefined
-      ? 'was killed'
-      : `exited with ${err.code}`;
-  const last = outputTail(err.stderr, 1)[0];
-  return `\`${shown}\` ${how}${last ? `: ${last}` : ''}`;
-}
 
 /**
  * Runs one expanded Plenoxels task (opt.py, then render_imgs.py for eval and render) from the

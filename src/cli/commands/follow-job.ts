@@ -52,6 +52,29 @@ export function stillRunning(id: string, reach = ''): string {
 }
 
 /**
+ * The bar `submit --wait` draws. Its ETA is the coordinator's (`etaText`: `—` while no rate is
+ * known), under a name of its own: cli-progress fills `{eta}` itself, from the bar's own pace,
+ * and says `INF` before it has one.
+ */
+export function progressBar(opts: cliProgress.Options = {}): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    { format: ' {bar} {value}/{total} {unit} | {rate} | ETA {left} | {time} | {state}', ...opts },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+/** What the bar shows of a job at `now`, by the names its format uses. */
+export function barFields(j: FollowedJob, now: number) {
+  return {
+    unit: unitWord(j.unit, j.progress.total),
+    rate: rateText(j),
+    left: etaText(j, now),
+    time: timeText(j, now),
+    state: `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
+  };
+}
+
+/**
  * Waits for a job to end, drawing progress in the job's unit, rate and ETA (counting down each
  * second); returns the final job. `read` fetches the job (from the coordinator, or over SSM);
  * without a bar, each change is one line to `log`. Ctrl-C stops following, not the job, and says so.
@@ -61,19 +84,8 @@ export async function waitForJob<T extends FollowedJob>(
   id: string,
   o: WaitOptions,
 ): Promise<T> {
-  const bar = o.bar
-    ? new cliProgress.SingleBar(
-        { format: ' {bar} {value}/{total} {unit} | {rate} | ETA {eta} | {time} | {state}' },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  const fields = (j: T) => ({
-    unit: unitWord(j.unit, j.progress.total),
-    rate: rateText(j),
-    eta: etaText(j, Date.now()),
-    time: timeText(j, Date.now()),
-    state: `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
-  });
+  const bar = o.bar ? progressBar() : undefined;
+  const fields = (j: T) => barFields(j, Date.now());
   let last = '';
   const logLine = (j: T) => {
     const line = `· ${j.id}: ${j.progress.done}/${j.progress.total} ${unitWord(j.unit, j.progress.total)} ${fields(j).state}`;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorHealth, JobDetail, JobSummary } from '../../api/types.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { formatJobDetail, formatJobTable } from '../format/jobs.js';
+import { wrapLines } from '../format/wrap.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followStatus } from '../remote-follow.js';
 import { outageText } from '../../viewer/app/pace-text.js';
@@ -38,21 +39,26 @@ export const statusCommand: CommandModule = {
       const data = job
         ? await conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(job)}`)
         : await conn.request<JobSummary[]>('GET', '/api/jobs');
-      // Watching on a terminal: the whole view fits the window, so the header never scrolls away.
-      const fit =
-        argv.watch && process.stdout.isTTY ? Math.max(10, process.stdout.rows - 1) : undefined;
-      const text = argv.json
-        ? JSON.stringify(pickFields(data, argv.fields as string | undefined), null, 2)
-        : Array.isArray(data)
-          ? fitLines(formatJobTable(data), fit)
-          : formatJobDetail(data, { maxLines: fit });
       // A coordinator from before this route answers 404: it says nothing of its disk.
       const health = argv.json
         ? undefined
         : await conn.request<CoordinatorHealth>('GET', '/api/coordinator').catch(() => undefined);
-      const outage = outageText(health);
+      const outageLine = outageText(health);
+      // On a terminal, lines wrap at words to its width (and are counted as they show).
+      const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+      const outage = outageLine ? wrapLines([`! ${outageLine}`], width) : [];
+      // Watching on a terminal: the whole view fits the window, so the header never scrolls away.
+      const fit =
+        argv.watch && process.stdout.isTTY
+          ? Math.max(10, process.stdout.rows - 1 - outage.length)
+          : undefined;
+      const text = argv.json
+        ? JSON.stringify(pickFields(data, argv.fields as string | undefined), null, 2)
+        : Array.isArray(data)
+          ? fitLines(wrapLines(formatJobTable(data).split('\n'), width), fit)
+          : formatJobDetail(data, { maxLines: fit, width });
       if (fit !== undefined) process.stdout.write('\x1b[H\x1b[2J');
-      process.stdout.write((outage ? `! ${outage}\n` : '') + text + '\n');
+      process.stdout.write([...outage, text].join('\n') + '\n');
       const ended = !Array.isArray(data) && data.state !== 'running' && data.state !== 'queued';
       if (!argv.watch || ended) return;
       await sleep(2000);
@@ -60,9 +66,8 @@ export const statusCommand: CommandModule = {
   },
 };
 
-/** The first `max` lines of `text`, the last one saying how many more there are. */
-function fitLines(text: string, max: number | undefined): string {
-  const lines = text.split('\n');
-  if (max === undefined || lines.length <= max) return text;
+/** The first `max` of `lines`, the last one saying how many more there are. */
+function fitLines(lines: string[], max: number | undefined): string {
+  if (max === undefined || lines.length <= max) return lines.join('\n');
   return [...lines.slice(0, max - 1), `… ${lines.length - max + 1} more`].join('\n');
 }

@@ -6,6 +6,8 @@ import {
   totalSize,
   type SceneDependency,
 } from '../../renderers/blender/dependencies.js';
+import { BlenderWorkerError } from '../../renderers/blender/errors.js';
+import { formatTail } from '../../renderers/blender/log-tail.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
 import { submitOrPlanHere, type JobPreview, type LocalPreview } from './submit-job.js';
 
@@ -46,7 +48,12 @@ export async function submitBlender(
   request: BlenderRequest,
   describe: Describe,
 ): Promise<void> {
-  const probe = await probeScene(request.scene);
+  const probe = await probeScene(request.scene).catch((err: unknown) => {
+    // The headline names the cause; at a terminal, Blender's last lines come with it.
+    if (err instanceof BlenderWorkerError)
+      throw new BlenderWorkerError(`${err.message}${formatTail(err.logTail)}`, err);
+    throw err;
+  });
   await submitOrPlanHere(
     argv,
     { ...request, sceneInfo: probe.scene },

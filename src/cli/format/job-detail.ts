@@ -11,13 +11,19 @@ import {
 } from '../../viewer/app/pace-text.js';
 import { formatResults } from './results.js';
 import { table } from './table.js';
+import { wrapLines } from './wrap.js';
 
-/** How `formatJobDetail` fits its output: the time it speaks of, and at most how many lines. */
+/** How `formatJobDetail` fits its output: the time it speaks of, and a terminal's size. */
 export interface DetailOptions {
   now?: number;
-  /** A terminal's height: sections shrink (agents summed up, fewer history lines) to fit. */
+  /** A terminal's height: sections shrink (fewer history lines, then agents summed up) to fit. */
   maxLines?: number;
+  /** A terminal's width: lines wrap at words to it, and count as the lines they become. */
+  width?: number;
 }
+
+/** History lines a fitted view keeps before it sums the agents up instead of listing them. */
+const MIN_HISTORY = 3;
 
 const time = (at: number) => new Date(at).toISOString().slice(11, 19);
 
@@ -36,6 +42,16 @@ function historyLines(events: readonly JobEvent[], max: number): string[] {
       `  (${folded} routine event(s) not shown: agents coming and going, released allocations)`,
     );
   return lines;
+}
+
+/**
+ * The last `n` lines of a failure's output worth printing under its headline: not blank, and not
+ * the cause the headline already quotes (the whole output is `logs JOB --task NAME`).
+ */
+export function tailBeside(headline: string, tail: readonly string[], n = 3): string[] {
+  return tail
+    .filter((l) => l.trim() !== '' && !(l.trim().length > 3 && headline.includes(l.trim())))
+    .slice(-n);
 }
 
 /** A job in detail: progress, stages, allocations, agents, failures and its recent history. */
@@ -113,28 +129,29 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
           .slice(0, 20)
           .flatMap((f) => [
             `  ${f.name}: ${f.error}`,
-            ...f.errorTail.slice(-3).map((t) => `      ${t}`),
+            ...tailBeside(f.error, f.errorTail).map((t) => `      ${t}`),
           ]),
       ]
     : [];
   const results = j.results?.length ? ['', 'results (best first)', formatResults(j.results)] : [];
-  const count = (parts: string[][]) => parts.flat().join('\n').split('\n').length;
-  let agents = agentRows;
-  let history = 12;
+  // Each section as the terminal shows it: its lines, wrapped at words to the width.
+  const shown = (part: string[]) =>
+    part.length ? wrapLines(part.join('\n').split('\n'), o.width) : [];
+  const fitting = o.maxLines !== undefined;
+  const top = [head, allocations].flatMap(shown);
+  const bottom = [fitting ? failed.slice(0, 8) : failed, results].flatMap(shown);
+  let agents = shown(agentRows);
+  let room = 12;
   if (o.maxLines !== undefined) {
-    const fixed = count([head, allocations, failed.slice(0, 8), results]) + 2;
-    if (fixed + count([agents]) + history > o.maxLines) agents = agentSummary;
-    history = Math.max(3, Math.min(12, o.maxLines - fixed - count([agents])));
+    const fixed = top.length + bottom.length + 2;
+    // The agent table stays while the history keeps its fewest lines; it gets the rest, up to 12.
+    if (fixed + agents.length + MIN_HISTORY > o.maxLines) agents = shown(agentSummary);
+    room = Math.max(MIN_HISTORY, Math.min(12, o.maxLines - fixed - agents.length));
   }
-  const lines = [
-    ...head,
-    ...allocations,
-    ...agents,
-    ...(o.maxLines !== undefined ? failed.slice(0, 8) : failed),
-    ...results,
-    '',
-    'history',
-    ...historyLines(j.events, history),
-  ];
-  return (o.maxLines !== undefined ? lines.slice(0, o.maxLines) : lines).join('\n');
+  // As many events as fit in the room once wrapped, newest kept.
+  let history = shown(historyLines(j.events, room));
+  for (let n = room - 1; n > 0 && history.length > room; n--)
+    history = shown(historyLines(j.events, n));
+  const lines = [...top, ...agents, ...bottom, '', 'history', ...history];
+  return (fitting ? lines.slice(0, o.maxLines) : lines).join('\n');
 }

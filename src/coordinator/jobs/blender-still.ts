@@ -39,6 +39,18 @@ export const blenderStillJob: JobType<'blender-still'> = {
   payloads: { 'blender-tile': blenderTilePayload, 'blender-merge': blenderMergePayload },
   warmUp: blenderWarmUp,
 
+  /**
+   * A tile task by where its tile sits, `tile C,R` (column, row, the bottom row 0: as its file
+   * `tile_rR_cC.exr`), so a failed one can be told apart; the merge task `merge`.
+   */
+  taskName({ kind, payload }) {
+    if (kind === 'blender-merge') return 'merge';
+    const { tiles, columns } = payload as { tiles?: unknown; columns?: unknown };
+    if (!Array.isArray(tiles) || typeof columns !== 'number' || columns < 1) return undefined;
+    const at = tiles.map((i) => `${Number(i) % columns},${Math.floor(Number(i) / columns)}`);
+    return `${at.length === 1 ? 'tile' : 'tiles'} ${at.join(' ')}`;
+  },
+
   /** Each tile's float EXR, and the still in the job's format. */
   outputsOf(task) {
     if (task.kind === 'blender-merge') {

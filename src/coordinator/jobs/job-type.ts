@@ -160,6 +160,11 @@ export interface JobType<K extends JobKind = JobKind> {
   results?(tasks: TaskRow[]): ResultRow[];
   /** What the `still` panel draws: the tile grid, each tile's task, the merged image's file. */
   still?(job: JobRow, tasks: TaskRow[]): StillView | undefined;
+  /**
+   * What a person calls a task of this kind (`tile 2,1`, `Process[Tile=3]`), where frames do not
+   * name it; undefined leaves it to view/task-name.ts, which asks this first.
+   */
+  taskName?(task: Pick<TaskRow, 'kind' | 'payload'>): string | undefined;
   /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
   nodeResources?(job: JobRow): NodeResources;
   /** Set for service jobs; they have no tasks and end when their primary allocation ends. */

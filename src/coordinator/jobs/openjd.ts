@@ -150,6 +150,10 @@ export const openjdJob: JobType<'openjd'> = {
 
   results: openjdResults,
 
+  /** Its label: the step and its task's parameter values (`Process[Tile=3]`, see taskLabel). */
+  taskName: ({ payload }) =>
+    typeof payload.label === 'string' && payload.label ? payload.label : undefined,
+
   /** results.csv in the job directory, and a line per step for the history. */
   onJobEnded(job, tasks) {
     const rows = openjdResults(tasks);

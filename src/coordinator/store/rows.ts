@@ -41,6 +41,7 @@ export function toTask(r: Row): TaskRow {
     frames: json(r.frames, []),
     state: r.state as TaskRow['state'],
     attempts: r.attempts as number,
+    tries: typeof r.tries === 'number' ? r.tries : 0,
     excludedAgents: json(r.failed_by, []),
     agentId: (r.agent_id as string | null) ?? null,
     node: (r.node as string | null) ?? null,

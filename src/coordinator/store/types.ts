@@ -74,7 +74,10 @@ export interface TaskRow {
   payload: Record<string, unknown>;
   frames: number[];
   state: TaskState;
+  /** Failed attempts counted toward its limit since it was last queued afresh (a requeue: 0). */
   attempts: number;
+  /** Every time it was leased, the running one too, however often it was requeued. */
+  tries: number;
   /** The agents that failed it (the `task_failures` table), by id. */
   excludedAgents: string[];
   agentId: string | null;

@@ -18,14 +18,18 @@ export function viewCount(t: Pick<TaskRow, 'payload'>): number {
 
 /**
  * What a person calls a task: `frame 12` or `frames 12-15` for render tasks, the name its job
- * type gives it (a command's id, a Plenoxels train_dir), `views train 0-3` for dataset tasks,
- * and otherwise its stage and place (`encode`, `render task 3`).
+ * type gives it (`tile 2,1`, `merge`, an OpenJD task's `Process[Tile=3]`, a command's id, a
+ * Plenoxels train_dir), `views train 0-3` for dataset tasks, and otherwise its stage and place
+ * (`encode`, `render task 3`). Status, results, logs (`logs --task NAME`, find-task.ts) and the
+ * viewer all read it here.
  */
 export function taskName(t: TaskRow): string {
   if (t.frames.length === 1) return `frame ${t.frames[0] ?? ''}`;
   if (t.frames.length > 1) return `frames ${formatFrames(t.frames)}`;
   // The job type whose payloads include this task's kind names it.
   const type = JOB_TYPES.find((j) => Object.hasOwn(j.payloads, t.kind));
+  const own = type?.taskName?.(t);
+  if (own) return own;
   if (type?.results && t.stage === type.mainStage) {
     const named = type.results([t])[0]?.task;
     if (named && named !== `task-${t.id}`) return named;

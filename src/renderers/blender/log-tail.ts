@@ -13,10 +13,14 @@ export class LogTail {
   toArray(): string[] {
     return [...this.lines];
   }
+}
 
-  /** The last `n` lines indented under a heading, or '' when there are none. */
-  format(n = 15, heading = "Blender's last output lines:"): string {
-    const tail = this.lines.slice(-n);
-    return tail.length ? `\n${heading}\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
-  }
+/** The last `n` lines indented under a heading (for a person at a terminal), or '' when none. */
+export function formatTail(
+  lines: readonly string[],
+  n = 15,
+  heading = "Blender's last output lines:",
+): string {
+  const tail = lines.slice(-n);
+  return tail.length ? `\n${heading}\n${tail.map((l) => `  ${l}`).join('\n')}` : '';
 }

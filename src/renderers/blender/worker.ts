@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { MissingBinaryError } from '../../errors.js';
+import { failureHeadline } from '../../process/failure-headline.js';
 import { BlenderWorkerError } from './errors.js';
 import type { SceneDependency } from './dependencies.js';
 import { LogTail } from './log-tail.js';
@@ -186,7 +187,8 @@ export class BlenderWorker {
   /** Writes one request and waits for its answer, which `c.read` turns into the result. */
   private send<T>(c: WorkerCall<T>): Promise<T> {
     const { request, label, frame, outputs, read } = c;
-    if (this.ended) return Promise.reject(this.error(`is not running (${this.ended})`, frame));
+    if (this.ended)
+      return Promise.reject(this.error(`is not running (${this.ended})`, frame, true));
     if (this.stopping) return Promise.reject(this.error('is stopping', frame));
     if (!this.readyInfo || !this.proc?.stdin)
       throw new Error('BlenderWorker.render() before start()');
@@ -281,24 +283,29 @@ export class BlenderWorker {
     const p = this.pending;
     if (!p) return;
     await Promise.all(p.outputs.map((o) => removePartials(path.dirname(o), pid)));
-    p.reject(this.error(`${this.ended} while trying to ${p.label}`, p.frame));
+    p.reject(this.error(`${this.ended} while trying to ${p.label}`, p.frame, true));
   }
 
   private failStart(why: string): void {
     const s = this.starting;
     if (!s || this.readyInfo) return;
     this.starting = undefined;
-    // Blender says why a scene did not load in a line like "Error: Cannot read file ...".
-    const blenderError = this.tail
-      .toArray()
-      .reverse()
-      .find((l) => l.startsWith('Error:'));
-    const reason = blenderError ? `${blenderError} (${why})` : why;
-    s.reject(this.error(`could not load ${path.resolve(this.opts.scene)}: ${reason}`));
+    // Blender says why a scene did not load in its output ("Error: Cannot read file ...").
+    s.reject(
+      this.error(`could not load ${path.resolve(this.opts.scene)}: ${why}`, undefined, true),
+    );
   }
 
-  private error(what: string, frame?: number): BlenderWorkerError {
-    const message = `Blender worker ${what}${this.tail.format()}`;
-    return new BlenderWorkerError(message, { logTail: this.tail.toArray(), frame });
+  /**
+   * A failure whose message is one headline (see failure-headline.ts); Blender's last lines go
+   * beside it, in `logTail`. `ended`: Blender ended, so its output may say why; a worker's own
+   * error message already does.
+   */
+  private error(what: string, frame?: number, ended = false): BlenderWorkerError {
+    const lines = this.tail.toArray();
+    const message = ended
+      ? failureHeadline(`Blender worker ${what}`, { output: lines })
+      : `Blender worker ${what}`;
+    return new BlenderWorkerError(message, { logTail: lines, frame });
   }
 }

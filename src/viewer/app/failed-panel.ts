@@ -1,7 +1,10 @@
 import type { FailedTask, ProgressUnit } from '../../api/types.js';
 import { button, h, replace } from './dom.js';
 
-/** Failed tasks (frames, for renders) with their error tail and a requeue button each. */
+/**
+ * Failed tasks (frames, for renders), each with its failure's headline, its output's last lines
+ * folded under it, and a requeue button.
+ */
 export function failedPanel(
   onRequeue: (t: FailedTask | null) => Promise<string>,
   onLog: (t: FailedTask) => void,
@@ -52,8 +55,16 @@ export function failedPanel(
               button('Requeue', () => void run(t), { attrs: { 'data-action': 'requeue' } }),
               button('Log', () => onLog(t), { attrs: { 'data-action': 'failed-log' } }),
             ),
-            h('div', {}, t.error),
-            t.errorTail.length ? h('pre', { class: 'tail' }, t.errorTail.join('\n')) : null,
+            // The headline once; the output's last lines a click away, never inside it.
+            h('div', { class: 'headline', attrs: { 'data-role': 'failure-headline' } }, t.error),
+            t.errorTail.length
+              ? h(
+                  'details',
+                  { class: 'tail-fold' },
+                  h('summary', { class: 'muted' }, `last ${t.errorTail.length} output lines`),
+                  h('pre', { class: 'tail' }, t.errorTail.join('\n')),
+                )
+              : null,
           ),
         ),
       );

@@ -29,11 +29,6 @@ interface Row {
 
 const stateWord = (s: TaskState) => (s === 'leased' ? 'running' : s);
 
-/** Tries so far: the failed attempts the task counts, and the one running or done. */
-function tries(t: TaskView): number {
-  return t.attempts + (t.state === 'leased' || t.state === 'done' ? 1 : 0);
-}
-
 function duration(t: TaskView, now: number): string {
   if (t.startedAt === null || t.state === 'queued' || t.state === 'cancelled') return '—';
   return formatDuration(((t.finishedAt ?? now) - t.startedAt) / 1000);
@@ -185,7 +180,8 @@ export class TaskTable {
       setText(state, stateWord(t.state));
       setAttr(state, 'class', `st ${t.state}`);
     }
-    if (attempts) setText(attempts, String(tries(t)));
+    // Every attempt recorded, not the count a requeue resets.
+    if (attempts) setText(attempts, String(t.tries));
     if (where)
       setText(where, t.node && t.state !== 'queued' ? `${t.node} GPU ${t.gpu ?? '?'}` : '—');
     if (time) setText(time, duration(t, now));

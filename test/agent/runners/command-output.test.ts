@@ -36,7 +36,8 @@ describe("a command task's own output", () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const err = await runner.run(task, ctx()).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TaskFailure);
-      expect((err as TaskFailure).message).toMatch(/exited with 3: bad input/);
+      // The cause leads the headline; the command and how it ended follow.
+      expect((err as TaskFailure).message).toMatch(/^bad input \(`bash -c .*` exited with 3\)$/);
       expect((err as TaskFailure).tail).toEqual(['bad input']);
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -172,16 +172,17 @@ describe('the OpenJD runner', () => {
       / out: openjd_status: half way\n/,
     );
 
-    // moving to another step leaves the step's environment; a failure says which task and why
+    // moving to another step leaves the step's environment; a failure leads with why (the task's
+    // name is its label, shown beside it)
     await expect(runner.run(fail!, ctx)).rejects.toMatchObject({
-      message: 'Fail: exited with code 3: the input is empty',
+      message: 'the input is empty (exited with code 3)',
       // stderr and stdout are two pipes: their lines may arrive in either order
       tail: expect.arrayContaining(['noise', 'openjd_fail: the input is empty']) as string[],
     });
     expect(events()).toEqual(['enter-job', 'enter-step', 'exit-step']);
 
     // a timeout notifies (cancel_info.json, SIGTERM) before it kills
-    await expect(runner.run(slow!, ctx)).rejects.toThrow(/^Slow: timed out after \d+ s/);
+    await expect(runner.run(slow!, ctx)).rejects.toThrow(/^timed out after \d+ s$/);
     expect(events().at(-1)).toBe('notified');
 
     await runner.close();

@@ -26,6 +26,7 @@ function task(
     frames: [],
     state: 'done',
     attempts: 0,
+    tries: 0,
     excludedAgents: [],
     agentId: 'a',
     node: 'node1',

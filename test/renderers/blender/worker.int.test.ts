@@ -176,7 +176,10 @@ describe('BlenderWorker', () => {
   it('rejects a scene that does not exist, quoting Blender', async () => {
     const start = startWorker(path.join(dir, 'missing.blend')).start();
     await expect(start).rejects.toBeInstanceOf(BlenderWorkerError);
-    await expect(start).rejects.toThrow(/could not load .*missing\.blend: Error: Cannot read file/);
+    // One headline: Blender's own error first, then what failed and how it ended; no tail in it.
+    await expect(start).rejects.toThrow(
+      /^Error: Cannot read file .*missing\.blend.* \(Blender worker could not load .*missing\.blend: exited with code 1\)$/,
+    );
   });
 
   it('rejects a file that is not a .blend, quoting Blender', async () => {
@@ -202,7 +205,8 @@ describe('BlenderWorker', () => {
     const err = await worker.render(EXPENSIVE_FRAME, out).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlenderWorkerError);
     const e = err as BlenderWorkerError;
-    expect(e.message).toMatch(/killed by SIGKILL while trying to render frame 17/);
+    // Its progress lines name no cause: the headline is how it ended, the lines are the tail's.
+    expect(e.message).toBe('Blender worker killed by SIGKILL while trying to render frame 17');
     expect(e.frame).toBe(EXPENSIVE_FRAME);
     expect(e.logTail.some((l) => l.startsWith('Fra:17'))).toBe(true);
     await expect(worker.render(1, out)).rejects.toThrow(/is not running/);

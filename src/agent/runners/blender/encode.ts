@@ -1,7 +1,9 @@
+import { CommandError } from '../../../errors.js';
 import { encodeVideo } from '../../../renderers/blender/encode.js';
 import { probeScene } from '../../../renderers/blender/scene-info.js';
 import { blenderEncodePayload } from '../../../coordinator/jobs/blender.js';
 import { payloadOf, TaskFailure } from '../../runner.js';
+import { failureMessage, outputTail } from '../command-failure.js';
 import { blameFor } from './blame.js';
 import type { BlenderTaskHandler } from './handler.js';
 import { frameFile, resultName } from './result-files.js';
@@ -25,6 +27,10 @@ export const encodeFrames: BlenderTaskHandler = async (task, ctx, blender) => {
     });
   } catch (err) {
     // A full or read-only output is the job's, not this agent's: the job pauses for it.
+    if (err instanceof CommandError) {
+      const tail = outputTail(err.stderr);
+      throw new TaskFailure(failureMessage(err), tail, blameFor(err, tail));
+    }
     throw new TaskFailure(
       `ffmpeg could not encode the video: ${(err as Error).message}`,
       [],

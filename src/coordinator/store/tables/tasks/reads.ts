@@ -3,8 +3,14 @@ import type { Row, Sql } from '../../sql.js';
 import type { TaskRow } from '../../types.js';
 import { FAILED_BY } from './failures.js';
 
+/**
+ * How many times a task was leased, requeues and all: its rows in `attempts` (a key lookup).
+ * The `attempts` column counts only the failures toward its limit, and a requeue sets it to 0.
+ */
+const TRIES = `(SELECT COUNT(*) FROM attempts a WHERE a.task_id = tasks.id) AS tries`;
+
 /** The columns of a whole task row, as `toTask` reads them. */
-export const TASK_ROW = `tasks.*, ${FAILED_BY}`;
+export const TASK_ROW = `tasks.*, ${FAILED_BY}, ${TRIES}`;
 
 /** Tasks and attempts as the views, the rates and the lease decision read them. */
 export class TaskReads {
