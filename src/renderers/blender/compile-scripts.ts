@@ -9,10 +9,10 @@ const compiledSchema = z.object({
   dirs: z.array(z.object({ dir: z.string(), writable: z.boolean(), ok: z.boolean() })),
 });
 
-/** What byte-compiling Blender's scripts did, per directory (see agents/blender/compile_scripts.py). */
+/** What byte-compiling Blender's scripts did, per directory (see blender-python/compile_scripts.py). */
 export type CompiledScripts = z.infer<typeof compiledSchema>['dirs'];
 
-const SCRIPT = packagePath('agents', 'blender', 'compile_scripts.py');
+const SCRIPT = packagePath('blender-python', 'compile_scripts.py');
 const ARGS = ['-b', '--factory-startup', '--python-exit-code', '1', '--python', SCRIPT];
 
 /** The command that byte-compiles Blender's scripts, as a user could paste it. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Cycles denoising: what the loaded scene asks for and which denoisers the Blender was built
- * with (agents/blender/ct_denoise.py, in the worker's ready line; the probe carries it in
+ * with (blender-python/ct_denoise.py, in the worker's ready line; the probe carries it in
  * `sceneInfo`), and the job's choice, `--denoiser` (the `denoiser` override).
  */
 

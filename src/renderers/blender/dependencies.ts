@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The files a scene needs besides its .blend, as Blender resolves them (agents/blender/ct_deps.py,
+ * The files a scene needs besides its .blend, as Blender resolves them (blender-python/ct_deps.py,
  * the worker's `deps` request). The probe carries them in `sceneInfo`; the plan decides from them
  * (jobs/blender-inputs.ts).
  */

@@ -52,7 +52,7 @@ export interface WorkerOverrides {
   device?: 'auto' | 'cpu' | 'gpu';
   format?: ImageFormat;
   color_depth?: string;
-  /** `none`, `OPENIMAGEDENOISE` or `OPTIX` (agents/blender/ct_denoise.py). */
+  /** `none`, `OPENIMAGEDENOISE` or `OPTIX` (blender-python/ct_denoise.py). */
   denoiser?: string;
 }
 

@@ -3,7 +3,7 @@ import { dependencySchema } from './dependencies.js';
 import { sceneDenoisingSchema } from './denoiser.js';
 import type { ImageFormat } from './formats.js';
 
-/** Marks the worker's protocol lines on stdout (agents/blender/worker.py prints the same). */
+/** Marks the worker's protocol lines on stdout (blender-python/worker.py prints the same). */
 export const PROTOCOL_PREFIX = '@@CT@@ ';
 
 /** Image formats the worker writes; named as Blender names them (see formats.ts). */

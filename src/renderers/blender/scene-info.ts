@@ -9,7 +9,7 @@ export interface SceneProbe {
   /** Everything the worker's ready line says of the scene (cameras, samples, output path ...),
    * with its files and denoising (what a submit sends as `sceneInfo`). */
   scene: SceneInfo;
-  /** Every file outside the .blend the scene needs (agents/blender/ct_deps.py). */
+  /** Every file outside the .blend the scene needs (blender-python/ct_deps.py). */
   dependencies: SceneDependency[];
   /** Where the scene turns denoising on, with which denoiser, and what this Blender can run. */
   denoising: SceneDenoising;

@@ -139,7 +139,7 @@ function viewResult(m: ViewMessage): ViewResult {
   };
 }
 
-/** A `deps` request: every file the loaded scene needs (agents/blender/ct_deps.py). */
+/** A `deps` request: every file the loaded scene needs (blender-python/ct_deps.py). */
 export function depsCall(): WorkerCall<SceneDependency[]> {
   return {
     request: { op: 'deps' },

@@ -38,11 +38,11 @@ export interface BlenderProcess {
   ended: Promise<ProcessEnd>;
 }
 
-/** Spawns `blender -b SCENE -P agents/blender/worker.py` with its stdio piped. */
+/** Spawns `blender -b SCENE -P blender-python/worker.py` with its stdio piped. */
 export function spawnBlenderProcess(o: BlenderProcessOptions): BlenderProcess {
   const scene = path.resolve(o.scene); // absolute, so it can never read as a flag
   const args = ['-b', '--factory-startup', scene, '-t', String(o.threads ?? 1)];
-  args.push('-P', packagePath('agents', 'blender', 'worker.py'));
+  args.push('-P', packagePath('blender-python', 'worker.py'));
   args.push('--', '--device', o.device ?? 'auto', '--scene', scene);
   const child = spawn(o.blender ?? 'blender', args, {
     stdio: 'pipe',

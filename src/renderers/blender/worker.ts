@@ -67,7 +67,7 @@ async function removePartials(dir: string, pid: number | undefined): Promise<voi
 
 /**
  * One Blender process with the scene loaded, rendering frame after frame through
- * agents/blender/worker.py. `start()` first; `render()` calls queue and run one at a time.
+ * blender-python/worker.py. `start()` first; `render()` calls queue and run one at a time.
  */
 export class BlenderWorker {
   private proc: ChildProcess | undefined;

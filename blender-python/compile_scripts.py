@@ -4,7 +4,7 @@ Blender never writes bytecode itself (it sets sys.dont_write_bytecode), and neit
 package nor the release tarballs ship any for its scripts: every start compiles the startup
 scripts and add-ons it loads (about 150 files), which is about 0.4 s of a 1 s start on two cores.
 Run once after installing Blender, as whoever may write its directories:
-    blender -b --factory-startup --python-exit-code 1 --python agents/blender/compile_scripts.py
+    blender -b --factory-startup --python-exit-code 1 --python blender-python/compile_scripts.py
 It prints one line on stdout, `@@CT@@ ` followed by JSON:
     {"type": "compiled", "dirs": [{"dir": "...", "writable": true, "ok": true}, ...]}
 Compiling again skips what is up to date. A .pyc whose source changed since (Blender upgraded) is

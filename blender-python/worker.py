@@ -1,7 +1,7 @@
 """Persistent Blender render worker for cluster-tool agents.
 
 Started as
-    blender -b --factory-startup SCENE.blend -t THREADS -P agents/blender/worker.py -- \
+    blender -b --factory-startup SCENE.blend -t THREADS -P blender-python/worker.py -- \
         [--device auto|cpu|gpu] [--scene SCENE.blend]
 
 It keeps the scene loaded and reads one JSON request per line on stdin:
