@@ -276,14 +276,8 @@ export class Coordinator {
     return this.desk.complete(agent, taskId, result, leaseNext, job);
   }
 
-  fail(
-    agentId: string,
-    taskId: number,
-    error: string,
-    tail: string[],
-    blame: 'agent' | 'job' = 'agent',
-  ): void {
-    this.desk.fail(agentId, taskId, error, tail, blame);
+  fail(...args: Parameters<AgentDesk['fail']>): void {
+    this.desk.fail(...args);
   }
 
   get leaseMs(): number {

@@ -20,6 +20,14 @@ const TRACEBACK = 'Traceback (most recent call last):';
 const BLENDER_ERROR = /^Error: |\|\s*Error\b|\bCannot read file\b/;
 const NOT_A_CAUSE = /^Error: (Not freed memory blocks|Python: Traceback)/;
 
+/**
+ * A line naming an error of the operating system (a full or read-only disk, a refused write):
+ * the cause, where a tool says it before its own last words (ffmpeg's `Error initializing
+ * output stream` follows the `No space left on device` that caused it).
+ */
+const SYSTEM_ERROR =
+  /No space left on device|Disk quota exceeded|Read-only file system|Permission denied|Input\/output error|\bE(NOSPC|DQUOT|ROFS|ACCES|IO)\b/;
+
 const cut = (line: string): string => {
   const l = line.trim();
   return l.length > MAX_CAUSE ? `${l.slice(0, MAX_CAUSE - 1)}…` : l;
@@ -43,7 +51,8 @@ function blenderCause(lines: readonly string[]): string | undefined {
 
 /**
  * The line of a failed process's output that says why, or undefined when none does: a Python
- * traceback's last line, else Blender's error line, else the last line of `errors` (the
+ * traceback's last line, else Blender's error line, else a line naming a system error (a full
+ * disk), else the last line of `errors` (the
  * process's stderr, when the caller keeps it apart; pass none where stderr carries progress).
  */
 export function causeLine(
@@ -51,7 +60,10 @@ export function causeLine(
   errors: readonly string[] = [],
 ): string | undefined {
   const found =
-    tracebackCause(output) ?? blenderCause(output) ?? errors.findLast((l) => l.trim() !== '');
+    tracebackCause(output) ??
+    blenderCause(output) ??
+    [...output, ...errors].findLast((l) => SYSTEM_ERROR.test(l)) ??
+    errors.findLast((l) => l.trim() !== '');
   return found === undefined ? undefined : cut(found);
 }
 

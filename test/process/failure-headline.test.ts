@@ -71,4 +71,14 @@ describe('a failure headline', () => {
     expect(h.length).toBeLessThan(340);
     expect(h).not.toContain('\n');
   });
+
+  it('names a full disk before the last words of the tool that met it', () => {
+    const ffmpeg = [
+      '[out#0/mp4 @ 0x55d0c8] Error opening output /o/.partial-1-video.mp4: No space left on device',
+      'Error initializing output stream 0:0 --',
+    ];
+    expect(failureHeadline('exited with code 1', { errors: ffmpeg })).toBe(
+      '[out#0/mp4 @ 0x55d0c8] Error opening output /o/.partial-1-video.mp4: No space left on device (exited with code 1)',
+    );
+  });
 });
