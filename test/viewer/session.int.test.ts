@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../src/coordinator/service.js';
-import type { JobRow, NewTask } from '../../src/coordinator/store/types.js';
 import { launchBrowser, loginUrl, shot } from './browser.js';
+import { insertRenderedJob, renderNext } from './rendered-job.js';
 
 // One sign-in per browser: the session is an HttpOnly cookie, so a job's address opened in
 // another tab shows the job at once, and thumbnails are plain URLs the browser keeps.
@@ -16,72 +15,6 @@ let running: RunningCoordinator;
 let browser: Browser;
 /** Thumbnail requests that reached the coordinator, by path and query. */
 const thumbHits: string[] = [];
-const name = (f: number) => `frame_${String(f).padStart(4, '0')}`;
-const agent = { id: 'j700.node1.gpu0.1', node: 'node1', gpu: '0' };
-
-/** A running Blender job with every frame rendered (each with a real JPEG thumbnail). */
-function insertJob(c: RunningCoordinator['coordinator']): string {
-  const dir = path.join(root, 'state', 'jobs', 'j700');
-  mkdirSync(path.join(dir, 'thumbs'), { recursive: true });
-  const thumb = path.join(root, 'thumb.jpg');
-  execFileSync('ffmpeg', [
-    ...['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=s=96x72'],
-    ...['-frames:v', '1', '-y', thumb],
-  ]);
-  for (let f = 1; f <= FRAMES; f++) linkSync(thumb, path.join(dir, 'thumbs', `${name(f)}.jpg`));
-  const job: JobRow = {
-    id: 'j700',
-    seq: 700,
-    kind: 'blender',
-    name: 'bookmarked job',
-    state: 'running',
-    spec: { kind: 'blender', scene: '/nowhere/s.blend', frames: `1-${FRAMES}`, nodes: 1 },
-    dir,
-    outputDir: path.join(dir, 'output'),
-    agentToken: 'y'.repeat(48),
-    nodesWanted: 1,
-    gpusPerNode: 1,
-    auto: null,
-    video: null,
-    error: null,
-    createdAt: Date.now() - 60_000,
-    finishedAt: null,
-  };
-  const tasks: NewTask[] = Array.from({ length: FRAMES }, (_, i) => ({
-    stage: 'render',
-    seq: i,
-    kind: 'blender-render',
-    payload: {},
-    frames: [i + 1],
-  }));
-  c.store.insertJob(job, [{ name: 'render', seq: 0, state: 'ready' }], tasks);
-  c.store.agents.insert({
-    ...agent,
-    jobId: job.id,
-    slurmJobId: 1,
-    state: 'active',
-    failures: 0,
-    pid: null,
-    registeredAt: job.createdAt,
-    lastSeen: Date.now(),
-  });
-  for (let i = 0; i < FRAMES; i++) renderNext(c, job.createdAt + i * 1000);
-  return job.id;
-}
-
-/** The agent leases the next queued frame and reports it rendered, with its thumbnail. */
-function renderNext(c: RunningCoordinator['coordinator'], at: number): void {
-  const task = c.store.tasks.leaseNext('j700', 'render', agent, at, 3_600_000);
-  if (!task) throw new Error('no frame to render');
-  const frame = task.frames[0] ?? 0;
-  const file = {
-    seconds: 0.5,
-    file: `output/${name(frame)}.png`,
-    thumb: `thumbs/${name(frame)}.jpg`,
-  };
-  c.store.tasks.complete(task.id, agent, { frames: { [frame]: file } }, at + 500);
-}
-
 beforeAll(async () => {
   running = await startCoordinator({
     stateDir: path.join(root, 'state'),
@@ -95,7 +28,7 @@ beforeAll(async () => {
       });
     },
   });
-  insertJob(running.coordinator);
+  insertRenderedJob(running.coordinator, path.join(root, 'state', 'jobs'), FRAMES);
   browser = await launchBrowser();
 });
 

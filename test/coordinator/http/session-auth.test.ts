@@ -1,9 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declaredRoutes, installAuth } from '../../../src/coordinator/http/auth.js';
-import { fileCacheControl } from '../../../src/coordinator/http/files.js';
 import { sessionSecret } from '../../../src/coordinator/http/session.js';
 import {
   concrete,
@@ -43,85 +40,6 @@ afterAll(async () => {
 
 const userRoutes = () => declaredRoutes(s.app).filter((r) => r.access === 'user');
 const agentRoutes = () => declaredRoutes(s.app).filter((r) => r.access === 'agent');
-
-describe('POST /login and /logout', () => {
-  it('answers a pasted token with the session cookie, flags exact, its value not the token', async () => {
-    const res = await login({ token: s.userToken });
-    expect(res.status).toBe(200);
-    expect(res.headers['set-cookie']).toEqual([
-      `${name}=${sessionSecret(s.userToken)}; HttpOnly; SameSite=Strict; Path=/`,
-    ]);
-    expect(secret).toBe(sessionSecret(s.userToken));
-    expect(secret).not.toContain(s.userToken);
-    expect(secret.length).toBeGreaterThanOrEqual(43);
-    expect(res.body).not.toContain(s.userToken);
-    expect(res.body).not.toContain(secret);
-    expect(res.headers['cache-control']).toBe('no-store');
-  });
-
-  it('answers a one-time code with the same cookie, once, and never the token', async () => {
-    const minted = await call('POST', '/api/login-codes', { token: s.userToken });
-    const { code } = JSON.parse(minted.body) as { code: string };
-    const first = await login({ code });
-    expect(first.status).toBe(200);
-    expect(first.headers['set-cookie']).toEqual([
-      `${name}=${secret}; HttpOnly; SameSite=Strict; Path=/`,
-    ]);
-    expect(first.body).not.toContain(s.userToken);
-    const again = await login({ code });
-    expect(again.status).toBe(401);
-    expect(again.headers['set-cookie']).toBeUndefined();
-  });
-
-  it('sets no cookie for a wrong code or token, whatever its shape', async () => {
-    const a = s.jobs[0];
-    const bodies: unknown[] = [
-      {},
-      { code: 'nope' },
-      { code: '' },
-      { token: '' },
-      { token: 'x'.repeat(s.userToken.length) },
-      { token: s.userToken.slice(0, -1) },
-      { token: `${s.userToken}x` },
-      { token: s.userToken.toUpperCase() },
-      { token: a.agentToken },
-      { token: secret },
-      { token: [s.userToken] },
-      { token: { token: s.userToken } },
-      { code: [s.userToken] },
-      [s.userToken],
-      s.userToken,
-    ];
-    for (const body of bodies) {
-      const res = await login(body);
-      expect({ body, status: res.status }).toEqual({ body, status: 401 });
-      expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.body).not.toContain(s.userToken);
-    }
-    // A body that is not JSON at all.
-    const raw = await call('POST', '/login', { body: `token=${s.userToken}` });
-    expect(isOk(raw.status)).toBe(false);
-    expect(raw.headers['set-cookie']).toBeUndefined();
-  });
-
-  it('signs in or out only from the page itself (its own origin)', async () => {
-    const foreign = await login({ token: s.userToken }, 'http://evil.example');
-    expect(foreign.status).toBe(403);
-    expect(foreign.headers['set-cookie']).toBeUndefined();
-    expect((await login({ token: s.userToken }, s.base)).status).toBe(200);
-    const out = await call('POST', '/logout', { origin: 'http://evil.example' });
-    expect(out.status).toBe(403);
-    expect(out.headers['set-cookie']).toBeUndefined();
-  });
-
-  it('clears the cookie on /logout, with the same flags', async () => {
-    const res = await call('POST', '/logout', { cookie: cookieOf(secret), origin: s.base });
-    expect(res.status).toBe(200);
-    expect(res.headers['set-cookie']).toEqual([
-      `${name}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
-    ]);
-  });
-});
 
 describe('the session cookie on every route', () => {
   it('opens every user route as the bearer token does', async () => {
@@ -251,36 +169,5 @@ describe('the session cookie on every route', () => {
     expect((await ask(rotated)).statusCode).toBe(401);
     await restarted.close();
     await rotated.close();
-  });
-});
-
-describe('what a browser may keep of a file', () => {
-  it('keeps a versioned thumbnail for good, and nothing else', async () => {
-    const a = s.jobs[0];
-    mkdirSync(path.join(a.dir, 'thumbs'), { recursive: true });
-    mkdirSync(path.join(a.dir, 'logs'), { recursive: true });
-    writeFileSync(path.join(a.dir, 'thumbs', 'frame_0001.jpg'), 'jpg');
-    writeFileSync(path.join(a.dir, 'logs', 'x.log'), 'log');
-    const file = (rel: string) => `/api/jobs/${a.id}/files/${rel}`;
-    const cacheOf = async (rel: string) => {
-      const res = await call('GET', file(rel), { cookie: cookieOf(secret) });
-      return `${res.status} ${String(res.headers['cache-control'])}`;
-    };
-    const keep = '200 private, max-age=31536000, immutable';
-    expect(await cacheOf('thumbs/frame_0001.jpg?v=1712345678901')).toBe(keep);
-    expect(await cacheOf('thumbs/frame_0001.jpg')).toBe('200 no-store');
-    expect(await cacheOf('thumbs/frame_0001.jpg?v=')).toBe('200 no-store');
-    expect(await cacheOf('thumbs/frame_0001.jpg?v=1&v=2')).toBe('200 no-store');
-    expect(await cacheOf('thumbs/frame_0001.jpg?w=1')).toBe('200 no-store');
-    expect(await cacheOf('output/x.png?v=1')).toBe('200 no-store');
-    expect(await cacheOf('logs/x.log?v=1')).toBe('200 no-store');
-    // Another file reached through the thumbs/ folder's name is not a thumbnail.
-    expect(await cacheOf('thumbs/../logs/x.log?v=1')).toMatch(/^(404 .*|200 no-store)$/);
-    expect(await cacheOf('thumbs/%2e%2e/logs/x.log?v=1')).toMatch(/^(404 .*|200 no-store)$/);
-    expect(fileCacheControl(a.dir, path.join(a.dir, 'thumbs', '..', 'logs', 'x.log'), '1')).toBe(
-      'no-store',
-    );
-    const res = await call('GET', file('thumbs/frame_0001.jpg?v=1'), { cookie: cookieOf(secret) });
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 });
