@@ -92,14 +92,15 @@ function authenticate(access: Access | undefined, cred: Credentials, o: AuthOpti
     // Compared with every value offered, so a tossed cookie of the same name hides nothing.
     const secret = sessionSecret(o.userToken);
     if (cred.cookies.filter((v) => sameToken(v, secret)).length > 0) {
-      // SameSite=Strict keeps other sites' pages from sending the cookie, but a "site" ignores
-      // the port and the scheme's host alone decides it: a page served by anything else on this
-      // host (another port) is same-site and would send it. A browser cannot forge `Origin`, so a
-      // change asked for by a page that is not the viewer's own is refused here.
+      // SameSite=Strict keeps other sites' pages from sending the cookie, but a site is the host
+      // name without its port: a page served by anything else on this host (another port) is
+      // same-site and sends it too. A browser cannot forge `Origin`, so a change asked for by a
+      // page that is not the viewer's own is refused here.
       if (!cred.originOk) throw new AuthError(403, 'this request comes from another origin');
       return { kind: 'user' } as const;
     }
-    if (!token && cred.cookies.length === 0) throw new AuthError(401, 'missing bearer token');
+    if (!token && cred.cookies.length === 0)
+      throw new AuthError(401, 'missing bearer token or viewer session');
     throw new AuthError(401, 'bad token');
   }
   // Agent routes take the job's agent token in the header only, never a browser's cookie.
