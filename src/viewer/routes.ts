@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sameToken } from '../coordinator/http/auth.js';
+import { clearedSessionCookie, sameOrigin, sessionCookie } from '../coordinator/http/session.js';
 import { packagePath } from '../paths.js';
 import { LoginCodes } from './login-codes.js';
 import { ICON_SVG, INDEX_HTML, STYLE_CSS } from './page.js';
 
 /** What the viewer's routes ask of the coordinator. */
 export interface ViewerRoutesPort {
-  /** The user token a login code is traded for; undefined while the state directory has none. */
+  /** The user token a session is made from; undefined while the state directory has none. */
   userToken(): string | undefined;
 }
 
@@ -35,8 +37,8 @@ function secure(reply: FastifyReply, type: string): FastifyReply {
 
 /**
  * The viewer: `/` (the page), `/viewer/*` (its style, icon and the compiled ES modules from
- * dist/viewer/app), `POST /api/login-codes` (user token: mints a one-time code) and `POST /login`
- * (no token: trades a code for the session token).
+ * dist/viewer/app), `POST /api/login-codes` (user token: mints a one-time code), `POST /login`
+ * (no token: a code, or the pasted user token, for the session cookie) and `POST /logout`.
  */
 export function registerViewerRoutes(app: FastifyInstance, c: ViewerRoutesPort): void {
   const codes = new LoginCodes();
@@ -66,19 +68,40 @@ export function registerViewerRoutes(app: FastifyInstance, c: ViewerRoutesPort):
   // Behind the /api auth hook: only a user token gets here.
   app.post('/api/login-codes', { config: { access: 'user' } }, () => Promise.resolve(codes.mint()));
 
-  app.post<{ Body: { code?: unknown } | undefined }>(
+  app.post<{ Body: { code?: unknown; token?: unknown } | undefined }>(
     '/login',
     { config: { access: 'public' } },
     async (req, reply) => {
-      const code = req.body?.code;
+      reply.header('cache-control', 'no-store');
+      // Only the page itself signs in (see sameOrigin); another page cannot sign it in or out.
+      if (!sameOrigin(req)) return reply.code(403).send({ error: 'sign in from the viewer page' });
+      const body = req.body && typeof req.body === 'object' ? req.body : {};
       const token = c.userToken();
-      if (typeof code !== 'string' || !token || !codes.redeem(code)) {
+      const accepted =
+        token !== undefined &&
+        (typeof body.token === 'string'
+          ? sameToken(body.token.trim(), token)
+          : typeof body.code === 'string' && codes.redeem(body.code));
+      if (!accepted || token === undefined) {
         return reply.code(401).send({
           error:
-            'this login code is unknown, used or expired; run `cluster-tool viewer` for a new one',
+            typeof body.token === 'string'
+              ? 'that token was not accepted; it is the `token` file in the coordinator state directory'
+              : 'this login code is unknown, used or expired; run `cluster-tool viewer` for a new one',
         });
       }
-      return reply.header('cache-control', 'no-store').send({ token });
+      // The body says nothing secret: the session lives in the HttpOnly cookie alone.
+      return reply.header('set-cookie', sessionCookie(req, token)).send({ signedIn: true });
     },
   );
+
+  app.post('/logout', { config: { access: 'public' } }, async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (!sameOrigin(req)) return reply.code(403).send({ error: 'sign out from the viewer page' });
+    // Also drops the thumbnails the browser kept (where it honours this header: on loopback).
+    return reply
+      .header('set-cookie', clearedSessionCookie(req))
+      .header('clear-site-data', '"cache"')
+      .send({ signedIn: false });
+  });
 }

@@ -11,6 +11,7 @@ import {
   timelineLanes,
   visibleRange,
 } from '../../src/viewer/app/format.js';
+import { thumbUrl } from '../../src/viewer/app/thumbs.js';
 import { LoginCodes } from '../../src/viewer/login-codes.js';
 
 const task = (over: Partial<TaskView>): TaskView => ({
@@ -90,7 +91,7 @@ describe('viewer helpers', () => {
         frame: 7,
         taskId: 1,
         state: 'done',
-        thumb: 'thumbs/frame_0007.jpg',
+        thumb: 'thumbs/frame_0007.jpg?v=2000',
         full: 'output/frame_0007.png',
         seconds: 1.5,
         error: null,
@@ -110,6 +111,18 @@ describe('viewer helpers', () => {
       [1, null, null],
       [2, null, null],
     ]);
+  });
+
+  it('gives a thumbnail a URL that changes when its frame is rendered again', () => {
+    const first = framesOf(task({}))[0]!.thumb!;
+    const again = framesOf(task({ finishedAt: 9000, attempts: 2 }))[0]!.thumb!;
+    expect(thumbUrl('j3', first)).toBe('/api/jobs/j3/files/thumbs/frame_0007.jpg?v=2000');
+    expect(thumbUrl('j3', again)).toBe('/api/jobs/j3/files/thumbs/frame_0007.jpg?v=9000');
+    // No finish time, no version: the coordinator then lets the browser keep nothing.
+    const unversioned = framesOf(task({ finishedAt: null }))[0]!.thumb!;
+    expect(thumbUrl('j3', unversioned)).toBe('/api/jobs/j3/files/thumbs/frame_0007.jpg');
+    // A name is encoded; only a trailing `?v=<digits>` is a version.
+    expect(thumbUrl('j 3', 'thumbs/a?b#c.jpg')).toBe('/api/jobs/j%203/files/thumbs/a%3Fb%23c.jpg');
   });
 
   it('draws only the rows in view of a 10,000-frame grid', () => {

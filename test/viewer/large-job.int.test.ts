@@ -221,9 +221,11 @@ describe('the viewer with a 10,000-frame job', () => {
     const { page } = await newPage(browser);
     await page.goto(url);
     await page.locator('[data-role=jobs]').waitFor();
-    expect(await page.evaluate(() => Object.values(sessionStorage) as string[])).toEqual([
-      running.token,
-    ]);
+    // Signed in by an HttpOnly cookie: nothing the page's scripts can read holds a secret.
+    expect(
+      await page.evaluate(() => [...(Object.values(sessionStorage) as string[]), document.cookie]),
+    ).toEqual(['']);
+    expect((await page.context().cookies()).map((c) => c.httpOnly)).toEqual([true]);
     expect(page.url()).not.toContain('code=');
     await shot(page, 'jobs-list');
     await page.context().close();

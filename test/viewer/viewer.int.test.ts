@@ -96,7 +96,9 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
       });
     const first = await redeem();
     expect(first.status).toBe(200);
-    expect(((await first.json()) as { token: string }).token).toBe(token);
+    // The session is an HttpOnly cookie; the token itself is never handed out.
+    expect(first.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(await first.text()).not.toContain(token);
     expect((await redeem()).status).toBe(401);
     // A used link lands on the prompt with a reason; a wrong pasted token is refused.
     await page.goto(url);

@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isSafeMethod, sameOrigin, sessionCookieValues, sessionSecret } from './session.js';
 
 /**
  * Who may call a route. Every route says so in its `config.access`; a route without it is refused
  * when it is registered, so nothing is reachable by default.
  * - `public`: anyone (the viewer's page and its login exchange).
- * - `user`: the user token (CLI, viewer).
- * - `agent`: a job's agent token; the route then acts only within that job.
+ * - `user`: the user token (CLI), or the viewer's session cookie made from it (session.ts).
+ * - `agent`: a job's agent token (never the cookie); the route then acts only within that job.
  */
 export type Access = 'public' | 'user' | 'agent';
 
@@ -63,16 +64,47 @@ class AuthError extends Error {
   }
 }
 
+/** What a request offers to prove who it is. */
+interface Credentials {
+  bearer: string | undefined;
+  /** The values of the session cookie (see sessionCookieValues). */
+  cookies: string[];
+  /** Whether the request is a safe method, or its `Origin` is the page's own. */
+  originOk: boolean;
+}
+
+function credentials(req: FastifyRequest): Credentials {
+  return {
+    bearer: bearer(req),
+    cookies: sessionCookieValues(req),
+    originOk: isSafeMethod(req.method) || sameOrigin(req),
+  };
+}
+
 /** Decides a request's principal for the route the router matched (never the raw URL). */
-function authenticate(access: Access | undefined, token: string | undefined, o: AuthOptions) {
+function authenticate(access: Access | undefined, cred: Credentials, o: AuthOptions) {
   // Unmatched requests (the 404 handler) carry no access: answer 404, whatever the token.
   if (access === undefined) throw new AuthError(404, 'no such route');
   if (access === 'public') return { kind: 'public' } as const;
-  if (!token) throw new AuthError(401, 'missing bearer token');
+  const token = cred.bearer;
   if (access === 'user') {
-    if (sameToken(token, o.userToken)) return { kind: 'user' } as const;
+    if (token && sameToken(token, o.userToken)) return { kind: 'user' } as const;
+    // Compared with every value offered, so a tossed cookie of the same name hides nothing.
+    const secret = sessionSecret(o.userToken);
+    if (cred.cookies.filter((v) => sameToken(v, secret)).length > 0) {
+      // SameSite=Strict keeps other sites' pages from sending the cookie, but a site is the host
+      // name without its port: a page served by anything else on this host (another port) is
+      // same-site and sends it too. A browser cannot forge `Origin`, so a change asked for by a
+      // page that is not the viewer's own is refused here.
+      if (!cred.originOk) throw new AuthError(403, 'this request comes from another origin');
+      return { kind: 'user' } as const;
+    }
+    if (!token && cred.cookies.length === 0)
+      throw new AuthError(401, 'missing bearer token or viewer session');
     throw new AuthError(401, 'bad token');
   }
+  // Agent routes take the job's agent token in the header only, never a browser's cookie.
+  if (!token) throw new AuthError(401, 'missing bearer token');
   const jobId = o.jobOfAgentToken(token);
   if (jobId === undefined) throw new AuthError(401, 'bad agent token');
   return { kind: 'agent', jobId } as const;
@@ -100,7 +132,7 @@ export function installAuth(app: FastifyInstance, o: AuthOptions): void {
   app.addHook('onRequest', async (req, reply) => {
     const access = req.is404 ? undefined : req.routeOptions.config.access;
     try {
-      req.principal = authenticate(access, bearer(req), o);
+      req.principal = authenticate(access, credentials(req), o);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       return reply.code(err.statusCode).send({ error: err.message });

@@ -35,3 +35,20 @@ export function resolveInside(roots: string[], requested: string): string | unde
   }
   return undefined;
 }
+
+/** How long a versioned thumbnail may be kept: a year, the longest a browser honours. */
+const KEEP_THUMB = 'private, max-age=31536000, immutable';
+
+/**
+ * What a browser may keep of a served file. A thumbnail asked for with a version (`?v=`, which
+ * the viewer changes whenever the frame is rendered again) never changes under that URL, so it is
+ * kept for good and a reload asks for nothing; anything else (frames, logs, videos, a thumbnail
+ * without a version) is asked for again each time. Judged on the file the name resolved to, so no
+ * spelling of a name (`thumbs/../logs/…`) makes another file cacheable.
+ */
+export function fileCacheControl(jobDir: string, file: string, version: unknown): string {
+  if (typeof version !== 'string' || !/^[A-Za-z0-9_.-]{1,40}$/.test(version)) return 'no-store';
+  const thumbs = path.join(jobDir, 'thumbs');
+  if (!existsSync(thumbs)) return 'no-store';
+  return file.startsWith(realpathSync(thumbs) + path.sep) ? KEEP_THUMB : 'no-store';
+}

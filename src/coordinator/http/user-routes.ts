@@ -18,7 +18,7 @@ import type { TaskPageQuery } from '../view/tasks.js';
 import { logsQuery, retryBody, scaleBody, tasksQuery } from '../../api/user-requests.js';
 import { parseWire } from '../../api/parse.js';
 import { servedRoot } from '../../api/served-names.js';
-import { contentType, resolveInside } from './files.js';
+import { contentType, fileCacheControl, resolveInside } from './files.js';
 import { HttpError } from './http-error.js';
 
 /** A request part as its schema says, or a 400 naming the field. */
@@ -118,7 +118,7 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
     },
   );
 
-  app.get<{ Params: { id: string; '*': string } }>(
+  app.get<{ Params: { id: string; '*': string }; Querystring: { v?: unknown } }>(
     '/api/jobs/:id/files/*',
     { config: { access: 'user' } },
     async (req, reply) => {
@@ -127,7 +127,11 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
       const file = resolveInside([root], rel);
       if (!file)
         return reply.code(404).send({ error: `no file ${req.params['*']} in job ${job.id}` });
-      return reply.type(contentType(file)).send(createReadStream(file));
+      return reply
+        .type(contentType(file))
+        .header('cache-control', fileCacheControl(job.dir, file, req.query.v))
+        .header('x-content-type-options', 'nosniff')
+        .send(createReadStream(file));
     },
   );
 

@@ -1,5 +1,5 @@
 import type { CoordinatorEvent } from '../../api/types.js';
-import { AUTH_LOST, clearToken, getToken } from './api.js';
+import { authLost, request } from './api.js';
 
 /** Splits a text/event-stream buffer into complete `data:` payloads and the unfinished rest. */
 export function parseSse(buffer: string): { events: string[]; rest: string } {
@@ -18,7 +18,8 @@ export function parseSse(buffer: string): { events: string[]; rest: string } {
 
 /**
  * Follows an event stream (`/api/events`, or a job's `/api/jobs/ID/stream`) with fetch()
- * streaming (EventSource cannot send the bearer header), reconnecting with a growing pause.
+ * streaming, signed in by the session cookie, reconnecting with a growing pause. Not EventSource:
+ * it cannot tell a 401 (sign in again) from a network error, and reconnects on its own schedule.
  * `onStatus(true)` after each (re)connect: refetch what was missed (a job's stream starts with
  * the whole job, so it needs nothing).
  */
@@ -32,14 +33,8 @@ export function followEvents(
     let pause = 500;
     while (!ctl.signal.aborted) {
       try {
-        const res = await fetch(route, {
-          headers: { authorization: `Bearer ${getToken() ?? ''}` },
-          signal: ctl.signal,
-        });
-        if (res.status === 401) {
-          clearToken();
-          window.dispatchEvent(new Event(AUTH_LOST));
-        }
+        const res = await request(route, { signal: ctl.signal });
+        if (res.status === 401) authLost();
         // A refusal (no such job, no session) will not change by asking again.
         if (res.status >= 400 && res.status < 500) return;
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);

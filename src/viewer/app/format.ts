@@ -111,6 +111,7 @@ export interface FrameInfo {
   frame: number;
   taskId: number;
   state: TaskState;
+  /** The thumbnail's name and version, `thumbs/frame_0001.jpg?v=…` (see thumbRef). */
   thumb: string | null;
   full: string | null;
   seconds: number | null;
@@ -121,15 +122,25 @@ export interface FrameInfo {
   gpu: string | null;
 }
 
+/**
+ * A thumbnail's name with the version its URL carries: the task's finish time, which changes
+ * whenever the frame is rendered again (a thumbnail is written before its frame is reported), so
+ * the browser may keep each version for good.
+ */
+export function thumbRef(file: string, finishedAt: number | null): string {
+  return finishedAt === null ? file : `${file}?v=${finishedAt}`;
+}
+
 /** The frames a render task covers, with their files (thumbs/frame_0001.jpg, output/frame_0001.png). */
 export function framesOf(t: TaskView): FrameInfo[] {
   return t.frames.map((frame) => {
     const name = frameName(frame);
+    const thumbFile = t.files.find((f) => f.startsWith('thumbs/') && f.includes(name));
     return {
       frame,
       taskId: t.id,
       state: t.state,
-      thumb: t.files.find((f) => f.startsWith('thumbs/') && f.includes(name)) ?? null,
+      thumb: thumbFile ? thumbRef(thumbFile, t.finishedAt) : null,
       full: t.files.find((f) => !f.startsWith('thumbs/') && f.includes(name)) ?? null,
       seconds: t.frameSeconds[String(frame)] ?? null,
       error: t.error,

@@ -1,5 +1,5 @@
 import type { CoordinatorEvent, CoordinatorHealth } from '../../api/types.js';
-import { api, AUTH_LOST, clearToken, getToken, redeemCode } from './api.js';
+import { api, AUTH_LOST, redeemCode, signedIn, signOut } from './api.js';
 import { clusterView } from './cluster-view.js';
 import { button, h, replace } from './dom.js';
 import { followEvents } from './events.js';
@@ -14,8 +14,14 @@ const root = document.getElementById('app') ?? document.body;
 let view: View | null = null;
 let stopEvents: (() => void) | null = null;
 let healthTimer: number | undefined;
+/** Whether the sign-in prompt is up (a late 401 from before it must not empty it again). */
+let prompting = false;
 
 function showLogin(message: string | null): void {
+  // Nothing asks the API behind the prompt (each 401 would put the prompt up again, emptied).
+  window.clearInterval(healthTimer);
+  window.onhashchange = null;
+  prompting = true;
   stopEvents?.();
   stopEvents = null;
   view?.close?.();
@@ -27,6 +33,7 @@ function showLogin(message: string | null): void {
 }
 
 function startApp(): void {
+  prompting = false;
   const live = h('span', { class: 'live off', attrs: { 'data-role': 'live' } }, 'connecting');
   const links = {
     jobs: h('a', { attrs: { href: '#/jobs' } }, 'Jobs'),
@@ -51,8 +58,9 @@ function startApp(): void {
   window.clearInterval(healthTimer);
   healthTimer = window.setInterval(() => void checkHealth(), 5_000);
   const logout = button('Sign out', () => {
-    clearToken();
+    // The prompt first: the event stream stops before the cookie goes, so nothing sees a 401.
     showLogin(null);
+    void signOut();
   });
   replace(
     root,
@@ -113,7 +121,11 @@ function startApp(): void {
   route();
 }
 
-/** Trades a `#code=` in the address for a session (the code leaves the address bar and history at once). */
+/**
+ * Trades a `#code=` in the address for a session (the code leaves the address bar and history at
+ * once), then shows the page the address names if the browser is signed in (its session cookie,
+ * from this tab or another), else the prompt, which comes back to that page.
+ */
 async function signInFromHash(): Promise<void> {
   const r = parseHash(location.hash);
   let message: string | null = null;
@@ -125,13 +137,19 @@ async function signInFromHash(): Promise<void> {
       message = (err as Error).message;
     }
   }
-  if (getToken()) startApp();
+  // A coordinator that cannot answer now is shown as such by the page (reconnecting), not as a
+  // sign-in: the session may well be fine.
+  const ok = await signedIn().catch(() => true);
+  if (ok) startApp();
   else showLogin(message);
 }
 
-window.addEventListener(AUTH_LOST, () =>
-  showLogin('The session ended (the coordinator refused the token). Sign in again.'),
-);
+window.addEventListener(AUTH_LOST, () => {
+  if (!prompting)
+    showLogin(
+      'The session ended (signed out, or the coordinator token was replaced). Sign in again.',
+    );
+});
 // A login link opened in a tab that already shows the page changes only the fragment.
 window.addEventListener('hashchange', () => {
   if (parseHash(location.hash).view === 'login') void signInFromHash();

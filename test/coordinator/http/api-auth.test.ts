@@ -1,140 +1,47 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Coordinator, DEFAULT_CONFIG } from '../../../src/coordinator/core.js';
-import { EventBus } from '../../../src/coordinator/events.js';
+import { declaredRoutes, installAuth } from '../../../src/coordinator/http/auth.js';
 import {
-  declaredRoutes,
-  installAuth,
-  type DeclaredRoute,
-} from '../../../src/coordinator/http/auth.js';
-import { buildServer } from '../../../src/coordinator/http/server.js';
-import { prepareStateDir } from '../../../src/coordinator/state-dir.js';
-import { SqliteStore } from '../../../src/coordinator/store/sqlite-store.js';
-import { registerViewerRoutes } from '../../../src/viewer/routes.js';
-import { RecordingAllocationPort } from '../../doubles/allocation-port.js';
+  concrete as concreteFor,
+  isOk as ok,
+  send as sendTo,
+  spellings,
+  startProbeServer,
+  type ProbeServer,
+} from './route-probe.js';
 
 // Every route the router holds, tried as an attacker would: no token, a wrong token, another
 // job's agent token, and many spellings of each path. Nothing but a public route may answer 2xx.
+// (The viewer's session cookie is tried the same way in session-auth.test.ts.)
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'ct-auth-'));
-let app: FastifyInstance;
+let server: ProbeServer;
 let base = '';
 let userToken = '';
-let jobA = { id: '', agentToken: '', taskId: 0 };
-let jobB = { id: '', agentToken: '' };
+let root = '';
+let jobA = { id: '', agentToken: '', taskId: 0, dir: '' };
+let jobB = { id: '', agentToken: '', taskId: 0, dir: '' };
 
 beforeAll(async () => {
-  const stateDir = path.join(root, 'state');
-  const state = prepareStateDir(stateDir);
-  userToken = state.token;
-  const c = new Coordinator(
-    new SqliteStore(state.db),
-    new RecordingAllocationPort(),
-    new EventBus(() => undefined),
-    { ...DEFAULT_CONFIG, stateDir },
-  );
-  const tasks = '{"id":"a","argv":["true"]}\n{"id":"b","argv":["true"]}\n';
-  const a = await c.submit({ kind: 'command', nodes: 1, tasks });
-  const b = await c.submit({ kind: 'command', nodes: 1, tasks });
-  jobA = { id: a.id, agentToken: a.agentToken, taskId: c.store.tasks.list(a.id).tasks[0]!.id };
-  jobB = { id: b.id, agentToken: b.agentToken };
-  mkdirSync(path.join(a.dir, 'output'), { recursive: true });
-  writeFileSync(path.join(a.dir, 'output', 'x.png'), 'png');
-  app = await buildServer(c, { userToken, extend: (s) => registerViewerRoutes(s, c) });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  server = await startProbeServer();
+  ({ base, userToken } = server);
+  [jobA, jobB] = server.jobs;
+  root = path.dirname(server.stateDir);
 });
 
 afterAll(async () => {
-  await app.close();
-  rmSync(root, { recursive: true, force: true });
+  await server?.close();
 });
 
-/** A raw request: the path goes on the wire exactly as given (no URL normalization). */
-function send(
-  method: string,
-  rawPath: string,
-  token?: string,
-): Promise<{ status: number; body: string }> {
-  const url = new URL(base);
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: rawPath,
-        agent: false,
-        headers: {
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        // An event stream never ends: its status line is the answer.
-        if (res.headers['content-type']?.startsWith('text/event-stream')) {
-          resolve({ status: res.statusCode ?? 0, body: '' });
-          req.destroy();
-        }
-      },
-    );
-    // The server may drop a request it cannot parse: that is a refusal too.
-    req.on('error', (err) => resolve({ status: 0, body: err.message }));
-    req.end(method === 'POST' ? '{}' : undefined);
-  });
-}
-
-/** A concrete path for a route pattern, with this test's job and task. */
-function concrete(r: DeclaredRoute): string {
-  return r.url
-    .replace(':id/tasks/', '')
-    .replace('/tasks/:id/', `/tasks/${jobA.taskId}/`)
-    .replace(':id', jobA.id)
-    .replace(':file', 'main.js')
-    .replace('*', 'output/x.png');
-}
-
-/** Other spellings of a path: percent-encoded characters, case, slashes, dot segments. */
-function spellings(p: string): string[] {
-  const out = new Set<string>();
-  for (let i = 1; i < p.length; i++) {
-    const ch = p[i]!;
-    if (ch === '/') continue;
-    const hex = ch.charCodeAt(0).toString(16);
-    out.add(`${p.slice(0, i)}%${hex}${p.slice(i + 1)}`);
-    out.add(`${p.slice(0, i)}%${hex.toUpperCase()}${p.slice(i + 1)}`);
-  }
-  const [, first = '', ...rest] = p.split('/');
-  out.add(p.toUpperCase());
-  out.add(`/${first.toUpperCase()}/${rest.join('/')}`);
-  out.add(`/${p}`);
-  out.add(p.replace(/\//g, '//'));
-  out.add(`/./${p.slice(1)}`);
-  out.add(`/x/..${p}`);
-  out.add(`/${first}/./${rest.join('/')}`);
-  out.add(`/${first}/x/../${rest.join('/')}`);
-  out.add(`${p}/`);
-  out.add(`${p}?x=/api/`);
-  out.add(p.replace(/\//g, '%2f'));
-  out.add(`/${first}%2f${rest.join('/')}`);
-  out.add(`/${first};/${rest.join('/')}`);
-  out.delete(p);
-  return [...out];
-}
-
-const ok = (s: number) => s >= 200 && s < 300;
+const app = () => server.app;
+const send = (method: string, rawPath: string, token?: string) =>
+  sendTo(base, method, rawPath, { token });
+const concrete = (r: Parameters<typeof concreteFor>[0]) => concreteFor(r, jobA);
 
 describe('the API refuses every route it does not make public', () => {
   it('lists the routes from the router itself, each declaring who may call it', () => {
-    const routes = declaredRoutes(app);
+    const routes = declaredRoutes(app());
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`)).toEqual(
       expect.arrayContaining(['GET /', 'POST /login']),
@@ -159,7 +66,7 @@ describe('the API refuses every route it does not make public', () => {
 
   it('refuses each non-public route with no token, a wrong token and agent tokens', async () => {
     const leaks: string[] = [];
-    for (const r of declaredRoutes(app)) {
+    for (const r of declaredRoutes(app())) {
       if (r.access === 'public') continue;
       const p = concrete(r);
       const tokens: [string, string | undefined][] = [
@@ -183,7 +90,7 @@ describe('the API refuses every route it does not make public', () => {
   it('refuses every spelling of every non-public path without a token', async () => {
     const leaks: string[] = [];
     let tried = 0;
-    for (const r of declaredRoutes(app)) {
+    for (const r of declaredRoutes(app())) {
       if (r.access === 'public') continue;
       for (const p of spellings(concrete(r))) {
         tried++;
