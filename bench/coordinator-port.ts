@@ -63,6 +63,7 @@ export function insertNoopJob(c: BenchPort, stateDir: string, tasks: number): Be
       nodesWanted: 1,
       gpusPerNode: 1,
       auto: null,
+      priority: 50,
       video: null,
       error: null,
       createdAt: Date.now(),

@@ -185,13 +185,20 @@ export class SlurmClient {
     return parseScontrolRecords(await this.run('scontrol', ['show', 'node', '-o', name]))[0];
   }
 
-  /** Shrinks a running job to exactly these nodes, or to its first `numNodes` nodes. */
+  /**
+   * Shrinks a running job to exactly these nodes, or to its first `numNodes` nodes; or sets a
+   * pending job's nice (any user may set 0 or more on their own jobs).
+   */
   async updateJob(
     jobId: number,
-    change: { nodeList: string } | { numNodes: number },
+    change: { nodeList: string } | { numNodes: number } | { nice: number },
   ): Promise<void> {
     const setting =
-      'nodeList' in change ? `NodeList=${change.nodeList}` : `NumNodes=${change.numNodes}`;
+      'nodeList' in change
+        ? `NodeList=${change.nodeList}`
+        : 'numNodes' in change
+          ? `NumNodes=${change.numNodes}`
+          : `Nice=${Math.max(0, Math.round(change.nice))}`;
     await this.run('scontrol', ['update', `JobId=${jobId}`, setting]);
   }
 

@@ -15,6 +15,8 @@ export type FollowedJob = Pick<
   | 'etaSeconds'
   | 'asOf'
   | 'createdAt'
+  | 'startedAt'
+  | 'waiting'
   | 'finishedAt'
   | 'error'
   | 'allocations'
@@ -31,6 +33,8 @@ export const FOLLOWED_FIELDS = [
   'etaSeconds',
   'asOf',
   'createdAt',
+  'startedAt',
+  'waiting',
   'finishedAt',
   'error',
   'allocations',
@@ -72,7 +76,7 @@ export async function waitForJob<T extends FollowedJob>(
     rate: rateText(j),
     eta: etaText(j, Date.now()),
     time: timeText(j, Date.now()),
-    state: `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
+    state: j.waiting ? j.waiting.reason : `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
   });
   let last = '';
   const logLine = (j: T) => {

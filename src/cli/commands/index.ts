@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
-import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
+import { cancelCommand, logsCommand, priorityCommand, retryCommand } from './job-actions.js';
 import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
@@ -28,6 +28,7 @@ export const commands: CommandModule<object, any>[] = [
   submitCommand,
   cancelCommand,
   retryCommand,
+  priorityCommand,
   logsCommand,
   scaleCommand,
   viewerCommand,
