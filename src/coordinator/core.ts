@@ -237,9 +237,9 @@ export class Coordinator {
   }
 
   /** Sets a queued or running job's priority; its allocations waiting in Slurm are reordered. */
-  setPriority(jobId: string, priority: number, actor: Actor = 'user'): Promise<void> {
+  async setPriority(jobId: string, priority: number, actor: Actor = 'user'): Promise<void> {
     const p = { store: this.store, slurm: this.slurm, record: this.record };
-    return setPriority(p, this.requireJob(jobId), priority, actor);
+    await setPriority(p, this.requireJob(jobId), priority, actor);
   }
 
   // The agents' operations.

@@ -91,14 +91,17 @@ export class RecordingAllocationPort implements AllocationPort {
     return Promise.resolve(this.resizesOnceAnswer);
   }
 
+  /** How many of the partition's nodes Slurm says are allocated (the first ones); the rest idle. */
+  busyNodes = 0;
+
   partitionNodes() {
     return Promise.resolve(
       Array.from({ length: this.nodes }, (_, i) => ({
         name: `node${i + 1}`,
-        state: 'idle',
+        state: i < this.busyNodes ? 'allocated' : 'idle',
         flags: [],
         gpus: 4,
-        gpusUsed: 0,
+        gpusUsed: i < this.busyNodes ? 4 : 0,
       })),
     );
   }
