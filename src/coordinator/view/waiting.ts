@@ -12,8 +12,10 @@ const NODES_STARTING = new Set(['ReqNodeNotAvail', 'Configuring', 'PowerUpNode',
 /** Reasons that are a limit of the user's account or QOS, not a lack of nodes. */
 const LIMIT = /^(QOS|Assoc)/;
 
+/** Reasons whose words name the jobs of this coordinator that hold the nodes. */
+const FOR_NODES = new Set(['Resources', 'Priority']);
+
 const WORDS: Record<string, string> = {
-  Priority: "waiting: priority (jobs ahead of it in Slurm's queue)",
   BeginTime: 'waiting: its start time has not come',
   Dependency: 'waiting: for the Slurm jobs it depends on',
   JobHeldUser: 'waiting: held (`scontrol release` lets it go)',
@@ -32,14 +34,17 @@ function busyWith(holders: ReadonlyMap<string, number>): string {
 }
 
 /**
- * The words for Slurm's reason: `Resources` names this coordinator's jobs holding nodes
- * (`holders`, nodes by job id), other reasons say what Slurm waits on.
+ * The words for Slurm's reason: `Resources` (it is next, the nodes are busy) and `Priority` (other
+ * jobs come first) name this coordinator's jobs holding nodes (`holders`, nodes by job id); other
+ * reasons say what Slurm waits on.
  */
 export function waitingReason(slurmReason: string, holders: ReadonlyMap<string, number>): string {
   if (slurmReason === 'Resources')
     return holders.size
       ? `waiting for nodes: ${busyWith(holders)}`
       : "waiting for nodes: busy with other users' jobs";
+  if (slurmReason === 'Priority')
+    return `waiting: priority (other jobs start first${holders.size ? `; ${busyWith(holders)}` : ''})`;
   if (NODES_STARTING.has(slurmReason)) return 'waiting: node starting (about 5 minutes on EC2)';
   if (slurmReason === '' || slurmReason === 'None') return 'waiting: submitted to Slurm';
   if (LIMIT.test(slurmReason))
@@ -70,7 +75,7 @@ export function waitingOf(o: WaitingInput): JobWaiting | null {
   const first = open.find((a) => a.role === 'primary') ?? open[0];
   const slurmReason = first?.reason ?? '';
   const holders = new Map<string, number>();
-  if (slurmReason === 'Resources') {
+  if (FOR_NODES.has(slurmReason)) {
     const nodes = new Map<string, Set<string>>();
     for (const a of o.live())
       if (a.jobId !== o.job.id && a.state === 'running' && a.nodes.length) {

@@ -51,7 +51,10 @@ describe("a waiting job's reason, in words", () => {
   });
 
   it("says priority, limits, and Slurm's own word for what it does not know", () => {
-    expect(waitingReason('Priority', none)).toMatch(/^waiting: priority/);
+    expect(waitingReason('Priority', none)).toBe('waiting: priority (other jobs start first)');
+    expect(waitingReason('Priority', new Map([['j1', 4]]))).toBe(
+      'waiting: priority (other jobs start first; 4 GPU nodes busy with j1)',
+    );
     expect(waitingReason('QOSMaxGRESPerUser', none)).toBe(
       'waiting: over a limit of your account or QOS (Slurm: QOSMaxGRESPerUser)',
     );
