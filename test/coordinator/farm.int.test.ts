@@ -3,10 +3,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail } from '../../src/api/types.js';
+import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { makeTinyScene } from '../renderers/blender/tiny-scene.js';
+import { launchBrowser, loginUrl, newPage, shot } from '../viewer/browser.js';
 
 // A shared farm on the local cluster (4 nodes × 4 GPUs): one job holds every node; the jobs
 // submitted after it say they wait and for whom, count no time while they wait, and start in
@@ -62,7 +64,7 @@ describe('a shared farm', () => {
       const j = await waiting(id);
       expect(j.state).toBe('running');
       expect(j.waiting?.heldBy).toEqual([holder.id]);
-      expect(j.waiting?.reason).toMatch(new RegExp(`4 GPU nodes busy with ${holder.id}$`));
+      expect(j.waiting?.reason).toMatch(new RegExp(`4 GPU nodes busy with ${holder.id}\\)?$`));
       expect(j.startedAt).toBeNull();
       expect(j.elapsedSeconds).toBe(0);
     }
@@ -71,7 +73,33 @@ describe('a shared farm', () => {
     expect(status.stdout).toMatch(new RegExp(`${early!.id} .* waiting +50 `));
     expect(status.stdout).toContain(`${early!.id} waiting`);
 
-    // A render submitted after them with --priority 90, and the later default one raised to 95.
+    // The viewer's list and page say the same, and the page raises the later one to 95.
+    const browser = await launchBrowser();
+    try {
+      const base = readAddress(coord.stateDir)?.url ?? '';
+      const { page, errors } = await newPage(browser);
+      await page.goto(await loginUrl(base, readToken(coord.stateDir) ?? ''));
+      await page.goto(`${base}/#/jobs`);
+      const row = page.locator(`tr[data-job=${early!.id}]`);
+      await expect.poll(() => row.locator('[data-role=state]').textContent()).toBe('waiting');
+      expect(await row.locator('[data-role=waiting]').textContent()).toContain(holder.id);
+      await page.goto(`${base}/#/job/${later!.id}`);
+      await expect
+        .poll(() => page.locator('[data-role=waiting]').first().textContent())
+        .toContain(holder.id);
+      await page.locator('[data-role=priority-input]').fill('95');
+      await page.locator('[data-action=priority]').click();
+      await expect
+        .poll(() => page.locator('[data-role=notice]').first().textContent())
+        .toContain('priority 50 → 95: 1 waiting Slurm job(s) reordered');
+      await shot(page, 'farm-waiting');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+    expect((await get(later!.id)).priority).toBe(95);
+
+    // A render submitted after them with --priority 90, then raised a little with the CLI.
     const urgent = cli([
       'submit',
       'blender',
@@ -88,9 +116,9 @@ describe('a shared farm', () => {
     expect(urgent.code, urgent.stderr).toBe(0);
     const urgentId = urgent.stdout.trim();
     expect((await waiting(urgentId)).priority).toBe(90);
-    const raised = cli(['priority', later!.id, '95']);
+    const raised = cli(['priority', urgentId, '92']);
     expect(raised.code, raised.stderr).toBe(0);
-    expect(raised.stdout).toContain('priority 50 → 95: 1 waiting Slurm job(s) reordered');
+    expect(raised.stdout).toContain('priority 90 → 92: 1 waiting Slurm job(s) reordered');
 
     await sleep(3_000);
     expect((await get(early!.id)).elapsedSeconds).toBe(0);
@@ -100,7 +128,7 @@ describe('a shared farm', () => {
     for (const id of [later!.id, urgentId, early!.id])
       done.push(await coord.waitFor(id, ended, 400_000));
     for (const j of done) expect(j.state, j.error ?? '').toBe('succeeded');
-    // Slurm started them by priority: 95, then 90, then the one left at 50, submitted first.
+    // Slurm started them by priority: 95, then 92, then the one left at 50, submitted first.
     const starts = done.map(slurmStart);
     expect(starts.every((s) => s !== undefined)).toBe(true);
     expect(starts).toEqual([...starts].sort((a, b) => a! - b!));

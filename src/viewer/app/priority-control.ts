@@ -24,7 +24,7 @@ export function priorityControl(
       type: 'number',
       value: String(job.priority),
       'aria-label': 'priority',
-      'data-role': 'priority',
+      'data-role': 'priority-input',
     },
   });
   input.addEventListener('input', () => (edited = true));
