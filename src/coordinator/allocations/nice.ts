@@ -5,7 +5,7 @@ import { PRIORITY_MAX } from '../../api/priority.js';
  * cluster's) gives each job submitted one less than the one before, less its nice: a point of
  * priority outweighs a hundred submissions in between. priority/multifactor subtracts nice from
  * its weighted sum and floors at 1, so it orders by nice only where the site's weights leave more
- * than this range (see docs/priority.md).
+ * than this range (see docs/farm.md).
  */
 export const NICE_PER_POINT = 100;
 
