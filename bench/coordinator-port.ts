@@ -64,6 +64,7 @@ export function insertNoopJob(c: BenchPort, stateDir: string, tasks: number): Be
       // The swarm registers four agents a simulated node, GPUs 0 to 3, as a p3.8xlarge's.
       gpusPerNode: 4,
       auto: null,
+      priority: 50,
       video: null,
       error: null,
       createdAt: Date.now(),

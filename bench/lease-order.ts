@@ -60,6 +60,7 @@ const JOB: Omit<JobRow, 'id' | 'dir' | 'outputDir'> = {
   nodesWanted: 1,
   gpusPerNode: 1,
   auto: null,
+  priority: 50,
   video: null,
   error: null,
   createdAt: 0,

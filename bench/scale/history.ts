@@ -64,6 +64,7 @@ export function writeHistory(dbFile: string, jobsDir: string, tasks: number): { 
             nodesWanted: HISTORY_AGENTS / 4,
             gpusPerNode: 4,
             auto: null,
+            priority: 50,
             video: path.join(outputDir, 'video.mp4'),
             error: null,
             createdAt,

@@ -25,6 +25,8 @@ export interface EventData {
   'job:retried': { tasks: number; frames?: number[] | null; taskId?: number };
   /** Outputs could not be written: the job waits and tries again. */
   'job:paused': { taskId: number; pauseMs: number };
+  /** Its priority changed; its allocations waiting in Slurm were reordered. */
+  'job:priority': { from: number; to: number; slurmJobIds: number[] };
   'results:written': NoData;
   'render:overrides': { overrides: RenderOverrides; resolution: [number, number] | null };
   'render:skipped': { frames: number[]; outputDir: string };
@@ -83,6 +85,7 @@ export const EVENT_LEVELS: { readonly [K in EventType]: EventLevel } = {
   'job:cancelled': 'info',
   'job:retried': 'info',
   'job:paused': 'warning',
+  'job:priority': 'info',
   'results:written': 'info',
   'render:overrides': 'info',
   'render:skipped': 'info',

@@ -11,6 +11,7 @@
  *   POST /api/jobs/:id/cancel           -> JobDetail
  *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
  *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
+ *   POST /api/jobs/:id/priority { priority: 1..100 }    -> JobDetail   (a queued or running job)
  *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
  *   GET  /api/jobs/:id/files/<path>     -> the file: `output/…` from the job's output root (frames,
  *                                          video), anything else from the job directory (thumbs)
@@ -95,12 +96,34 @@ export interface JobProgress extends Progress {
   cancelled: number;
 }
 
+/**
+ * Why a job that Slurm has not started yet waits, in words (`waiting for nodes: 4 GPU nodes busy
+ * with j1`), with Slurm's own reason and the jobs of this coordinator holding the nodes.
+ */
+export interface JobWaiting {
+  reason: string;
+  /** Slurm's `Reason` of the job's allocation (`Resources`, `Priority`, ...). */
+  slurmReason: string;
+  /** This coordinator's jobs whose allocations hold nodes now. */
+  heldBy: string[];
+}
+
 export interface JobSummary {
   id: string;
   name: string;
   kind: JobKind;
+  /** The job's own state; a running job Slurm has not started yet also has `waiting`. */
   state: JobState;
+  /**
+   * Set while every allocation of a queued or running job waits in Slurm's queue and no agent
+   * works for it: the job is shown as `waiting`, with this reason (view/waiting.ts).
+   */
+  waiting: JobWaiting | null;
+  /** 1..100: which of this coordinator's jobs Slurm starts first (higher first). */
+  priority: number;
   createdAt: number;
+  /** When its first agent registered (its work began); null until then. */
+  startedAt: number | null;
   finishedAt: number | null;
   /** Progress of the main stage, counted in `unit`. */
   progress: JobProgress;
@@ -114,7 +137,7 @@ export interface JobSummary {
   etaSeconds: number | null;
   /** When rate and ETA were computed (ms): the ETA counts down from here between updates. */
   asOf: number;
-  /** Seconds since submission, frozen at the end (then the job's total time). */
+  /** Seconds since `startedAt` (0 while waiting), frozen at the end (then the job's run time). */
   elapsedSeconds: number;
   nodes: string[];
   gpus: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRIORITY_MAX, PRIORITY_MIN } from './priority.js';
 
 /**
  * Bodies and query strings of the user routes that are not submissions (a submission is read by
@@ -55,3 +56,8 @@ export const logsQuery = z.object({
   agent: z.string().max(512).optional(),
   tail: count(5_000).optional(),
 });
+
+/** `POST /api/jobs/:id/priority {priority: 1..100}`. */
+export const priorityBody = z
+  .object({ priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX) })
+  .strict();

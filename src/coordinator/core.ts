@@ -24,6 +24,7 @@ import { recorder, type Actor, type RecordFn } from './history.js';
 import { localJobFiles, type JobFiles } from './io/job-files.js';
 import { localOutputCheck, type OutputCheck } from './io/output-check.js';
 import { JobControl } from './job-control.js';
+import { setPriority } from './allocations/priority.js';
 import type { AllocationPort } from './ports.js';
 import { Autoscaler } from './scaling/autoscaler.js';
 import { Scaler } from './scaling/scaler.js';
@@ -179,7 +180,10 @@ export class Coordinator {
       now,
     });
     this.scaler = new Scaler({ store, slurm, record, allocate, requireJob, notify, now });
-    this.autoscaler = new Autoscaler({ store, record, now }, this.scaler);
+    this.autoscaler = new Autoscaler(
+      { store, record, now, partitionNodes: () => slurm.partitionNodes() },
+      this.scaler,
+    );
     this.reconcilePorts = {
       store,
       slurm,
@@ -230,6 +234,12 @@ export class Coordinator {
 
   retry(jobId: string, frames?: number[], actor: Actor = 'user'): RetryReply {
     return this.control.retry(jobId, frames, actor);
+  }
+
+  /** Sets a queued or running job's priority; its allocations waiting in Slurm are reordered. */
+  async setPriority(jobId: string, priority: number, actor: Actor = 'user'): Promise<void> {
+    const p = { store: this.store, slurm: this.slurm, record: this.record };
+    await setPriority(p, this.requireJob(jobId), priority, actor);
   }
 
   // The agents' operations.

@@ -21,6 +21,8 @@ export interface AllocationPort {
   /** Current Slurm view of every job this coordinator started (found by name prefix). */
   list(): Promise<SlurmAllocationState[]>;
   cancel(slurmJobIds: number[]): Promise<void>;
+  /** Orders a pending allocation's start anew for the job's new priority (1..100). */
+  renice(slurmJobId: number, priority: number): Promise<void>;
   /** Keeps exactly `keep` nodes of a running allocation. */
   shrink(slurmJobId: number, keep: string[]): Promise<void>;
   /** Whether Slurm refuses to shrink an allocation it has shrunk before (22.05 without accounting). */

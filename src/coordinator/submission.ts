@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FileProbe } from '../util/file-probe.js';
 import { warmUpOf } from './desk/warm-ups.js';
+import { DEFAULT_PRIORITY, priorityProblem } from '../api/priority.js';
+import type { SubmitRequest } from '../api/types.js';
+import { UsageError } from '../errors.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
 import type { JobDirs, JobPlan, PlanLimits } from './jobs/job-type.js';
@@ -39,6 +42,17 @@ export interface SubmissionPorts {
   now: () => number;
 }
 
+/**
+ * The priority a request asks for (every kind shares it, so it is read here rather than by each
+ * kind's plan), or a UsageError.
+ */
+function priorityOf(req: SubmitRequest): number {
+  if (req.priority === undefined) return DEFAULT_PRIORITY;
+  const problem = priorityProblem(req.priority);
+  if (problem) throw new UsageError(problem);
+  return req.priority;
+}
+
 /** Plans a request against the cluster's shape; submits it, or only shows what it would do. */
 export class Submission {
   constructor(private readonly p: SubmissionPorts) {}
@@ -63,7 +77,7 @@ export class Submission {
   }
 
   /** The row of the job a plan makes as number `seq`. */
-  private row(plan: JobPlan, dirs: JobDirs, seq: number): JobRow {
+  private row(plan: JobPlan, dirs: JobDirs, seq: number, priority: number): JobRow {
     return {
       id: dirs.id,
       seq,
@@ -77,6 +91,7 @@ export class Submission {
       nodesWanted: plan.nodes,
       gpusPerNode: plan.gpusPerNode,
       auto: plan.request.auto ?? null,
+      priority,
       video: null,
       error: null,
       createdAt: this.p.now(),
@@ -93,7 +108,7 @@ export class Submission {
     const seq = this.p.store.jobs.nextSeq();
     const input = this.input(await this.limits(), seq);
     const plan = await previewPlan(req, input, this.p.scanFrames);
-    const job = this.row(plan, input.dirs, seq);
+    const job = this.row(plan, input.dirs, seq, priorityOf(req));
     const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
     return {
       ...previewOf(plan, job),
@@ -108,6 +123,7 @@ export class Submission {
   /** Validates, writes the job and its tasks, and submits its first allocation. */
   async submit(body: unknown, actor: Actor = 'user'): Promise<JobRow> {
     const req = submitted(body);
+    const priority = priorityOf(req);
     const limits = await this.limits();
     // The resume scan reads the user's files, so it is awaited first; the number it plans
     // with is only a guess, and matters not: it reads the output, not the job's directory.
@@ -121,7 +137,7 @@ export class Submission {
       const seq = this.p.store.jobs.nextSeq();
       const input = this.input(limits, seq);
       const planned = planRequest(req, input, resume);
-      const row = this.row(planned, input.dirs, seq);
+      const row = this.row(planned, input.dirs, seq, priority);
       this.p.store.insertJob(row, planned.stages, planned.tasks);
       this.p.files.create(row);
       return { job: row, plan: planned };

@@ -20,12 +20,13 @@ import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js'
 import { completionsOf, jobProgress, progressStage, unitOf } from './view/progress.js';
 import { paceOf } from './view/rate.js';
 import { taskName } from './view/task-name.js';
+import { startedAtOf, waitingOf } from './view/waiting.js';
 
 /** What the API's views of a job read. */
 export interface ViewStore {
   stages: Pick<StagesTable, 'list'>;
   tasks: Pick<TasksTable, 'progress' | 'recentCompletions' | 'list'>;
-  allocations: Pick<AllocationsTable, 'list'>;
+  allocations: Pick<AllocationsTable, 'list' | 'live'>;
   agents: Pick<AgentsTable, 'list'>;
   events: Pick<EventsTable, 'list' | 'latest'>;
 }
@@ -87,15 +88,27 @@ function presentationOf(type: JobType): JobPresentation {
 
 export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): JobSummary {
   const progress = jobProgress(store, job);
+  const type = jobTypeOf(job.kind);
+  const agents = store.agents.list(job.id);
+  const startedAt = startedAtOf(agents, () =>
+    type.service ? store.events.latest(job.id, 'allocation:running')?.at : undefined,
+  );
   const pace = paceOf({
     state: job.state,
-    createdAt: job.createdAt,
+    startedAt,
     finishedAt: job.finishedAt,
     progress,
     completions: completionsOf(store, job),
     now,
   });
-  const allocations = store.allocations.list(job.id).filter((a) => a.state !== 'ended');
+  const all = store.allocations.list(job.id);
+  const waiting = waitingOf({
+    job,
+    allocations: all,
+    agents,
+    live: () => store.allocations.live(),
+  });
+  const allocations = all.filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];
   const current = store.stages
     .list(job.id)
@@ -105,11 +118,14 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     name: job.name,
     kind: job.kind,
     state: job.state,
+    waiting,
+    priority: job.priority,
     createdAt: job.createdAt,
+    startedAt,
     finishedAt: job.finishedAt,
     progress,
     unit: unitOf(job),
-    presentation: presentationOf(jobTypeOf(job.kind)),
+    presentation: presentationOf(type),
     ...pace,
     nodes,
     gpus: nodes.length * job.gpusPerNode,

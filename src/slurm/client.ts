@@ -1,3 +1,4 @@
+// One file, over 8 KB: every Slurm command the tool runs goes through this one client.
 import { CommandError } from '../errors.js';
 import { formatCommandLine, runCommand, type RunOptions, type RunResult } from '../process/run.js';
 import { SlurmCommandError } from './errors.js';
@@ -185,13 +186,17 @@ export class SlurmClient {
     return parseScontrolRecords(await this.run('scontrol', ['show', 'node', '-o', name]))[0];
   }
 
-  /** Shrinks a running job to exactly these nodes, or to its first `numNodes` nodes. */
+  /** Shrinks a running job to these nodes or its first `numNodes`; or sets a job's nice (≥ 0). */
   async updateJob(
     jobId: number,
-    change: { nodeList: string } | { numNodes: number },
+    change: { nodeList: string } | { numNodes: number } | { nice: number },
   ): Promise<void> {
     const setting =
-      'nodeList' in change ? `NodeList=${change.nodeList}` : `NumNodes=${change.numNodes}`;
+      'nodeList' in change
+        ? `NodeList=${change.nodeList}`
+        : 'numNodes' in change
+          ? `NumNodes=${change.numNodes}`
+          : `Nice=${change.nice}`;
     await this.run('scontrol', ['update', `JobId=${jobId}`, setting]);
   }
 

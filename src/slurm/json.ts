@@ -11,9 +11,12 @@ import { expandHostlist } from './hostlist.js';
 export interface SlurmJob {
   jobId: number;
   name: string;
-  /** Base state, upper case: PENDING, RUNNING, COMPLETING, COMPLETED, CANCELLED, FAILED, ... */
+  /**
+   * Base state, upper case: PENDING, CONFIGURING (its nodes boot), RUNNING, COMPLETING,
+   * COMPLETED, CANCELLED, FAILED, ...
+   */
   state: string;
-  /** Why a job pends (Slurm's `Reason`), or `None`. */
+  /** Why a job pends (Slurm's `Reason`), `Configuring` while its nodes boot, or `None`. */
   reason: string;
   /** Host list as Slurm prints it, e.g. `node[1-4]`; empty while pending. */
   nodeList: string;
@@ -114,12 +117,16 @@ export function parseSqueueJson(text: string): SlurmJob[] {
   return jobs.map((j) => {
     const nodeList = str(j.nodes);
     const nodes = nodeList ? expandHostlist(nodeList) : [];
-    const jobState = states(j.job_state);
+    const jobState = states(j.job_state).map((s) => s.toUpperCase());
+    // 22.05 prints a job whose nodes boot as CONFIGURING; 23.x+ as RUNNING with that flag. Both
+    // read CONFIGURING here, and Slurm gives it no reason: it is named, so that it can be told.
+    const booting = jobState.includes('CONFIGURING');
+    const reason = str(j.state_reason) || 'None';
     return {
       jobId: slurmNumber(j.job_id) ?? 0,
       name: str(j.name),
-      state: (jobState[0] ?? 'UNKNOWN').toUpperCase(),
-      reason: str(j.state_reason) || 'None',
+      state: booting ? 'CONFIGURING' : (jobState[0] ?? 'UNKNOWN'),
+      reason: booting && reason === 'None' ? 'Configuring' : reason,
       nodeList,
       nodes,
       nodeCount: slurmNumber(j.node_count) ?? nodes.length,

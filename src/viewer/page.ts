@@ -49,6 +49,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .state { display:inline-block; padding:1px 7px; border-radius:9px; font-size:11px; background:#333a45; }
 .state.running { background:#173a5e; color:#9ccbff; } .state.succeeded { background:#17402a; color:#8fe0ae; }
 .state.failed { background:#4a1d20; color:#ffaaad; } .state.cancelled { background:#3b3320; color:#e8cf86; }
+.state.waiting { background:#2f2a4a; color:#c7b8ff; } .waiting-reason { color:#c7b8ff; font-size:12px; }
 .st.leased { color:#9ccbff; } .st.done { color:#8fe0ae; } .st.failed { color:#ffaaad; } .st.cancelled { color:#e8cf86; } .st.queued { color:var(--muted); }
 .bar { position:relative; height:8px; width:160px; max-width:100%; background:#2a3039; border-radius:4px; overflow:hidden; display:inline-block; vertical-align:middle; }
 .bar > span { position:absolute; top:0; bottom:0; left:0; } .bar .done { background:var(--ok); } .bar .failed { background:var(--bad); } .bar .leased { background:var(--leased); } .bar .cancelled { background:var(--cancelled); }

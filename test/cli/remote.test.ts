@@ -117,7 +117,7 @@ describe('waiting on the head node', () => {
     expect(stderr.join('')).toContain('job-1: 3/3 frames succeeded encode');
     // The short reads ask for everything the progress line and bar show, and no more.
     expect(scripts.find((s) => s.includes('--fields'))).toContain(
-      '--fields=id,state,stage,progress,unit,ratePerMinute,etaSeconds,asOf,createdAt,finishedAt,error,allocations',
+      '--fields=id,state,stage,progress,unit,ratePerMinute,etaSeconds,asOf,createdAt,startedAt,waiting,finishedAt,error,allocations',
     );
   });
 

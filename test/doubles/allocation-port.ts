@@ -41,12 +41,20 @@ export class RecordingAllocationPort implements AllocationPort {
       jobId: job.id,
       role: opts.role,
       active: true,
-      state: 'RUNNING',
-      nodes,
-      batchHost: nodes[0] ?? '',
-      reason: 'None',
+      ...(this.pendingReason
+        ? { state: 'PENDING', nodes: [], batchHost: '', reason: this.pendingReason }
+        : { state: 'RUNNING', nodes, batchHost: nodes[0] ?? '', reason: 'None' }),
     });
     return Promise.resolve(id);
+  }
+
+  /** While set, new allocations wait in the queue with this reason (as a full cluster's do). */
+  pendingReason: string | undefined;
+
+  /** What Slurm says of an allocation from now on (a pending one starting, a reason changing). */
+  set(slurmJobId: number, change: Partial<SlurmAllocationState>): void {
+    const j = this.jobs.get(slurmJobId);
+    if (j) this.jobs.set(slurmJobId, { ...j, ...change });
   }
 
   list(): Promise<SlurmAllocationState[]> {
@@ -59,6 +67,14 @@ export class RecordingAllocationPort implements AllocationPort {
       const j = this.jobs.get(id);
       if (j) this.jobs.set(id, { ...j, active: false, state: 'CANCELLED' });
     }
+    return Promise.resolve();
+  }
+
+  /** Each renice asked for, in order. */
+  reniced: { slurmJobId: number; priority: number }[] = [];
+
+  renice(slurmJobId: number, priority: number): Promise<void> {
+    this.reniced.push({ slurmJobId, priority });
     return Promise.resolve();
   }
 
@@ -75,14 +91,17 @@ export class RecordingAllocationPort implements AllocationPort {
     return Promise.resolve(this.resizesOnceAnswer);
   }
 
+  /** How many of the partition's nodes Slurm says are allocated (the first ones); the rest idle. */
+  busyNodes = 0;
+
   partitionNodes() {
     return Promise.resolve(
       Array.from({ length: this.nodes }, (_, i) => ({
         name: `node${i + 1}`,
-        state: 'idle',
+        state: i < this.busyNodes ? 'allocated' : 'idle',
         flags: [],
         gpus: 4,
-        gpusUsed: 0,
+        gpusUsed: i < this.busyNodes ? 4 : 0,
       })),
     );
   }

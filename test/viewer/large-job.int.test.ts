@@ -46,6 +46,7 @@ function insertBigJob(c: RunningCoordinator['coordinator']): string {
     nodesWanted: 4,
     gpusPerNode: 4,
     auto: null,
+    priority: 50,
     video: null,
     error: null,
     createdAt: Date.now() - 200_000,

@@ -26,6 +26,8 @@ export const commonFields = z.object({
   timeLimitMinutes: z.number().optional(),
   /** Autoscaling between `min` and `max` nodes. */
   auto: autoScaleSpec.optional(),
+  /** 1..100, higher first (default 50); see api/priority.ts. */
+  priority: z.number().optional(),
 });
 
 /** What a path field of a file or directory the head node reads is refused with when not text. */

@@ -15,6 +15,8 @@ export type FollowedJob = Pick<
   | 'etaSeconds'
   | 'asOf'
   | 'createdAt'
+  | 'startedAt'
+  | 'waiting'
   | 'finishedAt'
   | 'error'
   | 'allocations'
@@ -31,6 +33,8 @@ export const FOLLOWED_FIELDS = [
   'etaSeconds',
   'asOf',
   'createdAt',
+  'startedAt',
+  'waiting',
   'finishedAt',
   'error',
   'allocations',
@@ -70,7 +74,7 @@ export function barFields(j: FollowedJob, now: number) {
     rate: rateText(j),
     left: etaText(j, now),
     time: timeText(j, now),
-    state: `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
+    state: j.waiting ? j.waiting.reason : `${j.state}${j.stage ? ` ${j.stage}` : ''}`,
   };
 }
 

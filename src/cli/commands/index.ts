@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
 import { depsCommand } from './deps.js';
-import { cancelCommand, logsCommand, retryCommand } from './job-actions.js';
+import { cancelCommand, logsCommand, priorityCommand, retryCommand } from './job-actions.js';
 import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
@@ -30,6 +30,7 @@ export const commands: CommandModule<object, any>[] = [
   depsCommand,
   cancelCommand,
   retryCommand,
+  priorityCommand,
   logsCommand,
   scaleCommand,
   viewerCommand,

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_PRIORITY, PRIORITY_MAX, priorityProblem } from '../../api/priority.js';
 import type { JobDetail, RetryReply, TaskLog } from '../../api/types.js';
 import { requeuedText, unitWord } from '../../viewer/app/pace-text.js';
 import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
@@ -52,6 +53,33 @@ export const retryCommand: CommandModule = {
       },
     );
     process.stdout.write(`${job.id} ${job.state}: ${requeuedText(job)}\n`);
+  },
+};
+
+export const priorityCommand: CommandModule = {
+  command: 'priority <job> <priority>',
+  describe:
+    "Change a queued or running job's priority (1-100, higher first): its allocations still waiting in Slurm are reordered",
+  builder: (y) =>
+    withCoordinatorOptions(withClusterOption(y))
+      .positional('job', jobArg)
+      .positional('priority', {
+        type: 'number',
+        demandOption: true,
+        describe: `1-${PRIORITY_MAX}; the default of a new job is ${DEFAULT_PRIORITY}`,
+      })
+      .example('$0 priority j4 90', 'Start j4 before the jobs of priority 50 still waiting'),
+  handler: async (argv) => {
+    if (await ranRemotely('priority', argv, { positional: ['job', 'priority'] })) return;
+    const problem = priorityProblem(argv.priority);
+    if (problem) throw new UsageError(problem);
+    const job = await CoordinatorConnection.fromArgs(argv).request<JobDetail>(
+      'POST',
+      `/api/jobs/${encodeURIComponent(argv.job as string)}/priority`,
+      { priority: argv.priority },
+    );
+    const said = [...job.events].reverse().find((e) => e.type === 'job:priority');
+    process.stdout.write(`${job.id} ${said?.message ?? `priority ${job.priority}`}\n`);
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { CliError } from '../../errors.js';
+import { CliError, UsageError } from '../../errors.js';
+import { DEFAULT_PRIORITY, priorityProblem } from '../../api/priority.js';
 import type { JobDetail, SubmitRequest } from '../../api/types.js';
 import type { JobDirs, JobPlan, PlanEvent } from '../../coordinator/jobs/job-type.js';
 import { previewOf } from '../../coordinator/planning.js';
@@ -78,9 +79,10 @@ function coordinatorPreview(argv: Record<string, unknown>, req: SubmitRequest) {
  */
 export async function submitOrPreview(
   argv: Record<string, unknown>,
-  req: SubmitRequest,
+  asked: SubmitRequest,
   describe: (plan: JobPreview) => Shown,
 ): Promise<void> {
+  const req = withPriority(argv, asked);
   if (!argv['dry-run']) return submit(argv, req);
   printPreview(argv, await coordinatorPreview(argv, req), describe);
 }
@@ -91,9 +93,10 @@ export async function submitOrPreview(
  */
 export async function submitOrPlanHere(
   argv: Record<string, unknown>,
-  req: SubmitRequest,
+  asked: SubmitRequest,
   describe: (plan: JobPreview | LocalPreview) => Shown,
 ): Promise<void> {
+  const req = withPriority(argv, asked);
   if (!argv['dry-run']) return submit(argv, req);
   let plan: JobPreview | LocalPreview;
   try {
@@ -105,6 +108,25 @@ export async function submitOrPlanHere(
     plan = localPreview(here.plan, here.dirs);
   }
   printPreview(argv, plan, describe);
+}
+
+/** The request with `--priority`, checked here so that a typo is told before anything is sent. */
+export function withPriority(argv: Record<string, unknown>, req: SubmitRequest): SubmitRequest {
+  const priority = argv.priority;
+  if (priority === undefined) return req;
+  const problem = priorityProblem(priority);
+  if (problem) throw new UsageError(`--${problem}`);
+  return { ...req, priority: priority as number };
+}
+
+/** `--priority 1..100`: every verb that submits a job has it. */
+export function withPriorityOption<T>(y: Argv<T>) {
+  return y.option('priority', {
+    type: 'number',
+    describe:
+      'Which of your jobs Slurm starts first when nodes are scarce: 1-100, higher first; `cluster-tool priority JOB N` changes it later',
+    defaultDescription: String(DEFAULT_PRIORITY),
+  });
 }
 
 /** Submits a request; with --wait follows the job to its end. */
@@ -136,9 +158,12 @@ async function submit(argv: Record<string, unknown>, req: SubmitRequest): Promis
     throw new CliError(`job ${done.id} ${done.state}${done.error ? `: ${done.error}` : ''}`);
 }
 
-/** The options every `submit` kind shares: nodes, GPUs per node, name, time limit, --wait, --dry-run, --json. */
+/**
+ * The options every `submit` kind shares: nodes, GPUs per node, name, time limit, priority,
+ * --wait, --dry-run, --json.
+ */
 export function withJobOptions<T>(y: Argv<T>, dryRunDescription: string) {
-  return y
+  return withPriorityOption(y)
     .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
     .option('gpus-per-node', {
       type: 'number',

@@ -6,6 +6,7 @@ import {
   formatDuration,
   rateText,
   restText,
+  shownState,
   slurmReason,
   timeText,
 } from '../../viewer/app/pace-text.js';
@@ -66,8 +67,10 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
         (running ? `, ETA ${etaText(j, now)}` : '') +
         `; ${timeText(j, now)}`;
   const head = [
-    `${j.id}  ${j.name}  [${j.kind}]  ${j.state}${j.error ? `: ${j.error}` : ''}`,
+    `${j.id}  ${j.name}  [${j.kind}]  ${shownState(j)}${j.error ? `: ${j.error}` : ''}`,
+    ...(j.waiting ? [`waiting   ${j.waiting.reason.replace(/^waiting:? ?/, '')}`] : []),
     pace,
+    `priority  ${j.priority}${running ? ` (\`cluster-tool priority ${j.id} N\` changes it)` : ''}`,
     `stages    ${j.stages.map((s) => `${s.name}:${s.state}`).join('  ')}`,
     `output    ${j.outputDir}`,
   ];

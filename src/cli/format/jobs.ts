@@ -5,22 +5,27 @@ import {
   formatDuration,
   elapsedAt,
   rateText,
+  shownState,
 } from '../../viewer/app/pace-text.js';
 import { table } from './table.js';
 
 export { formatJobDetail } from './job-detail.js';
 export { formatResults } from './results.js';
 
-/** One line per job: id, state, progress in its unit, rate, ETA, time, nodes. */
+/**
+ * One line per job: id, state, priority, progress in its unit, rate, ETA, time, nodes; then why
+ * each waiting job waits.
+ */
 export function formatJobTable(jobs: readonly JobSummary[], now = Date.now()): string {
   if (!jobs.length)
     return 'No jobs yet: submit one with `cluster-tool submit blender SCENE.blend --frames 1-48`.';
-  return table([
-    ['JOB', 'NAME', 'STATE', 'STAGE', 'DONE', 'FAILED', 'RATE', 'ETA', 'TIME', 'NODES'],
+  const rows = table([
+    ['JOB', 'NAME', 'STATE', 'PRIO', 'STAGE', 'DONE', 'FAILED', 'RATE', 'ETA', 'TIME', 'NODES'],
     ...jobs.map((j) => [
       j.id,
       j.name.length > 24 ? `${j.name.slice(0, 23)}…` : j.name,
-      j.state,
+      shownState(j),
+      String(j.priority),
       j.stage || '-',
       doneText(j.progress, j.unit),
       String(j.progress.failed) +
@@ -31,4 +36,6 @@ export function formatJobTable(jobs: readonly JobSummary[], now = Date.now()): s
       j.nodes.join(',') || '-',
     ]),
   ]);
+  const waits = jobs.flatMap((j) => (j.waiting ? [`${j.id} ${j.waiting.reason}`] : []));
+  return waits.length ? `${rows}\n\n${waits.join('\n')}` : rows;
 }

@@ -4,6 +4,7 @@ import { isJobActive, type SlurmClient, type SlurmNode } from '../../slurm/clien
 import { resizesJobOnce } from '../../slurm/version.js';
 import { renderTemplate } from '../../templates/render.js';
 import { jobTypeOf } from '../jobs/registry.js';
+import { niceOf } from './nice.js';
 import type { AllocationPort, AllocationRequest, SlurmAllocationState } from '../ports.js';
 import type { ServiceBehaviour } from '../jobs/job-type.js';
 import type { AllocationRow, JobRow } from '../store/types.js';
@@ -58,6 +59,8 @@ export class SlurmAllocator implements AllocationPort {
       ...(need.memoryMiB ? [`--mem=${need.memoryMiB}M`] : []),
       ...(need.tmpMiB ? [`--tmp=${need.tmpMiB}M`] : []),
       `--time=${job.spec.timeLimitMinutes ?? 60}`,
+      // Orders Slurm's start of this coordinator's jobs by their priority (see nice.ts).
+      `--nice=${niceOf(job.priority)}`,
       `--job-name=${this.jobName(job.id, opts.role)}`,
       `--comment=cluster-tool job=${job.id}`,
       `--output=${path.join(job.dir, 'logs', 'slurm-%j.out')}`,
@@ -119,6 +122,10 @@ export class SlurmAllocator implements AllocationPort {
 
   async cancel(slurmJobIds: number[]): Promise<void> {
     await this.o.client.scancel(slurmJobIds);
+  }
+
+  async renice(slurmJobId: number, priority: number): Promise<void> {
+    await this.o.client.updateJob(slurmJobId, { nice: niceOf(priority) });
   }
 
   async shrink(slurmJobId: number, keep: string[]): Promise<void> {

@@ -15,7 +15,13 @@ import type {
 import type { JobRow } from '../store/types.js';
 import type { JobLogs } from '../view/job-logs.js';
 import type { TaskPageQuery } from '../view/tasks.js';
-import { logsQuery, retryBody, scaleBody, tasksQuery } from '../../api/user-requests.js';
+import {
+  logsQuery,
+  priorityBody,
+  retryBody,
+  scaleBody,
+  tasksQuery,
+} from '../../api/user-requests.js';
 import { parseWire } from '../../api/parse.js';
 import { servedRoot } from '../../api/served-names.js';
 import { contentType, fileCacheControl, resolveInside } from './files.js';
@@ -44,6 +50,7 @@ export interface UserRoutesPort {
   cancel(jobId: string, actor: 'user'): JobDetail;
   retry(jobId: string, frames: number[] | undefined, actor: 'user'): RetryReply;
   scale(jobId: string, req: ScaleRequest, actor: 'user'): Promise<void>;
+  setPriority(jobId: string, priority: number, actor: 'user'): Promise<void>;
   logs(job: JobRow, q: { agent?: string; tail?: number }): JobLogs;
   clusterView(): Promise<ClusterView>;
   /** Writes every event as server-sent-event text; returns the function that stops it. */
@@ -105,6 +112,16 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
     { config: { access: 'user' } },
     async (req) => {
       await c.scale(req.params.id, checked(scaleBody, req.body, 'scale') ?? {}, 'user');
+      return c.detail(req.params.id);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { priority: number } }>(
+    '/api/jobs/:id/priority',
+    { config: { access: 'user' } },
+    async (req) => {
+      const { priority } = checked(priorityBody, req.body, 'priority');
+      await c.setPriority(req.params.id, priority, 'user');
       return c.detail(req.params.id);
     },
   );

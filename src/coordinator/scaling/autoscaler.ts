@@ -6,6 +6,7 @@ import type { StagesTable } from '../store/tables/stages.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AllocationRow } from '../store/types.js';
 import { pickNodes, type HeldNode } from './pick-nodes.js';
+import { freeNodes, growOrder } from './scarce-nodes.js';
 import type { Scaler } from './scaler.js';
 
 /** What the autoscaling policy reads, and how it acts (through the Scaler). */
@@ -18,6 +19,13 @@ export interface AutoscalerPorts {
   };
   record: RecordFn;
   now: () => number;
+  /** The partition's nodes as Slurm sees them (how many are free). */
+  partitionNodes: () => Promise<{ state: string; flags: string[] }[]>;
+}
+
+/** Nodes the grows of one tick may still take (see scarce-nodes.ts). */
+interface Budget {
+  free: number;
 }
 
 /** The most nodes `openTasks` tasks can keep busy, one task per GPU (at least one node). */
@@ -44,10 +52,12 @@ export class Autoscaler {
   ) {}
 
   async tick(): Promise<void> {
-    for (const job of this.p.store.jobs.inState('running')) {
-      if (!job.auto) continue;
+    const jobs = growOrder(this.p.store.jobs.inState('running').filter((j) => j.auto));
+    if (!jobs.length) return;
+    const budget = { free: await this.free() };
+    for (const job of jobs) {
       try {
-        await this.decide(job.id);
+        await this.decide(job.id, budget);
       } catch (err) {
         this.p.record(
           job.id,
@@ -69,7 +79,20 @@ export class Autoscaler {
     return done.seconds / (byFrame ? done.frames : done.tasks);
   }
 
-  private async decide(jobId: string): Promise<void> {
+  /** Free nodes now; as many as wanted when Slurm cannot say (grows then queue in Slurm). */
+  private async free(): Promise<number> {
+    const waiting = this.p.store.allocations
+      .list()
+      .filter((a) => a.state === 'pending')
+      .reduce((s, a) => s + a.requestedNodes, 0);
+    try {
+      return freeNodes(await this.p.partitionNodes(), waiting);
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
+  }
+
+  private async decide(jobId: string, budget: Budget): Promise<void> {
     const job = this.p.store.jobs.get(jobId);
     if (!job) return;
     const auto = job.auto;
@@ -99,6 +122,7 @@ export class Autoscaler {
         from: n,
         to: auto.min,
       });
+      budget.free -= auto.min - n;
       await this.scaler.scale(jobId, { nodes: auto.min }, 'policy');
       return;
     }
@@ -113,8 +137,11 @@ export class Autoscaler {
     const neededNodes = Math.ceil((remaining * perUnit) / Math.max(left, 1) / job.gpusPerNode);
     // A task runs on one GPU: nodes beyond one GPU per open task would only sit idle.
     const useful = usefulNodes(progress.tasks.queued + progress.tasks.leased, job.gpusPerNode);
-    const to = Math.min(auto.max, useful, Math.max(n + 1, neededNodes));
+    const wanted = Math.min(auto.max, useful, Math.max(n + 1, neededNodes));
+    // Free nodes go to higher-priority jobs first (tick's order); this one gets what is left.
+    const to = Math.min(wanted, n + Math.max(0, budget.free));
     if (to <= n) return;
+    budget.free -= to - n;
     this.p.record(
       jobId,
       'scale:decision',

@@ -70,6 +70,11 @@ export const MIGRATIONS: readonly {
     sql: `ALTER TABLE events ADD COLUMN level TEXT NOT NULL DEFAULT 'info';`,
     fill: backfillEventLevels,
   },
+  {
+    version: 7,
+    why: "a job's priority (1..100, higher first) orders Slurm's start of its allocations; jobs written before it have the default",
+    sql: `ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 50;`,
+  },
 ];
 
 /** The version this build writes. */

@@ -1,3 +1,4 @@
+import { DEFAULT_PRIORITY } from '../../api/priority.js';
 import type { AgentRow, AllocationRow, EventRow, JobRow, TaskRow } from './types.js';
 
 // Row mappers: SQLite rows (snake_case, JSON in text columns) to the core's types.
@@ -23,6 +24,7 @@ export function toJob(r: Row): JobRow {
     nodesWanted: r.nodes_wanted as number,
     gpusPerNode: r.gpus_per_node as number,
     auto: json(r.auto, null),
+    priority: (r.priority as number | undefined) ?? DEFAULT_PRIORITY,
     video: (r.video as string | null) ?? null,
     error: (r.error as string | null) ?? null,
     createdAt: r.created_at as number,

@@ -50,6 +50,8 @@ export interface JobRow {
   nodesWanted: number;
   gpusPerNode: number;
   auto: AutoScaleSpec | null;
+  /** 1..100, higher first (api/priority.ts); changed with `POST /api/jobs/:id/priority`. */
+  priority: number;
   video: string | null;
   error: string | null;
   createdAt: number;

@@ -30,7 +30,8 @@ export interface Pace {
  */
 export function paceOf(o: {
   state: JobState;
-  createdAt: number;
+  /** When its work began (view/waiting.ts `startedAtOf`); null: not yet, no time has passed. */
+  startedAt: number | null;
   finishedAt: number | null;
   progress: JobProgress;
   completions: readonly Completion[];
@@ -39,7 +40,9 @@ export function paceOf(o: {
   const { progress: p, now } = o;
   const ended = o.state !== 'running' && o.state !== 'queued';
   const end = ended ? (o.finishedAt ?? now) : now;
-  const elapsedSeconds = Math.max(0, Math.round((end - o.createdAt) / 1000));
+  // Time spent waiting for Slurm is not the job's: it counts from its first agent.
+  const elapsedSeconds =
+    o.startedAt === null ? 0 : Math.max(0, Math.round((end - o.startedAt) / 1000));
   const done = o.completions.filter((c) => c.units > 0 && c.finishedAt <= end);
   if (!done.length) return { ratePerMinute: 0, etaSeconds: null, asOf: end, elapsedSeconds };
   const last = Math.max(...done.map((c) => c.finishedAt));

@@ -1,6 +1,8 @@
 /** Pure helpers for the page (unit-tested in test/viewer/format.test.ts). */
 import type { Progress, TaskState, TaskView } from '../../api/types.js';
 
+import { shownState } from './pace-text.js';
+
 export { formatDuration } from './pace-text.js';
 export { timelineLanes, timelineSpan, type Lane, type Bar } from './timeline-lanes.js';
 
@@ -47,7 +49,11 @@ export function pickJobs<
     name: string;
     kind: string;
     state: string;
+    /** Set while Slurm has not started the job: it then counts as `waiting`. */
+    waiting?: unknown;
     createdAt: number;
+    /** When its work began; the duration counts from here (absent: from `createdAt`). */
+    startedAt?: number | null;
     finishedAt: number | null;
     progress: Progress;
   },
@@ -62,9 +68,9 @@ export function pickJobs<
       case 'name':
         return j.name.toLowerCase();
       case 'state':
-        return j.state;
+        return shownState(j);
       case 'duration':
-        return (j.finishedAt ?? now) - j.createdAt;
+        return j.startedAt === null ? 0 : (j.finishedAt ?? now) - (j.startedAt ?? j.createdAt);
       case 'progress':
         return j.progress.total ? j.progress.done / j.progress.total : 0;
       default:
@@ -73,9 +79,9 @@ export function pickJobs<
   };
   const dir = (o.descending ?? true) ? -1 : 1;
   return jobs
-    .filter((j) => !o.state || j.state === o.state)
+    .filter((j) => !o.state || shownState(j) === o.state)
     .filter((j) => {
-      const hay = `${j.name} ${j.id} ${j.kind} ${j.state}`.toLowerCase();
+      const hay = `${j.name} ${j.id} ${j.kind} ${shownState(j)}`.toLowerCase();
       return words.every((w) => hay.includes(w));
     })
     .sort((a, b) => {

@@ -3,6 +3,7 @@ import { autoRequest, formatTarget, targetText } from './auto-policy.js';
 import { requeuedText } from './pace-text.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
+import { priorityControl } from './priority-control.js';
 import { scaleNews, type ScaleWatch } from './scale-news.js';
 
 function active(j: JobSummary): boolean {
@@ -23,7 +24,7 @@ export interface JobActions {
 
 /**
  * Cancel (asks to confirm, on the page: no dialog), retry failed tasks (or resume a cancelled
- * job), scale (-/+ a node, auto on/off with min/max), with a notice line saying what is
+ * job), scale (-/+ a node, auto on/off with min/max), priority, with a notice line saying what is
  * happening: which Slurm job was asked for and whether its node joined, what a drain waits on.
  */
 export function jobActions(
@@ -170,6 +171,7 @@ export function jobActions(
   const autoOff = button('Auto off', () => scale('Turning autoscaling off', { auto: false }), {
     attrs: { 'data-action': 'auto-off' },
   });
+  const priority = priorityControl(job, say, (d) => opts.onDone?.(d));
   const controls = opts.compact
     ? [cancel]
     : [
@@ -177,6 +179,7 @@ export function jobActions(
         retry,
         h('span', { class: 'group' }, minus, plus),
         h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, 'target', target, autoOff),
+        priority.el,
       ];
   const el = h(
     'div',
@@ -187,6 +190,7 @@ export function jobActions(
   );
   const update = (j: JobSummary) => {
     current = j;
+    priority.update(j);
     cancel.disabled = !active(j);
     if (!active(j)) disarm();
     retry.textContent = j.state === 'cancelled' ? 'Resume' : 'Retry failed';

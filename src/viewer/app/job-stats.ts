@@ -20,6 +20,10 @@ export class JobStats {
   readonly el = h('div', { class: 'stats' });
   private readonly head = h('div');
   private readonly error = h('div', { class: 'notice error' });
+  private readonly waiting = h('div', {
+    class: 'waiting-reason',
+    attrs: { 'data-role': 'waiting' },
+  });
   private readonly s = {
     done: stat('done', 'done'),
     failed: stat('failed', 'failed'),
@@ -31,18 +35,22 @@ export class JobStats {
     nodes: stat('nodes', 'nodes'),
     gpus: stat('GPUs', 'gpus'),
     stage: stat('stage', 'stage'),
+    priority: stat('priority', 'priority'),
   };
   private summary: JobSummary | null = null;
   private headKey = '';
 
   constructor() {
-    this.el.append(this.head, ...Object.values(this.s).map((x) => x.el), this.error);
+    this.el.append(this.head, this.waiting, ...Object.values(this.s).map((x) => x.el), this.error);
   }
 
   update(s: JobSummary): void {
     this.summary = s;
-    const key = JSON.stringify([s.state, s.progress]);
-    if (key !== this.headKey) replace(this.head, stateBadge(s.state), ' ', progressBar(s.progress));
+    const key = JSON.stringify([s.state, s.waiting, s.progress]);
+    if (key !== this.headKey) replace(this.head, stateBadge(s), ' ', progressBar(s.progress));
+    setText(this.waiting, s.waiting?.reason ?? '');
+    setHidden(this.waiting, !s.waiting);
+    setText(this.s.priority.value, String(s.priority));
     this.headKey = key;
     const frames = s.unit === 'frames' || s.unit === 'views';
     const session = s.unit === 'session';

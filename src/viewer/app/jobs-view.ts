@@ -3,11 +3,23 @@ import { api } from './api.js';
 import { h, replace, setText, throttle } from './dom.js';
 import { formatWhen, pickJobs, progressShares, type JobSort } from './format.js';
 import { jobActions, type JobActions } from './job-actions.js';
-import { doneText, etaText, formatDuration, elapsedAt, rateText, restText } from './pace-text.js';
+import {
+  doneText,
+  etaText,
+  formatDuration,
+  elapsedAt,
+  rateText,
+  restText,
+  shownState,
+} from './pace-text.js';
 import type { View } from './view.js';
 
-export function stateBadge(state: string): HTMLElement {
-  return h('span', { class: `state ${state}` }, state);
+/** A job's state as a badge: `waiting` (with why as its tooltip) while Slurm has not started it. */
+export function stateBadge(j: Pick<JobSummary, 'state' | 'waiting'>): HTMLElement {
+  const state = shownState(j);
+  const badge = h('span', { class: `state ${state}`, attrs: { 'data-role': 'state' } }, state);
+  if (j.waiting) badge.title = j.waiting.reason;
+  return badge;
 }
 
 export function progressBar(p: JobSummary['progress']): HTMLElement {
@@ -69,7 +81,7 @@ export function jobsView(): View {
   const state = h(
     'select',
     { attrs: { 'aria-label': 'state', 'data-role': 'job-state-filter' } },
-    ...['', 'running', 'queued', 'succeeded', 'failed', 'cancelled'].map((s) =>
+    ...['', 'waiting', 'running', 'queued', 'succeeded', 'failed', 'cancelled'].map((s) =>
       h('option', { attrs: { value: s } }, s || 'any state'),
     ),
   );
@@ -118,7 +130,7 @@ export function jobsView(): View {
 
   const fill = (r: Row, now: number) => {
     const j = r.job;
-    const key = JSON.stringify([j.state, j.progress, j.name]);
+    const key = JSON.stringify([j.state, j.waiting, j.progress, j.name]);
     if (key !== r.key) {
       r.key = key;
       replace(
@@ -131,7 +143,19 @@ export function jobsView(): View {
         h('div', { class: 'muted mono' }, `${j.id} · ${j.kind}`),
       );
       r.cells.job.title = j.name;
-      replace(r.cells.state, stateBadge(j.state));
+      replace(
+        r.cells.state,
+        stateBadge(j),
+        ...(j.waiting
+          ? [
+              h(
+                'div',
+                { class: 'waiting-reason', attrs: { 'data-role': 'waiting' } },
+                j.waiting.reason,
+              ),
+            ]
+          : []),
+      );
       const rest = restText(j.progress, j.unit);
       replace(
         r.cells.progress,

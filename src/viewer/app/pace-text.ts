@@ -54,15 +54,25 @@ export function etaText(s: Pick<JobSummary, 'etaSeconds' | 'asOf'>, now: number)
   return left === null ? '—' : left === 0 ? 'any moment' : formatDuration(left);
 }
 
-/** Seconds since submission at `now`, or the whole run once the job has ended. */
-export function elapsedAt(s: Pick<JobSummary, 'createdAt' | 'finishedAt'>, now: number): number {
-  return Math.max(0, Math.round(((s.finishedAt ?? now) - s.createdAt) / 1000));
+/**
+ * Seconds since the job's first agent at `now`, or the whole run once the job has ended; 0 while
+ * it waits for Slurm (the wait is not its running time).
+ */
+export function elapsedAt(s: Pick<JobSummary, 'startedAt' | 'finishedAt'>, now: number): number {
+  if (s.startedAt === null) return 0;
+  return Math.max(0, Math.round(((s.finishedAt ?? now) - s.startedAt) / 1000));
 }
 
-/** `running for 3 min 20 s`, or `took 5 min 02 s` once ended. */
-export function timeText(s: Pick<JobSummary, 'createdAt' | 'finishedAt'>, now: number): string {
+/** `running for 3 min 20 s`, `took 5 min 02 s` once ended, `not started yet` before its first agent. */
+export function timeText(s: Pick<JobSummary, 'startedAt' | 'finishedAt'>, now: number): string {
+  if (s.startedAt === null) return s.finishedAt === null ? 'not started yet' : 'never started';
   const d = formatDuration(elapsedAt(s, now));
   return s.finishedAt === null ? `running for ${d}` : `took ${d}`;
+}
+
+/** The state a person is shown: `waiting` while Slurm has not started the job, else its state. */
+export function shownState(s: { state: string; waiting?: unknown }): string {
+  return s.waiting ? 'waiting' : s.state;
 }
 
 /** `12/48 frames` (or views, tasks). */

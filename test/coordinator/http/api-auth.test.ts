@@ -165,6 +165,10 @@ describe('bad input to the user routes', () => {
       ['POST', `/api/jobs/${jobA.id}/scale`, { add: 'two' }, /scale: add/],
       ['POST', `/api/jobs/${jobA.id}/scale`, { nodeList: ['$(id)'] }, /node name/],
       ['POST', `/api/jobs/${jobA.id}/scale`, { bogus: 1 }, /scale/],
+      ['POST', `/api/jobs/${jobA.id}/priority`, { priority: 0 }, /priority: priority/],
+      ['POST', `/api/jobs/${jobA.id}/priority`, { priority: 101 }, /priority: priority/],
+      ['POST', `/api/jobs/${jobA.id}/priority`, { priority: 'high' }, /priority: priority/],
+      ['POST', `/api/jobs/${jobA.id}/priority`, {}, /priority/],
     ];
     for (const [method, route, body, message] of cases) {
       const r = await call(method, route, body);
@@ -172,5 +176,8 @@ describe('bad input to the user routes', () => {
       expect(r.error).toMatch(message);
     }
     expect((await call('GET', `/api/jobs/${jobA.id}/tasks?limit=1`)).status).toBe(200);
+    expect((await call('POST', `/api/jobs/${jobA.id}/priority`, { priority: 70 })).status).toBe(
+      200,
+    );
   });
 });

@@ -51,6 +51,7 @@ function jobOf(p: ReturnType<typeof plan>): JobRow {
     nodesWanted: p.nodes,
     gpusPerNode: p.gpusPerNode,
     auto: null,
+    priority: 50,
     video: null,
     error: null,
     createdAt: 0,

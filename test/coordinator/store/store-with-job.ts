@@ -20,6 +20,7 @@ export function storeWithJob(id: string, tasks: number) {
     nodesWanted: 1,
     gpusPerNode: 1,
     auto: null,
+    priority: 50,
     video: null,
     error: null,
     createdAt: 0,

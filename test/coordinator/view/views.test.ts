@@ -119,7 +119,7 @@ describe("the API's view of a job", () => {
   it('measures nothing before the first frame lands', () => {
     const d = paceOf({
       state: 'running',
-      createdAt: 0,
+      startedAt: 0,
       finishedAt: null,
       progress: { total: 4, done: 0, failed: 0, leased: 0, queued: 4, cancelled: 0 },
       completions: [],

@@ -37,6 +37,15 @@ export class AllocationsTable {
     return (rows as Row[]).map(toAllocation);
   }
 
+  /** Every allocation not ended, of every job (what holds or waits for nodes now). */
+  live(): AllocationRow[] {
+    return (
+      this.sql
+        .q("SELECT * FROM allocations WHERE state != 'ended' ORDER BY created_at")
+        .all() as Row[]
+    ).map(toAllocation);
+  }
+
   /** Notes that Slurm resized an allocation (`scontrol update NodeList=`). */
   noteResized(slurmJobId: number): void {
     this.sql

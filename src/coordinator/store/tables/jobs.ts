@@ -4,7 +4,7 @@ import type { JobRow } from '../types.js';
 
 /** Fields of a job that change after it is written. */
 export type JobPatch = Partial<
-  Pick<JobRow, 'state' | 'error' | 'finishedAt' | 'video' | 'nodesWanted' | 'auto'>
+  Pick<JobRow, 'state' | 'error' | 'finishedAt' | 'video' | 'nodesWanted' | 'auto' | 'priority'>
 >;
 
 /** The `jobs` table. */
@@ -18,8 +18,8 @@ export class JobsTable {
   insert(job: JobRow): void {
     this.sql
       .q(
-        `INSERT INTO jobs (id, seq, kind, name, state, spec, dir, output_dir, agent_token, nodes_wanted, gpus_per_node, auto, video, error, created_at, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO jobs (id, seq, kind, name, state, spec, dir, output_dir, agent_token, nodes_wanted, gpus_per_node, auto, priority, video, error, created_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         job.id,
@@ -34,6 +34,7 @@ export class JobsTable {
         job.nodesWanted,
         job.gpusPerNode,
         job.auto ? JSON.stringify(job.auto) : null,
+        job.priority,
         job.video,
         job.error,
         job.createdAt,
@@ -75,6 +76,7 @@ export class JobsTable {
       finished_at: patch.finishedAt,
       video: patch.video,
       nodes_wanted: patch.nodesWanted,
+      priority: patch.priority,
       auto:
         patch.auto === undefined
           ? undefined
