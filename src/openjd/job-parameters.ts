@@ -43,6 +43,11 @@ export function parseParameterArgs(args: readonly string[]): {
 export interface ResolveOptions {
   /** Makes relative PATH values absolute against this directory (a job bundle's, say). */
   relativePathsFrom?: string;
+  /**
+   * Leaves a parameter with no value and no default out of `values` and names it in `unset`
+   * instead of calling it an error: `openjd check` validates a template alone.
+   */
+  allowUnset?: boolean;
 }
 
 /**
@@ -54,10 +59,11 @@ export function resolveJobParameters(
   template: JobTemplate,
   given: Readonly<Record<string, unknown>>,
   opts: ResolveOptions = {},
-): { values: JobParameterValues; errors: Problem[] } {
+): { values: JobParameterValues; errors: Problem[]; unset: string[] } {
   const defs = template.parameterDefinitions ?? [];
   const values: JobParameterValues = {};
   const errors: Problem[] = [];
+  const unset: string[] = [];
   for (const name of Object.keys(given)) {
     if (!defs.some((d) => d.name === name))
       errors.push({
@@ -68,6 +74,10 @@ export function resolveJobParameters(
   for (const def of defs) {
     const raw = Object.hasOwn(given, def.name) ? given[def.name] : def.default;
     if (raw === undefined || raw === null) {
+      if (opts.allowUnset) {
+        unset.push(def.name);
+        continue;
+      }
       errors.push({
         path: def.name,
         message: `needs a value: give -p ${def.name}=VALUE (it has no default)`,
@@ -84,7 +94,7 @@ export function resolveJobParameters(
       value = path.resolve(opts.relativePathsFrom, value);
     values[def.name] = { type: def.type, value };
   }
-  return { values, errors };
+  return { values, errors, unset };
 }
 
 const show = (v: unknown) => {
