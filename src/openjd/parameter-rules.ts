@@ -1,5 +1,6 @@
 import { formatPath, type Problem } from './problem.js';
 import type { JobParameterDefinition } from './schema/parameters.js';
+import { checkUserInterface } from './ui-rules.js';
 import { toFloat, toInt } from './values.js';
 
 /**
@@ -13,6 +14,7 @@ export function checkParameterDefinition(
   problems: Problem[],
 ): void {
   const at = (...more: (string | number)[]) => formatPath(['parameterDefinitions', index, ...more]);
+  checkUserInterface(def, index, problems);
   if (def.type === 'INT' || def.type === 'FLOAT') {
     const num = def.type === 'INT' ? toInt : toFloat;
     const min = def.minValue === undefined ? undefined : num(def.minValue);
@@ -40,8 +42,8 @@ export function checkParameterDefinition(
     return;
   }
   const { minLength: min, maxLength: max } = def;
-  if (min !== undefined && min < 1)
-    problems.push({ path: at('minLength'), message: 'must be at least 1' });
+  if (min !== undefined && min < 0)
+    problems.push({ path: at('minLength'), message: 'must be 0 or more' });
   if (max !== undefined && max < 1)
     problems.push({ path: at('maxLength'), message: 'must be at least 1' });
   if (min !== undefined && max !== undefined && min > max)

@@ -11,69 +11,11 @@ import { conformanceCases, summary, type ConformanceCase } from './helpers/confo
 
 /** Cases still decided wrong, each with the reason; a case fixed must leave this list. */
 const KNOWN_WRONG = new Map<string, string>([
-  [
-    '2--checkbox-wrong-values.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.1--checkbox-one-value.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.1--checkbox-without-allowedvalues.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.1--dropdown-without-allowed.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  ['2.1--minlength-zero.yaml', 'minLength must be at least 1 here; the spec allows 0'],
-  [
-    '2.1--multiline-edit-with-allowed.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.2--choose-directory-with-allowed.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.2--choose-file-with-allowed.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.2--choose-output-file-with-allowed.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.2--file-filters-on-directory.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
   ['2.3--int-allowedvalues-int64-max.yaml', 'INT is bounded to ±2^53 here (OpenJD INT is int64)'],
   ['2.3--int-default-int64-max.yaml', 'INT is bounded to ±2^53 here (OpenJD INT is int64)'],
   ['2.3--int-default-int64-min.yaml', 'INT is bounded to ±2^53 here (OpenJD INT is int64)'],
   ['2.3--int-maxvalue-int64-max.yaml', 'INT is bounded to ±2^53 here (OpenJD INT is int64)'],
   ['2.3--int-minvalue-int64-max.yaml', 'INT is bounded to ±2^53 here (OpenJD INT is int64)'],
-  [
-    '2.3--step-delta-non-spinbox.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.4--decimals-on-hidden.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '2.4--step-delta-non-spinbox.invalid.yaml',
-    'userInterface is checked for shape only, not for which control takes which fields',
-  ],
-  [
-    '3.3--duplicate-amount-names-case-insensitive.invalid.yaml',
-    'amount names are not checked for duplicates',
-  ],
-  ['3.3--duplicate-amount-names.invalid.yaml', 'amount names are not checked for duplicates'],
-  [
-    '3.4--too-many-range-items.invalid.yaml',
-    'a range expression may stand for 100,000 values; a list for 1,024',
-  ],
 ]);
 
 const cases = conformanceCases('job_templates');
