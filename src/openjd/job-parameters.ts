@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Problem } from './problem.js';
 import type { JobParameterDefinition, ParameterType } from './schema/parameters.js';
 import type { JobTemplate } from './schema/template.js';
-import { floatText, toFloat, toInt } from './values.js';
+import { INT64_RANGE, INT_STRING, floatText, toFloat, toInt } from './values.js';
 
 /** A job parameter's value: its type and the text format strings see (`{{Param.X}}`). */
 export interface JobParameterValue {
@@ -97,8 +97,14 @@ export function resolveJobParameters(
   return { values, errors, unset };
 }
 
+/** Whether a value is written as an integer, whatever its size. */
+const isIntegerText = (v: unknown) =>
+  typeof v === 'bigint' ||
+  (typeof v === 'number' && Number.isInteger(v)) ||
+  (typeof v === 'string' && INT_STRING.test(v));
+
 const show = (v: unknown) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 };
 
@@ -107,8 +113,11 @@ function checkValue(
   raw: unknown,
 ): { value: string } | { error: string } {
   if (def.type === 'INT' || def.type === 'FLOAT') {
-    const num = def.type === 'INT' ? toInt : toFloat;
-    const v = typeof raw === 'number' || typeof raw === 'string' ? num(raw) : undefined;
+    const num = (v: unknown): number | bigint | undefined =>
+      def.type === 'INT' ? toInt(v) : toFloat(v);
+    const v = ['number', 'string', 'bigint'].includes(typeof raw) ? num(raw) : undefined;
+    if (v === undefined && def.type === 'INT' && isIntegerText(raw))
+      return { error: `${show(raw)} is not ${INT64_RANGE}` };
     if (v === undefined)
       return { error: `${show(raw)} is not ${def.type === 'INT' ? 'an integer' : 'a number'}` };
     const allowed = def.allowedValues?.map(num);
@@ -118,7 +127,7 @@ function checkValue(
     const max = def.maxValue === undefined ? undefined : num(def.maxValue);
     if (min !== undefined && v < min) return { error: `${v} is less than the minimum ${min}` };
     if (max !== undefined && v > max) return { error: `${v} is more than the maximum ${max}` };
-    return { value: def.type === 'INT' ? String(v) : floatText(raw as number | string) };
+    return { value: def.type === 'INT' ? String(v) : floatText(raw as number | bigint | string) };
   }
   if (typeof raw !== 'string' && typeof raw !== 'number')
     return { error: `must be a string, not ${show(raw)}` };

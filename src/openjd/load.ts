@@ -27,6 +27,26 @@ export interface LoadedTemplate extends ValidationResult {
 /** Largest template or parameter file read. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Integers beyond a JavaScript number's exact range stay BigInt (OpenJD's INT is int64); the
+ * others become numbers as usual.
+ */
+function exactIntegers(v: unknown): unknown {
+  if (typeof v === 'bigint')
+    return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
+  if (Array.isArray(v)) return v.map(exactIntegers);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exactIntegers(x)]));
+  return v;
+}
+
+/** JSON.parse's reviver with the source text (Node 21+): a large integer literal as BigInt. */
+function jsonInteger(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source)
+    if (/^-?\d+$/.test(context.source)) return BigInt(context.source);
+  return value;
+}
+
 /** Reads a YAML or JSON file into a document, or a problem that names only the line (never the file's text). */
 export function readDocument(file: string): { doc: unknown } | { problem: Problem } {
   const where = path.basename(file);
@@ -36,7 +56,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
   // Messages name the place only: parser messages can quote the text, and files may hold secrets.
   if (file.endsWith('.json')) {
     try {
-      return { doc: JSON.parse(text) as unknown };
+      return { doc: JSON.parse(text, jsonInteger as Parameters<typeof JSON.parse>[1]) as unknown };
     } catch (e) {
       const at = /position (\d+)/.exec((e as Error).message);
       const pos = at ? Number(at[1]) : undefined;
@@ -45,7 +65,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
     }
   }
   try {
-    return { doc: parse(text, { prettyErrors: true }) as unknown };
+    return { doc: exactIntegers(parse(text, { prettyErrors: true, intAsBigInt: true })) };
   } catch (e) {
     if (!(e instanceof YAMLError)) throw e;
     const line = e.linePos?.[0];
@@ -75,7 +95,9 @@ const ParameterValuesFile = z.strictObject({
   parameterValues: z.array(
     z.strictObject({
       name: z.string().min(1),
-      value: z.union([z.string(), z.number()], { error: 'must be a string or a number' }),
+      value: z.union([z.string(), z.number(), z.bigint()], {
+        error: 'must be a string or a number',
+      }),
     }),
   ),
 });

@@ -16,12 +16,13 @@ export function checkParameterDefinition(
   const at = (...more: (string | number)[]) => formatPath(['parameterDefinitions', index, ...more]);
   checkUserInterface(def, index, problems);
   if (def.type === 'INT' || def.type === 'FLOAT') {
-    const num = def.type === 'INT' ? toInt : toFloat;
+    const num = (v: unknown): number | bigint | undefined =>
+      def.type === 'INT' ? toInt(v) : toFloat(v);
     const min = def.minValue === undefined ? undefined : num(def.minValue);
     const max = def.maxValue === undefined ? undefined : num(def.maxValue);
     if (min !== undefined && max !== undefined && min > max)
       problems.push({ path: at('maxValue'), message: `must be at least minValue (${min})` });
-    const outside = (v: number) =>
+    const outside = (v: number | bigint) =>
       min !== undefined && v < min
         ? `is less than minValue (${min})`
         : max !== undefined && v > max

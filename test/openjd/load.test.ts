@@ -85,3 +85,42 @@ describe('loadTemplate', () => {
     expect(() => loadTemplate(bundle({ 'other.txt': '' }))).toThrow(/not a job bundle/);
   });
 });
+
+describe('loadTemplate: OpenJD INT is int64', () => {
+  const doc = (value: string) =>
+    [
+      'specificationVersion: jobtemplate-2023-09',
+      'name: Big',
+      'parameterDefinitions:',
+      `- { name: N, type: INT, default: ${value}, minValue: -9223372036854775808 }`,
+      'steps:',
+      '- name: S',
+      '  parameterSpace:',
+      `    taskParameterDefinitions: [{ name: T, type: INT, range: [1, ${value}] }]`,
+      "  script: { actions: { onRun: { command: echo, args: ['{{Param.N}}', '{{Task.Param.T}}'] } } }",
+    ].join('\n');
+
+  it('keeps integers beyond 2^53 exactly, from YAML and from JSON, and the template stays plain JSON', () => {
+    const yamlDir = bundle({ 'template.yaml': doc('9223372036854775807') });
+    const jsonDir = bundle({
+      'template.json':
+        '{"specificationVersion":"jobtemplate-2023-09","name":"Big","parameterDefinitions":[{"name":"N","type":"INT","default":9223372036854775807}],"steps":[{"name":"S","script":{"actions":{"onRun":{"command":"echo"}}}}]}',
+    });
+    for (const dir of [yamlDir, jsonDir]) {
+      const loaded = loadTemplate(dir);
+      expect(loaded.errors).toEqual([]);
+      expect(loaded.template?.parameterDefinitions?.[0]).toMatchObject({
+        default: '9223372036854775807',
+      });
+      expect(() => JSON.stringify(loaded.template)).not.toThrow();
+    }
+  });
+
+  it('refuses one past int64, as a number and as a string', () => {
+    for (const v of ['9223372036854775808', '"9223372036854775808"', '-9223372036854775809'])
+      expect(loadTemplate(bundle({ 'template.yaml': doc(v) })).errors).toContainEqual({
+        path: 'parameterDefinitions[0].default',
+        message: matching(/64-bit integer/),
+      });
+  });
+});
