@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { YAMLError, parse } from 'yaml';
+import { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { parseJsonTemplate, parseYamlTemplate } from './document-numbers.js';
 import type { Problem } from './problem.js';
 import { issuesToProblems } from './schema/issues.js';
 import { validateTemplate, type ValidationResult } from './validate.js';
@@ -27,26 +28,6 @@ export interface LoadedTemplate extends ValidationResult {
 /** Largest template or parameter file read. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/**
- * Integers beyond a JavaScript number's exact range stay BigInt (OpenJD's INT is int64); the
- * others become numbers as usual.
- */
-function exactIntegers(v: unknown): unknown {
-  if (typeof v === 'bigint')
-    return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v;
-  if (Array.isArray(v)) return v.map(exactIntegers);
-  if (v !== null && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exactIntegers(x)]));
-  return v;
-}
-
-/** JSON.parse's reviver with the source text (Node 21+): a large integer literal as BigInt. */
-function jsonInteger(_key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source)
-    if (/^-?\d+$/.test(context.source)) return BigInt(context.source);
-  return value;
-}
-
 /** Reads a YAML or JSON file into a document, or a problem that names only the line (never the file's text). */
 export function readDocument(file: string): { doc: unknown } | { problem: Problem } {
   const where = path.basename(file);
@@ -56,7 +37,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
   // Messages name the place only: parser messages can quote the text, and files may hold secrets.
   if (file.endsWith('.json')) {
     try {
-      return { doc: JSON.parse(text, jsonInteger as Parameters<typeof JSON.parse>[1]) as unknown };
+      return { doc: parseJsonTemplate(text) };
     } catch (e) {
       const at = /position (\d+)/.exec((e as Error).message);
       const pos = at ? Number(at[1]) : undefined;
@@ -65,7 +46,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
     }
   }
   try {
-    return { doc: exactIntegers(parse(text, { prettyErrors: true, intAsBigInt: true })) };
+    return { doc: parseYamlTemplate(text) };
   } catch (e) {
     if (!(e instanceof YAMLError)) throw e;
     const line = e.linePos?.[0];
