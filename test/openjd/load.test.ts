@@ -150,7 +150,8 @@ describe('loadTemplate: FLOAT values as written', () => {
       '"range":[0.5,1,1.5]',
       '"range":[0.5,1.0,1.5]',
     );
-    for (const files of [{ 'template.yaml': yaml }, { 'template.json': json }]) {
+    const both: Record<string, string>[] = [{ 'template.yaml': yaml }, { 'template.json': json }];
+    for (const files of both) {
       const loaded = loadTemplate(bundle(files));
       expect(loaded.errors).toEqual([]);
       const t = loaded.template!;

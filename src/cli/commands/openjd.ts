@@ -39,7 +39,7 @@ const check: CommandModule = {
         array: true,
         default: [] as string[],
         describe:
-          'A job parameter value, Name=Value (repeatable); overrides parameter_values and defaults',
+          'A job parameter value, Name=Value (repeatable); overrides parameter_values and defaults. A parameter left without a value is not an error: the template alone is validated, and task counts wait for it',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
   handler: (argv) => {
