@@ -26,7 +26,7 @@ export const NOT_BUILT: readonly NotBuilt[] = [
     name: 'environment templates',
     detail: 'environment-2023-09 documents and queue environments are not read',
   },
-  { name: 'userInterface', detail: 'accepted and ignored: there is no submission GUI' },
+  { name: 'userInterface', detail: 'checked per control, never drawn: there is no submission GUI' },
   ...Object.entries(SPEC_EXTENSIONS_NOT_BUILT).map(([name, detail]) => ({
     name: `extension ${name}`,
     detail,
@@ -66,7 +66,7 @@ export function capabilityWarnings(t: JobTemplate): Problem[] {
   if (ui[0] !== undefined)
     out.push({
       path: formatPath(['parameterDefinitions', ui[0], 'userInterface']),
-      message: `userInterface is not built here: accepted and ignored (${ui.length} parameter(s); first shown)`,
+      message: `userInterface is not drawn here: checked per control, otherwise ignored (${ui.length} parameter(s); first shown)`,
     });
   return out;
 }

@@ -16,6 +16,7 @@
  * ```
  */
 export { NOT_BUILT, capabilityWarnings, type NotBuilt } from './capabilities.js';
+export { checkTemplate, type CheckResult } from './check.js';
 export { describeJob, jobName, stepOrder, type StepSummary } from './describe.js';
 export { expandStep, isDynamicStep, type TaskSpec } from './expand.js';
 export {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Problem } from './problem.js';
 import type { JobParameterDefinition, ParameterType } from './schema/parameters.js';
 import type { JobTemplate } from './schema/template.js';
-import { floatText, toFloat, toInt } from './values.js';
+import { INT64_RANGE, INT_STRING, floatText, toFloat, toInt } from './values.js';
 
 /** A job parameter's value: its type and the text format strings see (`{{Param.X}}`). */
 export interface JobParameterValue {
@@ -43,6 +43,11 @@ export function parseParameterArgs(args: readonly string[]): {
 export interface ResolveOptions {
   /** Makes relative PATH values absolute against this directory (a job bundle's, say). */
   relativePathsFrom?: string;
+  /**
+   * Leaves a parameter with no value and no default out of `values` and names it in `unset`
+   * instead of calling it an error: `openjd check` validates a template alone.
+   */
+  allowUnset?: boolean;
 }
 
 /**
@@ -54,10 +59,11 @@ export function resolveJobParameters(
   template: JobTemplate,
   given: Readonly<Record<string, unknown>>,
   opts: ResolveOptions = {},
-): { values: JobParameterValues; errors: Problem[] } {
+): { values: JobParameterValues; errors: Problem[]; unset: string[] } {
   const defs = template.parameterDefinitions ?? [];
   const values: JobParameterValues = {};
   const errors: Problem[] = [];
+  const unset: string[] = [];
   for (const name of Object.keys(given)) {
     if (!defs.some((d) => d.name === name))
       errors.push({
@@ -68,6 +74,10 @@ export function resolveJobParameters(
   for (const def of defs) {
     const raw = Object.hasOwn(given, def.name) ? given[def.name] : def.default;
     if (raw === undefined || raw === null) {
+      if (opts.allowUnset) {
+        unset.push(def.name);
+        continue;
+      }
       errors.push({
         path: def.name,
         message: `needs a value: give -p ${def.name}=VALUE (it has no default)`,
@@ -84,11 +94,17 @@ export function resolveJobParameters(
       value = path.resolve(opts.relativePathsFrom, value);
     values[def.name] = { type: def.type, value };
   }
-  return { values, errors };
+  return { values, errors, unset };
 }
 
+/** Whether a value is written as an integer, whatever its size. */
+const isIntegerText = (v: unknown) =>
+  typeof v === 'bigint' ||
+  (typeof v === 'number' && Number.isInteger(v)) ||
+  (typeof v === 'string' && INT_STRING.test(v));
+
 const show = (v: unknown) => {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = typeof v === 'string' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 };
 
@@ -97,8 +113,11 @@ function checkValue(
   raw: unknown,
 ): { value: string } | { error: string } {
   if (def.type === 'INT' || def.type === 'FLOAT') {
-    const num = def.type === 'INT' ? toInt : toFloat;
-    const v = typeof raw === 'number' || typeof raw === 'string' ? num(raw) : undefined;
+    const num = (v: unknown): number | bigint | undefined =>
+      def.type === 'INT' ? toInt(v) : toFloat(v);
+    const v = ['number', 'string', 'bigint'].includes(typeof raw) ? num(raw) : undefined;
+    if (v === undefined && def.type === 'INT' && isIntegerText(raw))
+      return { error: `${show(raw)} is not ${INT64_RANGE}` };
     if (v === undefined)
       return { error: `${show(raw)} is not ${def.type === 'INT' ? 'an integer' : 'a number'}` };
     const allowed = def.allowedValues?.map(num);
@@ -108,7 +127,7 @@ function checkValue(
     const max = def.maxValue === undefined ? undefined : num(def.maxValue);
     if (min !== undefined && v < min) return { error: `${v} is less than the minimum ${min}` };
     if (max !== undefined && v > max) return { error: `${v} is more than the maximum ${max}` };
-    return { value: def.type === 'INT' ? String(v) : floatText(raw as number | string) };
+    return { value: def.type === 'INT' ? String(v) : floatText(raw as number | bigint | string) };
   }
   if (typeof raw !== 'string' && typeof raw !== 'number')
     return { error: `must be a string, not ${show(raw)}` };

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { YAMLError, parse } from 'yaml';
+import { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { parseJsonTemplate, parseYamlTemplate } from './document-numbers.js';
 import type { Problem } from './problem.js';
 import { issuesToProblems } from './schema/issues.js';
 import { validateTemplate, type ValidationResult } from './validate.js';
@@ -36,7 +37,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
   // Messages name the place only: parser messages can quote the text, and files may hold secrets.
   if (file.endsWith('.json')) {
     try {
-      return { doc: JSON.parse(text) as unknown };
+      return { doc: parseJsonTemplate(text) };
     } catch (e) {
       const at = /position (\d+)/.exec((e as Error).message);
       const pos = at ? Number(at[1]) : undefined;
@@ -45,7 +46,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
     }
   }
   try {
-    return { doc: parse(text, { prettyErrors: true }) as unknown };
+    return { doc: parseYamlTemplate(text) };
   } catch (e) {
     if (!(e instanceof YAMLError)) throw e;
     const line = e.linePos?.[0];
@@ -75,7 +76,9 @@ const ParameterValuesFile = z.strictObject({
   parameterValues: z.array(
     z.strictObject({
       name: z.string().min(1),
-      value: z.union([z.string(), z.number()], { error: 'must be a string or a number' }),
+      value: z.union([z.string(), z.number(), z.bigint()], {
+        error: 'must be a string or a number',
+      }),
     }),
   ),
 });

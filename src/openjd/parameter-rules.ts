@@ -1,5 +1,6 @@
 import { formatPath, type Problem } from './problem.js';
 import type { JobParameterDefinition } from './schema/parameters.js';
+import { checkUserInterface } from './ui-rules.js';
 import { toFloat, toInt } from './values.js';
 
 /**
@@ -13,13 +14,15 @@ export function checkParameterDefinition(
   problems: Problem[],
 ): void {
   const at = (...more: (string | number)[]) => formatPath(['parameterDefinitions', index, ...more]);
+  checkUserInterface(def, index, problems);
   if (def.type === 'INT' || def.type === 'FLOAT') {
-    const num = def.type === 'INT' ? toInt : toFloat;
+    const num = (v: unknown): number | bigint | undefined =>
+      def.type === 'INT' ? toInt(v) : toFloat(v);
     const min = def.minValue === undefined ? undefined : num(def.minValue);
     const max = def.maxValue === undefined ? undefined : num(def.maxValue);
     if (min !== undefined && max !== undefined && min > max)
       problems.push({ path: at('maxValue'), message: `must be at least minValue (${min})` });
-    const outside = (v: number) =>
+    const outside = (v: number | bigint) =>
       min !== undefined && v < min
         ? `is less than minValue (${min})`
         : max !== undefined && v > max
@@ -40,8 +43,8 @@ export function checkParameterDefinition(
     return;
   }
   const { minLength: min, maxLength: max } = def;
-  if (min !== undefined && min < 1)
-    problems.push({ path: at('minLength'), message: 'must be at least 1' });
+  if (min !== undefined && min < 0)
+    problems.push({ path: at('minLength'), message: 'must be 0 or more' });
   if (max !== undefined && max < 1)
     problems.push({ path: at('maxLength'), message: 'must be at least 1' });
   if (min !== undefined && max !== undefined && min > max)

@@ -1,23 +1,30 @@
 /**
  * Typed values as the spec carries them: integers and floats may be given as numbers or as
  * base-10 strings (`<intstring>`, `<floatstring>`); every value becomes a string in format strings.
+ * OpenJD's INT is a signed 64-bit integer, beyond what a JavaScript number holds exactly, so INT
+ * values are compared as BigInt; a document read from disk carries the larger ones as BigInt.
  */
 
-const INT_STRING = /^\s*[+-]?\d+\s*$/;
-const FLOAT_STRING = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+export const INT_STRING = /^\s*[+-]?\d+\s*$/;
+export const FLOAT_STRING = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
-/** The integer a number or integer string holds, or undefined when it holds none. */
-export function toInt(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
-  if (typeof v === 'string' && INT_STRING.test(v)) {
-    const n = Number(v.trim());
-    return Number.isSafeInteger(n) ? n : undefined;
-  }
-  return undefined;
+/** The smallest and largest INT (int64). */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+export const INT64_RANGE = `from ${INT64_MIN} to ${INT64_MAX}, a 64-bit integer`;
+
+/** The int64 a number, BigInt or integer string holds, or undefined when it holds none. */
+export function toInt(v: unknown): bigint | undefined {
+  let n: bigint | undefined;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number') n = Number.isSafeInteger(v) ? BigInt(v) : undefined;
+  else if (typeof v === 'string' && INT_STRING.test(v)) n = BigInt(v.trim());
+  return n !== undefined && n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
 }
 
 /** The finite number a number or float string holds, or undefined when it holds none. */
 export function toFloat(v: unknown): number | undefined {
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'string' && FLOAT_STRING.test(v)) {
     const n = Number(v.trim());
@@ -27,6 +34,6 @@ export function toFloat(v: unknown): number | undefined {
 }
 
 /** How a float is written into format strings: as given when given as text, else JavaScript's shortest form. */
-export function floatText(v: number | string): string {
+export function floatText(v: number | bigint | string): string {
   return typeof v === 'string' ? v.trim() : String(v);
 }

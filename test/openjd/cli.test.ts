@@ -56,6 +56,19 @@ describe('cluster-tool openjd check', () => {
     expect(out).toMatch(/not built here: path mapping rules, hostRequirements beyond GPUs/);
   });
 
+  it('validates the template alone: a parameter with no value is not an error, checked once given', async () => {
+    const doc = minimalTemplate() as { parameterDefinitions: Record<string, unknown>[] };
+    delete doc.parameterDefinitions[1]!.default;
+    const { out, error } = await cli(['openjd', 'check', file(doc)]);
+    expect(error).toBeUndefined();
+    expect(out).toMatch(/^no value for Frames: .*-p Name=Value/m);
+    expect(out).toMatch(
+      / {2}Encode {2}tasks counted once every parameter has a value {2}after Render\n/,
+    );
+    const given = await cli(['openjd', 'check', file(doc), '-p', 'Frames=x']);
+    expect(given.error?.exitCode).toBe(2);
+  });
+
   it('lists every error with its path and exits with code 2', async () => {
     const doc = minimalTemplate() as { steps: { dependencies?: unknown }[] };
     (doc.steps[0] as { dependencies?: unknown }).dependencies = [{ dependsOn: 'Encode' }];

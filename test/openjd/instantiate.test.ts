@@ -21,6 +21,22 @@ describe('instantiateTask', () => {
     expect(cmd.argv).toEqual(['render', '--frame', '1', '--out', "/tmp/a b; rm -rf / $(id) 'x'"]);
   });
 
+  it('passes an argument that spans lines as one argument, as the conformance suite has it', () => {
+    const doc = minimalTemplate() as { steps: { script: { actions: { onRun: object } } }[] };
+    const script = "import sys\nprint('{{Param.Shot}}')\n";
+    doc.steps[1]!.script.actions.onRun = { command: 'python3', args: ['-c', script] };
+    const v = validateTemplate(doc);
+    expect(v.errors).toEqual([]);
+    const t = v.template as JobTemplate;
+    const values = resolveJobParameters(t, {}).values;
+    const [task] = expandStep(t, 'Encode', values);
+    expect(instantiateTask(t, 'Encode', task!.params, values, '/s').argv).toEqual([
+      'python3',
+      '-c',
+      "import sys\nprint('sh010')\n",
+    ]);
+  });
+
   it('writes embedded files under the session directory with their references resolved', () => {
     const [task] = expandStep(full, 'Work', fullValues);
     const cmd = instantiateTask(full, 'Work', task!.params, fullValues, '/sess');

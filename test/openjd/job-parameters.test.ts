@@ -22,6 +22,20 @@ describe('job parameters', () => {
     });
   });
 
+  it('takes INT values across int64 exactly, and refuses one past it', () => {
+    const t = validateTemplate({
+      specificationVersion: 'jobtemplate-2023-09',
+      name: 'J',
+      parameterDefinitions: [{ name: 'N', type: 'INT', maxValue: '9223372036854775807' }],
+      steps: [{ name: 'S', script: { actions: { onRun: { command: 'echo' } } } }],
+    }).template as JobTemplate;
+    for (const v of ['9223372036854775807', 9223372036854775807n, '-9223372036854775808'])
+      expect(resolveJobParameters(t, { N: v }).values.N?.value).toBe(String(v));
+    expect(resolveJobParameters(t, { N: '9223372036854775808' }).errors).toEqual([
+      { path: 'N', message: matching(/is not from -9223372036854775808 to 9223372036854775807/) },
+    ]);
+  });
+
   it('refuses values of the wrong type, outside the bounds, not allowed, missing or unknown, naming the parameter', () => {
     const defs = template.parameterDefinitions ?? [];
     const noDefaults = {

@@ -1,21 +1,18 @@
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { CliError } from '../../errors.js';
 import {
   NOT_BUILT,
-  describeJob,
-  jobResources,
-  openjdArch,
+  checkTemplate,
   loadTemplate,
   parseParameterArgs,
-  resolveJobParameters,
   type Problem,
   type StepSummary,
 } from '../../openjd/index.js';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
-function taskText(s: StepSummary): string {
+function taskText(s: StepSummary, unset: readonly string[]): string {
+  if (unset.length > 0) return 'tasks counted once every parameter has a value';
   if (s.tasks !== null) return `${s.tasks} task${s.tasks === 1 ? '' : 's'}`;
   return `tasks from manifest (${s.manifestParameters.join(', ')})`;
 }
@@ -42,43 +39,24 @@ const check: CommandModule = {
         array: true,
         default: [] as string[],
         describe:
-          'A job parameter value, Name=Value (repeatable); overrides parameter_values and defaults',
+          'A job parameter value, Name=Value (repeatable); overrides parameter_values and defaults. A parameter left without a value is not an error: the template alone is validated, and task counts wait for it',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
   handler: (argv) => {
     const file = argv.template as string;
     const loaded = loadTemplate(file);
-    const errors: Problem[] = [...loaded.errors];
     const flags = parseParameterArgs(argv.parameter as string[]);
-    errors.push(...flags.errors);
-    let summary: ReturnType<typeof describeJob> | undefined;
-    let parameters: Record<string, string> = {};
-    const t = loaded.template;
-    if (t && errors.length === 0) {
-      // -p paths are the caller's, relative to where they run; bundle values are relative to the bundle.
-      for (const def of t.parameterDefinitions ?? []) {
-        const v = flags.values[def.name];
-        if (def.type === 'PATH' && v !== undefined && v !== '')
-          flags.values[def.name] = path.resolve(v);
-      }
-      const resolved = resolveJobParameters(
-        t,
-        { ...loaded.parameterValues, ...flags.values },
-        {
-          relativePathsFrom: loaded.bundleDir,
-        },
-      );
-      errors.push(...resolved.errors);
-      if (resolved.errors.length === 0) {
-        summary = describeJob(t, resolved.values);
-        errors.push(...summary.errors);
-        // what `submit openjd` would refuse: host requirements Slurm cannot be asked for
-        errors.push(...jobResources(t, resolved.values, openjdArch(process.arch)).problems);
-        parameters = Object.fromEntries(
-          Object.entries(resolved.values).map(([k, v]) => [k, v.value]),
-        );
-      }
-    }
+    const checked =
+      flags.errors.length > 0
+        ? {
+            errors: [...loaded.errors, ...flags.errors],
+            name: null,
+            steps: [],
+            parameters: {},
+            unset: [],
+          }
+        : checkTemplate(loaded, flags.values);
+    const { errors } = checked;
     const valid = errors.length === 0;
     if (argv.json) {
       say(
@@ -87,9 +65,10 @@ const check: CommandModule = {
             valid,
             template: loaded.templatePath,
             bundle: loaded.bundleDir ?? null,
-            name: summary?.name ?? null,
-            parameters,
-            steps: summary?.steps ?? [],
+            name: checked.name,
+            parameters: checked.parameters,
+            unset: checked.unset,
+            steps: checked.steps,
             errors,
             warnings: loaded.warnings,
             notBuilt: NOT_BUILT,
@@ -100,13 +79,18 @@ const check: CommandModule = {
       );
     } else {
       for (const l of [...lines('error', errors), ...lines('warning', loaded.warnings)]) say(l);
-      if (summary && valid) {
-        say(`job "${summary.name}": ${summary.steps.length} step(s) in dependency order`);
-        const width = Math.max(...summary.steps.map((s) => s.name.length));
-        for (const s of summary.steps) {
+      if (valid && checked.steps.length > 0) {
+        const what = checked.name === null ? 'the job' : `job "${checked.name}"`;
+        say(`${what}: ${checked.steps.length} step(s) in dependency order`);
+        const width = Math.max(...checked.steps.map((s) => s.name.length));
+        for (const s of checked.steps) {
           const after = s.dependsOn.length ? `  after ${s.dependsOn.join(', ')}` : '';
-          say(`  ${s.name.padEnd(width)}  ${taskText(s)}${after}`);
+          say(`  ${s.name.padEnd(width)}  ${taskText(s, checked.unset)}${after}`);
         }
+        if (checked.unset.length > 0)
+          say(
+            `no value for ${checked.unset.join(', ')}: the name, task counts and host requirements are checked once given (-p Name=Value); submit needs them`,
+          );
       }
       say(
         `${file}: ${valid ? 'valid' : `${errors.length} error(s)`}, ${loaded.warnings.length} warning(s) (jobtemplate-2023-09)`,

@@ -129,6 +129,21 @@ export const HostRequirements = z
       });
     if (n > 50)
       ctx.addIssue({ code: 'custom', message: `has ${n} requirements; at most 50 are allowed` });
+    // capability names are case-insensitive: AMOUNT.WORKER.VCPU is amount.worker.vcpu again
+    for (const key of ['amounts', 'attributes'] as const) {
+      const seen = new Map<string, number>();
+      (h[key] ?? []).forEach((c, i) => {
+        const name = c.name.toLowerCase();
+        const first = seen.get(name);
+        if (first === undefined) seen.set(name, i);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i, 'name'],
+            message: `names the same capability as ${key}[${first}] (names are case-insensitive): give each once`,
+          });
+      });
+    }
   });
 /** Validated host requirements. */
 export type HostRequirements = z.infer<typeof HostRequirements>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLOAT_STRING, INT_STRING, INT64_RANGE, toInt } from '../values.js';
 import { description, filterPattern, identifier, parameterString, plainString } from './strings.js';
 
 /**
@@ -7,13 +8,16 @@ import { description, filterPattern, identifier, parameterString, plainString } 
  * `userInterface` is checked for shape and otherwise ignored: there is no submission GUI here.
  */
 
-const INT_STRING = /^\s*[+-]?\d+\s*$/;
-const FLOAT_STRING = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
-/** An integer, or a string holding one in base 10 (`<intstring>`). Booleans are refused. */
-export const intValue = z.union([z.int(), z.string().regex(INT_STRING)], {
-  error: 'must be an integer, or a string holding one (such as "12")',
-});
+/**
+ * An integer, or a string holding one in base 10 (`<intstring>`), within int64. Booleans are
+ * refused. One beyond a JavaScript number's exact range (a BigInt from the reader) is kept as its
+ * intstring, so the validated template stays plain JSON.
+ */
+export const intValue = z
+  .union([z.int(), z.bigint().transform(String), z.string().regex(INT_STRING)], {
+    error: 'must be an integer, or a string holding one (such as "12")',
+  })
+  .refine((v) => toInt(v) !== undefined, { error: `must be ${INT64_RANGE}` });
 
 /** A number, or a string holding one in base 10 (`<floatstring>`). */
 export const floatValue = z.union([z.number(), z.string().regex(FLOAT_STRING)], {

@@ -15,8 +15,9 @@ import {
 /** `<Action>` (§5): a command and its arguments, run without a shell. */
 export const Action = z.strictObject({
   command: formatString({ min: 1 }),
+  // an argument may span lines (a `python -c` script, say): it is passed as is, with no shell
   args: z
-    .array(formatString())
+    .array(formatString({ allow: '\n\r\t' }))
     .min(1, { error: 'must list at least one argument, or leave args out' })
     .optional(),
   timeout: z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasReferences } from '../format-string.js';
 import { HostRequirements } from './host-requirements.js';
+import { intValue } from './parameters.js';
 import { Environment, StepScript, uniqueBy } from './script.js';
 import { description, formatString, identifier, plainString } from './strings.js';
 
@@ -50,7 +51,7 @@ const TaskInt = z.strictObject({
   range: z
     .union(
       [
-        listOf(z.union([z.int(), formatString()])).superRefine(
+        listOf(z.union([z.int(), intValue.pipe(z.string()), formatString()])).superRefine(
           numericLiterals(INT_STRING, 'an integer'),
         ),
         formatString({ min: 1 }),

@@ -52,13 +52,15 @@ export const parameterString = z
   .string({ error: 'must be a string (quote it in YAML)' })
   .max(1024, { error: 'must be at most 1024 characters' });
 
-/** A format string (§7.3) with the given length bounds and, unless `controls`, no control characters. */
-export function formatString(opts: { min?: number; max?: number; controls?: boolean } = {}) {
+/** A format string (§7.3) with the given length bounds and, unless `controls`, no control characters but those in `allow`. */
+export function formatString(
+  opts: { min?: number; max?: number; controls?: boolean; allow?: string } = {},
+) {
   let s = z.string({ error: 'must be a string (quote it in YAML)' });
   if (opts.min) s = s.min(opts.min, { error: `must be at least ${opts.min} character(s)` });
   if (opts.max) s = s.max(opts.max, { error: `must be at most ${opts.max} characters` });
   return s
-    .refine((v) => opts.controls === true || !hasControlChars(v), {
+    .refine((v) => opts.controls === true || !hasControlChars(v, opts.allow), {
       error: 'must not contain control characters (tab, newline, ...)',
     })
     .superRefine((v, ctx) => {

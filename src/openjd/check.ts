@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { describeJob, stepOrder, type StepSummary } from './describe.js';
+import { resolveJobParameters } from './job-parameters.js';
+import type { LoadedTemplate } from './load.js';
+import type { Problem } from './problem.js';
+import { jobResources, openjdArch } from './slurm-resources.js';
+
+/** What `openjd check` decides about a template and the values given for it. */
+export interface CheckResult {
+  errors: Problem[];
+  /** The job's name, resolved when every parameter has a value. */
+  name: string | null;
+  /** The steps in dependency order; task counts only when every parameter has a value. */
+  steps: StepSummary[];
+  /** The resolved parameter values, as format strings see them. */
+  parameters: Record<string, string>;
+  /** Parameters with neither a default nor a given value: fine for a template, needed to submit. */
+  unset: string[];
+}
+
+/**
+ * The decision of `openjd check`: the template alone is validated; the values given (a
+ * bundle's parameter_values, `-p`) and the defaults are checked when present. A parameter
+ * with no value is not an error here (the specification's template validation has no values),
+ * only the job's name, task counts and host requirements wait for it; `submit` needs them all.
+ */
+export function checkTemplate(
+  loaded: LoadedTemplate,
+  given: Readonly<Record<string, string>>,
+  hostArch: string = openjdArch(process.arch),
+): CheckResult {
+  const out: CheckResult = {
+    errors: [...loaded.errors],
+    name: null,
+    steps: [],
+    parameters: {},
+    unset: [],
+  };
+  const t = loaded.template;
+  if (!t || out.errors.length > 0) return out;
+  // -p paths are the caller's, relative to where they run; bundle values are relative to the bundle.
+  const flags: Record<string, string> = { ...given };
+  for (const def of t.parameterDefinitions ?? []) {
+    const v = flags[def.name];
+    if (def.type === 'PATH' && v !== undefined && v !== '') flags[def.name] = path.resolve(v);
+  }
+  const resolved = resolveJobParameters(
+    t,
+    { ...loaded.parameterValues, ...flags },
+    { relativePathsFrom: loaded.bundleDir, allowUnset: true },
+  );
+  out.errors.push(...resolved.errors);
+  out.unset = resolved.unset;
+  out.parameters = Object.fromEntries(
+    Object.entries(resolved.values).map(([k, v]) => [k, v.value]),
+  );
+  if (resolved.errors.length > 0) return out;
+  if (resolved.unset.length > 0) {
+    out.steps = stepOrder(t).map((name) => {
+      const step = t.steps.find((s) => s.name === name);
+      return {
+        name,
+        dependsOn: (step?.dependencies ?? []).map((d) => d.dependsOn),
+        tasks: null,
+        manifestParameters: [],
+        environments: [...(t.jobEnvironments ?? []), ...(step?.stepEnvironments ?? [])].map(
+          (e) => e.name,
+        ),
+      };
+    });
+    return out;
+  }
+  const summary = describeJob(t, resolved.values);
+  out.name = summary.name;
+  out.steps = summary.steps;
+  out.errors.push(...summary.errors);
+  // what `submit openjd` would refuse: host requirements Slurm cannot be asked for
+  out.errors.push(...jobResources(t, resolved.values, hostArch).problems);
+  return out;
+}

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkTemplate, loadTemplate } from '../../src/openjd/index.js';
+import { conformanceCases, summary, type ConformanceCase } from './helpers/conformance.js';
+
+/**
+ * The specification's conformance suite, job template cases (`2023-09/base/job_templates/`):
+ * each `*.invalid.*` must be refused, every other accepted, with `openjd check`'s decision (the
+ * template alone; no parameter values given). The suite is read where `helpers/conformance.ts`
+ * says, never copied here.
+ */
+
+/** Cases still decided wrong, each with the reason; a case fixed must leave this list. */
+const KNOWN_WRONG = new Map<string, string>([]);
+
+const cases = conformanceCases('job_templates');
+const results: { c: ConformanceCase; right: boolean }[] = [];
+
+function accepted(c: ConformanceCase): { ok: boolean; why: string } {
+  const checked = checkTemplate(loadTemplate(c.file), {});
+  return {
+    ok: checked.errors.length === 0,
+    why: checked.errors.map((p) => `${p.path}: ${p.message}`).join('; '),
+  };
+}
+
+describe('OpenJD conformance: job templates', () => {
+  afterAll(() => {
+    console.log(summary('job templates', results));
+  });
+
+  it('finds the suite', () => {
+    expect(cases.length).toBeGreaterThan(100);
+    for (const name of KNOWN_WRONG.keys()) expect(cases.map((c) => c.name)).toContain(name);
+  });
+
+  for (const c of cases) {
+    const known = KNOWN_WRONG.get(c.name);
+    it(`${c.accept ? 'accepts' : 'refuses'} ${c.name}${known ? ` (known wrong: ${known})` : ''}`, () => {
+      const { ok, why } = accepted(c);
+      const right = ok === c.accept;
+      results.push({ c, right });
+      if (known) expect(right, 'now decided right: remove it from KNOWN_WRONG').toBe(false);
+      else expect(ok, ok ? 'accepted' : `refused: ${why}`).toBe(c.accept);
+    });
+  }
+});

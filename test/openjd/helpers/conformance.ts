@@ -1,0 +1,73 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where the Open Job Description conformance suite is read from. The cases are the
+ * specification's (openjd-specifications `conformance-tests/`), never copied into this project:
+ * `OPENJD_CONFORMANCE_DIR` names the folder that holds `2023-09/`; without it the suite is looked
+ * for in `shared/openjd-conformance` beside the project (a checkout or a worktree one level
+ * deeper). CI gets it by checking out OpenJobDescription/openjd-specifications and setting
+ * `OPENJD_CONFORMANCE_DIR=<checkout>/conformance-tests`.
+ */
+export function conformanceDir(): string {
+  const root = path.resolve(import.meta.dirname, '../../..');
+  const candidates = process.env.OPENJD_CONFORMANCE_DIR
+    ? [path.resolve(process.env.OPENJD_CONFORMANCE_DIR)]
+    : [
+        path.resolve(root, '../shared/openjd-conformance'),
+        path.resolve(root, '../../shared/openjd-conformance'),
+      ];
+  const found = candidates.find((d) => existsSync(path.join(d, '2023-09', 'base')));
+  if (!found)
+    throw new Error(
+      `the OpenJD conformance suite is not at ${candidates.join(' or ')}: check out ` +
+        'github.com/OpenJobDescription/openjd-specifications and set ' +
+        'OPENJD_CONFORMANCE_DIR=<checkout>/conformance-tests',
+    );
+  return found;
+}
+
+/** One case: a file, whether the suite wants it accepted, and its section (`2.1`, `3.4`...). */
+export interface ConformanceCase {
+  name: string;
+  file: string;
+  accept: boolean;
+  section: string;
+}
+
+/** The cases of one folder of `2023-09/base/` (`job_templates`, `env_templates`, `jobs`), sorted. */
+export function conformanceCases(
+  folder: 'job_templates' | 'env_templates' | 'jobs',
+  dir = conformanceDir(),
+): ConformanceCase[] {
+  const at = path.join(dir, '2023-09', 'base', folder);
+  return readdirSync(at)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((name) => ({
+      name,
+      file: path.join(at, name),
+      accept: !name.includes('.invalid.'),
+      section: name.split('--')[0] ?? '?',
+    }));
+}
+
+/** Passed and failed counts by section and by what the suite wants, as a printable table. */
+export function summary(title: string, rows: { c: ConformanceCase; right: boolean }[]): string {
+  const by = new Map<string, { pass: number; fail: number }>();
+  for (const { c, right } of rows) {
+    const key = `${c.section.padEnd(6)} ${c.accept ? 'accept' : 'refuse'}`;
+    const n = by.get(key) ?? { pass: 0, fail: 0 };
+    if (right) n.pass++;
+    else n.fail++;
+    by.set(key, n);
+  }
+  const pass = rows.filter((r) => r.right).length;
+  const lines = [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(
+      ([k, n]) =>
+        `  ${k}  ${String(n.pass).padStart(3)} passed  ${String(n.fail).padStart(3)} failed`,
+    );
+  return [`${title}: ${pass} of ${rows.length} decided right`, ...lines].join('\n');
+}
