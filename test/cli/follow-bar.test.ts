@@ -12,6 +12,8 @@ const job = (over: Partial<FollowedJob> = {}): FollowedJob => ({
   etaSeconds: null,
   asOf: 1_000_000,
   createdAt: 1_000_000,
+  startedAt: 1_000_000,
+  waiting: null,
   finishedAt: null,
   error: null,
   allocations: [],

@@ -32,6 +32,7 @@ export function insertRenderedJob(c: Coordinator, jobsDir: string, frames: numbe
     agentToken: 'y'.repeat(48),
     nodesWanted: 1,
     gpusPerNode: 1,
+    priority: 50,
     auto: null,
     video: null,
     error: null,

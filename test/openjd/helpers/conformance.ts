@@ -6,7 +6,8 @@ import path from 'node:path';
  * specification's (openjd-specifications `conformance-tests/`), never copied into this project:
  * `OPENJD_CONFORMANCE_DIR` names the folder that holds `2023-09/`; without it the suite is looked
  * for in `shared/openjd-conformance` beside the project (a checkout or a worktree one level
- * deeper). CI gets it by checking out OpenJobDescription/openjd-specifications and setting
+ * deeper), where CI and the project's machines keep a verbatim copy (its SOURCE.md says whence).
+ * Elsewhere, check out OpenJobDescription/openjd-specifications and set
  * `OPENJD_CONFORMANCE_DIR=<checkout>/conformance-tests`.
  */
 export function conformanceDir(): string {
