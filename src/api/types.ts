@@ -1,6 +1,6 @@
 /**
  * The coordinator's HTTP API, as JSON types shared by the server, the CLI, the agents and the
- * viewer. Every /api route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or,
+ * viewer (one file, over 8 KB: the API read in one place, each view beside the route that gives it). Every /api route needs `Authorization: Bearer <token>`: the user token (CLI, viewer) or,
  * for /api/agent/*, the job's agent token (see http/auth.ts). Times are Unix milliseconds.
  *
  * User routes:

@@ -1,3 +1,5 @@
+// One file, over 8 KB: ending, cancelling and retrying a job touch the same rows in the same
+// order (tasks, stages, allocations, the job) and must agree on it; apart they could drift.
 import { UsageError } from '../errors.js';
 import { NotFoundError } from './errors.js';
 import type { JobDetail, RetryReply } from '../api/types.js';

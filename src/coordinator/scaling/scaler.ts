@@ -1,3 +1,5 @@
+// One file, over 8 KB: a grow and a shrink share the job's checks and its one-resize-at-a-time
+// lock; the node choice (pick-nodes.ts) and the release (release.ts) are already their own.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../../errors.js';
 import type { ScaleRequest } from '../../api/types.js';

@@ -1,3 +1,5 @@
+// One file, just over 8 KB: the job page's controls (cancel, retry, scale, autoscale, priority)
+// share one busy state and one place that shows what the last action said.
 import type { JobDetail, JobSummary, RetryReply, ScaleRequest, TaskView } from '../../api/types.js';
 import { autoRequest, formatTarget, targetText } from './auto-policy.js';
 import { requeuedText } from './pace-text.js';
