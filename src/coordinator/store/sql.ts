@@ -21,9 +21,22 @@ export class Sql {
     return this.db.inTransaction;
   }
 
+  /** How many outermost transactions have ended, committed or not. */
+  private ended = 0;
+
+  /** Names the transaction open now (or the next one): it changes when one ends. */
+  get transactionEpoch(): number {
+    return this.ended;
+  }
+
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const outermost = !this.db.inTransaction;
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      if (outermost) this.ended += 1;
+    }
   }
 }
 
