@@ -68,6 +68,10 @@ export interface EventData {
   'scale:retry': { slurmJobId: number };
   'scale:failed': { slurmJobId: number; nodes: string[] };
   'scale:error': NoData;
+  /** The job's end was told to a URL (`submit --notify`); `url` without its query. */
+  'notify:delivered': { url: string; tries: number };
+  /** A URL did not take the job's end; `final`: no try is left. */
+  'notify:failed': { url: string; tries: number; final: boolean };
 }
 
 /** A history event's type. */
@@ -120,6 +124,8 @@ export const EVENT_LEVELS: { readonly [K in EventType]: EventLevel } = {
   'scale:retry': 'info',
   'scale:failed': 'info',
   'scale:error': 'error',
+  'notify:delivered': 'detail',
+  'notify:failed': 'warning',
 };
 
 /** What recording an event of one of the types `K` says: its type, message and data. */

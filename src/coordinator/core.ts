@@ -4,6 +4,7 @@ import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
 import { wholeFrames } from '../renderers/blender/resume.js';
 import { AgentDesk, type AgentTimes } from './desk/agent-desk.js';
+import { FarmMetrics } from './metrics/farm-metrics.js';
 import { Liveness } from './desk/liveness.js';
 import { WarmUps } from './desk/warm-ups.js';
 import { Allocations } from './allocations/allocations.js';
@@ -51,6 +52,8 @@ export type { Actor } from './history.js';
 /** Tunables; the defaults suit a real cluster and the local one alike. */
 export interface CoordinatorConfig extends AgentTimes {
   stateDir: string;
+  /** URLs every job's end is told to (`coordinator start --notify`). */
+  notifyUrls?: readonly string[];
 }
 
 /** Defaults: leases of 15 s, agents gone after 20 s of silence, 3 attempts, 3 failures to block. */
@@ -73,6 +76,8 @@ export interface CoordinatorIo {
   log?: (line: string) => void;
   allocationOutput?: ReconcilePorts['allocationOutput'];
   outputs?: OutputCheck;
+  /** What `GET /metrics` shows (the service shares it with its Slurm client). */
+  metrics?: FarmMetrics;
 }
 
 /**
@@ -98,6 +103,7 @@ export class Coordinator {
   readonly submission: Submission;
   readonly scaler: Scaler;
   readonly autoscaler: Autoscaler;
+  readonly metrics: FarmMetrics;
   readonly reconcilePorts: ReconcilePorts;
 
   constructor(
@@ -148,6 +154,8 @@ export class Coordinator {
       now,
     });
     this.liveness = new Liveness({ store, waiters: this.waiters, record, times: cfg, now });
+    this.metrics = io.metrics ?? new FarmMetrics(store.counts, () => store.notices.pending());
+    const leaseDecision = this.metrics.leaseDecision;
     this.desk = new AgentDesk({
       store,
       scheduler: this.scheduler,
@@ -164,6 +172,7 @@ export class Coordinator {
       touch: (agent) => this.liveness.touch(agent),
       failJob: (jobId, error) => this.control.finish(jobId, 'failed', error),
       times: cfg,
+      leaseTimed: (seconds) => leaseDecision.observe(seconds),
       now,
     });
     this.submission = new Submission({
@@ -177,6 +186,7 @@ export class Coordinator {
       finish,
       notifyChanged: (jobId) => bus.jobChanged(jobId),
       stateDir: cfg.stateDir,
+      notifyUrls: cfg.notifyUrls ?? [],
       now,
     });
     this.scaler = new Scaler({ store, slurm, record, allocate, requireJob, notify, now });
@@ -304,6 +314,11 @@ export class Coordinator {
 
   // What the HTTP routes read and ask besides: each route module declares the port it uses
   // (http/*-routes.ts, http/server.ts, viewer/routes.ts), and this class is the one that fills them.
+
+  /** The Prometheus text `GET /metrics` serves. */
+  metricsText(): string {
+    return this.metrics.text();
+  }
 
   health(): CoordinatorHealth {
     return { writeOutage: this.outage.current };

@@ -8,6 +8,8 @@ import { usefulNodes } from './scaling/autoscaler.js';
 import type { JobFiles } from './io/job-files.js';
 import { jobTypeOf } from './jobs/registry.js';
 import type { JobsTable } from './store/tables/jobs.js';
+import type { NoticesTable } from './store/tables/notices.js';
+import { jobEndNotice } from './notify/job-end-notice.js';
 import type { StagesTable } from './store/tables/stages.js';
 import type { TaskEditsTable } from './store/tables/task-edits.js';
 import type { TasksTable } from './store/tables/tasks/tasks-table.js';
@@ -18,8 +20,9 @@ export interface JobControlPorts {
   store: {
     jobs: Pick<JobsTable, 'get' | 'update'>;
     stages: Pick<StagesTable, 'list' | 'setState'>;
-    tasks: Pick<TasksTable, 'list' | 'cancelOpen' | 'reopen' | 'get'>;
+    tasks: Pick<TasksTable, 'list' | 'cancelOpen' | 'reopen' | 'get' | 'progress'>;
     taskEdits: Pick<TaskEditsTable, 'cancelOne'>;
+    notices: Pick<NoticesTable, 'queue'>;
   };
   files: JobFiles;
   record: RecordFn;
@@ -52,12 +55,16 @@ export class JobControl {
     actor: Actor = 'coordinator',
   ): void {
     const { store, record } = this.p;
-    store.jobs.update(jobId, { state, error, finishedAt: this.p.now() });
-    if (state === 'cancelled') store.tasks.cancelOpen(jobId, this.p.now());
+    const now = this.p.now();
+    store.jobs.update(jobId, { state, error, finishedAt: now });
+    if (state === 'cancelled') store.tasks.cancelOpen(jobId, now);
     const job = store.jobs.get(jobId);
     if (job) {
       this.p.files.removePartials(job);
       this.leaveBehind(job);
+      // The outbox, not a send: delivery (notify/delivery.ts) never holds the job up.
+      const notice = jobEndNotice(job, state, store.tasks.progress(jobId).tasks, now);
+      store.notices.queue(jobId, JSON.stringify(notice), now);
     }
     record(jobId, `job:${state}`, actor, error ?? `job ${state}`);
     this.p.notify(jobId);

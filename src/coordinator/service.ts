@@ -10,6 +10,9 @@ import { reconcileAllocations, reconcileNeeded } from './allocations/reconcile.j
 import { Coordinator, DEFAULT_CONFIG, type CoordinatorConfig } from './core.js';
 import { EventBus } from './events.js';
 import { buildServer } from './http/server.js';
+import { NoticeDelivery } from './notify/delivery.js';
+import { FarmMetrics } from './metrics/farm-metrics.js';
+import { notifyKey } from '../api/notify.js';
 import { prepareStateDir } from './state-dir.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { jobSummary } from './views.js';
@@ -52,10 +55,13 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   const store = new SqliteStore(state.db, { synchronous: o.synchronous });
   const cfg: CoordinatorConfig = { ...DEFAULT_CONFIG, ...stripUndefined(o), stateDir: o.stateDir };
   const host = o.host ?? '127.0.0.1';
+  const metrics = new FarmMetrics(store.counts, () => store.notices.pending());
   const client = new SlurmClient({
     slurmConf: o.slurmConf,
     timeoutMs: 30_000,
     onCommand: slurmCommandLog(log),
+    onTimed: (command, seconds, ok) =>
+      metrics.slurmCalls.observe(seconds, { command, outcome: ok ? 'ok' : 'error' }),
   });
 
   let url = '';
@@ -74,6 +80,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   });
   const coordinator = new Coordinator(store, allocator, bus, cfg, Date.now, {
     log,
+    metrics,
     allocationOutput: (job, slurmJobId) => {
       const file = path.join(job.dir, 'logs', `slurm-${slurmJobId}.out`);
       return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
@@ -139,6 +146,16 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
     scaling = true;
     void autoscaler.tick().finally(() => (scaling = false));
   }, o.autoscaleMs ?? 2000);
+  const delivery = new NoticeDelivery({
+    notices: store.notices,
+    key: notifyKey(state.token),
+    record: coordinator.record,
+    now: Date.now,
+  });
+  const deliveryTimer = setInterval(
+    () => void delivery.tick().catch((err: Error) => log(`notify: ${err.message}`)),
+    NOTIFY_MS,
+  );
 
   return {
     url,
@@ -149,6 +166,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
       clearInterval(sweepTimer);
       clearInterval(reconcileTimer);
       clearInterval(autoscaleTimer);
+      clearInterval(deliveryTimer);
       bus.close();
       // A viewer's event streams never end by themselves: requests in flight get a moment to
       // finish, then every connection still open is closed, so SIGTERM ends the process at once.
@@ -168,6 +186,9 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** How long requests in flight may take to finish when the coordinator stops. */
 const CLOSE_GRACE_MS = 3_000;
+
+/** How often the outbox of job-end messages is looked at. */
+const NOTIFY_MS = 1_000;
 
 /** How often expired leases and silent agents are looked for. */
 const SWEEP_MS = 500;

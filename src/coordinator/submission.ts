@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FileProbe } from '../util/file-probe.js';
 import { warmUpOf } from './desk/warm-ups.js';
+import { notifyListProblem } from '../api/notify.js';
 import { DEFAULT_PRIORITY, priorityProblem } from '../api/priority.js';
 import type { SubmitRequest } from '../api/types.js';
 import { UsageError } from '../errors.js';
@@ -20,12 +21,14 @@ import {
 } from './planning.js';
 import type { AllocationPort } from './ports.js';
 import type { JobsTable } from './store/tables/jobs.js';
+import type { NoticesTable } from './store/tables/notices.js';
 import type { JobRow, NewTask, StageRow } from './store/types.js';
 
 /** What planning and writing a new job needs. */
 export interface SubmissionPorts {
   store: {
     jobs: Pick<JobsTable, 'nextSeq' | 'update' | 'list'>;
+    notices: Pick<NoticesTable, 'subscribe'>;
     insertJob(job: JobRow, stages: Omit<StageRow, 'jobId'>[], tasks: NewTask[]): void;
     transaction<T>(fn: () => T): T;
   };
@@ -39,6 +42,8 @@ export interface SubmissionPorts {
   finish: (jobId: string, state: 'failed', error: string) => void;
   notifyChanged: (jobId: string) => void;
   stateDir: string;
+  /** URLs every job's end is told to (the coordinator's `--notify`), besides the job's own. */
+  notifyUrls: readonly string[];
   now: () => number;
 }
 
@@ -51,6 +56,14 @@ function priorityOf(req: SubmitRequest): number {
   const problem = priorityProblem(req.priority);
   if (problem) throw new UsageError(problem);
   return req.priority;
+}
+
+/** The URLs a request's end is to be told to (`notify`), or a UsageError naming the bad one. */
+function notifyOf(req: SubmitRequest): string[] {
+  const urls = req.notify ?? [];
+  const problem = notifyListProblem(urls);
+  if (problem) throw new UsageError(`notify: ${problem}`);
+  return urls;
 }
 
 /** Plans a request against the cluster's shape; submits it, or only shows what it would do. */
@@ -109,6 +122,7 @@ export class Submission {
     const input = this.input(await this.limits(), seq);
     const plan = await previewPlan(req, input, this.p.scanFrames);
     const job = this.row(plan, input.dirs, seq, priorityOf(req));
+    notifyOf(req);
     const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
     return {
       ...previewOf(plan, job),
@@ -124,6 +138,7 @@ export class Submission {
   async submit(body: unknown, actor: Actor = 'user'): Promise<JobRow> {
     const req = submitted(body);
     const priority = priorityOf(req);
+    const notify = [...new Set([...notifyOf(req), ...this.p.notifyUrls])];
     const limits = await this.limits();
     // The resume scan reads the user's files, so it is awaited first; the number it plans
     // with is only a guess, and matters not: it reads the output, not the job's directory.
@@ -139,6 +154,7 @@ export class Submission {
       const planned = planRequest(req, input, resume);
       const row = this.row(planned, input.dirs, seq, priority);
       this.p.store.insertJob(row, planned.stages, planned.tasks);
+      this.p.store.notices.subscribe(row.id, notify);
       this.p.files.create(row);
       return { job: row, plan: planned };
     });

@@ -23,6 +23,8 @@ export interface SlurmClientOptions {
   timeoutMs?: number;
   /** Called with each command line before it runs (for --verbose and logs). */
   onCommand?: (commandLine: string) => void;
+  /** Called after each command with its name, how long it took and whether it succeeded. */
+  onTimed?: (command: string, seconds: number, ok: boolean) => void;
   /**
    * A command prefix every Slurm command runs through, e.g. `ip netns exec NS` where the
    * controller is reachable only from a network namespace. Default: none.
@@ -63,6 +65,7 @@ export class SlurmClient {
   readonly slurmConf: string | undefined;
   private readonly timeoutMs: number;
   private readonly onCommand: ((line: string) => void) | undefined;
+  private readonly onTimed: SlurmClientOptions['onTimed'];
   private readonly via: readonly string[];
 
   constructor(opts: SlurmClientOptions = {}) {
@@ -70,6 +73,7 @@ export class SlurmClient {
     this.via = opts.via ?? [];
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.onCommand = opts.onCommand;
+    this.onTimed = opts.onTimed;
   }
 
   /** The environment Slurm's commands run with. */
@@ -88,14 +92,19 @@ export class SlurmClient {
     const runFile = viaFile ?? file;
     const runArgs = viaFile ? [...viaArgs, file, ...args] : args;
     this.onCommand?.(formatCommandLine(runFile, runArgs));
+    const started = performance.now();
+    const timed = (ok: boolean) => this.onTimed?.(file, (performance.now() - started) / 1000, ok);
     try {
-      return await runCommand(runFile, runArgs, {
+      const result = await runCommand(runFile, runArgs, {
         ...opts,
         env: this.env(opts.env),
         timeoutMs: opts.timeoutMs ?? this.timeoutMs,
         missingHint: INSTALL_HINT,
       });
+      timed(true);
+      return result;
     } catch (err) {
+      timed(false);
       if (err instanceof CommandError && !(err instanceof SlurmCommandError)) {
         throw new SlurmCommandError({
           command: err.command,

@@ -28,6 +28,8 @@ export const commonFields = z.object({
   auto: autoScaleSpec.optional(),
   /** 1..100, higher first (default 50); see api/priority.ts. */
   priority: z.number().optional(),
+  /** URLs told of the job's end (api/notify.ts). */
+  notify: z.array(z.string()).optional(),
 });
 
 /** What a path field of a file or directory the head node reads is refused with when not text. */

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { startCoordinator } from '../../coordinator/service.js';
 import { defaultStateDir } from '../../coordinator/state-dir.js';
+import { checkedNotifyUrls } from './notify-options.js';
 
 /** Parses `host:port` (or just a port). */
 export function parseListen(value: string): { host: string; port: number } {
@@ -50,9 +51,16 @@ const start: CommandModule = {
         type: 'number',
         default: 20,
         describe: 'An agent silent for this long is given up and its tasks go back to the queue',
+      })
+      .option('notify', {
+        type: 'string',
+        array: true,
+        describe:
+          "A URL told of every job's end (a signed JSON POST; `cluster-tool notify-key` prints the key); repeatable",
       }),
   handler: async (argv) => {
     const { host, port } = parseListen(argv.listen as string);
+    const notifyUrls = checkedNotifyUrls(argv.notify);
     const running = await startCoordinator({
       stateDir: (argv['state-dir'] as string | undefined) ?? defaultStateDir(),
       host,
@@ -62,6 +70,7 @@ const start: CommandModule = {
       advertiseUrl: argv['advertise-url'] as string | undefined,
       leaseMs: (argv['lease-seconds'] as number) * 1000,
       agentTimeoutMs: (argv['agent-timeout-seconds'] as number) * 1000,
+      notifyUrls,
       log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     });
     await new Promise<void>((resolve) => {

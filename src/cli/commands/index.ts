@@ -8,6 +8,7 @@ import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
+import { notifyKeyCommand } from './notify-key.js';
 import { openjdCommand } from './openjd.js';
 import { setupCommand } from './setup.js';
 import { stageCommand } from './stage.js';
@@ -36,4 +37,5 @@ export const commands: CommandModule<object, any>[] = [
   viewerCommand,
   openjdCommand,
   resultsCommand,
+  notifyKeyCommand,
 ];

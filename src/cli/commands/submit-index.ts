@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import { withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
-import { submitOrPreview, withPriorityOption } from './submit-job.js';
+import { submitOrPreview, withSharedOptions } from './submit-job.js';
 
 /** `cluster-tool submit index SCENE.prj --nodes 4`: an NVIDIA IndeX session on whole nodes. */
 export const indexSubmit: CommandModule = {
@@ -15,7 +15,7 @@ export const indexSubmit: CommandModule = {
   describe:
     "Start an NVIDIA IndeX viewer session across nodes (the IndeX AMI's nvindex-slurm); status shows its address",
   builder: (y) =>
-    withPriorityOption(withCoordinatorOptions(withClusterOption(y)))
+    withSharedOptions(withCoordinatorOptions(withClusterOption(y)))
       .positional('scene', {
         type: 'string',
         demandOption: true,

@@ -8,6 +8,7 @@ import { CoordinatorConnection, NoCoordinator } from '../connection.js';
 import { formatJobDetail } from '../format/jobs.js';
 import { waitForJob } from './follow-job.js';
 import { planHere } from './plan-here.js';
+import { checkedNotifyUrls } from './notify-options.js';
 
 /** What `POST /api/jobs?dryRun=1` answers. */
 export interface JobPreview {
@@ -82,7 +83,7 @@ export async function submitOrPreview(
   asked: SubmitRequest,
   describe: (plan: JobPreview) => Shown,
 ): Promise<void> {
-  const req = withPriority(argv, asked);
+  const req = withSharedFields(argv, asked);
   if (!argv['dry-run']) return submit(argv, req);
   printPreview(argv, await coordinatorPreview(argv, req), describe);
 }
@@ -96,7 +97,7 @@ export async function submitOrPlanHere(
   asked: SubmitRequest,
   describe: (plan: JobPreview | LocalPreview) => Shown,
 ): Promise<void> {
-  const req = withPriority(argv, asked);
+  const req = withSharedFields(argv, asked);
   if (!argv['dry-run']) return submit(argv, req);
   let plan: JobPreview | LocalPreview;
   try {
@@ -110,23 +111,34 @@ export async function submitOrPlanHere(
   printPreview(argv, plan, describe);
 }
 
-/** The request with `--priority`, checked here so that a typo is told before anything is sent. */
-export function withPriority(argv: Record<string, unknown>, req: SubmitRequest): SubmitRequest {
+/**
+ * The request with `--priority` and `--notify`, checked here so that a typo is told before
+ * anything is sent.
+ */
+export function withSharedFields(argv: Record<string, unknown>, req: SubmitRequest): SubmitRequest {
+  const notify = argv.notify === undefined ? {} : { notify: checkedNotifyUrls(argv.notify) };
   const priority = argv.priority;
-  if (priority === undefined) return req;
+  if (priority === undefined) return { ...req, ...notify };
   const problem = priorityProblem(priority);
   if (problem) throw new UsageError(`--${problem}`);
-  return { ...req, priority: priority as number };
+  return { ...req, ...notify, priority: priority as number };
 }
 
-/** `--priority 1..100`: every verb that submits a job has it. */
-export function withPriorityOption<T>(y: Argv<T>) {
-  return y.option('priority', {
-    type: 'number',
-    describe:
-      'Which of your jobs Slurm starts first when nodes are scarce: 1-100, higher first; `cluster-tool priority JOB N` changes it later',
-    defaultDescription: String(DEFAULT_PRIORITY),
-  });
+/** `--priority 1..100` and `--notify URL`: every verb that submits a job has them. */
+export function withSharedOptions<T>(y: Argv<T>) {
+  return y
+    .option('priority', {
+      type: 'number',
+      describe:
+        'Which of your jobs Slurm starts first when nodes are scarce: 1-100, higher first; `cluster-tool priority JOB N` changes it later',
+      defaultDescription: String(DEFAULT_PRIORITY),
+    })
+    .option('notify', {
+      type: 'string',
+      array: true,
+      describe:
+        "A URL told of the job's end (succeeded, failed or cancelled) by a signed JSON POST, retried until it answers 2xx; repeatable. `cluster-tool notify-key` prints the signing key",
+    });
 }
 
 /** Submits a request; with --wait follows the job to its end. */
@@ -163,7 +175,7 @@ async function submit(argv: Record<string, unknown>, req: SubmitRequest): Promis
  * --wait, --dry-run, --json.
  */
 export function withJobOptions<T>(y: Argv<T>, dryRunDescription: string) {
-  return withPriorityOption(y)
+  return withSharedOptions(y)
     .option('nodes', { type: 'number', default: 1, describe: 'Nodes to start with' })
     .option('gpus-per-node', {
       type: 'number',

@@ -33,6 +33,8 @@ export interface AgentDeskPorts extends OutcomePorts {
   commit: <T>(fn: () => T) => Promise<T>;
   waiters: Waiters;
   times: AgentTimes;
+  /** Told how long each lease decision that handed out a task took (`GET /metrics`). */
+  leaseTimed?: (seconds: number) => void;
 }
 
 /**
@@ -102,8 +104,10 @@ export class AgentDesk {
   /** One lease decision for an agent whose rows the caller has read (synchronous: it can share a completion's transaction). */
   private leaseFor(agent: AgentRow, job?: JobRow): LeaseDecision {
     this.p.touch(agent);
+    const started = performance.now();
     const decision = this.p.scheduler.decide(agent, job ?? this.job(agent.jobId));
     if ('task' in decision) {
+      this.p.leaseTimed?.((performance.now() - started) / 1000);
       if (decision.note)
         this.p.record(agent.jobId, 'task:retried-here', 'coordinator', decision.note, {
           taskId: decision.task.id,

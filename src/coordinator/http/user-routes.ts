@@ -37,6 +37,8 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** What the CLI's and the viewer's routes ask of the coordinator. */
 export interface UserRoutesPort {
   health(): CoordinatorHealth;
+  /** The Prometheus text of `GET /metrics`. */
+  metricsText(): string;
   jobs(): JobSummary[];
   /** What a submission would do (`--dry-run`), passed on as it comes. */
   preview(req: SubmitRequest): Promise<unknown>;
@@ -66,6 +68,11 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
   );
 
   app.get('/api/jobs', { config: { access: 'user' } }, async () => c.jobs());
+
+  // Prometheus scrapes with the user token as its bearer token (`authorization` in its config).
+  app.get('/metrics', { config: { access: 'user' } }, async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(c.metricsText()),
+  );
 
   app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>(
     '/api/jobs',

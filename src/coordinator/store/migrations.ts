@@ -75,6 +75,29 @@ export const MIGRATIONS: readonly {
     why: "a job's priority (1..100, higher first) orders Slurm's start of its allocations; jobs written before it have the default",
     sql: `ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 50;`,
   },
+  {
+    version: 8,
+    why: "a job's end is told to the URLs it names; the messages wait in an outbox so that a restart between the end and the delivery loses none",
+    sql: `
+      CREATE TABLE IF NOT EXISTS job_notify (
+        job_id TEXT NOT NULL REFERENCES jobs(id),
+        url TEXT NOT NULL,
+        PRIMARY KEY (job_id, url)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS notices (
+        id INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL REFERENCES jobs(id),
+        url TEXT NOT NULL,
+        body TEXT NOT NULL,
+        due_at INTEGER,
+        tries INTEGER NOT NULL DEFAULT 0,
+        delivered_at INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS notices_due ON notices(due_at) WHERE due_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The version this build writes. */

@@ -6,7 +6,9 @@ import { AgentsTable } from './tables/agents.js';
 import { AllocationsTable } from './tables/allocations.js';
 import { EventsTable } from './tables/events.js';
 import { JobsTable } from './tables/jobs.js';
+import { NoticesTable } from './tables/notices.js';
 import { StagesTable } from './tables/stages.js';
+import { StateCounts } from './tables/state-counts.js';
 import { TaskEditsTable } from './tables/task-edits.js';
 import { TasksTable } from './tables/tasks/tasks-table.js';
 import type { JobRow, NewTask, StageRow } from './types.js';
@@ -28,6 +30,8 @@ export class SqliteStore {
   readonly allocations: AllocationsTable;
   readonly events: EventsTable;
   readonly taskEdits: TaskEditsTable;
+  readonly notices: NoticesTable;
+  readonly counts: StateCounts;
 
   /** `synchronous`: NORMAL survives a killed process (the WAL is on disk); FULL also a power cut. */
   constructor(
@@ -50,6 +54,8 @@ export class SqliteStore {
     this.allocations = new AllocationsTable(this.sql);
     this.events = new EventsTable(this.sql);
     this.taskEdits = new TaskEditsTable(this.sql);
+    this.notices = new NoticesTable(this.sql);
+    this.counts = new StateCounts(this.sql);
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { niceOf } from '../../../src/coordinator/allocations/nice.js';
 import { SlurmAllocator } from '../../../src/coordinator/allocations/slurm-allocator.js';
 import type { JobRow } from '../../../src/coordinator/store/types.js';
 import { SlurmClient } from '../../../src/slurm/client.js';
-import { withPriority } from '../../../src/cli/commands/submit-job.js';
+import { withSharedFields } from '../../../src/cli/commands/submit-job.js';
 import { testCoordinator } from '../view/setup.js';
 
 function allocator() {
@@ -64,9 +64,9 @@ describe("a job's priority", () => {
         t.c.submit({ kind: 'blender', scene: t.scene, frames: '1', nodes: 1, priority }),
       ).rejects.toThrow(/priority must be a whole number from 1 to 100/);
     const req = { kind: 'command' as const, nodes: 1 };
-    expect(withPriority({ priority: 70 }, req)).toEqual({ ...req, priority: 70 });
-    expect(withPriority({}, req)).toEqual(req);
-    expect(() => withPriority({ priority: 500 }, req)).toThrow(/--priority must be/);
+    expect(withSharedFields({ priority: 70 }, req)).toEqual({ ...req, priority: 70 });
+    expect(withSharedFields({}, req)).toEqual(req);
+    expect(() => withSharedFields({ priority: 500 }, req)).toThrow(/--priority must be/);
   });
 
   it('changes on a running job: its waiting allocations are reniced, its running ones left alone', async () => {
