@@ -32,14 +32,14 @@ class CLUSTER_TOOL_PT_submit(bpy.types.Panel):
             layout.label(text="Frame %d (the current frame)" % scene.frame_current)
         else:
             layout.prop(s, "frames", text=placeholder_text(s.frames, "%d-%d" % (scene.frame_start, scene.frame_end)))
-            layout.prop(s, "frame_step")
+            layout.prop(s, "frame_step", text="Step (0: the scene's %d)" % scene.frame_step)
         layout.prop(s, "output")
         if not s.output:
             layout.label(text="Output: the job's folder, named as %s" % (scene.render.filepath or "frame_####"))
         layout.prop(s, "name")
         col = layout.column(align=True)
         col.prop(s, "nodes")
-        col.prop(s, "gpus_per_node")
+        col.prop(s, "gpus_per_node", text="GPUs per node (0: all)")
         layout.prop(s, "priority")
 
         status(layout.box())
@@ -79,12 +79,19 @@ class CLUSTER_TOOL_PT_overrides(bpy.types.Panel):
     bl_context = "output"
 
     def draw(self, context):
-        s = context.scene.cluster_tool
+        scene = context.scene
+        s = scene.cluster_tool
         layout = self.layout
         layout.use_property_split = True
         layout.use_property_decorate = False
-        layout.prop(s, "samples")
-        layout.prop(s, "resolution_percentage")
+        samples = getattr(getattr(scene, "cycles", None), "samples", None)
+        scene_samples = "the scene's %d" % samples if samples is not None else "the scene's"
+        layout.prop(s, "samples", text="Samples (0: %s)" % scene_samples)
+        layout.prop(
+            s,
+            "resolution_percentage",
+            text="Resolution (0: the scene's %d%%)" % scene.render.resolution_percentage,
+        )
         layout.prop_search(s, "camera", context.scene, "objects", icon="CAMERA_DATA")
         layout.prop(s, "device")
         layout.prop(s, "format")
