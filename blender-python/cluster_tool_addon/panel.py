@@ -55,19 +55,17 @@ def placeholder_text(value, default):
 
 
 def status(box):
-    if SESSION.job_id:
-        box.label(text="Job %s" % SESSION.job_id, icon="RENDER_ANIMATION")
-    if SESSION.busy and SESSION.phase != "running":
+    """The last thing the add-on said: a step under way, the job's progress, or what went wrong."""
+    if SESSION.phase == "running":
+        box.label(text=SESSION.message, icon="TIME")
+    elif SESSION.busy:
         box.label(text=SESSION.message, icon="SORTTIME")
     elif SESSION.report:
         level, text = SESSION.report
-        icon = {"ERROR": "ERROR", "WARNING": "ERROR"}.get(level, "INFO")
-        lines = text.splitlines() or [""]
-        for i, line in enumerate(lines[:8]):
+        icon = "ERROR" if level in ("ERROR", "WARNING") else "CHECKMARK" if SESSION.phase == "ended" else "INFO"
+        for i, line in enumerate((text.splitlines() or [""])[:8]):
             box.label(text=line, icon=icon if i == 0 else "BLANK1")
-    if SESSION.phase in ("running", "ended") and SESSION.message:
-        box.label(text=SESSION.message, icon="TIME" if SESSION.phase == "running" else "CHECKMARK")
-    if not SESSION.report and not SESSION.job_id:
+    else:
         box.label(text="Not submitted yet", icon="INFO")
 
 

@@ -1,87 +1,31 @@
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail, JobSummary, TaskView } from '../../src/api/types.js';
 import { runCommand } from '../../src/process/run.js';
 import { SlurmClient } from '../../src/slurm/client.js';
-import { runCli } from '../helpers/cli.js';
-import { cleanUp, CoordinatorProcess } from '../helpers/coordinator.js';
+import { cleanUp } from '../helpers/coordinator.js';
 import { diffImages } from '../renderers/blender/image-diff.js';
+import { AddonWorld, resultLine, type Driven } from './addon-fixture.js';
 
 // The Blender add-on as an artist uses it, in the real Blender (background mode): installed by
 // `cluster-tool blender-addon install` into a Blender user folder of the test's own, its panel's
-// properties set, Submit pressed, the job rendered on the local Slurm cluster.
+// properties set, Submit pressed, the job rendered on the local Slurm cluster. (Its panel, drawn
+// by Blender's UI, in panel-screenshot.int.test.ts.)
 
 const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
-const root = mkdtempSync('/tmp/ct-addon-');
-const project = path.join(root, 'project');
-const shot = path.join(project, 'shot.blend');
 const DRIVE = path.join(import.meta.dirname, 'drive-addon.py');
-const SHOOT = path.join(import.meta.dirname, 'screenshot-panel.py');
-const ARTIFACTS = path.resolve('test-artifacts', 'blender-addon');
-const BIN = fileURLToPath(new URL('../../bin/cluster-tool.js', import.meta.url));
-// Blender's user folders, so that the user's own are never touched.
-const userDirs = {
-  BLENDER_USER_SCRIPTS: path.join(root, 'blender', 'scripts'),
-  BLENDER_USER_CONFIG: path.join(root, 'blender', 'config'),
-};
-// PATH with cluster-tool on it (as an npm install puts it), and one without.
-const onPath = path.join(root, 'path');
-const bare = [path.dirname(process.execPath), '/usr/bin', '/bin'].join(':');
-let coord: CoordinatorProcess;
+let world: AddonWorld;
 
 beforeAll(async () => {
-  await runCommand(
-    'blender',
-    ['-b', '--factory-startup', '-P', path.join(import.meta.dirname, 'make-addon-scene.py')].concat(
-      ['--', '--dir', project],
-    ),
-    { timeoutMs: 120_000 },
-  );
-  mkdirSync(onPath);
-  symlinkSync(BIN, path.join(onPath, 'cluster-tool'));
-  coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, ['--lease-seconds', '5']);
-  await coord.start();
+  world = await AddonWorld.start(slurmConf);
 }, 180_000);
 
 afterAll(async () => {
-  await cleanUp(slurm, root, coord);
+  if (world) await cleanUp(slurm, world.root, world.coord);
 });
-
-interface Driven {
-  enabled: boolean;
-  operator?: string[] | 'error';
-  error?: string;
-  reached?: boolean;
-  phase?: string;
-  job?: string | null;
-  state?: string | null;
-  report?: [string, string] | null;
-  files?: { path: string; exists: boolean }[] | null;
-}
-
-/** The environment Blender runs the add-on in: the test's user folders, cluster-tool on PATH. */
-function blenderEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...userDirs,
-    PATH: `${onPath}:${bare}`,
-    CLUSTER_TOOL_STATE_DIR: coord.stateDir,
-    ...env,
-  };
-}
 
 /** Blender in the background on `scene` (none: a new file), the add-on driven by drive-addon.py. */
 function drive(
@@ -92,19 +36,13 @@ function drive(
   const r = spawnSync(
     'blender',
     ['-b', ...(scene ? [scene] : []), '-P', DRIVE, '--', JSON.stringify({ set })],
-    {
-      encoding: 'utf8',
-      timeout: 600_000,
-      env: blenderEnv(env),
-    },
+    { encoding: 'utf8', timeout: 600_000, env: world.env(env) },
   );
   const output = `${r.stdout}${r.stderr}`;
-  const line = r.stdout.split('\n').find((l) => l.startsWith('ADDON-RESULT '));
-  if (!line) throw new Error(`the add-on's driver printed no result:\n${output}`);
-  return { ...(JSON.parse(line.slice('ADDON-RESULT '.length)) as Driven), output };
+  return { ...resultLine<Driven>(r.stdout, 'ADDON-RESULT ', output), output };
 }
 
-const jobCount = async () => (await coord.api<JobSummary[]>('GET', '/api/jobs')).length;
+const jobCount = async () => (await world.coord.api<JobSummary[]>('GET', '/api/jobs')).length;
 
 /** Every PNG under `dir`, by file name. */
 function pngs(dir: string): Map<string, string> {
@@ -116,7 +54,8 @@ function pngs(dir: string): Map<string, string> {
 
 describe('the Blender add-on', () => {
   it('is installed and enabled by `cluster-tool blender-addon install`', () => {
-    const r = runCli(['blender-addon', 'install'], { env: userDirs });
+    const { userDirs } = world;
+    const r = world.install();
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     const dir = path.join(userDirs.BLENDER_USER_SCRIPTS, 'addons', 'cluster_tool_addon');
@@ -124,11 +63,12 @@ describe('the Blender add-on', () => {
     expect(existsSync(path.join(dir, '__init__.py'))).toBe(true);
     expect(existsSync(path.join(userDirs.BLENDER_USER_CONFIG, 'userpref.blend'))).toBe(true);
     // Again: an update replaces the copy.
-    expect(runCli(['blender-addon', 'install'], { env: userDirs }).code).toBe(0);
+    expect(world.install().code).toBe(0);
   });
 
   it('submits the scene with the frames and samples set in its panel; the cluster renders each frame once, with its texture, as Blender renders it here', async () => {
     const before = await jobCount();
+    const { shot } = world;
     const r = drive(shot, { frames: '2-4', samples: 2 });
     expect(r.enabled, r.output).toBe(true);
     expect(r.operator, r.output).toEqual(['FINISHED']);
@@ -138,8 +78,8 @@ describe('the Blender add-on', () => {
     expect(r.report?.[1]).toMatch(new RegExp(`^Job ${r.job}: succeeded 3/3 frames`));
     expect(await jobCount()).toBe(before + 1);
 
-    const job = await coord.api<JobDetail>('GET', `/api/jobs/${r.job}`);
-    const { tasks } = await coord.api<{ tasks: TaskView[] }>(
+    const job = await world.coord.api<JobDetail>('GET', `/api/jobs/${r.job}`);
+    const { tasks } = await world.coord.api<{ tasks: TaskView[] }>(
       'GET',
       `/api/jobs/${r.job}/tasks?stage=render`,
     );
@@ -148,7 +88,7 @@ describe('the Blender add-on', () => {
     for (const t of tasks) expect(t.tries).toBe(1);
 
     // The same frames rendered here by Blender itself, with the samples the panel asked for.
-    const direct = path.join(root, 'direct');
+    const direct = path.join(world.root, 'direct');
     await runCommand(
       'blender',
       ['-b', shot, '--python-expr', 'import bpy; bpy.context.scene.cycles.samples = 2'].concat([
@@ -171,8 +111,8 @@ describe('the Blender add-on', () => {
   });
 
   it('reports a missing texture, naming it, and submits nothing', async () => {
-    const moved = path.join(root, 'moved');
-    cpSync(project, moved, { recursive: true });
+    const moved = path.join(world.root, 'moved');
+    cpSync(world.project, moved, { recursive: true });
     rmSync(path.join(moved, 'tex'), { recursive: true });
     const before = await jobCount();
     const r = drive(path.join(moved, 'shot.blend'), { frames: '1' });
@@ -191,12 +131,13 @@ describe('the Blender add-on', () => {
 
   it('says what to do when cluster-tool is not on PATH, no coordinator answers, or the file was never saved', async () => {
     const before = await jobCount();
+    const { shot, bare } = world;
     const noCli = drive(shot, {}, { PATH: bare });
     expect(noCli.operator).toBe('error');
     expect(noCli.error).toContain('cluster-tool was not found on PATH. Install it');
     expect(noCli.error).toContain('Preferences > Add-ons > Cluster Tool');
 
-    const nobody = path.join(root, 'no-coordinator');
+    const nobody = path.join(world.root, 'no-coordinator');
     mkdirSync(nobody);
     const noCoord = drive(shot, {}, { CLUSTER_TOOL_STATE_DIR: nobody });
     expect(noCoord.phase, noCoord.output).toBe('failed');
@@ -210,41 +151,5 @@ describe('the Blender add-on', () => {
     expect(unsaved.operator).toBe('error');
     expect(unsaved.error).toContain('Save the scene first (File > Save As)');
     expect(await jobCount()).toBe(before);
-  });
-
-  it('shows its panel in Output Properties, and follows the job it submitted there without blocking Blender (its UI under Xvfb; the screenshot is in test-artifacts/blender-addon)', () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const shotFile = path.join(ARTIFACTS, 'panel.png');
-    rmSync(shotFile, { force: true });
-    const [w, h] = [1000, 1800];
-    const r = spawnSync(
-      'xvfb-run',
-      [
-        '-a',
-        '-s',
-        `-screen 0 ${w}x${h}x24`,
-        'blender',
-        shot,
-        '-p',
-        '0',
-        '0',
-        `${w}`,
-        `${h}`,
-      ].concat(['-P', SHOOT, '--', shotFile, 'submit']),
-      { encoding: 'utf8', timeout: 600_000, env: blenderEnv({}) },
-    );
-    const output = `${r.stdout}${r.stderr}`;
-    const line = r.stdout.split('\n').find((l) => l.startsWith('PANEL-SHOT '));
-    expect(line, output).toBeDefined();
-    const shown = JSON.parse(line?.slice('PANEL-SHOT '.length) ?? '{}') as Driven & {
-      error?: string;
-    };
-    expect(shown.error, output).toBeUndefined();
-    expect(shown.phase, output).toBe('ended');
-    expect(shown.report?.[1]).toMatch(new RegExp(`^Job ${shown.job}: succeeded 3/3 frames`));
-    // A PNG of the whole window: its IHDR's width and height.
-    const png = readFileSync(shotFile);
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([w, h]);
   });
 });

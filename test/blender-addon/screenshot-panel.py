@@ -30,6 +30,8 @@ def setup():
     try:
         from cluster_tool_addon.session import SESSION  # noqa: F401 (enabled?)
 
+        # The pointer rests mid-window: no tooltip over the panel.
+        bpy.context.preferences.view.show_tooltips = False
         win = window()
         area = max(
             (a for a in win.screen.areas if a.type == "PROPERTIES"), key=lambda a: a.width * a.height
