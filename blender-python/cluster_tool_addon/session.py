@@ -141,7 +141,7 @@ class Session:
     def start(self, args, on_done):
         self.calls.append(Call([self.cli] + args, on_done))
         if not bpy.app.timers.is_registered(tick):
-            bpy.app.timers.register(tick, first_interval=TICK)
+            bpy.app.timers.register(tick, first_interval=TICK, persistent=True)
 
     def fail(self, text):
         self.phase = "failed"
