@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCommand } from '../../src/process/run.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { cleanUp } from '../helpers/coordinator.js';
 import { AddonWorld, resultLine, type Driven } from './addon-fixture.js';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 describe("the Blender add-on's panel", () => {
-  it('shows in Output Properties, submits from there and follows the job to its end while Blender keeps running', () => {
+  it('shows in Output Properties, saves the edited scene, submits it and follows the job to its end while Blender keeps running', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const shotFile = path.join(ARTIFACTS, 'panel.png');
     rmSync(shotFile, { force: true });
@@ -41,8 +42,21 @@ describe("the Blender add-on's panel", () => {
       { encoding: 'utf8', timeout: 600_000, env: world.env() },
     );
     const output = `${r.stdout}${r.stderr}`;
-    const shown = resultLine<Driven>(r.stdout, 'PANEL-SHOT ', output);
+    const shown = resultLine<Driven & { dirty_before?: boolean }>(r.stdout, 'PANEL-SHOT ', output);
     expect(shown.error, output).toBeUndefined();
+    // The edit made before Submit was saved by it (the file on disk has it).
+    expect(shown.dirty_before).toBe(true);
+    const saved = await runCommand(
+      'blender',
+      [
+        '-b',
+        world.shot,
+        '--python-expr',
+        'import bpy; print("END=%d" % bpy.context.scene.frame_end)',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    expect(saved.stdout).toMatch(/^END=4$/m);
     expect(shown.phase, output).toBe('ended');
     expect(shown.report?.[1]).toMatch(new RegExp(`^Job ${shown.job}: succeeded 3/3 frames`));
     // A PNG of the whole window: its IHDR's width and height.

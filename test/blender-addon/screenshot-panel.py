@@ -15,6 +15,7 @@ import bpy
 args = sys.argv[sys.argv.index("--") + 1 :]
 OUT, ACTION = args[0], args[1] if len(args) > 1 else "submit"
 DEADLINE = time.monotonic() + 300
+RESULT = {}
 
 
 def window():
@@ -22,7 +23,7 @@ def window():
 
 
 def finish(result):
-    print("PANEL-SHOT " + json.dumps(result), flush=True)
+    print("PANEL-SHOT " + json.dumps(dict(RESULT, **result)), flush=True)
     bpy.ops.wm.quit_blender()
 
 
@@ -42,6 +43,12 @@ def setup():
             bpy.ops.screen.screen_full_area()
         s = bpy.context.scene.cluster_tool
         s.frames, s.samples, s.priority = "2-4", 2, 60
+        # An edit not saved yet (the undo step makes the file dirty, as any edit in the UI does):
+        # Submit saves it first.
+        bpy.context.scene.frame_end = 4
+        with bpy.context.temp_override(window=win):
+            bpy.ops.ed.undo_push(message="frame end")
+        RESULT["dirty_before"] = bpy.data.is_dirty
         with bpy.context.temp_override(window=win):
             if ACTION == "submit":
                 bpy.ops.cluster_tool.submit()
