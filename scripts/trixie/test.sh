@@ -22,6 +22,7 @@ main() {
     test/coordinator/blender-still.int.test.ts
     test/coordinator/scale.int.test.ts
     test/faults/fault-matrix.int.test.ts
+    test/blender-addon/addon.int.test.ts
   )
   # Already covered here by the fault matrix, on smaller scenes: two 48-frame jobs saved.
   local skip node_bin world started rc=0 rehearse=1

@@ -73,5 +73,21 @@ describe('the npm package', () => {
     expect(r.stderr).not.toContain('not built yet');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('cluster-tool <command>');
+    // The Blender add-on ships, and the installed package zips it for Blender's installer.
+    expect(listed).toContain('package/blender-python/cluster_tool_addon/__init__.py');
+    const zip = spawnSync(
+      'cluster-tool',
+      ['blender-addon', 'zip', '--out', path.join(tmp, 'a.zip')],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: `${path.join(prefix, 'bin')}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+        },
+      },
+    );
+    expect(zip.status, zip.stderr).toBe(0);
+    expect(run('unzip', ['-l', path.join(tmp, 'a.zip')], tmp)).toContain(
+      'cluster_tool_addon/__init__.py',
+    );
   });
 });

@@ -80,6 +80,7 @@ describe('viewer helpers', () => {
   it('reads login codes and routes from the fragment', () => {
     expect(parseHash('#code=Ab_-9')).toEqual({ view: 'login', code: 'Ab_-9' });
     expect(parseHash('#code=<x>')).toEqual({ view: 'jobs' });
+    expect(parseHash('#code=Ab&job=j7')).toEqual({ view: 'login', code: 'Ab', job: 'j7' });
     expect(parseHash('#/job/j12')).toEqual({ view: 'job', id: 'j12' });
     expect(parseHash('#/cluster')).toEqual({ view: 'cluster' });
     expect(parseHash('')).toEqual({ view: 'jobs' });
@@ -181,6 +182,9 @@ describe('one-time login codes', () => {
 
   it('puts the code in the URL fragment, which browsers never send to the server', () => {
     expect(viewerUrl('http://127.0.0.1:7070/', 'abc')).toBe('http://127.0.0.1:7070/#code=abc');
+    expect(viewerUrl('http://127.0.0.1:7070', 'abc', 'j 7')).toBe(
+      'http://127.0.0.1:7070/#code=abc&job=j%207',
+    );
     expect(findOnPath('sh', '/nonexistent:/bin')).toBe('/bin/sh');
     expect(findOnPath('pcluster-not-here', '/bin')).toBeUndefined();
   });

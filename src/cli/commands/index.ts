@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { blenderAddonCommand } from './blender-addon.js';
 import { configCommand } from './config.js';
 import { coordinatorCommand } from './coordinator.js';
 import { depsCommand } from './deps.js';
@@ -38,4 +39,5 @@ export const commands: CommandModule<object, any>[] = [
   openjdCommand,
   resultsCommand,
   notifyKeyCommand,
+  blenderAddonCommand,
 ];

@@ -21,9 +21,13 @@ export function findOnPath(name: string, envPath = process.env.PATH ?? ''): stri
   return undefined;
 }
 
-/** The viewer URL for a login code: the code rides in the fragment, which browsers never send. */
-export function viewerUrl(base: string, code: string): string {
-  return `${base.replace(/\/+$/, '')}/#code=${encodeURIComponent(code)}`;
+/**
+ * The viewer URL for a login code: the code rides in the fragment, which browsers never send;
+ * with a job, the page shows that job once signed in (viewer/app/format.ts `parseHash`).
+ */
+export function viewerUrl(base: string, code: string, job?: string): string {
+  const at = job === undefined ? '' : `&job=${encodeURIComponent(job)}`;
+  return `${base.replace(/\/+$/, '')}/#code=${encodeURIComponent(code)}${at}`;
 }
 
 /** Mints a one-time login code on the coordinator and prints (or opens) the viewer URL. */
@@ -33,7 +37,7 @@ async function local(argv: Record<string, unknown>): Promise<void> {
     'POST',
     '/api/login-codes',
   );
-  const url = viewerUrl(conn.url, code);
+  const url = viewerUrl(conn.url, code, argv.job as string | undefined);
   const minutes = Math.max(1, Math.round((expiresAt - Date.now()) / 60_000));
   process.stdout.write(`${url}\n`);
   process.stderr.write(
@@ -88,6 +92,10 @@ export const viewerCommand: CommandModule = {
     'Print (or --open) a one-time link to the browser viewer; with --cluster, open the DCV session on the head node first',
   builder: (y) =>
     withCoordinatorOptions(withClusterOption(y))
+      .option('job', {
+        type: 'string',
+        describe: 'Open the viewer at this job',
+      })
       .option('open', {
         type: 'boolean',
         describe: 'Open the link with xdg-open when it is installed',

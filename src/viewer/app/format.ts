@@ -100,12 +100,17 @@ export type Route =
   | { view: 'jobs' }
   | { view: 'job'; id: string }
   | { view: 'cluster' }
-  | { view: 'login'; code: string };
+  | { view: 'login'; code: string; job?: string };
 
 export function parseHash(hash: string): Route {
   const h = hash.replace(/^#/, '');
-  const code = /^code=([A-Za-z0-9_-]+)$/.exec(h)?.[1];
-  if (code) return { view: 'login', code };
+  const login = /^code=([A-Za-z0-9_-]+)(?:&job=([^&/]+))?$/.exec(h);
+  if (login) {
+    const [, code = '', job] = login;
+    return job === undefined
+      ? { view: 'login', code }
+      : { view: 'login', code, job: decodeURIComponent(job) };
+  }
   const job = /^\/job\/([^/]+)$/.exec(h)?.[1];
   if (job) return { view: 'job', id: decodeURIComponent(job) };
   if (h === '/cluster') return { view: 'cluster' };

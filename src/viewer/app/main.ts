@@ -130,7 +130,8 @@ async function signInFromHash(): Promise<void> {
   const r = parseHash(location.hash);
   let message: string | null = null;
   if (r.view === 'login') {
-    history.replaceState(null, '', `${location.pathname}#/jobs`);
+    const page = r.job === undefined ? '#/jobs' : `#/job/${encodeURIComponent(r.job)}`;
+    history.replaceState(null, '', `${location.pathname}${page}`);
     try {
       await redeemCode(r.code);
     } catch (err) {
