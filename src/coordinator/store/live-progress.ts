@@ -1,0 +1,45 @@
+import type { TaskProgressReport } from '../../api/agent-protocol.js';
+import type { TaskLiveProgress } from '../../api/types.js';
+import type { TaskRow } from './types.js';
+
+/** Entries older than this are dropped when the map grows: their tasks ended long ago. */
+const KEEP_MS = 10 * 60_000;
+const PRUNE_AT = 4096;
+
+interface Entry extends TaskLiveProgress {
+  agentId: string;
+}
+
+/**
+ * How far each running task is, as its agent said with its last lease renewal. Kept in memory,
+ * never written: a sample count is worth nothing once the task ends or the coordinator restarts,
+ * and a write per renewal would double the store's writes. A reading shows only while the task
+ * is still leased to the agent that sent it, in the same run (sent after that run began).
+ */
+export class LiveProgress {
+  private readonly byTask = new Map<number, Entry>();
+
+  /** Notes what `agentId` said of `taskId` at `now` (ms). */
+  note(taskId: number, agentId: string, p: TaskProgressReport, now: number): void {
+    if (this.byTask.size >= PRUNE_AT)
+      for (const [id, e] of this.byTask) if (now - e.at > KEEP_MS) this.byTask.delete(id);
+    this.byTask.set(taskId, {
+      agentId,
+      fraction: p.fraction,
+      activity: p.activity ?? null,
+      frame: p.frame ?? null,
+      frameFraction: p.frameFraction ?? null,
+      frameStartedAt: p.frameElapsedMs !== undefined ? now - p.frameElapsedMs : null,
+      at: now,
+    });
+  }
+
+  /** The latest reading of a task while it runs, null otherwise. */
+  of(task: Pick<TaskRow, 'id' | 'state' | 'agentId' | 'startedAt'>): TaskLiveProgress | null {
+    const e = this.byTask.get(task.id);
+    if (!e || task.state !== 'leased' || e.agentId !== task.agentId) return null;
+    if (task.startedAt !== null && e.at < task.startedAt) return null;
+    const { agentId: _, ...shown } = e;
+    return shown;
+  }
+}
