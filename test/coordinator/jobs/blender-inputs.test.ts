@@ -165,3 +165,33 @@ describe('denoising at submit', () => {
     ).toBe('denoiser openimagedenoise: only Cycles denoises (the scene uses BLENDER_EEVEE)');
   });
 });
+
+describe('denoising of a dataset at submit', () => {
+  const asked = { asked: ['scene'], denoiser: 'OPENIMAGEDENOISE' };
+  const debian = sceneInfo({ denoising: { ...asked, available: [] } });
+  const dataset = (extra: Record<string, unknown>) =>
+    planJob(
+      { kind: 'blender-dataset', scene, nodes: 1, views: 4, viewsPerTask: 2, ...extra },
+      { limits: { partitionNodes: 4, maxGpusPerNode: 4 }, dirs, files: site() },
+    );
+
+  it('refuses it as `submit blender` does, and renders with --denoiser none', () => {
+    expect(refusal(() => dataset({ sceneInfo: debian }))).toMatch(
+      /^the scene renders with denoising on \(scene\) by OpenImageDenoise, which the cluster's Blender lacks .*choose --denoiser none\|openimagedenoise\|optix/,
+    );
+    const plan = dataset({ sceneInfo: debian, denoiser: 'none' });
+    expect(
+      plan.tasks.every((t) => (t.payload.overrides as { denoiser?: string }).denoiser === 'none'),
+    ).toBe(true);
+    expect(refusal(() => dataset({ sceneInfo: debian, denoiser: 'optix' }))).toMatch(
+      /built without OptiX/,
+    );
+    expect(refusal(() => dataset({ denoiser: 'fast' }))).toBe(
+      'denoiser "fast": use none, openimagedenoise, optix',
+    );
+    // No denoiser asked: the payload carries no overrides, as before.
+    expect(
+      dataset({ sceneInfo: sceneInfo({ denoising: NO_DENOISING }) }).tasks[0]?.payload.overrides,
+    ).toBeUndefined();
+  });
+});
