@@ -19,7 +19,7 @@ import {
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
 import { blenderWarmUp } from './blender-warm-up.js';
-import { checkDenoising, checkDependencies } from './blender-inputs.js';
+import { checkDenoising, checkDependencies, checkEngine } from './blender-inputs.js';
 import {
   checkImageOverrides,
   checkOverrides,
@@ -86,7 +86,10 @@ export const blenderDatasetJob: JobType<'blender-dataset'> = {
     const scene = absolutePath('scene', req.scene, 'file', files);
     if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
     const overrides = denoiserOverride(req.denoiser, req.sceneInfo);
-    const warnings = checkDependencies(req.sceneInfo, req.allowMissing === true, files);
+    const warnings = [
+      ...checkEngine(req.sceneInfo, limits),
+      ...checkDependencies(req.sceneInfo, req.allowMissing === true, files),
+    ];
     const views = wholeNumber('views', req.views, 1, MAX_VIEWS);
     const opt = (field: string, v: number | undefined) =>
       v === undefined ? undefined : wholeNumber(field, v, 0, MAX_VIEWS);
