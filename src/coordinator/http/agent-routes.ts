@@ -5,7 +5,6 @@ import type { LeaseDecision } from '../scheduler/scheduler.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import { taskView } from '../views.js';
 import {
-  agentRequest,
   renewRequest,
   type TaskProgressReport,
   AGENT_ROUTES,

@@ -39,7 +39,13 @@ export class LiveProgress {
     const e = this.byTask.get(task.id);
     if (!e || task.state !== 'leased' || e.agentId !== task.agentId) return null;
     if (task.startedAt !== null && e.at < task.startedAt) return null;
-    const { agentId: _, ...shown } = e;
-    return shown;
+    return {
+      fraction: e.fraction,
+      activity: e.activity,
+      frame: e.frame,
+      frameFraction: e.frameFraction,
+      frameStartedAt: e.frameStartedAt,
+      at: e.at,
+    };
   }
 }
