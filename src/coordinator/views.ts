@@ -31,7 +31,7 @@ export interface ViewStore {
   agents: Pick<AgentsTable, 'list'>;
   events: Pick<EventsTable, 'list' | 'latest'>;
   /** How far running tasks are (in memory); none: no task shows any. */
-  live?: Pick<LiveProgress, 'of'>;
+  live?: Pick<LiveProgress, 'of' | 'noted'>;
 }
 
 /**

@@ -145,10 +145,10 @@ export class AgentDesk {
       this.p.store.agents.update(agentId, { lastSeen: this.p.now() });
       return this.p.store.tasks.renew(taskId, agentId, this.p.now() + this.p.times.leaseMs);
     });
-    if (renewed && progress) {
-      this.p.store.live.note(taskId, agentId, progress, this.p.now());
-      const task = this.p.store.tasks.get(taskId);
-      if (task) this.p.taskUpdated(task);
+    const task = renewed && progress ? this.p.store.tasks.get(taskId) : undefined;
+    if (task && progress) {
+      this.p.store.live.note(task, agentId, progress, this.p.now());
+      this.p.taskUpdated(task);
     }
     return renewed;
   }

@@ -8,6 +8,7 @@ const PRUNE_AT = 4096;
 
 interface Entry extends TaskLiveProgress {
   agentId: string;
+  jobId: string;
 }
 
 /**
@@ -18,13 +19,22 @@ interface Entry extends TaskLiveProgress {
  */
 export class LiveProgress {
   private readonly byTask = new Map<number, Entry>();
+  /** The jobs with a reading, so that a job nobody reported on costs no query. */
+  private readonly jobs = new Map<string, number>();
 
-  /** Notes what `agentId` said of `taskId` at `now` (ms). */
-  note(taskId: number, agentId: string, p: TaskProgressReport, now: number): void {
-    if (this.byTask.size >= PRUNE_AT)
-      for (const [id, e] of this.byTask) if (now - e.at > KEEP_MS) this.byTask.delete(id);
-    this.byTask.set(taskId, {
+  /** Notes what `agentId` said of its task at `now` (ms). */
+  note(
+    task: Pick<TaskRow, 'id' | 'jobId'>,
+    agentId: string,
+    p: TaskProgressReport,
+    now: number,
+  ): void {
+    if (this.byTask.size >= PRUNE_AT) this.prune(now);
+    const before = this.byTask.get(task.id);
+    if (!before) this.jobs.set(task.jobId, (this.jobs.get(task.jobId) ?? 0) + 1);
+    this.byTask.set(task.id, {
       agentId,
+      jobId: task.jobId,
       fraction: p.fraction,
       activity: p.activity ?? null,
       frame: p.frame ?? null,
@@ -32,6 +42,21 @@ export class LiveProgress {
       frameStartedAt: p.frameElapsedMs !== undefined ? now - p.frameElapsedMs : null,
       at: now,
     });
+  }
+
+  /** Whether any task of `jobId` has a reading (which may be stale: `of` decides). */
+  noted(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
+  private prune(now: number): void {
+    for (const [id, e] of this.byTask) {
+      if (now - e.at <= KEEP_MS) continue;
+      this.byTask.delete(id);
+      const n = (this.jobs.get(e.jobId) ?? 1) - 1;
+      if (n > 0) this.jobs.set(e.jobId, n);
+      else this.jobs.delete(e.jobId);
+    }
   }
 
   /** The latest reading of a task while it runs, null otherwise. */

@@ -11,7 +11,7 @@ import { viewCount } from './task-name.js';
 export type ProgressStore = {
   tasks: Pick<TasksTable, 'progress' | 'list' | 'recentCompletions'>;
   /** What the running tasks' agents said of them (in memory); none: nothing is in flight. */
-  live?: Pick<LiveProgress, 'of'>;
+  live?: Pick<LiveProgress, 'of' | 'noted'>;
 };
 
 const empty = (): JobProgress => ({
@@ -77,7 +77,7 @@ function withInFlight(
   p: JobProgress,
 ): JobProgress {
   const live = store.live;
-  if (!live || p.leased === 0) return p;
+  if (!live || p.leased === 0 || !live.noted(job.id)) return p;
   let inFlight = 0;
   for (const t of store.tasks.list(job.id, { stage, state: 'leased' }).tasks)
     inFlight += (live.of(t)?.fraction ?? 0) * unitsOfTask(unit, t);
