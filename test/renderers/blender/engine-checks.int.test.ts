@@ -15,6 +15,7 @@ const slurm = new SlurmClient({ slurmConf });
 const root = mkdtempSync('/tmp/ct-engines-');
 const addon = path.join(root, 'addon-engine.blend');
 const newer = path.join(root, 'from-4.3.blend');
+const denoised = path.join(root, 'denoised.blend');
 let coord: CoordinatorProcess;
 
 const SCRIPT = `
@@ -27,6 +28,9 @@ s.render.engine = "CYCLES"
 s.cycles.samples = 1
 s.cycles.use_denoising = False
 bpy.ops.wm.save_as_mainfile(filepath=out + "/from-4.3.blend")
+s.cycles.use_denoising = True  # as a new scene has it; Debian's Blender has no denoiser
+bpy.ops.wm.save_as_mainfile(filepath=out + "/denoised.blend")
+s.cycles.use_denoising = False
 # An engine as an add-on registers one; the file keeps its name, a Blender without it lacks it.
 class AddonEngine(bpy.types.RenderEngine):
     bl_idname = "CT_ADDON_ENGINE"
@@ -77,5 +81,27 @@ describe("checks at submit of what the nodes' Blender can render", () => {
     expect(r.code).toBe(0);
     const jobs = JSON.parse(cli(['status', '--json']).stdout) as JobSummary[];
     expect(jobs.map((j) => j.state)).toEqual(['succeeded']);
+  });
+
+  it('refuses a dataset of a denoising scene the Blender cannot denoise, naming --denoiser; renders it with --denoiser none', () => {
+    const views = ['--views', '1', '--val-views', '0', '--test-views', '0', '--nodes', '1'];
+    const refused = cli(['submit', 'blender-dataset', denoised, ...views]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(
+      /the scene renders with denoising on .*choose --denoiser none\|openimagedenoise\|optix/,
+    );
+    const r = cli([
+      'submit',
+      'blender-dataset',
+      denoised,
+      ...views,
+      '--denoiser',
+      'none',
+      '--wait',
+    ]);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const jobs = JSON.parse(cli(['status', '--json']).stdout) as JobSummary[];
+    expect(jobs.find((j) => j.kind === 'blender-dataset')?.state).toBe('succeeded');
   });
 });
