@@ -154,6 +154,10 @@ def scene_info(scene):
         "file_format": r.image_settings.file_format,
         "color_depth": r.image_settings.color_depth,
         "use_border": r.use_border,
+        # The Blender that saved the file (its header's version) and this one: a newer file may
+        # render wrong here.
+        "saved_by": "%d.%d" % tuple(bpy.data.version[:2]),
+        "blender_version": bpy.app.version_string,
         **ct_overrides.camera_info(scene),
         **ct_overrides.samples_info(scene),
     }

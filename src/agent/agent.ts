@@ -9,6 +9,7 @@ import {
   registerReply,
   type LeasedTask,
   type LeaseReplyBody,
+  type TaskProgressReport,
   type WarmUp,
 } from '../api/agent-protocol.js';
 import { stamped } from './early-start.js';
@@ -153,17 +154,18 @@ export class Agent {
     const abort = new AbortController();
     const label = `task ${task.id} (${task.kind}${task.frames.length ? ` frames ${task.frames.join(',')}` : ''})`;
     this.log(`leased ${label}`);
+    // The runner's latest progress rides on the renewals: no request of its own per sample.
+    let progress: TaskProgressReport | undefined;
     // Renew well inside the lease; a refused renewal means another agent owns the task now.
     const renew = setInterval(
       () => {
-        void this.call(AGENT_ROUTES.renew(task.id), { agentId: this.agentId }).catch(
-          (err: Error) => {
-            if (err instanceof ApiError && err.status === 409) {
-              this.log(`${label}: lease lost, stopping it`);
-              abort.abort();
-            }
-          },
-        );
+        const body = { agentId: this.agentId, ...(progress ? { progress } : {}) };
+        void this.call(AGENT_ROUTES.renew(task.id), body).catch((err: Error) => {
+          if (err instanceof ApiError && err.status === 409) {
+            this.log(`${label}: lease lost, stopping it`);
+            abort.abort();
+          }
+        });
       },
       Math.max(200, Math.floor(this.leaseMs / 3)),
     );
@@ -174,6 +176,7 @@ export class Agent {
         node: this.o.node,
         signal: abort.signal,
         log: (l) => this.log(l),
+        progress: (p) => void (progress = p),
       });
       clearInterval(renew);
       if (abort.signal.aborted) return;

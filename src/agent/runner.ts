@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LeasedTask } from '../api/agent-protocol.js';
+import type { LeasedTask, TaskProgressReport } from '../api/agent-protocol.js';
 
 export type { LeasedTask } from '../api/agent-protocol.js';
 
@@ -10,6 +10,8 @@ export interface RunContext {
   node?: string;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** How far the task is now; the agent sends the latest with its next lease renewal. */
+  progress?: (p: TaskProgressReport) => void;
 }
 
 /**

@@ -7,7 +7,8 @@ import { z } from 'zod';
  *   register  {jobId, node, gpu, slurmJobId, pid?}      -> {agentId, leaseMs, warmUp?} | {exit}
  *   lease     {agentId, waitMs?}                        -> {task} | {exit}; 204 when no work came
  *             (within the last fifth of waitMs, at most 10 s: agents started together spread out)
- *   renew     {agentId}                                 -> {ok}; 409 when the lease is gone
+ *   renew     {agentId, progress?}                      -> {ok}; 409 when the lease is gone
+ *             (progress: how far the task is, the renderer's latest; kept in memory, not written)
  *   complete  {agentId, result, lease?}                 -> {ok, task, lease?}; 409 when not held
  *   fail      {agentId, error, tail, blame?}            -> {ok}
  *
@@ -46,6 +47,26 @@ export const registerReply = z.union([
 
 export const agentRequest = z.object({ agentId: name(512) });
 
+/**
+ * How far a running task is, as its runner last read it (Blender's `Sample 12/128`): `fraction`
+ * of the whole task (0..1); for a task of several frames, the frame rendering now, how far it
+ * is and how long it has run (ms, the agent's clock: the coordinator turns it into a start).
+ */
+export const taskProgress = z.object({
+  fraction: z.number().min(0).max(1),
+  activity: z.string().max(120).optional(),
+  frame: z.number().int().optional(),
+  frameFraction: z.number().min(0).max(1).optional(),
+  frameElapsedMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600_000)
+    .optional(),
+});
+
+export const renewRequest = agentRequest.extend({ progress: taskProgress.optional() });
+
 export const leaseRequest = agentRequest.extend({
   /** How long to wait for work (ms); the coordinator caps it. */
   waitMs: z.number().int().min(0).max(600_000).optional(),
@@ -83,5 +104,6 @@ export const failRequest = agentRequest.extend({
 });
 
 export type LeasedTask = z.infer<typeof leasedTask>;
+export type TaskProgressReport = z.infer<typeof taskProgress>;
 export type WarmUp = z.infer<typeof warmUp>;
 export type LeaseReplyBody = z.infer<typeof leaseReply>;

@@ -94,6 +94,11 @@ export interface Progress {
 /** A job's progress in its unit; `failed` leaves out what was cancelled. */
 export interface JobProgress extends Progress {
   cancelled: number;
+  /**
+   * Units of the running tasks already done, by their agents' last word (fractional, part of
+   * `leased`); 0 or absent when no agent has said.
+   */
+  inFlight?: number;
 }
 
 /**
@@ -145,6 +150,21 @@ export interface JobSummary {
   error: string | null;
 }
 
+/**
+ * How far a running task is, as its agent last said (Blender's samples or tiles): `fraction` of
+ * the whole task; for the frame rendering now, its number, how far it is and when it began.
+ */
+export interface TaskLiveProgress {
+  fraction: number;
+  /** Blender's words: `Sample 12/128`, `Rendered 3/16 Tiles, Sample 7/16`, `Compositing`. */
+  activity: string | null;
+  frame: number | null;
+  frameFraction: number | null;
+  frameStartedAt: number | null;
+  /** When the coordinator heard it (ms). */
+  at: number;
+}
+
 export interface TaskView {
   id: number;
   /** What a person calls it: `frame 12`, `frames 12-15`, a command's id, a train_dir, `encode`. */
@@ -169,6 +189,8 @@ export interface TaskView {
   error: string | null;
   /** Last lines of the renderer's output when it failed. */
   errorTail: string[];
+  /** While it runs, how far it is (its agent's last lease renewal); absent otherwise. */
+  progress?: TaskLiveProgress;
   /**
    * Every attempt, oldest first, on a job's stream and only for a task that ran more than once
    * (a single run is the task's own `node`, `startedAt`, `finishedAt`): the per-GPU timeline
@@ -214,6 +236,8 @@ export interface AgentView {
   currentTaskId: number | null;
   /** The name of the task it holds (`frame 42`), null when idle. */
   currentTask: string | null;
+  /** How far that task is, when its agent has said. */
+  currentProgress: TaskLiveProgress | null;
   lastSeen: number;
 }
 

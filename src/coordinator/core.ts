@@ -1,5 +1,6 @@
 // One file: the composition of the coordinator's parts and the facade the HTTP routes call (one
 // method a line or two, handing over to the part that decides) are one class.
+import type { TaskProgressReport } from '../api/agent-protocol.js';
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
 import { wholeFrames } from '../renderers/blender/resume.js';
@@ -166,7 +167,7 @@ export class Coordinator {
       bus,
       taskUpdated: (task) => {
         if (bus.listening)
-          bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(task) });
+          bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(task, store.live) });
       },
       settled: (task) => this.stages.settled(task),
       touch: (agent) => this.liveness.touch(agent),
@@ -267,9 +268,9 @@ export class Coordinator {
     return this.desk.lease(agent, waitMs, signal, job);
   }
 
-  /** Renews a lease; answered once the next shared commit holds it. */
-  renew(agentId: string, taskId: number): Promise<boolean> {
-    return this.desk.renew(agentId, taskId);
+  /** Renews a lease (noting how far the task is); answered once the next shared commit holds it. */
+  renew(agentId: string, taskId: number, progress?: TaskProgressReport): Promise<boolean> {
+    return this.desk.renew(agentId, taskId, progress);
   }
 
   /**
@@ -329,7 +330,7 @@ export class Coordinator {
   }
 
   tasks(jobId: string, q: TaskPageQuery) {
-    return taskPage(this.store.tasks, jobId, q);
+    return taskPage(this.store.tasks, jobId, q, this.store.live);
   }
 
   task(jobId: string, q: TaskQuery): TaskRow {

@@ -76,6 +76,7 @@ export class Submission {
     return {
       partitionNodes: partition.length,
       maxGpusPerNode: Math.max(1, ...partition.map((n) => n.gpus)),
+      nodeGpus: Math.max(0, ...partition.map((n) => n.gpus)),
     };
   }
 

@@ -17,6 +17,7 @@ import type { StagesTable } from './store/tables/stages.js';
 import type { TasksTable } from './store/tables/tasks/tasks-table.js';
 import type { JobType } from './jobs/job-type.js';
 import type { AgentRow, AllocationRow, JobRow, TaskRow } from './store/types.js';
+import type { LiveProgress } from './store/live-progress.js';
 import { completionsOf, jobProgress, progressStage, unitOf } from './view/progress.js';
 import { paceOf } from './view/rate.js';
 import { taskName } from './view/task-name.js';
@@ -29,10 +30,16 @@ export interface ViewStore {
   allocations: Pick<AllocationsTable, 'list' | 'live'>;
   agents: Pick<AgentsTable, 'list'>;
   events: Pick<EventsTable, 'list' | 'latest'>;
+  /** How far running tasks are (in memory); none: no task shows any. */
+  live?: Pick<LiveProgress, 'of' | 'noted'>;
 }
 
-/** A task as the API shows it, named for people (see view/task-name.ts). */
-export function taskView(t: TaskRow): TaskView {
+/**
+ * A task as the API shows it, named for people (see view/task-name.ts), with how far it is
+ * while it runs when `live` is given.
+ */
+export function taskView(t: TaskRow, live?: Pick<LiveProgress, 'of'>): TaskView {
+  const progress = live?.of(t);
   const frameResults = (t.result?.frames ?? {}) as Record<
     string,
     { seconds?: number; file?: string; thumb?: string }
@@ -60,6 +67,7 @@ export function taskView(t: TaskRow): TaskView {
     files,
     error: t.error,
     errorTail: t.errorTail,
+    ...(progress ? { progress } : {}),
   };
 }
 
@@ -77,6 +85,7 @@ export function agentView(a: AgentRow, current: TaskView | null): AgentView {
     failures: a.failures,
     currentTaskId: current?.id ?? null,
     currentTask: current?.name ?? null,
+    currentProgress: current?.progress ?? null,
     lastSeen: a.lastSeen,
   };
 }
@@ -145,8 +154,10 @@ function failedTask(t: TaskView): FailedTask {
 }
 
 export function jobDetail(store: ViewStore, job: JobRow, now = Date.now()): JobDetail {
-  const leased = store.tasks.list(job.id, { state: 'leased' }).tasks.map(taskView);
-  const failed = store.tasks.list(job.id, { state: 'failed' }).tasks.map(taskView);
+  const leased = store.tasks
+    .list(job.id, { state: 'leased' })
+    .tasks.map((t) => taskView(t, store.live));
+  const failed = store.tasks.list(job.id, { state: 'failed' }).tasks.map((t) => taskView(t));
   const type = jobTypeOf(job.kind);
   const results = type.results?.(store.tasks.list(job.id, { stage: progressStage(job) }).tasks);
   const summary = jobSummary(store, job, now);

@@ -74,6 +74,9 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .grid-window { position:absolute; top:0; left:0; right:0; }
 .cell { position:absolute; width:92px; height:72px; border-radius:3px; overflow:hidden; background:#232831; border:2px solid transparent; cursor:pointer; }
 .cell img { width:100%; height:100%; object-fit:cover; display:block; pointer-events:none; }
+.cell .live { position:absolute; left:3px; right:3px; top:3px; height:16px; font-size:11px; background:rgba(0,0,0,.6); border-radius:3px; overflow:hidden; pointer-events:none; }
+.cell .live i { position:absolute; left:0; top:0; bottom:0; background:var(--leased); opacity:.45; }
+.cell .live b { position:relative; font-weight:normal; padding:0 4px; white-space:nowrap; }
 .cell .fno { position:absolute; left:3px; bottom:2px; font-size:11px; background:rgba(0,0,0,.6); padding:0 4px; border-radius:3px; pointer-events:none; }
 .cell.queued { border-color:#3a414c; } .cell.leased { border-color:var(--leased); } .cell.done { border-color:#24583a; }
 .cell.failed { border-color:var(--bad); background:#3a1a1d; } .cell.failed .fno::after { content:' ✕'; color:var(--bad); }

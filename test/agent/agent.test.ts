@@ -126,4 +126,30 @@ describe('an agent', () => {
     // The runner (and the Blender it was starting) is closed, not left to the process's exit.
     expect(rec.closed()).toBe(1);
   });
+
+  it("sends its runner's latest progress with the lease renewals, and the coordinator shows it", async () => {
+    const { c, job, url } = await running();
+    let report: ((fraction: number) => void) | undefined;
+    const runner: TaskRunner = {
+      kinds: ['blender-render'],
+      run: (_task, ctx) =>
+        new Promise((_resolve, reject) => {
+          report = (fraction) =>
+            ctx.progress?.({ fraction, activity: `Sample ${fraction * 64}/64` });
+          ctx.signal.addEventListener('abort', () => reject(new Error('stopped')));
+        }),
+      close: () => Promise.resolve(),
+    };
+    const done = agent(url, job, runner).run();
+    await expect.poll(() => report !== undefined).toBe(true);
+    const shown = () => c.detail(job.id).agents[0]?.currentProgress ?? null;
+    report?.(0.25);
+    await expect.poll(() => shown()?.fraction).toBe(0.25);
+    expect(shown()?.activity).toBe('Sample 16/64');
+    report?.(0.5);
+    await expect.poll(() => shown()?.fraction).toBe(0.5);
+    c.cancel(job.id);
+    await done;
+    expect(shown()).toBeNull();
+  });
 });

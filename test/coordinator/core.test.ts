@@ -116,6 +116,44 @@ describe('the scheduling core', () => {
     expect(c.store.agents.get(a.id)?.state).toBe('gone');
   });
 
+  it("keeps how far a running task is, from its agent's renewals, while it runs", async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-4', nodes: 1, chunk: 2 });
+    const a = agent(job.id, 'node1', '0');
+    const b = agent(job.id, 'node1', '1');
+    const t = (await lease(a)) as TaskRow;
+    const t2 = (await lease(b)) as TaskRow;
+    clock += 300;
+    const report = {
+      fraction: 0.75,
+      activity: 'Sample 32/64',
+      frame: 2,
+      frameFraction: 0.5,
+      frameElapsedMs: 200,
+    };
+    expect(await c.renew(a.id, t.id, report)).toBe(true);
+    const detail = c.detail(job.id);
+    const shown = {
+      fraction: 0.75,
+      activity: 'Sample 32/64',
+      frame: 2,
+      frameFraction: 0.5,
+      frameStartedAt: clock - 200,
+      at: clock,
+    };
+    expect(detail.agents.find((x) => x.id === a.id)?.currentProgress).toEqual(shown);
+    expect(detail.agents.find((x) => x.id === b.id)?.currentProgress).toBeNull();
+    expect(detail.progress.inFlight).toBe(1.5);
+    await c.complete(b.id, t2.id, {});
+    expect(c.detail(job.id).progress.inFlight).toBe(1.5);
+    // Another agent's renewal of it, or a renewal the lease refused, notes nothing.
+    expect(await c.renew(b.id, t.id, { fraction: 0.1 })).toBe(false);
+    expect(c.detail(job.id).progress.inFlight).toBe(1.5);
+    // Once the task is back in the queue, nothing shows.
+    clock += 1500;
+    c.sweep();
+    expect(c.detail(job.id).progress.inFlight ?? 0).toBe(0);
+  });
+
   it('wakes a long-polling agent as soon as work is requeued', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 1 });
     const a = agent(job.id, 'node1', '0');

@@ -11,6 +11,7 @@ import {
   timelineLanes,
   visibleRange,
 } from '../../src/viewer/app/format.js';
+import { liveText } from '../../src/viewer/app/pace-text.js';
 import { thumbUrl } from '../../src/viewer/app/thumbs.js';
 import { LoginCodes } from '../../src/viewer/login-codes.js';
 
@@ -100,6 +101,7 @@ describe('viewer helpers', () => {
         finishedAt: 2000,
         node: 'node1',
         gpu: '0',
+        live: null,
       },
     ]);
     expect(
@@ -112,6 +114,40 @@ describe('viewer helpers', () => {
       [1, null, null],
       [2, null, null],
     ]);
+  });
+
+  it('shows how far a rendering frame is on that frame only, from its start', () => {
+    const progress = {
+      fraction: 0.75,
+      activity: 'Sample 32/64',
+      frame: 2,
+      frameFraction: 0.5,
+      frameStartedAt: 5000,
+      at: 6000,
+    };
+    const running = task({
+      state: 'leased',
+      frames: [1, 2],
+      files: [],
+      frameSeconds: {},
+      progress,
+    });
+    expect(framesOf(running).map((f) => f.live)).toEqual([
+      null,
+      { fraction: 0.5, startedAt: 5000 },
+    ]);
+    // A one-frame task whose agent named no frame: its frame, from the task's start.
+    const single = task({
+      state: 'leased',
+      startedAt: 4000,
+      progress: { ...progress, frame: null, frameStartedAt: null },
+    });
+    expect(framesOf(single)[0]!.live).toEqual({ fraction: 0.5, startedAt: 4000 });
+    expect(framesOf(task({ progress }))[0]!.live).toBeNull();
+    expect(liveText(progress, 36_000)).toBe('frame 2 50%, 31 s');
+    expect(liveText({ ...progress, activity: 'Compositing', frameFraction: 1 }, 6000, false)).toBe(
+      '99% compositing, 1 s',
+    );
   });
 
   it('gives a thumbnail a URL that changes when its frame is rendered again', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { JobDetail, TaskView } from '../../src/api/types.js';
 import { readAddress, readToken } from '../../src/coordinator/state-dir.js';
 import { ensureSampleScene } from '../../src/renderers/blender/sample-scene.js';
+import { probeScene } from '../../src/renderers/blender/scene-info.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
@@ -287,6 +288,55 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     await cluster.page.locator('[data-role=nodes] tr[data-node]').first().waitFor();
     await shot(cluster.page, 'cluster');
     await cluster.page.context().close();
+  });
+
+  it("shows a rendering frame's percent and time moving, in `status --json`, `status` and on the frame wall", async () => {
+    // Far more samples than the test waits for: it reads the progress, then cancels the job.
+    const job = await submit({
+      frames: '1',
+      nodes: 1,
+      gpusPerNode: 1,
+      name: 'one long frame',
+      overrides: { samples: 4000 },
+      sceneInfo: (await probeScene(scene)).scene,
+    });
+    const readings: number[] = [];
+    const deadline = Date.now() + 240_000;
+    while (readings.length < 2 && Date.now() < deadline) {
+      const r = await runCliAsync(['status', job.id, '--json', '--state-dir', coord.stateDir]);
+      const d = JSON.parse(r.stdout) as JobDetail;
+      const p = d.agents.find((a) => a.currentProgress)?.currentProgress;
+      if (p && p.fraction > (readings.at(-1) ?? 0)) {
+        readings.push(p.fraction);
+        expect(p.frame).toBe(1);
+        expect(p.activity).toMatch(/^Sample \d+\/4000$/);
+        expect(p.frameStartedAt).toBeLessThanOrEqual(p.at);
+        expect(d.progress.inFlight).toBeCloseTo(p.fraction, 5);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(readings.length).toBe(2);
+    expect(readings[1]).toBeGreaterThan(readings[0]!);
+    const text = await runCliAsync(['status', job.id, '--state-dir', coord.stateDir]);
+    expect(text.stdout).toMatch(/frame 1 \(\d+%, \d+ s\)/);
+
+    const { page, errors } = await signedIn();
+    await page.goto(`${base}/#/job/${job.id}`);
+    const live = page.locator('[data-frame="1"] [data-role=frame-live]');
+    await live.waitFor({ timeout: 30_000 });
+    const first = Number(await live.getAttribute('data-fraction'));
+    await expect
+      .poll(async () => Number(await live.getAttribute('data-fraction')), { timeout: 60_000 })
+      .toBeGreaterThan(first);
+    expect(await live.textContent()).toMatch(/^\d+% · \d+ s$/);
+    await expect
+      .poll(() => page.locator('[data-role=tasks] tr[data-task="frame 1"] td').nth(1).textContent())
+      .toMatch(/^running \d+%, \d+ s$/);
+    await shot(page, 'frame-progress');
+    expect(errors).toEqual([]);
+    await page.context().close();
+    await runCliAsync(['cancel', job.id, '--state-dir', coord.stateDir]);
+    await coord.waitFor(job.id, ended);
   });
 
   it('grows a job from its page and says which Slurm job was asked for and which node joined; cancel asks first', async () => {

@@ -136,6 +136,8 @@ export const blenderDatasetRequest = commonFields.extend({
   radius: z.number().optional(),
   /** Views each task renders (default 4). */
   viewsPerTask: z.number().optional(),
+  /** Cycles denoising: `none` renders without, else with that denoiser (as `submit blender`). */
+  denoiser: z.string().optional(),
   /** The head node's probe of `scene` (the files it reads); absent: not checked. */
   sceneInfo: sceneProbe.optional(),
   /** Render even though files the scene reads are missing (the history names them). */

@@ -37,6 +37,7 @@ async function partitionLimits(argv: Record<string, unknown>): Promise<PlanLimit
   return {
     partitionNodes: nodes.length,
     maxGpusPerNode: Math.max(1, ...nodes.map((n) => n.gpus)),
+    nodeGpus: Math.max(0, ...nodes.map((n) => n.gpus)),
   };
 }
 

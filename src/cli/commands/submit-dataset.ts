@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { dependencyLines } from '../../renderers/blender/dependencies.js';
+import { DENOISER_CHOICES } from '../../renderers/blender/denoiser.js';
 import { probeScene } from '../../renderers/blender/scene-info.js';
 import { UsageError } from '../../errors.js';
 import type { SubmitRequest } from '../../api/types.js';
@@ -45,6 +46,14 @@ export const datasetSubmit: CommandModule = {
         describe: "Camera distance from the scene's origin",
       })
       .option('views-per-task', { type: 'number', default: 4, describe: 'Views per task' })
+      .option('denoiser', {
+        choices: DENOISER_CHOICES,
+        describe:
+          "Cycles denoising: none renders without it, else with that denoiser (the nodes' " +
+          "Blender must have it; Debian's has neither). Needed when the scene denoises with one " +
+          "the cluster's Blender lacks",
+        defaultDescription: "the scene's own",
+      })
       .option('allow-missing', {
         type: 'boolean',
         default: false,
@@ -75,6 +84,7 @@ export const datasetSubmit: CommandModule = {
       ...(argv['test-views'] !== undefined ? { testViews: argv['test-views'] as number } : {}),
       radius: argv.radius as number,
       viewsPerTask: argv['views-per-task'] as number,
+      ...(argv.denoiser !== undefined ? { denoiser: argv.denoiser as string } : {}),
       nodes: argv.nodes as number,
       gpusPerNode: argv['gpus-per-node'] as number | undefined,
       name: argv.name as string | undefined,

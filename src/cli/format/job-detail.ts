@@ -4,6 +4,7 @@ import {
   doneText,
   etaText,
   formatDuration,
+  liveText,
   rateText,
   restText,
   shownState,
@@ -106,7 +107,9 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
             a.node,
             a.gpu,
             a.state,
-            a.currentTask ?? '-',
+            a.currentTask
+              ? `${a.currentTask}${a.currentProgress ? ` (${liveText(a.currentProgress, now, !/^frame \d+$/.test(a.currentTask))})` : ''}`
+              : '-',
             String(a.failures),
             a.id,
           ]),

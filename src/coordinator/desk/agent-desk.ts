@@ -1,3 +1,5 @@
+import type { TaskProgressReport } from '../../api/agent-protocol.js';
+import type { LiveProgress } from '../store/live-progress.js';
 import { NotFoundError } from '../errors.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
@@ -22,6 +24,7 @@ export interface AgentDeskPorts extends OutcomePorts {
       jobs: Pick<JobsTable, 'get'>;
       agents: Pick<AgentsTable, 'insert' | 'get' | 'count' | 'update'>;
       tasks: Pick<TasksTable, 'get' | 'renew'>;
+      live: Pick<LiveProgress, 'note'>;
     };
   scheduler: Scheduler;
   /** Checks that a finished task's files are there and whole before its result counts. */
@@ -137,12 +140,21 @@ export class AgentDesk {
     return longPoll(this.p, row.jobId, waitMs, ask, signal);
   }
 
-  /** Renews a lease in the next shared commit: thousands of agents renew at once. */
-  renew(agentId: string, taskId: number): Promise<boolean> {
-    return this.p.commit(() => {
+  /**
+   * Renews a lease in the next shared commit: thousands of agents renew at once. How far the
+   * task is goes to memory only (`store.live`), and on to whoever follows the job.
+   */
+  async renew(agentId: string, taskId: number, progress?: TaskProgressReport): Promise<boolean> {
+    const renewed = await this.p.commit(() => {
       this.p.store.agents.update(agentId, { lastSeen: this.p.now() });
       return this.p.store.tasks.renew(taskId, agentId, this.p.now() + this.p.times.leaseMs);
     });
+    const task = renewed && progress ? this.p.store.tasks.get(taskId) : undefined;
+    if (task && progress) {
+      this.p.store.live.note(task, agentId, progress, this.p.now());
+      this.p.taskUpdated(task);
+    }
+    return renewed;
   }
 
   /**

@@ -5,7 +5,8 @@ import type { LeaseDecision } from '../scheduler/scheduler.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
 import { taskView } from '../views.js';
 import {
-  agentRequest,
+  renewRequest,
+  type TaskProgressReport,
   AGENT_ROUTES,
   completeRequest,
   failRequest,
@@ -37,7 +38,7 @@ export interface AgentRoutesPort {
     signal: AbortSignal,
     job: JobRow,
   ): Promise<LeaseDecision>;
-  renew(agentId: string, taskId: number): Promise<boolean>;
+  renew(agentId: string, taskId: number, progress?: TaskProgressReport): Promise<boolean>;
   /** Records a finished task and, with `leaseNext`, leases the agent's next one with it. */
   completeFor(
     agent: AgentRow,
@@ -131,8 +132,9 @@ export function registerAgentRoutes(app: FastifyInstance, c: AgentRoutesPort): v
   });
 
   app.post(`${TASK}/renew`, agentOnly, async (req, reply) => {
-    const agent = ownAgent(req, body(agentRequest, req, 'renew').agentId);
-    return (await c.renew(agent.id, taskId(req)))
+    const b = body(renewRequest, req, 'renew');
+    const agent = ownAgent(req, b.agentId);
+    return (await c.renew(agent.id, taskId(req), b.progress))
       ? { ok: true }
       : reply.code(409).send({ error: 'the lease is gone: stop this task' });
   });

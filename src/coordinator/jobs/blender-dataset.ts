@@ -19,9 +19,30 @@ import {
 } from './common-fields.js';
 import type { JobType } from './job-type.js';
 import { blenderWarmUp } from './blender-warm-up.js';
-import { checkDependencies } from './blender-inputs.js';
+import { checkDenoising, checkDependencies, checkEngine } from './blender-inputs.js';
+import {
+  checkImageOverrides,
+  checkOverrides,
+  renderOverridesSchema,
+  type RenderOverrides,
+} from '../../renderers/blender/overrides.js';
 
 const MAX_VIEWS = 10000;
+
+/**
+ * `--denoiser` checked as `submit blender` checks it (a choice the nodes' Blender has), and the
+ * scene's own denoising refused when the nodes lack its denoiser and none was chosen.
+ */
+function denoiserOverride(
+  denoiser: string | undefined,
+  info: Parameters<typeof checkDenoising>[0],
+): RenderOverrides {
+  const o: RenderOverrides = denoiser !== undefined ? { denoiser } : {};
+  const errors = info ? checkOverrides({ scene: info }, o) : checkImageOverrides(o);
+  if (errors.length) throw new UsageError(errors.map((e) => e.message).join('; '));
+  checkDenoising(info, o);
+  return o;
+}
 
 /** A task's view as its payload carries it: the pose and the absolute image path. */
 export interface ViewTask extends DatasetView {
@@ -34,6 +55,8 @@ const matrix = z.array(z.array(z.number()));
 export const blenderViewPayload = z.object({
   scene: z.string().min(1),
   outputDir: z.string().min(1),
+  /** The denoiser asked for (`--denoiser`), as `submit blender` configures it. */
+  overrides: renderOverridesSchema.optional(),
   views: z.array(
     z.object({
       split: z.enum(SPLITS),
@@ -62,7 +85,11 @@ export const blenderDatasetJob: JobType<'blender-dataset'> = {
     const common = checkCommonFields(req, limits);
     const scene = absolutePath('scene', req.scene, 'file', files);
     if (!/\.blend$/i.test(scene)) throw new UsageError(`scene: ${scene} is not a .blend file`);
-    const warnings = checkDependencies(req.sceneInfo, req.allowMissing === true, files);
+    const overrides = denoiserOverride(req.denoiser, req.sceneInfo);
+    const warnings = [
+      ...checkEngine(req.sceneInfo, limits),
+      ...checkDependencies(req.sceneInfo, req.allowMissing === true, files),
+    ];
     const views = wholeNumber('views', req.views, 1, MAX_VIEWS);
     const opt = (field: string, v: number | undefined) =>
       v === undefined ? undefined : wholeNumber(field, v, 0, MAX_VIEWS);
@@ -82,7 +109,12 @@ export const blenderDatasetJob: JobType<'blender-dataset'> = {
     }));
     const payloads: Record<string, unknown>[] = [];
     for (let i = 0; i < all.length; i += perTask)
-      payloads.push({ scene, outputDir, views: all.slice(i, i + perTask) });
+      payloads.push({
+        scene,
+        outputDir,
+        ...(overrides.denoiser !== undefined ? { overrides } : {}),
+        views: all.slice(i, i + perTask),
+      });
     const main = mainStageTasks('blender-view', payloads);
     const total = counts.train + counts.val + counts.test;
     return {

@@ -5,12 +5,15 @@ import { isWithin, SHARED_ROOTS_FILE } from '../../renderers/blender/output-root
 import type { RenderOverrides } from '../../renderers/blender/overrides.js';
 import type { SceneInfo } from '../../renderers/blender/protocol.js';
 import type { FileProbe } from '../../util/file-probe.js';
+import { EEVEE_ENGINES, savedByNewer } from '../../renderers/blender/engines.js';
+import type { PlanLimits } from './job-type.js';
 import { sharedFor } from './shared-roots.js';
 
 /**
  * What a Blender job's scene needs from outside itself, decided before any task: every file it
  * reads is there (else the frames render magenta, in silence) and on a file system the compute
- * nodes share, and a denoiser the nodes' Blender lacks is not asked for (the render would fail).
+ * nodes share, and a denoiser the nodes' Blender lacks is not asked for (the render would fail);
+ * its render engine is one the nodes can run, and a file from a newer Blender is pointed out.
  * Decided from the facts the probe sent (`sceneInfo.dependencies`, `sceneInfo.denoising`), so a
  * request from a script gets the same rule; a request without them is not checked.
  */
@@ -66,4 +69,42 @@ export function checkDenoising(info: SceneInfo | undefined, overrides: RenderOve
       `which the cluster's Blender lacks (it has ${d.available.map(denoiserName).join(', ') || 'no denoiser'}); ` +
       `choose --denoiser ${DENOISER_CHOICES.join('|')} (none renders without denoising)`,
   );
+}
+
+/**
+ * What the scene's render engine and file version ask of the nodes: an engine an add-on provides
+ * that the nodes' Blender lacks is refused (Blender would render with another, in silence), so
+ * is Eevee on a partition whose nodes have no GPU (Eevee draws through OpenGL, which a node
+ * without a GPU lacks or emulates at a crawl; Slurm's GRES is what the coordinator knows of the
+ * nodes, the local cluster's included). A file saved by a newer Blender is a warning: it often
+ * renders, but what the newer version added is lost. Returns the warnings.
+ */
+export function checkEngine(
+  info: SceneInfo | undefined,
+  limits?: Pick<PlanLimits, 'nodeGpus'>,
+): string[] {
+  if (!info) return [];
+  const blender = info.blender_version ? `Blender ${info.blender_version}` : 'Blender';
+  if (info.engine_missing)
+    throw new UsageError(
+      `the scene renders with ${info.engine_missing}, a render engine the cluster's ${blender} ` +
+        `lacks (an add-on provides it; without it Blender would render with ${info.engine} ` +
+        'instead); install and enable that add-on on the nodes, or switch the scene to Cycles ' +
+        '(Render Properties › Render Engine)',
+    );
+  if (EEVEE_ENGINES.includes(info.engine) && limits?.nodeGpus === 0)
+    throw new UsageError(
+      `the scene renders with Eevee (${info.engine}), which needs a GPU with OpenGL on each ` +
+        "node; this partition's nodes have none (Slurm lists no gpu GRES on them); switch the " +
+        'scene to Cycles (Render Properties › Render Engine), which renders on CPUs, or submit ' +
+        'to a partition with GPUs',
+    );
+  if (info.saved_by && info.blender_version && savedByNewer(info.saved_by, info.blender_version))
+    return [
+      `the scene was saved by Blender ${info.saved_by}, newer than the nodes' Blender ` +
+        `${info.blender_version}: what ${info.saved_by} added may render wrong or not at all; ` +
+        `save it from Blender ${info.blender_version.replace(/^(\d+\.\d+).*/, '$1')} or ` +
+        `install Blender ${info.saved_by} or later on the nodes`,
+    ];
+  return [];
 }

@@ -18,7 +18,7 @@ import {
 import type { SceneInfo } from '../../renderers/blender/protocol.js';
 import type { FileProbe } from '../../util/file-probe.js';
 import type { BlenderOutputFields } from '../../api/types.js';
-import { checkDenoising, checkDependencies } from './blender-inputs.js';
+import { checkDenoising, checkDependencies, checkEngine } from './blender-inputs.js';
 import type { JobDirs, PlanContext } from './job-type.js';
 import { sharedFor } from './shared-roots.js';
 
@@ -119,12 +119,17 @@ function nearestDirectory(dir: string, files: FileProbe): string {
 /** Checks what every Blender kind shares: scene, probe, overrides, output root and pattern. */
 export function planBlenderOutput(
   req: BlenderOutputFields,
-  { dirs, files }: Pick<PlanContext, 'dirs' | 'files'>,
+  {
+    dirs,
+    files,
+    limits,
+  }: Pick<PlanContext, 'dirs' | 'files'> & Partial<Pick<PlanContext, 'limits'>>,
 ): BlenderOutputPlan {
   const scene = checkScenePath(req.scene, files);
   const info = req.sceneInfo;
   const overrides = readOverrides(req, info);
   checkDenoising(info, overrides);
+  const engine = checkEngine(info, limits);
   if (req.allowMissing !== undefined && typeof req.allowMissing !== 'boolean')
     throw new UsageError('allowMissing: true or false');
   const missing = checkDependencies(info, req.allowMissing === true, files);
@@ -135,7 +140,7 @@ export function planBlenderOutput(
     requested: req.outputPattern,
     sceneOutputPath: info?.output_path,
   });
-  const warnings = [...(pattern.note ? [pattern.note] : []), ...missing];
+  const warnings = [...(pattern.note ? [pattern.note] : []), ...engine, ...missing];
   return {
     scene,
     root,

@@ -102,7 +102,7 @@ export const blenderStillJob: JobType<'blender-still'> = {
   },
 
   plan(req, { limits, dirs, files }) {
-    const out = planBlenderOutput(req, { dirs, files });
+    const out = planBlenderOutput(req, { dirs, files, limits });
     const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
     if (!out.info || !out.resolution)
       throw new UsageError(

@@ -75,7 +75,7 @@ export const blenderJob: JobType<'blender'> = {
   warmUp: blenderWarmUp,
 
   plan(req, { limits, dirs, files, whole }) {
-    const out = planBlenderOutput(req, { dirs, files });
+    const out = planBlenderOutput(req, { dirs, files, limits });
     const { nodes, gpusPerNode, timeLimitMinutes } = checkCommonFields(req, limits);
     const chunk = wholeNumber('chunk', req.chunk ?? 1, 1, 100000);
     const order = req.order ?? 'costliest-first';

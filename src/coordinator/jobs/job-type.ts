@@ -19,6 +19,11 @@ import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 export interface PlanLimits {
   partitionNodes: number;
   maxGpusPerNode: number;
+  /**
+   * The GPUs of the partition's best-equipped node as Slurm's GRES lists them (0: no node has
+   * one); absent when not asked of Slurm (a dry run told the partition's shape).
+   */
+  nodeGpus?: number;
 }
 
 /** Where a job's files go; the plan puts these paths into task payloads. */

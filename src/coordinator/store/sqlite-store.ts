@@ -1,3 +1,4 @@
+import { LiveProgress } from './live-progress.js';
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
@@ -32,6 +33,8 @@ export class SqliteStore {
   readonly taskEdits: TaskEditsTable;
   readonly notices: NoticesTable;
   readonly counts: StateCounts;
+  /** How far running tasks are, in memory only (see live-progress.ts). */
+  readonly live = new LiveProgress();
 
   /** `synchronous`: NORMAL survives a killed process (the WAL is on disk); FULL also a power cut. */
   constructor(

@@ -46,7 +46,7 @@ export class JobStream {
       runs.set(r.task_id, [...(runs.get(r.task_id) ?? []), r]);
     const tasks = this.store.tasks
       .list(this.jobId)
-      .tasks.map((row) => withRuns(taskView(row), runs.get(row.id) ?? []));
+      .tasks.map((row) => withRuns(taskView(row, this.store.live), runs.get(row.id) ?? []));
     this.leased.clear();
     for (const t of tasks) this.note(t);
     this.send({
@@ -77,7 +77,7 @@ export class JobStream {
 
   /** A task as the stream sends it: with its runs when it ran more than once. */
   private view(row: TaskRow): TaskView {
-    return withRuns(taskView(row), this.store.tasks.attempts(row.id));
+    return withRuns(taskView(row, this.store.live), this.store.tasks.attempts(row.id));
   }
 
   private note(t: TaskView): void {

@@ -3,11 +3,16 @@ import { EVERY_STAGE } from '../jobs/job-type.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow, TaskRow } from '../store/types.js';
+import type { LiveProgress } from '../store/live-progress.js';
 import { type Completion, RATE_WINDOW_MS } from './rate.js';
 import { viewCount } from './task-name.js';
 
 /** What counting a job's progress reads. */
-export type ProgressStore = { tasks: Pick<TasksTable, 'progress' | 'list' | 'recentCompletions'> };
+export type ProgressStore = {
+  tasks: Pick<TasksTable, 'progress' | 'list' | 'recentCompletions'>;
+  /** What the running tasks' agents said of them (in memory); none: nothing is in flight. */
+  live?: Pick<LiveProgress, 'of' | 'noted'>;
+};
 
 const empty = (): JobProgress => ({
   total: 0,
@@ -50,7 +55,7 @@ export function jobProgress(store: ProgressStore, job: JobRow): JobProgress {
       p.total += n;
       p[t.state] += n;
     }
-    return p;
+    return withInFlight(store, job, unit, stage, p);
   }
   const counts = store.tasks.progress(job.id, stage);
   const base: Progress = unit === 'frames' ? counts.frames : counts.tasks;
@@ -60,7 +65,23 @@ export function jobProgress(store: ProgressStore, job: JobRow): JobProgress {
     p.cancelled = cancelled.reduce((s, t) => s + unitsOfTask(unit, t), 0);
     p.failed -= p.cancelled;
   }
-  return p;
+  return withInFlight(store, job, unit, stage, p);
+}
+
+/** `p` with the units its running tasks have done so far (their agents' last word). */
+function withInFlight(
+  store: ProgressStore,
+  job: JobRow,
+  unit: ProgressUnit,
+  stage: string | undefined,
+  p: JobProgress,
+): JobProgress {
+  const live = store.live;
+  if (!live || p.leased === 0 || !live.noted(job.id)) return p;
+  let inFlight = 0;
+  for (const t of store.tasks.list(job.id, { stage, state: 'leased' }).tasks)
+    inFlight += (live.of(t)?.fraction ?? 0) * unitsOfTask(unit, t);
+  return inFlight > 0 ? { ...p, inFlight: Math.min(p.leased, inFlight) } : p;
 }
 
 /** The job's finished tasks, each with the units it did (for the rate). */

@@ -56,7 +56,8 @@ export function paceOf(o: {
   const units = counted.reduce((s, c) => s + c.units, 0);
   const first = Math.min(...counted.map((c) => c.startedAt), asOf);
   const perMinute = units / Math.max((asOf - first) / 60_000, 1 / 60);
-  const left = Math.max(0, p.total - p.done - p.failed - p.cancelled);
+  // A running task's done part is not left: a long frame half rendered is half an ETA shorter.
+  const left = Math.max(0, p.total - p.done - p.failed - p.cancelled - (p.inFlight ?? 0));
   return {
     ratePerMinute: Math.round(perMinute * 10) / 10,
     etaSeconds: !ended && left > 0 && perMinute > 0 ? Math.round((left / perMinute) * 60) : null,

@@ -1,3 +1,4 @@
+import type { LiveProgress } from '../store/live-progress.js';
 import type { AttemptSpan, AttemptView, TaskDetail, TaskState, TaskView } from '../../api/types.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow } from '../store/types.js';
@@ -19,6 +20,7 @@ export function taskPage(
   tasks: Pick<TasksTable, 'list'>,
   jobId: string,
   q: TaskPageQuery,
+  live?: Pick<LiveProgress, 'of'>,
 ): { total: number; tasks: TaskView[] } {
   const r = tasks.list(jobId, {
     stage: q.stage,
@@ -26,7 +28,7 @@ export function taskPage(
     offset: q.offset ?? 0,
     limit: q.limit ?? 1000,
   });
-  return { total: r.total, tasks: r.tasks.map(taskView) };
+  return { total: r.total, tasks: r.tasks.map((t) => taskView(t, live)) };
 }
 
 /** An attempts row as the API shows it; a column the row lacks reads as empty. */

@@ -30,6 +30,15 @@ export const sceneInfoSchema = z.object({
   color_depth: z.string(),
   /** Whether the scene renders only its render region (`render.use_border`). */
   use_border: z.boolean(),
+  /** `4.3`: the Blender version that saved the .blend (its header); absent from older workers. */
+  saved_by: z.string().optional(),
+  /** `3.4.1`: the version of the Blender that read it (the probe's: the nodes'). */
+  blender_version: z.string().optional(),
+  /**
+   * A render engine the file names that this Blender lacks (an add-on's): Blender says so as it
+   * loads (`Error: Engine 'X' not available ...`) and falls back to another; set by the probe.
+   */
+  engine_missing: z.string().nullable().optional(),
   /** The active camera's object name, and every camera object in the scene. */
   camera: z.string().nullable(),
   cameras: z.array(z.string()),

@@ -1,5 +1,6 @@
 import type { SceneDependency } from './dependencies.js';
 import type { SceneDenoising } from './denoiser.js';
+import { missingEngineOf } from './engines.js';
 import { finalResolution } from './overrides.js';
 import { BlenderWorker } from './worker.js';
 import type { RenderDevice, SceneInfo } from './protocol.js';
@@ -48,6 +49,8 @@ export async function probeScene(
   });
   try {
     const ready = await worker.start();
+    // Blender names an engine it lacks only as it loads the file, before the worker runs.
+    const engineMissing = missingEngineOf(worker.logTail());
     const dependencies = await worker.dependencies();
     const d = ready.denoising;
     const denoising: SceneDenoising = {
@@ -55,7 +58,12 @@ export async function probeScene(
       denoiser: d.denoiser ?? null,
       available: d.available ?? [],
     };
-    const s: SceneInfo = { ...ready.scene, dependencies, denoising };
+    const s: SceneInfo = {
+      ...ready.scene,
+      engine_missing: engineMissing,
+      dependencies,
+      denoising,
+    };
     return {
       scene: s,
       dependencies,

@@ -131,6 +131,8 @@ export interface FrameInfo {
   finishedAt: number | null;
   node: string | null;
   gpu: string | null;
+  /** While this frame renders and its agent has said: how far it is and since when (ms). */
+  live: { fraction: number; startedAt: number | null } | null;
 }
 
 /**
@@ -144,6 +146,9 @@ export function thumbRef(file: string, finishedAt: number | null): string {
 
 /** The frames a render task covers, with their files (thumbs/frame_0001.jpg, output/frame_0001.png). */
 export function framesOf(t: TaskView): FrameInfo[] {
+  const p = t.state === 'leased' ? t.progress : undefined;
+  // The frame rendering now: the one the agent named, else a one-frame task's own.
+  const liveFrame = p ? (p.frame ?? (t.frames.length === 1 ? t.frames[0] : undefined)) : undefined;
   return t.frames.map((frame) => {
     const name = frameName(frame);
     const thumbFile = t.files.find((f) => f.startsWith('thumbs/') && f.includes(name));
@@ -159,6 +164,13 @@ export function framesOf(t: TaskView): FrameInfo[] {
       finishedAt: t.finishedAt,
       node: t.node,
       gpu: t.gpu,
+      live:
+        p && frame === liveFrame
+          ? {
+              fraction: p.frameFraction ?? p.fraction,
+              startedAt: p.frameStartedAt ?? t.startedAt,
+            }
+          : null,
     };
   });
 }

@@ -1,5 +1,6 @@
 import { h, setAttr, setText } from './dom.js';
 import { visibleRange, type FrameInfo } from './format.js';
+import { formatDuration, percentText } from './pace-text.js';
 import type { ThumbCache } from './thumbs.js';
 
 const CELL_W = 96;
@@ -78,6 +79,11 @@ export class FrameGrid {
     this.schedule();
   }
 
+  /** Redraws the cells of rendering frames (their elapsed time moves on). */
+  tick(): void {
+    if (this.frames.some((f) => f.live)) this.schedule();
+  }
+
   /** Redraws on the next animation frame (scrolls and event bursts coalesce). */
   schedule(): void {
     if (this.frameRaf) return;
@@ -152,6 +158,30 @@ export class FrameGrid {
     } else if (!url && img) img.remove();
     const label = cell.querySelector('.fno');
     if (label) setText(label, String(f.frame));
+    this.paintLive(cell, f);
+  }
+
+  /** A rendering frame's percent and elapsed time, from its agent's last renewal. */
+  private paintLive(cell: HTMLElement, f: FrameInfo): void {
+    let live = cell.querySelector<HTMLElement>('.live');
+    if (!f.live || f.state !== 'leased') {
+      live?.remove();
+      return;
+    }
+    if (!live) {
+      live = h('span', { class: 'live', attrs: { 'data-role': 'frame-live' } }, h('i'), h('b'));
+      cell.append(live);
+    }
+    const time =
+      f.live.startedAt !== null
+        ? ` · ${formatDuration((Date.now() - f.live.startedAt) / 1000)}`
+        : '';
+    const bar = live.querySelector('i');
+    const width = `${Math.round(f.live.fraction * 100)}%`;
+    if (bar && bar.style.width !== width) bar.style.width = width;
+    const text = live.querySelector('b');
+    if (text) setText(text, `${percentText(f.live.fraction)}${time}`);
+    setAttr(live, 'data-fraction', String(f.live.fraction));
   }
 
   close(): void {

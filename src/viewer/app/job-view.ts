@@ -226,6 +226,7 @@ export function jobView(id: string): View {
     if (detail?.finishedAt !== null) return;
     stats.tick();
     table.tick();
+    if (wall) grid.tick();
     actions?.tick();
   }, 1000);
 

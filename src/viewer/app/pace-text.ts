@@ -8,6 +8,7 @@ import type {
   JobSummary,
   ProgressUnit,
   RetryReply,
+  TaskLiveProgress,
 } from '../../api/types.js';
 
 /** `1 min 04 s`, `42 s`, `2 h 05 min`; `—` when unknown. */
@@ -94,6 +95,25 @@ export function restText(p: JobProgress, unit: ProgressUnit): string {
     .filter(([n]) => n > 0)
     .map(([n, w]) => `${n} ${w}`)
     .join(', ');
+}
+
+/** A whole percent, never 100 before the end: `42%`. */
+export function percentText(fraction: number): string {
+  return `${Math.min(99, Math.floor(fraction * 100))}%`;
+}
+
+/**
+ * How far a running task is, in words: `frame 12 42% compositing, 31 s`: the frame rendering
+ * now (named unless `showFrame` is false) and its time when its agent named one, else the whole
+ * task's part.
+ */
+export function liveText(p: TaskLiveProgress, now: number, showFrame = true): string {
+  const part = p.frameFraction ?? p.fraction;
+  const frame = showFrame && p.frame !== null ? `frame ${p.frame} ` : '';
+  const what = p.activity && !/^Sample /.test(p.activity) ? ` ${p.activity.toLowerCase()}` : '';
+  const time =
+    p.frameStartedAt !== null ? `, ${formatDuration((now - p.frameStartedAt) / 1000)}` : '';
+  return `${frame}${percentText(part)}${what}${time}`;
 }
 
 /** What to say while the coordinator cannot write its state; undefined while it can. */

@@ -98,6 +98,7 @@ export class StillPanel {
           seconds: null,
           error: null,
           errorTail: [],
+          live: null,
           finishedAt: merge?.finishedAt ?? null,
           node: merge?.node ?? null,
           gpu: merge?.gpu ?? null,

@@ -1,6 +1,6 @@
 import type { TaskState, TaskView } from '../../api/types.js';
 import { button, h, replace, setAttr, setText } from './dom.js';
-import { formatDuration } from './pace-text.js';
+import { formatDuration, liveText } from './pace-text.js';
 
 const SHOWN = 200;
 const FILTERS: [string, TaskState | ''][] = [
@@ -32,6 +32,12 @@ const stateWord = (s: TaskState) => (s === 'leased' ? 'running' : s);
 function duration(t: TaskView, now: number): string {
   if (t.startedAt === null || t.state === 'queued' || t.state === 'cancelled') return '—';
   return formatDuration(((t.finishedAt ?? now) - t.startedAt) / 1000);
+}
+
+/** A state cell's words: a running task's with how far it is, when its agent has said. */
+function stateText(t: TaskView, now: number): string {
+  if (t.state !== 'leased' || !t.progress) return stateWord(t.state);
+  return `running ${liveText(t.progress, now, t.frames.length > 1)}`;
 }
 
 /**
@@ -104,8 +110,11 @@ export class TaskTable {
   /** Refreshes the durations of running tasks. */
   tick(): void {
     const now = Date.now();
-    for (const r of this.rows.values())
-      if (r.task.state === 'leased' && r.cells[4]) setText(r.cells[4], duration(r.task, now));
+    for (const r of this.rows.values()) {
+      if (r.task.state !== 'leased') continue;
+      if (r.cells[4]) setText(r.cells[4], duration(r.task, now));
+      if (r.cells[1]) setText(r.cells[1], stateText(r.task, now));
+    }
   }
 
   private draw(rebuild: boolean): void {
@@ -177,7 +186,7 @@ export class TaskTable {
     const [name, state, attempts, where, time] = r.cells;
     if (name) setText(name, t.name);
     if (state) {
-      setText(state, stateWord(t.state));
+      setText(state, stateText(t, now));
       setAttr(state, 'class', `st ${t.state}`);
     }
     // Every attempt recorded, not the count a requeue resets.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BlenderStillSubmitRequest, BlenderSubmitRequest } from '../../../src/api/types.js';
+import { checkEngine } from '../../../src/coordinator/jobs/blender-inputs.js';
 import { planJob } from '../../../src/coordinator/jobs/registry.js';
 import type { SceneDependency } from '../../../src/renderers/blender/dependencies.js';
 import { SHARED_ROOTS_FILE } from '../../../src/renderers/blender/output-root.js';
@@ -163,5 +164,94 @@ describe('denoising at submit', () => {
     expect(
       refusal(() => render({ sceneInfo: eevee, overrides: { denoiser: 'openimagedenoise' } })),
     ).toBe('denoiser openimagedenoise: only Cycles denoises (the scene uses BLENDER_EEVEE)');
+  });
+});
+
+describe('denoising of a dataset at submit', () => {
+  const asked = { asked: ['scene'], denoiser: 'OPENIMAGEDENOISE' };
+  const debian = sceneInfo({ denoising: { ...asked, available: [] } });
+  const dataset = (extra: Record<string, unknown>) =>
+    planJob(
+      { kind: 'blender-dataset', scene, nodes: 1, views: 4, viewsPerTask: 2, ...extra },
+      { limits: { partitionNodes: 4, maxGpusPerNode: 4 }, dirs, files: site() },
+    );
+
+  it('refuses it as `submit blender` does, and renders with --denoiser none', () => {
+    expect(refusal(() => dataset({ sceneInfo: debian }))).toMatch(
+      /^the scene renders with denoising on \(scene\) by OpenImageDenoise, which the cluster's Blender lacks .*choose --denoiser none\|openimagedenoise\|optix/,
+    );
+    const plan = dataset({ sceneInfo: debian, denoiser: 'none' });
+    expect(
+      plan.tasks.every((t) => (t.payload.overrides as { denoiser?: string }).denoiser === 'none'),
+    ).toBe(true);
+    expect(refusal(() => dataset({ sceneInfo: debian, denoiser: 'optix' }))).toMatch(
+      /built without OptiX/,
+    );
+    expect(refusal(() => dataset({ denoiser: 'fast' }))).toBe(
+      'denoiser "fast": use none, openimagedenoise, optix',
+    );
+    // No denoiser asked: the payload carries no overrides, as before.
+    expect(
+      dataset({ sceneInfo: sceneInfo({ denoising: NO_DENOISING }) }).tasks[0]?.payload.overrides,
+    ).toBeUndefined();
+  });
+});
+
+describe("what the scene's engine and file version ask of the nodes", () => {
+  const plan = (info: Parameters<typeof sceneInfo>[0], nodeGpus?: number) =>
+    planJob(
+      {
+        kind: 'blender',
+        scene,
+        nodes: 1,
+        frames: '1',
+        sceneInfo: sceneInfo({ denoising: NO_DENOISING, ...info }),
+      },
+      { limits: { partitionNodes: 4, maxGpusPerNode: 4, nodeGpus }, dirs, files: site() },
+    );
+
+  it("refuses an engine an add-on provides that the nodes' Blender lacks, naming it", () => {
+    const missing = {
+      engine: 'BLENDER_EEVEE',
+      engine_missing: 'LUXCORE',
+      blender_version: '3.4.1',
+    };
+    expect(refusal(() => plan(missing))).toBe(
+      "the scene renders with LUXCORE, a render engine the cluster's Blender 3.4.1 lacks (an " +
+        'add-on provides it; without it Blender would render with BLENDER_EEVEE instead); ' +
+        'install and enable that add-on on the nodes, or switch the scene to Cycles (Render ' +
+        'Properties › Render Engine)',
+    );
+    expect(checkEngine(sceneInfo({ engine_missing: null }))).toEqual([]);
+  });
+
+  it('refuses Eevee on a partition whose nodes have no GPU in Slurm, and lets it run where they have one', () => {
+    for (const engine of ['BLENDER_EEVEE', 'BLENDER_EEVEE_NEXT'])
+      expect(refusal(() => plan({ engine }, 0))).toMatch(
+        new RegExp(
+          `^the scene renders with Eevee \\(${engine}\\), which needs a GPU .*switch the scene to Cycles`,
+        ),
+      );
+    expect(plan({ engine: 'BLENDER_EEVEE' }, 2).tasks.length).toBeGreaterThan(0);
+    // Not known (a dry run told the shape): not refused.
+    expect(plan({ engine: 'BLENDER_EEVEE' }).tasks.length).toBeGreaterThan(0);
+    expect(plan({ engine: 'CYCLES' }, 0).tasks.length).toBeGreaterThan(0);
+  });
+
+  it('warns of a file saved by a newer Blender, with both versions', () => {
+    const warned = plan({ saved_by: '4.3', blender_version: '3.4.1' });
+    expect(warned.warnings).toContain(
+      "the scene was saved by Blender 4.3, newer than the nodes' Blender 3.4.1: what 4.3 added " +
+        'may render wrong or not at all; save it from Blender 3.4 or install Blender 4.3 or ' +
+        'later on the nodes',
+    );
+    for (const [saved, nodes] of [
+      ['3.4', '3.4.1'],
+      ['3.3', '3.4.1'],
+      ['4.2', '4.10.0'],
+    ])
+      expect(checkEngine(sceneInfo({ saved_by: saved, blender_version: nodes }))).toEqual([]);
+    expect(checkEngine(sceneInfo({ saved_by: '4.10', blender_version: '4.3.2' }))).toHaveLength(1);
+    expect(checkEngine(sceneInfo({ saved_by: '5.0', blender_version: '4.3.2' }))).toHaveLength(1);
   });
 });

@@ -127,4 +127,18 @@ describe("the API's view of a job", () => {
     });
     expect(d).toEqual({ ratePerMinute: 0, etaSeconds: null, asOf: 5_000, elapsedSeconds: 5 });
   });
+
+  it("counts the running tasks' done part as not left in the ETA", () => {
+    const base = {
+      state: 'running' as const,
+      startedAt: 0,
+      finishedAt: null,
+      completions: [{ startedAt: 0, finishedAt: 60_000, units: 1 }],
+      now: 60_000,
+    };
+    const progress = { total: 4, done: 1, failed: 0, leased: 1, queued: 2, cancelled: 0 };
+    // One frame a minute: three left are three minutes; half of the running one is rendered.
+    expect(paceOf({ ...base, progress }).etaSeconds).toBe(180);
+    expect(paceOf({ ...base, progress: { ...progress, inFlight: 0.5 } }).etaSeconds).toBe(150);
+  });
 });

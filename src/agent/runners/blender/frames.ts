@@ -3,6 +3,7 @@ import path from 'node:path';
 import { makeThumbnail, THUMB_WIDTH } from '../../../renderers/blender/encode.js';
 import { blenderRenderPayload } from '../../../coordinator/jobs/blender.js';
 import { payloadOf, TaskFailure } from '../../runner.js';
+import { FrameProgress } from './frame-progress.js';
 import type { BlenderTaskHandler } from './handler.js';
 import { frameFile, resultName } from './result-files.js';
 
@@ -14,10 +15,13 @@ export const renderFrames: BlenderTaskHandler = async (task, ctx, blender) => {
   const frames: Record<string, { file: string; thumb?: string; seconds: number; device: unknown }> =
     {};
   const thumbnails: Promise<void>[] = [];
+  const progress = ctx.progress ? new FrameProgress(task.frames, ctx.progress) : undefined;
+  const unwatch = progress ? blender.watchLines((l) => progress.line(l)) : () => {};
   await blender
     .withWorker({ scene: p.scene, overrides: p.overrides }, ctx, async (worker) => {
-      for (const frame of task.frames) {
+      for (const [index, frame] of task.frames.entries()) {
         if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
+        progress?.start(index);
         const out = frameFile(p, frame);
         mkdirSync(path.dirname(out), { recursive: true });
         const thumb = path.join(thumbs, `frame_${String(frame).padStart(4, '0')}.jpg`);
@@ -46,7 +50,10 @@ export const renderFrames: BlenderTaskHandler = async (task, ctx, blender) => {
         );
       }
     })
-    .finally(() => Promise.all(thumbnails));
+    .finally(() => {
+      unwatch();
+      return Promise.all(thumbnails);
+    });
   // Reported only once every thumbnail is on disk: a frame shown done has its thumbnail,
   // even when this node is released right after.
   return { frames, applied: blender.applied };

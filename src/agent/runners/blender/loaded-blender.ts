@@ -27,6 +27,9 @@ export class LoadedBlender {
   private appliedNow: WorkerOverrides = {};
   private scene: string | undefined;
 
+  /** Who reads Blender's output lines besides the log (a task's progress), while it runs. */
+  private lineWatch: ((line: string) => void) | undefined;
+
   /** A Blender the agent started before it loaded (see early-start.ts), until a task takes it. */
   private early: BlenderProcess | undefined;
 
@@ -53,6 +56,14 @@ export class LoadedBlender {
     return `${s.fps}/${s.fps_base}`;
   }
 
+  /** Hands Blender's output lines to `fn` until the function it returns is called. */
+  watchLines(fn: (line: string) => void): () => void {
+    this.lineWatch = fn;
+    return () => {
+      if (this.lineWatch === fn) this.lineWatch = undefined;
+    };
+  }
+
   /** The early Blender when it loads `scene`; one loading another scene is stopped. */
   private takeEarly(scene: string): BlenderProcess | undefined {
     const early = this.early;
@@ -70,7 +81,10 @@ export class LoadedBlender {
       threads: this.opts.threads,
       blender: this.opts.blender,
       cudaVisibleDevices: ctx.gpu || undefined,
-      onLine: (line) => ctx.log(`blender: ${line}`),
+      onLine: (line) => {
+        ctx.log(`blender: ${line}`);
+        this.lineWatch?.(line);
+      },
       process: this.takeEarly(scene),
     });
     this.scene = scene;

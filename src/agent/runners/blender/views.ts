@@ -8,11 +8,11 @@ import type { BlenderTaskHandler } from './handler.js';
  * view, the camera matrix and field of view Blender reported, for the transforms files.
  */
 export const renderViews: BlenderTaskHandler = async (task, ctx, blender) => {
-  const { scene, views } = payloadOf(task, blenderViewPayload);
+  const { scene, views, overrides } = payloadOf(task, blenderViewPayload);
   if (views.length === 0) throw new TaskFailure('task payload has no views');
   const done: Record<string, unknown>[] = [];
   const frames: Record<string, { file: string; seconds: number; device: string }> = {};
-  await blender.withWorker({ scene }, ctx, async (worker) => {
+  await blender.withWorker({ scene, overrides }, ctx, async (worker) => {
     for (const v of views) {
       if (ctx.signal.aborted) throw new TaskFailure('lease lost; stopped');
       if (!path.isAbsolute(v.output))
