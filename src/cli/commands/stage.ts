@@ -14,8 +14,7 @@ import { checkBucketName } from '../../config/ids.js';
 import { NODE_RUNTIME_VALUES, type NodeRuntime } from '../../config/os-support.js';
 import { UsageError } from '../../errors.js';
 import { listFiles } from '../../util/fs.js';
-import { formatSize } from '../../renderers/blender/dependencies.js';
-import { pruneContents } from '../../staging/prune.js';
+import { PRUNE_EPILOG, stagePrune, withPruneOptions } from './stage-prune.js';
 
 /** The upload plan: the bundle and the scripts rendered for it (when given), then scenes. */
 export function planStage(
@@ -79,7 +78,7 @@ export const stageCommand: CommandModule = {
   describe:
     'Upload what the nodes install (one bundle: the tool, Node.js, Blender, ffmpeg), the bootstrap scripts, and scenes to S3',
   builder: (y) =>
-    y
+    withPruneOptions(y)
       .option('bucket', {
         type: 'string',
         demandOption: true,
@@ -120,29 +119,18 @@ export const stageCommand: CommandModule = {
         default: false,
         describe: 'List what would be uploaded (builds the bundle)',
       })
-      .option('prune', {
-        type: 'boolean',
-        default: false,
-        describe:
-          "Delete the shots' files (cluster-tool/cas/) that no manifest of the last --days days names; nothing else is staged",
-      })
-      .option('days', {
-        type: 'number',
-        default: 30,
-        describe: 'With --prune: how many days a manifest keeps the files it names',
-      })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
       .epilog(
         "Runs on Linux x86_64 with Node.js, npm and GNU tar: the tool's native modules are built for the Node.js running stage, which must have the major version of the staged one. " +
           'Files already in the bucket with the same size and SHA-256 are skipped; large files go up in parts. ' +
-          '--prune deletes the files `submit --cluster` staged for shots (cluster-tool/cas/) that no manifest of the last --days days names, keeping any sent within the last hour.',
+          PRUNE_EPILOG,
       ),
   handler: async (argv) => {
     const bucket = argv.bucket as string;
     const bad = checkBucketName(bucket);
     if (bad) throw new UsageError(`--bucket: ${bad}`);
     if (argv.prune) {
-      await prune(bucket, argv);
+      await stagePrune(bucket, argv);
       return;
     }
     const scenes = argv.scene as string[] | undefined;
@@ -183,30 +171,6 @@ export const stageCommand: CommandModule = {
     }
   },
 };
-
-/** `stage --prune`: what no recent manifest names goes (listed only, with --dry-run). */
-async function prune(bucket: string, argv: Record<string, unknown>): Promise<void> {
-  const days = argv.days as number;
-  if (!Number.isFinite(days) || days < 0)
-    throw new UsageError(`--days must be a number of days, 0 or more (got ${String(argv.days)})`);
-  const s3 = s3Client({ region: argv.region as string | undefined });
-  try {
-    const r = await pruneContents(s3, bucket, { days, dryRun: argv['dry-run'] === true });
-    if (argv.json) {
-      process.stdout.write(
-        `${JSON.stringify({ manifests: r.manifests, kept: r.kept, deleted: r.deleted.map((o) => ({ key: o.key, size: o.size })) }, null, 2)}\n`,
-      );
-      return;
-    }
-    const bytes = r.deleted.reduce((n, o) => n + o.size, 0);
-    process.stdout.write(
-      `${argv['dry-run'] ? 'would delete' : 'deleted'} ${r.deleted.length} file(s), ${formatSize(bytes)}, ` +
-        `that no manifest of the last ${days} day(s) names (${r.manifests} manifest(s); ${r.kept} file(s) kept)\n`,
-    );
-  } finally {
-    s3.destroy();
-  }
-}
 
 async function upload(bucket: string, items: StageItem[], argv: Record<string, unknown>) {
   const bar =
