@@ -30,6 +30,7 @@ import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
 import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
 import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
+import { benchAssetStaging, formatAssetStaging } from './asset-staging.js';
 import { waitNodesIdle } from './slurm-jobs.js';
 import {
   BENCH_WORLDS,
@@ -66,6 +67,9 @@ export interface BenchSettings {
   scaleSamples: number;
   /** Where the render leg runs: the host's Debian 12, the Debian 13 world, or both (default). */
   world: BenchWorld;
+  /** The asset-staging leg's tree: megabytes (default 2000) in how many files (default 2000). */
+  assetsMb: number;
+  assetsFiles: number;
 }
 
 export const BENCH_SECTIONS = [
@@ -77,9 +81,10 @@ export const BENCH_SECTIONS = [
   'scale',
   'first-frame',
   'lease-order',
+  'assets',
 ] as const;
 /** Sections that need no Slurm cluster (simulated agents, simulated time). */
-const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order'];
+const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order', 'assets'];
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Legs plugged into the render-efficiency bench from outside. */
@@ -92,7 +97,8 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
-                                  lease-order (repeatable)]
+                                  lease-order|assets (repeatable)]
+                          [--assets-mb 2000 --assets-files 2000]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 500]
                           [--world host|trixie|both (the render leg's: default both)]`;
@@ -116,6 +122,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       'scale-history': { type: 'string', default: HISTORY_SIZES.join(',') },
       'scale-samples': { type: 'string', default: '500' },
       world: { type: 'string', default: 'both' },
+      'assets-mb': { type: 'string', default: '2000' },
+      'assets-files': { type: 'string', default: '2000' },
     },
     strict: true,
   });
@@ -160,6 +168,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     scaleAgents: list('scale-agents', 16_384),
     scaleHistory: list('scale-history', 5_000_000),
     scaleSamples: int('scale-samples', 10_000),
+    assetsMb: int('assets-mb', 100_000),
+    assetsFiles: int('assets-files', 1_000_000),
   };
 }
 
@@ -265,6 +275,16 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     if (run('lease-order')) {
       timestamped('lease order: simulating shots of 7 shapes in frame order and costliest first');
       console.log(`\n== Lease order ==\n${formatLeaseOrder(benchLeaseOrder())}`);
+    }
+    if (run('assets')) {
+      timestamped('assets: staging a shot by content against aws s3 sync, case by case');
+      const r = await benchAssetStaging({
+        workDir,
+        files: settings.assetsFiles,
+        bytes: settings.assetsMb * 1_000_000,
+        log: timestamped,
+      });
+      console.log(`\n== Asset staging ==\n${formatAssetStaging(r)}`);
     }
     if (settings.only.every((s) => WITHOUT_CLUSTER.includes(s))) return done(started);
     timestamped(`starting a bench cluster (2 nodes × 1 GPU, 1 CPU each); work in ${workDir}`);

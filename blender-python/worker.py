@@ -61,6 +61,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ct_denoise  # noqa: E402
 import ct_deps  # noqa: E402
 import ct_overrides  # noqa: E402
+import ct_remap  # noqa: E402
 import ct_tiles  # noqa: E402
 
 PREFIX = "@@CT@@ "
@@ -435,6 +436,8 @@ def main():
             raise RuntimeError("no .blend file is loaded; pass the scene before -P")
         if args.scene and os.path.realpath(args.scene) != os.path.realpath(bpy.data.filepath):
             raise RuntimeError(f"loaded {bpy.data.filepath}, expected {args.scene}")
+        # A scene staged with --cluster: its absolute paths point into the staged shot.
+        ct_remap.apply(bpy.data.filepath)
         scene = bpy.context.scene
         # A denoiser this Blender lacks would fail every frame: off until a job chooses one.
         denoising = ct_denoise.Denoising(scene)

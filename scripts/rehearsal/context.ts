@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type RunOutcome } from './aws-doubles.js';
 import { onNode, type ClusterFacts, type RehearsalNode } from './node-root.js';
 import { run, type Ran } from './proc.js';
+import type { S3Received } from './s3-count.js';
 
 // The rehearsal's fixed facts (where, which ports, which nodes) and the helpers its steps share.
 export const REPO = fileURLToPath(new URL('../../..', import.meta.url));
@@ -76,6 +77,8 @@ export const state = {
   headAction: undefined as ScriptAction | undefined,
   computeAction: undefined as ScriptAction | undefined,
   jobId: '',
+  /** What the S3 server received (set when it starts). */
+  s3: undefined as S3Received | undefined,
 };
 
 /** The user's side: this machine's CLI with the AWS SDK pointed at the doubles and the S3 server. */

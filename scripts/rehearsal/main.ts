@@ -6,6 +6,7 @@ import { pidsInNetns } from './proc.js';
 import { runSteps } from './steps.js';
 import { clusterSteps } from './steps-cluster.js';
 import { userSteps } from './steps-user.js';
+import { shotSteps } from './steps-shot.js';
 import { R, LOG, USER, nodes, switchNs, state, sbin } from './context.js';
 
 /*
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    report = await runSteps([...clusterSteps, ...userSteps], LOG);
+    report = await runSteps([...clusterSteps, ...userSteps, ...shotSteps], LOG);
   } finally {
     await tearDown(Boolean(report?.failed) || process.env.KEEP_REHEARSAL === '1');
   }

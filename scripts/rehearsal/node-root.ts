@@ -48,8 +48,9 @@ const ENTER = path.join(
  * /opt/slurm/bin (links to this machine's Slurm, not on PATH), /etc/parallelcluster/cfnconfig
  * with the node type and cluster user, /etc/slurm with the cluster's slurm.conf (where this
  * machine's Slurm commands read it, as ParallelCluster's read /opt/slurm/etc), an /etc of its
- * own copied from this machine's (after the cluster user was added), and mount points for the
- * host's /usr, /dev, /proc, /sys, /tmp and the shared /home and /shared.
+ * own copied from this machine's (after the cluster user was added), the head node's NFS
+ * exports, and mount points for the host's /usr, /dev, /proc, /sys, /tmp and the shared /home
+ * and /shared.
  */
 export function layoutNode(n: RehearsalNode, c: ClusterFacts): void {
   const r = (...p: string[]) => path.join(n.root, ...p);
@@ -98,6 +99,15 @@ export function layoutNode(n: RehearsalNode, c: ClusterFacts): void {
       : []),
   ];
   writeFileSync(r('etc/parallelcluster/cfnconfig'), lines.join('\n') + '\n');
+  // The head node exports the shared directories over NFS to the cluster's subnet, as
+  // ParallelCluster's head node does (the file the tool reads for its shared roots).
+  if (n.type === 'HeadNode') {
+    const subnet = `${c.headAddr.split('.').slice(0, 3).join('.')}.0/24`;
+    const exported = ['/home', '/shared', '/opt/slurm'].map(
+      (d) => `${d} ${subnet}(rw,sync,no_root_squash)`,
+    );
+    writeFileSync(r('etc/exports'), exported.join('\n') + '\n');
+  }
   // No systemd here: /run/systemd/system stays absent, as sd_booted(3) expects.
   for (const f of ['etc/systemd/system']) mkdirSync(r(f), { recursive: true });
 }

@@ -1,4 +1,5 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import { AwsDoubles } from './aws-doubles.js';
 import { createNetwork, destroyNetwork } from './network.js';
 import { layoutNode, onNode } from './node-root.js';
 import { run, startDetached } from './proc.js';
+import { S3Received } from './s3-count.js';
 import { listenUnix } from './s3-gateway.js';
 import { type Step } from './steps.js';
 import {
@@ -161,6 +163,8 @@ export const clusterSteps: Step[] = [
       });
       await server.run();
       state.cleanups.push(() => server.close());
+      // s3rver keeps its http.Server as `httpServer`: counted there, as the server received it.
+      state.s3 = new S3Received((server as unknown as { httpServer: http.Server }).httpServer);
       const sock = path.join(R, 's3.sock');
       const unix: net.Server = await listenUnix(sock, PORTS.s3);
       state.cleanups.push(() => new Promise<void>((r) => unix.close(() => r())));

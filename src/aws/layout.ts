@@ -4,6 +4,8 @@
  *   s3://BUCKET/cluster-tool/bootstrap/<script>     node bootstrap scripts, bundle.tar
  *   s3://BUCKET/cluster-tool/scenes/<name>          scenes staged from a laptop
  *   s3://BUCKET/cluster-tool/jobs/<job>/outputs/... a job's results (head node writes them)
+ *   s3://BUCKET/cluster-tool/cas/sha256/<hex>       a shot's files, named by their content
+ *   s3://BUCKET/cluster-tool/manifests/<hex>.json   one per `--cluster` submit: which file is which
  *
  * The ParallelCluster config grants read on `cluster-tool/*` and write only on `cluster-tool/jobs/*`.
  */
@@ -11,6 +13,35 @@ export const ROOT_PREFIX = 'cluster-tool/';
 export const BOOTSTRAP_PREFIX = `${ROOT_PREFIX}bootstrap/`;
 export const SCENES_PREFIX = `${ROOT_PREFIX}scenes/`;
 export const JOBS_PREFIX = `${ROOT_PREFIX}jobs/`;
+export const CAS_PREFIX = `${ROOT_PREFIX}cas/sha256/`;
+export const MANIFESTS_PREFIX = `${ROOT_PREFIX}manifests/`;
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Key of a file's content in the bucket, by its SHA-256 (hex). */
+export function casKey(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error(`"${sha256}" is not a SHA-256 in hex`);
+  return CAS_PREFIX + sha256;
+}
+
+/** The SHA-256 a content key names, or undefined for any other key. */
+export function shaOfCasKey(key: string): string | undefined {
+  if (!key.startsWith(CAS_PREFIX)) return undefined;
+  const hex = key.slice(CAS_PREFIX.length);
+  return SHA256_HEX.test(hex) ? hex : undefined;
+}
+
+/** Key of a shot's manifest, by the SHA-256 of its text. */
+export function manifestKey(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error(`"${sha256}" is not a SHA-256 in hex`);
+  return `${MANIFESTS_PREFIX}${sha256}.json`;
+}
+
+/** The SHA-256 a manifest key names, or undefined for any other key. */
+export function shaOfManifestKey(key: string): string | undefined {
+  const m = /^(.*)([0-9a-f]{64})\.json$/.exec(key);
+  return m && m[1] === MANIFESTS_PREFIX ? m[2] : undefined;
+}
 
 /** IAM key patterns for ParallelCluster's `S3Access.KeyName`. */
 export const READ_KEY_PATTERN = `${ROOT_PREFIX}*`;

@@ -6,6 +6,7 @@ import { s3Uri, sceneKey } from '../aws/layout.js';
 import { stageFile } from '../aws/s3-stage.js';
 import { findHeadNode, runRemoteCommand, type RemoteResult } from '../aws/ssm-remote.js';
 import { checkBucketName } from '../config/ids.js';
+import { stageSceneForCluster } from '../staging/cluster-shot.js';
 import { UsageError } from '../errors.js';
 
 /** Adds `--cluster`, `--region`, `--bucket` and `--remote-timeout` to a verb that can run on the head node. */
@@ -36,8 +37,10 @@ export function withClusterOption<T>(y: Argv<T>) {
 export interface RemoteArgSpec {
   /** Positional argument names, in order (yargs keeps them as named keys). */
   positional?: string[];
-  /** Argument names whose values are local paths to upload to S3 first (e.g. a scene). */
+  /** Argument names whose values are local paths to upload to S3 first (e.g. a task file). */
   stage?: string[];
+  /** The argument naming a Blender scene: it goes up with every file it reads, by content. */
+  shot?: string;
   /** Words appended as they are (options this module keeps for itself, such as `--bucket`). */
   extra?: string[];
   /** How to follow the verb with short remote commands when its flag is set (see remote-follow.ts). */
@@ -130,7 +133,8 @@ export async function runRemotelyIfAsked(
     );
   const region = argv.region as string | undefined;
   const args = { ...argv };
-  for (const name of spec.stage ?? []) {
+  const staged = [...(spec.stage ?? []), ...(spec.shot ? [spec.shot] : [])];
+  for (const name of staged) {
     const local = args[name];
     if (
       typeof local !== 'string' ||
@@ -139,20 +143,18 @@ export async function runRemotelyIfAsked(
       !statSync(local).isFile()
     )
       continue;
-    const bucket = (argv.bucket as string | undefined) ?? process.env.CLUSTER_TOOL_BUCKET;
-    if (!bucket)
-      throw new UsageError(
-        `${local} is a local file: give --bucket (or set CLUSTER_TOOL_BUCKET) to stage it to S3 for the cluster`,
-      );
-    const bad = checkBucketName(bucket);
-    if (bad) throw new UsageError(`--bucket: ${bad}`);
+    const bucket = stagingBucket(local, argv);
+    if (name === spec.shot) {
+      args[name] = (await stageSceneForCluster(local, bucket, argv)).uri;
+      continue;
+    }
     const key = sceneKey(path.basename(local));
     process.stderr.write(`· staging ${local} to ${s3Uri(bucket, key)}\n`);
     await stageFile(s3Client({ region }), bucket, { localPath: local, key });
     args[name] = s3Uri(bucket, key);
   }
   // Staged now or by an earlier `stage --scene`: either way the head node fetches it.
-  const fetchesFromS3 = (spec.stage ?? []).some(
+  const fetchesFromS3 = staged.some(
     (name) => typeof args[name] === 'string' && args[name].startsWith('s3://'),
   );
   const instanceId = await findHeadNode(ec2Client({ region }), cluster);
@@ -172,6 +174,18 @@ export async function runRemotelyIfAsked(
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;
+}
+
+/** The bucket to stage a local file to: --bucket, else $CLUSTER_TOOL_BUCKET. */
+function stagingBucket(local: string, argv: Record<string, unknown>): string {
+  const bucket = (argv.bucket as string | undefined) ?? process.env.CLUSTER_TOOL_BUCKET;
+  if (!bucket)
+    throw new UsageError(
+      `${local} is a local file: give --bucket (or set CLUSTER_TOOL_BUCKET) to stage it to S3 for the cluster`,
+    );
+  const bad = checkBucketName(bucket);
+  if (bad) throw new UsageError(`--bucket: ${bad}`);
+  return bucket;
 }
 
 /**

@@ -14,6 +14,7 @@ import { checkBucketName } from '../../config/ids.js';
 import { NODE_RUNTIME_VALUES, type NodeRuntime } from '../../config/os-support.js';
 import { UsageError } from '../../errors.js';
 import { listFiles } from '../../util/fs.js';
+import { PRUNE_EPILOG, stagePrune, withPruneOptions } from './stage-prune.js';
 
 /** The upload plan: the bundle and the scripts rendered for it (when given), then scenes. */
 export function planStage(
@@ -77,7 +78,7 @@ export const stageCommand: CommandModule = {
   describe:
     'Upload what the nodes install (one bundle: the tool, Node.js, Blender, ffmpeg), the bootstrap scripts, and scenes to S3',
   builder: (y) =>
-    y
+    withPruneOptions(y)
       .option('bucket', {
         type: 'string',
         demandOption: true,
@@ -121,12 +122,17 @@ export const stageCommand: CommandModule = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
       .epilog(
         "Runs on Linux x86_64 with Node.js, npm and GNU tar: the tool's native modules are built for the Node.js running stage, which must have the major version of the staged one. " +
-          'Files already in the bucket with the same size and SHA-256 are skipped; large files go up in parts.',
+          'Files already in the bucket with the same size and SHA-256 are skipped; large files go up in parts. ' +
+          PRUNE_EPILOG,
       ),
   handler: async (argv) => {
     const bucket = argv.bucket as string;
     const bad = checkBucketName(bucket);
     if (bad) throw new UsageError(`--bucket: ${bad}`);
+    if (argv.prune) {
+      await stagePrune(bucket, argv);
+      return;
+    }
     const scenes = argv.scene as string[] | undefined;
     const onlyScenes =
       scenes?.length &&

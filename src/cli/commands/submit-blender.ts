@@ -94,7 +94,7 @@ export const blenderSubmit: CommandModule = {
     if (
       await ranRemotely('submit blender', argv, {
         positional: ['scene'],
-        stage: ['scene'],
+        shot: 'scene',
         follow: followSubmit,
       })
     )

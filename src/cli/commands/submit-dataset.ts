@@ -64,7 +64,7 @@ export const datasetSubmit: CommandModule = {
     if (
       await ranRemotely('submit blender-dataset', argv, {
         positional: ['scene'],
-        stage: ['scene'],
+        shot: 'scene',
         follow: followSubmit,
       })
     )

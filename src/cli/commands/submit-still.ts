@@ -65,7 +65,7 @@ export const stillSubmit: CommandModule = {
     if (
       await ranRemotely('submit blender-still', argv, {
         positional: ['scene'],
-        stage: ['scene'],
+        shot: 'scene',
         follow: followSubmit,
       })
     )

@@ -44,6 +44,14 @@ export function checkDependencies(
           `or list their mount in ${SHARED_ROOTS_FILE}`,
       );
   }
+  return checkMissing(deps, allowMissing);
+}
+
+/**
+ * Refuses missing files (unless `allowMissing`), naming each; returns the warning to record.
+ * Also asked on a laptop before `--cluster` uploads anything (staging/stage-shot.ts).
+ */
+export function checkMissing(deps: readonly SceneDependency[], allowMissing: boolean): string[] {
   const missing = deps.filter((d) => !d.exists);
   if (!missing.length) return [];
   if (!allowMissing)
