@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { carriesJob, slurmJobsFor } from '../../../src/coordinator/allocations/node-jobs.js';
+import { JOB_TYPES } from '../../../src/coordinator/jobs/registry.js';
+
+describe('slurmJobsFor', () => {
+  it('asks a per-node job for one single-node Slurm job per node, the first in the role asked for', () => {
+    expect(slurmJobsFor('per-node', 3, 'primary')).toEqual([
+      { nodes: 1, role: 'primary' },
+      { nodes: 1, role: 'attached' },
+      { nodes: 1, role: 'attached' },
+    ]);
+    expect(slurmJobsFor('per-node', 2, 'attached')).toEqual([
+      { nodes: 1, role: 'attached' },
+      { nodes: 1, role: 'attached' },
+    ]);
+  });
+
+  it('asks a job of one allocation for one Slurm job of every node', () => {
+    expect(slurmJobsFor('one', 3, 'primary')).toEqual([{ nodes: 3, role: 'primary' }]);
+    expect(slurmJobsFor('one', 2, 'attached')).toEqual([{ nodes: 2, role: 'attached' }]);
+  });
+
+  it('asks for nothing for no node', () => {
+    expect(slurmJobsFor('per-node', 0, 'attached')).toEqual([]);
+    expect(slurmJobsFor('one', 0, 'attached')).toEqual([]);
+  });
+});
+
+describe('carriesJob', () => {
+  it("is the primary of a job of one allocation only; a per-node job's Slurm jobs are alike", () => {
+    expect(carriesJob('one', { role: 'primary' })).toBe(true);
+    expect(carriesJob('one', { role: 'attached' })).toBe(false);
+    expect(carriesJob('per-node', { role: 'primary' })).toBe(false);
+    expect(carriesJob('per-node', { role: 'attached' })).toBe(false);
+  });
+});
+
+describe('the job types', () => {
+  it('run every kind whose agents take tasks on their own per node, and a service as one allocation', () => {
+    const shapes = Object.fromEntries(JOB_TYPES.map((t) => [t.kind, t.allocation]));
+    expect(shapes).toEqual({
+      blender: 'per-node',
+      'blender-still': 'per-node',
+      'blender-dataset': 'per-node',
+      plenoxels: 'per-node',
+      command: 'per-node',
+      openjd: 'per-node',
+      index: 'one',
+    });
+    for (const t of JOB_TYPES) expect(t.allocation === 'one').toBe(t.service !== undefined);
+  });
+});
