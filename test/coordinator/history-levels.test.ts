@@ -138,7 +138,9 @@ describe('how much each event of a job history matters, decided where it is reco
     const job = await c.submit({ kind: 'blender', scene, frames: '1-20', nodes: 2 });
     await pass();
     for (const a of c.store.allocations.list(job.id))
-      if ('exit' in c.register(job.id, { node: a.nodes[0] ?? '', gpu: '0', slurmJobId: a.slurmJobId }))
+      if (
+        'exit' in c.register(job.id, { node: a.nodes[0] ?? '', gpu: '0', slurmJobId: a.slurmJobId })
+      )
         throw new Error('not admitted');
     await c.scaler.scale(job.id, { remove: 1, now: true });
     expect(last(job.id, 'allocation:shrunk')).toMatchObject({

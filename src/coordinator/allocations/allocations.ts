@@ -47,10 +47,13 @@ export class Allocations {
     const ids: number[] = [];
     for (let i = 0; i < requests.length; i += SBATCH_AT_ONCE) {
       const batch = requests.slice(i, i + SBATCH_AT_ONCE);
-      ids.push(...(await Promise.all(batch.map((r) => this.submitOne(job, r.nodes, r.role, actor, why)))));
+      ids.push(
+        ...(await Promise.all(batch.map((r) => this.submitOne(job, r.nodes, r.role, actor, why)))),
+      );
     }
     const first = ids[0];
-    if (first === undefined) throw new Error(`job ${job.id}: no Slurm job to submit for ${nodes} node(s)`);
+    if (first === undefined)
+      throw new Error(`job ${job.id}: no Slurm job to submit for ${nodes} node(s)`);
     return first;
   }
 

@@ -30,8 +30,7 @@ export function pickNodes(
   }
   for (const h of held) {
     if (chosen.length >= count) break;
-    if (h.batchHost && !h.carriesJob && eligible(h) && withAll(h))
-      chosen.push(h);
+    if (h.batchHost && !h.carriesJob && eligible(h) && withAll(h)) chosen.push(h);
   }
   return chosen;
 }

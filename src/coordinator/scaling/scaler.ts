@@ -199,7 +199,9 @@ export class Scaler {
       if (count === 0) return;
       chosen = pickNodes(held, count);
       if (chosen.length < count)
-        throw new UsageError(`job ${jobId} can give back ${chosen.length} node(s) now, not ${count}`);
+        throw new UsageError(
+          `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}`,
+        );
     } else {
       // Slurm 22.05 without accounting resizes a job once: every later `scontrol update` of it
       // is refused ("the DB index is being set"). Nodes of such an allocation go only with all

@@ -28,7 +28,11 @@ class RefusingPort extends RecordingAllocationPort {
   override async cancel(ids: number[]): Promise<void> {
     this.cancels++;
     if (this.refusals-- > 0)
-      throw new SlurmCommandError({ command: `scancel ${ids.join(' ')}`, code: 1, stderr: NOT_NOW });
+      throw new SlurmCommandError({
+        command: `scancel ${ids.join(' ')}`,
+        code: 1,
+        stderr: NOT_NOW,
+      });
     return super.cancel(ids);
   }
 }
