@@ -164,6 +164,7 @@ describe('a per-node job on a cluster with busy nodes', () => {
       expect(working.allocations.filter((a) => a.state === 'pending')).toHaveLength(2);
       expect(new Set(working.agents.map((a) => a.node)).size).toBe(2);
 
+      const freedAt = Date.now();
       await slurm.scancel([other]);
       const all = await coord.waitFor(
         job.id,
@@ -172,6 +173,18 @@ describe('a per-node job on a cluster with busy nodes', () => {
       );
       const done = await coord.waitFor(job.id, (j) => j.state !== 'running', 120_000);
       expect(done.state, story(done)).toBe('succeeded');
+      // What docs/farm.md reports: sbatch of the four node jobs, and a freed node to its work.
+      const at = (type: string) => done.events.filter((e) => e.type === type).map((e) => e.at);
+      const submitted = at('allocation:submitted');
+      const started = at('allocation:running').filter((t) => t >= freedAt);
+      const registered = done.events
+        .filter((e) => e.type === 'agent:registered' && e.at >= freedAt)
+        .map((e) => e.at);
+      console.info(
+        `per-node: 4 node jobs submitted within ${Math.max(...submitted) - Math.min(...submitted)} ms; ` +
+          `a freed node's job running after ${Math.min(...started) - freedAt} ms, ` +
+          `its first agent registered after ${Math.min(...registered) - freedAt} ms`,
+      );
       expect(new Set(all.agents.map((a) => a.node)).size, story(all)).toBe(4);
     } finally {
       await slurm.scancel([other]).catch(() => {});

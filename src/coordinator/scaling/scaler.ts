@@ -195,7 +195,12 @@ export class Scaler {
     } else if (perNode) {
       // Node jobs still waiting in Slurm hold nothing: they go first, then running nodes, each
       // with its own Slurm job (scancel; never a resize, so any number of times).
-      count -= await this.cancelPendingNow(jobId, count, actor);
+      const cancelled = await this.cancelPendingNow(jobId, count, actor);
+      if (cancelled) {
+        const job = this.p.requireJob(jobId);
+        this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - cancelled) });
+      }
+      count -= cancelled;
       if (count === 0) return;
       chosen = pickNodes(held, count);
       if (chosen.length < count)
