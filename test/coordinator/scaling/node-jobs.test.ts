@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { carriesJob, slurmJobsFor } from '../../../src/coordinator/allocations/node-jobs.js';
 import { JOB_TYPES } from '../../../src/coordinator/jobs/registry.js';
+import { indexRequest } from '../../helpers/index-request.js';
+import { inProcessCoordinator } from '../../helpers/in-process-coordinator.js';
 
 describe('slurmJobsFor', () => {
   it('asks a per-node job for one single-node Slurm job per node, the first in the role asked for', () => {
@@ -48,5 +50,17 @@ describe('the job types', () => {
       index: 'one',
     });
     for (const t of JOB_TYPES) expect(t.allocation === 'one').toBe(t.service !== undefined);
+  });
+});
+
+describe("a submission's preview", () => {
+  it('shows the first Slurm job of a start and how many there are', async () => {
+    const { c, scene, dir } = inProcessCoordinator();
+    const blender = await c.preview({ kind: 'blender', scene, frames: '1-8', nodes: 3 });
+    expect(blender.sbatch.args).toContain('--nodes=1');
+    expect(blender.sbatch.count).toBe(3);
+    const index = await c.preview(indexRequest(dir, 3));
+    expect(index.sbatch.args).toContain('--nodes=3');
+    expect(index.sbatch.count).toBe(1);
   });
 });
