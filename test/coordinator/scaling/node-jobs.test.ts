@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { reconcileAllocations } from '../../../src/coordinator/allocations/reconcile.js';
 import { carriesJob, slurmJobsFor } from '../../../src/coordinator/allocations/node-jobs.js';
 import { JOB_TYPES } from '../../../src/coordinator/jobs/registry.js';
 import { indexRequest } from '../../helpers/index-request.js';
@@ -62,5 +64,27 @@ describe("a submission's preview", () => {
     const index = await c.preview(indexRequest(dir, 3));
     expect(index.sbatch.args).toContain('--nodes=3');
     expect(index.sbatch.count).toBe(1);
+  });
+});
+
+describe('a per-node job waiting in Slurm', () => {
+  it('is waiting while every node job waits, and a new priority renices each of them', async () => {
+    const { c, scene, port } = inProcessCoordinator();
+    port.pendingReason = 'Resources';
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-8', nodes: 3 });
+    // Reconcile passes skip allocations recorded since their Slurm listing began: let a tick pass.
+    await sleep(5);
+    await reconcileAllocations(c.reconcilePorts);
+    expect(c.detail(job.id).waiting?.slurmReason).toBe('Resources');
+    await c.setPriority(job.id, 90);
+    expect(port.reniced.map((r) => r.priority)).toEqual([90, 90, 90]);
+    // One node job starts: the job works on it while the others wait.
+    const first = c.store.allocations.list(job.id)[0];
+    c.store.allocations.update(first?.slurmJobId ?? 0, { state: 'running', nodes: ['node1'] });
+    if (
+      'exit' in c.register(job.id, { node: 'node1', gpu: '0', slurmJobId: first?.slurmJobId ?? 0 })
+    )
+      throw new Error('not admitted');
+    expect(c.detail(job.id).waiting).toBeNull();
   });
 });
