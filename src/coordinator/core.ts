@@ -26,6 +26,7 @@ import { recorder, type Actor, type RecordFn } from './history.js';
 import { localJobFiles, type JobFiles } from './io/job-files.js';
 import { localOutputCheck, type OutputCheck } from './io/output-check.js';
 import { JobControl } from './job-control.js';
+import { jobTypeOf } from './jobs/registry.js';
 import { setPriority } from './allocations/priority.js';
 import type { AllocationPort } from './ports.js';
 import { Autoscaler } from './scaling/autoscaler.js';
@@ -127,7 +128,8 @@ export class Coordinator {
     this.scheduler = new Scheduler(store, cfg.leaseMs, now);
     this.warmUps = new WarmUps(store.tasks);
     const warmUpFor = (job: JobRow) => this.warmUps.of(job);
-    this.allocations = new Allocations({ store, slurm, warmUpFor, record, now });
+    const shapeOf = (job: JobRow) => jobTypeOf(job.kind).allocation;
+    this.allocations = new Allocations({ store, slurm, shapeOf, warmUpFor, record, now });
     const allocate = this.allocations.submit.bind(this.allocations);
     const finish = (jobId: string, state: 'succeeded' | 'failed', error?: string | null) =>
       this.control.finish(jobId, state, error ?? null);
@@ -190,7 +192,16 @@ export class Coordinator {
       notifyUrls: cfg.notifyUrls ?? [],
       now,
     });
-    this.scaler = new Scaler({ store, slurm, record, allocate, requireJob, notify, now });
+    this.scaler = new Scaler({
+      store,
+      slurm,
+      record,
+      allocate,
+      requireJob,
+      shapeOf,
+      notify,
+      now,
+    });
     this.autoscaler = new Autoscaler(
       { store, record, now, partitionNodes: () => slurm.partitionNodes() },
       this.scaler,

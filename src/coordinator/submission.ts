@@ -20,6 +20,8 @@ import {
   type PlanInput,
 } from './planning.js';
 import type { AllocationPort } from './ports.js';
+import { slurmJobsFor } from './allocations/node-jobs.js';
+import { jobTypeOf } from './jobs/registry.js';
 import type { JobsTable } from './store/tables/jobs.js';
 import type { NoticesTable } from './store/tables/notices.js';
 import type { JobRow, NewTask, StageRow } from './store/types.js';
@@ -125,13 +127,18 @@ export class Submission {
     const job = this.row(plan, input.dirs, seq, priorityOf(req));
     notifyOf(req);
     const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
+    // The first of the Slurm jobs the start submits, and how many there are (one per node, or one).
+    const slurmJobs = slurmJobsFor(jobTypeOf(job.kind).allocation, job.nodesWanted, 'primary');
     return {
       ...previewOf(plan, job),
-      sbatch: this.p.slurm.plan(job, {
-        nodes: job.nodesWanted,
-        role: 'primary',
-        ...(warmUp ? { warmUp } : {}),
-      }),
+      sbatch: {
+        ...this.p.slurm.plan(job, {
+          nodes: slurmJobs[0]?.nodes ?? job.nodesWanted,
+          role: 'primary',
+          ...(warmUp ? { warmUp } : {}),
+        }),
+        count: slurmJobs.length,
+      },
     };
   }
 

@@ -34,7 +34,7 @@ async function lease(a: AgentRow): Promise<TaskRow | string | null> {
 }
 
 describe('the scheduling core', () => {
-  it('splits a Blender job into frame tasks and one encode task, and submits one allocation', async () => {
+  it('splits a Blender job into frame tasks and one encode task, and submits one Slurm job per node', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1-10', nodes: 2, chunk: 3 });
     expect(c.store.tasks.list(job.id, { stage: 'render' }).tasks.map((t) => t.frames)).toEqual([
       [1, 2, 3],
@@ -45,7 +45,10 @@ describe('the scheduling core', () => {
     expect(c.store.tasks.list(job.id, { stage: 'encode' }).total).toBe(1);
     // The allocation carries what its agents load first: the scene.
     const warmUp = { kind: 'blender-render', payload: { scene } };
-    expect(port.submitted).toEqual([{ jobId: job.id, nodes: 2, role: 'primary', warmUp }]);
+    expect(port.submitted).toEqual([
+      { jobId: job.id, nodes: 1, role: 'primary', warmUp },
+      { jobId: job.id, nodes: 1, role: 'attached', warmUp },
+    ]);
     expect(job.state).toBe('running');
   });
 

@@ -10,6 +10,7 @@ import type { SlurmAllocationState } from '../../src/coordinator/ports.js';
 import { SqliteStore } from '../../src/coordinator/store/sqlite-store.js';
 import type { AgentRow } from '../../src/coordinator/store/types.js';
 import { RecordingAllocationPort } from '../doubles/allocation-port.js';
+import { indexRequest } from '../helpers/index-request.js';
 
 /** A Slurm double that can end a Slurm job in whatever state Slurm would report. */
 class EndingPort extends RecordingAllocationPort {
@@ -31,9 +32,10 @@ let clock: number;
 let c: Coordinator;
 let port: EndingPort;
 let scene: string;
+let dir: string;
 
 beforeEach(() => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ct-levels-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ct-levels-'));
   scene = path.join(dir, 'scene.blend');
   writeFileSync(scene, 'BLENDER');
   port = new EndingPort();
@@ -119,7 +121,9 @@ describe('how much each event of a job history matters, decided where it is reco
   });
 
   it('says an allocation the coordinator shrank was released when it ends', async () => {
-    const { job } = await runningJob(2);
+    // Resizing is for a job of one allocation (a per-node job's nodes go with their Slurm jobs).
+    const job = await c.submit(indexRequest(dir, 2));
+    await pass();
     await c.scaler.scale(job.id, { remove: 1, now: true });
     expect(last(job.id, 'allocation:shrunk')?.level).toBe('info');
     port.end(100, 'CANCELLED');
@@ -128,6 +132,23 @@ describe('how much each event of a job history matters, decided where it is reco
       message: 'Slurm job 100 released (Slurm reports it CANCELLED)',
       level: 'detail',
     });
+  });
+
+  it("records a per-node job's released node as cancelled by the coordinator, no warning after", async () => {
+    const job = await c.submit({ kind: 'blender', scene, frames: '1-20', nodes: 2 });
+    await pass();
+    for (const a of c.store.allocations.list(job.id))
+      if (
+        'exit' in c.register(job.id, { node: a.nodes[0] ?? '', gpu: '0', slurmJobId: a.slurmJobId })
+      )
+        throw new Error('not admitted');
+    await c.scaler.scale(job.id, { remove: 1, now: true });
+    expect(last(job.id, 'allocation:shrunk')).toMatchObject({
+      message: 'Slurm job 101 cancelled (no node left)',
+      level: 'info',
+    });
+    await pass();
+    expect(last(job.id, 'allocation:ended')).toBeUndefined();
   });
 
   it('warns of an agent gone silent while its job runs, and folds one gone after the job ended', async () => {

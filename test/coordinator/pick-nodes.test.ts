@@ -23,6 +23,8 @@ function heldOf(a: AllocationRow, busy: string[] = []): HeldNode[] {
     node,
     allocation: a,
     batchHost: i === 0,
+    // Allocations of a job of one allocation: its primary carries the job.
+    carriesJob: a.role === 'primary',
     busy: busy.includes(node),
     agents: [],
   }));
@@ -42,5 +44,14 @@ describe('pickNodes', () => {
     const held = [...heldOf(attached, ['node4']), ...heldOf(primary)];
     const idle = (h: HeldNode) => !h.busy;
     expect(pickNodes(held, 3, idle).map((h) => h.node)).toEqual(['node2']);
+  });
+
+  it("gives back any of a per-node job's nodes, the first node job's too, each its own Slurm job", () => {
+    const nodeJobs = ['node1', 'node2', 'node3'].map((n, i) =>
+      alloc(10 + i, i === 0 ? 'primary' : 'attached', [n]),
+    );
+    const held = nodeJobs.flatMap((a) => heldOf(a).map((h) => ({ ...h, carriesJob: false })));
+    expect(pickNodes(held, 3).map((h) => h.node)).toEqual(['node1', 'node2', 'node3']);
+    expect(pickNodes(held, 1).map((h) => h.allocation.slurmJobId)).toEqual([10]);
   });
 });

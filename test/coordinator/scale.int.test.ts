@@ -84,7 +84,13 @@ describe('scaling a running job', () => {
         running(j).length === 4 &&
         j.agents.filter((a) => a.state === 'active' && a.node !== 'node1').length > 0,
     );
-    expect(grown.allocations.map((a) => a.role).sort()).toEqual(['attached', 'primary']);
+    // One Slurm job per node: the first, and three the grow added.
+    expect(grown.allocations.map((a) => a.role).sort()).toEqual([
+      'attached',
+      'attached',
+      'attached',
+      'primary',
+    ]);
 
     // Shrink while every agent is mid-frame: --now hands their tasks back at once.
     await coord.waitFor(
@@ -100,8 +106,9 @@ describe('scaling a running job', () => {
 
     // Then to 1, letting the drained agents finish their frames first.
     const to1 = await scale(job.id, { nodes: 1 });
-    expect(running(to1)).toEqual(['node1']);
-    await expectIdleSoon(running(to2).filter((n) => n !== 'node1'));
+    // Any node may stay: each is its own Slurm job, and an idle one goes first.
+    expect(running(to1)).toHaveLength(1);
+    await expectIdleSoon(running(to2).filter((n) => !running(to1).includes(n)));
     expect(to1.events.filter((e) => e.type.startsWith('scale:')).map((e) => e.actor)).toContain(
       'user',
     );

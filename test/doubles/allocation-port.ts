@@ -35,7 +35,14 @@ export class RecordingAllocationPort implements AllocationPort {
       role: opts.role,
       ...(opts.warmUp ? { warmUp: opts.warmUp } : {}),
     });
-    const nodes = Array.from({ length: opts.nodes }, (_, i) => `node${i + 1}`);
+    // The first nodes none of the job's running allocations holds, as Slurm would give them
+    // (single-node jobs of one job land on node1, node2, …).
+    const taken = new Set(
+      [...this.jobs.values()].filter((j) => j.jobId === job.id && j.active).flatMap((j) => j.nodes),
+    );
+    const nodes = Array.from({ length: this.nodes }, (_, i) => `node${i + 1}`)
+      .filter((n) => !taken.has(n))
+      .slice(0, opts.nodes);
     this.jobs.set(id, {
       slurmJobId: id,
       jobId: job.id,

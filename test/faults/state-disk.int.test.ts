@@ -62,7 +62,8 @@ describe('a full disk under the coordinator', () => {
     expect(done.progress.done).toBe(16);
     // Agents leaving with their allocation once the job is done are routine (`detail`).
     expect(done.events.filter((e) => e.type === 'agent:gone' && e.level !== 'detail')).toEqual([]);
-    expect(done.allocations).toHaveLength(1);
+    // Its two node jobs (one Slurm job per node), none submitted again.
+    expect(done.allocations).toHaveLength(2);
     expect((await coord.api<CoordinatorHealth>('GET', '/api/coordinator')).writeOutage).toBeNull();
     await noAllocationLeft(slurm);
   });

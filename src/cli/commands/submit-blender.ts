@@ -54,7 +54,13 @@ export function describeRender(plan: JobPreview | LocalPreview): {
     ),
   );
   if (plan.sbatch)
-    lines.push('', `sbatch ${plan.sbatch.args.join(' ')} <script>`, '', plan.sbatch.script);
+    lines.push(
+      '',
+      `sbatch ${plan.sbatch.args.join(' ')} <script>` +
+        (plan.sbatch.count > 1 ? `   (× ${plan.sbatch.count}: one Slurm job per node)` : ''),
+      '',
+      plan.sbatch.script,
+    );
   return { json: plan, lines };
 }
 

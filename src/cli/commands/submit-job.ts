@@ -27,7 +27,8 @@ export interface JobPreview {
   /** The request as the plan normalized it (the job's spec). */
   spec?: SubmitRequest;
   tasks: { stage: string; kind: string; frames: number[]; payload: Record<string, unknown> }[];
-  sbatch: { args: string[]; script: string };
+  /** The first Slurm job the start submits, and how many (one per node, or one allocation). */
+  sbatch: { args: string[]; script: string; count: number };
 }
 
 /** A plan made on this machine (`--dry-run` without a coordinator): no sbatch script. */

@@ -1,5 +1,6 @@
 import type { RecordFn, Actor } from '../history.js';
-import type { WarmUp } from '../jobs/job-type.js';
+import type { AllocationShape, WarmUp } from '../jobs/job-type.js';
+import { SBATCH_AT_ONCE, slurmJobsFor } from './node-jobs.js';
 import type { AllocationPort } from '../ports.js';
 import type { AllocationRow, JobRow } from '../store/types.js';
 
@@ -12,6 +13,8 @@ export interface AllocationsPorts {
     };
   };
   slurm: Pick<AllocationPort, 'submit' | 'cancel'>;
+  /** How the job's nodes are asked of Slurm (its type's `allocation`). */
+  shapeOf: (job: JobRow) => AllocationShape;
   /** What the job's agents load before registering, for the allocation script to pass on. */
   warmUpFor: (job: JobRow) => WarmUp | undefined;
   record: RecordFn;
@@ -28,13 +31,39 @@ export class Allocations {
 
   constructor(private readonly p: AllocationsPorts) {}
 
-  /** Submits a Slurm allocation of `nodes` nodes for a job and records it; returns its id. */
+  /**
+   * Gives a job `nodes` more nodes: the Slurm jobs its type asks for (node-jobs.ts: one
+   * allocation, or one single-node job per node), each recorded as it is submitted. Returns the
+   * first one's Slurm job id. A failed sbatch fails the call; those submitted before stay recorded.
+   */
   async submit(
     job: JobRow,
     nodes: number,
     role: 'primary' | 'attached',
     actor: Actor,
     why = '',
+  ): Promise<number> {
+    const requests = slurmJobsFor(this.p.shapeOf(job), nodes, role);
+    const ids: number[] = [];
+    for (let i = 0; i < requests.length; i += SBATCH_AT_ONCE) {
+      const batch = requests.slice(i, i + SBATCH_AT_ONCE);
+      ids.push(
+        ...(await Promise.all(batch.map((r) => this.submitOne(job, r.nodes, r.role, actor, why)))),
+      );
+    }
+    const first = ids[0];
+    if (first === undefined)
+      throw new Error(`job ${job.id}: no Slurm job to submit for ${nodes} node(s)`);
+    return first;
+  }
+
+  /** Submits one Slurm job of `nodes` nodes for a job and records it; returns its id. */
+  private async submitOne(
+    job: JobRow,
+    nodes: number,
+    role: 'primary' | 'attached',
+    actor: Actor,
+    why: string,
   ): Promise<number> {
     const primary = this.p.store.allocations
       .list(job.id)

@@ -77,6 +77,7 @@ export const blenderDatasetJob: JobType<'blender-dataset'> = {
   kind: 'blender-dataset',
   mainStage: MAIN_STAGE,
   progressUnit: 'views',
+  allocation: 'per-node',
   panels: ['tasks'],
   payloads: { 'blender-view': blenderViewPayload },
   warmUp: blenderWarmUp,

@@ -35,6 +35,7 @@ export const blenderStillJob: JobType<'blender-still'> = {
   kind: 'blender-still',
   mainStage: 'tiles',
   progressUnit: 'tasks',
+  allocation: 'per-node',
   panels: ['still', 'tasks'],
   payloads: { 'blender-tile': blenderTilePayload, 'blender-merge': blenderMergePayload },
   warmUp: blenderWarmUp,

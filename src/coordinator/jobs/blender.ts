@@ -70,6 +70,7 @@ export const blenderJob: JobType<'blender'> = {
   kind: 'blender',
   mainStage: 'render',
   progressUnit: 'frames',
+  allocation: 'per-node',
   panels: ['frames', 'video', 'tasks'],
   payloads: { 'blender-render': blenderRenderPayload, 'blender-encode': blenderEncodePayload },
   warmUp: blenderWarmUp,

@@ -28,6 +28,7 @@ export const commandJob: JobType<'command'> = {
   kind: 'command',
   mainStage: MAIN_STAGE,
   progressUnit: 'tasks',
+  allocation: 'per-node',
   panels: ['tasks', 'results'],
   payloads: { command: commandPayload },
 

@@ -18,6 +18,8 @@ export const indexJob: JobType<'index'> = {
   kind: 'index',
   mainStage: SESSION_STAGE,
   progressUnit: 'session',
+  // IndeX's nodes run one session together: one allocation, grown by attached ones.
+  allocation: 'one',
   panels: ['service'],
   payloads: {},
 

@@ -105,6 +105,14 @@ export interface WarmUp {
   payload: Record<string, unknown>;
 }
 
+/**
+ * How a job's nodes are asked of Slurm: `per-node`, one single-node Slurm job per node (for kinds
+ * whose agents take tasks independently: any node's job starts when that node is free, and grows
+ * and shrinks by submitting and cancelling node jobs, any number of times), or `one`, one
+ * multi-node allocation grown by attached ones (a service whose nodes work as one: IndeX).
+ */
+export type AllocationShape = 'per-node' | 'one';
+
 /** A job that runs a program of its own on its allocations instead of our agents (IndeX). */
 export interface ServiceBehaviour {
   /** The sbatch script of an allocation; `attachTo` is the primary's Slurm job id when growing. */
@@ -172,6 +180,8 @@ export interface JobType<K extends JobKind = JobKind> {
   taskName?(task: Pick<TaskRow, 'kind' | 'payload'>): string | undefined;
   /** What each node of the job's allocations must have (`sbatch --mincpus/--mem/--tmp`). */
   nodeResources?(job: JobRow): NodeResources;
+  /** How its nodes are asked of Slurm (see AllocationShape; allocations/node-jobs.ts). */
+  allocation: AllocationShape;
   /** Set for service jobs; they have no tasks and end when their primary allocation ends. */
   service?: ServiceBehaviour;
 }

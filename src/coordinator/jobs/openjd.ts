@@ -68,6 +68,7 @@ export const openjdJob: JobType<'openjd'> = {
   kind: 'openjd',
   mainStage: EVERY_STAGE,
   progressUnit: 'tasks',
+  allocation: 'per-node',
   panels: ['tasks', 'results'],
   payloads: { [OPENJD_TASK]: openjdPayload },
 

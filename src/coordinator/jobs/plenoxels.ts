@@ -74,6 +74,7 @@ export const plenoxelsJob: JobType<'plenoxels'> = {
   kind: 'plenoxels',
   mainStage: MAIN_STAGE,
   progressUnit: 'tasks',
+  allocation: 'per-node',
   panels: ['tasks', 'results'],
   payloads: { plenoxels: plenoxelsPayload },
 

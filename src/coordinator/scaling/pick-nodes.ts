@@ -5,14 +5,16 @@ export interface HeldNode {
   node: string;
   allocation: AllocationRow;
   batchHost: boolean;
+  /** Its allocation carries the job (allocations/node-jobs.ts `carriesJob`): its batch host stays. */
+  carriesJob: boolean;
   busy: boolean;
   agents: AgentRow[];
 }
 
 /**
- * Picks up to `count` nodes to give back, in `held`'s order, among those `eligible` allows. A
- * primary allocation's batch host never goes; an attached allocation's batch host goes only
- * together with every other node it holds.
+ * Picks up to `count` nodes to give back, in `held`'s order, among those `eligible` allows. The
+ * batch host of an allocation that carries the job never goes; any other batch host goes only
+ * together with every other node of its allocation (a node job's one node: always).
  */
 export function pickNodes(
   held: HeldNode[],
@@ -28,8 +30,7 @@ export function pickNodes(
   }
   for (const h of held) {
     if (chosen.length >= count) break;
-    if (h.batchHost && h.allocation.role === 'attached' && eligible(h) && withAll(h))
-      chosen.push(h);
+    if (h.batchHost && !h.carriesJob && eligible(h) && withAll(h)) chosen.push(h);
   }
   return chosen;
 }

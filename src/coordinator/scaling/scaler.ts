@@ -10,6 +10,8 @@ import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, JobRow } from '../store/types.js';
+import type { AllocationShape } from '../jobs/job-type.js';
+import { carriesJob } from '../allocations/node-jobs.js';
 import { pickNodes, type HeldNode } from './pick-nodes.js';
 import { releaseNodes } from './release.js';
 
@@ -33,15 +35,18 @@ export interface ScalerPorts {
     why: string,
   ) => Promise<number>;
   requireJob: (jobId: string) => JobRow;
+  /** How the job's nodes are asked of Slurm (its type's `allocation`). */
+  shapeOf: (job: JobRow) => AllocationShape;
   /** Wakes the job's agents (drained ones exit). */
   notify: (jobId: string) => void;
   now: () => number;
 }
 
 /**
- * Grows a running job with attached allocations and shrinks it by draining agents and then
- * releasing nodes (`scontrol update NodeList=`, or `scancel` of an attached allocation left
- * empty). Requests for one job run one after another.
+ * Grows a running job with more Slurm jobs (node-jobs.ts: single-node ones for a per-node job,
+ * an attached allocation for a job of one allocation) and shrinks it by draining agents and then
+ * releasing nodes (`scancel` of a Slurm job left with none, which is every node job of a per-node
+ * job; else `scontrol update NodeList=`). Requests for one job run one after another.
  */
 export class Scaler {
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -65,6 +70,7 @@ export class Scaler {
       .list(jobId)
       .filter((a) => a.state === 'active' || a.state === 'draining');
     const leased = this.p.store.tasks.list(jobId, { state: 'leased' }).tasks;
+    const shape = this.p.shapeOf(this.p.requireJob(jobId));
     const held: HeldNode[] = [];
     for (const a of this.p.store.allocations.list(jobId).filter((x) => x.state === 'running')) {
       const batchHost = slurm.get(a.slurmJobId)?.batchHost ?? a.nodes[0];
@@ -74,17 +80,19 @@ export class Scaler {
           node,
           allocation: a,
           batchHost: node === batchHost,
+          carriesJob: carriesJob(shape, a),
           busy: leased.some((t) => here.some((g) => g.id === t.agentId)),
           agents: here,
         });
       }
     }
-    // Idle nodes first, then attached allocations before the primary, newest allocation first.
+    // Idle nodes first, then those of allocations that do not carry the job, newest first.
     return held.sort(
       (x, y) =>
         Number(x.busy) - Number(y.busy) ||
-        Number(x.allocation.role === 'primary') - Number(y.allocation.role === 'primary') ||
-        y.allocation.createdAt - x.allocation.createdAt,
+        Number(x.carriesJob) - Number(y.carriesJob) ||
+        y.allocation.createdAt - x.allocation.createdAt ||
+        y.allocation.slurmJobId - x.allocation.slurmJobId,
     );
   }
 
@@ -171,7 +179,8 @@ export class Scaler {
     req: ScaleRequest,
     actor: Actor,
   ): Promise<void> {
-    const removable = (h: HeldNode) => !h.batchHost || h.allocation.role === 'attached';
+    const removable = (h: HeldNode) => !h.batchHost || !h.carriesJob;
+    const perNode = this.p.shapeOf(this.p.requireJob(jobId)) === 'per-node';
     let chosen: HeldNode[];
     if (req.nodeList?.length) {
       chosen = req.nodeList.map((n) => {
@@ -183,6 +192,21 @@ export class Scaler {
           );
         return h;
       });
+    } else if (perNode) {
+      // Node jobs still waiting in Slurm hold nothing: they go first, then running nodes, each
+      // with its own Slurm job (scancel; never a resize, so any number of times).
+      const cancelled = await this.cancelPendingNow(jobId, count, actor);
+      if (cancelled) {
+        const job = this.p.requireJob(jobId);
+        this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - cancelled) });
+      }
+      count -= cancelled;
+      if (count === 0) return;
+      chosen = pickNodes(held, count);
+      if (chosen.length < count)
+        throw new UsageError(
+          `job ${jobId} can give back ${chosen.length} node(s) now, not ${count}`,
+        );
     } else {
       // Slurm 22.05 without accounting resizes a job once: every later `scontrol update` of it
       // is refused ("the DB index is being set"). Nodes of such an allocation go only with all
@@ -245,10 +269,14 @@ export class Scaler {
     actor: Actor,
     why = '',
   ): Promise<number> {
-    const pending = this.p.store.allocations
+    // A per-node job's node jobs are alike, so any may go (the newest first: the last to start);
+    // of one allocation, attached ones only (the primary carries the job).
+    const shape = this.p.shapeOf(this.p.requireJob(jobId));
+    const waiting = this.p.store.allocations
       .list(jobId)
-      .filter((a) => a.state === 'pending' && a.role === 'attached')
-      .slice(0, Math.max(0, count));
+      .filter((a) => a.state === 'pending' && !carriesJob(shape, a));
+    if (shape === 'per-node') waiting.reverse();
+    const pending = waiting.slice(0, Math.max(0, count));
     for (const a of pending) {
       await this.p.slurm.cancel([a.slurmJobId]);
       this.p.store.allocations.update(a.slurmJobId, { state: 'ended', endedAt: this.p.now() });

@@ -1,7 +1,7 @@
 import type { JobDetail, ScaleRequest, TaskView } from '../../api/types.js';
 import { slurmReason } from './pace-text.js';
 
-/** A scale request being followed: what was asked, since when, and the Slurm job it made. */
+/** A scale request being followed: what was asked, since when, and the (first) Slurm job it made. */
 export interface ScaleWatch {
   request: ScaleRequest;
   since: number;
@@ -31,25 +31,39 @@ export function scaleNews(w: ScaleWatch, d: JobDetail, tasks: readonly TaskView[
         ? `autoscaling on: ${d.auto.min}-${d.auto.max} node(s)`
         : 'autoscaling off'
       : null;
+  // A grow is one Slurm job, or one per node (a per-node job): followed together.
   const grown = d.allocations
-    .filter((a) => a.role === 'attached' && a.createdAt >= w.since - 1000)
-    .sort((a, b) => b.createdAt - a.createdAt)[0];
-  if (grown && (w.slurmJobId === null || w.slurmJobId === grown.slurmJobId)) {
-    w.slurmJobId = grown.slurmJobId;
-    const asked = `asked Slurm for ${plural(grown.requestedNodes, 'node')} (Slurm job ${grown.slurmJobId}`;
-    if (grown.state === 'pending') {
-      const why = slurmReason(grown.reason);
+    .filter(
+      (a) =>
+        a.role === 'attached' &&
+        a.createdAt >= w.since - 1000 &&
+        (w.slurmJobId === null || a.slurmJobId >= w.slurmJobId),
+    )
+    .sort((a, b) => a.slurmJobId - b.slurmJobId);
+  const first = grown[0];
+  if (first) {
+    w.slurmJobId = first.slurmJobId;
+    const ids = grown.map((a) => a.slurmJobId);
+    const named =
+      ids.length === 1
+        ? `Slurm job ${first.slurmJobId}`
+        : `Slurm jobs ${ids.length > 3 ? `${ids[0]}…${ids.at(-1)}` : ids.join(', ')}`;
+    const count = grown.reduce((s, a) => s + a.requestedNodes, 0);
+    const asked = `asked Slurm for ${plural(count, 'node')} (${named}`;
+    if (grown.every((a) => a.state === 'pending')) {
+      const why = slurmReason(first.reason);
       return `${asked} pending${why ? `: ${why}` : ''})`;
     }
-    if (grown.state === 'ended') return `${asked}) ended before its nodes joined`;
-    const joined = grown.nodes.filter((n) =>
-      d.agents.some(
-        (a) => a.node === n && a.slurmJobId === grown.slurmJobId && a.state === 'active',
+    if (grown.every((a) => a.state === 'ended')) return `${asked}) ended before its nodes joined`;
+    const up = grown.filter((a) => a.state === 'running');
+    const joined = up.flatMap((g) =>
+      g.nodes.filter((n) =>
+        d.agents.some((a) => a.node === n && a.slurmJobId === g.slurmJobId && a.state === 'active'),
       ),
     );
     return joined.length
       ? `${asked}) → ${joined.join(', ')} joined; ${d.nodes.length} node(s) in use`
-      : `${asked}) running on ${grown.nodes.join(', ')}; its agents are starting`;
+      : `${asked}) running on ${up.flatMap((g) => g.nodes).join(', ')}; its agents are starting`;
   }
   const draining = d.agents.filter((a) => a.state === 'draining');
   if (draining.length && !w.done) {

@@ -24,7 +24,8 @@ describe('autoscaling after a retry', () => {
       await t.c.complete(a.id, task.id, {});
     }
     await t.c.autoscaler.tick();
-    expect(t.port.submitted.map((s) => s.nodes)).toEqual([1, 3]);
+    // One Slurm job per node: the first, then three more.
+    expect(t.port.submitted.map((s) => s.nodes)).toEqual([1, 1, 1, 1]);
     // Every other frame and the encode land; the job succeeds and lets its nodes go.
     for (;;) {
       const r = await t.c.lease(agents[0]!.id, 0);
