@@ -22,7 +22,7 @@
  *   GET  /api/jobs/:id/stream           -> text/event-stream for one job: a `job:snapshot` first, then
  *                                          its events in order, leases included (the page's only feed)
  *   GET  /api/jobs/:id/task?id=|frame=|name=          -> TaskDetail
- *   GET  /api/jobs/:id/task/log?id=|frame=|name=&tail= -> TaskLog
+ *   GET  /api/jobs/:id/task/log?id=|frame=|name=&tail=[&attempt=] -> TaskLog
  *   POST /api/jobs/:id/task/requeue  { id }           -> TaskView  (any finished task, done ones too)
  *   POST /api/jobs/:id/task/cancel   { id }           -> TaskView  (a queued or running task)
  */
@@ -343,6 +343,8 @@ export interface TaskDetail extends TaskView {
 /** A task's lines of its agents' logs, attempt by attempt. */
 export interface TaskLog {
   task: TaskView;
+  /** The number of every attempt the task has had, whichever were asked for. */
+  attemptNumbers: number[];
   attempts: { attempt: number; agentId: string; node: string; gpu: string; lines: string[] }[];
   /** Every attempt's lines in order (the last `tail`). */
   lines: string[];

@@ -86,7 +86,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .failed-list { max-height:220px; overflow:auto; } .failed-item { border-left:3px solid var(--bad); padding:4px 8px; margin-bottom:6px; background:#211b1e; }
 .failed-item .headline { overflow-wrap:anywhere; } .tail-fold summary { cursor:pointer; font-size:11px; }
 pre.tail, pre.logs { margin:4px 0 0; white-space:pre-wrap; word-break:break-all; font:11px/1.35 ui-monospace, monospace; color:#d6c3c4; max-height:110px; overflow:auto; }
-pre.logs { color:#c8d0da; max-height:260px; background:#101318; padding:8px; border-radius:4px; } pre.logs .noise { color:#5f6773; }
+pre.logs { color:#c8d0da; max-height:260px; background:#101318; padding:8px; border-radius:4px; } pre.logs .noise { color:#5f6773; } pre.logs .released-by { color:#7d93ad; }
 table.tasks td { white-space:nowrap; } td.row-actions { display:flex; gap:4px; } .chips button { padding:1px 8px; font-size:12px; }
 canvas { display:block; width:100%; background:#101318; border-radius:4px; }
 .tooltip { position:fixed; pointer-events:none; background:#000c; border:1px solid #444; padding:4px 7px; border-radius:4px; font-size:11px; z-index:10; white-space:pre; }
