@@ -135,13 +135,12 @@ export const logsCommand: CommandModule = {
         `give one of --agent, --frame, --task (got ${picked.map((k) => `--${k}`).join(', ')})`,
       );
     const forTask = argv.frame !== undefined || argv.task !== undefined;
-    if (argv.attempt !== undefined) {
+    const attempt = argv.attempt as number | undefined;
+    if (attempt !== undefined) {
       if (!forTask)
         throw new UsageError('--attempt picks an attempt of a task: give --task or --frame too');
-      if (!Number.isInteger(argv.attempt) || (argv.attempt as number) < 1)
-        throw new UsageError(
-          `--attempt ${String(argv.attempt)}: give an attempt number, 1 or more`,
-        );
+      if (!Number.isInteger(attempt) || attempt < 1)
+        throw new UsageError(`--attempt ${attempt}: give an attempt number, 1 or more`);
     }
     const conn = CoordinatorConnection.fromArgs(argv);
     const job = encodeURIComponent(argv.job as string);
@@ -151,7 +150,7 @@ export const logsCommand: CommandModule = {
     if (argv.frame !== undefined) q.set('frame', String(Number(argv.frame)));
     if (argv.task !== undefined)
       q.set(/^\d+$/.test(argv.task as string) ? 'id' : 'name', argv.task as string);
-    if (argv.attempt !== undefined) q.set('attempt', String(argv.attempt));
+    if (attempt !== undefined) q.set('attempt', String(attempt));
     const read = async () => {
       if (!forTask) {
         const r = await conn.request<{ lines: string[]; released?: (string | null)[] }>(
