@@ -189,8 +189,19 @@ export interface StillView {
   file: string;
   /** The task that merges the tiles: the image is there once it is done. */
   mergeTaskId: number | null;
-  /** Each tile's pixels in the merged image (x right, y down from the top-left) and its task. */
-  tiles: { index: number; taskId: number; x: number; y: number; width: number; height: number }[];
+  /**
+   * Each tile's pixels in the merged image (x right, y down from the top-left), its task, and its
+   * PNG preview as the files route serves it (there once the tile is done; the tile itself is EXR).
+   */
+  tiles: {
+    index: number;
+    taskId: number;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    preview: string;
+  }[];
 }
 
 export interface AllocationView {

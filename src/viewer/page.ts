@@ -69,7 +69,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .still-tiles { position:absolute; inset:0; } .still-stage.merged .still-tiles { display:none; }
 .tile { position:absolute; box-sizing:border-box; border:1px solid #101318; background:#232831; }
 .tile.leased { background:#1d3a5c; animation:pulse 1.2s ease-in-out infinite alternate; } .tile.done { background:#24583a; }
-.tile.failed { background:#5a1d22; } .tile.cancelled { background:#3b3526; }
+.tile img { display:block; width:100%; height:100%; } .tile.failed { background:#5a1d22; } .tile.cancelled { background:#3b3526; }
 @keyframes pulse { from { opacity:.55; } to { opacity:1; } }
 .grid-window { position:absolute; top:0; left:0; right:0; }
 .cell { position:absolute; width:92px; height:72px; border-radius:3px; overflow:hidden; background:#232831; border:2px solid transparent; cursor:pointer; }

@@ -14,7 +14,7 @@ import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { launchBrowser, loginUrl, shot } from './browser.js';
 
 // Each job kind's page during a real render on the local cluster, in Chromium at the sizes
-// people use: a tiled still shows its tiles and then its merged image; 48 frames fit the frame
+// people use: a tiled still shows its tiles (each one's image once done) and then its merged image; 48 frames fit the frame
 // panel without an inner scroll; the timeline draws a failed attempt; a missed target is said.
 
 const slurmConf = inject('slurmConf');
@@ -102,8 +102,25 @@ describe("each job kind's page", () => {
         attributeFilter: ['data-state'],
       });
       (window as unknown as { tiles: string[] }).tiles = seen;
+      // Each tile preview that loaded: its width, and whether the merged image was in by then.
+      const previews: { width: number; merged: boolean }[] = [];
+      document.addEventListener(
+        'load',
+        (e) => {
+          const img = e.target;
+          if (img instanceof HTMLImageElement && img.dataset.role === 'tile-preview')
+            previews.push({
+              width: img.naturalWidth,
+              merged: document.querySelector('[data-role=still-image]') !== null,
+            });
+        },
+        true,
+      );
+      (window as unknown as { previews: typeof previews }).previews = previews;
     });
     await page.locator('[data-role=still] [data-tile][data-state=done]').first().waitFor();
+    // A done tile shows its image (a PNG preview of its EXR) before the merge.
+    await page.locator('[data-role=still] img[data-role=tile-preview]').first().waitFor();
     await shot(page, 'still-rendering-1920');
     const img = page.locator('img[data-role=still-image]');
     await img.waitFor({ timeout: 300_000 });
@@ -114,6 +131,11 @@ describe("each job kind's page", () => {
     const tiles = await page.evaluate(() => (window as unknown as { tiles: string[] }).tiles);
     expect(tiles).toContain('leased');
     expect(tiles).toContain('done');
+    const previews = await page.evaluate(
+      () => (window as unknown as { previews: { width: number; merged: boolean }[] }).previews,
+    );
+    expect(previews.filter((p) => !p.merged && p.width > 0).length).toBeGreaterThan(0);
+    expect(previews.every((p) => p.width > 0)).toBe(true);
     expect(await page.locator('[data-role=still-caption]').textContent()).toMatch(
       /^Frame 2 · 64×36 · output\/frame_0002\.png$/,
     );

@@ -64,7 +64,7 @@ describe('a coordinator restart with viewers open', () => {
       await expect.poll(() => liveText(tab), { timeout: 15_000 }).toBe('reconnecting');
     await shot(first, 'reconnecting');
 
-    await coord.start();
+    await coord.start(`127.0.0.1:${new URL(base).port}`);
     expect(readAddress(coord.stateDir)?.url).toBe(base);
     for (const tab of tabs) {
       await expect.poll(() => liveText(tab), { timeout: 60_000 }).toBe('live');
