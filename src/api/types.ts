@@ -12,7 +12,7 @@
  *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
  *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
  *   POST /api/jobs/:id/priority { priority: 1..100 }    -> JobDetail   (a queued or running job)
- *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
+ *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?, files, lines, released? } (released: beside each Slurm output line, the node release that printed it, or null)
  *   GET  /api/jobs/:id/files/<path>     -> the file: `output/…` from the job's output root (frames,
  *                                          video), anything else from the job directory (thumbs)
  *   GET  /api/cluster                   -> ClusterView
