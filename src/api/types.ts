@@ -12,7 +12,7 @@
  *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
  *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
  *   POST /api/jobs/:id/priority { priority: 1..100 }    -> JobDetail   (a queued or running job)
- *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?: string, lines: string[] }
+ *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?, files, lines, released? } (released: beside each Slurm output line, the node release that printed it, or null)
  *   GET  /api/jobs/:id/files/<path>     -> the file: `output/…` from the job's output root (frames,
  *                                          video), anything else from the job directory (thumbs)
  *   GET  /api/cluster                   -> ClusterView
@@ -22,7 +22,7 @@
  *   GET  /api/jobs/:id/stream           -> text/event-stream for one job: a `job:snapshot` first, then
  *                                          its events in order, leases included (the page's only feed)
  *   GET  /api/jobs/:id/task?id=|frame=|name=          -> TaskDetail
- *   GET  /api/jobs/:id/task/log?id=|frame=|name=&tail= -> TaskLog
+ *   GET  /api/jobs/:id/task/log?id=|frame=|name=&tail=[&attempt=] -> TaskLog
  *   POST /api/jobs/:id/task/requeue  { id }           -> TaskView  (any finished task, done ones too)
  *   POST /api/jobs/:id/task/cancel   { id }           -> TaskView  (a queued or running task)
  */
@@ -211,8 +211,19 @@ export interface StillView {
   file: string;
   /** The task that merges the tiles: the image is there once it is done. */
   mergeTaskId: number | null;
-  /** Each tile's pixels in the merged image (x right, y down from the top-left) and its task. */
-  tiles: { index: number; taskId: number; x: number; y: number; width: number; height: number }[];
+  /**
+   * Each tile's pixels in the merged image (x right, y down from the top-left), its task, and its
+   * PNG preview as the files route serves it (there once the tile is done; the tile itself is EXR).
+   */
+  tiles: {
+    index: number;
+    taskId: number;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    preview: string;
+  }[];
 }
 
 export interface AllocationView {
@@ -367,6 +378,8 @@ export interface TaskDetail extends TaskView {
 /** A task's lines of its agents' logs, attempt by attempt. */
 export interface TaskLog {
   task: TaskView;
+  /** The number of every attempt the task has had, whichever were asked for. */
+  attemptNumbers: number[];
   attempts: { attempt: number; agentId: string; node: string; gpu: string; lines: string[] }[];
   /** Every attempt's lines in order (the last `tail`). */
   lines: string[];

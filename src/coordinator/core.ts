@@ -353,8 +353,8 @@ export class Coordinator {
     return taskDetail(this.store.tasks, this.requireJob(jobId), q);
   }
 
-  taskLog(jobId: string, q: TaskQuery, tail: number) {
-    return taskLog(this.store.tasks, this.requireJob(jobId), q, tail);
+  taskLog(jobId: string, q: TaskQuery, tail: number, attempt?: number) {
+    return taskLog(this.store.tasks, this.requireJob(jobId), q, tail, attempt);
   }
 
   requeueTask(jobId: string, taskId: number, name: string, actor: Actor = 'user'): TaskRow {
@@ -370,7 +370,12 @@ export class Coordinator {
   }
 
   logs(job: JobRow, q: { agent?: string; tail?: number }) {
-    return jobLogs(this.store.agents, job, q);
+    const releases = this.store.events
+      .ofType(job.id, 'scale:shrink')
+      .flatMap((e) =>
+        'nodes' in e.data ? [{ nodes: e.data.nodes, at: e.at, actor: e.actor }] : [],
+      );
+    return jobLogs(this.store.agents, job, q, releases);
   }
 
   async clusterView(): Promise<ClusterView> {

@@ -69,7 +69,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .still-tiles { position:absolute; inset:0; } .still-stage.merged .still-tiles { display:none; }
 .tile { position:absolute; box-sizing:border-box; border:1px solid #101318; background:#232831; }
 .tile.leased { background:#1d3a5c; animation:pulse 1.2s ease-in-out infinite alternate; } .tile.done { background:#24583a; }
-.tile.failed { background:#5a1d22; } .tile.cancelled { background:#3b3526; }
+.tile img { display:block; width:100%; height:100%; } .tile.failed { background:#5a1d22; } .tile.cancelled { background:#3b3526; }
 @keyframes pulse { from { opacity:.55; } to { opacity:1; } }
 .grid-window { position:absolute; top:0; left:0; right:0; }
 .cell { position:absolute; width:92px; height:72px; border-radius:3px; overflow:hidden; background:#232831; border:2px solid transparent; cursor:pointer; }
@@ -89,7 +89,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .failed-list { max-height:220px; overflow:auto; } .failed-item { border-left:3px solid var(--bad); padding:4px 8px; margin-bottom:6px; background:#211b1e; }
 .failed-item .headline { overflow-wrap:anywhere; } .tail-fold summary { cursor:pointer; font-size:11px; }
 pre.tail, pre.logs { margin:4px 0 0; white-space:pre-wrap; word-break:break-all; font:11px/1.35 ui-monospace, monospace; color:#d6c3c4; max-height:110px; overflow:auto; }
-pre.logs { color:#c8d0da; max-height:260px; background:#101318; padding:8px; border-radius:4px; } pre.logs .noise { color:#5f6773; }
+pre.logs { color:#c8d0da; max-height:260px; background:#101318; padding:8px; border-radius:4px; } pre.logs .noise { color:#5f6773; } pre.logs .released-by { color:#7d93ad; }
 table.tasks td { white-space:nowrap; } td.row-actions { display:flex; gap:4px; } .chips button { padding:1px 8px; font-size:12px; }
 canvas { display:block; width:100%; background:#101318; border-radius:4px; }
 .tooltip { position:fixed; pointer-events:none; background:#000c; border:1px solid #444; padding:4px 7px; border-radius:4px; font-size:11px; z-index:10; white-space:pre; }

@@ -90,6 +90,58 @@ describe('the generic command stage on the local cluster', () => {
     expect(done.results?.[0]?.gpu).toMatch(/^node[1-4]:[0-3]$/);
   });
 
+  it('keeps every attempt of a task that failed twice, and `logs --task --attempt` shows one', async () => {
+    const count = path.join(root, 'twice-count');
+    // 100 lines an attempt; the first two attempts fail, the third succeeds.
+    const script = [
+      'import sys, pathlib',
+      'p = pathlib.Path(sys.argv[1]); n = int(p.read_text()) + 1 if p.exists() else 1',
+      'p.write_text(str(n))',
+      // no braces: a command's words fill {field} placeholders
+      'for i in range(1, 101): print("attempt %d line %d" % (n, i), flush=True)',
+      'sys.exit(1 if n < 3 else 0)',
+    ].join('\n');
+    const file = jsonl('twice.jsonl', [{ id: 'twice', argv: ['python3', '-c', script, count] }]);
+    const r = cli(['submit', 'command', '--tasks', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const done = await coord.waitFor(r.stdout.trim(), ended);
+    expect(done.state).toBe('succeeded');
+    const ours = (l: string) => /attempt \d line \d+$/.test(l);
+    const all = cli(['logs', done.id, '--task', 'twice', '--tail', '1000']);
+    expect(all.code, all.stderr).toBe(0);
+    const allLines = all.stdout.split('\n');
+    expect(allLines.filter(ours)).toHaveLength(300);
+    expect(allLines.filter((l) => /^── attempt \d on node\d GPU \d+ ──$/.test(l))).toHaveLength(3);
+    for (const n of [1, 2]) {
+      const one = cli([
+        'logs',
+        done.id,
+        '--task',
+        'twice',
+        '--attempt',
+        String(n),
+        '--tail',
+        '1000',
+      ]);
+      expect(one.code, one.stderr).toBe(0);
+      const lines = one.stdout.split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^── attempt ${n} on `));
+      expect(lines.filter(ours).map((l) => /attempt \d line \d+$/.exec(l)?.[0])).toEqual(
+        Array.from({ length: 100 }, (_, i) => `attempt ${n} line ${i + 1}`),
+      );
+    }
+    const missing = cli(['logs', done.id, '--task', 'twice', '--attempt', '7']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(
+      /task twice of job \S+ has no attempt 7; its attempts are 1, 2, 3/,
+    );
+    const alone = cli(['logs', done.id, '--attempt', '1']);
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toMatch(
+      /--attempt picks an attempt of a task: give --task or --frame too/,
+    );
+  });
+
   it('lists the tasks with --dry-run --json and submits nothing', async () => {
     const before = (await coord.api<unknown[]>('GET', '/api/jobs')).length;
     const file = jsonl('dry.jsonl', [

@@ -24,11 +24,15 @@ export class CoordinatorProcess {
     readonly env: Record<string, string> = {},
   ) {}
 
-  /** The first start picks a free port; a restart keeps it, as a real coordinator's fixed port does. */
-  async start(): Promise<void> {
+  /**
+   * The first start picks a free port; a restart keeps it, as a real coordinator's fixed port does
+   * (`listen` names it when the last one left no address behind, as a SIGTERM does).
+   */
+  async start(listenAt?: string): Promise<void> {
     const previous = readAddress(this.stateDir);
     const before = previous?.startedAt ?? 0;
-    const listen = previous ? `127.0.0.1:${new URL(previous.url).port}` : '127.0.0.1:0';
+    const listen =
+      listenAt ?? (previous ? `127.0.0.1:${new URL(previous.url).port}` : '127.0.0.1:0');
     this.pid = spawnDetached(
       process.execPath,
       [

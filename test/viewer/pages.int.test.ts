@@ -14,7 +14,7 @@ import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { launchBrowser, loginUrl, shot } from './browser.js';
 
 // Each job kind's page during a real render on the local cluster, in Chromium at the sizes
-// people use: a tiled still shows its tiles and then its merged image; 48 frames fit the frame
+// people use: a command task's log panel shows its output live, every attempt; a tiled still shows its tiles (each one's image once done) and then its merged image; 48 frames fit the frame
 // panel without an inner scroll; the timeline draws a failed attempt; a missed target is said.
 
 const slurmConf = inject('slurmConf');
@@ -102,8 +102,25 @@ describe("each job kind's page", () => {
         attributeFilter: ['data-state'],
       });
       (window as unknown as { tiles: string[] }).tiles = seen;
+      // Each tile preview that loaded: its width, and whether the merged image was in by then.
+      const previews: { width: number; merged: boolean }[] = [];
+      document.addEventListener(
+        'load',
+        (e) => {
+          const img = e.target;
+          if (img instanceof HTMLImageElement && img.dataset.role === 'tile-preview')
+            previews.push({
+              width: img.naturalWidth,
+              merged: document.querySelector('[data-role=still-image]') !== null,
+            });
+        },
+        true,
+      );
+      (window as unknown as { previews: typeof previews }).previews = previews;
     });
     await page.locator('[data-role=still] [data-tile][data-state=done]').first().waitFor();
+    // A done tile shows its image (a PNG preview of its EXR) before the merge.
+    await page.locator('[data-role=still] img[data-role=tile-preview]').first().waitFor();
     await shot(page, 'still-rendering-1920');
     const img = page.locator('img[data-role=still-image]');
     await img.waitFor({ timeout: 300_000 });
@@ -114,6 +131,11 @@ describe("each job kind's page", () => {
     const tiles = await page.evaluate(() => (window as unknown as { tiles: string[] }).tiles);
     expect(tiles).toContain('leased');
     expect(tiles).toContain('done');
+    const previews = await page.evaluate(
+      () => (window as unknown as { previews: { width: number; merged: boolean }[] }).previews,
+    );
+    expect(previews.filter((p) => !p.merged && p.width > 0).length).toBeGreaterThan(0);
+    expect(previews.every((p) => p.width > 0)).toBe(true);
     expect(await page.locator('[data-role=still-caption]').textContent()).toMatch(
       /^Frame 2 · 64×36 · output\/frame_0002\.png$/,
     );
@@ -131,6 +153,56 @@ describe("each job kind's page", () => {
     expect(pageErrors(page)).toEqual([]);
     await page.context().close();
     await coord.waitFor(job.id, ended);
+  });
+
+  it("shows a command task's own output in its log panel while it runs, every attempt, and one when picked", async () => {
+    const count = path.join(root, 'panel-count');
+    // 100 lines an attempt, then a pause to be seen running; the first two attempts fail.
+    const script = [
+      'import sys, time, pathlib',
+      'p = pathlib.Path(sys.argv[1]); n = int(p.read_text()) + 1 if p.exists() else 1',
+      'p.write_text(str(n))',
+      'for i in range(1, 101): print("attempt %d line %d" % (n, i), flush=True)',
+      'time.sleep(8)',
+      'sys.exit(1 if n < 3 else 0)',
+    ].join('\n');
+    const job = await coord.api<JobDetail>('POST', '/api/jobs', {
+      kind: 'command',
+      nodes: 1,
+      tasks: `${JSON.stringify({ id: 'chatty', argv: ['python3', '-c', script, count] })}\n`,
+    });
+    const page = await jobPage(job.id, 1280, 800);
+    const logs = page.locator('[data-role=logs]');
+    const ours = async () =>
+      ((await logs.textContent()) ?? '').split('\n').filter((l) => / line \d+$/.test(l));
+    const row = page.locator('[data-role=tasks] tr[data-task=chatty]');
+    await row.locator('[data-action=task-log]').click();
+    // The first lines, live, while the first attempt still runs.
+    await expect
+      .poll(async () => (await ours()).some((l) => /attempt 1 line 1$/.test(l)), {
+        timeout: 120_000,
+      })
+      .toBe(true);
+    const first = await coord.api<JobDetail>('GET', `/api/jobs/${job.id}`);
+    expect(first.progress.done).toBe(0);
+    await shot(page, 'task-log-running-1280');
+    const done = await coord.waitFor(job.id, ended);
+    expect(done.state).toBe('succeeded');
+    // Every attempt's 100 lines, each attempt under its heading.
+    await expect.poll(async () => (await ours()).length, { timeout: 15_000 }).toBe(300);
+    expect(
+      ((await logs.textContent()) ?? '').match(/── attempt \d on \S+ GPU \d+ ──/g),
+    ).toHaveLength(3);
+    // One attempt picked: its lines only.
+    await page.selectOption('[data-role=log-attempt]', '2');
+    await expect
+      .poll(async () => (await ours()).map((l) => /attempt (\d) line/.exec(l)?.[1]).join(''), {
+        timeout: 15_000,
+      })
+      .toBe('2'.repeat(100));
+    await shot(page, 'task-log-attempt-2-1280');
+    expect(pageErrors(page)).toEqual([]);
+    await page.context().close();
   });
 
   it('fits 48 frames in their panel, draws a failed attempt on the timeline, and says the target was missed', async () => {

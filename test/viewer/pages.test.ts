@@ -152,10 +152,42 @@ describe("a tiled still's page", () => {
     file: 'output/frame_0002.png',
     mergeTaskId: 9,
     tiles: [
-      { index: 0, taskId: 1, x: 0, y: 36, width: 64, height: 36 },
-      { index: 1, taskId: 2, x: 64, y: 36, width: 64, height: 36 },
-      { index: 2, taskId: 3, x: 0, y: 0, width: 64, height: 36 },
-      { index: 3, taskId: 4, x: 64, y: 0, width: 64, height: 36 },
+      {
+        index: 0,
+        taskId: 1,
+        x: 0,
+        y: 36,
+        width: 64,
+        height: 36,
+        preview: 'tiles/frame_0002/tile_0.preview.png',
+      },
+      {
+        index: 1,
+        taskId: 2,
+        x: 64,
+        y: 36,
+        width: 64,
+        height: 36,
+        preview: 'tiles/frame_0002/tile_1.preview.png',
+      },
+      {
+        index: 2,
+        taskId: 3,
+        x: 0,
+        y: 0,
+        width: 64,
+        height: 36,
+        preview: 'tiles/frame_0002/tile_2.preview.png',
+      },
+      {
+        index: 3,
+        taskId: 4,
+        x: 64,
+        y: 0,
+        width: 64,
+        height: 36,
+        preview: 'tiles/frame_0002/tile_3.preview.png',
+      },
     ],
   };
 
@@ -173,6 +205,13 @@ describe("a tiled still's page", () => {
       ['queued', 50, 0, 50, 50],
     ]);
     expect(cells[0]?.title).toBe('tile 1 of 4: done on node1 GPU 0, 2.5 s');
+    // A done tile shows its preview, versioned by when it was done; the others none.
+    expect(cells.map((c) => c.preview)).toEqual([
+      { name: 'tiles/frame_0002/tile_0.preview.png', version: '2500' },
+      null,
+      null,
+      null,
+    ]);
     expect(cells[1]?.title).toBe('tile 2 of 4: rendering on node2 GPU 1');
     expect(cells[2]?.title).toMatch(/failed .*\(out of memory\)$/);
     expect(stillStatus(still, tasks)).toEqual({

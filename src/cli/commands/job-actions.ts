@@ -93,22 +93,40 @@ export function newLines(prev: readonly string[], next: readonly string[]): stri
   return [...next];
 }
 
+/** A Slurm output line a release printed, said so in front: it is expected, not a failure. */
+export function markedLine(line: string, released: string | null | undefined): string {
+  return released ? `[${released}] ${line}` : line;
+}
+
 export const logsCommand: CommandModule = {
   command: 'logs <job>',
-  describe: "Show a job's Slurm output, one agent's log, or one frame's or task's log",
+  describe:
+    "Show a job's Slurm output (lines printed by a node's release marked `[released NODE by … at …]`), one agent's log, or one frame's or task's log",
   builder: (y) =>
     withCoordinatorOptions(withClusterOption(y))
       .positional('job', jobArg)
       .option('agent', { type: 'string', describe: 'Agent id (see `cluster-tool status JOB`)' })
       .option('frame', { type: 'number', describe: 'The log of the task that renders this frame' })
-      .option('task', { type: 'string', describe: 'The log of this task (its name or id)' })
+      .option('task', {
+        type: 'string',
+        describe:
+          "The log of this task (its name or id): its own output and the agent's lines about it, every attempt headed by its number",
+      })
+      .option('attempt', {
+        type: 'number',
+        describe: 'With --task or --frame: only this attempt (1 is the first; see the headings)',
+      })
       .option('follow', {
         alias: 'f',
         type: 'boolean',
         default: false,
         describe: 'Keep printing new lines until the task (or the job) ends',
       })
-      .option('tail', { type: 'number', default: 200, describe: 'Lines from the end' }),
+      .option('tail', { type: 'number', default: 200, describe: 'Lines from the end' })
+      .example(
+        '$0 logs j3 --task flaky --attempt 2',
+        "Only the second attempt of task flaky's log",
+      ),
   handler: async (argv) => {
     if (await ranRemotely('logs', argv, { positional: ['job'] })) return;
     const picked = ['agent', 'frame', 'task'].filter((k) => argv[k] !== undefined);
@@ -116,19 +134,30 @@ export const logsCommand: CommandModule = {
       throw new UsageError(
         `give one of --agent, --frame, --task (got ${picked.map((k) => `--${k}`).join(', ')})`,
       );
+    const forTask = argv.frame !== undefined || argv.task !== undefined;
+    const attempt = argv.attempt as number | undefined;
+    if (attempt !== undefined) {
+      if (!forTask)
+        throw new UsageError('--attempt picks an attempt of a task: give --task or --frame too');
+      if (!Number.isInteger(attempt) || attempt < 1)
+        throw new UsageError(`--attempt ${attempt}: give an attempt number, 1 or more`);
+    }
     const conn = CoordinatorConnection.fromArgs(argv);
     const job = encodeURIComponent(argv.job as string);
     const tail = String(argv.tail);
-    const forTask = argv.frame !== undefined || argv.task !== undefined;
     const q = new URLSearchParams({ tail: argv.follow ? '5000' : tail });
     if (argv.agent) q.set('agent', argv.agent as string);
     if (argv.frame !== undefined) q.set('frame', String(Number(argv.frame)));
     if (argv.task !== undefined)
       q.set(/^\d+$/.test(argv.task as string) ? 'id' : 'name', argv.task as string);
+    if (attempt !== undefined) q.set('attempt', String(attempt));
     const read = async () => {
       if (!forTask) {
-        const r = await conn.request<{ lines: string[] }>('GET', `/api/jobs/${job}/logs?${q}`);
-        return { lines: r.lines, over: false };
+        const r = await conn.request<{ lines: string[]; released?: (string | null)[] }>(
+          'GET',
+          `/api/jobs/${job}/logs?${q}`,
+        );
+        return { lines: r.lines.map((l, i) => markedLine(l, r.released?.[i])), over: false };
       }
       const r = await conn.request<TaskLog>('GET', `/api/jobs/${job}/task/log?${q}`);
       return { lines: r.lines, over: r.task.state !== 'queued' && r.task.state !== 'leased' };

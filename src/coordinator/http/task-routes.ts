@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoordinatorEvent, TaskDetail, TaskLog, TaskView } from '../../api/types.js';
+import { UsageError } from '../../errors.js';
 import type { JobRow, TaskRow } from '../store/types.js';
 import type { TaskQuery } from '../view/find-task.js';
 import { taskView } from '../views.js';
@@ -11,7 +12,8 @@ export interface TaskRoutesPort {
   /** The one task of a job a query names (see view/find-task.ts). */
   task(jobId: string, q: TaskQuery): TaskRow;
   taskDetail(jobId: string, q: TaskQuery): TaskDetail;
-  taskLog(jobId: string, q: TaskQuery, tail: number): TaskLog;
+  /** Every attempt's lines, or attempt `attempt`'s only (a NotFoundError if it has none such). */
+  taskLog(jobId: string, q: TaskQuery, tail: number, attempt?: number): TaskLog;
   requeueTask(jobId: string, taskId: number, name: string, actor: 'user'): TaskRow;
   cancelTask(jobId: string, taskId: number, name: string, actor: 'user'): TaskRow;
   /** Tells every live stream. */
@@ -38,14 +40,16 @@ export function registerTaskRoutes(app: FastifyInstance, c: TaskRoutesPort): voi
     async (req): Promise<TaskDetail> => c.taskDetail(req.params.id, req.query),
   );
 
-  app.get<{ Params: { id: string }; Querystring: TaskQuery & { tail?: string } }>(
-    '/api/jobs/:id/task/log',
-    { config: { access: 'user' } },
-    async (req): Promise<TaskLog> => {
-      const tail = Math.min(Number(req.query.tail ?? 400) || 400, 5000);
-      return c.taskLog(req.params.id, req.query, tail);
-    },
-  );
+  app.get<{
+    Params: { id: string };
+    Querystring: TaskQuery & { tail?: string; attempt?: string };
+  }>('/api/jobs/:id/task/log', { config: { access: 'user' } }, async (req): Promise<TaskLog> => {
+    const tail = Math.min(Number(req.query.tail ?? 400) || 400, 5000);
+    const { attempt, ...q } = req.query;
+    if (attempt !== undefined && !/^[1-9]\d{0,8}$/.test(attempt))
+      throw new UsageError(`attempt ${JSON.stringify(attempt)} is not an attempt number (1, 2, …)`);
+    return c.taskLog(req.params.id, q, tail, attempt === undefined ? undefined : Number(attempt));
+  });
 
   app.post<{ Params: { id: string }; Body: { id?: unknown } | undefined }>(
     '/api/jobs/:id/task/requeue',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { MAX_FRAME_NUMBER } from '../../renderers/blender/frames.js';
 import { outputFileName } from '../../renderers/blender/output-pattern.js';
+import { tilePreviewName } from '../../renderers/blender/tile-preview.js';
 import {
   mergeTaskPayloadSchema,
   stillTiles,
@@ -77,19 +78,23 @@ export const blenderStillJob: JobType<'blender-still'> = {
     });
   },
 
-  /** The tiles where the merged image shows them (y down, as a page draws), each with its task. */
+  /** The tiles where the merged image shows them (y down), each with its task and preview. */
   still(job, tasks) {
     const planned = (job.spec as RequestOf<'blender-still'>).planned;
     if (!planned) return undefined;
     const [width, height] = planned.resolution;
-    const cores = planTiles(width, height, planned, planned.overlap).map((t) => t.core);
+    const grid = planTiles(width, height, planned, planned.overlap);
     const tiles = tasks.flatMap((task) => {
       if (task.kind !== 'blender-tile') return [];
-      const index = blenderTilePayload.safeParse(task.payload).data?.tiles[0];
-      const core = index === undefined ? undefined : cores[index];
-      if (index === undefined || !core) return [];
+      const payload = blenderTilePayload.safeParse(task.payload).data;
+      const index = payload?.tiles[0];
+      const tile = index === undefined ? undefined : grid[index];
+      if (!payload || index === undefined || !tile) return [];
+      const core = tile.core;
       const size = { width: core.x1 - core.x0, height: core.y1 - core.y0 };
-      return [{ index, taskId: task.id, x: core.x0, y: height - core.y1, ...size }];
+      const exr = path.join(payload.tilesDir, tileFileName(payload.frame, tile));
+      const preview = tilePreviewName(job.dir, exr);
+      return [{ index, taskId: task.id, x: core.x0, y: height - core.y1, ...size, preview }];
     });
     const merge = tasks.find((t) => t.kind === 'blender-merge');
     return {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTaskOutputName, sameWorker, taskOutputDir } from '../../api/task-output-files.js';
 import type { AttemptView, TaskLog } from '../../api/types.js';
+import { NotFoundError } from '../errors.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { JobRow } from '../store/types.js';
 import { taskView } from '../views.js';
@@ -83,24 +84,40 @@ export function mergeByTime(a: readonly string[], b: readonly string[]): string[
   return out;
 }
 
+/** The line that heads an attempt's lines in a task's log. */
+export function attemptHeading(a: { attempt: number; node: string; gpu: string }): string {
+  return `── attempt ${a.attempt} on ${a.node} GPU ${a.gpu} ──`;
+}
+
 /**
- * The task of `job` a query names, with its lines from the logs of the agents that ran it,
- * attempt by attempt, and the last `tail` of them all.
+ * The task of `job` a query names, with its lines from the logs of the agents that ran it and
+ * its own output, attempt by attempt (each headed by its number), and the last `tail` of them
+ * all; only attempt `only` when given, a NotFoundError when the task has no such attempt.
  */
 export function taskLog(
   tasks: Pick<TasksTable, 'list' | 'attempts'>,
   job: JobRow,
   q: TaskQuery,
   tail: number,
+  only?: number,
 ): TaskLog {
   const task = findTask(tasks, job.id, q);
   const attempts = attemptsOf(tasks, task.id);
+  const numbers = attempts.map((a) => a.attempt);
+  if (only !== undefined && !numbers.includes(only)) {
+    const name = taskView(task).name;
+    throw new NotFoundError(
+      numbers.length
+        ? `task ${name} of job ${job.id} has no attempt ${only}; its attempts are ${numbers.join(', ')}`
+        : `task ${name} of job ${job.id} has no attempt ${only}; it has not run yet`,
+    );
+  }
   const files = new Map<string, AttemptView[]>();
   for (const a of attempts) {
     const file = `agent-${a.node}-${a.gpu}.log`;
     files.set(file, [...(files.get(file) ?? []), a]);
   }
-  const byAttempt = new Map<AttemptView, string[]>();
+  const byAttempt = new Map<AttemptView, string[]>(attempts.map((a) => [a, []]));
   for (const [file, tries] of files) {
     // Names come from the store, not the request; basename keeps them inside logs/ regardless.
     const full = path.join(job.dir, 'logs', path.basename(file));
@@ -110,11 +127,12 @@ export function taskLog(
       if (a) byAttempt.set(a, [...(byAttempt.get(a) ?? []), ...section]);
     });
   }
-  // The task's own output (command tasks write it), each file beside the attempt it came from,
-  // merged with the agent's lines by their time stamps.
+  // The task's own output, each file beside the attempt it came from, merged with the agent's
+  // lines by their time stamps.
   for (const { attempt, lines } of taskOutputs(job.dir, task.id, attempts))
     byAttempt.set(attempt, mergeByTime(byAttempt.get(attempt) ?? [], lines));
   const out: TaskLog['attempts'] = [...byAttempt]
+    .filter(([a]) => only === undefined || a.attempt === only)
     .map(([a, lines]) => ({
       attempt: a.attempt,
       agentId: a.agentId,
@@ -123,5 +141,10 @@ export function taskLog(
       lines,
     }))
     .sort((x, y) => x.attempt - y.attempt);
-  return { task: taskView(task), attempts: out, lines: out.flatMap((a) => a.lines).slice(-tail) };
+  return {
+    task: taskView(task),
+    attemptNumbers: numbers,
+    attempts: out,
+    lines: out.flatMap((a) => [attemptHeading(a), ...a.lines]).slice(-tail),
+  };
 }

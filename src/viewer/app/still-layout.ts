@@ -11,6 +11,8 @@ export interface TileCell {
   width: number;
   height: number;
   title: string;
+  /** A done tile's PNG preview (served name and `?v=` version: when it was last done), else null. */
+  preview: { name: string; version: string } | null;
 }
 
 const pct = (n: number, of: number) => (100 * n) / Math.max(1, of);
@@ -34,6 +36,8 @@ export function tileCells(still: StillView, tasks: ReadonlyMap<number, TaskView>
       top: pct(t.y, still.height),
       width: pct(t.width, still.width),
       height: pct(t.height, still.height),
+      preview:
+        state === 'done' ? { name: t.preview, version: String(task?.finishedAt ?? 0) } : null,
       title: `tile ${t.index + 1} of ${still.tiles.length}: ${what}${where}${took}${state === 'failed' && task?.error ? ` (${task.error})` : ''}`,
     };
   });

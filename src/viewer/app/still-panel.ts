@@ -2,12 +2,13 @@ import type { StillView, TaskView } from '../../api/types.js';
 import { blobUrl, jobFile } from './api.js';
 import { h, replace, setAttr, setText } from './dom.js';
 import type { FrameInfo } from './format.js';
-import { showable, stillStatus, tileCells } from './still-layout.js';
+import { showable, stillStatus, tileCells, type TileCell } from './still-layout.js';
 
 /**
- * A tiled still: its tile grid filling in as the tiles finish (each coloured by its task's state:
- * the tiles themselves are float EXRs a browser cannot show), then the merged image, fetched with
- * the token; a click opens it in the lightbox, and a link downloads it.
+ * A tiled still: its tile grid filling in as the tiles finish (each coloured by its task's state,
+ * a done one showing its PNG preview: the tiles themselves are float EXRs a browser cannot
+ * show), then the merged image, fetched with the token; a click opens it in the lightbox, and a
+ * link downloads it.
  */
 export class StillPanel {
   readonly el: HTMLElement;
@@ -70,10 +71,25 @@ export class StillPanel {
       setAttr(el, 'class', `tile ${c.state}`);
       setAttr(el, 'data-state', c.state);
       setAttr(el, 'title', c.title);
+      this.showPreview(el, c.preview);
     }
     const status = stillStatus(still, tasks);
     setText(this.caption, status.text);
     if (status.merged) this.showMerged(still, tasks);
+  }
+
+  /** A done tile shows its PNG preview; any other shows its colour (a preview that fails: too). */
+  private showPreview(el: HTMLElement, preview: TileCell['preview']): void {
+    const src = preview
+      ? `${jobFile(this.jobId, preview.name)}?v=${encodeURIComponent(preview.version)}`
+      : '';
+    const img = el.querySelector('img');
+    if (img?.getAttribute('src') === src) return;
+    img?.remove();
+    if (!src) return;
+    const shown = h('img', { attrs: { src, alt: '', 'data-role': 'tile-preview' } });
+    shown.addEventListener('error', () => shown.remove());
+    el.append(shown);
   }
 
   private showMerged(still: StillView, tasks: ReadonlyMap<number, TaskView>): void {

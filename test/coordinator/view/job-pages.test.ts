@@ -68,6 +68,8 @@ describe("a tiled still's view", () => {
     expect(d.presentation.panels).toContain('still');
     const tasks = t.store.tasks.list(job.id).tasks;
     const tile = (i: number) => tasks.find((x) => x.stage === 'tiles' && x.seq === i)?.id;
+    // Each tile's PNG preview beside its EXR, by its name in the job's directory.
+    const preview = (r: number, c: number) => `tiles/frame_0003/tile_r${r}_c${c}.preview.png`;
     expect(d.still).toEqual({
       frame: 3,
       width: 64,
@@ -76,10 +78,10 @@ describe("a tiled still's view", () => {
       mergeTaskId: tasks.find((x) => x.stage === 'merge')?.id,
       // Tile 0 is the bottom-left one (Blender counts rows up); a page draws from the top.
       tiles: [
-        { index: 0, taskId: tile(0), x: 0, y: 18, width: 32, height: 18 },
-        { index: 1, taskId: tile(1), x: 32, y: 18, width: 32, height: 18 },
-        { index: 2, taskId: tile(2), x: 0, y: 0, width: 32, height: 18 },
-        { index: 3, taskId: tile(3), x: 32, y: 0, width: 32, height: 18 },
+        { index: 0, taskId: tile(0), x: 0, y: 18, width: 32, height: 18, preview: preview(0, 0) },
+        { index: 1, taskId: tile(1), x: 32, y: 18, width: 32, height: 18, preview: preview(0, 1) },
+        { index: 2, taskId: tile(2), x: 0, y: 0, width: 32, height: 18, preview: preview(1, 0) },
+        { index: 3, taskId: tile(3), x: 32, y: 0, width: 32, height: 18, preview: preview(1, 1) },
       ],
     });
     const render = await t.c.submit({ kind: 'command', nodes: 1, tasks: commands(['x']) });

@@ -50,6 +50,7 @@ describe("a job's logs", () => {
       agent: undefined,
       files: ['slurm-1.out', 'slurm-2.out'],
       lines: ['a', 'b', 'c', 'd'],
+      released: [null, null, null, null],
     });
     expect(jobLogs(agents, job, { tail: 1 }).lines).toEqual(['d']);
   });
@@ -66,7 +67,12 @@ describe("a job's logs", () => {
 
   it('has no lines for a job without a logs folder', () => {
     const empty = { id: 'j3', dir: path.join(dir, 'missing') };
-    expect(jobLogs(agents, empty, {})).toEqual({ agent: undefined, files: [], lines: [] });
+    expect(jobLogs(agents, empty, {})).toEqual({
+      agent: undefined,
+      files: [],
+      lines: [],
+      released: [],
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { taskOutputFile } from '../../../src/api/task-output-files.js';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
@@ -132,6 +133,7 @@ describe('the task routes', () => {
     const call = await serve(t.c);
     const log = await call<TaskLog>('GET', `/api/jobs/${job.id}/task/log?name=p`);
     expect(log.body.lines).toEqual([
+      '── attempt 1 on node2 GPU 1 ──',
       `T leased task ${p.id} (command)`,
       'T p says hello',
       `T done task ${p.id} (command)`,
@@ -141,6 +143,53 @@ describe('the task routes', () => {
     expect(running.body.lines.at(-1)).toBe('T q is running');
     const none = await call('GET', `/api/jobs/${job.id}/task/log?name=nope`);
     expect(none.status).toBe(404);
+  });
+  it("reads one attempt of a task that failed twice: its own output and the agent's lines, and says which attempts there are", async () => {
+    const t = testCoordinator();
+    const job = await t.c.submit({ kind: 'command', nodes: 1, tasks: commands(['flaky']) });
+    const agents = ['0', '1', '2'].map((g) => t.agent(job.id, 'node1', g));
+    const agentLog: Record<string, string[]> = {};
+    for (const [i, a] of agents.slice(0, 2).entries()) {
+      t.clock.now += 600_000; // past any retry pause
+      const task = await t.lease(a);
+      agentLog[a.gpu] = [
+        `T leased task ${task.id} (command)`,
+        `T failed task ${task.id} (command)`,
+      ];
+      const started = { startedAt: t.clock.now };
+      const file = taskOutputFile(job.dir, task.id, a, started.startedAt);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `T out: attempt ${i + 1} line 1\nT err: attempt ${i + 1} boom\n`);
+      t.c.fail(a.id, task.id, 'exited with 1', ['boom']);
+    }
+    for (const [gpu, lines] of Object.entries(agentLog))
+      writeFileSync(path.join(job.dir, 'logs', `agent-node1-${gpu}.log`), lines.join('\n') + '\n');
+    const call = await serve(t.c);
+    const all = await call<TaskLog>('GET', `/api/jobs/${job.id}/task/log?name=flaky`);
+    expect(all.body.attemptNumbers).toEqual([1, 2]);
+    expect(all.body.lines.filter((l) => l.startsWith('──'))).toEqual([
+      '── attempt 1 on node1 GPU 0 ──',
+      '── attempt 2 on node1 GPU 1 ──',
+    ]);
+    for (const n of [1, 2]) {
+      const one = await call<TaskLog>(
+        'GET',
+        `/api/jobs/${job.id}/task/log?name=flaky&attempt=${n}`,
+      );
+      expect(one.status).toBe(200);
+      expect(one.body.attempts.map((a) => a.attempt)).toEqual([n]);
+      expect(one.body.lines.filter((l) => /attempt \d line|boom/.test(l))).toEqual([
+        `T out: attempt ${n} line 1`,
+        `T err: attempt ${n} boom`,
+      ]);
+      expect(one.body.lines.join('\n')).not.toMatch(new RegExp(`attempt ${3 - n}`));
+    }
+    const none = await call('GET', `/api/jobs/${job.id}/task/log?name=flaky&attempt=3`);
+    expect(none.status).toBe(404);
+    expect(none.body.error).toMatch(/has no attempt 3; its attempts are 1, 2/);
+    const bad = await call('GET', `/api/jobs/${job.id}/task/log?name=flaky&attempt=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/not an attempt number/);
   });
 });
 

@@ -26,6 +26,15 @@ export class EventsTable {
       .reverse();
   }
 
+  /** Every event of a type for a job, oldest first. */
+  ofType<K extends EventRow['type']>(jobId: string, type: K): Extract<EventRow, { type: K }>[] {
+    return (
+      this.sql
+        .q('SELECT * FROM events WHERE job_id = ? AND type = ? ORDER BY id')
+        .all(jobId, type) as Row[]
+    ).map((r) => toEvent(r) as Extract<EventRow, { type: K }>);
+  }
+
   /** The newest event of a type for a job, if any. */
   latest<K extends EventRow['type']>(
     jobId: string,
