@@ -23,7 +23,12 @@ export interface LoadedTemplate extends ValidationResult {
   bundleDir?: string;
   /** The bundle's parameter values by name (`deadline:*` settings left out). */
   parameterValues: Record<string, unknown>;
+  /** The Deadline Cloud submission settings of the bundle this tool takes (`deadline:maxRetriesPerTask`). */
+  settings?: { maxRetriesPerTask?: number };
 }
+
+/** The `deadline:*` settings read from a bundle's parameter values; the rest are ignored with a warning. */
+export const DEADLINE_SETTINGS = ['deadline:maxRetriesPerTask'] as const;
 
 /** Largest template or parameter file read. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -135,6 +140,16 @@ export function loadTemplate(pathOrBundle: string): LoadedTemplate {
     return loaded;
   }
   for (const { name, value } of parsed.data.parameterValues) {
+    if (name === 'deadline:maxRetriesPerTask') {
+      const n = Number(value);
+      if (Number.isInteger(n) && n >= 0 && n <= 100) loaded.settings = { maxRetriesPerTask: n };
+      else
+        loaded.errors.push({
+          path: `${base}: ${name}`,
+          message: 'must be a whole number from 0 to 100 (how often a failed task is tried again)',
+        });
+      continue;
+    }
     if (name.startsWith('deadline:')) {
       loaded.warnings.push({
         path: `${base}: ${name}`,

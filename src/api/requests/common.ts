@@ -28,6 +28,13 @@ export const commonFields = z.object({
   auto: autoScaleSpec.optional(),
   /** 1..100, higher first (default 50); see api/priority.ts. */
   priority: z.number().optional(),
+  /** How often a failed task is tried again (0: one try); default the coordinator's. */
+  maxRetriesPerTask: z
+    .number()
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' })
+    .max(100, { error: 'must be at most 100' })
+    .optional(),
 });
 
 /** What a path field of a file or directory the head node reads is refused with when not text. */

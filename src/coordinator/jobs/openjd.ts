@@ -77,9 +77,18 @@ export const openjdJob: JobType<'openjd'> = {
       throw new UsageError('template: give the job template document (YAML or JSON, parsed)');
     const bundleDir = req.bundleDir;
     const templatePath = req.templatePath ?? 'template';
+    const cwd = req.workingDir;
     const r = planTemplateJob(req.template, req.parameters ?? {}, {
       ...(bundleDir ? { relativePathsFrom: bundleDir } : {}),
       hostArch: openjdArch(process.arch),
+      environments: req.environments ?? [],
+      ...(cwd
+        ? {
+            givenPathsFrom: Object.fromEntries(
+              (req.commandLineParameters ?? []).map((n) => [n, cwd]),
+            ),
+          }
+        : {}),
     });
     if (!r.job) throw new UsageError(problemText(`${templatePath} cannot be submitted:`, r.errors));
     const job = r.job;
@@ -92,8 +101,8 @@ export const openjdJob: JobType<'openjd'> = {
       s.tasks ? stepTasks(spec, s.name, s.order, s.tasks) : [],
     );
     const later = job.steps.filter((s) => s.tasks === null).map((s) => s.name);
-    // the validated template is kept once, in `openjd`, not also as sent
-    const { template: _sent, ...kept } = req;
+    // the validated template (environment templates applied) is kept once, in `openjd`
+    const { template: _sent, environments: envs, ...kept } = req;
     void _sent;
     return {
       kind: 'openjd',
@@ -114,7 +123,7 @@ export const openjdJob: JobType<'openjd'> = {
         state: s.order === 0 ? ('ready' as const) : ('waiting' as const),
       })),
       tasks,
-      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)`,
+      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)${envs?.length ? `, in environment template(s) ${envs.map((e) => e.where).join(', ')}` : ''}`,
       warnings: job.warnings.map((w) => `${w.path}: ${w.message}`),
     };
   },
