@@ -140,6 +140,7 @@ export class Coordinator {
       record,
       notify,
       releaseAll: (jobId) => this.allocations.cancelAll(jobId),
+      holdsAllocations: (jobId) => store.allocations.list(jobId).some((a) => a.state !== 'ended'),
       resetStages: () => this.stages.reset(),
       advance: (jobId) => this.stages.advance(jobId),
       settled: (task) => this.stages.settled(task),
@@ -164,6 +165,7 @@ export class Coordinator {
       touch: (agent) => this.liveness.touch(agent),
       failJob: (jobId, error) => this.control.finish(jobId, 'failed', error),
       times: cfg,
+      retriesOf: (jobId) => store.jobs.get(jobId)?.spec.maxRetriesPerTask,
       now,
     });
     this.submission = new Submission({
@@ -191,6 +193,7 @@ export class Coordinator {
       submitsInFlight: () => this.allocations.inFlight,
       allocate,
       finish,
+      closing: (jobId) => this.control.closing(jobId),
       dropAgent: (agent, why, level) => this.liveness.drop(agent, why, level),
       allocationOutput: io.allocationOutput ?? (() => undefined),
       jobChanged: (jobId) => bus.jobChanged(jobId),

@@ -6,6 +6,7 @@ import { readManifestWith } from '../../openjd/manifest-probe.js';
 import { OpenjdInstantiationError, type Problem } from '../../openjd/problem.js';
 import { openjdArch } from '../../openjd/slurm-resources.js';
 import { stepSlice, taskLabel } from '../../openjd/step-slice.js';
+import type { Environment } from '../../openjd/schema/script.js';
 import type { NewTask } from '../store/types.js';
 import { checkCommonFields } from './common-fields.js';
 import { EVERY_STAGE, type JobType } from './job-type.js';
@@ -158,6 +159,24 @@ export const openjdJob: JobType<'openjd'> = {
   },
 
   results: openjdResults,
+
+  /**
+   * The onExit actions still to run when the job ends: the job's environments' and a step's
+   * (the last one an agent ran), one after another, each within its timeout (10 minutes where
+   * it has none), plus a little for the agent to report and leave.
+   */
+  closingMs(job) {
+    const t = openjdSpecOf(job.spec).template;
+    const exitMs = (envs: readonly Environment[] | undefined) =>
+      (envs ?? []).reduce(
+        (sum, e) =>
+          sum + (e.script?.actions.onExit ? (e.script.actions.onExit.timeout ?? 600) * 1000 : 0),
+        0,
+      );
+    const steps = Math.max(0, ...t.steps.map((s) => exitMs(s.stepEnvironments)));
+    const total = exitMs(t.jobEnvironments) + steps;
+    return total > 0 ? Math.min(total + 10_000, 60 * 60_000) : 0;
+  },
 
   /** Its label: the step and its task's parameter values (`Process[Tile=3]`, see taskLabel). */
   taskName: ({ payload }) =>
