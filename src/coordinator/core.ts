@@ -36,6 +36,7 @@ import type { AgentRow, JobRow, TaskRow } from './store/types.js';
 import { isStorageFault, WriteOutage } from './io/write-outage.js';
 import type { FrameScanner } from './planning.js';
 import { readToken } from './state-dir.js';
+import { QueueEnvironments } from './queue-environments.js';
 import { Submission } from './submission.js';
 import { clusterView } from './view/cluster.js';
 import { findTask, type TaskQuery } from './view/find-task.js';
@@ -96,6 +97,8 @@ export class Coordinator {
   readonly liveness: Liveness;
   readonly desk: AgentDesk;
   readonly submission: Submission;
+  /** The OpenJD environment templates every OpenJD job runs in (`cluster-tool env`). */
+  readonly queueEnvironments: QueueEnvironments;
   readonly scaler: Scaler;
   readonly autoscaler: Autoscaler;
   readonly reconcilePorts: ReconcilePorts;
@@ -168,6 +171,8 @@ export class Coordinator {
       retriesOf: (jobId) => store.jobs.get(jobId)?.spec.maxRetriesPerTask,
       now,
     });
+    const queueEnvironments = new QueueEnvironments(store.queueEnvironments, now);
+    this.queueEnvironments = queueEnvironments;
     this.submission = new Submission({
       store,
       slurm,
@@ -179,6 +184,7 @@ export class Coordinator {
       finish,
       notifyChanged: (jobId) => bus.jobChanged(jobId),
       stateDir: cfg.stateDir,
+      queueEnvironments: () => queueEnvironments.templates(),
       now,
     });
     this.scaler = new Scaler({ store, slurm, record, allocate, requireJob, notify, now });

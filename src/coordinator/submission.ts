@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
 import type { JobDirs, JobPlan, PlanLimits } from './jobs/job-type.js';
+import type { EnvironmentTemplateInput } from '../openjd/job-plan.js';
 import {
   jobDirs,
   otherOutputs,
@@ -39,6 +40,8 @@ export interface SubmissionPorts {
   finish: (jobId: string, state: 'failed', error: string) => void;
   notifyChanged: (jobId: string) => void;
   stateDir: string;
+  /** The queue environments every OpenJD job runs in (coordinator/queue-environments.ts). */
+  queueEnvironments?: () => EnvironmentTemplateInput[];
   now: () => number;
 }
 
@@ -73,6 +76,7 @@ export class Submission {
       dirs: jobDirs(this.p.stateDir, `j${seq}`),
       files: this.p.probe,
       others: otherOutputs(this.p.store.jobs.list(), this.p.probe),
+      ...(this.p.queueEnvironments ? { queueEnvironments: this.p.queueEnvironments() } : {}),
     };
   }
 

@@ -12,6 +12,7 @@ import type {
   StillView,
   SubmitRequest,
 } from '../../api/types.js';
+import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
@@ -35,6 +36,8 @@ export interface PlanContext {
   files: FileProbe;
   /** Frames the resume scan found whole in the output (coordinator/planning.ts); skipped. */
   whole?: readonly number[];
+  /** The coordinator's queue environments (OpenJD environment templates), outermost first. */
+  queueEnvironments?: readonly EnvironmentTemplateInput[];
 }
 
 /** A validated job, ready to be written: its stages and tasks and the normalized request. */

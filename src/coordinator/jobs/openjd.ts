@@ -72,7 +72,7 @@ export const openjdJob: JobType<'openjd'> = {
   panels: ['tasks', 'results'],
   payloads: { [OPENJD_TASK]: openjdPayload },
 
-  plan(req, { limits }) {
+  plan(req, { limits, queueEnvironments }) {
     const common = checkCommonFields(req, limits);
     if (req.template === undefined || req.template === null)
       throw new UsageError('template: give the job template document (YAML or JSON, parsed)');
@@ -82,7 +82,7 @@ export const openjdJob: JobType<'openjd'> = {
     const r = planTemplateJob(req.template, req.parameters ?? {}, {
       ...(bundleDir ? { relativePathsFrom: bundleDir } : {}),
       hostArch: openjdArch(process.arch),
-      environments: req.environments ?? [],
+      environments: [...(queueEnvironments ?? []), ...(req.environments ?? [])],
       ...(cwd
         ? {
             givenPathsFrom: Object.fromEntries(
@@ -124,7 +124,7 @@ export const openjdJob: JobType<'openjd'> = {
         state: s.order === 0 ? ('ready' as const) : ('waiting' as const),
       })),
       tasks,
-      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)${envs?.length ? `, in environment template(s) ${envs.map((e) => e.where).join(', ')}` : ''}`,
+      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)${queueEnvironments?.length || envs?.length ? `, in environment template(s) ${[...(queueEnvironments ?? []), ...(envs ?? [])].map((e) => e.where).join(', ')}` : ''}`,
       warnings: job.warnings.map((w) => `${w.path}: ${w.message}`),
     };
   },

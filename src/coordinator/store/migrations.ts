@@ -75,6 +75,20 @@ export const MIGRATIONS: readonly {
     why: "a job's priority (1..100, higher first) orders Slurm's start of its allocations; jobs written before it have the default",
     sql: `ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 50;`,
   },
+  {
+    version: 8,
+    why: 'queue environments: OpenJD environment templates the coordinator keeps and applies to every OpenJD job, in the order they were added',
+    sql: `
+      CREATE TABLE IF NOT EXISTS queue_environments (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        dir TEXT,
+        added_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The version this build writes. */

@@ -7,6 +7,7 @@ import { AllocationsTable } from './tables/allocations.js';
 import { EventsTable } from './tables/events.js';
 import { JobsTable } from './tables/jobs.js';
 import { StagesTable } from './tables/stages.js';
+import { QueueEnvironmentsTable } from './tables/queue-environments.js';
 import { TaskEditsTable } from './tables/task-edits.js';
 import { TasksTable } from './tables/tasks/tasks-table.js';
 import type { JobRow, NewTask, StageRow } from './types.js';
@@ -28,6 +29,7 @@ export class SqliteStore {
   readonly allocations: AllocationsTable;
   readonly events: EventsTable;
   readonly taskEdits: TaskEditsTable;
+  readonly queueEnvironments: QueueEnvironmentsTable;
 
   /** `synchronous`: NORMAL survives a killed process (the WAL is on disk); FULL also a power cut. */
   constructor(
@@ -50,6 +52,7 @@ export class SqliteStore {
     this.allocations = new AllocationsTable(this.sql);
     this.events = new EventsTable(this.sql);
     this.taskEdits = new TaskEditsTable(this.sql);
+    this.queueEnvironments = new QueueEnvironmentsTable(this.sql);
   }
 
   close(): void {
