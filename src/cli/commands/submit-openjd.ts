@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Arguments, CommandModule } from 'yargs';
+import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import { CliError } from '../../errors.js';
 import type { SubmitRequest } from '../../api/types.js';
 import { readDocument } from '../../openjd/load.js';
@@ -11,13 +12,28 @@ import {
   openjdArch,
   type Problem,
 } from '../../openjd/index.js';
-import { withCoordinatorOptions } from '../connection.js';
+import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
 import { autoSpec, withAutoOptions } from './auto-options.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
+
+/**
+ * The coordinator's queue environments, to check the job against here as it will be planned
+ * there; none when no coordinator answers (a `--dry-run` without one).
+ */
+async function queueEnvironments(argv: Arguments): Promise<EnvironmentTemplateInput[]> {
+  try {
+    return await CoordinatorConnection.fromArgs(argv).request<EnvironmentTemplateInput[]>(
+      'GET',
+      '/api/environments/templates',
+    );
+  } catch {
+    return [];
+  }
+}
 
 /** `-p deadline:maxRetriesPerTask=N` (Deadline Cloud's name) taken out of the `-p` values. */
 function deadlineSettings(args: readonly string[]): {
@@ -128,12 +144,13 @@ export const openjdSubmit: CommandModule = {
     // -p values are the caller's: their relative paths are joined with where they were typed
     const cwd = process.cwd();
     const commandLineParameters = Object.keys(flags.values);
+    const queue = t && !errors.length ? await queueEnvironments(argv) : [];
     const planned =
       t && !errors.length
         ? planTemplateJob(t, parameters, {
             relativePathsFrom: base,
             hostArch: openjdArch(process.arch),
-            environments,
+            environments: [...queue, ...environments],
             givenPathsFrom: Object.fromEntries(commandLineParameters.map((n) => [n, cwd])),
           })
         : undefined;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { addEnvironmentBody, type QueueEnvironmentView } from '../../api/environment-requests.js';
+import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import { parseWire } from '../../api/parse.js';
 import { HttpError } from './http-error.js';
 
@@ -7,6 +8,7 @@ import { HttpError } from './http-error.js';
 export interface EnvironmentRoutesPort {
   queueEnvironments: {
     list(): QueueEnvironmentView[];
+    templates(): EnvironmentTemplateInput[];
     add(source: string, doc: unknown, dir?: string): QueueEnvironmentView;
     remove(name: string): void;
   };
@@ -16,6 +18,11 @@ export interface EnvironmentRoutesPort {
 export function registerEnvironmentRoutes(app: FastifyInstance, c: EnvironmentRoutesPort): void {
   app.get('/api/environments', { config: { access: 'user' } }, async () =>
     c.queueEnvironments.list(),
+  );
+
+  // the documents, for the CLI to check a job against them before it submits it
+  app.get('/api/environments/templates', { config: { access: 'user' } }, async () =>
+    c.queueEnvironments.templates(),
   );
 
   app.post('/api/environments', { config: { access: 'user' } }, async (req, reply) => {
