@@ -1,8 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { checkExtensions } from './extensions.js';
 import { environmentSites } from './format-sites.js';
-import { readDocument } from './load.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
 import { checkReferences, type ParamInfo } from './references.js';
@@ -95,20 +93,4 @@ export function validateEnvironmentTemplate(doc: unknown): {
     },
     errors: [],
   };
-}
-
-/** An environment template read from a file; problems are prefixed with the file's name. */
-export function loadEnvironmentTemplate(file: string): {
-  template?: EnvironmentTemplate;
-  errors: Problem[];
-} {
-  if (!existsSync(file) || !statSync(file).isFile())
-    return {
-      errors: [
-        { path: file, message: 'is not a file: give an environment template (.yaml or .json)' },
-      ],
-    };
-  const read = readDocument(file);
-  if ('problem' in read) return { errors: [read.problem] };
-  return validateEnvironmentTemplate(read.doc);
 }

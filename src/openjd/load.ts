@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { parseJsonTemplate, parseYamlTemplate } from './document-numbers.js';
 import type { Problem } from './problem.js';
 import { issuesToProblems } from './schema/issues.js';
+import { validateEnvironmentTemplate, type EnvironmentTemplate } from './environment-template.js';
 import { validateTemplate, type ValidationResult } from './validate.js';
 
 /**
@@ -160,4 +161,20 @@ export function loadTemplate(pathOrBundle: string): LoadedTemplate {
     loaded.parameterValues[name] = value;
   }
   return loaded;
+}
+
+/** An environment template read from a file (YAML or JSON) and validated. */
+export function loadEnvironmentTemplate(file: string): {
+  template?: EnvironmentTemplate;
+  errors: Problem[];
+} {
+  if (!existsSync(file) || !statSync(file).isFile())
+    return {
+      errors: [
+        { path: file, message: 'is not a file: give an environment template (.yaml or .json)' },
+      ],
+    };
+  const read = readDocument(file);
+  if ('problem' in read) return { errors: [read.problem] };
+  return validateEnvironmentTemplate(read.doc);
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadEnvironmentTemplate } from '../../src/openjd/environment-template.js';
+import { loadEnvironmentTemplate } from '../../src/openjd/load.js';
 import { checkTemplate, loadTemplate } from '../../src/openjd/index.js';
 import { conformanceCases, summary, type ConformanceCase } from './helpers/conformance.js';
 
