@@ -136,7 +136,7 @@ export const openjdSubmit: CommandModule = {
               message: 'does not exist: give an environment template file',
             },
           };
-      if ('problem' in read) errors.push({ ...read.problem, path: `${f}: ${read.problem.path}` });
+      if ('problem' in read) errors.push({ ...read.problem, path: f });
       return { where: f, doc: 'doc' in read ? read.doc : null, dir: path.dirname(path.resolve(f)) };
     });
     const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
