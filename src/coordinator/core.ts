@@ -39,6 +39,7 @@ import type { AgentRow, JobRow, TaskRow } from './store/types.js';
 import { isStorageFault, WriteOutage } from './io/write-outage.js';
 import type { FrameScanner } from './planning.js';
 import { readToken } from './state-dir.js';
+import { QueueEnvironments } from './queue-environments.js';
 import { Submission } from './submission.js';
 import { clusterView } from './view/cluster.js';
 import { findTask, type TaskQuery } from './view/find-task.js';
@@ -103,6 +104,8 @@ export class Coordinator {
   readonly liveness: Liveness;
   readonly desk: AgentDesk;
   readonly submission: Submission;
+  /** The OpenJD environment templates every OpenJD job runs in (`cluster-tool env`). */
+  readonly queueEnvironments: QueueEnvironments;
   readonly scaler: Scaler;
   readonly autoscaler: Autoscaler;
   readonly metrics: FarmMetrics;
@@ -149,6 +152,7 @@ export class Coordinator {
       record,
       notify,
       releaseAll: (jobId) => this.allocations.cancelAll(jobId),
+      holdsAllocations: (jobId) => store.allocations.list(jobId).some((a) => a.state !== 'ended'),
       resetStages: () => this.stages.reset(),
       advance: (jobId) => this.stages.advance(jobId),
       settled: (task) => this.stages.settled(task),
@@ -176,8 +180,11 @@ export class Coordinator {
       failJob: (jobId, error) => this.control.finish(jobId, 'failed', error),
       times: cfg,
       leaseTimed: (seconds) => leaseDecision.observe(seconds),
+      retriesOf: (jobId) => store.jobs.get(jobId)?.spec.maxRetriesPerTask,
       now,
     });
+    const queueEnvironments = new QueueEnvironments(store.queueEnvironments, now);
+    this.queueEnvironments = queueEnvironments;
     this.submission = new Submission({
       store,
       slurm,
@@ -190,6 +197,7 @@ export class Coordinator {
       notifyChanged: (jobId) => bus.jobChanged(jobId),
       stateDir: cfg.stateDir,
       notifyUrls: cfg.notifyUrls ?? [],
+      queueEnvironments: () => queueEnvironments.templates(),
       now,
     });
     this.scaler = new Scaler({
@@ -213,6 +221,7 @@ export class Coordinator {
       submitsInFlight: () => this.allocations.inFlight,
       allocate,
       finish,
+      closing: (jobId) => this.control.closing(jobId),
       dropAgent: (agent, why, level) => this.liveness.drop(agent, why, level),
       allocationOutput: io.allocationOutput ?? (() => undefined),
       jobChanged: (jobId) => bus.jobChanged(jobId),

@@ -30,6 +30,8 @@ export interface JobControlPorts {
   notify: (jobId: string) => void;
   /** Releases every allocation of the job still held. */
   releaseAll: (jobId: string) => Promise<void>;
+  /** Whether Slurm still runs an allocation of the job (as the reconcile loop last saw). */
+  holdsAllocations: (jobId: string) => boolean;
   /** Forgets the stage flow's counts after tasks were queued again. */
   resetStages: () => void;
   /** Moves a job through its finished stages (and plans the next). */
@@ -45,7 +47,16 @@ export interface JobControlPorts {
 
 /** Ends jobs (with what their kind leaves behind), cancels them, and queues their work again. */
 export class JobControl {
+  /** Jobs that ended and whose agents are still leaving, until when (see `finish`). */
+  private readonly leaving = new Map<string, number>();
+
   constructor(private readonly p: JobControlPorts) {}
+
+  /** Whether an ended job's allocations are left to end on their own for now. */
+  closing(jobId: string): boolean {
+    const until = this.leaving.get(jobId);
+    return until !== undefined && this.p.now() < until;
+  }
 
   /** Ends a job: records the outcome, wakes its agents so they exit, and releases its allocations. */
   finish(
@@ -68,11 +79,20 @@ export class JobControl {
     }
     record(jobId, `job:${state}`, actor, error ?? `job ${state}`);
     this.p.notify(jobId);
-    // Agents exit on their own once told; cancelling makes sure no node stays held.
-    setTimeout(
-      () => void this.p.releaseAll(jobId).catch(() => {}),
-      this.p.releaseDelayMs ?? 1_000,
-    ).unref();
+    // Agents exit on their own once told, after what their kind does on the way out (an OpenJD
+    // onExit); cancelling makes sure no node stays held once they are gone or their time is up.
+    const closing = job && state !== 'cancelled' ? (jobTypeOf(job.kind).closingMs?.(job) ?? 0) : 0;
+    const until = this.p.now() + closing;
+    if (closing > 0) this.leaving.set(jobId, until);
+    const release = () => {
+      this.leaving.delete(jobId);
+      void this.p.releaseAll(jobId).catch(() => {});
+    };
+    const poll = () => {
+      if (!this.p.holdsAllocations(jobId) || this.p.now() >= until) release();
+      else setTimeout(poll, 500).unref();
+    };
+    setTimeout(closing > 0 ? poll : release, this.p.releaseDelayMs ?? 1_000).unref();
   }
 
   /** Writes what the job's kind leaves when it ends; a failure is noted, never thrown. */

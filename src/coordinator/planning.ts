@@ -162,8 +162,14 @@ export function planRequest(
   resume: Resume = NOTHING_TO_RESUME,
 ): JobPlan {
   checkOutput(req, input);
-  const { limits, dirs, files } = input;
-  const plan = planJob(req, { limits, dirs, files, whole: resume.whole });
+  const { limits, dirs, files, queueEnvironments } = input;
+  const plan = planJob(req, {
+    limits,
+    dirs,
+    files,
+    whole: resume.whole,
+    ...(queueEnvironments ? { queueEnvironments } : {}),
+  });
   checkPayloads(plan);
   if (!resume.events.length) return plan;
   return { ...plan, events: [...(plan.events ?? []), ...resume.events] };

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Actor, RecordFn } from './history.js';
 import type { JobFiles } from './io/job-files.js';
 import type { JobDirs, JobPlan, PlanLimits } from './jobs/job-type.js';
+import type { EnvironmentTemplateInput } from '../openjd/job-plan.js';
 import {
   jobDirs,
   otherOutputs,
@@ -46,6 +47,8 @@ export interface SubmissionPorts {
   stateDir: string;
   /** URLs every job's end is told to (the coordinator's `--notify`), besides the job's own. */
   notifyUrls: readonly string[];
+  /** The queue environments every OpenJD job runs in (coordinator/queue-environments.ts). */
+  queueEnvironments?: () => EnvironmentTemplateInput[];
   now: () => number;
 }
 
@@ -89,6 +92,7 @@ export class Submission {
       dirs: jobDirs(this.p.stateDir, `j${seq}`),
       files: this.p.probe,
       others: otherOutputs(this.p.store.jobs.list(), this.p.probe),
+      ...(this.p.queueEnvironments ? { queueEnvironments: this.p.queueEnvironments() } : {}),
     };
   }
 

@@ -20,11 +20,7 @@ export const NOT_BUILT: readonly NotBuilt[] = [
   {
     name: 'hostRequirements beyond GPUs, CPUs, memory and scratch disk',
     detail:
-      'GPU memory, maximums and custom capabilities are refused at submit; the rest become sbatch options',
-  },
-  {
-    name: 'environment templates',
-    detail: 'environment-2023-09 documents and queue environments are not read',
+      'GPU memory and maximums are refused at submit; custom capabilities are taken as every node having them (a warning); the rest become sbatch options',
   },
   { name: 'userInterface', detail: 'checked per control, never drawn: there is no submission GUI' },
   ...Object.entries(SPEC_EXTENSIONS_NOT_BUILT).map(([name, detail]) => ({
@@ -33,7 +29,8 @@ export const NOT_BUILT: readonly NotBuilt[] = [
   })),
   {
     name: 'job attachments',
-    detail: "a bundle's asset_references and deadline:* parameter values are ignored",
+    detail:
+      "a bundle's asset_references and deadline:* parameter values (but deadline:maxRetriesPerTask) are ignored",
   },
 ];
 

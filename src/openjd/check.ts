@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { describeJob, stepOrder, type StepSummary } from './describe.js';
 import { resolveJobParameters } from './job-parameters.js';
 import type { LoadedTemplate } from './load.js';
@@ -39,15 +38,15 @@ export function checkTemplate(
   const t = loaded.template;
   if (!t || out.errors.length > 0) return out;
   // -p paths are the caller's, relative to where they run; bundle values are relative to the bundle.
-  const flags: Record<string, string> = { ...given };
-  for (const def of t.parameterDefinitions ?? []) {
-    const v = flags[def.name];
-    if (def.type === 'PATH' && v !== undefined && v !== '') flags[def.name] = path.resolve(v);
-  }
+  const cwd = process.cwd();
   const resolved = resolveJobParameters(
     t,
-    { ...loaded.parameterValues, ...flags },
-    { relativePathsFrom: loaded.bundleDir, allowUnset: true },
+    { ...loaded.parameterValues, ...given },
+    {
+      relativePathsFrom: loaded.bundleDir,
+      givenPathsFrom: Object.fromEntries(Object.keys(given).map((n) => [n, cwd])),
+      allowUnset: true,
+    },
   );
   out.errors.push(...resolved.errors);
   out.unset = resolved.unset;

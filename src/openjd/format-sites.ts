@@ -87,6 +87,15 @@ export function stepSites(step: StepTemplate, index: number): FormatSite[] {
         sites.push({ value: v, path: formatPath([...at, 'manifest', key]), context: submission });
     }
   });
+  for (const key of ['amounts', 'attributes'] as const)
+    (step.hostRequirements?.[key] ?? []).forEach((c, k) => {
+      if (c.name.includes('{{'))
+        sites.push({
+          value: c.name,
+          path: formatPath([...base, 'hostRequirements', key, k, 'name']),
+          context: submission,
+        });
+    });
   (step.hostRequirements?.attributes ?? []).forEach((a, k) => {
     for (const key of ['anyOf', 'allOf'] as const)
       (a[key] ?? []).forEach((value, i) =>

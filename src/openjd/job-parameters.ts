@@ -41,8 +41,16 @@ export function parseParameterArgs(args: readonly string[]): {
 
 /** Options of `resolveJobParameters`. */
 export interface ResolveOptions {
-  /** Makes relative PATH values absolute against this directory (a job bundle's, say). */
+  /**
+   * Makes relative PATH values absolute against this directory (a job bundle's, or the job
+   * template's). A PATH default is then held to the rules of §2.2: relative, inside this
+   * directory once joined, and within its constraints after the join.
+   */
   relativePathsFrom?: string;
+  /** Per parameter, the directory its given value is relative to instead (`-p`: where it was typed). */
+  givenPathsFrom?: Readonly<Record<string, string>>;
+  /** Per parameter, the directory of the template whose default it has (an environment template's). */
+  defaultPathsFrom?: Readonly<Record<string, string>>;
   /**
    * Leaves a parameter with no value and no default out of `values` and names it in `unset`
    * instead of calling it an error: `openjd check` validates a template alone.
@@ -72,7 +80,8 @@ export function resolveJobParameters(
       });
   }
   for (const def of defs) {
-    const raw = Object.hasOwn(given, def.name) ? given[def.name] : def.default;
+    const given_ = Object.hasOwn(given, def.name);
+    const raw = given_ ? given[def.name] : def.default;
     if (raw === undefined || raw === null) {
       if (opts.allowUnset) {
         unset.push(def.name);
@@ -84,17 +93,53 @@ export function resolveJobParameters(
       });
       continue;
     }
+    if (def.type === 'PATH' && !given_ && typeof raw === 'string') {
+      const dir = opts.defaultPathsFrom?.[def.name] ?? opts.relativePathsFrom;
+      if (dir !== undefined) {
+        const r = joinedDefault(def, raw, dir);
+        if ('error' in r) errors.push({ path: def.name, message: r.error });
+        else values[def.name] = { type: 'PATH', value: r.value };
+        continue;
+      }
+    }
     const r = checkValue(def, raw);
     if ('error' in r) {
       errors.push({ path: def.name, message: r.error });
       continue;
     }
     let value = r.value;
-    if (def.type === 'PATH' && opts.relativePathsFrom && value !== '' && !path.isAbsolute(value))
-      value = path.resolve(opts.relativePathsFrom, value);
+    // a given value's constraints are checked as given (§2.2), then it is joined and normalized
+    const base = opts.givenPathsFrom?.[def.name] ?? opts.relativePathsFrom;
+    if (def.type === 'PATH' && base && value !== '' && !path.isAbsolute(value))
+      value = path.resolve(base, value);
     values[def.name] = { type: def.type, value };
   }
   return { values, errors, unset };
+}
+
+/**
+ * A PATH default at job creation (2023-09 Template Schemas §2.2): it must be relative and, joined
+ * with the template's directory and normalized, stay inside it; its constraints are checked on
+ * the joined path.
+ */
+function joinedDefault(
+  def: JobParameterDefinition,
+  raw: string,
+  dir: string,
+): { value: string } | { error: string } {
+  if (raw === '') return checkValue(def, raw);
+  if (path.isAbsolute(raw) || /^[A-Za-z]:[\\/]/.test(raw))
+    return {
+      error: `its default ${show(raw)} is absolute: a PATH default must be relative to the template's directory (give an absolute path with -p instead)`,
+    };
+  const value = path.resolve(dir, raw);
+  const rel = path.relative(path.resolve(dir), value);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))
+    return {
+      error: `its default ${show(raw)} leads out of the template's directory ${dir}: a PATH default must stay inside it`,
+    };
+  const r = checkValue(def, value);
+  return 'error' in r ? { error: `its default joined with ${dir}: ${r.error}` } : r;
 }
 
 /** Whether a value is written as an integer, whatever its size. */

@@ -5,6 +5,15 @@ import { OpenjdInstantiationError, type Problem } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
 import { jobResources, type TaskResources } from './slurm-resources.js';
 import { validateTemplate } from './validate.js';
+import { validateEnvironmentTemplate } from './environment-template.js';
+import { mergeParameterDefinitions } from './parameter-merge.js';
+
+/** An environment template a job runs in: where it was read (for messages), its document, its directory. */
+export interface EnvironmentTemplateInput {
+  where: string;
+  doc: unknown;
+  dir?: string;
+}
 
 /** A step of a planned job, in run order. */
 export interface PlannedStep {
@@ -68,16 +77,29 @@ function sequentialWarning(t: JobTemplate, order: readonly string[]): Problem[] 
 export function planTemplateJob(
   doc: unknown,
   given: Readonly<Record<string, unknown>>,
-  opts: { relativePathsFrom?: string; hostArch: string },
+  opts: {
+    relativePathsFrom?: string;
+    hostArch: string;
+    /** Environment templates, outermost first (queue environments, then `--env` ones). */
+    environments?: readonly EnvironmentTemplateInput[];
+    /** Per parameter, the directory its given value is relative to (`-p`: where it was typed). */
+    givenPathsFrom?: Readonly<Record<string, string>>;
+  },
 ): { job?: TemplateJob; errors: Problem[] } {
   const v = validateTemplate(doc);
   if (!v.template) return { errors: v.errors };
-  const template = v.template;
-  const r = resolveJobParameters(
-    template,
-    given,
-    opts.relativePathsFrom ? { relativePathsFrom: opts.relativePathsFrom } : {},
+  const withEnvs = applyEnvironmentTemplates(
+    v.template,
+    opts.environments ?? [],
+    opts.relativePathsFrom,
   );
+  if (!withEnvs.template) return { errors: withEnvs.errors };
+  const template = withEnvs.template;
+  const r = resolveJobParameters(template, given, {
+    ...(opts.relativePathsFrom ? { relativePathsFrom: opts.relativePathsFrom } : {}),
+    ...(opts.givenPathsFrom ? { givenPathsFrom: opts.givenPathsFrom } : {}),
+    defaultPathsFrom: withEnvs.defaultDirs,
+  });
   if (r.errors.length) return { errors: r.errors };
   const errors: Problem[] = [];
   const named = jobName(template, r.values);
@@ -118,8 +140,70 @@ export function planTemplateJob(
       name: 'name' in named ? named.name : template.name,
       steps,
       resources: res.resources,
-      warnings: [...v.warnings, ...sequentialWarning(template, order)],
+      warnings: [...v.warnings, ...res.warnings, ...sequentialWarning(template, order)],
     },
+    errors: [],
+  };
+}
+
+/**
+ * The job template as it runs with environment templates around it (§1.2): their environments
+ * entered before the job's own, outermost first, and their parameter definitions merged with the
+ * job's. Environment names must differ within the session.
+ */
+export function applyEnvironmentTemplates(
+  template: JobTemplate,
+  envs: readonly EnvironmentTemplateInput[],
+  templateDir?: string,
+): { template?: JobTemplate; defaultDirs: Record<string, string>; errors: Problem[] } {
+  if (!envs.length) return { template, defaultDirs: {}, errors: [] };
+  const errors: Problem[] = [];
+  const valid = envs.map((e) => {
+    const r = validateEnvironmentTemplate(e.doc);
+    for (const p of r.errors) errors.push({ ...p, path: `${e.where}: ${p.path}` });
+    return r.template;
+  });
+  const names = new Map<string, string>();
+  const jobEnvNames = (template.jobEnvironments ?? []).map((e) => ({
+    name: e.name,
+    where: 'the job template',
+  }));
+  const envNames = valid.flatMap((t, i) =>
+    t ? [{ name: t.environment.name, where: envs[i]?.where ?? '' }] : [],
+  );
+  for (const { name, where } of [...envNames, ...jobEnvNames]) {
+    const had = names.get(name);
+    if (had !== undefined)
+      errors.push({
+        path: `${where}: environment ${name}`,
+        message: `${had} has an environment of this name too: a session's environments need names of their own`,
+      });
+    else names.set(name, where);
+  }
+  const merged = mergeParameterDefinitions([
+    ...valid.map((t, i) => ({
+      where: envs[i]?.where ?? `environment template ${i + 1}`,
+      defs: t?.parameterDefinitions ?? [],
+      ...(envs[i]?.dir ? { dir: envs[i].dir } : {}),
+    })),
+    {
+      where: 'the job template',
+      defs: template.parameterDefinitions ?? [],
+      ...(templateDir ? { dir: templateDir } : {}),
+    },
+  ]);
+  errors.push(...merged.errors);
+  if (errors.length) return { defaultDirs: {}, errors };
+  return {
+    template: {
+      ...template,
+      ...(merged.defs.length ? { parameterDefinitions: merged.defs } : {}),
+      jobEnvironments: [
+        ...valid.map((t) => (t as NonNullable<typeof t>).environment),
+        ...(template.jobEnvironments ?? []),
+      ],
+    },
+    defaultDirs: merged.defaultDirs,
     errors: [],
   };
 }

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { parseJsonTemplate, parseYamlTemplate } from './document-numbers.js';
 import type { Problem } from './problem.js';
 import { issuesToProblems } from './schema/issues.js';
+import { validateEnvironmentTemplate, type EnvironmentTemplate } from './environment-template.js';
 import { validateTemplate, type ValidationResult } from './validate.js';
 
 /**
@@ -23,7 +24,12 @@ export interface LoadedTemplate extends ValidationResult {
   bundleDir?: string;
   /** The bundle's parameter values by name (`deadline:*` settings left out). */
   parameterValues: Record<string, unknown>;
+  /** The Deadline Cloud submission settings of the bundle this tool takes (`deadline:maxRetriesPerTask`). */
+  settings?: { maxRetriesPerTask?: number };
 }
+
+/** The `deadline:*` settings read from a bundle's parameter values; the rest are ignored with a warning. */
+export const DEADLINE_SETTINGS = ['deadline:maxRetriesPerTask'] as const;
 
 /** Largest template or parameter file read. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -135,6 +141,16 @@ export function loadTemplate(pathOrBundle: string): LoadedTemplate {
     return loaded;
   }
   for (const { name, value } of parsed.data.parameterValues) {
+    if (name === 'deadline:maxRetriesPerTask') {
+      const n = Number(value);
+      if (Number.isInteger(n) && n >= 0 && n <= 100) loaded.settings = { maxRetriesPerTask: n };
+      else
+        loaded.errors.push({
+          path: `${base}: ${name}`,
+          message: 'must be a whole number from 0 to 100 (how often a failed task is tried again)',
+        });
+      continue;
+    }
     if (name.startsWith('deadline:')) {
       loaded.warnings.push({
         path: `${base}: ${name}`,
@@ -145,4 +161,20 @@ export function loadTemplate(pathOrBundle: string): LoadedTemplate {
     loaded.parameterValues[name] = value;
   }
   return loaded;
+}
+
+/** An environment template read from a file (YAML or JSON) and validated. */
+export function loadEnvironmentTemplate(file: string): {
+  template?: EnvironmentTemplate;
+  errors: Problem[];
+} {
+  if (!existsSync(file) || !statSync(file).isFile())
+    return {
+      errors: [
+        { path: file, message: 'is not a file: give an environment template (.yaml or .json)' },
+      ],
+    };
+  const read = readDocument(file);
+  if ('problem' in read) return { errors: [read.problem] };
+  return validateEnvironmentTemplate(read.doc);
 }

@@ -2,7 +2,11 @@ import { submissionLookup } from './expand.js';
 import { resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { formatPath, type PathSegment, type Problem } from './problem.js';
-import type { HostRequirements } from './schema/host-requirements.js';
+import {
+  attributeValueProblem,
+  capabilityNameProblem,
+  type HostRequirements,
+} from './schema/host-requirements.js';
 import type { JobTemplate } from './schema/template.js';
 
 /**
@@ -62,17 +66,60 @@ function resolved(v: string, jobParams: JobParameterValues): string {
   return 'error' in r ? v : r.value;
 }
 
-/** One step's requirements as task minimums, and what cannot be asked of Slurm. */
+/** Whether a (resolved, lower-case) capability name is one of the spec's own. */
+const isStandard = (name: string) => /^(?:[a-z_][a-z0-9_]*:)?(?:amount|attr)\.worker\./.test(name);
+
+/**
+ * One step's requirements as task minimums, what cannot be asked of Slurm, and warnings. Names
+ * written as format strings are resolved first and checked as names (§3.3.1.1). Custom
+ * capabilities (no standard scope) describe workers that Slurm here knows nothing of: every node
+ * is taken to have them, with a warning.
+ */
 export function stepResources(
   req: HostRequirements | undefined,
   at: PathSegment[],
   jobParams: JobParameterValues,
   hostArch: string,
-): { resources: TaskResources; problems: Problem[] } {
+): { resources: TaskResources; problems: Problem[]; warnings: Problem[] } {
   const resources: TaskResources = { cpus: 0, memoryMiB: 0, scratchGiB: 0 };
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const named = (key: 'amounts' | 'attributes', prefix: 'amount' | 'attr') => {
+    const seen = new Map<string, number>();
+    return (req?.[key] ?? []).map((c, i) => {
+      const name = resolved(c.name, jobParams).toLowerCase();
+      const where = formatPath([...at, key, i, 'name']);
+      const bad = c.name.includes('{{') ? capabilityNameProblem(prefix, name) : undefined;
+      if (bad) {
+        problems.push({
+          path: where,
+          message: `resolves to ${JSON.stringify(name)}, which ${bad}`,
+        });
+        return undefined;
+      }
+      const first = seen.get(name);
+      if (first !== undefined) {
+        problems.push({
+          path: where,
+          message: `names the same capability as ${key}[${first}] (${name}) once resolved: give each once`,
+        });
+        return undefined;
+      }
+      seen.set(name, i);
+      if (!isStandard(name)) {
+        warnings.push({
+          path: where,
+          message: `${name} is a custom capability Slurm here knows nothing of: every node is taken to have it`,
+        });
+        return undefined;
+      }
+      return name;
+    });
+  };
+  const amountNames = named('amounts', 'amount');
   (req?.amounts ?? []).forEach((a, i) => {
-    const name = a.name.toLowerCase();
+    const name = amountNames[i];
+    if (name === undefined) return;
     const why = amountProblem(name, a.min, a.max);
     if (why) problems.push({ path: formatPath([...at, 'amounts', i]), message: why });
     const min = Math.ceil(a.min ?? 0);
@@ -80,16 +127,30 @@ export function stepResources(
     if (name === 'amount.worker.memory') resources.memoryMiB = min;
     if (name === 'amount.worker.disk.scratch') resources.scratchGiB = min;
   });
+  const attrNames = named('attributes', 'attr');
   (req?.attributes ?? []).forEach((a, i) => {
-    const name = a.name.toLowerCase();
+    const name = attrNames[i];
     for (const key of ['anyOf', 'allOf'] as const) {
       const values = a[key]?.map((v) => resolved(v, jobParams));
       if (!values) continue;
+      const where = formatPath([...at, 'attributes', i, key]);
+      if (name === undefined) {
+        // a custom attribute: its values are still held to the form of one (§3.3.2.2)
+        values.forEach((v, j) => {
+          const why = attributeValueProblem(v);
+          if (why && a[key]?.[j]?.includes('{{'))
+            problems.push({
+              path: `${where}[${j}]`,
+              message: `resolves to ${JSON.stringify(v)}, which ${why}`,
+            });
+        });
+        continue;
+      }
       const why = attributeProblem(name, values, hostArch);
-      if (why) problems.push({ path: formatPath([...at, 'attributes', i, key]), message: why });
+      if (why) problems.push({ path: where, message: why });
     }
   });
-  return { resources, problems };
+  return { resources, problems, warnings };
 }
 
 /** The largest minimums over every step (one allocation serves them all), and the problems. */
@@ -97,9 +158,10 @@ export function jobResources(
   template: JobTemplate,
   jobParams: JobParameterValues,
   hostArch: string,
-): { resources: TaskResources; problems: Problem[] } {
+): { resources: TaskResources; problems: Problem[]; warnings: Problem[] } {
   const out: TaskResources = { cpus: 0, memoryMiB: 0, scratchGiB: 0 };
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   template.steps.forEach((s, i) => {
     const r = stepResources(
       s.hostRequirements,
@@ -108,9 +170,10 @@ export function jobResources(
       hostArch,
     );
     problems.push(...r.problems);
+    warnings.push(...r.warnings);
     out.cpus = Math.max(out.cpus, r.resources.cpus);
     out.memoryMiB = Math.max(out.memoryMiB, r.resources.memoryMiB);
     out.scratchGiB = Math.max(out.scratchGiB, r.resources.scratchGiB);
   });
-  return { resources: out, problems };
+  return { resources: out, problems, warnings };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Document, isMap, isScalar, parseDocument } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { JobDetail } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
@@ -14,108 +14,20 @@ import { conformanceCases, summary, type ConformanceCase } from './helpers/confo
  * `*.invalid.test.yaml` must be refused at submission, any other must succeed, print every line of
  * `expected.output` and none of `expected.forbidden`. The suite is read where
  * `helpers/conformance.ts` says, never copied here. Windows-only cases are left out (the nodes
- * here run Linux).
+ * here run Linux). A case's `environments` are written one file each and given in order with
+ * `--env` (outermost first). `OPENJD_CASES=<regexp>` runs only the cases whose names match.
  */
 
 /** Cases still decided wrong, each with the reason; a case fixed must leave this list. */
-const KNOWN_WRONG = new Map<string, string>([
-  [
-    '1.1--validation-invalid-path-default-absolute-posix.invalid.test.yaml',
-    'a PATH default may be absolute or lead out of the template directory here',
-  ],
-  [
-    '1.1--validation-invalid-path-default-escapes-deep-walkup.invalid.test.yaml',
-    'a PATH default may be absolute or lead out of the template directory here',
-  ],
-  [
-    '1.1--validation-invalid-path-default-escapes-dot-prefix.invalid.test.yaml',
-    'a PATH default may be absolute or lead out of the template directory here',
-  ],
-  [
-    '1.1--validation-invalid-path-default-escapes-interior-walkup.invalid.test.yaml',
-    'a PATH default may be absolute or lead out of the template directory here',
-  ],
-  [
-    '1.1--validation-invalid-path-default-escapes-parent-only.invalid.test.yaml',
-    'a PATH default may be absolute or lead out of the template directory here',
-  ],
-  [
-    '1.1--validation-invalid-path-default-escapes-trailing-walkup.invalid.test.yaml',
-    'a PATH default may be absolute or lead out of the template directory here',
-  ],
-  ['1.2.1--allowedvalues-intersection-string.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--allowedvalues-intersection.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--compatible-string-params.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--constraint-narrowing-int-range.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--constraint-narrowing-minlength.test.yaml', 'environment templates are not read here'],
-  [
-    '1.2.1--default-from-env-when-job-has-none.test.yaml',
-    'environment templates are not read here',
-  ],
-  ['1.2.1--default-from-job-template.test.yaml', 'environment templates are not read here'],
-  [
-    '1.2.1--default-must-satisfy-merged-constraints.invalid.test.yaml',
-    'environment templates are not read here',
-  ],
-  [
-    '1.2.1--merged-default-below-merged-minlength.invalid.test.yaml',
-    'environment templates are not read here',
-  ],
-  [
-    '1.2.1--merged-default-below-merged-minvalue-float.invalid.test.yaml',
-    'environment templates are not read here',
-  ],
-  [
-    '1.2.1--merged-default-below-merged-minvalue.invalid.test.yaml',
-    'environment templates are not read here',
-  ],
-  [
-    '1.2.1--merged-default-not-in-merged-allowedvalues-int.invalid.test.yaml',
-    'environment templates are not read here',
-  ],
-  ['1.2.1--path-dataflow-mismatch.invalid.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--path-objecttype-mismatch.invalid.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--two-env-templates-only.test.yaml', 'environment templates are not read here'],
-  ['1.2.1--type-mismatch.invalid.test.yaml', 'environment templates are not read here'],
-  [
-    '2.2--path-default-allowed-values-checked-after-join.invalid.test.yaml',
-    'a PATH default is checked against its constraints before the join with the template directory',
-  ],
-  [
-    '2.2--path-default-max-length-checked-after-join.invalid.test.yaml',
-    'a PATH default is checked against its constraints before the join with the template directory',
-  ],
-  [
-    '3.3.1--format-string-amount-name-resolves-max-length.test.yaml',
-    'capability names are not format strings here',
-  ],
-  ['3.3.1--format-string-name-resolved.test.yaml', 'capability names are not format strings here'],
-  [
-    '3.3.1--format-string-name-resolves-max-length.test.yaml',
-    'capability names are not format strings here',
-  ],
-  [
-    '3.3.1--partial-format-string-amount-name-resolved.test.yaml',
-    'capability names are not format strings here',
-  ],
-  [
-    '3.3.2--format-string-attribute-name-resolves-max-length.test.yaml',
-    'capability names are not format strings here',
-  ],
-  ['3.3.2--format-string-name-resolved.test.yaml', 'capability names are not format strings here'],
-  [
-    '3.3.2--format-string-name-resolves-max-length.test.yaml',
-    'capability names are not format strings here',
-  ],
-  [
-    '3.3.2--partial-format-string-name-resolved.test.yaml',
-    'capability names are not format strings here',
-  ],
-]);
+const KNOWN_WRONG = new Map<string, string>([]);
 
 const slurm = new SlurmClient({ slurmConf: inject('slurmConf') });
 const root = mkdtempSync('/tmp/ct-ojd-conf-');
-const cases = conformanceCases('jobs').filter((c) => !/windows/i.test(c.name));
+// OPENJD_CASES (a regular expression) runs only the cases it matches
+const only = process.env.OPENJD_CASES ? new RegExp(process.env.OPENJD_CASES) : undefined;
+const cases = conformanceCases('jobs').filter(
+  (c) => !/windows/i.test(c.name) && (!only || only.test(c.name)),
+);
 let coord: CoordinatorProcess;
 
 interface Outcome {
@@ -181,8 +93,14 @@ async function runCase(c: ConformanceCase): Promise<Outcome> {
     ),
     forbidden: want('forbidden').map(String),
   };
-  if (doc.get('environments') !== undefined)
-    return { ...out, notRun: 'it needs environment templates, which are not read here' };
+  // the case's environment templates, each its own file, passed in order with --env
+  const envs = doc.get('environments', true);
+  if (isSeq(envs))
+    envs.items.forEach((e, i) => {
+      const envFile = path.join(dir, `env-${i}.yaml`);
+      writeFileSync(envFile, new Document(e).toString());
+      args.push('--env', envFile);
+    });
   const r = await runCliAsync(args, { timeoutMs: 300_000 });
   if (r.code !== 0) return { ...out, refused: r.stderr.trim() };
   const job = await coord.waitFor(r.stdout.trim(), ended, 600_000);

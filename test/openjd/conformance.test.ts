@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadEnvironmentTemplate } from '../../src/openjd/load.js';
 import { checkTemplate, loadTemplate } from '../../src/openjd/index.js';
 import { conformanceCases, summary, type ConformanceCase } from './helpers/conformance.js';
 
@@ -43,4 +44,26 @@ describe('OpenJD conformance: job templates', () => {
       else expect(ok, ok ? 'accepted' : `refused: ${why}`).toBe(c.accept);
     });
   }
+});
+
+/** The environment template cases (`2023-09/base/env_templates/`), each validated on its own. */
+describe('OpenJD conformance: environment templates', () => {
+  const envCases = conformanceCases('env_templates');
+  const envResults: { c: ConformanceCase; right: boolean }[] = [];
+  afterAll(() => {
+    console.log(summary('environment templates', envResults));
+  });
+
+  it('finds the suite', () => {
+    expect(envCases.length).toBeGreaterThan(10);
+  });
+
+  for (const c of envCases)
+    it(`${c.accept ? 'accepts' : 'refuses'} ${c.name}`, () => {
+      const r = loadEnvironmentTemplate(c.file);
+      const ok = r.errors.length === 0;
+      envResults.push({ c, right: ok === c.accept });
+      const why = r.errors.map((p) => `${p.path}: ${p.message}`).join('; ');
+      expect(ok, ok ? 'accepted' : `refused: ${why}`).toBe(c.accept);
+    });
 });

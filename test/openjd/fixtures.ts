@@ -8,7 +8,7 @@ export function minimalTemplate(): Record<string, unknown> {
     parameterDefinitions: [
       { name: 'Shot', type: 'STRING', default: 'sh010' },
       { name: 'Frames', type: 'STRING', default: '1-4' },
-      { name: 'Out', type: 'PATH', default: '/tmp/out' },
+      { name: 'Out', type: 'PATH', default: 'out' },
     ],
     steps: [
       {

@@ -30,6 +30,13 @@ export const commonFields = z.object({
   priority: z.number().optional(),
   /** URLs told of the job's end (api/notify.ts). */
   notify: z.array(z.string()).optional(),
+  /** How often a failed task is tried again (0: one try); default the coordinator's. */
+  maxRetriesPerTask: z
+    .number()
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 or more' })
+    .max(100, { error: 'must be at most 100' })
+    .optional(),
 });
 
 /** What a path field of a file or directory the head node reads is refused with when not text. */

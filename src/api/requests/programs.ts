@@ -74,6 +74,23 @@ export const openjdRequest = commonFields.extend({
   parameters: z
     .record(z.string(), z.unknown(), { error: 'give an object of parameter names to values' })
     .optional(),
+  /** Environment templates to run the job in, outermost first (`--env`); the coordinator's
+   * queue environments go around them. Each: where it was read, its document, its directory. */
+  environments: z
+    .array(
+      z.object({
+        where: z.string().min(1).max(4096),
+        doc: z.unknown(),
+        dir: z.string({ error: BUNDLE_DIR }).startsWith('/', BUNDLE_DIR).optional(),
+      }),
+      { error: 'give a list of environment templates ({where, doc, dir})' },
+    )
+    .max(20, { error: 'give at most 20 environment templates' })
+    .optional(),
+  /** The parameters given on the command line (`-p`): their relative PATH values are joined
+   * with `workingDir` (where they were typed), not `bundleDir`. */
+  commandLineParameters: z.array(z.string()).optional(),
+  workingDir: z.string({ error: BUNDLE_DIR }).startsWith('/', BUNDLE_DIR).optional(),
   /** Filled in by the plan (a submitted value is replaced): the validated template, the
    * resolved parameters and what each task needs (coordinator/jobs/openjd-payload.ts). */
   openjd: z.unknown().optional(),

@@ -7,6 +7,7 @@ import { cancelCommand, logsCommand, priorityCommand, retryCommand } from './job
 import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
+import { envCommand } from './env.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
 import { notifyKeyCommand } from './notify-key.js';
@@ -37,6 +38,7 @@ export const commands: CommandModule<object, any>[] = [
   scaleCommand,
   viewerCommand,
   openjdCommand,
+  envCommand,
   resultsCommand,
   notifyKeyCommand,
   blenderAddonCommand,

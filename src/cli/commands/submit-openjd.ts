@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Arguments, CommandModule } from 'yargs';
+import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import { CliError } from '../../errors.js';
 import type { SubmitRequest } from '../../api/types.js';
+import { readDocument } from '../../openjd/load.js';
 import {
   loadTemplate,
   parseParameterArgs,
@@ -9,13 +12,52 @@ import {
   openjdArch,
   type Problem,
 } from '../../openjd/index.js';
-import { withCoordinatorOptions } from '../connection.js';
+import { CoordinatorConnection, withCoordinatorOptions } from '../connection.js';
 import { ranRemotely, withClusterOption } from '../remote.js';
 import { followSubmit } from '../remote-follow.js';
 import { autoSpec, withAutoOptions } from './auto-options.js';
 import { submitOrPreview, withJobOptions, type JobPreview } from './submit-job.js';
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
+
+/**
+ * The coordinator's queue environments, to check the job against here as it will be planned
+ * there; none when no coordinator answers (a `--dry-run` without one).
+ */
+async function queueEnvironments(argv: Arguments): Promise<EnvironmentTemplateInput[]> {
+  try {
+    return await CoordinatorConnection.fromArgs(argv).request<EnvironmentTemplateInput[]>(
+      'GET',
+      '/api/environments/templates',
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** `-p deadline:maxRetriesPerTask=N` (Deadline Cloud's name) taken out of the `-p` values. */
+function deadlineSettings(args: readonly string[]): {
+  settings: { maxRetriesPerTask?: number; errors: Problem[] };
+  rest: string[];
+} {
+  const settings: { maxRetriesPerTask?: number; errors: Problem[] } = { errors: [] };
+  const rest: string[] = [];
+  for (const a of args) {
+    const m = /^deadline:maxRetriesPerTask=(.*)$/.exec(a);
+    if (!m) {
+      rest.push(a);
+      continue;
+    }
+    const n = Number(m[1]);
+    if (m[1] !== '' && Number.isInteger(n) && n >= 0 && n <= 100) settings.maxRetriesPerTask = n;
+    else
+      settings.errors.push({
+        path: `-p ${a}`,
+        message: 'must be a whole number from 0 to 100 (how often a failed task is tried again)',
+      });
+  }
+  return { settings, rest };
+}
 const same = (a: Problem, b: Problem) => a.path === b.path && a.message === b.message;
 
 /** The steps of a preview in order, each with its task count and first few tasks. */
@@ -54,6 +96,18 @@ export const openjdSubmit: CommandModule = {
           demandOption: true,
           describe: 'template.yaml / template.json, or a job bundle directory',
         })
+        .option('env', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe:
+            'An environment template (environment-2023-09) to run the job in (repeatable, outermost first); the queue environments of `cluster-tool env` go around them',
+        })
+        .option('max-retries', {
+          type: 'number',
+          describe:
+            "How often a failed task is tried again (0: one try; Deadline's maxRetriesPerTask, also -p deadline:maxRetriesPerTask=N)",
+        })
         .option('parameter', {
           alias: 'p',
           type: 'string',
@@ -69,22 +123,35 @@ export const openjdSubmit: CommandModule = {
       return;
     const file = argv.template as string;
     const loaded = loadTemplate(file);
-    const flags = parseParameterArgs(argv.parameter as string[]);
-    const errors: Problem[] = [...loaded.errors, ...flags.errors];
+    const { settings, rest } = deadlineSettings(argv.parameter as string[]);
+    const flags = parseParameterArgs(rest);
+    const errors: Problem[] = [...loaded.errors, ...flags.errors, ...settings.errors];
     const t = loaded.template;
-    // -p paths are the caller's, relative to where they run; the rest to the bundle (or template).
-    for (const def of t?.parameterDefinitions ?? []) {
-      const v = flags.values[def.name];
-      if (def.type === 'PATH' && v !== undefined && v !== '')
-        flags.values[def.name] = path.resolve(v);
-    }
+    const environments = (argv.env as string[]).map((f) => {
+      const read = existsSync(f)
+        ? readDocument(path.resolve(f))
+        : {
+            problem: {
+              path: '(file)',
+              message: 'does not exist: give an environment template file',
+            },
+          };
+      if ('problem' in read) errors.push({ ...read.problem, path: f });
+      return { where: f, doc: 'doc' in read ? read.doc : null, dir: path.dirname(path.resolve(f)) };
+    });
     const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
     const parameters = { ...loaded.parameterValues, ...flags.values };
+    // -p values are the caller's: their relative paths are joined with where they were typed
+    const cwd = process.cwd();
+    const commandLineParameters = Object.keys(flags.values);
+    const queue = t && !errors.length ? await queueEnvironments(argv) : [];
     const planned =
       t && !errors.length
         ? planTemplateJob(t, parameters, {
             relativePathsFrom: base,
             hostArch: openjdArch(process.arch),
+            environments: [...queue, ...environments],
+            givenPathsFrom: Object.fromEntries(commandLineParameters.map((n) => [n, cwd])),
           })
         : undefined;
     errors.push(...(planned?.errors ?? []));
@@ -94,12 +161,19 @@ export const openjdSubmit: CommandModule = {
     // the coordinator reports the template's own warnings; these come from the bundle's files
     for (const w of loaded.warnings.filter((w) => !planned.job?.warnings.some((x) => same(w, x))))
       say(`warning: ${w.path}: ${w.message}`);
+    const maxRetries =
+      (argv['max-retries'] as number | undefined) ??
+      settings.maxRetriesPerTask ??
+      loaded.settings?.maxRetriesPerTask;
     const req: SubmitRequest = {
       kind: 'openjd',
       template: t,
       templatePath: loaded.templatePath,
       bundleDir: base,
       parameters,
+      ...(environments.length ? { environments } : {}),
+      ...(commandLineParameters.length ? { commandLineParameters, workingDir: cwd } : {}),
+      ...(maxRetries !== undefined ? { maxRetriesPerTask: maxRetries } : {}),
       nodes: argv.nodes as number,
       gpusPerNode: argv['gpus-per-node'] as number | undefined,
       name: argv.name as string | undefined,

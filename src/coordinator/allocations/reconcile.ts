@@ -32,6 +32,8 @@ export interface ReconcilePorts {
     why: string,
   ) => Promise<number>;
   finish: (jobId: string, state: 'succeeded' | 'failed', error: string | null) => void;
+  /** Whether an ended job's agents are still leaving (its allocations are not cancelled yet). */
+  closing?: (jobId: string) => boolean;
   /** Gives an agent up; `level` when its going is routine (see Liveness.drop). */
   dropAgent: (agent: AgentRow, why: string, level?: EventLevel) => void;
   /** The text Slurm wrote for an allocation so far (its --output file), or undefined. */
@@ -136,7 +138,7 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       continue;
     }
     if (job && job.state !== 'running') {
-      await cancelOnce(c, a.slurmJobId);
+      if (!c.closing?.(job.id)) await cancelOnce(c, a.slurmJobId);
       continue;
     }
     const state = s.state === 'RUNNING' ? 'running' : 'pending';

@@ -8,6 +8,17 @@ export function retryPauseMs(attempt: number): number {
   return Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 60_000);
 }
 
+/**
+ * How many attempts a task of a job gets: one more than the retries its job asks for
+ * (`maxRetriesPerTask`, Deadline Cloud's name; 0 is one try), else the coordinator's default.
+ */
+export function attemptsAllowed(
+  maxRetriesPerTask: number | undefined,
+  defaultAttempts: number,
+): number {
+  return maxRetriesPerTask === undefined ? defaultAttempts : maxRetriesPerTask + 1;
+}
+
 /** A job whose output cannot be written pauses at most this long between tries... */
 export const MAX_JOB_PAUSE_MS = 30_000;
 /** ...and fails once it has not been able to write for this long. */

@@ -7,7 +7,7 @@ import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, TaskRow } from '../store/types.js';
 import { taskName } from '../view/task-name.js';
 import type { Waiters } from '../waiters.js';
-import { agentFault, jobFault } from './failure-policy.js';
+import { agentFault, attemptsAllowed, jobFault } from './failure-policy.js';
 
 /** When failures stop being retried. */
 export interface FailureLimits {
@@ -37,6 +37,8 @@ export interface OutcomePorts {
   /** Notes that an agent was heard from. */
   touch: (agent: AgentRow) => void;
   times: FailureLimits;
+  /** The retries a job asks for per task (its `maxRetriesPerTask`), if it says. */
+  retriesOf?: (jobId: string) => number | undefined;
   now: () => number;
 }
 
@@ -115,7 +117,7 @@ export class Outcomes {
     const state = store.tasks.fail(task.id, agent.id, {
       error,
       tail: tail.slice(-40),
-      maxAttempts: times.maxAttempts,
+      maxAttempts: attemptsAllowed(this.p.retriesOf?.(task.jobId), times.maxAttempts),
       now,
       blame,
       notBefore: decision?.retry.notBefore ?? null,

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAuth, sameToken } from './auth.js';
+import { registerEnvironmentRoutes, type EnvironmentRoutesPort } from './environment-routes.js';
 import { registerAgentRoutes, type AgentRoutesPort } from './agent-routes.js';
 import { isStorageFault } from '../io/write-outage.js';
 import { httpStatusOf } from './http-error.js';
@@ -7,7 +8,8 @@ import { registerTaskRoutes, type TaskRoutesPort } from './task-routes.js';
 import { registerUserRoutes, type UserRoutesPort } from './user-routes.js';
 
 /** What the whole API asks of the coordinator: each route module's port, and the server's own. */
-export interface ServerPort extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort {
+export interface ServerPort
+  extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort, EnvironmentRoutesPort {
   /** The job an agent token was issued for, looked up by the token (compared again here). */
   tokenOwner(token: string): { id: string; agentToken: string } | undefined;
   /** Its own disk refused a write: a write outage starts, or goes on. */
@@ -52,6 +54,7 @@ export async function buildServer(c: ServerPort, opts: ServerOptions): Promise<F
   });
 
   registerUserRoutes(app, c);
+  registerEnvironmentRoutes(app, c);
   registerTaskRoutes(app, c);
   registerAgentRoutes(app, c);
   if (opts.extend) await opts.extend(app);

@@ -12,6 +12,7 @@ import type {
   StillView,
   SubmitRequest,
 } from '../../api/types.js';
+import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import type { JobPatch } from '../store/tables/jobs.js';
 import type { JobRow, NewTask, StageRow, TaskRow } from '../store/types.js';
 
@@ -40,6 +41,8 @@ export interface PlanContext {
   files: FileProbe;
   /** Frames the resume scan found whole in the output (coordinator/planning.ts); skipped. */
   whole?: readonly number[];
+  /** The coordinator's queue environments (OpenJD environment templates), outermost first. */
+  queueEnvironments?: readonly EnvironmentTemplateInput[];
 }
 
 /** A validated job, ready to be written: its stages and tasks and the normalized request. */
@@ -167,6 +170,12 @@ export interface JobType<K extends JobKind = JobKind> {
   costOf?(task: TaskRow, result: Record<string, unknown>): number | undefined;
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
+  /**
+   * How long the job's agents may take to leave once it has ended on its own (an OpenJD
+   * environment's onExit runs then); its allocations are released when they have all ended,
+   * or this long after. Without it, about a second after.
+   */
+  closingMs?(job: JobRow): number;
   /** Called once the job has ended; never throws (a job's end must be recorded). */
   onJobEnded?(job: JobRow, tasks: TaskRow[]): JobEnd;
   /** A results table, one row per task, for jobs whose tasks carry metrics. */

@@ -6,6 +6,7 @@ import { readManifestWith } from '../../openjd/manifest-probe.js';
 import { OpenjdInstantiationError, type Problem } from '../../openjd/problem.js';
 import { openjdArch } from '../../openjd/slurm-resources.js';
 import { stepSlice, taskLabel } from '../../openjd/step-slice.js';
+import type { Environment } from '../../openjd/schema/script.js';
 import type { NewTask } from '../store/types.js';
 import { checkCommonFields } from './common-fields.js';
 import { EVERY_STAGE, type JobType } from './job-type.js';
@@ -72,15 +73,24 @@ export const openjdJob: JobType<'openjd'> = {
   panels: ['tasks', 'results'],
   payloads: { [OPENJD_TASK]: openjdPayload },
 
-  plan(req, { limits }) {
+  plan(req, { limits, queueEnvironments }) {
     const common = checkCommonFields(req, limits);
     if (req.template === undefined || req.template === null)
       throw new UsageError('template: give the job template document (YAML or JSON, parsed)');
     const bundleDir = req.bundleDir;
     const templatePath = req.templatePath ?? 'template';
+    const cwd = req.workingDir;
     const r = planTemplateJob(req.template, req.parameters ?? {}, {
       ...(bundleDir ? { relativePathsFrom: bundleDir } : {}),
       hostArch: openjdArch(process.arch),
+      environments: [...(queueEnvironments ?? []), ...(req.environments ?? [])],
+      ...(cwd
+        ? {
+            givenPathsFrom: Object.fromEntries(
+              (req.commandLineParameters ?? []).map((n) => [n, cwd]),
+            ),
+          }
+        : {}),
     });
     if (!r.job) throw new UsageError(problemText(`${templatePath} cannot be submitted:`, r.errors));
     const job = r.job;
@@ -93,8 +103,8 @@ export const openjdJob: JobType<'openjd'> = {
       s.tasks ? stepTasks(spec, s.name, s.order, s.tasks) : [],
     );
     const later = job.steps.filter((s) => s.tasks === null).map((s) => s.name);
-    // the validated template is kept once, in `openjd`, not also as sent
-    const { template: _sent, ...kept } = req;
+    // the validated template (environment templates applied) is kept once, in `openjd`
+    const { template: _sent, environments: envs, ...kept } = req;
     void _sent;
     return {
       kind: 'openjd',
@@ -115,7 +125,7 @@ export const openjdJob: JobType<'openjd'> = {
         state: s.order === 0 ? ('ready' as const) : ('waiting' as const),
       })),
       tasks,
-      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)`,
+      summary: `${job.steps.length} step(s), ${tasks.length} task(s)${later.length ? ` and the tasks of ${later.join(', ')} from manifests` : ''} on ${common.nodes} node(s)${queueEnvironments?.length || envs?.length ? `, in environment template(s) ${[...(queueEnvironments ?? []), ...(envs ?? [])].map((e) => e.where).join(', ')}` : ''}`,
       warnings: job.warnings.map((w) => `${w.path}: ${w.message}`),
     };
   },
@@ -150,6 +160,24 @@ export const openjdJob: JobType<'openjd'> = {
   },
 
   results: openjdResults,
+
+  /**
+   * The onExit actions still to run when the job ends: the job's environments' and a step's
+   * (the last one an agent ran), one after another, each within its timeout (10 minutes where
+   * it has none), plus a little for the agent to report and leave.
+   */
+  closingMs(job) {
+    const t = openjdSpecOf(job.spec).template;
+    const exitMs = (envs: readonly Environment[] | undefined) =>
+      (envs ?? []).reduce(
+        (sum, e) =>
+          sum + (e.script?.actions.onExit ? (e.script.actions.onExit.timeout ?? 600) * 1000 : 0),
+        0,
+      );
+    const steps = Math.max(0, ...t.steps.map((s) => exitMs(s.stepEnvironments)));
+    const total = exitMs(t.jobEnvironments) + steps;
+    return total > 0 ? Math.min(total + 10_000, 60 * 60_000) : 0;
+  },
 
   /** Its label: the step and its task's parameter values (`Process[Tile=3]`, see taskLabel). */
   taskName: ({ payload }) =>

@@ -77,7 +77,8 @@ export class StageFlow {
         : failed.length <= 5
           ? failed.map(taskName).join(', ')
           : `${failed.length} task(s)`;
-      return `${what} failed after ${this.p.maxAttempts} attempts: ${failed[0]?.error ?? ''}`;
+      const n = failed[0]?.attempts ?? this.p.maxAttempts;
+      return `${what} failed after ${n} attempt${n === 1 ? '' : 's'}: ${failed[0]?.error ?? ''}`;
     }
     const cancelled = list('cancelled').map(taskName);
     const shown = cancelled.slice(0, 5).join(', ') + (cancelled.length > 5 ? ', …' : '');

@@ -98,6 +98,20 @@ export const MIGRATIONS: readonly {
       CREATE INDEX IF NOT EXISTS notices_due ON notices(due_at) WHERE due_at IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    why: 'queue environments: OpenJD environment templates the coordinator keeps and applies to every OpenJD job, in the order they were added',
+    sql: `
+      CREATE TABLE IF NOT EXISTS queue_environments (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        dir TEXT,
+        added_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The version this build writes. */

@@ -10,6 +10,7 @@ import { JobsTable } from './tables/jobs.js';
 import { NoticesTable } from './tables/notices.js';
 import { StagesTable } from './tables/stages.js';
 import { StateCounts } from './tables/state-counts.js';
+import { QueueEnvironmentsTable } from './tables/queue-environments.js';
 import { TaskEditsTable } from './tables/task-edits.js';
 import { TasksTable } from './tables/tasks/tasks-table.js';
 import type { JobRow, NewTask, StageRow } from './types.js';
@@ -35,6 +36,7 @@ export class SqliteStore {
   readonly counts: StateCounts;
   /** How far running tasks are, in memory only (see live-progress.ts). */
   readonly live = new LiveProgress();
+  readonly queueEnvironments: QueueEnvironmentsTable;
 
   /** `synchronous`: NORMAL survives a killed process (the WAL is on disk); FULL also a power cut. */
   constructor(
@@ -59,6 +61,7 @@ export class SqliteStore {
     this.taskEdits = new TaskEditsTable(this.sql);
     this.notices = new NoticesTable(this.sql);
     this.counts = new StateCounts(this.sql);
+    this.queueEnvironments = new QueueEnvironmentsTable(this.sql);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseFormatString } from '../format-string.js';
 import { formatString } from './strings.js';
 
 /**
@@ -21,29 +22,47 @@ const STANDARD_ATTRIBUTES: Record<string, string[]> = {
 const RESERVED = ['worker', 'job', 'step', 'task'];
 const ATTRIBUTE_VALUE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function capabilityName(prefix: 'amount' | 'attr', standard: readonly string[]) {
+/**
+ * Why a capability name (resolved, if it was a format string) is not one, or undefined. A name
+ * may be a format string (§3.3.1.1, §3.3.2.1): it is then checked here once resolved, at job
+ * creation (`slurm-resources.ts`).
+ */
+export function capabilityNameProblem(prefix: 'amount' | 'attr', raw: string): string | undefined {
+  const standard = prefix === 'amount' ? STANDARD_AMOUNTS : Object.keys(STANDARD_ATTRIBUTES);
   const pattern = new RegExp(`^(?:[a-z_][a-z0-9_]*:)?${prefix}(?:\\.[a-z_][a-z0-9_]*)+$`);
+  if (raw.length > 100) return 'must be at most 100 characters';
+  const name = raw.toLowerCase();
+  if (!pattern.test(name))
+    return `must look like ${prefix}.NAME[.NAME...], optionally with a VENDOR: prefix (for example ${standard[0]})`;
+  const bare = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
+  if (standard.includes(name)) return undefined;
+  const scope = bare.split('.')[1] ?? '';
+  if (RESERVED.includes(scope))
+    return `${prefix}.${scope}.* names are reserved for the spec's own capabilities (${standard.filter((s) => s.startsWith(`${prefix}.${scope}.`)).join(', ') || 'none'}); choose another scope`;
+  return undefined;
+}
+
+/** Whether a custom attribute's value (resolved) is one (§3.3.2.2). */
+export function attributeValueProblem(v: string): string | undefined {
+  return !ATTRIBUTE_VALUE.test(v) || v.length > 100
+    ? 'must be latin letters, digits, _ and -, starting with a letter or _, at most 100 characters'
+    : undefined;
+}
+
+function capabilityName(prefix: 'amount' | 'attr') {
   return z
     .string({ error: 'must be a string' })
     .min(1)
-    .max(100, { error: 'must be at most 100 characters' })
+    .max(1024, { error: 'must be at most 1024 characters' })
     .superRefine((raw, ctx) => {
-      const name = raw.toLowerCase();
-      if (!pattern.test(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must look like ${prefix}.NAME[.NAME...], optionally with a VENDOR: prefix (for example ${standard[0]})`,
-        });
-        return;
+      if (raw.includes('{{')) {
+        const parsed = parseFormatString(raw);
+        if ('error' in parsed)
+          ctx.addIssue({ code: 'custom', message: `not a valid format string: ${parsed.error}` });
+        return; // the name it resolves to is checked at job creation
       }
-      const bare = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
-      if (standard.includes(name)) return;
-      const scope = bare.split('.')[1] ?? '';
-      if (RESERVED.includes(scope))
-        ctx.addIssue({
-          code: 'custom',
-          message: `${prefix}.${scope}.* names are reserved for the spec's own capabilities (${standard.filter((s) => s.startsWith(`${prefix}.${scope}.`)).join(', ') || 'none'}); choose another scope`,
-        });
+      const why = capabilityNameProblem(prefix, raw);
+      if (why) ctx.addIssue({ code: 'custom', message: why });
     });
 }
 
@@ -54,7 +73,7 @@ const attributeValues = z
 
 const Amount = z
   .strictObject({
-    name: capabilityName('amount', STANDARD_AMOUNTS),
+    name: capabilityName('amount'),
     min: z
       .number({ error: 'must be a number' })
       .min(0, { error: 'must be zero or more' })
@@ -73,7 +92,7 @@ const Amount = z
 
 const Attribute = z
   .strictObject({
-    name: capabilityName('attr', Object.keys(STANDARD_ATTRIBUTES)),
+    name: capabilityName('attr'),
     anyOf: attributeValues.optional(),
     allOf: attributeValues.optional(),
   })
@@ -97,13 +116,8 @@ const Attribute = z
             path: [key, i],
             message: `must be one of ${known.join(', ')}`,
           });
-        else if (!known && (!ATTRIBUTE_VALUE.test(v) || v.length > 100))
-          ctx.addIssue({
-            code: 'custom',
-            path: [key, i],
-            message:
-              'must be latin letters, digits, _ and -, starting with a letter or _, at most 100 characters',
-          });
+        else if (!known && attributeValueProblem(v))
+          ctx.addIssue({ code: 'custom', path: [key, i], message: attributeValueProblem(v) ?? '' });
       });
     }
   });
@@ -134,6 +148,7 @@ export const HostRequirements = z
       const seen = new Map<string, number>();
       (h[key] ?? []).forEach((c, i) => {
         const name = c.name.toLowerCase();
+        if (name.includes('{{')) return; // compared once resolved, at job creation
         const first = seen.get(name);
         if (first === undefined) seen.set(name, i);
         else

@@ -182,8 +182,15 @@ describe('the OpenJD job type', () => {
     expect(err).toMatch(/steps\[1\]\.hostRequirements\.amounts\[0\]: asks for 2 GPUs per task/);
     expect(err).toMatch(/amounts\[1\]: Slurm here does not know how much memory a GPU has/);
     expect(err).toMatch(/amounts\[2\]: a maximum cannot be asked of Slurm/);
-    expect(err).toMatch(/amounts\[3\]: acme:amount.license is not something Slurm knows here/);
     expect(err).toMatch(/attributes\[0\]\.anyOf: asks for windows; the nodes here are linux/);
+    // a custom capability is no refusal: every node is taken to have it, with a warning
+    expect(err).not.toMatch(/acme:amount.license/);
+    doc.steps[1]!.hostRequirements = { amounts: [{ name: 'acme:amount.license', min: 1 }] };
+    expect(plan(request(doc)).warnings).toContainEqual(
+      expect.stringMatching(
+        /amounts\[0\]\.name: acme:amount\.license is a custom capability Slurm here knows nothing of/,
+      ),
+    );
   });
 
   it('warns that steps which do not depend on each other still run one after another', () => {
