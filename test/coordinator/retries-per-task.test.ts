@@ -37,7 +37,7 @@ async function failUntilEnd(jobId: string): Promise<number> {
     const a = agent(jobId, String(n));
     const r = await c.lease(a.id, 0);
     if (!('task' in r)) return n - 1;
-    c.fail(a.id, (r.task).id, 'exited with code 1', []);
+    c.fail(a.id, r.task.id, 'exited with code 1', []);
     if (c.store.jobs.get(jobId)?.state === 'failed') return n;
   }
   return -1;
