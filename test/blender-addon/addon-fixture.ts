@@ -28,7 +28,13 @@ export interface Driven {
 export class AddonWorld {
   readonly project: string;
   readonly shot: string;
-  readonly userDirs: { BLENDER_USER_SCRIPTS: string; BLENDER_USER_CONFIG: string };
+  /** Blender's user folders, and a home of its own: nothing it writes reaches the real user's. */
+  readonly userDirs: {
+    BLENDER_USER_SCRIPTS: string;
+    BLENDER_USER_CONFIG: string;
+    HOME: string;
+    XDG_CONFIG_HOME: string;
+  };
   readonly onPath: string;
   readonly bare = [path.dirname(process.execPath), '/usr/bin', '/bin'].join(':');
   readonly coord: CoordinatorProcess;
@@ -42,6 +48,8 @@ export class AddonWorld {
     this.userDirs = {
       BLENDER_USER_SCRIPTS: path.join(root, 'blender', 'scripts'),
       BLENDER_USER_CONFIG: path.join(root, 'blender', 'config'),
+      HOME: path.join(root, 'home'),
+      XDG_CONFIG_HOME: path.join(root, 'home', '.config'),
     };
     this.onPath = path.join(root, 'path');
     this.coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf, [
@@ -60,6 +68,7 @@ export class AddonWorld {
       },
     );
     mkdirSync(w.onPath);
+    mkdirSync(w.userDirs.XDG_CONFIG_HOME, { recursive: true });
     symlinkSync(BIN, path.join(w.onPath, 'cluster-tool'));
     await w.coord.start();
     return w;

@@ -91,7 +91,7 @@ describe('a shared farm', () => {
       await page.locator('[data-action=priority]').click();
       await expect
         .poll(() => page.locator('[data-role=notice]').first().textContent())
-        .toContain('priority 50 → 95: 1 waiting Slurm job(s) reordered');
+        .toContain('priority 50 → 95: 4 waiting Slurm job(s) reordered');
       await shot(page, 'farm-waiting');
       expect(errors).toEqual([]);
     } finally {
@@ -118,7 +118,7 @@ describe('a shared farm', () => {
     expect((await waiting(urgentId)).priority).toBe(90);
     const raised = cli(['priority', urgentId, '92']);
     expect(raised.code, raised.stderr).toBe(0);
-    expect(raised.stdout).toContain('priority 90 → 92: 1 waiting Slurm job(s) reordered');
+    expect(raised.stdout).toContain('priority 90 → 92: 4 waiting Slurm job(s) reordered');
 
     await sleep(3_000);
     expect((await get(early!.id)).elapsedSeconds).toBe(0);

@@ -104,15 +104,20 @@ function blenderPids(scene: string): number[] {
 }
 
 /** The ffmpeg encoding into `dir` and its parent (the agent), if one runs. */
-function encoder(dir: string): { pid: number; parent: number } | undefined {
-  for (const e of readdirSync('/proc')) {
-    const pid = Number(e);
-    if (!Number.isInteger(pid)) continue;
+/**
+ * The ffmpeg one of `agents` runs writing into `dir`, read from their children only: a scan of
+ * every process in /proc can take longer, on a busy machine, than a short encode lives.
+ */
+function encoder(dir: string, agents: number[]): { pid: number; parent: number } | undefined {
+  for (const parent of agents) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.startsWith('ffmpeg') || !cmd.includes(dir)) continue;
-      const parent = /PPid:\t(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      return { pid, parent: Number(parent) };
+      for (const task of readdirSync(`/proc/${parent}/task`)) {
+        const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8');
+        for (const pid of children.split(' ').filter(Boolean).map(Number)) {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          if (cmd.startsWith('ffmpeg') && cmd.includes(dir)) return { pid, parent };
+        }
+      }
     } catch {
       // gone
     }
@@ -203,11 +208,12 @@ describe('the fault matrix on the local cluster with the real Blender', () => {
     await until(job.id, (j) => j.progress.done >= 10);
     // Held as soon as it starts, then let run a millisecond at a time until what it writes is on
     // disk, so that the kill lands mid-encode however fast the encode would be.
+    const agents = agentPids(coord.stateDir, job.id);
     let found: { pid: number; parent: number } | undefined;
-    for (let i = 0; i < 6_000 && !found; i++) {
-      found = encoder(job.outputDir);
+    for (let i = 0; i < 30_000 && !found; i++) {
+      found = encoder(job.outputDir, agents);
       if (found) process.kill(found.pid, 'SIGSTOP');
-      else await sleep(5);
+      else await sleep(1);
     }
     expect(found).toBeTruthy();
     const hidden = () => readdirSync(job.outputDir).filter((f) => f.startsWith('.'));

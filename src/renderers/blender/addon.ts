@@ -98,7 +98,16 @@ export async function installAddon(
   log(`copied the add-on to ${dest}`);
   await blenderPython(
     blender,
-    `import bpy; bpy.ops.preferences.addon_enable(module=${JSON.stringify(ADDON_MODULE)}); bpy.ops.wm.save_userpref()`,
+    // A Blender never started by this user has no config folder, and saving the preferences
+    // there fails with no error: the folder is made first, and the saved file looked for.
+    [
+      'import bpy, os',
+      "cfg = bpy.utils.user_resource('CONFIG')",
+      'os.makedirs(cfg, exist_ok=True)',
+      `bpy.ops.preferences.addon_enable(module=${JSON.stringify(ADDON_MODULE)})`,
+      'bpy.ops.wm.save_userpref()',
+      "if not os.path.isfile(os.path.join(cfg, 'userpref.blend')): raise RuntimeError('could not save the preferences in ' + cfg)",
+    ].join('\n'),
     false,
   );
   log('enabled it and saved the preferences');
