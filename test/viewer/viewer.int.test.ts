@@ -157,9 +157,10 @@ describe('the viewer page on a coordinator with real Blender jobs', () => {
     }
     expect(opened).toBe(5);
 
-    // At the same moment, `cluster-tool status` says the rate and ETA the page shows.
+    // At the same moment, `cluster-tool status` says the rate and ETA the page shows. Both move
+    // while the CLI starts (a frame lands, a running one advances): a few tries find a moment.
     let agreed: { page: string[]; cli: string } | null = null;
-    for (let i = 0; i < 5 && !agreed; i++) {
+    for (let i = 0; i < 15 && !agreed; i++) {
       const before = Date.now();
       const shown = [
         (await page.locator('[data-role=rate]').textContent()) ?? '',
