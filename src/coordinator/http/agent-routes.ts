@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseWire } from '../../api/parse.js';
 import type { z } from 'zod';
 import type { LeaseDecision } from '../scheduler/scheduler.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
@@ -15,7 +14,7 @@ import {
   type LeaseReplyBody,
   type WarmUp,
 } from '../../api/agent-protocol.js';
-import { HttpError } from './http-error.js';
+import { checked, HttpError } from './http-error.js';
 
 /** What the agents' routes ask of the coordinator. */
 export interface AgentRoutesPort {
@@ -61,9 +60,7 @@ const TASK = '/api/agent/tasks/:id';
 
 /** The request's body as the wire contract says, or a 400 naming what is wrong. */
 function body<T>(schema: z.ZodType<T>, req: FastifyRequest, what: string): T {
-  const r = parseWire(schema, req.body, what);
-  if (!r.ok) throw new HttpError(400, r.error);
-  return r.value;
+  return checked(schema, req.body, what);
 }
 
 function taskId(req: FastifyRequest): number {

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { addEnvironmentBody, type QueueEnvironmentView } from '../../api/environment-requests.js';
 import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
-import { parseWire } from '../../api/parse.js';
-import { HttpError } from './http-error.js';
+import { checked } from './http-error.js';
 
 /** What the queue environment routes ask of the coordinator. */
 export interface EnvironmentRoutesPort {
@@ -26,9 +25,8 @@ export function registerEnvironmentRoutes(app: FastifyInstance, c: EnvironmentRo
   );
 
   app.post('/api/environments', { config: { access: 'user' } }, async (req, reply) => {
-    const r = parseWire(addEnvironmentBody, req.body, 'environment');
-    if (!r.ok) throw new HttpError(400, r.error);
-    return reply.code(201).send(c.queueEnvironments.add(r.value.source, r.value.doc, r.value.dir));
+    const b = checked(addEnvironmentBody, req.body, 'environment');
+    return reply.code(201).send(c.queueEnvironments.add(b.source, b.doc, b.dir));
   });
 
   // a POST, as every change here (the client speaks GET and POST)

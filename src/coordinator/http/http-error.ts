@@ -1,5 +1,7 @@
 import { CliError, UsageError } from '../../errors.js';
 import { ConflictError, NotFoundError } from '../errors.js';
+import type { z } from 'zod';
+import { parseWire } from '../../api/parse.js';
 
 /** An error that carries the HTTP status to answer with. */
 export class HttpError extends Error {
@@ -9,6 +11,13 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A request part as its schema says, or a 400 naming the field: every route's one check. */
+export function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = parseWire(schema, value, what);
+  if (!r.ok) throw new HttpError(400, r.error);
+  return r.value;
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { parseFrames } from '../../renderers/blender/frames.js';
@@ -22,17 +21,9 @@ import {
   scaleBody,
   tasksQuery,
 } from '../../api/user-requests.js';
-import { parseWire } from '../../api/parse.js';
 import { servedRoot } from '../../api/served-names.js';
 import { contentType, fileCacheControl, resolveInside } from './files.js';
-import { HttpError } from './http-error.js';
-
-/** A request part as its schema says, or a 400 naming the field. */
-function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = parseWire(schema, value, what);
-  if (!r.ok) throw new HttpError(400, r.error);
-  return r.value;
-}
+import { checked } from './http-error.js';
 
 /** What the CLI's and the viewer's routes ask of the coordinator. */
 export interface UserRoutesPort {
