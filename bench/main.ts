@@ -32,6 +32,7 @@ import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
 import { benchAssetStaging, formatAssetStaging } from './asset-staging.js';
 import { waitNodesIdle } from './slurm-jobs.js';
+import { benchViewerGrid, formatViewerGrid } from './viewer-grid.js';
 import {
   BENCH_WORLDS,
   renderLegInTrixie,
@@ -82,6 +83,7 @@ export const BENCH_SECTIONS = [
   'first-frame',
   'lease-order',
   'assets',
+  'viewer',
 ] as const;
 /** Sections that need no Slurm cluster (simulated agents, simulated time). */
 const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order', 'assets'];
@@ -97,7 +99,7 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
-                                  lease-order|assets (repeatable)]
+                                  lease-order|assets|viewer (repeatable)]
                           [--assets-mb 2000 --assets-files 2000]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 500]
@@ -325,6 +327,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           })
         : undefined;
       const firstFrame = run('first-frame') ? await benchFirstFrame(ctx) : undefined;
+      const viewer = run('viewer')
+        ? await benchViewerGrid({
+            slurmConf: bench.cluster.layout.slurmConf,
+            partition: 'gpu',
+            log: timestamped,
+          })
+        : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -349,6 +358,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (firstFrame) {
         console.log('\n== Submission to first frame ==');
         console.log(formatFirstFrame(firstFrame));
+      }
+      if (viewer) {
+        console.log('\n== Viewer, a 10,000-frame job ==');
+        console.log(formatViewerGrid(viewer));
       }
     });
     if (run('render') && settings.world !== 'host') {
