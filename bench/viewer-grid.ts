@@ -18,7 +18,7 @@ export interface ViewerGridResult {
 }
 
 /** Budgets the viewer is built to: a DCV session on a head node should feel immediate. */
-export const VIEWER_BUDGETS = { loadMs: 10_000, scrollMs: 250, longestTaskMs: 250, clickMs: 250 };
+const VIEWER_BUDGETS = { loadMs: 10_000, scrollMs: 250, longestTaskMs: 250, clickMs: 250 };
 
 /**
  * The viewer's page for a 10,000-frame job (written straight into a coordinator's store), loaded,
