@@ -1,3 +1,4 @@
+import { sendEventStream } from './event-stream.js';
 import type { FastifyInstance } from 'fastify';
 import type { CoordinatorEvent, TaskDetail, TaskLog, TaskView } from '../../api/types.js';
 import { UsageError } from '../../errors.js';
@@ -78,19 +79,9 @@ export function registerTaskRoutes(app: FastifyInstance, c: TaskRoutesPort): voi
     { config: { access: 'user' } },
     (req, reply) => {
       c.requireJob(req.params.id);
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
-      const off = c.followJob(req.params.id, (e) =>
-        reply.raw.write(`data: ${JSON.stringify(e)}\n\n`),
+      sendEventStream(req, reply, (write) =>
+        c.followJob(req.params.id, (e) => write(`data: ${JSON.stringify(e)}\n\n`)),
       );
-      const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-      req.raw.once('close', () => {
-        off();
-        clearInterval(ping);
-      });
     },
   );
 }

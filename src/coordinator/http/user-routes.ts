@@ -1,3 +1,4 @@
+import { sendEventStream } from './event-stream.js';
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { parseFrames } from '../../renderers/blender/frames.js';
@@ -154,18 +155,7 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
     c.clusterView(),
   );
 
-  app.get('/api/events', { config: { access: 'user' } }, (req, reply) => {
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    reply.raw.write(': connected\n\n');
-    const off = c.streamEvents((chunk) => reply.raw.write(chunk));
-    const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
-    req.raw.once('close', () => {
-      off();
-      clearInterval(ping);
-    });
-  });
+  app.get('/api/events', { config: { access: 'user' } }, (req, reply) =>
+    sendEventStream(req, reply, (write) => c.streamEvents(write), ': connected\n\n'),
+  );
 }
