@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CliError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { runCommand } from '../process/run.js';
+import { glibcNeededUnder, newerGlibc } from './glibc-need.js';
 import { extractTar } from './tar.js';
 
 /** The tool's version from its package.json. */
@@ -51,6 +52,27 @@ export async function buildToolTree(dest: string, log: (s: string) => void): Pro
     else await runCommand('npm', ['rebuild', pkg], { cwd: tree, timeoutMs: 600_000 });
   }
   return tree;
+}
+
+const toolGlibc = new Map<string, string | undefined>();
+
+/**
+ * The newest glibc the native modules of the tool installed here ask for: what a bundle staged
+ * from here needs on the head node (undefined when they ask for none). Read once per process:
+ * the modules are megabytes, and config checks ask for every OS they weigh.
+ */
+export function installedToolGlibc(root = packageRoot()): string | undefined {
+  if (!toolGlibc.has(root)) {
+    const modules = path.join(root, 'node_modules');
+    toolGlibc.set(
+      root,
+      nativePackages(modules).reduce<string | undefined>(
+        (best, pkg) => newerGlibc(best, glibcNeededUnder(path.join(modules, pkg))),
+        undefined,
+      ),
+    );
+  }
+  return toolGlibc.get(root);
 }
 
 /** Packages under node_modules that build native code (they have a binding.gyp). */

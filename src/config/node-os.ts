@@ -1,5 +1,11 @@
 import { checkOsEndOfLife } from './os-eol.js';
-import { checkOsSupport, DEFAULT_NODE_RUNTIME, type NodeRuntime } from './os-support.js';
+import { installedToolGlibc } from '../bundle/tool-tree.js';
+import {
+  checkOsSupport,
+  checkToolGlibc,
+  DEFAULT_NODE_RUNTIME,
+  type NodeRuntime,
+} from './os-support.js';
 import type { Problem } from './problems.js';
 import { V2_OSES } from './v2/rules.js';
 import { releaseOses } from './v3/release-rules.js';
@@ -17,7 +23,8 @@ export function formatOses(format: ConfigFormat, pclusterVersion?: string): read
 }
 
 /**
- * Whether the nodes' OS runs the chosen Node.js build, and whether it is past its end of life,
+ * Whether the nodes' OS runs the chosen Node.js build and the tool's native modules, and whether
+ * it is past its end of life,
  * for `config init` and `config check` alike. An OS the format does not accept is left to the
  * format's own rule (one error, not two), and only OSes the format accepts are offered instead.
  */
@@ -32,6 +39,7 @@ export function checkNodeOs(
   if (!oses.includes(os)) return [];
   return [
     ...checkOsSupport(os, runtime ?? DEFAULT_NODE_RUNTIME, paths, oses),
+    ...checkToolGlibc(os, installedToolGlibc(), paths.os, oses),
     ...checkOsEndOfLife(os, paths.os),
   ];
 }

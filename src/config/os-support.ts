@@ -96,3 +96,31 @@ export function checkOsSupport(
     });
   return problems;
 }
+
+/**
+ * A warning when the head node's OS has an older glibc than the tool's own native modules need
+ * (`need`, read from the modules installed here: the ones `stage` packs). Not an error: `stage`
+ * may run on another machine, with other builds of them.
+ */
+export function checkToolGlibc(
+  os: string,
+  need: string | undefined,
+  path: string,
+  oses: readonly string[],
+): Problem[] {
+  const glibc = OS_GLIBC[os];
+  const [major, minor] = (need ?? '').split('.').map(Number);
+  if (!glibc || major === undefined || minor === undefined || Number.isNaN(minor)) return [];
+  if (atLeast(glibc, [major, minor])) return [];
+  const fit = oses.filter((o) => atLeast(OS_GLIBC[o] ?? [0, 0], [major, minor])).slice(0, 3);
+  return [
+    {
+      level: 'warning',
+      path,
+      message:
+        `${os} has glibc ${show(glibc)}, and the coordinator's SQLite module as installed here needs ${need}: ` +
+        `the head node's bootstrap stops there unless \`stage\` runs where that module is built for glibc ${show(glibc)}` +
+        (fit.length ? `; or pick --os ${fit.join(', ')}` : ''),
+    },
+  ];
+}

@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { checkConfigText } from '../../src/config/check.js';
 import type { InitFlags } from '../../src/config/flags.js';
 import { planInit } from '../../src/config/generate.js';
-import { checkOsSupport } from '../../src/config/os-support.js';
+import { installedToolGlibc } from '../../src/bundle/tool-tree.js';
+import { checkOsSupport, checkToolGlibc } from '../../src/config/os-support.js';
 import { listPresets } from '../../src/config/presets.js';
 import { OS_VALUES } from '../../src/config/spec.js';
 import { WITH_AMI_AND_VPC } from './init-flags.js';
@@ -105,5 +106,24 @@ describe('which OS the nodes can run', () => {
       checkOsSupport('centos7', 'glibc-217', paths, OS_VALUES).filter((p) => p.level === 'error'),
     ).toEqual([]);
     expect(checkOsSupport('ubuntu2204', 'glibc-228', paths, OS_VALUES)).toEqual([]);
+  });
+
+  it("warns when the head node's glibc is older than the SQLite module installed here needs", () => {
+    const [warning] = checkToolGlibc('alinux2', '2.34', 'Image.Os', OS_VALUES);
+    expect(warning?.level).toBe('warning');
+    expect(warning?.message).toMatch(
+      /alinux2 has glibc 2\.26, and the coordinator's SQLite module as installed here needs 2\.34: .*`stage` runs where .*; or pick --os alinux2023, ubuntu2204/,
+    );
+    expect(checkToolGlibc('ubuntu2204', '2.34', 'Image.Os', OS_VALUES)).toEqual([]);
+    expect(checkToolGlibc('alinux2', undefined, 'Image.Os', OS_VALUES)).toEqual([]);
+    // What config init says is read from the modules installed here, not assumed.
+    const need = installedToolGlibc();
+    const plan = planInit('blender-g4dn', 'v3', {
+      ...BASE,
+      os: 'alinux2',
+      nodeRuntime: 'glibc-217',
+    });
+    const said = plan.warnings.some((w) => w.includes("the coordinator's SQLite module"));
+    expect(said).toBe(need !== undefined && Number(need.split('.')[1]) > 26);
   });
 });
