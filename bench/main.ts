@@ -32,6 +32,7 @@ import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
 import { benchAssetStaging, formatAssetStaging } from './asset-staging.js';
 import { waitNodesIdle } from './slurm-jobs.js';
+import { benchFarm, formatFarm } from './farm.js';
 import {
   BENCH_WORLDS,
   renderLegInTrixie,
@@ -70,6 +71,8 @@ export interface BenchSettings {
   /** The asset-staging leg's tree: megabytes (default 2000) in how many files (default 2000). */
   assetsMb: number;
   assetsFiles: number;
+  /** The farm section's task unit, seconds (default 1): every task sleeps a whole number of them. */
+  farmUnitSeconds: number;
 }
 
 export const BENCH_SECTIONS = [
@@ -82,6 +85,7 @@ export const BENCH_SECTIONS = [
   'first-frame',
   'lease-order',
   'assets',
+  'farm',
 ] as const;
 /** Sections that need no Slurm cluster (simulated agents, simulated time). */
 const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order', 'assets'];
@@ -97,8 +101,8 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
-                                  lease-order|assets (repeatable)]
-                          [--assets-mb 2000 --assets-files 2000]
+                                  lease-order|assets|farm (repeatable)]
+                          [--assets-mb 2000 --assets-files 2000] [--farm-unit 1 (seconds)]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 500]
                           [--world host|trixie|both (the render leg's: default both)]`;
@@ -124,6 +128,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       world: { type: 'string', default: 'both' },
       'assets-mb': { type: 'string', default: '2000' },
       'assets-files': { type: 'string', default: '2000' },
+      'farm-unit': { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -148,6 +153,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       throw new UsageError(`--only ${o}: choose from ${BENCH_SECTIONS.join(', ')}\n${USAGE}`);
     return o as BenchSection;
   });
+  const farmUnitSeconds = Number(values['farm-unit']);
+  // Below a second the farm measures Slurm's and the agents' start more than the scheduling.
+  if (!Number.isFinite(farmUnitSeconds) || farmUnitSeconds < 0.5 || farmUnitSeconds > 60)
+    throw new UsageError(`--farm-unit must be a number of seconds from 0.5 to 60\n${USAGE}`);
   const world = values.world as BenchWorld;
   if (!BENCH_WORLDS.includes(world))
     throw new UsageError(
@@ -170,6 +179,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     scaleSamples: int('scale-samples', 10_000),
     assetsMb: int('assets-mb', 100_000),
     assetsFiles: int('assets-files', 1_000_000),
+    farmUnitSeconds,
   };
 }
 
@@ -325,6 +335,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           })
         : undefined;
       const firstFrame = run('first-frame') ? await benchFirstFrame(ctx) : undefined;
+      const farm = run('farm')
+        ? await benchFarm(ctx, { unitSeconds: settings.farmUnitSeconds })
+        : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -349,6 +362,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (firstFrame) {
         console.log('\n== Submission to first frame ==');
         console.log(formatFirstFrame(firstFrame));
+      }
+      if (farm) {
+        console.log('\n== Farm ==');
+        console.log(formatFarm(farm));
       }
     });
     if (run('render') && settings.world !== 'host') {
