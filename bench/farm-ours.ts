@@ -6,7 +6,7 @@ import { apiOf } from './api.js';
 import type { BenchContext } from './context.js';
 import { BenchError } from './errors.js';
 import type { FarmJob, WorkSpan } from './farm-plan.js';
-import type { FarmLegRun } from './farm-slurm.js';
+import type { FarmLegOptions, FarmLegRun } from './farm-slurm.js';
 import { logTails } from './slurm-jobs.js';
 
 const LEG = 'farm (ours)';
@@ -42,7 +42,7 @@ export function workOf(detail: Pick<JobDetail, 'agents'>, tasks: readonly TaskVi
 export async function farmWithCoordinator(
   ctx: BenchContext,
   jobs: readonly FarmJob[],
-  o: { unitSeconds: number; timeoutMs: number },
+  o: FarmLegOptions,
 ): Promise<FarmLegRun> {
   const rc = await startCoordinator({
     stateDir: path.join(ctx.workDir, 'coordinator-farm'),
@@ -54,7 +54,6 @@ export async function farmWithCoordinator(
   });
   const api = apiOf(rc);
   try {
-    const submittedAt = Date.now();
     const ids = new Map<string, string>();
     for (const job of jobs) {
       const d = await api<JobDetail>('POST', '/api/jobs', {
@@ -68,6 +67,8 @@ export async function farmWithCoordinator(
       });
       ids.set(job.name, d.id);
     }
+    // A job of `per-node` allocation asks Slurm for one single-node job per node.
+    const submittedAt = await o.release(jobs.reduce((n, j) => n + j.nodes, 0));
     const deadline = Date.now() + o.timeoutMs;
     // A slow poll on purpose: every request takes CPU from the nodes being measured.
     for (;;) {

@@ -9,7 +9,18 @@ import { logTails, waitForJobsNamed } from './slurm-jobs.js';
 
 const LEG = 'farm (plain Slurm)';
 
-/** What one leg of the farm measured: each job's work, and the instant all were submitted. */
+/** How a leg runs: task lengths, its time limit, and what follows the last submission. */
+export interface FarmLegOptions {
+  unitSeconds: number;
+  timeoutMs: number;
+  /**
+   * Called once every job is submitted: lets the jobs start together and returns that instant
+   * (ms), from which their completion counts.
+   */
+  release: (slurmJobs: number) => Promise<number>;
+}
+
+/** What one leg of the farm measured: each job's work, and the instant all could start. */
 export interface FarmLegRun {
   submittedAt: number;
   /** Every task's run, by job name. */
@@ -47,7 +58,7 @@ export function parseFarmLog(text: string): WorkSpan[] {
 export async function farmAsSlurmJobs(
   bench: BenchCluster,
   jobs: readonly FarmJob[],
-  o: { unitSeconds: number; timeoutMs: number },
+  o: FarmLegOptions,
 ): Promise<FarmLegRun> {
   const dir = path.join(bench.cluster.dir, 'bench-farm');
   mkdirSync(dir, { recursive: true });
@@ -76,8 +87,8 @@ export async function farmAsSlurmJobs(
     ];
     return { job, log, scriptPath, args };
   });
-  const submittedAt = Date.now();
   for (const p of planned) await bench.client.sbatch({ scriptPath: p.scriptPath, args: p.args });
+  const submittedAt = await o.release(planned.length);
   const states = await waitForJobsNamed(bench.client, name, { leg: LEG, timeoutMs: o.timeoutMs });
   const failed = states.filter((x) => x.state !== 'COMPLETED');
   if (failed.length)

@@ -9,9 +9,11 @@ import {
   type FreedNodeGap,
   type HeldSpan,
   type JobCompletion,
+  type WorkSpan,
 } from './farm-plan.js';
 import { farmWithCoordinator } from './farm-ours.js';
-import { farmAsSlurmJobs, type FarmLegRun } from './farm-slurm.js';
+import { farmAsSlurmJobs, type FarmLegOptions, type FarmLegRun } from './farm-slurm.js';
+import { holdNodes } from './slurm-hold.js';
 import { seconds, verdict } from './report.js';
 import { waitNodesIdle } from './slurm-jobs.js';
 import { watchSlurmEnds } from './slurm-ends.js';
@@ -24,6 +26,11 @@ export interface FarmLegResult {
   /** From the submission to the last task of any job ending. */
   makespanSeconds: number;
   gaps: FreedNodeGap[];
+  /** Share of the nodes' time from the submission to the makespan that tasks ran. */
+  busyShare: number;
+  /** What it was computed from, for farm.json: every task's run and every Slurm job's end. */
+  work: (WorkSpan & { job: string })[];
+  held: HeldSpan[];
 }
 
 export interface FarmResult {
@@ -50,27 +57,42 @@ export function farmLegResult(
     const end = Math.max(...spans.map((s) => s.endedAt));
     return { name: job.name, priority: job.priority, seconds: (end - run.submittedAt) / 1000 };
   });
+  const work = [...run.work].flatMap(([job, spans]) => spans.map((s) => ({ job, ...s })));
+  const makespanSeconds = Math.max(...completions.map((c) => c.seconds));
+  const nodes = new Set(work.map((w) => w.node)).size;
+  const busy = work.reduce((s, w) => s + (w.endedAt - w.startedAt) / 1000, 0);
   return {
     completions,
     weightedMeanSeconds: weightedMeanCompletion(completions),
-    makespanSeconds: Math.max(...completions.map((c) => c.seconds)),
-    gaps: freedNodeGaps(held, [...run.work.values()].flat()),
+    makespanSeconds,
+    gaps: freedNodeGaps(held, work),
+    busyShare: busy / (Math.max(1, nodes) * makespanSeconds),
+    work,
+    held: [...held],
   };
 }
 
-/** Runs one leg with every Slurm job's end followed, and waits for the nodes to be idle again. */
+/**
+ * Runs one leg with every Slurm job's end followed: its jobs are submitted while a hold keeps
+ * every node, and start together when it ends. Waits for the nodes to be idle again.
+ */
 async function measuredLeg(
   ctx: BenchContext,
   leg: string,
-  run: () => Promise<FarmLegRun>,
+  run: (release: FarmLegOptions['release']) => Promise<FarmLegRun>,
 ): Promise<{ run: FarmLegRun; held: HeldSpan[] }> {
   const client = ctx.bench.client;
   await waitNodesIdle(client, leg);
   const watch = watchSlurmEnds(client);
   await watch.ready;
-  const r = await run();
-  await waitNodesIdle(client, leg);
-  return { run: r, held: await watch.stop() };
+  const hold = await holdNodes(client, ctx.bench.options.nodes, leg);
+  try {
+    const r = await run((pending) => hold.release(pending));
+    await waitNodesIdle(client, leg);
+    return { run: r, held: await watch.stop() };
+  } finally {
+    await hold.cancel();
+  }
 }
 
 /**
@@ -83,17 +105,22 @@ export async function benchFarm(
 ): Promise<FarmResult> {
   const jobs = o.jobs ?? FARM_JOBS;
   const opts = { unitSeconds: o.unitSeconds, timeoutMs: o.timeoutMs ?? 15 * 60_000 };
+  const leg = (release: FarmLegOptions['release']): FarmLegOptions => ({ ...opts, release });
   ctx.log(`farm: ours, ${jobs.length} command jobs submitted together`);
-  const ours = await measuredLeg(ctx, 'farm (ours)', () => farmWithCoordinator(ctx, jobs, opts));
+  const ours = await measuredLeg(ctx, 'farm (ours)', (release) =>
+    farmWithCoordinator(ctx, jobs, leg(release)),
+  );
   const oursResult = farmLegResult(jobs, ours.run, ours.held, 'farm (ours)');
   ctx.log(`farm: ours, weighted mean ${seconds(oursResult.weightedMeanSeconds)}; now plain Slurm`);
-  const slurm = await measuredLeg(ctx, 'farm (plain Slurm)', () =>
-    farmAsSlurmJobs(ctx.bench, jobs, opts),
+  const slurm = await measuredLeg(ctx, 'farm (plain Slurm)', (release) =>
+    farmAsSlurmJobs(ctx.bench, jobs, leg(release)),
   );
   const slurmResult = farmLegResult(jobs, slurm.run, slurm.held, 'farm (plain Slurm)');
   ctx.log(`farm: plain Slurm, weighted mean ${seconds(slurmResult.weightedMeanSeconds)}`);
   return { unitSeconds: o.unitSeconds, jobs, ours: oursResult, slurm: slurmResult };
 }
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 function gapLine(label: string, gaps: readonly FreedNodeGap[]): string {
   const xs = gaps.map((g) => g.seconds);
@@ -129,13 +156,15 @@ export function formatFarm(r: FarmResult): string {
   const oursMax = Math.max(...r.ours.gaps.map((g) => g.seconds));
   return [
     `${r.jobs.length} jobs (priorities ${priorities.join('/')}; ${units} task units of ` +
-      `${r.unitSeconds} s in all, tasks of uneven lengths) submitted together; completion ` +
-      'from the submission to the job\u2019s last task ending:',
+      `${r.unitSeconds} s in all, tasks of uneven lengths), all queued in Slurm behind a hold ` +
+      'on every node; completion from the hold\u2019s end to the job\u2019s last task ending:',
     ...table,
     `  weighted mean completion (weights = priority): ours ${seconds(r.ours.weightedMeanSeconds)}, ` +
       `plain Slurm ${seconds(r.slurm.weightedMeanSeconds)}; ratio ${ratio.toFixed(2)} ` +
       `(target \u2264 ${FARM_TARGETS.weightedMeanRatio}) ${verdict(ratio, FARM_TARGETS.weightedMeanRatio)}`,
-    `  makespan: ours ${seconds(r.ours.makespanSeconds)}, plain Slurm ${seconds(r.slurm.makespanSeconds)}`,
+    `  makespan: ours ${seconds(r.ours.makespanSeconds)}, plain Slurm ` +
+      `${seconds(r.slurm.makespanSeconds)}; tasks ran ${pct(r.ours.busyShare)} and ` +
+      `${pct(r.slurm.busyShare)} of the nodes' time until then`,
     'From a node falling free (the Slurm job holding it ended) to the next task starting there:',
     gapLine('ours', r.ours.gaps),
     gapLine('plain Slurm (the next sbatch job\u2019s first task)', r.slurm.gaps),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -365,7 +365,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       }
       if (farm) {
         console.log('\n== Farm ==');
-        console.log(formatFarm(farm));
+        const text = formatFarm(farm);
+        console.log(text);
+        const out = path.resolve(settings.outDir);
+        mkdirSync(out, { recursive: true });
+        writeFileSync(path.join(out, 'farm.txt'), `${text}\n`);
+        writeFileSync(path.join(out, 'farm.json'), JSON.stringify(farm, null, 1));
       }
     });
     if (run('render') && settings.world !== 'host') {

@@ -25,7 +25,7 @@ export function watchSlurmEnds(client: SlurmClient, pollMs = 1_000) {
   // Jobs that had ended before the watch began belong to an earlier leg.
   let before: Set<number> | undefined;
   let stopped = false;
-  let failure: unknown;
+  let failure: Error | undefined;
   const poll = async (): Promise<void> => {
     const jobs = await client.squeue();
     before ??= new Set(jobs.filter((j) => !isJobActive(j)).map((j) => j.jobId));
@@ -44,13 +44,15 @@ export function watchSlurmEnds(client: SlurmClient, pollMs = 1_000) {
         ended.set(j.jobId, { slurmJobId: j.jobId, nodes, endedAt });
     }
   };
+  const note = (err: unknown): void => {
+    failure = err instanceof Error ? err : new Error('a Slurm call failed', { cause: err });
+  };
   const first = poll();
   const loop = (async () => {
-    await first.catch((err: unknown) => (failure = err));
-    await sleep(pollMs);
+    await first.catch(note);
     while (!stopped) {
-      await poll().catch((err: unknown) => (failure = err));
       await sleep(pollMs);
+      await poll().catch(note);
     }
   })();
   return {
@@ -61,6 +63,7 @@ export function watchSlurmEnds(client: SlurmClient, pollMs = 1_000) {
       stopped = true;
       await loop;
       await poll();
+      // A poll that failed now and then only loses an end; one that never worked loses them all.
       if (failure !== undefined && ended.size === 0) throw failure;
       return [...ended.values()].sort((a, b) => a.slurmJobId - b.slurmJobId);
     },

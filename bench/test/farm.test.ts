@@ -69,6 +69,8 @@ describe('farm bench arithmetic', () => {
     expect(r.weightedMeanSeconds).toBeCloseTo((90 * 4 + 10 * 9) / 100);
     expect(r.makespanSeconds).toBe(9);
     expect(r.gaps.map((g) => g.seconds)).toEqual([2]);
+    // 4 s of tasks on one node over a 9 s makespan.
+    expect(r.busyShare).toBeCloseTo(4 / 9);
     expect(() => farmLegResult(jobs, { ...run, work: new Map() }, [], 'leg')).toThrow(
       /job x: 0 of 2 tasks ran/,
     );
@@ -86,6 +88,9 @@ describe('farm bench arithmetic', () => {
       weightedMeanSeconds: mean,
       makespanSeconds: mean,
       gaps: [{ node: 'n1', slurmJobId: 1, freedAt: 0, nextWorkAt: gap * 1000, seconds: gap }],
+      busyShare: 0.75,
+      work: [],
+      held: [],
     });
     const text = formatFarm({
       unitSeconds: 1,
@@ -96,6 +101,7 @@ describe('farm bench arithmetic', () => {
     expect(text).toMatch(/ratio 0\.90 \(target ≤ 0\.8\) MISS/);
     expect(text).toMatch(/ours: median 2\.5 s, max 2\.5 s over 1 freed nodes/);
     expect(text).toMatch(/within 2 s: MISS/);
+    expect(text).toMatch(/tasks ran 75% and 75% of the nodes' time/);
   });
 });
 
