@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+// A seam into the coordinator (test/architecture allows it): the plain jobs get the same `--nice`
+// for a priority as our allocations, from the one function that decides it.
 import { niceOf } from '../src/coordinator/allocations/nice.js';
 import { renderTemplate } from '../src/templates/render.js';
 import type { BenchCluster } from './bench-cluster.js';

@@ -96,8 +96,9 @@ async function measuredLeg(
 }
 
 /**
- * The farm bench: twelve jobs of uneven lengths at three priorities submitted together, first to
- * our coordinator, then as plain Slurm jobs with `--nice`, on the same nodes one after the other.
+ * The farm bench: twelve jobs of uneven lengths at three priorities submitted together (queued
+ * behind a hold, so that none starts before the others are there), first to our coordinator,
+ * then as plain Slurm jobs with `--nice`, on the same nodes one after the other.
  */
 export async function benchFarm(
   ctx: BenchContext,
@@ -106,7 +107,7 @@ export async function benchFarm(
   const jobs = o.jobs ?? FARM_JOBS;
   const opts = { unitSeconds: o.unitSeconds, timeoutMs: o.timeoutMs ?? 15 * 60_000 };
   const leg = (release: FarmLegOptions['release']): FarmLegOptions => ({ ...opts, release });
-  ctx.log(`farm: ours, ${jobs.length} command jobs submitted together`);
+  ctx.log(`farm: ours, ${jobs.length} command jobs queued behind a hold on every node`);
   const ours = await measuredLeg(ctx, 'farm (ours)', (release) =>
     farmWithCoordinator(ctx, jobs, leg(release)),
   );

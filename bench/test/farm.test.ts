@@ -11,6 +11,7 @@ import { farmTasksText, workOf } from '../farm-ours.js';
 import { parseFarmLog } from '../farm-slurm.js';
 import { slurmTime } from '../slurm-ends.js';
 import { parseCommandTasks } from '../../src/renderers/command/tasks-file.js';
+import { parseBenchArgs } from '../main.js';
 
 const span = (node: string, slurmJobId: number, startedAt: number, endedAt: number): WorkSpan => ({
   node,
@@ -106,6 +107,15 @@ describe('farm bench arithmetic', () => {
 });
 
 describe('farm bench inputs and records', () => {
+  it('is a section of its own, its task unit a flag', () => {
+    expect(parseBenchArgs(['--only', 'farm', '--farm-unit', '2.5'])).toMatchObject({
+      only: ['farm'],
+      farmUnitSeconds: 2.5,
+    });
+    expect(parseBenchArgs([]).farmUnitSeconds).toBe(1);
+    expect(() => parseBenchArgs(['--farm-unit', '0.1'])).toThrow(/--farm-unit must be/);
+  });
+
   it('has twelve jobs, four at each of three priorities', () => {
     expect(FARM_JOBS).toHaveLength(12);
     const by = new Map<number, number>();
