@@ -84,14 +84,19 @@ async function measuredLeg(
   const client = ctx.bench.client;
   await waitNodesIdle(client, leg);
   const watch = watchSlurmEnds(client);
-  await watch.ready;
-  const hold = await holdNodes(client, ctx.bench.options.nodes, leg);
   try {
-    const r = await run((pending) => hold.release(pending));
-    await waitNodesIdle(client, leg);
-    return { run: r, held: await watch.stop() };
+    await watch.ready;
+    const hold = await holdNodes(client, ctx.bench.options.nodes, leg);
+    try {
+      const r = await run((pending) => hold.release(pending));
+      await waitNodesIdle(client, leg);
+      return { run: r, held: await watch.stop() };
+    } finally {
+      await hold.cancel();
+    }
   } finally {
-    await hold.cancel();
+    // Its polling would otherwise outlive a failed leg, and the cluster.
+    await watch.close();
   }
 }
 

@@ -58,10 +58,14 @@ export function watchSlurmEnds(client: SlurmClient, pollMs = 1_000) {
   return {
     /** Resolves once the jobs already ended are known (start the leg after this). */
     ready: first,
-    /** Stops following, after one last look, and returns the ended jobs by id order. */
-    async stop(): Promise<HeldSpan[]> {
+    /** Stops following, without a last look (after a failure; again harmless). */
+    async close(): Promise<void> {
       stopped = true;
       await loop;
+    },
+    /** Stops following, after one last look, and returns the ended jobs by id order. */
+    async stop(): Promise<HeldSpan[]> {
+      await this.close();
       await poll();
       // A poll that failed now and then only loses an end; one that never worked loses them all.
       if (failure !== undefined && ended.size === 0) throw failure;
