@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +33,7 @@ import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
 import { benchAssetStaging, formatAssetStaging } from './asset-staging.js';
 import { waitNodesIdle } from './slurm-jobs.js';
 import { benchViewerGrid, formatViewerGrid } from './viewer-grid.js';
+import { benchFarm, formatFarm } from './farm.js';
 import {
   BENCH_WORLDS,
   renderLegInTrixie,
@@ -71,6 +72,8 @@ export interface BenchSettings {
   /** The asset-staging leg's tree: megabytes (default 2000) in how many files (default 2000). */
   assetsMb: number;
   assetsFiles: number;
+  /** The farm section's task unit, seconds (default 1): every task sleeps a whole number of them. */
+  farmUnitSeconds: number;
 }
 
 export const BENCH_SECTIONS = [
@@ -84,6 +87,7 @@ export const BENCH_SECTIONS = [
   'lease-order',
   'assets',
   'viewer',
+  'farm',
 ] as const;
 /** Sections that need no Slurm cluster (simulated agents, simulated time). */
 const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order', 'assets'];
@@ -99,8 +103,8 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
-                                  lease-order|assets|viewer (repeatable)]
-                          [--assets-mb 2000 --assets-files 2000]
+                                  lease-order|assets|viewer|farm (repeatable)]
+                          [--assets-mb 2000 --assets-files 2000] [--farm-unit 1 (seconds)]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 500]
                           [--world host|trixie|both (the render leg's: default both)]`;
@@ -126,6 +130,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       world: { type: 'string', default: 'both' },
       'assets-mb': { type: 'string', default: '2000' },
       'assets-files': { type: 'string', default: '2000' },
+      'farm-unit': { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -150,6 +155,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
       throw new UsageError(`--only ${o}: choose from ${BENCH_SECTIONS.join(', ')}\n${USAGE}`);
     return o as BenchSection;
   });
+  const farmUnitSeconds = Number(values['farm-unit']);
+  // Below a second the farm measures Slurm's and the agents' start more than the scheduling.
+  if (!Number.isFinite(farmUnitSeconds) || farmUnitSeconds < 0.5 || farmUnitSeconds > 60)
+    throw new UsageError(`--farm-unit must be a number of seconds from 0.5 to 60\n${USAGE}`);
   const world = values.world as BenchWorld;
   if (!BENCH_WORLDS.includes(world))
     throw new UsageError(
@@ -172,6 +181,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchSettings {
     scaleSamples: int('scale-samples', 10_000),
     assetsMb: int('assets-mb', 100_000),
     assetsFiles: int('assets-files', 1_000_000),
+    farmUnitSeconds,
   };
 }
 
@@ -334,6 +344,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
             log: timestamped,
           })
         : undefined;
+      const farm = run('farm')
+        ? await benchFarm(ctx, { unitSeconds: settings.farmUnitSeconds })
+        : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -362,6 +375,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (viewer) {
         console.log('\n== Viewer, a 10,000-frame job ==');
         console.log(formatViewerGrid(viewer));
+      }
+      if (farm) {
+        console.log('\n== Farm ==');
+        const text = formatFarm(farm);
+        console.log(text);
+        const out = path.resolve(settings.outDir);
+        mkdirSync(out, { recursive: true });
+        writeFileSync(path.join(out, 'farm.txt'), `${text}\n`);
+        writeFileSync(path.join(out, 'farm.json'), JSON.stringify(farm, null, 1));
       }
     });
     if (run('render') && settings.world !== 'host') {

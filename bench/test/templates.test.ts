@@ -5,7 +5,7 @@ import { HOSTILE_VALUES } from '../../test/helpers/hostile.js';
 import { bashSyntaxErrors, shellcheckFindings } from '../../test/helpers/shell.js';
 
 describe('bench scripts', () => {
-  it('render the static split and job array with hostile paths into clean bash', () => {
+  it('render the static split, job array and farm job with hostile paths into clean bash', () => {
     for (const value of HOSTILE_VALUES) {
       const common = { blender: 'blender', scene: `/tmp/${value}.blend`, threads: 1 };
       const outputPattern = `/tmp/${value}/frame_####`;
@@ -20,6 +20,11 @@ describe('bench scripts', () => {
           ...common,
           outputPattern,
           frames: ['1', '2', '3'],
+        }),
+        renderTemplate('bench/templates/farm-job.sbatch.hbs', {
+          nodes: 2,
+          log: `/tmp/${value}/farm.log`,
+          seconds: [1, 0.5, 2],
         }),
       ];
       for (const script of scripts) {

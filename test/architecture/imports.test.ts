@@ -142,9 +142,13 @@ describe('the source tree', () => {
     const coordinator = path.join(SRC, 'coordinator');
     // How it starts; its HTTP client and the API's types are in src/api/, open to all.
     const api = [path.join(coordinator, 'service.ts')];
-    const seams = ['coordinator-port.ts', 'lease-order.ts', path.join('scale', 'history.ts')].map(
-      (f) => path.join(BENCH, f),
-    );
+    // farm-slurm.ts: plain Slurm's `--nice` is the allocator's own mapping (`niceOf`), not a copy.
+    const seams = [
+      'coordinator-port.ts',
+      'lease-order.ts',
+      path.join('scale', 'history.ts'),
+      'farm-slurm.ts',
+    ].map((f) => path.join(BENCH, f));
     const bench = [...graph(BENCH)].filter(([f]) => !inside(path.join(BENCH, 'test'))(f));
     expect(bench.length).toBeGreaterThan(20);
     const found = bench
