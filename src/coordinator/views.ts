@@ -106,12 +106,14 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     state: job.state,
     startedAt,
     finishedAt: job.finishedAt,
+    suspendedAt: job.suspendedAt,
+    suspendedMs: job.suspendedMs,
     progress,
     completions: completionsOf(store, job),
     now,
   });
   const all = store.allocations.list(job.id);
-  const waiting = waitingOf({
+  const waiting = job.suspendedAt != null ? null : waitingOf({
     job,
     allocations: all,
     agents,
@@ -128,6 +130,8 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     kind: job.kind,
     state: job.state,
     waiting,
+    suspendedAt: job.suspendedAt ?? null,
+    suspendedMs: job.suspendedMs ?? 0,
     priority: job.priority,
     createdAt: job.createdAt,
     startedAt,
