@@ -424,7 +424,9 @@ export class Coordinator {
 
   /** The farm page: nodes with their agents, the open jobs in start order with their blocklists. */
   async farmView(): Promise<FarmView> {
-    const open = this.store.jobs.list().filter((j) => j.state === 'running' || j.state === 'queued');
+    const open = this.store.jobs
+      .list()
+      .filter((j) => j.state === 'running' || j.state === 'queued');
     const jobs = open.map((j) => {
       const leased = this.store.tasks
         .list(j.id, { state: 'leased' })

@@ -113,12 +113,15 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     now,
   });
   const all = store.allocations.list(job.id);
-  const waiting = job.suspendedAt != null ? null : waitingOf({
-    job,
-    allocations: all,
-    agents,
-    live: () => store.allocations.live(),
-  });
+  const waiting =
+    job.suspendedAt != null
+      ? null
+      : waitingOf({
+          job,
+          allocations: all,
+          agents,
+          live: () => store.allocations.live(),
+        });
   const allocations = all.filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];
   const current = store.stages

@@ -299,10 +299,16 @@ export class Scaler {
       const add = job.nodesWanted - held - pending;
       if (add < 1) return 0;
       await this.p.allocate(job, add, 'attached', actor, why);
-      this.p.record(jobId, 'scale:grow', actor, `grow by ${add} node(s) to ${job.nodesWanted} (${why})`, {
-        from: held + pending,
-        to: job.nodesWanted,
-      });
+      this.p.record(
+        jobId,
+        'scale:grow',
+        actor,
+        `grow by ${add} node(s) to ${job.nodesWanted} (${why})`,
+        {
+          from: held + pending,
+          to: job.nodesWanted,
+        },
+      );
       return add;
     });
   }

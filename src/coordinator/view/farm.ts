@@ -23,7 +23,9 @@ export function farmView(cluster: ClusterView, jobs: readonly FarmInput[]): Farm
     jobName: j.summary.name,
   });
   const working = jobs.flatMap((j) =>
-    j.agents.filter((a) => a.state === 'active' || a.state === 'draining').map((a) => withJob(j, a)),
+    j.agents
+      .filter((a) => a.state === 'active' || a.state === 'draining')
+      .map((a) => withJob(j, a)),
   );
   const queue: FarmJob[] = [...jobs]
     .sort((x, y) => queueOrder(x.summary, y.summary))

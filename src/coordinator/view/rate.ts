@@ -45,7 +45,8 @@ export function paceOf(o: {
   const end = ended ? (o.finishedAt ?? now) : now;
   // Time spent waiting for Slurm is not the job's: it counts from its first agent. Nor is the
   // time it was suspended: the clock stops while it is.
-  const stopped = (o.suspendedMs ?? 0) + (o.suspendedAt != null ? Math.max(0, end - o.suspendedAt) : 0);
+  const stopped =
+    (o.suspendedMs ?? 0) + (o.suspendedAt != null ? Math.max(0, end - o.suspendedAt) : 0);
   const elapsedSeconds =
     o.startedAt === null ? 0 : Math.max(0, Math.round((end - o.startedAt - stopped) / 1000));
   const done = o.completions.filter((c) => c.units > 0 && c.finishedAt <= end);
@@ -65,7 +66,10 @@ export function paceOf(o: {
   const left = Math.max(0, p.total - p.done - p.failed - p.cancelled - (p.inFlight ?? 0));
   return {
     ratePerMinute: Math.round(perMinute * 10) / 10,
-    etaSeconds: !ended && o.suspendedAt == null && left > 0 && perMinute > 0 ? Math.round((left / perMinute) * 60) : null,
+    etaSeconds:
+      !ended && o.suspendedAt == null && left > 0 && perMinute > 0
+        ? Math.round((left / perMinute) * 60)
+        : null,
     asOf,
     elapsedSeconds,
   };

@@ -67,7 +67,8 @@ export function elapsedAt(
   if (s.startedAt === null) return 0;
   // The clock stops while the job is suspended (view/rate.ts counts the same way).
   const end = s.finishedAt ?? now;
-  const stopped = (s.suspendedMs ?? 0) + (s.suspendedAt != null ? Math.max(0, end - s.suspendedAt) : 0);
+  const stopped =
+    (s.suspendedMs ?? 0) + (s.suspendedAt != null ? Math.max(0, end - s.suspendedAt) : 0);
   return Math.max(0, Math.round((end - s.startedAt - stopped) / 1000));
 }
 
