@@ -111,10 +111,15 @@ describe('suspending and resuming a job', () => {
     expect(await lease(a)).toMatchObject({ frames: [1] });
   });
 
-  it('refuses a job that ended, and one that is not suspended to resume', async () => {
+  it('refuses a job that ended, and one that is not suspended to resume; an ended job is no longer suspended', async () => {
     const job = await c.submit({ kind: 'blender', scene, frames: '1', nodes: 1 });
     await expect(c.resume(job.id)).rejects.toThrow(/not suspended/);
-    c.cancel(job.id);
+    c.suspend(job.id);
+    clock += 2_000;
+    const cancelled = c.cancel(job.id);
+    expect(cancelled.suspendedAt).toBeNull();
+    expect(cancelled.suspendedMs).toBe(2_000);
+    expect(shownState(cancelled)).toBe('cancelled');
     expect(() => c.suspend(job.id)).toThrow(/only a running job/);
   });
 });

@@ -60,6 +60,7 @@ function submit(name: string, tasks: number, extra: string[], flaky = false): st
   return r.stdout.trim();
 }
 
+const base = () => readAddress(coord.stateDir)?.url ?? '';
 const job = (id: string) => coord.api<JobDetail>('GET', `/api/jobs/${id}`);
 
 async function until(id: string, ok: (j: JobDetail) => boolean, ms = 60_000): Promise<JobDetail> {
@@ -146,10 +147,25 @@ describe('the farm page', () => {
       expect((await job(id)).events.map((e) => e.type)).toContain('job:suspended');
     }
     await shot(page, 'farm-page-suspended');
-    // Resumed: waiting for nodes again.
+    // One resumed from its own page (its button says Resume while it is suspended), the other
+    // from the farm page: both wait for nodes again.
+    await page.goto(`${base()}/#/job/${low}`);
+    await expect
+      .poll(() => page.locator('[data-role=state]').first().textContent())
+      .toBe('suspended');
+    await page.locator('[data-action=resume]').waitFor();
+    await shot(page, 'job-page-suspended');
+    await page.locator('[data-action=resume]').click();
+    await expect
+      .poll(() => page.locator('[data-role=state]').first().textContent())
+      .toBe('waiting');
+    await expect.poll(() => page.locator('[data-action=suspend]').count()).toBe(1);
+    await page.goto(`${base()}/#/farm`);
+    await select(high);
     await page.locator('[data-action=resume]').click();
     for (const id of [low, high])
       await expect.poll(() => row(id).locator('[data-role=state]').textContent()).toBe('waiting');
+    expect((await job(low)).events.map((e) => e.type)).toContain('job:resumed');
 
     // The blocklist cleared from the page: the agent is forgotten, and the event says so.
     await blocked.locator('[data-action=clear-blocked]').click();
@@ -164,7 +180,7 @@ describe('the farm page', () => {
     expect(cleared.events.map((e) => e.type)).toContain('agent:cleared');
 
     // Everything selected and cancelled (the first click asks to confirm).
-    await select(holder, flaky);
+    await select(low, holder, flaky);
     await page.locator('[data-action=cancel]').click();
     await expect
       .poll(() => page.locator('[data-role=farm-notice]').textContent())
