@@ -58,6 +58,7 @@ describe('suspending and resuming a job', () => {
     expect(d.suspendedAt).toBe(clock);
     expect(shownState(d)).toBe('suspended');
     expect(() => c.suspend(job.id)).toThrow(/suspended already/);
+    await expect(c.scale(job.id, { add: 1 })).rejects.toThrow(/is suspended/);
     // Nothing new starts, on either agent; the running task still counts when it finishes.
     expect(await lease(b)).toBeNull();
     expect(await c.complete(a.id, t.id, {})).toBe(true);

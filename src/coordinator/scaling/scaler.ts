@@ -125,6 +125,9 @@ export class Scaler {
       )
         return;
     }
+    // Its nodes are the suspension's to give back and ask for again (suspension.ts).
+    if (job.suspendedAt != null)
+      throw new UsageError(`job ${jobId} is suspended: \`cluster-tool resume ${jobId}\` first`);
     const partition = (await this.p.slurm.partitionNodes()).length;
     const held = await this.heldNodes(jobId);
     // Slurm was asked in between: the job may have ended meanwhile.

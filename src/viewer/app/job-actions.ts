@@ -204,6 +204,7 @@ export function jobActions(
     for (const b of [minus, plus, autoOn, autoOff])
       b.disabled =
         !active(j) ||
+        ((b === minus || b === plus) && j.suspendedAt != null) ||
         (j.presentation.scaling === 'service' && b !== minus && b !== plus) ||
         (b === autoOff && !detail?.auto);
     showTarget();
