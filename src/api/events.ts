@@ -27,6 +27,10 @@ export interface EventData {
   'job:paused': { taskId: number; pauseMs: number };
   /** Its priority changed; its allocations waiting in Slurm were reordered. */
   'job:priority': { from: number; to: number; slurmJobIds: number[] };
+  /** No task of it is leased; its nodes go back after the coordinator's grace. */
+  'job:suspended': { graceSeconds: number };
+  /** Its tasks are leased again; it grows back to the nodes it wanted. */
+  'job:resumed': { suspendedSeconds: number };
   'results:written': NoData;
   'render:overrides': { overrides: RenderOverrides; resolution: [number, number] | null };
   'render:skipped': { frames: number[]; outputDir: string };
@@ -47,6 +51,8 @@ export interface EventData {
   'agent:registered': { agentId: string };
   'agent:gone': { agentId: string };
   'agent:blocked': { agentId: string };
+  /** The user cleared blocklisted agents: their failures are forgotten, the job may grow back. */
+  'agent:cleared': { agentIds: string[] };
   'coordinator:resumed': { gapMs: number };
   'allocation:submitted': { slurmJobId: number; nodes: number; role: 'primary' | 'attached' };
   'allocation:adopted': { slurmJobId: number };
@@ -90,6 +96,8 @@ export const EVENT_LEVELS: { readonly [K in EventType]: EventLevel } = {
   'job:retried': 'info',
   'job:paused': 'warning',
   'job:priority': 'info',
+  'job:suspended': 'info',
+  'job:resumed': 'info',
   'results:written': 'info',
   'render:overrides': 'info',
   'render:skipped': 'info',
@@ -107,6 +115,7 @@ export const EVENT_LEVELS: { readonly [K in EventType]: EventLevel } = {
   'agent:registered': 'detail',
   'agent:gone': 'warning',
   'agent:blocked': 'warning',
+  'agent:cleared': 'info',
   'coordinator:resumed': 'info',
   'allocation:submitted': 'info',
   'allocation:adopted': 'info',

@@ -12,6 +12,10 @@
  *   POST /api/jobs/:id/retry  { frames?: string }      -> JobDetail
  *   POST /api/jobs/:id/scale  ScaleRequest              -> JobDetail   (issue 5)
  *   POST /api/jobs/:id/priority { priority: 1..100 }    -> JobDetail   (a queued or running job)
+ *   POST /api/jobs/:id/suspend          -> JobDetail   (no new tasks; its nodes go back after a grace)
+ *   POST /api/jobs/:id/resume           -> JobDetail   (its tasks are leased again, its nodes asked for)
+ *   POST /api/jobs/:id/blocked/clear    -> JobDetail   (its blocklisted agents forgotten; see api/farm.ts)
+ *   GET  /api/farm                      -> FarmView (api/farm.ts): nodes with agents, the queue, blocklists
  *   GET  /api/jobs/:id/logs?agent=ID&tail=200 -> { agent?, files, lines, released? } (released: beside each Slurm output line, the node release that printed it, or null)
  *   GET  /api/jobs/:id/files/<path>     -> the file: `output/…` from the job's output root (frames,
  *                                          video), anything else from the job directory (thumbs)
@@ -124,6 +128,13 @@ export interface JobSummary {
    * works for it: the job is shown as `waiting`, with this reason (view/waiting.ts).
    */
   waiting: JobWaiting | null;
+  /**
+   * Set while the job is suspended (`cluster-tool suspend`): shown as `suspended`; no task of it
+   * starts, and its nodes go back after the coordinator's grace.
+   */
+  suspendedAt: number | null;
+  /** Time its earlier suspensions took (ms): left out of its elapsed time. */
+  suspendedMs: number;
   /** 1..100: which of this coordinator's jobs Slurm starts first (higher first). */
   priority: number;
   createdAt: number;
@@ -142,7 +153,10 @@ export interface JobSummary {
   etaSeconds: number | null;
   /** When rate and ETA were computed (ms): the ETA counts down from here between updates. */
   asOf: number;
-  /** Seconds since `startedAt` (0 while waiting), frozen at the end (then the job's run time). */
+  /**
+   * Seconds since `startedAt` (0 while waiting) less the time it was suspended, frozen at the end
+   * (then the job's run time).
+   */
   elapsedSeconds: number;
   nodes: string[];
   gpus: number;

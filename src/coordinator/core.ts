@@ -41,13 +41,17 @@ import type { FrameScanner } from './planning.js';
 import { readToken } from './state-dir.js';
 import { QueueEnvironments } from './queue-environments.js';
 import { Submission } from './submission.js';
+import { DEFAULT_SUSPEND_GRACE_MS, Suspension } from './suspension.js';
 import { clusterView } from './view/cluster.js';
+import { farmView } from './view/farm.js';
+import { clearBlocklist } from './desk/blocklist.js';
+import type { FarmView } from '../api/farm.js';
 import { findTask, type TaskQuery } from './view/find-task.js';
 import { followJob } from './view/job-stream.js';
 import { jobLogs } from './view/job-logs.js';
 import { taskLog } from './view/task-log.js';
 import { taskDetail, taskPage, type TaskPageQuery } from './view/tasks.js';
-import { jobDetail, jobSummary, taskView } from './views.js';
+import { agentView, jobDetail, jobSummary, taskView } from './views.js';
 import { Waiters } from './waiters.js';
 
 export type { Actor } from './history.js';
@@ -57,6 +61,8 @@ export interface CoordinatorConfig extends AgentTimes {
   stateDir: string;
   /** URLs every job's end is told to (`coordinator start --notify`). */
   notifyUrls?: readonly string[];
+  /** How long a suspended job keeps its nodes (ms, default DEFAULT_SUSPEND_GRACE_MS). */
+  suspendGraceMs?: number;
 }
 
 /** Defaults: leases of 15 s, agents gone after 20 s of silence, 3 attempts, 3 failures to block. */
@@ -108,6 +114,7 @@ export class Coordinator {
   readonly queueEnvironments: QueueEnvironments;
   readonly scaler: Scaler;
   readonly autoscaler: Autoscaler;
+  readonly suspension: Suspension;
   readonly metrics: FarmMetrics;
   readonly reconcilePorts: ReconcilePorts;
 
@@ -214,6 +221,18 @@ export class Coordinator {
       { store, record, now, partitionNodes: () => slurm.partitionNodes() },
       this.scaler,
     );
+    this.suspension = new Suspension({
+      store,
+      record,
+      requireJob,
+      shapeOf,
+      isService: (job) => jobTypeOf(job.kind).service !== undefined,
+      notify,
+      releaseAll: (jobId, actor, why) => this.scaler.releaseAll(jobId, actor, why),
+      growBack: (jobId, actor, why) => this.scaler.growBack(jobId, actor, why),
+      graceMs: cfg.suspendGraceMs ?? DEFAULT_SUSPEND_GRACE_MS,
+      now,
+    });
     this.reconcilePorts = {
       store,
       slurm,
@@ -265,6 +284,18 @@ export class Coordinator {
 
   retry(jobId: string, frames?: number[], actor: Actor = 'user'): RetryReply {
     return this.control.retry(jobId, frames, actor);
+  }
+
+  /** Stops leasing a job's tasks; its nodes go back after the grace (see Suspension). */
+  suspend(jobId: string, actor: Actor = 'user'): JobDetail {
+    this.suspension.suspend(jobId, actor);
+    return this.detail(jobId);
+  }
+
+  /** Leases a suspended job's tasks again and asks for its nodes again. */
+  async resume(jobId: string, actor: Actor = 'user'): Promise<JobDetail> {
+    await this.suspension.resume(jobId, actor);
+    return this.detail(jobId);
   }
 
   /** Sets a queued or running job's priority; its allocations waiting in Slurm are reordered. */
@@ -391,6 +422,35 @@ export class Coordinator {
     return clusterView(await this.slurm.partitionNodes(), this.store.allocations.list());
   }
 
+  /** The farm page: nodes with their agents, the open jobs in start order with their blocklists. */
+  async farmView(): Promise<FarmView> {
+    const open = this.store.jobs
+      .list()
+      .filter((j) => j.state === 'running' || j.state === 'queued');
+    const jobs = open.map((j) => {
+      const leased = this.store.tasks
+        .list(j.id, { state: 'leased' })
+        .tasks.map((t) => taskView(t, this.store.live));
+      const agents = this.store.agents
+        .list(j.id)
+        .filter((a) => a.state !== 'gone')
+        .map((a) => agentView(a, leased.find((t) => t.agentId === a.id) ?? null));
+      return { summary: jobSummary(this.store, j), agents };
+    });
+    return farmView(await this.clusterView(), jobs);
+  }
+
+  /** Forgets a job's blocklisted agents and the tasks they failed (see desk/blocklist.ts). */
+  async clearBlocked(jobId: string, actor: Actor = 'user'): Promise<JobDetail> {
+    const p = {
+      store: this.store,
+      record: this.record,
+      growBack: (id: string, who: Actor, why: string) => this.scaler.growBack(id, who, why),
+    };
+    await clearBlocklist(p, this.requireJob(jobId), actor);
+    return this.detail(jobId);
+  }
+
   streamEvents(write: (chunk: string) => void): () => void {
     return this.bus.stream(write);
   }
@@ -434,6 +494,7 @@ export class Coordinator {
         this.outage.ended(this.now());
       }
       this.sweep();
+      this.suspension.tick();
     } catch (err) {
       if (!isStorageFault(err)) throw err;
       this.outage.failed(err, this.now());

@@ -67,7 +67,13 @@ export class JobControl {
   ): void {
     const { store, record } = this.p;
     const now = this.p.now();
-    store.jobs.update(jobId, { state, error, finishedAt: now });
+    const was = store.jobs.get(jobId);
+    // An ended job is no longer suspended (a retry runs it at once); the time it was stays out.
+    const resumed =
+      was?.suspendedAt != null
+        ? { suspendedAt: null, suspendedMs: (was.suspendedMs ?? 0) + now - was.suspendedAt }
+        : {};
+    store.jobs.update(jobId, { state, error, finishedAt: now, ...resumed });
     if (state === 'cancelled') store.tasks.cancelOpen(jobId, now);
     const job = store.jobs.get(jobId);
     if (job) {

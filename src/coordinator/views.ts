@@ -106,17 +106,22 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     state: job.state,
     startedAt,
     finishedAt: job.finishedAt,
+    suspendedAt: job.suspendedAt,
+    suspendedMs: job.suspendedMs,
     progress,
     completions: completionsOf(store, job),
     now,
   });
   const all = store.allocations.list(job.id);
-  const waiting = waitingOf({
-    job,
-    allocations: all,
-    agents,
-    live: () => store.allocations.live(),
-  });
+  const waiting =
+    job.suspendedAt != null
+      ? null
+      : waitingOf({
+          job,
+          allocations: all,
+          agents,
+          live: () => store.allocations.live(),
+        });
   const allocations = all.filter((a) => a.state !== 'ended');
   const nodes = [...new Set(allocations.flatMap((a) => a.nodes))];
   const current = store.stages
@@ -128,6 +133,8 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     kind: job.kind,
     state: job.state,
     waiting,
+    suspendedAt: job.suspendedAt ?? null,
+    suspendedMs: job.suspendedMs ?? 0,
     priority: job.priority,
     createdAt: job.createdAt,
     startedAt,

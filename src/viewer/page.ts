@@ -49,7 +49,7 @@ th.sortable { cursor:pointer; } th.sortable:hover { color:var(--fg); } th.asc::a
 .state { display:inline-block; padding:1px 7px; border-radius:9px; font-size:11px; background:#333a45; }
 .state.running { background:#173a5e; color:#9ccbff; } .state.succeeded { background:#17402a; color:#8fe0ae; }
 .state.failed { background:#4a1d20; color:#ffaaad; } .state.cancelled { background:#3b3320; color:#e8cf86; }
-.state.waiting { background:#2f2a4a; color:#c7b8ff; } .waiting-reason { color:#c7b8ff; font-size:12px; }
+.state.waiting { background:#2f2a4a; color:#c7b8ff; } .state.suspended { background:#3a3a3a; color:#e0e0e0; } .waiting-reason { color:#c7b8ff; font-size:12px; }
 .st.leased { color:#9ccbff; } .st.done { color:#8fe0ae; } .st.failed { color:#ffaaad; } .st.cancelled { color:#e8cf86; } .st.queued { color:var(--muted); }
 .bar { position:relative; height:8px; width:160px; max-width:100%; background:#2a3039; border-radius:4px; overflow:hidden; display:inline-block; vertical-align:middle; }
 .bar > span { position:absolute; top:0; bottom:0; left:0; } .bar .done { background:var(--ok); } .bar .failed { background:var(--bad); } .bar .leased { background:var(--leased); } .bar .cancelled { background:var(--cancelled); }
@@ -100,6 +100,7 @@ canvas { display:block; width:100%; background:#101318; border-radius:4px; }
 .lb-picture img { max-width:92vw; max-height:76vh; min-width:min(640px, 92vw); object-fit:contain; display:block; } .lightbox p { color:#ddd; margin:0; }
 .lb-controls { cursor:default; justify-content:center; }
 .login { max-width:460px; margin:80px auto; } .login input { width:100%; margin:8px 0; padding:7px; }
+.farm-agent { white-space:nowrap; font-size:12px; line-height:1.6; } .small { font-size:12px; margin:0 0 6px; } .farm-actions { margin-bottom:6px; }
 .gpus { display:flex; gap:3px; } .gpus i { width:14px; height:14px; border-radius:3px; background:#2f3540; } .gpus i.used { background:var(--accent); }
 .placeholder { border:1px dashed #55606e; color:var(--muted); }
 video { width:100%; max-height:260px; background:#000; border-radius:4px; }

@@ -52,6 +52,12 @@ const start: CommandModule = {
         default: 20,
         describe: 'An agent silent for this long is given up and its tasks go back to the queue',
       })
+      .option('suspend-grace-seconds', {
+        type: 'number',
+        default: 60,
+        describe:
+          'A suspended job keeps its nodes this long (a quick resume finds them), then gives them back',
+      })
       .option('notify', {
         type: 'string',
         array: true,
@@ -70,6 +76,7 @@ const start: CommandModule = {
       advertiseUrl: argv['advertise-url'] as string | undefined,
       leaseMs: (argv['lease-seconds'] as number) * 1000,
       agentTimeoutMs: (argv['agent-timeout-seconds'] as number) * 1000,
+      suspendGraceMs: (argv['suspend-grace-seconds'] as number) * 1000,
       notifyUrls,
       log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
     });

@@ -7,6 +7,7 @@ import { cancelCommand, logsCommand, priorityCommand, retryCommand } from './job
 import { resultsCommand } from './results.js';
 import { scaleCommand } from './scale.js';
 import { submitCommand } from './submit.js';
+import { resumeCommand, suspendCommand } from './suspend.js';
 import { envCommand } from './env.js';
 import { fetchCommand } from './fetch.js';
 import { localCommand } from './local.js';
@@ -34,6 +35,8 @@ export const commands: CommandModule<object, any>[] = [
   cancelCommand,
   retryCommand,
   priorityCommand,
+  suspendCommand,
+  resumeCommand,
   logsCommand,
   scaleCommand,
   viewerCommand,

@@ -177,7 +177,8 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       watchService(c, job, service, allocations);
       continue;
     }
-    if (allocations.some((a) => a.state !== 'ended')) continue;
+    // A suspended job gave its nodes back on purpose; resuming asks for them again.
+    if (job.suspendedAt != null || allocations.some((a) => a.state !== 'ended')) continue;
     const primaries = allocations.filter((a) => a.role === 'primary').length;
     if (primaries >= MAX_PRIMARY_ALLOCATIONS) {
       c.finish(

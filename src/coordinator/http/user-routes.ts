@@ -12,6 +12,7 @@ import type {
   SubmitRequest,
   TaskView,
 } from '../../api/types.js';
+import type { FarmView } from '../../api/farm.js';
 import type { JobRow } from '../store/types.js';
 import type { JobLogs } from '../view/job-logs.js';
 import type { TaskPageQuery } from '../view/tasks.js';
@@ -45,6 +46,10 @@ export interface UserRoutesPort {
   retry(jobId: string, frames: number[] | undefined, actor: 'user'): RetryReply;
   scale(jobId: string, req: ScaleRequest, actor: 'user'): Promise<void>;
   setPriority(jobId: string, priority: number, actor: 'user'): Promise<void>;
+  suspend(jobId: string, actor: 'user'): JobDetail;
+  resume(jobId: string, actor: 'user'): Promise<JobDetail>;
+  clearBlocked(jobId: string, actor: 'user'): Promise<JobDetail>;
+  farmView(): Promise<FarmView>;
   logs(job: JobRow, q: { agent?: string; tail?: number }): JobLogs;
   clusterView(): Promise<ClusterView>;
   /** Writes every event as server-sent-event text; returns the function that stops it. */
@@ -125,6 +130,24 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
     },
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/api/jobs/:id/suspend',
+    { config: { access: 'user' } },
+    async (req) => c.suspend(req.params.id, 'user'),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/jobs/:id/resume',
+    { config: { access: 'user' } },
+    async (req) => c.resume(req.params.id, 'user'),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/jobs/:id/blocked/clear',
+    { config: { access: 'user' } },
+    async (req) => c.clearBlocked(req.params.id, 'user'),
+  );
+
   app.get<{ Params: { id: string }; Querystring: { agent?: string; tail?: string } }>(
     '/api/jobs/:id/logs',
     { config: { access: 'user' } },
@@ -154,6 +177,8 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
   app.get('/api/cluster', { config: { access: 'user' } }, async (): Promise<ClusterView> =>
     c.clusterView(),
   );
+
+  app.get('/api/farm', { config: { access: 'user' } }, async (): Promise<FarmView> => c.farmView());
 
   app.get('/api/events', { config: { access: 'user' } }, (req, reply) =>
     sendEventStream(req, reply, (write) => c.streamEvents(write), ': connected\n\n'),

@@ -52,7 +52,10 @@ export class Autoscaler {
   ) {}
 
   async tick(): Promise<void> {
-    const jobs = growOrder(this.p.store.jobs.inState('running').filter((j) => j.auto));
+    // A suspended job's nodes are the suspension's to give back and to ask for again.
+    const jobs = growOrder(
+      this.p.store.jobs.inState('running').filter((j) => j.auto && j.suspendedAt == null),
+    );
     if (!jobs.length) return;
     const budget = { free: await this.free() };
     for (const job of jobs) {

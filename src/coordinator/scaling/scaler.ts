@@ -125,6 +125,9 @@ export class Scaler {
       )
         return;
     }
+    // Its nodes are the suspension's to give back and ask for again (suspension.ts).
+    if (job.suspendedAt != null)
+      throw new UsageError(`job ${jobId} is suspended: \`cluster-tool resume ${jobId}\` first`);
     const partition = (await this.p.slurm.partitionNodes()).length;
     const held = await this.heldNodes(jobId);
     // Slurm was asked in between: the job may have ended meanwhile.
@@ -253,6 +256,64 @@ export class Scaler {
     const job = this.p.requireJob(jobId);
     this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
     this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
+  }
+
+  /**
+   * Gives back every node of a per-node job, the way a shrink does (pending node jobs cancelled,
+   * agents drained: each finishes its task, then its node job is cancelled), without lowering
+   * the nodes the job wants: a suspended job grows back to them when it resumes.
+   */
+  releaseAll(jobId: string, actor: Actor, why: string): Promise<void> {
+    return this.serialize(jobId, async () => {
+      await this.cancelPendingNow(jobId, Number.MAX_SAFE_INTEGER, actor, why);
+      const held = await this.heldNodes(jobId);
+      if (!held.length) return;
+      const nodes = held.map((h) => h.node);
+      const agents = held.flatMap((h) => h.agents);
+      for (const a of agents) this.p.store.agents.update(a.id, { state: 'draining' });
+      this.p.record(jobId, 'scale:drain', actor, `draining ${agents.length} agent(s) (${why})`, {
+        nodes,
+      });
+      await this.waitIdle(jobId, agents);
+      this.p.notify(jobId);
+      await releaseNodes(this.p, jobId, held, actor);
+      this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')} (${why})`, {
+        nodes,
+      });
+    });
+  }
+
+  /**
+   * Asks Slurm for the nodes a running job wants and holds no more (neither running nor pending),
+   * after any scale request of the job in progress. Returns how many were asked for.
+   */
+  growBack(jobId: string, actor: Actor, why: string): Promise<number> {
+    return this.serialize(jobId, async () => {
+      const job = this.p.requireJob(jobId);
+      if (job.state !== 'running') return 0;
+      // A node whose agents all drain is on its way back; one with none yet is still starting.
+      const held = (await this.heldNodes(jobId)).filter(
+        (h) => !h.agents.length || h.agents.some((a) => a.state === 'active'),
+      ).length;
+      const pending = this.p.store.allocations
+        .list(jobId)
+        .filter((a) => a.state === 'pending')
+        .reduce((s, a) => s + a.requestedNodes, 0);
+      const add = job.nodesWanted - held - pending;
+      if (add < 1) return 0;
+      await this.p.allocate(job, add, 'attached', actor, why);
+      this.p.record(
+        jobId,
+        'scale:grow',
+        actor,
+        `grow by ${add} node(s) to ${job.nodesWanted} (${why})`,
+        {
+          from: held + pending,
+          to: job.nodesWanted,
+        },
+      );
+      return add;
+    });
   }
 
   /**

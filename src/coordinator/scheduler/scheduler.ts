@@ -56,7 +56,8 @@ function exitReason(agent: AgentRow, job: JobRow): string | null {
  * The lease decision, top to bottom:
  * 1. may this agent work at all (its job runs; it is not blocklisted or given up; a draining
  *    agent stays, without work, until its node is released or kept after all);
- * 2. is the job paused (its output could not be written: every agent would fail alike);
+ * 2. is the job suspended by its user, or paused (its output could not be written: every agent
+ *    would fail alike);
  * 3. which stage is ready (stages run in order, one at a time);
  * 4. which task: the first queued one in its stage's lease order (in order, or costliest first:
  *    lease-order.ts) that this agent has not failed before; and
@@ -93,6 +94,8 @@ export class Scheduler {
     if (why) return { exit: why };
     const idle = { idle: true, jobId: job.id } as const;
     if (agent.state === 'draining') return { ...idle, forOthers: true };
+    // Suspended (job-control's Suspension): running tasks finish, nothing new starts.
+    if (job.suspendedAt != null) return idle;
     if (this.pausedTill(job.id) !== null) return idle;
     const stage = this.store.stages.list(job.id).find((s) => s.state === 'ready');
     if (!stage) return idle;

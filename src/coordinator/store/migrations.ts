@@ -112,6 +112,14 @@ export const MIGRATIONS: readonly {
       );
     `,
   },
+  {
+    version: 10,
+    why: 'a job may be suspended: when (null while it is not) and the time its earlier suspensions took, which its elapsed time leaves out',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN suspended_at INTEGER;
+      ALTER TABLE jobs ADD COLUMN suspended_ms INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The version this build writes. */

@@ -29,6 +29,8 @@ export function toJob(r: Row): JobRow {
     error: (r.error as string | null) ?? null,
     createdAt: r.created_at as number,
     finishedAt: num(r.finished_at),
+    suspendedAt: num(r.suspended_at),
+    suspendedMs: num(r.suspended_ms) ?? 0,
   };
 }
 

@@ -56,6 +56,10 @@ export interface JobRow {
   error: string | null;
   createdAt: number;
   finishedAt: number | null;
+  /** Set while the job is suspended (`cluster-tool suspend`): no task of it is leased. */
+  suspendedAt?: number | null;
+  /** The time its earlier suspensions took (ms): not part of its elapsed time. */
+  suspendedMs?: number;
 }
 
 export interface StageRow {

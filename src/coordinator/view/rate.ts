@@ -33,6 +33,9 @@ export function paceOf(o: {
   /** When its work began (view/waiting.ts `startedAtOf`); null: not yet, no time has passed. */
   startedAt: number | null;
   finishedAt: number | null;
+  /** Since when it is suspended (null: it is not), and what its earlier suspensions took (ms). */
+  suspendedAt?: number | null;
+  suspendedMs?: number;
   progress: JobProgress;
   completions: readonly Completion[];
   now: number;
@@ -40,9 +43,12 @@ export function paceOf(o: {
   const { progress: p, now } = o;
   const ended = o.state !== 'running' && o.state !== 'queued';
   const end = ended ? (o.finishedAt ?? now) : now;
-  // Time spent waiting for Slurm is not the job's: it counts from its first agent.
+  // Time spent waiting for Slurm is not the job's: it counts from its first agent. Nor is the
+  // time it was suspended: the clock stops while it is.
+  const stopped =
+    (o.suspendedMs ?? 0) + (o.suspendedAt != null ? Math.max(0, end - o.suspendedAt) : 0);
   const elapsedSeconds =
-    o.startedAt === null ? 0 : Math.max(0, Math.round((end - o.startedAt) / 1000));
+    o.startedAt === null ? 0 : Math.max(0, Math.round((end - o.startedAt - stopped) / 1000));
   const done = o.completions.filter((c) => c.units > 0 && c.finishedAt <= end);
   if (!done.length) return { ratePerMinute: 0, etaSeconds: null, asOf: end, elapsedSeconds };
   const last = Math.max(...done.map((c) => c.finishedAt));
@@ -60,7 +66,10 @@ export function paceOf(o: {
   const left = Math.max(0, p.total - p.done - p.failed - p.cancelled - (p.inFlight ?? 0));
   return {
     ratePerMinute: Math.round(perMinute * 10) / 10,
-    etaSeconds: !ended && left > 0 && perMinute > 0 ? Math.round((left / perMinute) * 60) : null,
+    etaSeconds:
+      !ended && o.suspendedAt == null && left > 0 && perMinute > 0
+        ? Math.round((left / perMinute) * 60)
+        : null,
     asOf,
     elapsedSeconds,
   };

@@ -3,7 +3,8 @@ import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
 import type { View } from './view.js';
 
-function gpus(n: { gpus: number; gpusUsed: number }): HTMLElement {
+/** A node's GPUs as squares, the used ones lit. */
+export function gpus(n: { gpus: number; gpusUsed: number }): HTMLElement {
   return h(
     'span',
     { class: 'gpus', title: `${n.gpusUsed} of ${n.gpus} GPUs in use` },

@@ -51,6 +51,8 @@ export function pickJobs<
     state: string;
     /** Set while Slurm has not started the job: it then counts as `waiting`. */
     waiting?: unknown;
+    /** Set while its user has suspended it: it then counts as `suspended`. */
+    suspendedAt?: number | null;
     createdAt: number;
     /** When its work began; the duration counts from here (absent: from `createdAt`). */
     startedAt?: number | null;
@@ -100,6 +102,7 @@ export type Route =
   | { view: 'jobs' }
   | { view: 'job'; id: string }
   | { view: 'cluster' }
+  | { view: 'farm' }
   | { view: 'login'; code: string; job?: string };
 
 export function parseHash(hash: string): Route {
@@ -114,6 +117,7 @@ export function parseHash(hash: string): Route {
   const job = /^\/job\/([^/]+)$/.exec(h)?.[1];
   if (job) return { view: 'job', id: decodeURIComponent(job) };
   if (h === '/cluster') return { view: 'cluster' };
+  if (h === '/farm') return { view: 'farm' };
   return { view: 'jobs' };
 }
 

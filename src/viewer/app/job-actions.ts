@@ -1,4 +1,4 @@
-// One file, just over 8 KB: the job page's controls (cancel, retry, scale, autoscale, priority)
+// One file, over 8 KB: the job page's controls (cancel, retry, suspend, scale, autoscale, priority)
 // share one busy state and one place that shows what the last action said.
 import type { JobDetail, JobSummary, RetryReply, ScaleRequest, TaskView } from '../../api/types.js';
 import { autoRequest, formatTarget, targetText } from './auto-policy.js';
@@ -7,6 +7,7 @@ import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
 import { priorityControl } from './priority-control.js';
 import { scaleNews, type ScaleWatch } from './scale-news.js';
+import { suspendControl } from './suspend-control.js';
 
 function active(j: JobSummary): boolean {
   return j.state === 'running' || j.state === 'queued';
@@ -174,11 +175,13 @@ export function jobActions(
     attrs: { 'data-action': 'auto-off' },
   });
   const priority = priorityControl(job, say, (d) => opts.onDone?.(d));
+  const suspend = suspendControl(job, say, (d) => opts.onDone?.(d));
   const controls = opts.compact
     ? [cancel]
     : [
         cancel,
         retry,
+        suspend.el,
         h('span', { class: 'group' }, minus, plus),
         h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, 'target', target, autoOff),
         priority.el,
@@ -193,6 +196,7 @@ export function jobActions(
   const update = (j: JobSummary) => {
     current = j;
     priority.update(j);
+    suspend.update(j);
     cancel.disabled = !active(j);
     if (!active(j)) disarm();
     retry.textContent = j.state === 'cancelled' ? 'Resume' : 'Retry failed';
@@ -200,6 +204,7 @@ export function jobActions(
     for (const b of [minus, plus, autoOn, autoOff])
       b.disabled =
         !active(j) ||
+        ((b === minus || b === plus) && j.suspendedAt != null) ||
         (j.presentation.scaling === 'service' && b !== minus && b !== plus) ||
         (b === autoOff && !detail?.auto);
     showTarget();

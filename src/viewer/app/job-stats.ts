@@ -46,7 +46,7 @@ export class JobStats {
 
   update(s: JobSummary): void {
     this.summary = s;
-    const key = JSON.stringify([s.state, s.waiting, s.progress]);
+    const key = JSON.stringify([s.state, s.waiting, s.suspendedAt, s.progress]);
     if (key !== this.headKey) replace(this.head, stateBadge(s), ' ', progressBar(s.progress));
     setText(this.waiting, s.waiting?.reason ?? '');
     setHidden(this.waiting, !s.waiting);

@@ -15,7 +15,9 @@ import {
 import type { View } from './view.js';
 
 /** A job's state as a badge: `waiting` (with why as its tooltip) while Slurm has not started it. */
-export function stateBadge(j: Pick<JobSummary, 'state' | 'waiting'>): HTMLElement {
+export function stateBadge(
+  j: Pick<JobSummary, 'state' | 'waiting'> & Partial<Pick<JobSummary, 'suspendedAt'>>,
+): HTMLElement {
   const state = shownState(j);
   const badge = h('span', { class: `state ${state}`, attrs: { 'data-role': 'state' } }, state);
   if (j.waiting) badge.title = j.waiting.reason;
@@ -81,8 +83,8 @@ export function jobsView(): View {
   const state = h(
     'select',
     { attrs: { 'aria-label': 'state', 'data-role': 'job-state-filter' } },
-    ...['', 'waiting', 'running', 'queued', 'succeeded', 'failed', 'cancelled'].map((s) =>
-      h('option', { attrs: { value: s } }, s || 'any state'),
+    ...['', 'waiting', 'suspended', 'running', 'queued', 'succeeded', 'failed', 'cancelled'].map(
+      (s) => h('option', { attrs: { value: s } }, s || 'any state'),
     ),
   );
   const empty = h(
@@ -130,7 +132,7 @@ export function jobsView(): View {
 
   const fill = (r: Row, now: number) => {
     const j = r.job;
-    const key = JSON.stringify([j.state, j.waiting, j.progress, j.name]);
+    const key = JSON.stringify([j.state, j.waiting, j.suspendedAt, j.progress, j.name]);
     if (key !== r.key) {
       r.key = key;
       replace(

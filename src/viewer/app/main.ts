@@ -1,6 +1,7 @@
 import type { CoordinatorEvent, CoordinatorHealth } from '../../api/types.js';
 import { api, AUTH_LOST, redeemCode, signedIn, signOut } from './api.js';
 import { clusterView } from './cluster-view.js';
+import { farmView } from './farm-view.js';
 import { button, h, replace } from './dom.js';
 import { followEvents } from './events.js';
 import { parseHash } from './format.js';
@@ -38,6 +39,7 @@ function startApp(): void {
   const links = {
     jobs: h('a', { attrs: { href: '#/jobs' } }, 'Jobs'),
     cluster: h('a', { attrs: { href: '#/cluster' } }, 'Cluster'),
+    farm: h('a', { attrs: { href: '#/farm' } }, 'Farm'),
   };
   const mainEl = h('main');
   // The coordinator's own trouble (its disk refusing writes), above every page while it lasts.
@@ -68,7 +70,7 @@ function startApp(): void {
       'header',
       { class: 'top' },
       h('span', { class: 'brand' }, 'cluster-tool'),
-      h('nav', {}, links.jobs, links.cluster),
+      h('nav', {}, links.jobs, links.farm, links.cluster),
       h('span', { class: 'spacer' }),
       live,
       logout,
@@ -101,8 +103,16 @@ function startApp(): void {
     const r = parseHash(location.hash);
     if (r.view === 'login') return;
     view?.close?.();
-    view = r.view === 'job' ? jobView(r.id) : r.view === 'cluster' ? clusterView() : jobsView();
-    links.jobs.className = r.view === 'cluster' ? '' : 'active';
+    view =
+      r.view === 'job'
+        ? jobView(r.id)
+        : r.view === 'cluster'
+          ? clusterView()
+          : r.view === 'farm'
+            ? farmView()
+            : jobsView();
+    links.jobs.className = r.view === 'jobs' || r.view === 'job' ? 'active' : '';
+    links.farm.className = r.view === 'farm' ? 'active' : '';
     links.cluster.className = r.view === 'cluster' ? 'active' : '';
     replace(mainEl, view.el);
     const v = view;

@@ -59,20 +59,36 @@ export function etaText(s: Pick<JobSummary, 'etaSeconds' | 'asOf'>, now: number)
  * Seconds since the job's first agent at `now`, or the whole run once the job has ended; 0 while
  * it waits for Slurm (the wait is not its running time).
  */
-export function elapsedAt(s: Pick<JobSummary, 'startedAt' | 'finishedAt'>, now: number): number {
+export function elapsedAt(
+  s: Pick<JobSummary, 'startedAt' | 'finishedAt'> &
+    Partial<Pick<JobSummary, 'suspendedAt' | 'suspendedMs'>>,
+  now: number,
+): number {
   if (s.startedAt === null) return 0;
-  return Math.max(0, Math.round(((s.finishedAt ?? now) - s.startedAt) / 1000));
+  // The clock stops while the job is suspended (view/rate.ts counts the same way).
+  const end = s.finishedAt ?? now;
+  const stopped =
+    (s.suspendedMs ?? 0) + (s.suspendedAt != null ? Math.max(0, end - s.suspendedAt) : 0);
+  return Math.max(0, Math.round((end - s.startedAt - stopped) / 1000));
 }
 
 /** `running for 3 min 20 s`, `took 5 min 02 s` once ended, `not started yet` before its first agent. */
-export function timeText(s: Pick<JobSummary, 'startedAt' | 'finishedAt'>, now: number): string {
+export function timeText(
+  s: Pick<JobSummary, 'startedAt' | 'finishedAt'> &
+    Partial<Pick<JobSummary, 'suspendedAt' | 'suspendedMs'>>,
+  now: number,
+): string {
   if (s.startedAt === null) return s.finishedAt === null ? 'not started yet' : 'never started';
   const d = formatDuration(elapsedAt(s, now));
   return s.finishedAt === null ? `running for ${d}` : `took ${d}`;
 }
 
-/** The state a person is shown: `waiting` while Slurm has not started the job, else its state. */
-export function shownState(s: { state: string; waiting?: unknown }): string {
+/**
+ * The state a person is shown: `suspended` while its user has suspended it, `waiting` while
+ * Slurm has not started it, else its state.
+ */
+export function shownState(s: { state: string; waiting?: unknown; suspendedAt?: unknown }): string {
+  if (s.suspendedAt != null && (s.state === 'running' || s.state === 'queued')) return 'suspended';
   return s.waiting ? 'waiting' : s.state;
 }
 

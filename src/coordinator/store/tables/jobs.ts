@@ -4,7 +4,18 @@ import type { JobRow } from '../types.js';
 
 /** Fields of a job that change after it is written. */
 export type JobPatch = Partial<
-  Pick<JobRow, 'state' | 'error' | 'finishedAt' | 'video' | 'nodesWanted' | 'auto' | 'priority'>
+  Pick<
+    JobRow,
+    | 'state'
+    | 'error'
+    | 'finishedAt'
+    | 'video'
+    | 'nodesWanted'
+    | 'auto'
+    | 'priority'
+    | 'suspendedAt'
+    | 'suspendedMs'
+  >
 >;
 
 /** The `jobs` table. */
@@ -77,6 +88,8 @@ export class JobsTable {
       video: patch.video,
       nodes_wanted: patch.nodesWanted,
       priority: patch.priority,
+      suspended_at: patch.suspendedAt,
+      suspended_ms: patch.suspendedMs,
       auto:
         patch.auto === undefined
           ? undefined

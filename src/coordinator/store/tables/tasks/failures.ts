@@ -26,6 +26,12 @@ export class TaskFailures {
     this.sql.q('DELETE FROM task_failures WHERE task_id = ?').run(taskId);
   }
 
+  /** Forgets every task these agents failed: they count as never having failed one. */
+  forgetAgents(agentIds: readonly string[]): void {
+    const del = this.sql.q('DELETE FROM task_failures WHERE agent_id = ?');
+    for (const id of agentIds) del.run(id);
+  }
+
   /**
    * The queued tasks of a stage that none of `agentIds` may take (each has failed them), with
    * when each may be tried again.

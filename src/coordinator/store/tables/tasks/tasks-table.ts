@@ -60,6 +60,9 @@ export class TasksTable {
   strandedFor(...a: Parameters<TaskFailures['strandedFor']>) {
     return this.failures.strandedFor(...a);
   }
+  forgetAgents(...a: Parameters<TaskFailures['forgetAgents']>) {
+    return this.failures.forgetAgents(...a);
+  }
 
   // outcomes.ts
   complete(...a: Parameters<Outcomes['complete']>) {
