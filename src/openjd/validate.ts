@@ -1,4 +1,5 @@
 import { capabilityWarnings } from './capabilities.js';
+import { TASK_CHUNKING_EXTENSION, checkChunkParameters } from './chunking.js';
 import { MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
@@ -70,6 +71,7 @@ export function validateTemplate(doc: unknown): ValidationResult {
     if (s) {
       checkParameterSpace(s.parameterSpace, i, errors);
       checkManifestParameters(s, i, declared, errors);
+      checkChunkParameters(s, i, extensions.includes(TASK_CHUNKING_EXTENSION), errors);
       return;
     }
     // A step with other problems: still check its parameter space if that part is well formed.

@@ -15,6 +15,11 @@ export interface OpenjdSpec {
 }
 
 const value = z.object({ type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH']), value: z.string() });
+/** A task parameter's value: a CHUNK[INT] one is its chunk as a range expression (`1-5`). */
+const taskValue = z.object({
+  type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH', 'CHUNK[INT]']),
+  value: z.string(),
+});
 
 const template = z.custom<JobTemplate>(
   (v) =>
@@ -35,7 +40,7 @@ export const openjdPayload = z.object({
   stepIndex: z.number().int().min(0),
   index: z.number().int().min(0),
   label: z.string(),
-  params: z.record(z.string(), value),
+  params: z.record(z.string(), taskValue),
   jobParameters: z.record(z.string(), value),
   template,
 });
