@@ -27,6 +27,7 @@ import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js'
 import { benchTiledStill, formatTiledStill } from './tiled-still.js';
 import { benchPipeline, formatPipeline } from './pipeline.js';
 import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
+import { benchChunking, formatChunking } from './chunking.js';
 import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
 import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
@@ -82,6 +83,7 @@ export const BENCH_SECTIONS = [
   'first-frame',
   'lease-order',
   'assets',
+  'chunking',
 ] as const;
 /** Sections that need no Slurm cluster (simulated agents, simulated time). */
 const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order', 'assets'];
@@ -97,7 +99,7 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
-                                  lease-order|assets (repeatable)]
+                                  lease-order|assets|chunking (repeatable)]
                           [--assets-mb 2000 --assets-files 2000]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 500]
@@ -325,6 +327,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
           })
         : undefined;
       const firstFrame = run('first-frame') ? await benchFirstFrame(ctx) : undefined;
+      const chunking = run('chunking') ? await benchChunking(ctx) : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -349,6 +352,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       if (firstFrame) {
         console.log('\n== Submission to first frame ==');
         console.log(formatFirstFrame(firstFrame));
+      }
+      if (chunking) {
+        console.log('\n== Task chunking ==');
+        console.log(formatChunking(chunking));
       }
     });
     if (run('render') && settings.world !== 'host') {
