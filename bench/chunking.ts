@@ -185,7 +185,7 @@ export function formatChunking(r: ChunkingResult): string {
     `  a task per frame (${r.perFrame.tasks} tasks)              ${secs(r.perFrame.makespanSeconds)}`,
     `  TASK_CHUNKING, chunks of ${s.chunkSize} (${r.chunked.tasks} tasks)     ${secs(r.chunked.makespanSeconds)}`,
     `  makespan ratio (per frame / chunked)             ${sum.ratio.toFixed(2).padStart(8)}x`,
-    `  per-task cost implied (per slot)                 ${secs(sum.perTaskSeconds)}`,
+    `  per-task cost implied (slot-seconds a task)      ${sum.perTaskSeconds.toFixed(3).padStart(8)} s`,
     `  every frame done exactly once: ${r.eachOnce ? 'yes' : 'NO'}`,
   ].join('\n');
 }

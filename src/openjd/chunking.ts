@@ -140,3 +140,16 @@ export function chunkedValues(
   const chunks = chunkValues(values.map(Number), size.value, spec.rangeConstraint);
   return { values: chunks.map(rangeText) };
 }
+
+/**
+ * The chunk size that makes a chunk run about `targetSeconds`, from the seconds one value took
+ * on average in the chunks done so far: at least one value and at most `maxSize`.
+ */
+export function adaptiveChunkSize(
+  targetSeconds: number,
+  perValueSeconds: number,
+  maxSize: number,
+): number {
+  if (!(perValueSeconds > 0)) return maxSize;
+  return Math.max(1, Math.min(maxSize, Math.round(targetSeconds / perValueSeconds)));
+}

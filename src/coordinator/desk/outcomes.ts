@@ -22,7 +22,7 @@ export interface OutcomePorts {
   store: {
     jobs: Pick<JobsTable, 'update'>;
     agents: Pick<AgentsTable, 'update'>;
-    tasks: Pick<TasksTable, 'get' | 'complete' | 'fail'>;
+    tasks: Pick<TasksTable, 'get' | 'complete' | 'fail' | 'list' | 'replaceQueued'>;
   };
   scheduler: Pick<Scheduler, 'finished' | 'pause'>;
   waiters: Pick<Waiters, 'offer' | 'notify'>;
@@ -60,7 +60,7 @@ export class Outcomes {
   done(
     agent: AgentRow,
     task: TaskRow,
-    type: Pick<JobType, 'onTaskDone' | 'costOf'>,
+    type: Pick<JobType, 'onTaskDone' | 'costOf' | 'resizeQueued'>,
     result: Record<string, unknown>,
   ): TaskRow | null {
     this.p.touch(agent);
@@ -83,6 +83,12 @@ export class Outcomes {
       leaseExpires: null,
       error: null,
     };
+    const resize = type.resizeQueued?.(
+      done,
+      () => this.p.store.tasks.list(task.jobId, { stage: task.stage }).tasks,
+    );
+    if (resize?.remove.length)
+      this.p.store.tasks.replaceQueued(task.jobId, resize.remove, resize.add);
     this.p.taskUpdated(done);
     this.p.bus.jobChanged(task.jobId);
     this.p.settled(task);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adaptiveSizing } from './openjd-chunks.js';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
 import type { JobTemplate } from '../../openjd/schema/template.js';
 import type { TaskResources } from '../../openjd/slurm-resources.js';
@@ -43,6 +44,8 @@ export const openjdPayload = z.object({
   params: z.record(z.string(), taskValue),
   jobParameters: z.record(z.string(), value),
   template,
+  /** A chunk task whose step has a targetRuntimeSeconds: how to size its chunks again. */
+  adaptive: adaptiveSizing.optional(),
 });
 
 /** An `openjd-task` payload. */
