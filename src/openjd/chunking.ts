@@ -29,13 +29,33 @@ function associated(node: CombinationNode): string[] {
   return node.children.flatMap(associated);
 }
 
-/** Checks a step's CHUNK[INT] parameters: the extension declared, one per step, no association. */
-export function checkChunkParameters(
-  step: StepTemplate,
-  index: number,
+/**
+ * Refuses CHUNK[INT] parameters in a template that does not name the extension; reads the
+ * document as given, so that a step with other problems is still checked.
+ */
+export function checkChunkExtension(
+  rawSteps: readonly unknown[],
   declared: boolean,
   problems: Problem[],
 ): void {
+  if (declared) return;
+  rawSteps.forEach((step, i) => {
+    const space = (step as { parameterSpace?: { taskParameterDefinitions?: unknown } } | null)
+      ?.parameterSpace;
+    const defs = space?.taskParameterDefinitions;
+    if (!Array.isArray(defs)) return;
+    defs.forEach((p: unknown, k) => {
+      if ((p as { type?: unknown } | null)?.type === CHUNK_INT)
+        problems.push({
+          path: formatPath(['steps', i, 'parameterSpace', 'taskParameterDefinitions', k, 'type']),
+          message: `CHUNK[INT] needs the ${TASK_CHUNKING_EXTENSION} extension: add "extensions: [${TASK_CHUNKING_EXTENSION}]" to the template, or make the type INT`,
+        });
+    });
+  });
+}
+
+/** Checks a step's CHUNK[INT] parameters: one per step, none in an association. */
+export function checkChunkParameters(step: StepTemplate, index: number, problems: Problem[]): void {
   const space = step.parameterSpace;
   if (!space) return;
   const at = (...more: (string | number)[]) =>
@@ -43,12 +63,6 @@ export function checkChunkParameters(
   const chunked = space.taskParameterDefinitions.flatMap((p, k) =>
     isChunkParameter(p) ? [{ p, k }] : [],
   );
-  for (const { k } of chunked)
-    if (!declared)
-      problems.push({
-        path: at('taskParameterDefinitions', k, 'type'),
-        message: `CHUNK[INT] needs the ${TASK_CHUNKING_EXTENSION} extension: add "extensions: [${TASK_CHUNKING_EXTENSION}]" to the template, or make the type INT`,
-      });
   for (const { k } of chunked.slice(1))
     problems.push({
       path: at('taskParameterDefinitions', k, 'type'),

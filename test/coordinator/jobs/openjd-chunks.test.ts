@@ -113,4 +113,14 @@ describe('TASK_CHUNKING on the coordinator', () => {
     }
     expect(c.store.jobs.get(job.id)?.state).toBe('succeeded');
   });
+
+  it('refuses at submit a chunk size that resolves to 0, saying where', async () => {
+    const t = template({ defaultTaskCount: '{{Param.Size}}', rangeConstraint: 'CONTIGUOUS' });
+    const doc = { ...t, parameterDefinitions: [{ name: 'Size', type: 'INT', default: 0 }] };
+    await expect(
+      c.submit({ kind: 'openjd', template: doc, templatePath: 'chunked.yaml' }),
+    ).rejects.toThrow(
+      /chunked\.yaml cannot be submitted:\n {2}error: steps\[0\]\.parameterSpace\.taskParameterDefinitions\[0\]\.chunks\.defaultTaskCount: resolves to "0"/,
+    );
+  });
 });
