@@ -32,6 +32,8 @@ export interface OutcomePorts {
   taskUpdated: (task: TaskRow) => void;
   /** A task left the queue for good (done or failed): its stage may be over. */
   settled: (task: TaskRow) => void;
+  /** A stage's queued tasks were replaced by `delta` more (or fewer): its open count moves. */
+  resized?: (jobId: string, stage: string, delta: number) => void;
   /** Ends a job as failed (its output could not be written for too long). */
   failJob: (jobId: string, error: string) => void;
   /** Notes that an agent was heard from. */
@@ -87,8 +89,11 @@ export class Outcomes {
       done,
       () => this.p.store.tasks.list(task.jobId, { stage: task.stage }).tasks,
     );
-    if (resize?.remove.length)
-      this.p.store.tasks.replaceQueued(task.jobId, resize.remove, resize.add);
+    if (
+      resize?.remove.length &&
+      this.p.store.tasks.replaceQueued(task.jobId, resize.remove, resize.add)
+    )
+      this.p.resized?.(task.jobId, task.stage, resize.add.length - resize.remove.length);
     this.p.taskUpdated(done);
     this.p.bus.jobChanged(task.jobId);
     this.p.settled(task);

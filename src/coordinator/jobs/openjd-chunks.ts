@@ -84,7 +84,7 @@ export function resizeChunks(
     const key = JSON.stringify(others);
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
-  let seq = Math.max(...tasks.map((t) => t.seq)) + 1;
+  let seq = tasks.reduce((m, t) => Math.max(m, t.seq), 0) + 1;
   const add: NewTask[] = [];
   let changed = false;
   for (const group of groups.values()) {

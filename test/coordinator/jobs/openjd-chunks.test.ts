@@ -112,6 +112,7 @@ describe('TASK_CHUNKING on the coordinator', () => {
       expect(await c.complete(a.id, r.task.id, {})).toBe(true);
     }
     expect(c.store.jobs.get(job.id)?.state).toBe('succeeded');
+    expect(frames(job.id, 'queued')).toEqual([]);
   });
 
   it('refuses at submit a chunk size that resolves to 0, saying where', async () => {
@@ -122,5 +123,45 @@ describe('TASK_CHUNKING on the coordinator', () => {
     ).rejects.toThrow(
       /chunked\.yaml cannot be submitted:\n {2}error: steps\[0\]\.parameterSpace\.taskParameterDefinitions\[0\]\.chunks\.defaultTaskCount: resolves to "0"/,
     );
+  });
+
+  it('a chunk whose agent dies goes back whole and is not sized again; each frame is in one task', async () => {
+    const job = await c.submit({
+      kind: 'openjd',
+      template: template({
+        defaultTaskCount: 4,
+        targetRuntimeSeconds: 4,
+        rangeConstraint: 'CONTIGUOUS',
+      }),
+    });
+    const a = agent(job.id, '0');
+    const b = agent(job.id, '1');
+    const lost = await c.lease(a.id, 0);
+    const first = await c.lease(b.id, 0);
+    if (!('task' in lost) || !('task' in first)) throw new Error('no task leased');
+    // a's agent goes silent past its lease: its chunk is queued again as it was
+    clock += 61_000;
+    c.sweep();
+    expect(c.store.tasks.get(lost.task.id)?.state).toBe('queued');
+    // b's chunk took 61 s for 4 frames: later chunks of 1 frame, but not the one that went back
+    expect(await c.complete(b.id, first.task.id, {})).toBe(true);
+    expect(frames(job.id, 'queued')).toEqual([
+      '1-4',
+      ...Array.from({ length: 32 }, (_, i) => String(i + 9)),
+    ]);
+    const c2 = agent(job.id, '2');
+    for (;;) {
+      const r = await c.lease(c2.id, 0);
+      if (!('task' in r)) break;
+      clock += 1_000;
+      expect(await c.complete(c2.id, r.task.id, {})).toBe(true);
+    }
+    expect(c.store.jobs.get(job.id)?.state).toBe('succeeded');
+    expect(frames(job.id, 'queued')).toEqual([]);
+    const done = frames(job.id, 'done').flatMap((f) => {
+      const [lo, hi] = (f ?? '').split('-').map(Number);
+      return Array.from({ length: (hi ?? lo!) - lo! + 1 }, (_, i) => lo! + i);
+    });
+    expect(done.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 });
