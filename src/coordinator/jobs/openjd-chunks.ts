@@ -7,7 +7,7 @@ import {
   resolveCount,
 } from '../../openjd/chunking.js';
 import { findStep, submissionLookup } from '../../openjd/expand.js';
-import { parseRangeExpr } from '../../openjd/range-expr.js';
+import { MAX_RANGE_VALUES, parseRangeExpr } from '../../openjd/range-expr.js';
 import { taskLabel } from '../../openjd/step-slice.js';
 import type { NewTask, TaskRow } from '../store/types.js';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
@@ -28,9 +28,6 @@ export const adaptiveSizing = z.object({
 });
 /** A chunk task's sizing. */
 export type AdaptiveSizing = z.infer<typeof adaptiveSizing>;
-
-/** Most values one chunk takes when sized again: what one range expression may hold. */
-const MAX_CHUNK = 1024;
 
 /** The sizing of a step's chunk tasks; undefined for a step without a targetRuntimeSeconds above 0. */
 export function adaptiveSizingOf(
@@ -76,7 +73,7 @@ export function resizeChunks(
     }
   const queued = tasks.filter((t) => t.state === 'queued' && t.tries === 0);
   if (!values || !queued.length) return undefined;
-  const size = adaptiveChunkSize(a.targetSeconds, seconds / values, MAX_CHUNK);
+  const size = adaptiveChunkSize(a.targetSeconds, seconds / values, MAX_RANGE_VALUES);
   const groups = new Map<string, TaskRow[]>();
   for (const t of queued) {
     const { [a.parameter]: _chunk, ...others } = paramsOf(t);
