@@ -27,6 +27,7 @@ import { benchScalingLatency, formatScalingLatency } from './scaling-latency.js'
 import { benchTiledStill, formatTiledStill } from './tiled-still.js';
 import { benchPipeline, formatPipeline } from './pipeline.js';
 import { benchFirstFrame, formatFirstFrame } from './first-frame.js';
+import { benchChunking, formatChunking } from './chunking.js';
 import { AGENT_SIZES, HISTORY_SIZES } from './scale/scale-bench.js';
 import { runScaleSection } from './scale/scale-section.js';
 import { benchLeaseOrder, formatLeaseOrder } from './lease-order.js';
@@ -88,6 +89,7 @@ export const BENCH_SECTIONS = [
   'assets',
   'viewer',
   'farm',
+  'chunking',
 ] as const;
 /** Sections that need no Slurm cluster (simulated agents, simulated time). */
 const WITHOUT_CLUSTER: readonly BenchSection[] = ['scale', 'lease-order', 'assets'];
@@ -103,7 +105,7 @@ const USAGE = `usage: npm run bench -- [--frames 24] [--cheap-samples 4] [--expe
                           [--width 320 --height 180] [--keep]
                           [--dnn-layers 120] [--dnn-inputs 200]
                           [--only render|scheduling|scaling|still|pipeline|scale|first-frame|
-                                  lease-order|assets|viewer|farm (repeatable)]
+                                  lease-order|assets|viewer|farm|chunking (repeatable)]
                           [--assets-mb 2000 --assets-files 2000] [--farm-unit 1 (seconds)]
                           [--out bench-out] [--scale-agents 16,256,1024,4096]
                           [--scale-history 5000,50000,500000] [--scale-samples 500]
@@ -347,6 +349,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       const farm = run('farm')
         ? await benchFarm(ctx, { unitSeconds: settings.farmUnitSeconds })
         : undefined;
+      const chunking = run('chunking') ? await benchChunking(ctx) : undefined;
 
       if (renderEfficiency) {
         console.log('\n== Render efficiency ==');
@@ -384,6 +387,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         mkdirSync(out, { recursive: true });
         writeFileSync(path.join(out, 'farm.txt'), `${text}\n`);
         writeFileSync(path.join(out, 'farm.json'), JSON.stringify(farm, null, 1));
+      }
+      if (chunking) {
+        console.log('\n== Task chunking ==');
+        console.log(formatChunking(chunking));
       }
     });
     if (run('render') && settings.world !== 'host') {

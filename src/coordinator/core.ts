@@ -183,6 +183,7 @@ export class Coordinator {
           bus.emit({ type: 'task:updated', jobId: task.jobId, task: taskView(task, store.live) });
       },
       settled: (task) => this.stages.settled(task),
+      resized: (jobId, stage, delta) => this.stages.resized(jobId, stage, delta),
       touch: (agent) => this.liveness.touch(agent),
       failJob: (jobId, error) => this.control.finish(jobId, 'failed', error),
       times: cfg,

@@ -1,3 +1,4 @@
+import { chunkedValues, isChunkParameter } from './chunking.js';
 import { combinationLength, combinationPoints } from './combination.js';
 import type { JobParameterValues } from './job-parameters.js';
 import type { ReadManifest } from './manifest-range.js';
@@ -79,10 +80,16 @@ export function expandStep(
       k,
       p.manifest ? 'manifest' : 'range',
     ];
-    if ('error' in r) {
-      const at = r.at === undefined ? base : [...base, /^\d+$/.test(r.at) ? Number(r.at) : r.at];
-      problems.push({ path: formatPath(at), message: r.error });
-    } else values.set(p.name, r.values);
+    const c = 'values' in r && isChunkParameter(p) ? chunkedValues(p, r.values, lookup) : r;
+    if ('error' in c) {
+      const at =
+        c.at === undefined
+          ? base
+          : c.at.startsWith('chunks')
+            ? [...base.slice(0, -1), ...c.at.split('.')]
+            : [...base, /^\d+$/.test(c.at) ? Number(c.at) : c.at];
+      problems.push({ path: formatPath(at), message: c.error });
+    } else values.set(p.name, c.values);
   });
   if (problems.length) throw new OpenjdInstantiationError(problems);
   const combo = stepCombination(step);

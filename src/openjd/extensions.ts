@@ -1,3 +1,4 @@
+import { TASK_CHUNKING_EXTENSION } from './chunking.js';
 import { formatPath, type Problem } from './problem.js';
 
 /**
@@ -10,11 +11,13 @@ import { formatPath, type Problem } from './problem.js';
 export const MANIFEST_RANGE_EXTENSION = 'CLUSTER_TOOL_MANIFEST_RANGE';
 
 /** Extensions this library implements. */
-export const SUPPORTED_EXTENSIONS: readonly string[] = [MANIFEST_RANGE_EXTENSION];
+export const SUPPORTED_EXTENSIONS: readonly string[] = [
+  MANIFEST_RANGE_EXTENSION,
+  TASK_CHUNKING_EXTENSION,
+];
 
 /** Extensions accepted into the spec by RFC that this library does not implement. */
 export const SPEC_EXTENSIONS_NOT_BUILT: Readonly<Record<string, string>> = {
-  TASK_CHUNKING: 'RFC 0001 task chunking (CHUNK[INT] task parameters)',
   REDACTED_ENV_VARS: 'RFC 0003 redacted environment variables (openjd_redacted_env)',
   FEATURE_BUNDLE_1:
     'RFC 0004 feature bundle 1 (longer names, format strings in timeouts, endOfLine)',

@@ -81,6 +81,11 @@ export function stepSites(step: StepTemplate, index: number): FormatSite[] {
         if (typeof v === 'string')
           sites.push({ value: v, path: formatPath([...at, 'range', i]), context: submission });
       });
+    for (const key of ['defaultTaskCount', 'targetRuntimeSeconds'] as const) {
+      const v = 'chunks' in p ? p.chunks?.[key] : undefined;
+      if (typeof v === 'string')
+        sites.push({ value: v, path: formatPath([...at, 'chunks', key]), context: submission });
+    }
     for (const key of ['lines', 'glob'] as const) {
       const v = p.manifest?.[key];
       if (v !== undefined)

@@ -1,25 +1,33 @@
 import { hasReferences, resolveFormatString } from './format-string.js';
 import { MAX_MANIFEST_VALUES, manifestPathProblem, type ReadManifest } from './manifest-range.js';
 import { parseRangeExpr } from './range-expr.js';
+import { CHUNK_INT } from './schema/chunks.js';
 import type { ParameterType } from './schema/parameters.js';
 import type { TaskParameter } from './schema/step.js';
 import { floatText, toFloat, toInt } from './values.js';
 
 /** A task parameter's value in one task: its type and the text format strings see. */
 export interface TaskParameterValue {
-  type: ParameterType;
+  type: TaskParameter['type'];
   value: string;
 }
 
 /** The number of values a task parameter has, when it is known before submission. */
 export function staticLength(p: TaskParameter): number | undefined {
   if (p.manifest) return undefined;
+  // A CHUNK[INT]'s task count depends on its chunk size, known at submission.
+  if (p.type === CHUNK_INT) return undefined;
   if (typeof p.range === 'string') {
     if (hasReferences(p.range)) return undefined;
     const r = parseRangeExpr(p.range);
     return 'values' in r ? r.values.length : undefined;
   }
   return p.range?.length;
+}
+
+/** The type each of a parameter's values has: a CHUNK[INT]'s values are integers. */
+function valueType(p: TaskParameter): ParameterType {
+  return p.type === CHUNK_INT ? 'INT' : p.type;
 }
 
 /**
@@ -73,7 +81,7 @@ export function taskParameterValues(
       if ('error' in r) return { ...r, at: String(i) };
       text = r.value;
     }
-    const typed = typedValue(p.type, text);
+    const typed = typedValue(valueType(p), text);
     if ('error' in typed) return { error: typed.error, at: String(i) };
     values.push(typed.value);
   }
@@ -112,7 +120,7 @@ function manifestValues(
   const values: string[] = [];
   for (const [i, v] of raw.entries()) {
     // A manifest is a file a task wrote: say which value is wrong without quoting it.
-    const typed = typedValue(p.type, v, false);
+    const typed = typedValue(valueType(p), v, false);
     if ('error' in typed) return { error: `value ${i + 1} of "${r.value}": ${typed.error}`, at };
     values.push(typed.value);
   }

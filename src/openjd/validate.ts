@@ -1,4 +1,5 @@
 import { capabilityWarnings } from './capabilities.js';
+import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
 import { MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
@@ -66,10 +67,12 @@ export function validateTemplate(doc: unknown): ValidationResult {
   checkUnique(list('jobEnvironments').map(rawName), 'jobEnvironments', errors);
   checkSteps(steps, list('steps').map(rawLinks), jobEnvs, errors);
   const declared = extensions.includes(MANIFEST_RANGE_EXTENSION);
+  checkChunkExtension(list('steps'), extensions.includes(TASK_CHUNKING_EXTENSION), errors);
   steps.forEach((s, i) => {
     if (s) {
       checkParameterSpace(s.parameterSpace, i, errors);
       checkManifestParameters(s, i, declared, errors);
+      checkChunkParameters(s, i, errors);
       return;
     }
     // A step with other problems: still check its parameter space if that part is well formed.

@@ -89,6 +89,29 @@ describe('cluster-tool openjd check', () => {
     );
   });
 
+  it('counts a chunked step in chunks, and refuses CHUNK[INT] without TASK_CHUNKING', async () => {
+    const chunked = await cli(['openjd', 'check', path.join(EXAMPLES, 'blender-chunked')]);
+    expect(chunked.error).toBeUndefined();
+    expect(chunked.out).toMatch(/ {2}Render {2}6 tasks\n/);
+    const doc = minimalTemplate() as { steps: { parameterSpace?: unknown }[] };
+    doc.steps[0]!.parameterSpace = {
+      taskParameterDefinitions: [
+        {
+          name: 'Frame',
+          type: 'CHUNK[INT]',
+          range: '1-10',
+          chunks: { defaultTaskCount: 0, rangeConstraint: 'CONTIGUOUS' },
+        },
+      ],
+    };
+    const { out, error } = await cli(['openjd', 'check', file(doc)]);
+    expect(error?.exitCode).toBe(2);
+    expect(out).toMatch(
+      /^error: steps\[0\]\.parameterSpace\.taskParameterDefinitions\[0\]\.type: CHUNK\[INT\] needs the TASK_CHUNKING extension/m,
+    );
+    expect(out).toMatch(/^error: .*\.chunks\.defaultTaskCount: .*an integer of at least 1/m);
+  });
+
   it('refuses bad parameter values with exit code 2', async () => {
     const { out, error } = await cli([
       'openjd',

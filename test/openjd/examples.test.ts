@@ -80,4 +80,17 @@ describe('the examples validate and expand', () => {
       content: matching(/^#!\/usr\/bin\/env bash/),
     });
   });
+
+  it('blender-chunked: one task per chunk of frames, its range turned into Blender -f syntax', () => {
+    const { template, values } = loadExample('blender-chunked', {
+      Frames: '1-5,8-10',
+      ChunkSize: 3,
+    });
+    const chunks = expandStep(template, 'Render', values);
+    expect(chunks.map((t) => t.params.Frame?.value)).toEqual(['1-3', '4-5,8', '9-10']);
+    const cmd = instantiateTask(template, 'Render', chunks[1]!.params, values, '/s');
+    expect(cmd.argv.slice(-2)).toEqual(['1', '4-5,8']);
+    const script = cmd.files.find((f) => f.path.endsWith('render.sh'))?.content ?? '';
+    expect(script).toMatch(/sed -E/);
+  });
 });

@@ -22,7 +22,7 @@ export interface OutcomePorts {
   store: {
     jobs: Pick<JobsTable, 'update'>;
     agents: Pick<AgentsTable, 'update'>;
-    tasks: Pick<TasksTable, 'get' | 'complete' | 'fail'>;
+    tasks: Pick<TasksTable, 'get' | 'complete' | 'fail' | 'list' | 'replaceQueued'>;
   };
   scheduler: Pick<Scheduler, 'finished' | 'pause'>;
   waiters: Pick<Waiters, 'offer' | 'notify'>;
@@ -32,6 +32,8 @@ export interface OutcomePorts {
   taskUpdated: (task: TaskRow) => void;
   /** A task left the queue for good (done or failed): its stage may be over. */
   settled: (task: TaskRow) => void;
+  /** A stage's queued tasks were replaced by `delta` more (or fewer): its open count moves. */
+  resized?: (jobId: string, stage: string, delta: number) => void;
   /** Ends a job as failed (its output could not be written for too long). */
   failJob: (jobId: string, error: string) => void;
   /** Notes that an agent was heard from. */
@@ -60,7 +62,7 @@ export class Outcomes {
   done(
     agent: AgentRow,
     task: TaskRow,
-    type: Pick<JobType, 'onTaskDone' | 'costOf'>,
+    type: Pick<JobType, 'onTaskDone' | 'costOf' | 'resizeQueued'>,
     result: Record<string, unknown>,
   ): TaskRow | null {
     this.p.touch(agent);
@@ -83,6 +85,15 @@ export class Outcomes {
       leaseExpires: null,
       error: null,
     };
+    const resize = type.resizeQueued?.(
+      done,
+      () => this.p.store.tasks.list(task.jobId, { stage: task.stage }).tasks,
+    );
+    if (
+      resize?.remove.length &&
+      this.p.store.tasks.replaceQueued(task.jobId, resize.remove, resize.add)
+    )
+      this.p.resized?.(task.jobId, task.stage, resize.add.length - resize.remove.length);
     this.p.taskUpdated(done);
     this.p.bus.jobChanged(task.jobId);
     this.p.settled(task);

@@ -171,6 +171,15 @@ export interface JobType<K extends JobKind = JobKind> {
   /** What a finished task changes on its job (the encode's video). */
   onTaskDone?(task: TaskRow, result: Record<string, unknown>): JobPatch | undefined;
   /**
+   * The never-leased tasks of its stage a finished task sizes again, and what replaces them
+   * (OpenJD TASK_CHUNKING's targetRuntimeSeconds); undefined leaves the queue as it is.
+   * `stageTasks` reads the stage's tasks as they are now.
+   */
+  resizeQueued?(
+    done: TaskRow,
+    stageTasks: () => TaskRow[],
+  ): { remove: number[]; add: NewTask[] } | undefined;
+  /**
    * How long the job's agents may take to leave once it has ended on its own (an OpenJD
    * environment's onExit runs then); its allocations are released when they have all ended,
    * or this long after. Without it, about a second after.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adaptiveSizing } from './openjd-chunks.js';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
 import type { JobTemplate } from '../../openjd/schema/template.js';
 import type { TaskResources } from '../../openjd/slurm-resources.js';
@@ -15,6 +16,11 @@ export interface OpenjdSpec {
 }
 
 const value = z.object({ type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH']), value: z.string() });
+/** A task parameter's value: a CHUNK[INT] one is its chunk as a range expression (`1-5`). */
+const taskValue = z.object({
+  type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH', 'CHUNK[INT]']),
+  value: z.string(),
+});
 
 const template = z.custom<JobTemplate>(
   (v) =>
@@ -35,9 +41,11 @@ export const openjdPayload = z.object({
   stepIndex: z.number().int().min(0),
   index: z.number().int().min(0),
   label: z.string(),
-  params: z.record(z.string(), value),
+  params: z.record(z.string(), taskValue),
   jobParameters: z.record(z.string(), value),
   template,
+  /** A chunk task whose step has a targetRuntimeSeconds: how to size its chunks again. */
+  adaptive: adaptiveSizing.optional(),
 });
 
 /** An `openjd-task` payload. */

@@ -17,6 +17,7 @@ import {
   type OpenjdSpec,
   type OpenjdTaskPayload,
 } from './openjd-payload.js';
+import { adaptiveSizingOf, resizeChunks } from './openjd-chunks.js';
 import { openjdResults, openjdStepNotes } from './openjd-results.js';
 import { resultsCsv } from './result-csv.js';
 
@@ -28,6 +29,7 @@ function problemText(what: string, problems: readonly Problem[]): string {
 /** The tasks of one step as the coordinator stores them. */
 function stepTasks(spec: OpenjdSpec, step: string, order: number, specs: TaskSpec[]): NewTask[] {
   const template = stepSlice(spec.template, step);
+  const adaptive = adaptiveSizingOf(spec, step);
   return specs.map((t) => {
     const payload: OpenjdTaskPayload = {
       step,
@@ -37,6 +39,7 @@ function stepTasks(spec: OpenjdSpec, step: string, order: number, specs: TaskSpe
       params: t.params,
       jobParameters: spec.values,
       template,
+      ...(adaptive ? { adaptive } : {}),
     };
     return { stage: step, seq: t.index, kind: OPENJD_TASK, payload: { ...payload }, frames: [] };
   });
@@ -160,6 +163,8 @@ export const openjdJob: JobType<'openjd'> = {
   },
 
   results: openjdResults,
+
+  resizeQueued: resizeChunks,
 
   /**
    * The onExit actions still to run when the job ends: the job's environments' and a step's

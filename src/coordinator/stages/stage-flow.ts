@@ -56,6 +56,13 @@ export class StageFlow {
     this.open.clear();
   }
 
+  /** A stage's queued tasks were replaced by `delta` more or fewer (chunks sized again). */
+  resized(jobId: string, stage: string, delta: number): void {
+    const key = `${jobId}/${stage}`;
+    const n = this.open.get(key);
+    if (n !== undefined) this.open.set(key, n + delta);
+  }
+
   /** A task left the queued/leased set for good: maybe the stage, and then the job, is over. */
   settled(task: TaskRow): void {
     const key = `${task.jobId}/${task.stage}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasReferences } from '../format-string.js';
+import { CHUNK_INT, ChunkSpec } from './chunks.js';
 import { HostRequirements } from './host-requirements.js';
 import { intValue } from './parameters.js';
 import { Environment, StepScript, uniqueBy } from './script.js';
@@ -45,22 +46,33 @@ const valueSource = {
   manifest: Manifest.optional(),
 };
 
+const intRange = z
+  .union(
+    [
+      listOf(z.union([z.int(), intValue.pipe(z.string()), formatString()])).superRefine(
+        numericLiterals(INT_STRING, 'an integer'),
+      ),
+      formatString({ min: 1 }),
+    ],
+    {
+      error: 'must be a list of integers or a range expression string such as "1-100:2"',
+    },
+  )
+  .optional();
+
 const TaskInt = z.strictObject({
   name: identifier,
   type: z.literal('INT'),
-  range: z
-    .union(
-      [
-        listOf(z.union([z.int(), intValue.pipe(z.string()), formatString()])).superRefine(
-          numericLiterals(INT_STRING, 'an integer'),
-        ),
-        formatString({ min: 1 }),
-      ],
-      {
-        error: 'must be a list of integers or a range expression string such as "1-100:2"',
-      },
-    )
-    .optional(),
+  range: intRange,
+  ...valueSource,
+});
+
+/** TASK_CHUNKING's CHUNK[INT]: integer values taken a chunk per task (`chunking.ts` checks the rest). */
+const TaskChunkInt = z.strictObject({
+  name: identifier,
+  type: z.literal(CHUNK_INT),
+  range: intRange,
+  chunks: ChunkSpec.optional(),
   ...valueSource,
 });
 
@@ -89,7 +101,7 @@ const TaskPath = z.strictObject({
 
 /** `<TaskParameterDefinition>` (§3.4.1): exactly one of `range` or `manifest`. */
 export const TaskParameter = z
-  .discriminatedUnion('type', [TaskInt, TaskFloat, TaskString, TaskPath])
+  .discriminatedUnion('type', [TaskInt, TaskFloat, TaskString, TaskPath, TaskChunkInt])
   .superRefine((p, ctx) => {
     if (p.range === undefined && p.manifest === undefined)
       ctx.addIssue({
@@ -102,6 +114,18 @@ export const TaskParameter = z
         code: 'custom',
         path: ['manifest'],
         message: 'give range or manifest, not both',
+      });
+    if (p.type === CHUNK_INT && p.chunks === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chunks'],
+        message: 'is required for CHUNK[INT]: give defaultTaskCount and rangeConstraint',
+      });
+    if (p.type === CHUNK_INT && p.manifest !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['manifest'],
+        message: 'a CHUNK[INT] parameter takes its values from range: give range instead',
       });
   });
 /** A validated task parameter definition. */

@@ -31,6 +31,24 @@ export class QueueEdits {
   }
 
   /**
+   * Replaces queued tasks that were never leased with `tasks` (chunks sized again); does nothing
+   * and returns false when one of `ids` is no longer such a task.
+   */
+  replaceQueued(jobId: string, ids: number[], tasks: NewTask[]): boolean {
+    return this.sql.transaction(() => {
+      const fresh = this.sql.q(
+        `SELECT 1 FROM tasks WHERE id = ? AND job_id = ? AND state = 'queued'
+         AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.task_id = tasks.id)`,
+      );
+      if (!ids.every((id) => fresh.get(id, jobId) !== undefined)) return false;
+      const del = this.sql.q(`DELETE FROM tasks WHERE id = ? AND job_id = ?`);
+      for (const id of ids) del.run(id, jobId);
+      this.insert(jobId, tasks);
+      return true;
+    });
+  }
+
+  /**
    * Queues finished tasks (failed, cancelled or done) again with fresh attempts, forgetting who
    * failed them. Returns how many.
    */

@@ -37,6 +37,9 @@ export class TasksTable {
   insert(...a: Parameters<QueueEdits['insert']>) {
     return this.edits.insert(...a);
   }
+  replaceQueued(...a: Parameters<QueueEdits['replaceQueued']>) {
+    return this.edits.replaceQueued(...a);
+  }
   reopen(...a: Parameters<QueueEdits['reopen']>) {
     return this.edits.reopen(...a);
   }

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { chunkValues, rangeText } from '../../src/openjd/chunking.js';
+import {
+  OpenjdInstantiationError,
+  expandStep,
+  instantiateTask,
+  resolveJobParameters,
+  stepSlice,
+  validateTemplate,
+  type JobTemplate,
+  type Problem,
+} from '../../src/openjd/index.js';
+import { matching } from './helpers/matching.js';
+
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+   these tests edit parsed documents, which are untyped by nature, to make each bad template */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
+
+/** A template with a Frame CHUNK[INT] parameter, as a Deadline-style chunked render writes it. */
+function chunked(chunks: Doc = { defaultTaskCount: 5, rangeConstraint: 'CONTIGUOUS' }): Doc {
+  return {
+    specificationVersion: 'jobtemplate-2023-09',
+    extensions: ['TASK_CHUNKING'],
+    name: 'Chunked',
+    parameterDefinitions: [
+      { name: 'Frames', type: 'STRING', default: '1-12' },
+      { name: 'ChunkSize', type: 'INT', default: 5 },
+    ],
+    steps: [
+      {
+        name: 'Render',
+        parameterSpace: {
+          taskParameterDefinitions: [
+            { name: 'Frame', type: 'CHUNK[INT]', range: '{{Param.Frames}}', chunks },
+          ],
+        },
+        script: {
+          actions: { onRun: { command: 'render', args: ['--frames', '{{Task.Param.Frame}}'] } },
+        },
+      },
+    ],
+  };
+}
+
+const T = 'steps[0].parameterSpace.taskParameterDefinitions[0]';
+
+function errorsOf(edit: (t: Doc) => void): Problem[] {
+  const t = chunked();
+  edit(t);
+  return validateTemplate(t).errors;
+}
+
+function expectError(errors: Problem[], path: string, message: RegExp): void {
+  expect(errors, JSON.stringify(errors, null, 1)).toContainEqual({
+    path,
+    message: matching(message),
+  });
+}
+
+function frames(doc: Doc, given: Record<string, unknown> = {}): string[] {
+  const r = validateTemplate(doc);
+  expect(r.errors).toEqual([]);
+  const t = r.template as JobTemplate;
+  const values = resolveJobParameters(t, given).values;
+  return expandStep(t, 'Render', values).map((task) => task.params.Frame?.value ?? '');
+}
+
+describe('TASK_CHUNKING chunks', () => {
+  it('writes a chunk as a range expression: runs as a-b, joined by commas', () => {
+    expect(rangeText([1, 2, 3, 7])).toBe('1-3,7');
+    expect(rangeText([4])).toBe('4');
+    expect(rangeText([-2, -1, 0, 5, 6])).toBe('-2-0,5-6');
+  });
+
+  it('takes the values ascending and once; CONTIGUOUS chunks stop at a gap', () => {
+    expect(chunkValues([5, 1, 2, 3, 4, 3, 9, 10], 3, 'CONTIGUOUS')).toEqual([
+      [1, 2, 3],
+      [4, 5],
+      [9, 10],
+    ]);
+    expect(chunkValues([5, 1, 2, 3, 4, 9, 10], 3, 'NONCONTIGUOUS')).toEqual([
+      [1, 2, 3],
+      [4, 5, 9],
+      [10],
+    ]);
+  });
+
+  it('expands a CHUNK[INT] step into one task per chunk, its value the range expression', () => {
+    expect(frames(chunked())).toEqual(['1-5', '6-10', '11-12']);
+    expect(frames(chunked(), { Frames: '1-4,7-9' })).toEqual(['1-4', '7-9']);
+    const loose = chunked({ defaultTaskCount: 5, rangeConstraint: 'NONCONTIGUOUS' });
+    expect(frames(loose, { Frames: '1-4,7-9' })).toEqual(['1-4,7', '8-9']);
+    const fromParam = chunked({
+      defaultTaskCount: '{{Param.ChunkSize}}',
+      targetRuntimeSeconds: 60,
+      rangeConstraint: 'CONTIGUOUS',
+    });
+    expect(frames(fromParam, { ChunkSize: 4 })).toEqual(['1-4', '5-8', '9-12']);
+  });
+
+  it('gives the chunk to format strings in the task script', () => {
+    const t = validateTemplate(chunked()).template as JobTemplate;
+    const values = resolveJobParameters(t, {}).values;
+    const [task] = expandStep(t, 'Render', values);
+    const cmd = instantiateTask(
+      stepSlice(t, 'Render'),
+      'Render',
+      task?.params ?? {},
+      values,
+      '/tmp/s',
+    );
+    expect(cmd.argv).toEqual(['render', '--frames', '1-5']);
+    expect(task?.params.Frame?.type).toBe('CHUNK[INT]');
+  });
+});
+
+describe('TASK_CHUNKING refuses, saying where and what to change', () => {
+  it('CHUNK[INT] without the extension', () => {
+    expectError(
+      errorsOf((t) => delete t.extensions),
+      `${T}.type`,
+      /CHUNK\[INT\] needs the TASK_CHUNKING extension: add "extensions: \[TASK_CHUNKING\]"/,
+    );
+  });
+
+  it('a chunk size of 0, a bad rangeConstraint, no chunks', () => {
+    const p = (t: Doc) => t.steps[0].parameterSpace.taskParameterDefinitions[0];
+    expectError(
+      errorsOf((t) => (p(t).chunks.defaultTaskCount = 0)),
+      `${T}.chunks.defaultTaskCount`,
+      /an integer of at least 1/,
+    );
+    expectError(
+      errorsOf((t) => (p(t).chunks.rangeConstraint = 'SOMETIMES')),
+      `${T}.chunks.rangeConstraint`,
+      /must be one of CONTIGUOUS, NONCONTIGUOUS/,
+    );
+    expectError(
+      errorsOf((t) => delete p(t).chunks),
+      `${T}.chunks`,
+      /is required for CHUNK\[INT\]/,
+    );
+    expectError(
+      errorsOf((t) => (p(t).chunks.targetRuntimeSeconds = -1)),
+      `${T}.chunks.targetRuntimeSeconds`,
+      /at least 0/,
+    );
+  });
+
+  it('two CHUNK[INT] parameters in a step, or one in an association', () => {
+    const two = (t: Doc) =>
+      t.steps[0].parameterSpace.taskParameterDefinitions.push({
+        name: 'Other',
+        type: 'CHUNK[INT]',
+        range: '1-3',
+        chunks: { defaultTaskCount: 1, rangeConstraint: 'CONTIGUOUS' },
+      });
+    expectError(
+      errorsOf(two),
+      'steps[0].parameterSpace.taskParameterDefinitions[1].type',
+      /only one CHUNK\[INT\]/,
+    );
+    expectError(
+      errorsOf((t) => {
+        t.steps[0].parameterSpace.taskParameterDefinitions.push({
+          name: 'Pass',
+          type: 'INT',
+          range: [1, 2],
+        });
+        t.steps[0].parameterSpace.combination = '(Frame, Pass)';
+      }),
+      'steps[0].parameterSpace.combination',
+      /Frame is a CHUNK\[INT\] parameter and cannot be in an association/,
+    );
+  });
+
+  it('a chunk size that resolves to 0 at submission', () => {
+    const doc = chunked({ defaultTaskCount: '{{Param.ChunkSize}}', rangeConstraint: 'CONTIGUOUS' });
+    const t = validateTemplate(doc).template as JobTemplate;
+    const values = resolveJobParameters(t, { ChunkSize: 0 }).values;
+    let err: unknown;
+    try {
+      expandStep(t, 'Render', values);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OpenjdInstantiationError);
+    expect((err as OpenjdInstantiationError).problems).toEqual([
+      {
+        path: `${T}.chunks.defaultTaskCount`,
+        message: 'resolves to "0": give an integer of at least 1',
+      },
+    ]);
+  });
+});
