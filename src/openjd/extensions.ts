@@ -9,13 +9,18 @@ import { formatPath, type Problem } from './problem.js';
 /** Our extension: task parameter values read from a manifest an earlier step wrote. */
 export const MANIFEST_RANGE_EXTENSION = 'CLUSTER_TOOL_MANIFEST_RANGE';
 
+/** RFC 0003: `openjd_redacted_env` sets a variable whose value is masked in output (redaction.ts). */
+const REDACTED_ENV_VARS_EXTENSION = 'REDACTED_ENV_VARS';
+
 /** Extensions this library implements. */
-export const SUPPORTED_EXTENSIONS: readonly string[] = [MANIFEST_RANGE_EXTENSION];
+export const SUPPORTED_EXTENSIONS: readonly string[] = [
+  MANIFEST_RANGE_EXTENSION,
+  REDACTED_ENV_VARS_EXTENSION,
+];
 
 /** Extensions accepted into the spec by RFC that this library does not implement. */
 export const SPEC_EXTENSIONS_NOT_BUILT: Readonly<Record<string, string>> = {
   TASK_CHUNKING: 'RFC 0001 task chunking (CHUNK[INT] task parameters)',
-  REDACTED_ENV_VARS: 'RFC 0003 redacted environment variables (openjd_redacted_env)',
   FEATURE_BUNDLE_1:
     'RFC 0004 feature bundle 1 (longer names, format strings in timeouts, endOfLine)',
   EXPR: 'RFC 0005 expression language',

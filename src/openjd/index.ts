@@ -46,6 +46,7 @@ export {
   type OutputEvent,
 } from './output-messages.js';
 export { OpenjdInstantiationError, type Problem } from './problem.js';
+export { maskCommand, Redactor, REDACTED } from './redaction.js';
 export type { JobTemplate } from './schema/template.js';
 export type { StepTemplate } from './schema/step.js';
 export type { TaskParameterValue } from './task-values.js';
