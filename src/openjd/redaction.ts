@@ -54,9 +54,6 @@ export class Redactor {
  * registered so far.
  */
 export function maskCommand(text: string, redactor?: Redactor): string {
-  const masked = text.replace(
-    /(openjd_redacted_env:[^=\n"'\\]*=)[^"'\\\n]*/g,
-    `$1${REDACTED}`,
-  );
+  const masked = text.replace(/(openjd_redacted_env:[^=\n"'\\]*=)[^"'\\\n]*/g, `$1${REDACTED}`);
   return redactor ? redactor.mask(masked) : masked;
 }
