@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkExtensions } from './extensions.js';
+import { EXPR_EXTENSION, checkExtensions } from './extensions.js';
 import { environmentSites } from './format-sites.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -59,7 +59,10 @@ export function validateEnvironmentTemplate(doc: unknown): {
     return { errors: [{ path: 'specificationVersion', message }] };
   }
   const root = parseWith(EnvironmentRoot, doc, [], errors);
-  checkExtensions(Array.isArray(raw.extensions) ? raw.extensions : undefined, errors);
+  const extensions = checkExtensions(
+    Array.isArray(raw.extensions) ? raw.extensions : undefined,
+    errors,
+  );
   const list = Array.isArray(raw.parameterDefinitions) ? raw.parameterDefinitions : [];
   const params = list.map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
@@ -83,7 +86,14 @@ export function validateEnvironmentTemplate(doc: unknown): {
   });
   if (env)
     for (const site of environmentSites(env, ['environment']))
-      checkReferences(site.value, site.path, infos, site.context, errors);
+      checkReferences(
+        site.value,
+        site.path,
+        infos,
+        site.context,
+        errors,
+        extensions.includes(EXPR_EXTENSION),
+      );
   if (errors.length || !root || !env) return { errors };
   return {
     template: {

@@ -12,10 +12,14 @@ export const MANIFEST_RANGE_EXTENSION = 'CLUSTER_TOOL_MANIFEST_RANGE';
 /** RFC 0003: `openjd_redacted_env` sets a variable whose value is masked in output (redaction.ts). */
 const REDACTED_ENV_VARS_EXTENSION = 'REDACTED_ENV_VARS';
 
+/** RFC 0005: expressions in format strings, the subset expr-parse.ts describes. */
+export const EXPR_EXTENSION = 'EXPR';
+
 /** Extensions this library implements. */
 export const SUPPORTED_EXTENSIONS: readonly string[] = [
   MANIFEST_RANGE_EXTENSION,
   REDACTED_ENV_VARS_EXTENSION,
+  EXPR_EXTENSION,
 ];
 
 /** Extensions accepted into the spec by RFC that this library does not implement. */
@@ -23,7 +27,6 @@ export const SPEC_EXTENSIONS_NOT_BUILT: Readonly<Record<string, string>> = {
   TASK_CHUNKING: 'RFC 0001 task chunking (CHUNK[INT] task parameters)',
   FEATURE_BUNDLE_1:
     'RFC 0004 feature bundle 1 (longer names, format strings in timeouts, endOfLine)',
-  EXPR: 'RFC 0005 expression language',
 };
 
 const NAME = /^[A-Z_0-9]{3,128}$/;

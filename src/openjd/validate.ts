@@ -1,5 +1,5 @@
 import { capabilityWarnings } from './capabilities.js';
-import { MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
+import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
 import { checkParameterDefinition } from './parameter-rules.js';
@@ -86,13 +86,15 @@ export function validateTemplate(doc: unknown): ValidationResult {
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
+  const expr = extensions.includes(EXPR_EXTENSION);
   if (typeof raw.name === 'string')
-    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors);
+    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors, expr);
   const sites = [
     ...jobEnvs.flatMap((e, i) => (e ? environmentSites(e, ['jobEnvironments', i]) : [])),
     ...steps.flatMap((s, i) => (s ? stepSites(s, i) : [])),
   ];
-  for (const site of sites) checkReferences(site.value, site.path, infos, site.context, errors);
+  for (const site of sites)
+    checkReferences(site.value, site.path, infos, site.context, errors, expr);
 
   if (errors.length > 0 || !root) return { errors: dedupe(errors), warnings: [] };
   const template: JobTemplate = {
