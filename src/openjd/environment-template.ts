@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXPR_EXTENSION, checkExtensions } from './extensions.js';
+import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -63,6 +64,7 @@ export function validateEnvironmentTemplate(doc: unknown): {
     Array.isArray(raw.extensions) ? raw.extensions : undefined,
     errors,
   );
+  checkEndOfLine(raw, extensions.includes(FEATURE_BUNDLE_1), errors);
   const list = Array.isArray(raw.parameterDefinitions) ? raw.parameterDefinitions : [];
   const params = list.map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),

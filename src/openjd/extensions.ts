@@ -1,3 +1,4 @@
+import { FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { formatPath, type Problem } from './problem.js';
 
 /**
@@ -20,13 +21,12 @@ export const SUPPORTED_EXTENSIONS: readonly string[] = [
   MANIFEST_RANGE_EXTENSION,
   REDACTED_ENV_VARS_EXTENSION,
   EXPR_EXTENSION,
+  FEATURE_BUNDLE_1,
 ];
 
 /** Extensions accepted into the spec by RFC that this library does not implement. */
 export const SPEC_EXTENSIONS_NOT_BUILT: Readonly<Record<string, string>> = {
   TASK_CHUNKING: 'RFC 0001 task chunking (CHUNK[INT] task parameters)',
-  FEATURE_BUNDLE_1:
-    'RFC 0004 feature bundle 1 (longer names, format strings in timeouts, endOfLine)',
 };
 
 const NAME = /^[A-Z_0-9]{3,128}$/;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ExprLookup, ScopeValue } from './expr-eval.js';
+import { withLineEndings } from './feature-bundle.js';
 import { resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
@@ -119,7 +120,7 @@ export function writeList(
 ): FileToWrite[] {
   return files.map((f, i) => ({
     path: paths[`${prefix}.${f.name}`] as string,
-    content: resolveAt(f.data, [...at, i, 'data'], lookup),
+    content: withLineEndings(resolveAt(f.data, [...at, i, 'data'], lookup), f.endOfLine),
     runnable: f.runnable === true,
   }));
 }

@@ -1,5 +1,11 @@
 import { capabilityWarnings } from './capabilities.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
+import {
+  checkEndOfLine,
+  FEATURE_BUNDLE_1,
+  featureBundleNote,
+  normalizeSimpleActions,
+} from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
 import { checkParameterDefinition } from './parameter-rules.js';
@@ -46,13 +52,16 @@ export function validateTemplate(doc: unknown): ValidationResult {
     return { errors: [{ path: 'specificationVersion', message }], warnings: [] };
   }
   const root = parseWith(TemplateRoot, doc, [], errors);
-  const raw = doc as Record<string, unknown>;
-  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
-
+  const given = doc as Record<string, unknown>;
   const extensions = checkExtensions(
-    Array.isArray(raw.extensions) ? raw.extensions : undefined,
+    Array.isArray(given.extensions) ? given.extensions : undefined,
     errors,
   );
+  const bundled = extensions.includes(FEATURE_BUNDLE_1);
+  const raw = normalizeSimpleActions(given, bundled, errors);
+  checkEndOfLine(raw, bundled, errors);
+  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
+
   const params = list('parameterDefinitions').map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
   );
@@ -96,7 +105,8 @@ export function validateTemplate(doc: unknown): ValidationResult {
   for (const site of sites)
     checkReferences(site.value, site.path, infos, site.context, errors, expr);
 
-  if (errors.length > 0 || !root) return { errors: dedupe(errors), warnings: [] };
+  if (errors.length > 0 || !root)
+    return { errors: dedupe(bundled ? errors.map(featureBundleNote) : errors), warnings: [] };
   const template: JobTemplate = {
     ...(root as Omit<
       JobTemplate,
