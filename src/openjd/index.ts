@@ -1,8 +1,8 @@
 /**
  * Open Job Description (specification revision jobtemplate-2023-09) for cluster-tool: parse and
  * validate job templates and job bundles, resolve job parameters, expand steps into tasks and
- * turn tasks into argv, files and environment variables. Everything but `load.ts` and
- * `manifest-reader.ts` is pure. See docs/openjd.md.
+ * turn tasks into argv, files and environment variables. Everything but `load.ts`,
+ * `environment-files.ts` and `manifest-reader.ts` is pure. See docs/openjd.md.
  *
  * A coordinator runs a template like this:
  * ```ts
