@@ -7,9 +7,11 @@ import { runCli } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 
 /**
- * REDACTED_ENV_VARS on the local cluster: a job environment's onEnter sets a variable with
- * `openjd_redacted_env`; the task sees its value, and nothing the coordinator serves or keeps
- * (the task's log, results, status, the job's files and its database) holds it.
+ * The specification's extensions on the local cluster. REDACTED_ENV_VARS: a job environment's
+ * onEnter sets a variable with `openjd_redacted_env`; the task sees its value, and nothing the
+ * coordinator serves or keeps (the task's log, results, status, the job's files and its
+ * database) holds it. EXPR and FEATURE_BUNDLE_1: a simple action whose range and output are
+ * computed by expressions.
  */
 
 const slurmConf = inject('slurmConf');
@@ -39,7 +41,7 @@ function everything(dir: string): string {
     .join('\n');
 }
 
-describe('OpenJD redacted environment variables on the local cluster', () => {
+describe('OpenJD extensions on the local cluster', () => {
   it('sets the variable for later actions and keeps its value out of the served log', async () => {
     const file = path.join(root, 'redacted.yaml');
     writeFileSync(
@@ -95,5 +97,41 @@ describe('OpenJD redacted environment variables on the local cluster', () => {
     for (const s of shown) expect(s.stdout + s.stderr).not.toContain(SECRET);
     expect(everything(coord.stateDir)).not.toContain(SECRET);
     expect(everything(job.dir)).not.toContain(SECRET);
+  }, 360_000);
+
+  it('runs a simple action (FEATURE_BUNDLE_1) with expressions (EXPR) in its range and script', async () => {
+    const file = path.join(root, 'expr.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        specificationVersion: 'jobtemplate-2023-09',
+        extensions: ['EXPR', 'FEATURE_BUNDLE_1'],
+        name: 'frames x{{ Param.Frames * 2 }}',
+        parameterDefinitions: [{ name: 'Frames', type: 'INT', default: 2 }],
+        steps: [
+          {
+            name: 'Say',
+            parameterSpace: {
+              taskParameterDefinitions: [
+                { name: 'Frame', type: 'INT', range: '1-{{ Param.Frames * 2 }}' },
+              ],
+            },
+            bash: {
+              script:
+                'echo "frame {{ string(Task.Param.Frame).zfill(3) }} of {{ Param.Frames * 2 }} $1"\n',
+              args: ['{{ "last" if Task.Param.Frame == Param.Frames * 2 else "more" }}'],
+            },
+          },
+        ],
+      }),
+    );
+    const r = cli(['submit', 'openjd', file, '--nodes', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const job = await coord.waitFor(r.stdout.trim(), ended, 300_000);
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    expect(job.name).toBe('frames x4');
+    const logs = cli(['logs', job.id, '--task', 'Say[Frame=4]', '--tail', '100']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('out: frame 004 of 4 last');
   }, 360_000);
 });
