@@ -32,19 +32,30 @@ export class Redactor {
   stdoutLine(line: string): { kept: string; event: OutputEvent | null } {
     const raw = parseOutputLine(line);
     if (raw?.kind === 'redacted_env' && raw.value.trim() !== '') this.values.add(raw.value);
-    const setting = SETTING.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (setting) {
-      const rest = setting[2] ?? '';
-      const eq = rest.indexOf('=');
-      const kept = `${setting[1] ?? ''}${eq < 0 ? REDACTED : `${rest.slice(0, eq + 1)}${REDACTED}`}`;
-      const event: OutputEvent | null =
-        raw?.kind === 'redacted_env'
-          ? raw
-          : { kind: 'malformed', line: kept, why: 'write openjd_redacted_env: NAME=value' };
-      return { kept, event };
+    const kept = this.line(line);
+    if (kept === null) {
+      const masked = this.mask(line);
+      return { kept: masked, event: parseOutputLine(masked) };
     }
-    const kept = this.mask(line);
-    return { kept, event: parseOutputLine(kept) };
+    const event: OutputEvent =
+      raw?.kind === 'redacted_env'
+        ? raw
+        : { kind: 'malformed', line: kept, why: 'write openjd_redacted_env: NAME=value' };
+    return { kept, event };
+  }
+
+  /** A stderr line as it may be kept: a setting there sets nothing, but is masked all the same. */
+  stderrLine(line: string): string {
+    return this.line(line) ?? this.mask(line);
+  }
+
+  /** A setting line with everything after its `=` masked; null when the line is not one. */
+  private line(line: string): string | null {
+    const setting = SETTING.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (!setting) return null;
+    const rest = setting[2] ?? '';
+    const eq = rest.indexOf('=');
+    return `${setting[1] ?? ''}${eq < 0 ? REDACTED : `${rest.slice(0, eq + 1)}${REDACTED}`}`;
   }
 }
 

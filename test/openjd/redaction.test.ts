@@ -36,6 +36,11 @@ describe('redacted environment variables', () => {
       'openjd_redacted_env: BAD NAME=********',
     );
     expect(r.mask('zz')).toBe('zz');
+    // on stderr a setting sets nothing, and is masked all the same
+    expect(r.stderrLine('openjd_redacted_env: E=on-stderr')).toBe(
+      'openjd_redacted_env: E=********',
+    );
+    expect(r.stderrLine('err hunter2')).toBe('err ********');
   });
 
   it('masks a value written into a logged command', () => {

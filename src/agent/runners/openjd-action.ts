@@ -125,7 +125,7 @@ export async function runAction(
     const take = (raw: string) => {
       const { kept: line, event } = parse
         ? o.redactor.stdoutLine(raw)
-        : { kept: o.redactor.mask(raw), event: null };
+        : { kept: o.redactor.stderrLine(raw), event: null };
       o.line?.(name, line);
       keep(line);
       if (!parse && line.trim()) keep(line, errors);
