@@ -1,5 +1,6 @@
 import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
+import { formatPath, type Problem } from './problem.js';
 
 /**
  * What `openjd check` and submit say about an EXPR expression before anything runs: whether it
@@ -81,3 +82,27 @@ export function checkExpression(
   visit(tree);
   return out;
 }
+
+/**
+ * `let` bindings (EXPR) anywhere in a template: refused with what to write instead, beside the
+ * schema's "not a property here" (a simple action's own `let` is refused in feature-bundle.ts).
+ */
+export function checkLetBindings(doc: unknown, problems: Problem[]): void {
+  const walk = (v: unknown, p: (string | number)[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'let' && !SIMPLE_ACTIONS.includes(String(p.at(-1))))
+          problems.push({
+            path: formatPath([...p, k]),
+            message:
+              'let bindings are not evaluated by this tool: write the expression where its value is used',
+          });
+        else walk(x, [...p, k]);
+      }
+  };
+  walk(doc, []);
+}
+
+// a simple action's `let` has its own message; `variables` may name a variable `let`
+const SIMPLE_ACTIONS = ['bash', 'python', 'node', 'cmd', 'powershell', 'variables'];

@@ -1,4 +1,5 @@
 import { capabilityWarnings } from './capabilities.js';
+import { checkLetBindings } from './expr-check.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import {
   checkEndOfLine,
@@ -60,6 +61,7 @@ export function validateTemplate(doc: unknown): ValidationResult {
   const bundled = extensions.includes(FEATURE_BUNDLE_1);
   const raw = normalizeSimpleActions(given, bundled, errors);
   checkEndOfLine(raw, bundled, errors);
+  if (extensions.includes(EXPR_EXTENSION)) checkLetBindings(raw, errors);
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 
   const params = list('parameterDefinitions').map((p, i) =>
