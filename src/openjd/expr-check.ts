@@ -1,4 +1,5 @@
 import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
+import { SIMPLE_ACTION_FIELDS } from './feature-bundle.js';
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { formatPath, type Problem } from './problem.js';
 
@@ -92,7 +93,7 @@ export function checkLetBindings(doc: unknown, problems: Problem[]): void {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
     else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
-        if (k === 'let' && !SIMPLE_ACTIONS.includes(String(p.at(-1))))
+        if (k === 'let' && !NOT_HERE.includes(String(p.at(-1))))
           problems.push({
             path: formatPath([...p, k]),
             message:
@@ -105,4 +106,4 @@ export function checkLetBindings(doc: unknown, problems: Problem[]): void {
 }
 
 // a simple action's `let` has its own message; `variables` may name a variable `let`
-const SIMPLE_ACTIONS = ['bash', 'python', 'node', 'cmd', 'powershell', 'variables'];
+const NOT_HERE = [...SIMPLE_ACTION_FIELDS, 'variables'];

@@ -18,7 +18,9 @@ const INTERPRETERS: Readonly<Record<string, { command: string; file: string }>> 
   node: { command: 'node', file: 'simple-action.js' },
 };
 const WINDOWS = ['cmd', 'powershell'];
-const SIMPLE = [...Object.keys(INTERPRETERS), ...WINDOWS];
+/** The step fields that hold a simple action. */
+export const SIMPLE_ACTION_FIELDS = [...Object.keys(INTERPRETERS), ...WINDOWS];
+const SIMPLE = SIMPLE_ACTION_FIELDS;
 /** The embedded file a simple action's script is written to (`{{Task.File.SimpleAction}}`). */
 const FILE_NAME = 'SimpleAction';
 
