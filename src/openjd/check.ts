@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describeJob, stepOrder, type StepSummary } from './describe.js';
 import { resolveJobParameters } from './job-parameters.js';
+import { applyEnvironmentTemplates, type EnvironmentTemplateInput } from './job-plan.js';
 import type { LoadedTemplate } from './load.js';
 import type { Problem } from './problem.js';
 import { jobResources, openjdArch } from './slurm-resources.js';
@@ -22,11 +24,14 @@ export interface CheckResult {
  * bundle's parameter_values, `-p`) and the defaults are checked when present. A parameter
  * with no value is not an error here (the specification's template validation has no values),
  * only the job's name, task counts and host requirements wait for it; `submit` needs them all.
+ * Environment templates (`--env`) are validated and their parameters merged with the job's as
+ * `submit` does (job-plan.ts applyEnvironmentTemplates).
  */
 export function checkTemplate(
   loaded: LoadedTemplate,
   given: Readonly<Record<string, string>>,
   hostArch: string = openjdArch(process.arch),
+  environments: readonly EnvironmentTemplateInput[] = [],
 ): CheckResult {
   const out: CheckResult = {
     errors: [...loaded.errors],
@@ -35,7 +40,11 @@ export function checkTemplate(
     parameters: {},
     unset: [],
   };
-  const t = loaded.template;
+  if (!loaded.template || out.errors.length > 0) return out;
+  const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
+  const withEnvs = applyEnvironmentTemplates(loaded.template, environments, base);
+  out.errors.push(...withEnvs.errors);
+  const t = withEnvs.template;
   if (!t || out.errors.length > 0) return out;
   // -p paths are the caller's, relative to where they run; bundle values are relative to the bundle.
   const cwd = process.cwd();
@@ -46,6 +55,7 @@ export function checkTemplate(
       relativePathsFrom: loaded.bundleDir,
       givenPathsFrom: Object.fromEntries(Object.keys(given).map((n) => [n, cwd])),
       allowUnset: true,
+      defaultPathsFrom: withEnvs.defaultDirs,
     },
   );
   out.errors.push(...resolved.errors);

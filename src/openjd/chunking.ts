@@ -1,3 +1,4 @@
+import type { ExprLookup } from './expr-eval.js';
 import { namesIn, parseCombination, type CombinationNode } from './combination.js';
 import { resolveFormatString } from './format-string.js';
 import { formatPath, type Problem } from './problem.js';
@@ -86,7 +87,7 @@ export function checkChunkParameters(step: StepTemplate, index: number, problems
 export function resolveCount(
   v: number | string,
   min: number,
-  lookup: (name: string) => string | undefined,
+  lookup: ExprLookup,
 ): { value: number } | { error: string } {
   if (typeof v === 'number') return { value: v };
   const r = resolveFormatString(v, lookup);
@@ -141,7 +142,7 @@ export function chunkValues(
 export function chunkedValues(
   p: ChunkParameter,
   values: readonly string[],
-  lookup: (name: string) => string | undefined,
+  lookup: ExprLookup,
 ): { values: string[] } | { error: string; at: string } {
   const spec = p.chunks;
   if (!spec) return { error: 'is required for CHUNK[INT]', at: 'chunks' };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkExtensions } from './extensions.js';
+import { EXPR_EXTENSION, checkExtensions } from './extensions.js';
+import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -59,7 +60,11 @@ export function validateEnvironmentTemplate(doc: unknown): {
     return { errors: [{ path: 'specificationVersion', message }] };
   }
   const root = parseWith(EnvironmentRoot, doc, [], errors);
-  checkExtensions(Array.isArray(raw.extensions) ? raw.extensions : undefined, errors);
+  const extensions = checkExtensions(
+    Array.isArray(raw.extensions) ? raw.extensions : undefined,
+    errors,
+  );
+  checkEndOfLine(raw, extensions.includes(FEATURE_BUNDLE_1), errors);
   const list = Array.isArray(raw.parameterDefinitions) ? raw.parameterDefinitions : [];
   const params = list.map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
@@ -83,7 +88,14 @@ export function validateEnvironmentTemplate(doc: unknown): {
   });
   if (env)
     for (const site of environmentSites(env, ['environment']))
-      checkReferences(site.value, site.path, infos, site.context, errors);
+      checkReferences(
+        site.value,
+        site.path,
+        infos,
+        site.context,
+        errors,
+        extensions.includes(EXPR_EXTENSION),
+      );
   if (errors.length || !root || !env) return { errors };
   return {
     template: {

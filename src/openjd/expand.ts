@@ -1,4 +1,5 @@
 import { chunkedValues, isChunkParameter } from './chunking.js';
+import type { ExprLookup } from './expr-eval.js';
 import { combinationLength, combinationPoints } from './combination.js';
 import type { JobParameterValues } from './job-parameters.js';
 import type { ReadManifest } from './manifest-range.js';
@@ -32,14 +33,14 @@ export function findStep(
 }
 
 /** Looks up the values format strings may use at submission: `Param.*` (but PATH) and `RawParam.*`. */
-export function submissionLookup(
-  jobParams: JobParameterValues,
-): (name: string) => string | undefined {
+export function submissionLookup(jobParams: JobParameterValues): ExprLookup {
   return (ref) => {
     const [scope, name, ...rest] = ref.split('.');
     if (rest.length || name === undefined || !Object.hasOwn(jobParams, name)) return undefined;
     const p = jobParams[name];
-    if (scope === 'RawParam' || (scope === 'Param' && p?.type !== 'PATH')) return p?.value;
+    if (!p) return undefined;
+    if (scope === 'Param' && p.type !== 'PATH') return p;
+    if (scope === 'RawParam') return p.type === 'PATH' ? p.value : p;
     return undefined;
   };
 }

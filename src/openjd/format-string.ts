@@ -1,17 +1,23 @@
+import { evaluateExpression, type ExprLookup } from './expr-eval.js';
+
 /**
  * Format strings (2023-09 Template Schemas §7.3, openjd-specifications wiki): literal text with
  * `{{ Name.Name... }}` value references. Parsing follows the reference implementation
  * (openjd-model-for-python `_format_strings/_format_string.py`): a `}}` before any `{{` and a
- * `{{` without a closing `}}` are both errors; there is no escape for literal braces.
+ * `{{` without a closing `}}` are both errors; there is no escape for literal braces. Anything
+ * between the braces that is not a dotted name is an expression: with the EXPR extension it is
+ * evaluated (expr-eval.ts); without it validation refuses it (references.ts).
  */
 
-/** A parsed format string: literal text and value references, in order. */
-export type FormatPart = { text: string } | { ref: string };
+/** A parsed format string: literal text, value references and expressions, in order. */
+export type FormatPart = { text: string } | { ref: string } | { expr: string };
 
 /** The outcome of parsing: the parts, or why the string is not a valid format string. */
 export type ParsedFormat = { parts: FormatPart[] } | { error: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that are expression literals, never references. */
+const LITERALS = new Set(['true', 'false', 'null', 'True', 'False', 'None']);
 
 /** Parses `value` into literal text and the dotted names it references. */
 export function parseFormatString(value: string): ParsedFormat {
@@ -33,12 +39,10 @@ export function parseFormatString(value: string): ParsedFormat {
     if (open > at) parts.push({ text: value.slice(at, open) });
     const expr = value.slice(open + 2, close);
     const names = expr.split('.').map((n) => n.trim());
-    if (!names.every((n) => NAME.test(n))) {
-      return {
-        error: `{{${expr}}} is not a value reference: write {{ Scope.Name }} with letters, digits and _ (for example {{ Param.Frames }})`,
-      };
-    }
-    parts.push({ ref: names.join('.') });
+    if (names.every((n) => NAME.test(n)) && !LITERALS.has(expr.trim()))
+      parts.push({ ref: names.join('.') });
+    else if (expr.trim() === '') return { error: `{{${expr}}} is empty: write {{ Scope.Name }}` };
+    else parts.push({ expr: expr.trim() });
     at = close + 2;
   }
   return { parts };
@@ -51,18 +55,20 @@ export function referencesIn(value: string): string[] {
   return parsed.parts.flatMap((p) => ('ref' in p ? [p.ref] : []));
 }
 
-/** Whether a string holds any `{{ }}` reference (its value is then known only once resolved). */
+/** Whether a string holds any `{{ }}` (its value is then known only once resolved). */
 export function hasReferences(value: string): boolean {
-  return referencesIn(value).length > 0;
+  const parsed = parseFormatString(value);
+  return !('error' in parsed) && parsed.parts.some((p) => !('text' in p));
 }
 
 /**
  * Resolves a format string with `lookup`. Returns the value, or the first reference that has no
- * value (validation makes that a template error long before a task runs).
+ * value (validation makes that a template error long before a task runs). A lookup that gives a
+ * value with its parameter type lets expressions compute with it (an INT as a number).
  */
 export function resolveFormatString(
   value: string,
-  lookup: (name: string) => string | undefined,
+  lookup: ExprLookup,
 ): { value: string } | { error: string } {
   const parsed = parseFormatString(value);
   if ('error' in parsed) return parsed;
@@ -72,9 +78,15 @@ export function resolveFormatString(
       out += part.text;
       continue;
     }
+    if ('expr' in part) {
+      const r = evaluateExpression(part.expr, lookup);
+      if ('error' in r) return r;
+      out += r.value;
+      continue;
+    }
     const v = lookup(part.ref);
     if (v === undefined) return { error: `{{${part.ref}}} has no value here` };
-    out += v;
+    out += typeof v === 'string' ? v : v.value;
   }
   return { value: out };
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { ExprLookup, ScopeValue } from './expr-eval.js';
+import { withLineEndings } from './feature-bundle.js';
 import { resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
@@ -37,14 +39,14 @@ export function pathMappingFile(sessionDir: string): FileToWrite {
   };
 }
 
-/** Looks up a value reference; undefined when it has no value here. */
-export type Lookup = (name: string) => string | undefined;
+/** Looks up a value reference (with its parameter type where it has one); undefined when it has no value here. */
+export type Lookup = ExprLookup;
 
 /** Values on the host: job parameters (no path mapping), Session.*, and `more` (files, task parameters). */
 export function hostLookup(
   jobParams: JobParameterValues,
   sessionDir: string,
-  more: Record<string, string>,
+  more: Record<string, string | ScopeValue>,
 ): Lookup {
   return (ref) => {
     if (Object.hasOwn(more, ref)) return more[ref];
@@ -55,7 +57,7 @@ export function hostLookup(
       rest.length === 0 &&
       Object.hasOwn(jobParams, name)
     )
-      return jobParams[name]?.value; // no path mapping: Param is the value as given
+      return jobParams[name]; // no path mapping: Param is the value as given
     if (ref === 'Session.WorkingDirectory') return sessionDir;
     if (ref === 'Session.HasPathMappingRules') return 'false';
     if (ref === 'Session.PathMappingRulesFile') return pathMappingFile(sessionDir).path;
@@ -118,7 +120,7 @@ export function writeList(
 ): FileToWrite[] {
   return files.map((f, i) => ({
     path: paths[`${prefix}.${f.name}`] as string,
-    content: resolveAt(f.data, [...at, i, 'data'], lookup),
+    content: withLineEndings(resolveAt(f.data, [...at, i, 'data'], lookup), f.endOfLine),
     runnable: f.runnable === true,
   }));
 }

@@ -1,8 +1,8 @@
 /**
  * Open Job Description (specification revision jobtemplate-2023-09) for cluster-tool: parse and
  * validate job templates and job bundles, resolve job parameters, expand steps into tasks and
- * turn tasks into argv, files and environment variables. Everything but `load.ts` and
- * `manifest-reader.ts` is pure. See docs/openjd.md.
+ * turn tasks into argv, files and environment variables. Everything but `load.ts`,
+ * `environment-files.ts` and `manifest-reader.ts` is pure. See docs/openjd.md.
  *
  * A coordinator runs a template like this:
  * ```ts
@@ -46,6 +46,7 @@ export {
   type OutputEvent,
 } from './output-messages.js';
 export { OpenjdInstantiationError, type Problem } from './problem.js';
+export { maskCommand, Redactor, REDACTED } from './redaction.js';
 export type { JobTemplate } from './schema/template.js';
 export type { StepTemplate } from './schema/step.js';
 export type { TaskParameterValue } from './task-values.js';

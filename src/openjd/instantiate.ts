@@ -1,3 +1,4 @@
+import type { ScopeValue } from './expr-eval.js';
 import path from 'node:path';
 import { environmentActions } from './environment-actions.js';
 import { findStep } from './expand.js';
@@ -54,9 +55,9 @@ export function instantiateTask(
     ]);
   const files = step.script.embeddedFiles ?? [];
   const paths = filePaths(files, path.posix.join(sessionDir, 'embedded', 'task'), 'Task.File');
-  const more: Record<string, string> = { ...paths };
+  const more: Record<string, string | ScopeValue> = { ...paths };
   for (const p of defined) {
-    const v = taskParams[p.name]?.value ?? '';
+    const v = taskParams[p.name] ?? { type: 'STRING', value: '' };
     more[`Task.Param.${p.name}`] = v; // no path mapping: PATH values are as given
     more[`Task.RawParam.${p.name}`] = v;
   }

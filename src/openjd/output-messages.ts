@@ -3,7 +3,9 @@
  * wiki "How Jobs Are Run", §Stdout messages; the `openjd_env`/`openjd_unset_env` patterns are in
  * 2023-09 Template Schemas §4): `openjd_progress: <0..100>`, `openjd_status: <text>`,
  * `openjd_fail: <text>`, and from an environment's onEnter `openjd_env: NAME=value` and
- * `openjd_unset_env: NAME`. `openjd_metric: name=value` is ours, for numbers a task reports.
+ * `openjd_unset_env: NAME`; with the REDACTED_ENV_VARS extension (RFC 0003) also
+ * `openjd_redacted_env: NAME=value`, set like `openjd_env` but masked wherever output is kept
+ * (see redaction.ts). `openjd_metric: name=value` is ours, for numbers a task reports.
  */
 
 /** One understood line. `malformed` is a line that starts like a message but does not parse. */
@@ -12,11 +14,12 @@ export type OutputEvent =
   | { kind: 'status'; message: string }
   | { kind: 'fail'; message: string }
   | { kind: 'env'; name: string; value: string }
+  | { kind: 'redacted_env'; name: string; value: string }
   | { kind: 'unset_env'; name: string }
   | { kind: 'metric'; name: string; value: number }
   | { kind: 'malformed'; line: string; why: string };
 
-const MESSAGE = /^openjd_(progress|status|fail|env|unset_env|metric): ?(.*)$/;
+const MESSAGE = /^openjd_(progress|status|fail|env|redacted_env|unset_env|metric): ?(.*)$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
@@ -44,6 +47,14 @@ export function parseOutputLine(rawLine: string): OutputEvent | null {
       const name = eq < 0 ? '' : rest.slice(0, eq).trim();
       if (!ENV_NAME.test(name)) return bad('write openjd_env: NAME=value');
       return { kind: 'env', name, value: rest.slice(eq + 1) };
+    }
+    case 'redacted_env': {
+      // the name exactly as written: `NAME =x` is refused, not read as NAME (the value may
+      // begin with spaces, and is kept as written)
+      const eq = rest.indexOf('=');
+      const name = eq < 0 ? '' : rest.slice(0, eq).trimStart();
+      if (!ENV_NAME.test(name)) return bad('write openjd_redacted_env: NAME=value');
+      return { kind: 'redacted_env', name, value: rest.slice(eq + 1) };
     }
     case 'unset_env': {
       const name = rest.trim();
@@ -74,7 +85,8 @@ export function parseOutput(text: string | Iterable<string>): OutputEvent[] {
 }
 
 /**
- * The environment after an onEnter action's messages: `openjd_env` sets, `openjd_unset_env`
+ * The environment after an onEnter action's messages: `openjd_env` and `openjd_redacted_env`
+ * set, `openjd_unset_env`
  * removes, and an unset wins over a set of the same variable (§4).
  */
 export function applyEnvMessages(
@@ -84,7 +96,7 @@ export function applyEnvMessages(
   const out: Record<string, string> = { ...env };
   const unset = new Set<string>();
   for (const e of events) {
-    if (e.kind === 'env') out[e.name] = e.value;
+    if (e.kind === 'env' || e.kind === 'redacted_env') out[e.name] = e.value;
     else if (e.kind === 'unset_env') unset.add(e.name);
   }
   for (const n of unset) delete out[n];

@@ -1,3 +1,4 @@
+import { checkExpression } from './expr-check.js';
 import { parseFormatString } from './format-string.js';
 import type { Problem } from './problem.js';
 import type { ParameterType } from './schema/parameters.js';
@@ -49,18 +50,36 @@ export function symbolsFor(params: readonly ParamInfo[], ctx: ReferenceContext):
   return out;
 }
 
-/** Adds a problem for each reference in `value` that `ctx` does not define. */
+/**
+ * Adds a problem for each reference in `value` that `ctx` does not define, and for each
+ * expression: refused without the EXPR extension (`expr` false), else checked (expr-check.ts).
+ */
 export function checkReferences(
   value: string,
   path: string,
   params: readonly ParamInfo[],
   ctx: ReferenceContext,
   problems: Problem[],
+  expr = false,
 ): void {
   const parsed = parseFormatString(value);
   if ('error' in parsed) return; // the schema reports the parse error
   const symbols = symbolsFor(params, ctx);
   for (const part of parsed.parts) {
+    if ('expr' in part) {
+      if (!expr) {
+        problems.push({
+          path,
+          message: `{{ ${part.expr} }} is an expression, not a value reference: list EXPR in the template's extensions to evaluate it, or write {{ Scope.Name }} (for example {{ Param.Frames }})`,
+        });
+        continue;
+      }
+      for (const why of checkExpression(part.expr, symbols, (ref) =>
+        hint(ref, params, ctx, symbols),
+      ))
+        problems.push({ path, message: `{{ ${part.expr} }} ${why}` });
+      continue;
+    }
     if (!('ref' in part) || symbols.has(part.ref)) continue;
     problems.push({
       path,

@@ -1,3 +1,4 @@
+import type { ExprLookup } from './expr-eval.js';
 import { hasReferences, resolveFormatString } from './format-string.js';
 import { MAX_MANIFEST_VALUES, manifestPathProblem, type ReadManifest } from './manifest-range.js';
 import { parseRangeExpr } from './range-expr.js';
@@ -60,7 +61,7 @@ export function typedValue(
 export function taskParameterValues(
   p: TaskParameter,
   stepName: string,
-  lookup: (name: string) => string | undefined,
+  lookup: ExprLookup,
   readManifest: ReadManifest | undefined,
 ): { values: string[] } | { error: string; at?: string } {
   const resolve = (s: string) => resolveFormatString(s, lookup);

@@ -1,6 +1,13 @@
 import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
-import { MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
+import { checkLetBindings } from './expr-check.js';
+import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
+import {
+  checkEndOfLine,
+  FEATURE_BUNDLE_1,
+  featureBundleNote,
+  normalizeSimpleActions,
+} from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
 import { checkParameterDefinition } from './parameter-rules.js';
@@ -47,13 +54,17 @@ export function validateTemplate(doc: unknown): ValidationResult {
     return { errors: [{ path: 'specificationVersion', message }], warnings: [] };
   }
   const root = parseWith(TemplateRoot, doc, [], errors);
-  const raw = doc as Record<string, unknown>;
-  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
-
+  const given = doc as Record<string, unknown>;
   const extensions = checkExtensions(
-    Array.isArray(raw.extensions) ? raw.extensions : undefined,
+    Array.isArray(given.extensions) ? given.extensions : undefined,
     errors,
   );
+  const bundled = extensions.includes(FEATURE_BUNDLE_1);
+  const raw = normalizeSimpleActions(given, bundled, errors);
+  checkEndOfLine(raw, bundled, errors);
+  if (extensions.includes(EXPR_EXTENSION)) checkLetBindings(raw, errors);
+  const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
+
   const params = list('parameterDefinitions').map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
   );
@@ -89,15 +100,18 @@ export function validateTemplate(doc: unknown): ValidationResult {
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
+  const expr = extensions.includes(EXPR_EXTENSION);
   if (typeof raw.name === 'string')
-    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors);
+    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors, expr);
   const sites = [
     ...jobEnvs.flatMap((e, i) => (e ? environmentSites(e, ['jobEnvironments', i]) : [])),
     ...steps.flatMap((s, i) => (s ? stepSites(s, i) : [])),
   ];
-  for (const site of sites) checkReferences(site.value, site.path, infos, site.context, errors);
+  for (const site of sites)
+    checkReferences(site.value, site.path, infos, site.context, errors, expr);
 
-  if (errors.length > 0 || !root) return { errors: dedupe(errors), warnings: [] };
+  if (errors.length > 0 || !root)
+    return { errors: dedupe(bundled ? errors.map(featureBundleNote) : errors), warnings: [] };
   const template: JobTemplate = {
     ...(root as Omit<
       JobTemplate,

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionCommand } from '../../openjd/host-scope.js';
-import { parseOutputLine, type OutputEvent } from '../../openjd/output-messages.js';
+import type { OutputEvent } from '../../openjd/output-messages.js';
+import type { Redactor } from '../../openjd/redaction.js';
 import { failureHeadline } from '../../process/failure-headline.js';
 import { spawnProcess } from '../../process/run.js';
 
@@ -49,8 +50,8 @@ async function guard(group: number | undefined): Promise<{ stop(): void }> {
 
 /**
  * Runs one action as an argv (never through a shell) in its own process group, with `env` as its
- * whole environment. Output goes to `log` and `line` as it comes; stdout lines are read for OpenJD's
- * messages. The timeout and `signal` cancel it as its `cancelation` says (2023-09 Template
+ * whole environment. Output goes to `line` as it comes, masked by the session's redactor; stdout
+ * lines are read for OpenJD's messages. The timeout and `signal` cancel it as its `cancelation` says (2023-09 Template
  * Schemas §5.3; openjd-sessions-for-python `_runner_base.py`): TERMINATE kills the group;
  * NOTIFY_THEN_TERMINATE writes `cancel_info.json` ({"NotifyEnd": time}) in the session
  * directory, sends SIGTERM, and kills the group once the notify period is over.
@@ -61,11 +62,11 @@ export async function runAction(
     cwd: string;
     env: Record<string, string | undefined>;
     sessionDir: string;
-    /** The output as it comes, in chunks of both streams. */
-    log?: (text: string) => void;
-    /** The output as it comes, line by line, with the stream each came on. */
+    /** The output as it comes, line by line, with the stream each came on (masked). */
     line?: (stream: 'stdout' | 'stderr', line: string) => void;
     signal?: AbortSignal;
+    /** The session's redacted values: every line is masked before anything of it is kept. */
+    redactor: Redactor;
   },
 ): Promise<ActionOutcome> {
   const started = Date.now();
@@ -121,25 +122,22 @@ export async function runAction(
     let rest = '';
     stream?.setEncoding('utf8');
     const name = parse ? 'stdout' : 'stderr';
+    const take = (raw: string) => {
+      const { kept: line, event } = parse
+        ? o.redactor.stdoutLine(raw)
+        : { kept: o.redactor.stderrLine(raw), event: null };
+      o.line?.(name, line);
+      keep(line);
+      if (!parse && line.trim()) keep(line, errors);
+      if (event) events.push(event);
+    };
     stream?.on('data', (chunk: string) => {
-      o.log?.(chunk);
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
-      for (const line of parts) {
-        o.line?.(name, line);
-        keep(line);
-        if (!parse && line.trim()) keep(line, errors);
-        const e = parse ? parseOutputLine(line) : null;
-        if (e) events.push(e);
-      }
+      for (const line of parts) take(line);
     });
     return () => {
-      if (!rest) return;
-      o.line?.(name, rest);
-      keep(rest);
-      if (!parse && rest.trim()) keep(rest, errors);
-      const e = parse ? parseOutputLine(rest) : null;
-      if (e) events.push(e);
+      if (rest) take(rest);
     };
   };
   const flushOut = lines(child.stdout, true);

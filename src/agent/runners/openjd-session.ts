@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EnvironmentCommands } from '../../openjd/environment-actions.js';
 import type { FileToWrite } from '../../openjd/host-scope.js';
 import { applyEnvMessages } from '../../openjd/output-messages.js';
+import { maskCommand, Redactor } from '../../openjd/redaction.js';
 import { TaskFailure } from '../runner.js';
 import { actionFailure, runAction } from './openjd-action.js';
 
@@ -26,13 +27,16 @@ interface Entered {
  * directory of its own (Session.WorkingDirectory, removed at the end), the job's environments
  * entered once before the first task, the step's environments entered when the session moves to
  * that step and exited (in reverse) when it moves on or ends. Variables set by an environment,
- * and by `openjd_env` from its onEnter, stay in effect until it is exited.
+ * and by `openjd_env`/`openjd_redacted_env` from its onEnter, stay in effect until it is exited;
+ * redacted values stay masked in its output until the session ends.
  */
 export class OpenjdSession {
   private readonly stack: Entered[] = [];
   private vars: Record<string, string> = {};
   private step: string | null = null;
   private readonly logFile: string;
+  /** Values set by `openjd_redacted_env`, masked in all output kept from here on. */
+  readonly redactor = new Redactor();
 
   constructor(
     readonly jobDir: string,
@@ -82,13 +86,14 @@ export class OpenjdSession {
     writeFiles(env.files);
     if (env.onEnter) {
       this.log(
-        `--- ${env.scope} environment "${env.name}" onEnter: ${JSON.stringify(env.onEnter.argv)}\n`,
+        `--- ${env.scope} environment "${env.name}" onEnter: ${maskCommand(JSON.stringify(env.onEnter.argv), this.redactor)}\n`,
       );
       const r = await runAction(env.onEnter, {
         cwd: this.dir,
         env: this.processEnv(),
         sessionDir: this.dir,
-        log: (t) => this.log(t),
+        line: (_stream, t) => this.log(`${t}\n`),
+        redactor: this.redactor,
         signal,
       });
       const failed = actionFailure(`environment "${env.name}" onEnter`, r);
@@ -111,13 +116,14 @@ export class OpenjdSession {
       if (env.onExit) {
         writeFiles(env.files);
         this.log(
-          `--- ${env.scope} environment "${env.name}" onExit: ${JSON.stringify(env.onExit.argv)}\n`,
+          `--- ${env.scope} environment "${env.name}" onExit: ${maskCommand(JSON.stringify(env.onExit.argv), this.redactor)}\n`,
         );
         const r = await runAction(env.onExit, {
           cwd: this.dir,
           env: this.processEnv(),
           sessionDir: this.dir,
-          log: (t) => this.log(t),
+          line: (_stream, t) => this.log(`${t}\n`),
+          redactor: this.redactor,
         });
         const failed = actionFailure(`environment "${env.name}" onExit`, r);
         if (failed) this.log(`--- ${failed}\n`);

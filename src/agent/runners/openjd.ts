@@ -5,6 +5,7 @@ import { environmentActions } from '../../openjd/environment-actions.js';
 import { instantiateTask } from '../../openjd/instantiate.js';
 import type { OutputEvent } from '../../openjd/output-messages.js';
 import { OpenjdInstantiationError } from '../../openjd/problem.js';
+import { maskCommand } from '../../openjd/redaction.js';
 import {
   isOutputFault,
   payloadOf,
@@ -75,7 +76,7 @@ export class OpenjdRunner implements TaskRunner {
       taskOutputFile(task.jobDir, task.id, { node: ctx.node ?? 'node', gpu: ctx.gpu }, started),
     );
     ctx.log(
-      `${p.label} in ${path.basename(session.dir)}: ${JSON.stringify(cmd.argv)}; output in ${out.file}`,
+      `${p.label} in ${path.basename(session.dir)}: ${maskCommand(JSON.stringify(cmd.argv), session.redactor)}; output in ${out.file}`,
     );
     const before = childBytesWritten();
     let r;
@@ -86,6 +87,7 @@ export class OpenjdRunner implements TaskRunner {
         sessionDir: session.dir,
         line: (stream, text) => out.line(stream, text),
         signal: ctx.signal,
+        redactor: session.redactor,
       });
     } catch (err) {
       out.close(`could not run: ${(err as Error).message}`);

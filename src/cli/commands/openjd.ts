@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { CliError } from '../../errors.js';
+import { readEnvironmentFiles } from '../../openjd/environment-files.js';
 import {
   NOT_BUILT,
   checkTemplate,
@@ -41,21 +42,29 @@ const check: CommandModule = {
         describe:
           'A job parameter value, Name=Value (repeatable); overrides parameter_values and defaults. A parameter left without a value is not an error: the template alone is validated, and task counts wait for it',
       })
+      .option('env', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe:
+          "An environment template (environment-2023-09) the job would run in (repeatable, outermost first): validated, its parameters merged with the job's as `submit openjd --env` does",
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
   handler: (argv) => {
     const file = argv.template as string;
     const loaded = loadTemplate(file);
     const flags = parseParameterArgs(argv.parameter as string[]);
+    const envs = readEnvironmentFiles(argv.env as string[]);
     const checked =
-      flags.errors.length > 0
+      flags.errors.length > 0 || envs.errors.length > 0
         ? {
-            errors: [...loaded.errors, ...flags.errors],
+            errors: [...loaded.errors, ...flags.errors, ...envs.errors],
             name: null,
             steps: [],
             parameters: {},
             unset: [],
           }
-        : checkTemplate(loaded, flags.values);
+        : checkTemplate(loaded, flags.values, undefined, envs.environments);
     const { errors } = checked;
     const valid = errors.length === 0;
     if (argv.json) {

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Arguments, CommandModule } from 'yargs';
 import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import { CliError } from '../../errors.js';
 import type { SubmitRequest } from '../../api/types.js';
-import { readDocument } from '../../openjd/load.js';
+import { readEnvironmentFiles } from '../../openjd/environment-files.js';
 import {
   loadTemplate,
   parseParameterArgs,
@@ -127,18 +126,8 @@ export const openjdSubmit: CommandModule = {
     const flags = parseParameterArgs(rest);
     const errors: Problem[] = [...loaded.errors, ...flags.errors, ...settings.errors];
     const t = loaded.template;
-    const environments = (argv.env as string[]).map((f) => {
-      const read = existsSync(f)
-        ? readDocument(path.resolve(f))
-        : {
-            problem: {
-              path: '(file)',
-              message: 'does not exist: give an environment template file',
-            },
-          };
-      if ('problem' in read) errors.push({ ...read.problem, path: f });
-      return { where: f, doc: 'doc' in read ? read.doc : null, dir: path.dirname(path.resolve(f)) };
-    });
+    const { environments, errors: envErrors } = readEnvironmentFiles(argv.env as string[]);
+    errors.push(...envErrors);
     const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
     const parameters = { ...loaded.parameterValues, ...flags.values };
     // -p values are the caller's: their relative paths are joined with where they were typed

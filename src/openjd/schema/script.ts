@@ -48,6 +48,8 @@ export const EmbeddedFile = z.strictObject({
   filename: filename.optional(),
   runnable: z.boolean({ error: 'must be true or false' }).optional(),
   data: formatString({ min: 1, controls: true }),
+  // FEATURE_BUNDLE_1 (feature-bundle.ts refuses it without the extension)
+  endOfLine: z.enum(['LF', 'CRLF', 'AUTO'], { error: 'must be LF, CRLF or AUTO' }).optional(),
 });
 /** A validated embedded file. */
 export type EmbeddedFile = z.infer<typeof EmbeddedFile>;

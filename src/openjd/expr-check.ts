@@ -1,0 +1,109 @@
+import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
+import { SIMPLE_ACTION_FIELDS } from './feature-bundle.js';
+import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
+import { formatPath, type Problem } from './problem.js';
+
+/**
+ * What `openjd check` and submit say about an EXPR expression before anything runs: whether it
+ * parses, whether each value it references is defined where it stands, and whether each function
+ * and property it uses is one this tool evaluates. Each answer is a sentence to follow the
+ * expression in a problem's message; an empty list means it will be evaluated.
+ */
+export function checkExpression(
+  src: string,
+  defined: ReadonlySet<string>,
+  undefinedHint: (ref: string) => string,
+): string[] {
+  let tree: Node;
+  try {
+    tree = parseExpression(src);
+  } catch (e) {
+    if (e instanceof ExprSyntaxError) return [`cannot be read: ${e.message}`];
+    throw e;
+  }
+  const out: string[] = [];
+  const property = (name: string) => {
+    if (!PROPERTIES[name]) out.push(`uses property \`${name}\`, which this tool does not evaluate`);
+  };
+  const visit = (n: Node): void => {
+    switch (n.k) {
+      case 'name': {
+        let end = n.path.length;
+        while (end > 0 && !defined.has(n.path.slice(0, end).join('.'))) end--;
+        if (end === 0) {
+          const ref = n.path.join('.');
+          // the hint is about the value, not the properties read from it
+          const value = n.path.slice(0, n.path[0] === 'Task' || n.path[0] === 'Env' ? 3 : 2);
+          out.push(`uses ${ref}, which is not defined here: ${undefinedHint(value.join('.'))}`);
+        } else n.path.slice(end).forEach(property);
+        return;
+      }
+      case 'attr':
+        visit(n.obj);
+        property(n.name);
+        return;
+      case 'call':
+        if (!FUNCTIONS[n.fn])
+          out.push(`uses function \`${n.fn}\`, which this tool does not evaluate`);
+        if (n.self) visit(n.self);
+        n.args.forEach(visit);
+        return;
+      case 'index':
+        visit(n.obj);
+        visit(n.index);
+        return;
+      case 'slice':
+        visit(n.obj);
+        if (n.lo) visit(n.lo);
+        if (n.hi) visit(n.hi);
+        return;
+      case 'unary':
+        visit(n.x);
+        return;
+      case 'bin':
+      case 'bool':
+        visit(n.l);
+        visit(n.r);
+        return;
+      case 'cmp':
+        n.xs.forEach(visit);
+        return;
+      case 'if':
+        visit(n.test);
+        visit(n.then);
+        visit(n.else);
+        return;
+      case 'list':
+        n.items.forEach(visit);
+        return;
+      case 'lit':
+        return;
+    }
+  };
+  visit(tree);
+  return out;
+}
+
+/**
+ * `let` bindings (EXPR) anywhere in a template: refused with what to write instead, beside the
+ * schema's "not a property here" (a simple action's own `let` is refused in feature-bundle.ts).
+ */
+export function checkLetBindings(doc: unknown, problems: Problem[]): void {
+  const walk = (v: unknown, p: (string | number)[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'let' && !NOT_HERE.includes(String(p.at(-1))))
+          problems.push({
+            path: formatPath([...p, k]),
+            message:
+              'let bindings are not evaluated by this tool: write the expression where its value is used',
+          });
+        else walk(x, [...p, k]);
+      }
+  };
+  walk(doc, []);
+}
+
+// a simple action's `let` has its own message; `variables` may name a variable `let`
+const NOT_HERE = [...SIMPLE_ACTION_FIELDS, 'variables'];

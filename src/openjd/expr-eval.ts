@@ -1,0 +1,144 @@
+import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
+import { FUNCTIONS, PROPERTIES, toText, type Value } from './expr-functions.js';
+import { arith, checkedInt, compare, describe, ExprError, num, truthy } from './expr-operators.js';
+
+/**
+ * Evaluates EXPR expressions (see expr-parse.ts for the language here) against the values of a
+ * format string's scope. A job parameter's value has its declared type (INT → int, FLOAT →
+ * float, PATH → path, STRING → string); functions and methods are those of expr-functions.ts.
+ */
+
+/** A value a reference resolves to, as the scope holds it: its parameter type and text. */
+export interface ScopeValue {
+  type: string;
+  value: string;
+}
+
+function fromScope(v: string | ScopeValue): Value {
+  if (typeof v === 'string') return { t: 'string', v };
+  if (v.type === 'INT') return { t: 'int', v: Number(v.value) };
+  if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
+  if (v.type === 'PATH') return { t: 'path', v: v.value };
+  return { t: 'string', v: v.value };
+}
+
+/** Looks a reference up: the longest dotted prefix with a value, the rest read as properties. */
+function reference(p: string[], lookup: ExprLookup): Value {
+  for (let end = p.length; end > 0; end--) {
+    const v = lookup(p.slice(0, end).join('.'));
+    if (v === undefined) continue;
+    let out = fromScope(v);
+    for (const prop of p.slice(end)) out = property(out, prop);
+    return out;
+  }
+  throw new ExprError(`${p.join('.')} has no value here`);
+}
+
+function property(v: Value, name: string): Value {
+  const f = PROPERTIES[name];
+  if (!f) throw new ExprError(`${describe(v)} has no property "${name}"`);
+  return f(v);
+}
+
+export type ExprLookup = (name: string) => string | ScopeValue | undefined;
+
+function index(list: Value, i: Value): Value {
+  if (i.t !== 'int') throw new ExprError(`an index must be an int, not ${describe(i)}`);
+  const items = list.t === 'list' ? list.v : list.t === 'string' ? [...list.v] : null;
+  if (!items) throw new ExprError(`${describe(list)} cannot be indexed`);
+  const at = i.v < 0 ? items.length + i.v : i.v;
+  const item = items[at];
+  if (item === undefined) throw new ExprError(`index ${i.v} is out of range`);
+  return typeof item === 'string' ? { t: 'string', v: item } : item;
+}
+
+function evaluate(n: Node, lookup: ExprLookup): Value {
+  const ev = (x: Node) => evaluate(x, lookup);
+  switch (n.k) {
+    case 'lit': {
+      const v = n.v;
+      if (v === null) return { t: 'null' };
+      if (typeof v === 'boolean') return { t: 'bool', v };
+      if (typeof v === 'string') return { t: 'string', v };
+      if (typeof v === 'number') return checkedInt(v);
+      return { t: 'float', v: v.float };
+    }
+    case 'name':
+      return reference(n.path, lookup);
+    case 'attr':
+      return property(ev(n.obj), n.name);
+    case 'call': {
+      const f = FUNCTIONS[n.fn];
+      if (!f) throw new ExprError(`uses function \`${n.fn}\`, which this tool does not evaluate`);
+      const args = [...(n.self ? [ev(n.self)] : []), ...n.args.map(ev)];
+      try {
+        return f(args);
+      } catch (e) {
+        throw new ExprError(`${n.fn}: ${(e as Error).message}`);
+      }
+    }
+    case 'index':
+      return index(ev(n.obj), ev(n.index));
+    case 'slice': {
+      const v = ev(n.obj);
+      const bound = (b: Node | null) => {
+        if (!b) return undefined;
+        const x = ev(b);
+        if (x.t !== 'int') throw new ExprError('slice bounds must be ints');
+        return x.v;
+      };
+      const [lo, hi] = [bound(n.lo), bound(n.hi)];
+      if (v.t === 'list') return { t: 'list', v: v.v.slice(lo, hi) };
+      if (v.t === 'string') return { t: 'string', v: v.v.slice(lo, hi) };
+      throw new ExprError(`${describe(v)} cannot be sliced`);
+    }
+    case 'unary': {
+      const x = ev(n.x);
+      if (n.op === 'not') return { t: 'bool', v: !truthy(x) };
+      if (!num(x)) throw new ExprError(`${n.op}${describe(x)} is not defined`);
+      return n.op === '-' ? { t: x.t, v: -x.v } : x;
+    }
+    case 'bin':
+      return arith(n.op, ev(n.l), ev(n.r));
+    case 'bool': {
+      const l = ev(n.l);
+      if (n.op === 'and' ? !truthy(l) : truthy(l)) return l;
+      return ev(n.r);
+    }
+    case 'cmp': {
+      let l = ev(n.xs[0] as Node);
+      for (const [i, op] of n.ops.entries()) {
+        const r = ev(n.xs[i + 1] as Node);
+        if (!compare(op, l, r)) return { t: 'bool', v: false };
+        l = r;
+      }
+      return { t: 'bool', v: true };
+    }
+    case 'if':
+      return truthy(ev(n.test)) ? ev(n.then) : ev(n.else);
+    case 'list':
+      return { t: 'list', v: n.items.map(ev) };
+  }
+}
+
+/** A value as a format string writes it: as `string()` would, null as nothing; never a list. */
+function valueText(v: Value): string {
+  if (v.t === 'null') return '';
+  if (v.t === 'list')
+    throw new ExprError('the result is a list: join it into a string (" ".join(...)) first');
+  return toText(v);
+}
+
+/** Evaluates the text of one `{{ }}` expression to the string it writes, or why it cannot. */
+export function evaluateExpression(
+  src: string,
+  lookup: ExprLookup,
+): { value: string } | { error: string } {
+  try {
+    return { value: valueText(evaluate(parseExpression(src), lookup)) };
+  } catch (e) {
+    if (e instanceof ExprError || e instanceof ExprSyntaxError)
+      return { error: `{{ ${src} }}: ${e.message}` };
+    throw e;
+  }
+}

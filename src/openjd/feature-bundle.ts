@@ -1,0 +1,138 @@
+import { formatPath, type Problem } from './problem.js';
+
+/**
+ * FEATURE_BUNDLE_1 (openjd-specifications RFC 0004), the parts this tool builds:
+ * - simple actions: a step may give `bash:` or `python:` or `node:` (a script, with optional
+ *   `args`, `timeout`, `cancelation`) instead of `script:`; it runs as that interpreter on an
+ *   embedded file (normalizeSimpleActions, before the schema sees the step);
+ * - `endOfLine` (LF, CRLF or AUTO, which is LF on these Linux hosts) on embedded files.
+ * Refused with what to change: `cmd:` and `powershell:` (Windows interpreters), `let` bindings,
+ * format strings in numeric fields (timeouts, notify periods, amounts) and the longer name and
+ * count limits; those errors say so (see featureBundleNote).
+ */
+export const FEATURE_BUNDLE_1 = 'FEATURE_BUNDLE_1';
+
+const INTERPRETERS: Readonly<Record<string, { command: string; file: string }>> = {
+  bash: { command: 'bash', file: 'simple-action.sh' },
+  python: { command: 'python3', file: 'simple-action.py' },
+  node: { command: 'node', file: 'simple-action.js' },
+};
+const WINDOWS = ['cmd', 'powershell'];
+/** The step fields that hold a simple action. */
+export const SIMPLE_ACTION_FIELDS = [...Object.keys(INTERPRETERS), ...WINDOWS];
+const SIMPLE = SIMPLE_ACTION_FIELDS;
+/** The embedded file a simple action's script is written to (`{{Task.File.SimpleAction}}`). */
+const FILE_NAME = 'SimpleAction';
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The job template document with each step's simple action written as the `script` it stands
+ * for, and a problem for each use of the bundle without the extension or beyond what is built.
+ */
+export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Problem[]): Raw {
+  if (!Array.isArray(doc.steps)) return doc;
+  const steps = doc.steps.map((step: unknown, i) => {
+    if (!isObject(step)) return step;
+    const given = SIMPLE.filter((k) => step[k] !== undefined);
+    if (given.length === 0) return step;
+    const at = (...p: (string | number)[]) => formatPath(['steps', i, ...p]);
+    if (!declared) {
+      for (const k of given)
+        problems.push({
+          path: at(k),
+          message: `a simple action needs the ${FEATURE_BUNDLE_1} extension: list it in extensions, or write script.actions.onRun`,
+        });
+      return step;
+    }
+    if (given.length > 1 || step.script !== undefined) {
+      problems.push({
+        path: at(given[0] as string),
+        message: `give one of ${SIMPLE.join(', ')} or script, not ${[...given, ...(step.script !== undefined ? ['script'] : [])].join(' and ')}`,
+      });
+      return step;
+    }
+    const kind = given[0] as string;
+    const interp = INTERPRETERS[kind];
+    if (!interp) {
+      problems.push({
+        path: at(kind),
+        message: `${kind} runs on Windows; this tool's nodes run Linux: use bash, python or node`,
+      });
+      return step;
+    }
+    const action = step[kind];
+    if (!isObject(action) || typeof action.script !== 'string') {
+      problems.push({ path: at(kind), message: 'must be a mapping with script: the text to run' });
+      return step;
+    }
+    const { script, args, timeout, cancelation, let: bindings, ...rest } = action;
+    if (bindings !== undefined)
+      problems.push({
+        path: at(kind, 'let'),
+        message: 'let bindings are not evaluated by this tool: compute the value in the script',
+      });
+    for (const k of Object.keys(rest))
+      problems.push({ path: at(kind, k), message: 'is not a property of a simple action' });
+    const others = Object.fromEntries(Object.entries(step).filter(([k]) => k !== kind));
+    return {
+      ...others,
+      script: {
+        actions: {
+          onRun: {
+            command: interp.command,
+            args: [
+              `{{Task.File.${FILE_NAME}}}`,
+              ...(Array.isArray(args) ? (args as unknown[]) : []),
+            ],
+            ...(timeout !== undefined ? { timeout } : {}),
+            ...(cancelation !== undefined ? { cancelation } : {}),
+          },
+        },
+        embeddedFiles: [{ name: FILE_NAME, type: 'TEXT', filename: interp.file, data: script }],
+      },
+    };
+  });
+  return { ...doc, steps };
+}
+
+/** Each `endOfLine` in the document's embedded files: an error unless the bundle is declared. */
+export function checkEndOfLine(doc: unknown, declared: boolean, problems: Problem[]): void {
+  if (declared) return;
+  const walk = (v: unknown, p: (string | number)[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (isObject(v))
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'endOfLine' && p.at(-2) === 'embeddedFiles')
+          problems.push({
+            path: formatPath([...p, k]),
+            message: `needs the ${FEATURE_BUNDLE_1} extension: list it in extensions, or leave endOfLine out`,
+          });
+        else walk(x, [...p, k]);
+      }
+  };
+  walk(doc, []);
+}
+
+/** Embedded file text with the line endings `endOfLine` asks for (AUTO is LF on Linux hosts). */
+export function withLineEndings(text: string, endOfLine: string | undefined): string {
+  if (endOfLine === undefined) return text;
+  const lines = text.split(/\r\n|\r|\n/);
+  return lines.join(endOfLine === 'CRLF' ? '\r\n' : '\n');
+}
+
+/**
+ * The note a limit's error gets when the template declares FEATURE_BUNDLE_1, whose longer limits
+ * and format strings in numeric fields this tool does not build.
+ */
+export function featureBundleNote(p: Problem): Problem {
+  if (
+    /must be at most \d+ characters|must define at most 50|must be a whole number/.test(p.message)
+  )
+    return {
+      ...p,
+      message: `${p.message} (${FEATURE_BUNDLE_1}'s longer limits and format strings in numeric fields are not built by this tool)`,
+    };
+  return p;
+}

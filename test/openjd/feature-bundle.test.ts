@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  environmentActions,
+  expandStep,
+  instantiateTask,
+  resolveJobParameters,
+  validateTemplate,
+  type JobTemplate,
+} from '../../src/openjd/index.js';
+
+/** FEATURE_BUNDLE_1: simple actions and endOfLine built; the rest refused with what to change. */
+const doc = (extensions: string[], step: Record<string, unknown>) => ({
+  specificationVersion: 'jobtemplate-2023-09',
+  extensions,
+  name: 'bundle',
+  parameterDefinitions: [{ name: 'Greeting', type: 'STRING', default: 'hi' }],
+  jobEnvironments: [
+    {
+      name: 'Env',
+      script: {
+        actions: { onEnter: { command: 'bash', args: ['{{Env.File.Setup}}'] } },
+        embeddedFiles: [
+          { name: 'Setup', type: 'TEXT', data: 'echo a\necho b\n', endOfLine: 'CRLF' },
+        ],
+      },
+    },
+  ],
+  steps: [{ name: 'Say', ...step }],
+});
+
+const bashStep = {
+  bash: { script: 'echo "{{Param.Greeting}}" "$1"\n', args: ['{{Param.Greeting}}'], timeout: 30 },
+};
+
+describe('FEATURE_BUNDLE_1', () => {
+  it('runs a simple action as its interpreter on an embedded file, and writes endOfLine as asked', () => {
+    const v = validateTemplate(doc(['FEATURE_BUNDLE_1'], bashStep));
+    expect(v.errors).toEqual([]);
+    const t = v.template as JobTemplate;
+    const values = resolveJobParameters(t, {}).values;
+    const [task] = expandStep(t, 'Say', values);
+    const cmd = instantiateTask(t, 'Say', task!.params, values, '/s');
+    expect(cmd.argv).toEqual(['bash', '/s/embedded/task/simple-action.sh', 'hi']);
+    expect(cmd.timeoutSeconds).toBe(30);
+    expect(cmd.files).toContainEqual({
+      path: '/s/embedded/task/simple-action.sh',
+      content: 'echo "hi" "$1"\n',
+      runnable: false,
+    });
+    const [env] = environmentActions(t, 'Say', values, '/s');
+    expect(env?.files[0]?.content).toBe('echo a\r\necho b\r\n');
+  });
+
+  it('refuses the bundle’s features without the extension, naming the field', () => {
+    const v = validateTemplate(doc([], bashStep));
+    expect(v.errors).toContainEqual({
+      path: 'steps[0].bash',
+      message: expect.stringMatching(/needs the FEATURE_BUNDLE_1 extension/) as string,
+    });
+    expect(v.errors).toContainEqual({
+      path: 'jobEnvironments[0].script.embeddedFiles[0].endOfLine',
+      message: expect.stringMatching(/needs the FEATURE_BUNDLE_1 extension/) as string,
+    });
+  });
+
+  it('refuses what it does not build: Windows interpreters, let, format strings in timeouts, longer names', () => {
+    const fb = ['FEATURE_BUNDLE_1'];
+    expect(validateTemplate(doc(fb, { cmd: { script: 'echo hi' } })).errors).toContainEqual({
+      path: 'steps[0].cmd',
+      message: expect.stringMatching(/runs on Windows; .* use bash, python or node/) as string,
+    });
+    expect(
+      validateTemplate(doc(fb, { python: { script: 'print(1)', let: ['x = 1'] } })).errors,
+    ).toContainEqual({
+      path: 'steps[0].python.let',
+      message: expect.stringMatching(/let bindings are not evaluated/) as string,
+    });
+    const timed = doc(fb, { bash: { script: 'true', timeout: '{{Param.Greeting}}' } });
+    expect(
+      validateTemplate(timed)
+        .errors.map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/format strings in numeric fields are not built by this tool/);
+    const long = doc(fb, bashStep);
+    long.steps[0]!.name = 'S'.repeat(100);
+    expect(
+      validateTemplate(long)
+        .errors.map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/at most 64 characters \(FEATURE_BUNDLE_1's longer limits/);
+    expect(
+      validateTemplate(doc(fb, { ...bashStep, script: { actions: { onRun: { command: 'x' } } } }))
+        .errors[0]?.message,
+    ).toMatch(/give one of .* not bash and script/);
+  });
+});
