@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { CliError } from '../errors.js';
 import { ApiError, callApi, UnreachableError } from '../api/http-client.js';
 import { defaultStateDir, readAddress, readToken } from '../coordinator/state-dir.js';
+import { ownUserToken } from './user-token.js';
 
 /** Adds `--state-dir` and `--coordinator` to verbs that talk to the coordinator. */
 export function withCoordinatorOptions<T>(y: Argv<T>) {
@@ -29,7 +30,8 @@ export class CoordinatorConnection {
 
   static fromArgs(argv: Record<string, unknown>): CoordinatorConnection {
     const dir = (argv['state-dir'] as string | undefined) ?? defaultStateDir();
-    const token = process.env.CLUSTER_TOOL_TOKEN ?? readToken(dir);
+    // The operator reads the state directory's token; any other user has one of their own.
+    const token = process.env.CLUSTER_TOOL_TOKEN ?? readToken(dir) ?? ownUserToken(dir);
     const url =
       (argv.coordinator as string | undefined) ??
       process.env.CLUSTER_TOOL_COORDINATOR ??

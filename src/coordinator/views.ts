@@ -129,6 +129,7 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     state: job.state,
     waiting,
     priority: job.priority,
+    owner: job.owner,
     createdAt: job.createdAt,
     startedAt,
     finishedAt: job.finishedAt,

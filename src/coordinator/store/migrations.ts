@@ -112,6 +112,11 @@ export const MIGRATIONS: readonly {
       );
     `,
   },
+  {
+    version: 10,
+    why: "a job's owner: the Unix user (or AWS identity) that submitted it; jobs written before it have none, and are the operator's",
+    sql: `ALTER TABLE jobs ADD COLUMN owner TEXT;`,
+  },
 ];
 
 /** The version this build writes. */
