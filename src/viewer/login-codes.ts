@@ -33,7 +33,9 @@ export class LoginCodes {
   claim(code: string): { session: string | undefined } | undefined {
     const kept = this.codes.get(code);
     this.codes.delete(code);
-    return kept !== undefined && kept.expiresAt > this.now() ? { session: kept.session } : undefined;
+    return kept !== undefined && kept.expiresAt > this.now()
+      ? { session: kept.session }
+      : undefined;
   }
 
   private prune(): void {

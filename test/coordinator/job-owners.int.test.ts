@@ -87,8 +87,10 @@ describe('jobs of two Unix users on the head node', () => {
 
     const all = cliAs('ct-alice', ['status', '--all']);
     expect(all.code).toBe(0);
-    expect(all.stdout).toMatch(new RegExp(`${aliceJob}\\s+ct-alice-job\\s+ct-alice`));
-    expect(all.stdout).toMatch(new RegExp(`${bobJob}\\s+ct-bob-job\\s+ct-bob`));
+    expect(all.stdout).toMatch(
+      new RegExp(`${aliceJob}\\s+ct-alice-job\\s+\\S+\\s+50\\s+ct-alice\\s`),
+    );
+    expect(all.stdout).toMatch(new RegExp(`${bobJob}\\s+ct-bob-job\\s+\\S+\\s+50\\s+ct-bob\\s`));
     for (const args of [['status', '--mine'], ['status']]) {
       const mine = cliAs('ct-alice', args);
       expect(mine.stdout).toContain(aliceJob);

@@ -64,9 +64,9 @@ afterAll(async () => {
 });
 
 const shownJobs = (page: import('playwright-core').Page) =>
-  page.locator('[data-role=jobs] tbody tr').evaluateAll((rows) =>
-    rows.map((r) => r.getAttribute('data-job')),
-  );
+  page
+    .locator('[data-role=jobs] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')));
 
 describe("the viewer's owner filter", () => {
   it("shows a user their own jobs first, everyone's when asked, with each job's owner", async () => {

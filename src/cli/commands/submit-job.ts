@@ -143,7 +143,7 @@ export function withSharedOptions<T>(y: Argv<T>) {
     .option('owner', {
       type: 'string',
       describe:
-        'Record the job as this user\'s (a user name or an AWS identity ARN): the operator only, who then submits on their behalf',
+        "Record the job as this user's (a user name or an AWS identity ARN): the operator only, who then submits on their behalf",
       defaultDescription: 'you',
     });
 }

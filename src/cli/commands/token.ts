@@ -43,9 +43,6 @@ export const tokenCommand: CommandModule = {
   describe:
     'User tokens: each Unix user on the head node has their own, made on first use (see docs/security.md)',
   builder: (y) =>
-    y
-      .command(whoami)
-      .command(revoke)
-      .demandCommand(1, 'Name a token command: whoami or revoke.'),
+    y.command(whoami).command(revoke).demandCommand(1, 'Name a token command: whoami or revoke.'),
   handler: () => undefined,
 };

@@ -106,7 +106,7 @@ function credentials(req: FastifyRequest): Credentials {
 }
 
 /** The user a bearer token stands for: the operator's token, or an enrolled one. */
-export function userOfToken(token: string, o: AuthOptions): UserPrincipal | undefined {
+function userOfToken(token: string, o: AuthOptions): UserPrincipal | undefined {
   if (sameToken(token, o.userToken))
     return { kind: 'user', user: o.operator ?? operatorName(), operator: true };
   return o.enrolled?.ofToken(token);

@@ -14,7 +14,7 @@ import path from 'node:path';
  */
 
 /** The folder of enrolments, inside the state directory. */
-export const ENROL_DIR = 'users';
+const ENROL_DIR = 'users';
 /** Anyone may create a file there, nobody but its owner (and the operator) remove it, none list it. */
 export const ENROL_DIR_MODE = 0o1733;
 
@@ -56,7 +56,10 @@ export function checkEnrolment(
     const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       const buf = Buffer.alloc(256);
-      text = buf.subarray(0, readSync(fd, buf, 0, 256, 0)).toString('utf8').trim();
+      text = buf
+        .subarray(0, readSync(fd, buf, 0, 256, 0))
+        .toString('utf8')
+        .trim();
     } finally {
       closeSync(fd);
     }

@@ -62,10 +62,6 @@ export class UserDirectory {
     return this.ofHash(tokenHash(token));
   }
 
-  operatorPrincipal(): UserPrincipal {
-    return { kind: 'user', user: this.operator, operator: true };
-  }
-
   private principal(user: string, uid: number): UserPrincipal {
     return { kind: 'user', user, operator: uid === this.operatorUid };
   }

@@ -213,15 +213,12 @@ export function jobsView(): View {
 
   /** Puts the rows in the chosen order, hiding those the filter leaves out. */
   const order = () => {
-    const shown = pickJobs(
-      [...rows.values()].map((r) => r.job).filter(whose.shows),
-      {
-        text: text.value,
-        state: state.value,
-        sort,
-        descending,
-      },
-    );
+    const shown = pickJobs([...rows.values()].map((r) => r.job).filter(whose.shows), {
+      text: text.value,
+      state: state.value,
+      sort,
+      descending,
+    });
     const visible = new Set(shown.map((j) => j.id));
     for (const [id, r] of rows) if (!visible.has(id) && r.tr.parentNode) r.tr.remove();
     let before: Element | null = null;

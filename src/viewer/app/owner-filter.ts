@@ -22,14 +22,14 @@ export function ownerFilter() {
     { attrs: { 'aria-label': 'whose jobs', 'data-role': 'job-owner-filter' } },
     mine,
     h('option', { attrs: { value: 'all' } }, "everyone's"),
-  ) as HTMLSelectElement;
+  );
   return {
     el,
-    shows(j: Pick<JobSummary, 'owner'>): boolean {
+    shows: (j: Pick<JobSummary, 'owner'>): boolean => {
       if (el.value !== 'mine' || me === undefined) return true;
       return j.owner === me.user || (j.owner === null && me.operator);
     },
-    async load(): Promise<void> {
+    load: async (): Promise<void> => {
       // A coordinator from before owners answers 404: every job shows.
       me = await api<Me>('GET', '/api/me').catch(() => undefined);
       if (me) setText(mine, `my jobs (${me.user})`);

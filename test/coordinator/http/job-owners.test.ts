@@ -90,7 +90,7 @@ describe('enrolment files', () => {
   it("takes the file's owner as the user", () => {
     enrol('tok-a');
     const r = checkEnrolment(dir, tokenHash('tok-a'));
-    expect(r).toEqual({ ok: true, enrolment: { uid: NOBODY, ino: expect.any(Number) } });
+    expect(r.ok && r.enrolment.uid).toBe(NOBODY);
   });
 
   it('refuses a symlink, a hard link, a file whose content is not its name, and no file', () => {
@@ -167,7 +167,7 @@ describe('the API checks the owner of every job it changes', () => {
     const [operatorJob] = server.jobs;
     const refused = await post(`/api/jobs/${operatorJob.id}/cancel`, nobodyToken);
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body).error).toMatch(
+    expect((JSON.parse(refused.body) as { error: string }).error).toMatch(
       new RegExp(
         `^job ${operatorJob.id} belongs to the operator \\(\\S+\\); only the operator may cancel it$`,
       ),
@@ -204,7 +204,7 @@ describe('the API checks the owner of every job it changes', () => {
     const r = await post('/api/jobs?owner=bob', nobodyToken, body);
     expect(r.status).toBe(403);
     const ok = await post('/api/jobs?owner=arn:aws:iam::1:user/carol', server.userToken, body);
-    expect(JSON.parse(ok.body).owner).toBe('arn:aws:iam::1:user/carol');
+    expect((JSON.parse(ok.body) as { owner: string }).owner).toBe('arn:aws:iam::1:user/carol');
   });
 
   it('refuses to register a POST on a job that does not say it changes it', async () => {

@@ -61,8 +61,7 @@ export class JobsTable {
   /** A job's owner (null: the operator's), or undefined when there is no such job. */
   owner(id: string): string | null | undefined {
     const r = this.sql.q('SELECT owner FROM jobs WHERE id = ?').get(id) as
-      | { owner: string | null }
-      | undefined;
+      { owner: string | null } | undefined;
     return r ? r.owner : undefined;
   }
 
