@@ -10,6 +10,16 @@ export interface UserPrincipal {
   operator: boolean;
 }
 
+/** Whether a checked enrolment file is still the same file, owner and single link (one lstat). */
+function stillThere(file: string, e: { uid: number; ino: number }): boolean {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() && st.nlink === 1 && st.uid === e.uid && st.ino === e.ino;
+  } catch {
+    return false;
+  }
+}
+
 /** Who the coordinator runs as: the operator, whose token is the state directory's `token`. */
 export function operatorName(): string {
   return os.userInfo().username;
@@ -43,14 +53,12 @@ export class UserDirectory {
 
   /** The principal of an enrolled token's hash, or undefined. */
   ofHash(hash: string): UserPrincipal | undefined {
-    const r = checkEnrolment(this.dir, hash);
-    if (!r.ok) {
-      this.known.delete(hash);
-      return undefined;
-    }
     const kept = this.known.get(hash);
-    if (kept && kept.uid === r.enrolment.uid && kept.ino === r.enrolment.ino)
+    if (kept && stillThere(path.join(this.dir, hash), kept))
       return this.principal(kept.user, kept.uid);
+    this.known.delete(hash);
+    const r = checkEnrolment(this.dir, hash);
+    if (!r.ok) return undefined;
     const user = userNameOf(r.enrolment.uid);
     if (user === undefined) return undefined;
     this.known.set(hash, { ...r.enrolment, user });
