@@ -31,6 +31,8 @@ declare module 'fastify' {
      * or the operator may call it (job-access.ts), checked here before the handler runs.
      */
     changes?: string;
+    /** A `user` route only the operator may call (what changes every user's jobs). */
+    operatorOnly?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -167,6 +169,17 @@ function mayChangeJob(req: FastifyRequest, verb: string, o: AuthOptions): void {
   if (why) throw new AuthError(403, why);
 }
 
+/** Refuses (403) anyone but the operator. */
+function operatorOnly(req: FastifyRequest, o: AuthOptions): void {
+  const p = req.principal;
+  if (p.kind === 'user' && p.operator) return;
+  const operator = o.operator ?? operatorName();
+  throw new AuthError(
+    403,
+    `only the operator (${operator}) may do this: it changes every user's jobs`,
+  );
+}
+
 /**
  * Installs default-deny authorization: each route must declare `config.access`, and each request is
  * checked against the route the router matched, so no spelling of a path (percent-encoding, case,
@@ -206,6 +219,7 @@ export function installAuth(app: FastifyInstance, o: AuthOptions): void {
       req.principal = authenticate(access, credentials(req), o);
       const verb = req.is404 ? undefined : req.routeOptions.config.changes;
       if (verb !== undefined) mayChangeJob(req, verb, o);
+      if (!req.is404 && req.routeOptions.config.operatorOnly) operatorOnly(req, o);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       return reply.code(err.statusCode).send({ error: err.message });

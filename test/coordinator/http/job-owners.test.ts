@@ -207,6 +207,16 @@ describe('the API checks the owner of every job it changes', () => {
     expect((JSON.parse(ok.body) as { owner: string }).owner).toBe('arn:aws:iam::1:user/carol');
   });
 
+  it("keeps the queue environments, which every user's jobs run in, the operator's to change", async () => {
+    const r = await post('/api/environments/anything/remove', nobodyToken);
+    expect(r.status).toBe(403);
+    expect((JSON.parse(r.body) as { error: string }).error).toMatch(
+      /^only the operator \(\S+\) may do this/,
+    );
+    // The operator gets past the check (there is no such environment).
+    expect((await post('/api/environments/anything/remove', server.userToken)).status).toBe(404);
+  });
+
   it('refuses to register a POST on a job that does not say it changes it', async () => {
     const bare = Fastify();
     installAuth(bare, { userToken: 't', jobOfAgentToken: () => undefined });
