@@ -36,6 +36,12 @@ export class CoordinatorConnection {
       (argv.coordinator as string | undefined) ??
       process.env.CLUSTER_TOOL_COORDINATOR ??
       readAddress(dir)?.url;
+    if (url && !token)
+      throw new NoCoordinator(
+        `the coordinator in ${dir} has no token for you: you cannot read its operator's token, and ` +
+          `it enrols no user tokens (no ${dir}/users folder). Ask its operator to restart it with this ` +
+          'cluster-tool, or to give you access.',
+      );
     if (!url || !token) {
       throw new NoCoordinator(
         `no coordinator found in ${dir}. Start one with \`cluster-tool local up\` (local cluster) or ` +
