@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { operatorName, type UserPrincipal } from '../users/user-directory.js';
-import { changeRefusal } from './job-access.js';
+import { declarationProblem, routeRefusal } from './job-access.js';
 import {
   isSafeMethod,
   sameOrigin,
@@ -157,29 +157,6 @@ function authenticate(access: Access | undefined, cred: Credentials, o: AuthOpti
   return { kind: 'agent', jobId } as const;
 }
 
-/** Refuses (403) a change of a job by anyone but its owner or the operator. */
-function mayChangeJob(req: FastifyRequest, verb: string, o: AuthOptions): void {
-  const p = req.principal;
-  if (p.kind !== 'user') throw new AuthError(403, `only a user may ${verb} a job`);
-  const jobId = (req.params as { id?: string }).id ?? '';
-  const owner = o.jobOwner?.(jobId);
-  // No such job: the handler answers 404 in its own words.
-  if (owner === undefined) return;
-  const why = changeRefusal(p, { id: jobId, owner }, verb, o.operator ?? operatorName());
-  if (why) throw new AuthError(403, why);
-}
-
-/** Refuses (403) anyone but the operator. */
-function operatorOnly(req: FastifyRequest, o: AuthOptions): void {
-  const p = req.principal;
-  if (p.kind === 'user' && p.operator) return;
-  const operator = o.operator ?? operatorName();
-  throw new AuthError(
-    403,
-    `only the operator (${operator}) may do this: it changes every user's jobs`,
-  );
-}
-
 /**
  * Installs default-deny authorization: each route must declare `config.access`, and each request is
  * checked against the route the router matched, so no spelling of a path (percent-encoding, case,
@@ -197,29 +174,21 @@ export function installAuth(app: FastifyInstance, o: AuthOptions): void {
       throw new Error(
         `route ${methods.join(',')} ${route.url} declares no access (public, user, agent)`,
       );
-    const changes = route.config?.changes;
-    // Every POST on a job is a change of it unless it says which: a new route cannot forget
-    // the owner check.
-    if (
-      changes === undefined &&
-      access === 'user' &&
-      methods.includes('POST') &&
-      route.url.startsWith('/api/jobs/:id/')
-    )
-      throw new Error(
-        `route POST ${route.url} changes a job: declare config.changes (its verb) so only the job's owner or the operator may call it`,
-      );
-    if (changes !== undefined && (access !== 'user' || !route.url.startsWith('/api/jobs/:id')))
-      throw new Error(`route ${route.url} declares changes but is not a user route on a job`);
+    const problem = declarationProblem(route.url, methods, access, route.config?.changes);
+    if (problem) throw new Error(problem);
     for (const method of methods) routes.push({ method, url: route.url, access });
   });
   app.addHook('onRequest', async (req, reply) => {
     const access = req.is404 ? undefined : req.routeOptions.config.access;
     try {
       req.principal = authenticate(access, credentials(req), o);
-      const verb = req.is404 ? undefined : req.routeOptions.config.changes;
-      if (verb !== undefined) mayChangeJob(req, verb, o);
-      if (!req.is404 && req.routeOptions.config.operatorOnly) operatorOnly(req, o);
+      const refused = req.is404
+        ? undefined
+        : routeRefusal(req.principal, req.routeOptions.config, req.params, {
+            operator: o.operator ?? operatorName(),
+            jobOwner: o.jobOwner,
+          });
+      if (refused) throw new AuthError(403, refused);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       return reply.code(err.statusCode).send({ error: err.message });

@@ -1,4 +1,8 @@
+import { HttpError } from './http-error.js';
 import type { UserPrincipal } from '../users/user-directory.js';
+
+/** A request's principal (auth.ts `Principal`), as far as these checks read it. */
+type Caller = { kind: 'public' } | UserPrincipal | { kind: 'agent'; jobId: string };
 
 /**
  * Who may change a job: its owner, or the operator (the Unix user the coordinator runs as). A job
@@ -54,4 +58,48 @@ export function shownJobs<J extends { owner: string | null }>(
 ): J[] {
   const mine = (show ?? (p.operator ? 'all' : 'mine')) === 'mine';
   return mine ? jobs.filter((j) => owns(p, j.owner)) : jobs;
+}
+
+/** The user a `user` route was called by (auth.ts set it before the handler). */
+export function asUser(p: Caller): UserPrincipal {
+  if (p.kind !== 'user') throw new HttpError(403, 'only a user may do this');
+  return p;
+}
+
+/**
+ * Why a route may not be registered as it is declared, or undefined. Every POST on a job changes
+ * it unless it says which change (`config.changes`), so a new route cannot forget the owner check.
+ */
+export function declarationProblem(
+  url: string,
+  methods: string[],
+  access: string,
+  changes: string | undefined,
+): string | undefined {
+  const onJob = url.startsWith('/api/jobs/:id/');
+  if (changes === undefined && access === 'user' && methods.includes('POST') && onJob)
+    return `route POST ${url} changes a job: declare config.changes (its verb) so only the job's owner or the operator may call it`;
+  if (changes !== undefined && (access !== 'user' || !onJob))
+    return `route ${url} declares changes but is not a user route on a job`;
+  return undefined;
+}
+
+/**
+ * Why the caller may not call a route that changes job `:id` (`changes`) or is the operator's
+ * (`operatorOnly`), or undefined. A job that does not exist passes: the handler answers 404.
+ */
+export function routeRefusal(
+  p: Caller,
+  route: { changes?: string; operatorOnly?: boolean },
+  params: unknown,
+  o: { operator: string; jobOwner?: (jobId: string) => string | null | undefined },
+): string | undefined {
+  if (route.operatorOnly && !(p.kind === 'user' && p.operator))
+    return `only the operator (${o.operator}) may do this: it changes every user's jobs`;
+  const verb = route.changes;
+  if (verb === undefined) return undefined;
+  if (p.kind !== 'user') return `only a user may ${verb} a job`;
+  const jobId = (params as { id?: string } | undefined)?.id ?? '';
+  const owner = o.jobOwner?.(jobId);
+  return owner === undefined ? undefined : changeRefusal(p, { id: jobId, owner }, verb, o.operator);
 }

@@ -5,12 +5,13 @@ import { registerAgentRoutes, type AgentRoutesPort } from './agent-routes.js';
 import { isStorageFault } from '../io/write-outage.js';
 import { httpStatusOf } from './http-error.js';
 import { registerTaskRoutes, type TaskRoutesPort } from './task-routes.js';
+import { registerTokenRoutes, type TokenRoutesPort } from './token-routes.js';
 import { registerUserRoutes, type UserRoutesPort } from './user-routes.js';
 import type { UserDirectory } from '../users/user-directory.js';
 
 /** What the whole API asks of the coordinator: each route module's port, and the server's own. */
 export interface ServerPort
-  extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort, EnvironmentRoutesPort {
+  extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort, EnvironmentRoutesPort, TokenRoutesPort {
   /** The job an agent token was issued for, looked up by the token (compared again here). */
   tokenOwner(token: string): { id: string; agentToken: string } | undefined;
   /** The users whose enrolled tokens are accepted (users/user-directory.ts). */
@@ -62,6 +63,7 @@ export async function buildServer(c: ServerPort, opts: ServerOptions): Promise<F
   });
 
   registerUserRoutes(app, c);
+  registerTokenRoutes(app, c);
   registerEnvironmentRoutes(app, c);
   registerTaskRoutes(app, c);
   registerAgentRoutes(app, c);

@@ -23,16 +23,8 @@ import {
 } from '../../api/user-requests.js';
 import { servedRoot } from '../../api/served-names.js';
 import { contentType, fileCacheControl, resolveInside } from './files.js';
-import type { Principal } from './auth.js';
 import { checked, HttpError } from './http-error.js';
-import { shownJobs, submitOwner } from './job-access.js';
-import type { UserPrincipal } from '../users/user-directory.js';
-
-/** The user a `user` route was called by (auth.ts set it before the handler). */
-function asUser(p: Principal): UserPrincipal {
-  if (p.kind !== 'user') throw new HttpError(403, 'only a user may do this');
-  return p;
-}
+import { asUser, shownJobs, submitOwner } from './job-access.js';
 
 /** An owner a submission names: a user name or an AWS ARN, printable and short. */
 function ownerQuery(v: unknown): string | undefined {
@@ -52,8 +44,6 @@ export interface UserRoutesPort {
   preview(req: SubmitRequest): Promise<unknown>;
   /** `owner`: who the job is recorded for (http/job-access.ts `submitOwner`). */
   submit(req: SubmitRequest, actor: 'user', owner: string): Promise<JobRow>;
-  /** Removes a user's enrolled tokens (users/user-directory.ts); how many there were. */
-  revokeUserTokens(user: string): number;
   /** The job, or a NotFoundError. */
   requireJob(jobId: string): JobRow;
   detail(jobId: string): JobDetail;
@@ -90,12 +80,6 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
     },
   );
 
-  // Who the caller is: the viewer labels its filter, the CLI says whose token it uses.
-  app.get('/api/me', { config: { access: 'user' } }, async (req) => {
-    const p = asUser(req.principal);
-    return { user: p.user, operator: p.operator };
-  });
-
   // Prometheus scrapes with the user token as its bearer token (`authorization` in its config).
   app.get('/metrics', { config: { access: 'user' } }, async (_req, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(c.metricsText()),
@@ -112,19 +96,6 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
       if ('refused' in who) throw new HttpError(403, who.refused);
       const job = await c.submit(req.body, 'user', who.owner);
       return reply.code(201).send(c.detailOf(job));
-    },
-  );
-
-  // `cluster-tool token revoke [USER]`: a user revokes their own tokens, the operator anyone's.
-  app.post<{ Body: { user?: unknown } | undefined }>(
-    '/api/tokens/revoke',
-    { config: { access: 'user' } },
-    async (req) => {
-      const p = asUser(req.principal);
-      const user = typeof req.body?.user === 'string' && req.body.user ? req.body.user : p.user;
-      if (user !== p.user && !p.operator)
-        throw new HttpError(403, `only ${user} or the operator may revoke ${user}'s tokens`);
-      return { user, revoked: c.revokeUserTokens(user) };
     },
   );
 
