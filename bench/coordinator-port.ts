@@ -65,6 +65,7 @@ export function insertNoopJob(c: BenchPort, stateDir: string, tasks: number): Be
       gpusPerNode: 4,
       auto: null,
       priority: 50,
+      owner: null,
       video: null,
       error: null,
       createdAt: Date.now(),

@@ -61,6 +61,7 @@ const JOB: Omit<JobRow, 'id' | 'dir' | 'outputDir'> = {
   gpusPerNode: 1,
   auto: null,
   priority: 50,
+  owner: null,
   video: null,
   error: null,
   createdAt: 0,

@@ -65,6 +65,7 @@ export function writeHistory(dbFile: string, jobsDir: string, tasks: number): { 
             gpusPerNode: 4,
             auto: null,
             priority: 50,
+            owner: null,
             video: path.join(outputDir, 'video.mp4'),
             error: null,
             createdAt,

@@ -137,6 +137,8 @@ export interface JobSummary {
   suspendedMs: number;
   /** 1..100: which of this coordinator's jobs Slurm starts first (higher first). */
   priority: number;
+  /** The Unix user (or, for `--cluster`, the AWS identity) that submitted it; null: the operator. */
+  owner: string | null;
   createdAt: number;
   /** When its first agent registered (its work began); null until then. */
   startedAt: number | null;

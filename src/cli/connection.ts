@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { CliError } from '../errors.js';
 import { ApiError, callApi, UnreachableError } from '../api/http-client.js';
 import { defaultStateDir, readAddress, readToken } from '../coordinator/state-dir.js';
+import { ownUserToken } from './user-token.js';
 
 /** Adds `--state-dir` and `--coordinator` to verbs that talk to the coordinator. */
 export function withCoordinatorOptions<T>(y: Argv<T>) {
@@ -29,11 +30,18 @@ export class CoordinatorConnection {
 
   static fromArgs(argv: Record<string, unknown>): CoordinatorConnection {
     const dir = (argv['state-dir'] as string | undefined) ?? defaultStateDir();
-    const token = process.env.CLUSTER_TOOL_TOKEN ?? readToken(dir);
+    // The operator reads the state directory's token; any other user has one of their own.
+    const token = process.env.CLUSTER_TOOL_TOKEN ?? readToken(dir) ?? ownUserToken(dir);
     const url =
       (argv.coordinator as string | undefined) ??
       process.env.CLUSTER_TOOL_COORDINATOR ??
       readAddress(dir)?.url;
+    if (url && !token)
+      throw new NoCoordinator(
+        `the coordinator in ${dir} has no token for you: you cannot read its operator's token, and ` +
+          `it enrols no user tokens (no ${dir}/users folder). Ask its operator to restart it with this ` +
+          'cluster-tool, or to give you access.',
+      );
     if (!url || !token) {
       throw new NoCoordinator(
         `no coordinator found in ${dir}. Start one with \`cluster-tool local up\` (local cluster) or ` +

@@ -1,5 +1,6 @@
 // One file: the composition of the coordinator's parts and the facade the HTTP routes call (one
 // method a line or two, handing over to the part that decides) are one class.
+import { UserDirectory } from './users/user-directory.js';
 import type { TaskProgressReport } from '../api/agent-protocol.js';
 import { nodeFiles } from '../util/node-files.js';
 import type { FileProbe } from '../util/file-probe.js';
@@ -116,6 +117,8 @@ export class Coordinator {
   readonly autoscaler: Autoscaler;
   readonly suspension: Suspension;
   readonly metrics: FarmMetrics;
+  /** Whose user tokens are accepted besides the operator's (users/enrolment.ts). */
+  readonly users: UserDirectory;
   readonly reconcilePorts: ReconcilePorts;
 
   constructor(
@@ -126,6 +129,7 @@ export class Coordinator {
     readonly now: () => number = Date.now,
     io: CoordinatorIo = {},
   ) {
+    this.users = new UserDirectory(cfg.stateDir);
     this.group = new GroupCommit((fn) => store.transaction(fn));
     const files = io.files ?? localJobFiles;
     const log = io.log ?? (() => {});
@@ -270,8 +274,8 @@ export class Coordinator {
     return this.submission.preview(req);
   }
 
-  submit(req: SubmitRequest, actor: Actor = 'user'): Promise<JobRow> {
-    return this.submission.submit(req, actor);
+  submit(req: SubmitRequest, actor: Actor = 'user', owner: string | null = null): Promise<JobRow> {
+    return this.submission.submit(req, actor, owner);
   }
 
   /** Submits and records a Slurm allocation for a job; returns its Slurm job id. */
@@ -474,6 +478,18 @@ export class Coordinator {
 
   userToken(): string | undefined {
     return readToken(this.cfg.stateDir);
+  }
+
+  isEnrolled(token: string): boolean {
+    return this.users.ofToken(token) !== undefined;
+  }
+
+  jobOwner(jobId: string): string | null | undefined {
+    return this.store.jobs.owner(jobId);
+  }
+
+  revokeUserTokens(user: string): number {
+    return this.users.revoke(user);
   }
 
   /** Puts back expired leases and gives up on silent agents. */

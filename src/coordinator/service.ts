@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { UserDirectory } from './users/user-directory.js';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { advertisedHost } from '../net/host-address.js';
@@ -53,6 +54,7 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   const log = o.log ?? (() => {});
   const state = prepareStateDir(o.stateDir);
   const store = new SqliteStore(state.db, { synchronous: o.synchronous });
+  new UserDirectory(o.stateDir).prepare();
   const cfg: CoordinatorConfig = { ...DEFAULT_CONFIG, ...stripUndefined(o), stateDir: o.stateDir };
   const host = o.host ?? '127.0.0.1';
   const metrics = new FarmMetrics(store.counts, () => store.notices.pending());
@@ -106,8 +108,10 @@ export async function startCoordinator(o: StartOptions): Promise<RunningCoordina
   writeFileSync(
     state.addressFile,
     JSON.stringify({ url, pid: process.pid, startedAt: now }) + '\n',
-    { mode: 0o600 },
+    // Not a secret: other users' CLIs read it to find the coordinator (their token is their own).
+    { mode: 0o644 },
   );
+  chmodSync(state.addressFile, 0o644);
   log(`coordinator listening on ${url} (state in ${o.stateDir})`);
 
   let reconciling = false;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError } from '../errors.js';
@@ -44,6 +44,9 @@ export function prepareStateDir(dir: string): StateDir & { token: string; instan
   const s = stateDir(dir);
   try {
     mkdirSync(path.join(dir, 'jobs'), { recursive: true, mode: 0o700 });
+    // Other Unix users reach their enrolment folder and the address by name, list nothing; every
+    // secret in it is a 0600 file of the operator's, the jobs folder 0700.
+    chmodSync(dir, 0o711);
   } catch (err) {
     throw new CliError(`cannot use state directory ${dir}: ${(err as Error).message}`);
   }

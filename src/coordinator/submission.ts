@@ -97,7 +97,13 @@ export class Submission {
   }
 
   /** The row of the job a plan makes as number `seq`. */
-  private row(plan: JobPlan, dirs: JobDirs, seq: number, priority: number): JobRow {
+  private row(
+    plan: JobPlan,
+    dirs: JobDirs,
+    seq: number,
+    priority: number,
+    owner: string | null,
+  ): JobRow {
     return {
       id: dirs.id,
       seq,
@@ -112,6 +118,7 @@ export class Submission {
       gpusPerNode: plan.gpusPerNode,
       auto: plan.request.auto ?? null,
       priority,
+      owner,
       video: null,
       error: null,
       createdAt: this.p.now(),
@@ -128,7 +135,7 @@ export class Submission {
     const seq = this.p.store.jobs.nextSeq();
     const input = this.input(await this.limits(), seq);
     const plan = await previewPlan(req, input, this.p.scanFrames);
-    const job = this.row(plan, input.dirs, seq, priorityOf(req));
+    const job = this.row(plan, input.dirs, seq, priorityOf(req), null);
     notifyOf(req);
     const warmUp = warmUpOf(job.kind, (stage) => plan.tasks.find((t) => t.stage === stage));
     // The first of the Slurm jobs the start submits, and how many there are (one per node, or one).
@@ -146,8 +153,11 @@ export class Submission {
     };
   }
 
-  /** Validates, writes the job and its tasks, and submits its first allocation. */
-  async submit(body: unknown, actor: Actor = 'user'): Promise<JobRow> {
+  /**
+   * Validates, writes the job and its tasks, and submits its first allocation; `owner` is who
+   * submitted it (null: the operator, as for jobs from before owners were kept).
+   */
+  async submit(body: unknown, actor: Actor = 'user', owner: string | null = null): Promise<JobRow> {
     const req = submitted(body);
     const priority = priorityOf(req);
     const notify = [...new Set([...notifyOf(req), ...this.p.notifyUrls])];
@@ -164,7 +174,7 @@ export class Submission {
       const seq = this.p.store.jobs.nextSeq();
       const input = this.input(limits, seq);
       const planned = planRequest(req, input, resume);
-      const row = this.row(planned, input.dirs, seq, priority);
+      const row = this.row(planned, input.dirs, seq, priority, owner);
       this.p.store.insertJob(row, planned.stages, planned.tasks);
       this.p.store.notices.subscribe(row.id, notify);
       this.p.files.create(row);

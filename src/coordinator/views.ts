@@ -136,6 +136,7 @@ export function jobSummary(store: ViewStore, job: JobRow, now = Date.now()): Job
     suspendedAt: job.suspendedAt ?? null,
     suspendedMs: job.suspendedMs ?? 0,
     priority: job.priority,
+    owner: job.owner,
     createdAt: job.createdAt,
     startedAt,
     finishedAt: job.finishedAt,

@@ -2,7 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sameToken } from '../coordinator/http/auth.js';
-import { clearedSessionCookie, sameOrigin, sessionCookie } from '../coordinator/http/session.js';
+import {
+  clearedSessionCookie,
+  sameOrigin,
+  sessionCookie,
+  sessionCookieValues,
+  sessionSecret,
+  userOfSessionValue,
+  userSessionSecret,
+} from '../coordinator/http/session.js';
+import { tokenHash } from '../coordinator/users/enrolment.js';
 import { packagePath } from '../paths.js';
 import { LoginCodes } from './login-codes.js';
 import { ICON_SVG, INDEX_HTML, STYLE_CSS } from './page.js';
@@ -11,6 +20,16 @@ import { ICON_SVG, INDEX_HTML, STYLE_CSS } from './page.js';
 export interface ViewerRoutesPort {
   /** The user token a session is made from; undefined while the state directory has none. */
   userToken(): string | undefined;
+  /** Whether a token is another user's enrolled one (users/enrolment.ts). */
+  isEnrolled?(token: string): boolean;
+}
+
+/** The session cookie's value for a user token (the operator's, or an enrolled one), if any. */
+function sessionFor(c: ViewerRoutesPort, token: string): string | undefined {
+  const operator = c.userToken();
+  if (operator === undefined) return undefined;
+  if (sameToken(token, operator)) return sessionSecret(operator);
+  return c.isEnrolled?.(token) ? userSessionSecret(operator, tokenHash(token)) : undefined;
 }
 
 /** The page may load only its own scripts and styles, and images/video the API served as blobs. */
@@ -66,7 +85,17 @@ export function registerViewerRoutes(app: FastifyInstance, c: ViewerRoutesPort):
   );
 
   // Behind the /api auth hook: only a user token gets here.
-  app.post('/api/login-codes', { config: { access: 'user' } }, () => Promise.resolve(codes.mint()));
+  // The code signs the page in as whoever minted it: by bearer token, or from a session.
+  app.post('/api/login-codes', { config: { access: 'user' } }, (req) => {
+    const h = req.headers.authorization;
+    const bearer = h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+    const operator = c.userToken() ?? '';
+    const fromCookie = sessionCookieValues(req).find(
+      (v) => sameToken(v, sessionSecret(operator)) || userOfSessionValue(v, operator),
+    );
+    const session = bearer ? sessionFor(c, bearer) : fromCookie;
+    return Promise.resolve(codes.mint(session));
+  });
 
   app.post<{ Body: { code?: unknown; token?: unknown } | undefined }>(
     '/login',
@@ -76,22 +105,22 @@ export function registerViewerRoutes(app: FastifyInstance, c: ViewerRoutesPort):
       // Only the page itself signs in (see sameOrigin); another page cannot sign it in or out.
       if (!sameOrigin(req)) return reply.code(403).send({ error: 'sign in from the viewer page' });
       const body = req.body && typeof req.body === 'object' ? req.body : {};
-      const token = c.userToken();
-      const accepted =
-        token !== undefined &&
-        (typeof body.token === 'string'
-          ? sameToken(body.token.trim(), token)
-          : typeof body.code === 'string' && codes.redeem(body.code));
-      if (!accepted || token === undefined) {
+      const session =
+        typeof body.token === 'string'
+          ? sessionFor(c, body.token.trim())
+          : typeof body.code === 'string'
+            ? codes.claim(body.code)?.session
+            : undefined;
+      if (session === undefined) {
         return reply.code(401).send({
           error:
             typeof body.token === 'string'
-              ? 'that token was not accepted; it is the `token` file in the coordinator state directory'
+              ? 'that token was not accepted; it is the `token` file in the coordinator state directory, or your own (`cluster-tool token show`)'
               : 'this login code is unknown, used or expired; run `cluster-tool viewer` for a new one',
         });
       }
       // The body says nothing secret: the session lives in the HttpOnly cookie alone.
-      return reply.header('set-cookie', sessionCookie(req, token)).send({ signedIn: true });
+      return reply.header('set-cookie', sessionCookie(req, session)).send({ signedIn: true });
     },
   );
 

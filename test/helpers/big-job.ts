@@ -47,6 +47,7 @@ export function insertBigJob(c: RunningCoordinator['coordinator'], stateDir: str
     gpusPerNode: 4,
     auto: null,
     priority: 50,
+    owner: null,
     video: null,
     error: null,
     createdAt: Date.now() - 200_000,

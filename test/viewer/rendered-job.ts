@@ -33,6 +33,7 @@ export function insertRenderedJob(c: Coordinator, jobsDir: string, frames: numbe
     nodesWanted: 1,
     gpusPerNode: 1,
     priority: 50,
+    owner: null,
     auto: null,
     video: null,
     error: null,

@@ -16,6 +16,7 @@ import { openjdCommand } from './openjd.js';
 import { setupCommand } from './setup.js';
 import { stageCommand } from './stage.js';
 import { statusCommand } from './status.js';
+import { tokenCommand } from './token.js';
 import { uploadCommand } from './upload.js';
 import { viewerCommand } from './viewer.js';
 
@@ -45,4 +46,5 @@ export const commands: CommandModule<object, any>[] = [
   resultsCommand,
   notifyKeyCommand,
   blenderAddonCommand,
+  tokenCommand,
 ];

@@ -30,7 +30,17 @@ export const statusCommand: CommandModule = {
       .option('watch', {
         type: 'boolean',
         describe: 'Refresh every 2 s until interrupted (or the job ends)',
-      }),
+      })
+      .option('mine', {
+        type: 'boolean',
+        describe:
+          "Only your own jobs (the default for everyone but the operator, the coordinator's user)",
+      })
+      .option('all', {
+        type: 'boolean',
+        describe: "Every user's jobs (the default for the operator)",
+      })
+      .conflicts('mine', 'all'),
   handler: async (argv) => {
     if (await ranRemotely('status', argv, { positional: ['job'], follow: followStatus })) return;
     const conn = CoordinatorConnection.fromArgs(argv);
@@ -38,7 +48,7 @@ export const statusCommand: CommandModule = {
     for (;;) {
       const data = job
         ? await conn.request<JobDetail>('GET', `/api/jobs/${encodeURIComponent(job)}`)
-        : await conn.request<JobSummary[]>('GET', '/api/jobs');
+        : await conn.request<JobSummary[]>('GET', `/api/jobs${showQuery(argv)}`);
       // A coordinator from before this route answers 404: it says nothing of its disk.
       const health = argv.json
         ? undefined
@@ -65,6 +75,11 @@ export const statusCommand: CommandModule = {
     }
   },
 };
+
+/** `?show=mine|all` when asked; else the coordinator's default for the caller. */
+function showQuery(argv: Record<string, unknown>): string {
+  return argv.mine ? '?show=mine' : argv.all ? '?show=all' : '';
+}
 
 /** The first `max` of `lines`, the last one saying how many more there are. */
 function fitLines(lines: string[], max: number | undefined): string {

@@ -139,13 +139,21 @@ export function withSharedOptions<T>(y: Argv<T>) {
       array: true,
       describe:
         "A URL told of the job's end (succeeded, failed or cancelled) by a signed JSON POST, retried until it answers 2xx; repeatable. `cluster-tool notify-key` prints the signing key",
+    })
+    .option('owner', {
+      type: 'string',
+      describe:
+        "Record the job as this user's (a user name or an AWS identity ARN): the operator only, who then submits on their behalf",
+      defaultDescription: 'you',
     });
 }
 
 /** Submits a request; with --wait follows the job to its end. */
 async function submit(argv: Record<string, unknown>, req: SubmitRequest): Promise<void> {
   const conn = CoordinatorConnection.fromArgs(argv);
-  const job = await conn.request<JobDetail>('POST', '/api/jobs', req);
+  const owner = argv.owner as string | undefined;
+  const route = owner ? `/api/jobs?owner=${encodeURIComponent(owner)}` : '/api/jobs';
+  const job = await conn.request<JobDetail>('POST', route, req);
   for (const e of job.events) {
     if (e.type === 'job:warning') process.stderr.write(`warning: ${e.message}\n`);
     if (e.type === 'render:skipped' || SCAN_NOTES.has(e.type)) note(e.message);

@@ -11,6 +11,7 @@ import {
   slurmReason,
   timeText,
 } from '../../viewer/app/pace-text.js';
+import { ownerText } from './owner.js';
 import { formatResults } from './results.js';
 import { table } from './table.js';
 import { wrapLines } from './wrap.js';
@@ -72,6 +73,7 @@ export function formatJobDetail(j: JobDetail, o: DetailOptions = {}): string {
     ...(j.waiting ? [`waiting   ${j.waiting.reason.replace(/^waiting:? ?/, '')}`] : []),
     pace,
     `priority  ${j.priority}${running ? ` (\`cluster-tool priority ${j.id} N\` changes it)` : ''}`,
+    `owner     ${ownerText(j.owner)}`,
     `stages    ${j.stages.map((s) => `${s.name}:${s.state}`).join('  ')}`,
     `output    ${j.outputDir}`,
   ];

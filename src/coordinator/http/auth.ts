@@ -1,22 +1,38 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isSafeMethod, sameOrigin, sessionCookieValues, sessionSecret } from './session.js';
+import { operatorName, type UserPrincipal } from '../users/user-directory.js';
+import { declarationProblem, routeRefusal } from './job-access.js';
+import {
+  isSafeMethod,
+  sameOrigin,
+  sessionCookieValues,
+  sessionSecret,
+  userOfSessionValue,
+} from './session.js';
 
 /**
  * Who may call a route. Every route says so in its `config.access`; a route without it is refused
  * when it is registered, so nothing is reachable by default.
  * - `public`: anyone (the viewer's page and its login exchange).
- * - `user`: the user token (CLI), or the viewer's session cookie made from it (session.ts).
+ * - `user`: a user token (CLI): the operator's, or one a Unix user enrolled (users/enrolment.ts);
+ *   or the viewer's session cookie made from one (session.ts).
  * - `agent`: a job's agent token (never the cookie); the route then acts only within that job.
  */
 export type Access = 'public' | 'user' | 'agent';
 
 /** Who a request was authenticated as; set on every request that reaches a handler. */
-export type Principal = { kind: 'public' } | { kind: 'user' } | { kind: 'agent'; jobId: string };
+export type Principal = { kind: 'public' } | UserPrincipal | { kind: 'agent'; jobId: string };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * The verb of a `user` route that changes job `:id` (`cancel`, `scale`, …): only its owner
+     * or the operator may call it (job-access.ts), checked here before the handler runs.
+     */
+    changes?: string;
+    /** A `user` route only the operator may call (what changes every user's jobs). */
+    operatorOnly?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -38,7 +54,17 @@ export function declaredRoutes(app: FastifyInstance): DeclaredRoute[] {
 }
 
 export interface AuthOptions {
+  /** The operator's token (the state directory's `token`). */
   userToken: string;
+  /** The operator's user name (default: the user this process runs as). */
+  operator?: string;
+  /** The principal of another user's enrolled token (or of its hash), if any. */
+  enrolled?: {
+    ofToken(token: string): UserPrincipal | undefined;
+    ofHash(hash: string): UserPrincipal | undefined;
+  };
+  /** A job's owner (null: the operator's), or undefined when there is no such job. */
+  jobOwner?: (jobId: string) => string | null | undefined;
   /** The job whose agent token this is, or undefined. */
   jobOfAgentToken: (token: string) => string | undefined;
 }
@@ -81,23 +107,44 @@ function credentials(req: FastifyRequest): Credentials {
   };
 }
 
+/** The user a bearer token stands for: the operator's token, or an enrolled one. */
+function userOfToken(token: string, o: AuthOptions): UserPrincipal | undefined {
+  if (sameToken(token, o.userToken))
+    return { kind: 'user', user: o.operator ?? operatorName(), operator: true };
+  return o.enrolled?.ofToken(token);
+}
+
+/** The user a session cookie's values stand for (see session.ts), if any. */
+function userOfCookies(cookies: string[], o: AuthOptions): UserPrincipal | undefined {
+  // Compared with every value offered, so a tossed cookie of the same name hides nothing.
+  const secret = sessionSecret(o.userToken);
+  if (cookies.filter((v) => sameToken(v, secret)).length > 0)
+    return { kind: 'user', user: o.operator ?? operatorName(), operator: true };
+  for (const v of cookies) {
+    const hash = userOfSessionValue(v, o.userToken);
+    const p = hash === undefined ? undefined : o.enrolled?.ofHash(hash);
+    if (p) return p;
+  }
+  return undefined;
+}
+
 /** Decides a request's principal for the route the router matched (never the raw URL). */
-function authenticate(access: Access | undefined, cred: Credentials, o: AuthOptions) {
+function authenticate(access: Access | undefined, cred: Credentials, o: AuthOptions): Principal {
   // Unmatched requests (the 404 handler) carry no access: answer 404, whatever the token.
   if (access === undefined) throw new AuthError(404, 'no such route');
   if (access === 'public') return { kind: 'public' } as const;
   const token = cred.bearer;
   if (access === 'user') {
-    if (token && sameToken(token, o.userToken)) return { kind: 'user' } as const;
-    // Compared with every value offered, so a tossed cookie of the same name hides nothing.
-    const secret = sessionSecret(o.userToken);
-    if (cred.cookies.filter((v) => sameToken(v, secret)).length > 0) {
+    const byToken = token ? userOfToken(token, o) : undefined;
+    if (byToken) return byToken;
+    const bySession = userOfCookies(cred.cookies, o);
+    if (bySession) {
       // SameSite=Strict keeps other sites' pages from sending the cookie, but a site is the host
       // name without its port: a page served by anything else on this host (another port) is
       // same-site and sends it too. A browser cannot forge `Origin`, so a change asked for by a
       // page that is not the viewer's own is refused here.
       if (!cred.originOk) throw new AuthError(403, 'this request comes from another origin');
-      return { kind: 'user' } as const;
+      return bySession;
     }
     if (!token && cred.cookies.length === 0)
       throw new AuthError(401, 'missing bearer token or viewer session');
@@ -127,12 +174,21 @@ export function installAuth(app: FastifyInstance, o: AuthOptions): void {
       throw new Error(
         `route ${methods.join(',')} ${route.url} declares no access (public, user, agent)`,
       );
+    const problem = declarationProblem(route.url, methods, access, route.config?.changes);
+    if (problem) throw new Error(problem);
     for (const method of methods) routes.push({ method, url: route.url, access });
   });
   app.addHook('onRequest', async (req, reply) => {
     const access = req.is404 ? undefined : req.routeOptions.config.access;
     try {
       req.principal = authenticate(access, credentials(req), o);
+      const refused = req.is404
+        ? undefined
+        : routeRefusal(req.principal, req.routeOptions.config, req.params, {
+            operator: o.operator ?? operatorName(),
+            jobOwner: o.jobOwner,
+          });
+      if (refused) throw new AuthError(403, refused);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       return reply.code(err.statusCode).send({ error: err.message });

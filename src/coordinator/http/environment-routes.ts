@@ -24,15 +24,20 @@ export function registerEnvironmentRoutes(app: FastifyInstance, c: EnvironmentRo
     c.queueEnvironments.templates(),
   );
 
-  app.post('/api/environments', { config: { access: 'user' } }, async (req, reply) => {
-    const b = checked(addEnvironmentBody, req.body, 'environment');
-    return reply.code(201).send(c.queueEnvironments.add(b.source, b.doc, b.dir));
-  });
+  // Queue environments apply to every user's OpenJD jobs: the operator's to change.
+  app.post(
+    '/api/environments',
+    { config: { access: 'user', operatorOnly: true } },
+    async (req, reply) => {
+      const b = checked(addEnvironmentBody, req.body, 'environment');
+      return reply.code(201).send(c.queueEnvironments.add(b.source, b.doc, b.dir));
+    },
+  );
 
   // a POST, as every change here (the client speaks GET and POST)
   app.post<{ Params: { name: string } }>(
     '/api/environments/:name/remove',
-    { config: { access: 'user' } },
+    { config: { access: 'user', operatorOnly: true } },
     async (req, reply) => {
       c.queueEnvironments.remove(req.params.name);
       return reply.code(204).send();

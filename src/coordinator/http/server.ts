@@ -5,13 +5,19 @@ import { registerAgentRoutes, type AgentRoutesPort } from './agent-routes.js';
 import { isStorageFault } from '../io/write-outage.js';
 import { httpStatusOf } from './http-error.js';
 import { registerTaskRoutes, type TaskRoutesPort } from './task-routes.js';
+import { registerTokenRoutes, type TokenRoutesPort } from './token-routes.js';
 import { registerUserRoutes, type UserRoutesPort } from './user-routes.js';
+import type { UserDirectory } from '../users/user-directory.js';
 
 /** What the whole API asks of the coordinator: each route module's port, and the server's own. */
 export interface ServerPort
-  extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort, EnvironmentRoutesPort {
+  extends UserRoutesPort, TaskRoutesPort, AgentRoutesPort, EnvironmentRoutesPort, TokenRoutesPort {
   /** The job an agent token was issued for, looked up by the token (compared again here). */
   tokenOwner(token: string): { id: string; agentToken: string } | undefined;
+  /** The users whose enrolled tokens are accepted (users/user-directory.ts). */
+  users: UserDirectory;
+  /** A job's owner (null: the operator's), or undefined when there is no such job. */
+  jobOwner(jobId: string): string | null | undefined;
   /** Its own disk refused a write: a write outage starts, or goes on. */
   storageFailed(err: unknown): void;
 }
@@ -32,6 +38,9 @@ export async function buildServer(c: ServerPort, opts: ServerOptions): Promise<F
 
   installAuth(app, {
     userToken: opts.userToken,
+    operator: c.users.operator,
+    enrolled: c.users,
+    jobOwner: (id) => c.jobOwner(id),
     jobOfAgentToken: (token) => {
       const job = c.tokenOwner(token);
       return job && sameToken(token, job.agentToken) ? job.id : undefined;
@@ -54,6 +63,7 @@ export async function buildServer(c: ServerPort, opts: ServerOptions): Promise<F
   });
 
   registerUserRoutes(app, c);
+  registerTokenRoutes(app, c);
   registerEnvironmentRoutes(app, c);
   registerTaskRoutes(app, c);
   registerAgentRoutes(app, c);

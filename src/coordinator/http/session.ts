@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -8,6 +8,27 @@ import type { FastifyRequest } from 'fastify';
  */
 export function sessionSecret(userToken: string): string {
   return createHmac('sha256', userToken).update('viewer-session').digest('base64url');
+}
+
+/**
+ * The session of an enrolled user (users/enrolment.ts): the hash of their token, signed with a
+ * key made from the operator's token. The coordinator never holds an enrolled token itself, only
+ * its hash; the enrolment is looked up on each request, so revoking it ends the session too.
+ */
+export function userSessionSecret(operatorToken: string, hash: string): string {
+  const mac = createHmac('sha256', operatorToken)
+    .update(`viewer-session:${hash}`)
+    .digest('base64url');
+  return `u.${hash}.${mac}`;
+}
+
+/** The token hash a user session value carries, if its signature holds. */
+export function userOfSessionValue(value: string, operatorToken: string): string | undefined {
+  const m = /^u\.([0-9a-f]{64})\.[A-Za-z0-9_-]+$/.exec(value);
+  if (!m?.[1]) return undefined;
+  const want = Buffer.from(userSessionSecret(operatorToken, m[1]));
+  const got = Buffer.from(value);
+  return want.length === got.length && timingSafeEqual(want, got) ? m[1] : undefined;
 }
 
 /**
@@ -28,9 +49,9 @@ export function sessionCookieName(req: FastifyRequest): string {
  */
 const FLAGS = 'HttpOnly; SameSite=Strict; Path=/';
 
-/** The `Set-Cookie` value that signs this browser in. */
-export function sessionCookie(req: FastifyRequest, userToken: string): string {
-  return `${sessionCookieName(req)}=${sessionSecret(userToken)}; ${FLAGS}`;
+/** The `Set-Cookie` value that signs this browser in: `value` is a session secret above. */
+export function sessionCookie(req: FastifyRequest, value: string): string {
+  return `${sessionCookieName(req)}=${value}; ${FLAGS}`;
 }
 
 /** The `Set-Cookie` value that signs this browser out. */

@@ -54,7 +54,7 @@ export function registerTaskRoutes(app: FastifyInstance, c: TaskRoutesPort): voi
 
   app.post<{ Params: { id: string }; Body: { id?: unknown } | undefined }>(
     '/api/jobs/:id/task/requeue',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'requeue a task of' } },
     async (req): Promise<TaskView> => {
       const task = c.task(req.params.id, { id: bodyId(req.body?.id) });
       const row = c.requeueTask(task.jobId, task.id, taskView(task).name, 'user');
@@ -65,7 +65,7 @@ export function registerTaskRoutes(app: FastifyInstance, c: TaskRoutesPort): voi
 
   app.post<{ Params: { id: string }; Body: { id?: unknown } | undefined }>(
     '/api/jobs/:id/task/cancel',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'cancel a task of' } },
     async (req): Promise<TaskView> => {
       const task = c.task(req.params.id, { id: bodyId(req.body?.id) });
       const row = c.cancelTask(task.jobId, task.id, taskView(task).name, 'user');

@@ -25,7 +25,16 @@ import {
 } from '../../api/user-requests.js';
 import { servedRoot } from '../../api/served-names.js';
 import { contentType, fileCacheControl, resolveInside } from './files.js';
-import { checked } from './http-error.js';
+import { checked, HttpError } from './http-error.js';
+import { asUser, shownJobs, submitOwner } from './job-access.js';
+
+/** An owner a submission names: a user name or an AWS ARN, printable and short. */
+function ownerQuery(v: unknown): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !/^[\w.@:/+=,-]{1,200}$/.test(v))
+    throw new HttpError(400, 'owner: give a user name or an AWS identity ARN');
+  return v;
+}
 
 /** What the CLI's and the viewer's routes ask of the coordinator. */
 export interface UserRoutesPort {
@@ -35,7 +44,8 @@ export interface UserRoutesPort {
   jobs(): JobSummary[];
   /** What a submission would do (`--dry-run`), passed on as it comes. */
   preview(req: SubmitRequest): Promise<unknown>;
-  submit(req: SubmitRequest, actor: 'user'): Promise<JobRow>;
+  /** `owner`: who the job is recorded for (http/job-access.ts `submitOwner`). */
+  submit(req: SubmitRequest, actor: 'user', owner: string): Promise<JobRow>;
   /** The job, or a NotFoundError. */
   requireJob(jobId: string): JobRow;
   detail(jobId: string): JobDetail;
@@ -64,19 +74,33 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
     async (): Promise<CoordinatorHealth> => c.health(),
   );
 
-  app.get('/api/jobs', { config: { access: 'user' } }, async () => c.jobs());
+  // `?show=mine|all` (job-access.ts `shownJobs` picks when it is left out).
+  app.get<{ Querystring: { show?: string } }>(
+    '/api/jobs',
+    { config: { access: 'user' } },
+    async (req) => {
+      const show = req.query.show;
+      if (show !== undefined && show !== 'mine' && show !== 'all')
+        throw new HttpError(400, `show must be mine or all (got ${JSON.stringify(show)})`);
+      return shownJobs(asUser(req.principal), c.jobs(), show);
+    },
+  );
 
   // Prometheus scrapes with the user token as its bearer token (`authorization` in its config).
   app.get('/metrics', { config: { access: 'user' } }, async (_req, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(c.metricsText()),
   );
 
-  app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string } }>(
+  // `?owner=`: the operator submits for someone else (the CLI's `--cluster` path names the caller's
+  // AWS identity); anyone else may name only themselves.
+  app.post<{ Body: SubmitRequest; Querystring: { dryRun?: string; owner?: string } }>(
     '/api/jobs',
     { config: { access: 'user' } },
     async (req, reply) => {
       if (req.query.dryRun === '1') return c.preview(req.body);
-      const job = await c.submit(req.body, 'user');
+      const who = submitOwner(asUser(req.principal), ownerQuery(req.query.owner));
+      if ('refused' in who) throw new HttpError(403, who.refused);
+      const job = await c.submit(req.body, 'user', who.owner);
       return reply.code(201).send(c.detailOf(job));
     },
   );
@@ -97,13 +121,13 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
 
   app.post<{ Params: { id: string } }>(
     '/api/jobs/:id/cancel',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'cancel' } },
     async (req) => c.cancel(req.params.id, 'user'),
   );
 
   app.post<{ Params: { id: string }; Body: { frames?: string } | undefined }>(
     '/api/jobs/:id/retry',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'retry' } },
     async (req) => {
       const body = checked(retryBody, req.body, 'retry');
       const frames = body?.frames ? parseFrames(body.frames) : undefined;
@@ -113,7 +137,7 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
 
   app.post<{ Params: { id: string }; Body: ScaleRequest }>(
     '/api/jobs/:id/scale',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'scale' } },
     async (req) => {
       await c.scale(req.params.id, checked(scaleBody, req.body, 'scale') ?? {}, 'user');
       return c.detail(req.params.id);
@@ -122,7 +146,7 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
 
   app.post<{ Params: { id: string }; Body: { priority: number } }>(
     '/api/jobs/:id/priority',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 're-prioritise' } },
     async (req) => {
       const { priority } = checked(priorityBody, req.body, 'priority');
       await c.setPriority(req.params.id, priority, 'user');
@@ -132,19 +156,19 @@ export function registerUserRoutes(app: FastifyInstance, c: UserRoutesPort): voi
 
   app.post<{ Params: { id: string } }>(
     '/api/jobs/:id/suspend',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'suspend' } },
     async (req) => c.suspend(req.params.id, 'user'),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/jobs/:id/resume',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'resume' } },
     async (req) => c.resume(req.params.id, 'user'),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/jobs/:id/blocked/clear',
-    { config: { access: 'user' } },
+    { config: { access: 'user', changes: 'clear the blocklist of' } },
     async (req) => c.clearBlocked(req.params.id, 'user'),
   );
 

@@ -120,6 +120,11 @@ export const MIGRATIONS: readonly {
       ALTER TABLE jobs ADD COLUMN suspended_ms INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 11,
+    why: "a job's owner: the Unix user (or AWS identity) that submitted it; jobs written before it have none, and are the operator's",
+    sql: `ALTER TABLE jobs ADD COLUMN owner TEXT;`,
+  },
 ];
 
 /** The version this build writes. */

@@ -25,6 +25,7 @@ export function toJob(r: Row): JobRow {
     gpusPerNode: r.gpus_per_node as number,
     auto: json(r.auto, null),
     priority: (r.priority as number | undefined) ?? DEFAULT_PRIORITY,
+    owner: (r.owner as string | null | undefined) ?? null,
     video: (r.video as string | null) ?? null,
     error: (r.error as string | null) ?? null,
     createdAt: r.created_at as number,

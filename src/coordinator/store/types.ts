@@ -52,6 +52,8 @@ export interface JobRow {
   auto: AutoScaleSpec | null;
   /** 1..100, higher first (api/priority.ts); changed with `POST /api/jobs/:id/priority`. */
   priority: number;
+  /** Who submitted it (http/job-access.ts); null: submitted before owners were kept, the operator's. */
+  owner: string | null;
   video: string | null;
   error: string | null;
   createdAt: number;

@@ -101,8 +101,7 @@ export function farmView(): View {
         jobLink(j.id, j.name),
         h('div', { class: 'muted mono' }, `${j.id} · ${j.kind}`),
       ),
-      // Jobs have no owner yet: the column keeps its place.
-      h('td', { class: 'muted', attrs: { 'data-role': 'owner' } }, '—'),
+      h('td', { class: 'muted', attrs: { 'data-role': 'owner' } }, j.owner ?? 'operator'),
       h('td', { attrs: { 'data-role': 'priority' } }, String(j.priority)),
       h(
         'td',

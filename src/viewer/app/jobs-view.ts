@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { h, replace, setText, throttle } from './dom.js';
 import { formatWhen, pickJobs, progressShares, type JobSort } from './format.js';
 import { jobActions, type JobActions } from './job-actions.js';
+import { ownerFilter } from './owner-filter.js';
 import {
   doneText,
   etaText,
@@ -87,6 +88,7 @@ export function jobsView(): View {
       (s) => h('option', { attrs: { value: s } }, s || 'any state'),
     ),
   );
+  const whose = ownerFilter();
   const empty = h(
     'p',
     { class: 'muted' },
@@ -115,7 +117,7 @@ export function jobsView(): View {
       'div',
       { class: 'panel-head' },
       h('h2', {}, 'Jobs'),
-      h('div', { class: 'actions' }, text, state),
+      h('div', { class: 'actions' }, whose.el, text, state),
     ),
     h(
       'div',
@@ -142,7 +144,12 @@ export function jobsView(): View {
           { attrs: { href: `#/job/${encodeURIComponent(j.id)}`, 'data-role': 'job-link' } },
           j.name,
         ),
-        h('div', { class: 'muted mono' }, `${j.id} · ${j.kind}`),
+        h(
+          'div',
+          { class: 'muted mono' },
+          `${j.id} · ${j.kind} · `,
+          h('span', { attrs: { 'data-role': 'owner' } }, j.owner ?? 'operator'),
+        ),
       );
       r.cells.job.title = j.name;
       replace(
@@ -208,15 +215,12 @@ export function jobsView(): View {
 
   /** Puts the rows in the chosen order, hiding those the filter leaves out. */
   const order = () => {
-    const shown = pickJobs(
-      [...rows.values()].map((r) => r.job),
-      {
-        text: text.value,
-        state: state.value,
-        sort,
-        descending,
-      },
-    );
+    const shown = pickJobs([...rows.values()].map((r) => r.job).filter(whose.shows), {
+      text: text.value,
+      state: state.value,
+      sort,
+      descending,
+    });
     const visible = new Set(shown.map((j) => j.id));
     for (const [id, r] of rows) if (!visible.has(id) && r.tr.parentNode) r.tr.remove();
     let before: Element | null = null;
@@ -232,6 +236,7 @@ export function jobsView(): View {
   const reorder = throttle(order, 500);
   text.addEventListener('input', order);
   state.addEventListener('change', order);
+  whose.el.addEventListener('change', order);
   const ticker = window.setInterval(() => {
     const now = Date.now();
     for (const r of rows.values()) if (r.job.finishedAt === null) fill(r, now);
@@ -240,7 +245,8 @@ export function jobsView(): View {
   return {
     el,
     async load() {
-      const jobs = await api<JobSummary[]>('GET', '/api/jobs');
+      await whose.load();
+      const jobs = await api<JobSummary[]>('GET', '/api/jobs?show=all');
       for (const j of jobs) upsert(j);
       order();
     },

@@ -37,6 +37,7 @@ describe('an event stream asked for with HEAD', () => {
         gpusPerNode: 1,
         auto: null,
         priority: 50,
+        owner: null,
         video: null,
         error: null,
         createdAt: Date.now(),

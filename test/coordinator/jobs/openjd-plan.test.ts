@@ -52,6 +52,7 @@ function jobOf(p: ReturnType<typeof plan>): JobRow {
     gpusPerNode: p.gpusPerNode,
     auto: null,
     priority: 50,
+    owner: null,
     video: null,
     error: null,
     createdAt: 0,

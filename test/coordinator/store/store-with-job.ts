@@ -21,6 +21,7 @@ export function storeWithJob(id: string, tasks: number) {
     gpusPerNode: 1,
     auto: null,
     priority: 50,
+    owner: null,
     video: null,
     error: null,
     createdAt: 0,

@@ -29,8 +29,8 @@ export class JobsTable {
   insert(job: JobRow): void {
     this.sql
       .q(
-        `INSERT INTO jobs (id, seq, kind, name, state, spec, dir, output_dir, agent_token, nodes_wanted, gpus_per_node, auto, priority, video, error, created_at, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO jobs (id, seq, kind, name, state, spec, dir, output_dir, agent_token, nodes_wanted, gpus_per_node, auto, priority, owner, video, error, created_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         job.id,
@@ -46,6 +46,7 @@ export class JobsTable {
         job.gpusPerNode,
         job.auto ? JSON.stringify(job.auto) : null,
         job.priority,
+        job.owner,
         job.video,
         job.error,
         job.createdAt,
@@ -66,6 +67,13 @@ export class JobsTable {
     return this.sql
       .q('SELECT id, agent_token AS agentToken FROM jobs WHERE agent_token = ?')
       .get(token) as { id: string; agentToken: string } | undefined;
+  }
+
+  /** A job's owner (null: the operator's), or undefined when there is no such job. */
+  owner(id: string): string | null | undefined {
+    const r = this.sql.q('SELECT owner FROM jobs WHERE id = ?').get(id) as
+      { owner: string | null } | undefined;
+    return r ? r.owner : undefined;
   }
 
   /** Every job, newest first. */
