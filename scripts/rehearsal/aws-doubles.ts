@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 
 /**
- * Test doubles of the two AWS APIs `--cluster` calls, for the rehearsal: EC2 DescribeInstances
- * (finding the head node by its tags) and SSM Run Command (SendCommand with the
- * AWS-RunShellScript document, then GetCommandInvocation). The product talks to them with the
- * real AWS SDK pointed here (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_SSM). They check what they
- * are sent as the real services would, and run each script on the rehearsal's head node.
+ * Test doubles of the AWS APIs `--cluster` calls, for the rehearsal: EC2 DescribeInstances
+ * (finding the head node by its tags), SSM Run Command (SendCommand with the AWS-RunShellScript
+ * document, then GetCommandInvocation) and STS GetCallerIdentity (who submits a job). The product
+ * talks to them with the real AWS SDK pointed here (AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_SSM,
+ * AWS_ENDPOINT_URL_STS). They check what they are sent as the real services would, and run each
+ * script on the rehearsal's head node.
  */
+
+/** The identity the STS double says the rehearsal's user is. */
+export const REHEARSAL_CALLER_ARN = 'arn:aws:sts::111122223333:assumed-role/Artist/rehearsal';
 
 /** An instance the EC2 double knows. */
 export interface InstanceDouble {
@@ -33,7 +37,7 @@ interface Invocation {
 // SSM keeps this much of each output stream in GetCommandInvocation.
 const SSM_OUTPUT_LIMIT = 24_000;
 
-/** Serves both doubles on one port: SSM speaks JSON 1.1 (X-Amz-Target), EC2 the query protocol. */
+/** Serves the doubles on one port: SSM speaks JSON 1.1 (X-Amz-Target), EC2 and STS the query protocol. */
 export class AwsDoubles {
   private readonly invocations = new Map<string, Invocation>();
   /** Every script sent, in order (for the rehearsal's report). */
@@ -55,9 +59,12 @@ export class AwsDoubles {
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
         const target = String(req.headers['x-amz-target'] ?? '');
+        const query = new URLSearchParams(body);
         const reply = target.startsWith('AmazonSSM.')
           ? this.ssm(target.slice('AmazonSSM.'.length), body)
-          : this.ec2(new URLSearchParams(body));
+          : query.get('Action') === 'GetCallerIdentity'
+            ? sts()
+            : this.ec2(query);
         res.writeHead(reply.status, {
           'content-type': reply.type,
           'x-amzn-requestid': randomUUID(),
@@ -180,6 +187,14 @@ export class AwsDoubles {
       }</reservationSet></DescribeInstancesResponse>`,
     );
   }
+}
+
+function sts(): { status: number; type: string; body: string } {
+  return {
+    status: 200,
+    type: 'text/xml',
+    body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${REHEARSAL_CALLER_ARN}</Arn><UserId>AROAREHEARSAL:rehearsal</UserId><Account>111122223333</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+  };
 }
 
 function esc(s: string): string {

@@ -103,6 +103,7 @@ export function userEnv(): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: path.join(userDir, 'no-aws-credentials'),
     AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${PORTS.doubles}`,
     AWS_ENDPOINT_URL_EC2: `http://127.0.0.1:${PORTS.doubles}`,
+    AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${PORTS.doubles}`,
     // Where npm's cache is named (a machine without the registry stages from it), it stays.
     ...(process.env.npm_config_cache ? { npm_config_cache: process.env.npm_config_cache } : {}),
   };

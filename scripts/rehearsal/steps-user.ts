@@ -15,11 +15,12 @@ import {
   must,
   uid,
 } from './context.js';
+import { REHEARSAL_CALLER_ARN } from './aws-doubles.js';
 
 /** The user's side drives the cluster with --cluster: submit, scale, status, fetch, svox2. */
 export const userSteps: Step[] = [
   {
-    name: 'submit blender --cluster (the user, through SSM): the scene staged earlier, 24 frames on 1 node',
+    name: 'submit blender --cluster (the user, through SSM): the scene staged earlier, 24 frames on 1 node, owned by the AWS identity asking',
     run: async () => {
       const r = must(
         await cli([
@@ -40,7 +41,17 @@ export const userSteps: Step[] = [
       state.jobId = r.stdout.trim().split('\n').pop() ?? '';
       if (!/^[A-Za-z0-9._-]+$/.test(state.jobId))
         throw new Error(`submit printed no job id: ${r.stdout}`);
-      return `job ${state.jobId}`;
+      // The head node ran the submit as the operator; the job is the caller's, by AWS identity.
+      const shown = must(
+        await cli(['status', state.jobId, '--json', '--cluster', CLUSTER]),
+        'status --json --cluster',
+      );
+      const { owner } = JSON.parse(shown.stdout) as { owner: string | null };
+      if (owner !== REHEARSAL_CALLER_ARN)
+        throw new Error(
+          `job ${state.jobId} is owned by ${owner ?? 'nobody'}, not ${REHEARSAL_CALLER_ARN}`,
+        );
+      return `job ${state.jobId}, owner ${owner}`;
     },
   },
   {

@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /** Where to reach AWS. Region falls back to the SDK's chain (AWS_REGION, profile). */
 export interface AwsTarget {
@@ -15,6 +16,11 @@ export function ec2Client(t: AwsTarget = {}): EC2Client {
 /** An SSM client for a region. */
 export function ssmClient(t: AwsTarget = {}): SSMClient {
   return new SSMClient({ region: t.region });
+}
+
+/** An STS client for a region (who the caller is). */
+export function stsClient(t: AwsTarget = {}): STSClient {
+  return new STSClient({ region: t.region });
 }
 
 /**

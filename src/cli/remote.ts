@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ec2Client, s3Client, ssmClient } from '../aws/clients.js';
+import { callerArn } from '../aws/caller-identity.js';
+import { ec2Client, s3Client, ssmClient, stsClient } from '../aws/clients.js';
 import { s3Uri, sceneKey } from '../aws/layout.js';
 import { stageFile } from '../aws/s3-stage.js';
 import { findHeadNode, runRemoteCommand, type RemoteResult } from '../aws/ssm-remote.js';
@@ -157,6 +158,9 @@ export async function runRemotelyIfAsked(
   const fetchesFromS3 = staged.some(
     (name) => typeof args[name] === 'string' && args[name].startsWith('s3://'),
   );
+  // The head node runs the verb as the operator: a job is recorded for who asked, by AWS identity.
+  if (submitsJob(verb) && args.owner === undefined)
+    args.owner = await callerArn(stsClient({ region }));
   const instanceId = await findHeadNode(ec2Client({ region }), cluster);
   const timeoutMs = ((argv['remote-timeout'] as number | undefined) ?? 600) * 1000;
   // Tell the head node the bucket's region: the shell SSM starts there has none set.
@@ -174,6 +178,11 @@ export async function runRemotelyIfAsked(
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.exitCode;
+}
+
+/** Whether a verb makes a job (its owner is then the caller, see job owners in docs/security.md). */
+function submitsJob(verb: string): boolean {
+  return verb.startsWith('submit ');
 }
 
 /** The bucket to stage a local file to: --bucket, else $CLUSTER_TOOL_BUCKET. */

@@ -1,5 +1,6 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { followSubmit } from '../../src/cli/remote-follow.js';
@@ -8,10 +9,14 @@ import { stillRunning } from '../../src/cli/commands/follow-job.js';
 
 const ec2Mock = mockClient(EC2Client);
 const ssmMock = mockClient(SSMClient);
+const stsMock = mockClient(STSClient);
+const ARN = 'arn:aws:sts::123456789012:assumed-role/Artist/jo@example.com';
 
 beforeEach(() => {
   ec2Mock.reset();
   ssmMock.reset();
+  stsMock.reset();
+  stsMock.on(GetCallerIdentityCommand).resolves({ Arn: ARN, Account: '123456789012' });
   ec2Mock
     .on(DescribeInstancesCommand)
     .resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0head' }] }] });
@@ -42,6 +47,48 @@ describe('running a verb on the head node', () => {
     expect(code).toBe(0);
     expect(sentScript()).toContain('s3://my-bucket/cluster-tool/scenes/shot.blend');
     expect(sentScript()).toContain('--region=eu-west-1');
+  });
+
+  it('records a submitted job for the AWS identity asking, since the head node runs it as the operator', async () => {
+    await runRemotelyIfAsked(
+      'submit blender',
+      {
+        _: ['submit', 'blender'],
+        cluster: 'render',
+        region: 'eu-west-1',
+        scene: 's3://b/cluster-tool/scenes/shot.blend',
+        frames: '1-3',
+      },
+      { positional: ['scene'], stage: ['scene'] },
+    );
+    expect(sentScript()).toContain(`--owner=${ARN}`);
+    // Verbs that make no job do not ask who is calling.
+    stsMock.resetHistory();
+    await runRemotelyIfAsked(
+      'cancel',
+      { _: ['cancel'], cluster: 'render', job: 'j1' },
+      { positional: ['job'] },
+    );
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  });
+
+  it('refuses to submit when it cannot learn who is asking, and says so', async () => {
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .rejects(new Error('ExpiredToken: the security token expired'));
+    await expect(
+      runRemotelyIfAsked(
+        'submit command',
+        {
+          _: ['submit', 'command'],
+          cluster: 'render',
+          region: 'eu-west-1',
+          tasks: 's3://b/t.jsonl',
+        },
+        { stage: ['tasks'] },
+      ),
+    ).rejects.toThrow(/could not learn which AWS identity is submitting .*ExpiredToken/);
+    expect(ssmMock.commandCalls(SendCommandCommand)).toHaveLength(0);
   });
 
   it('sends no region when nothing is fetched from S3', async () => {

@@ -1,15 +1,24 @@
-import type { ClusterView, CoordinatorEvent } from '../../api/types.js';
+import type { ClusterView, CoordinatorEvent, NodeView } from '../../api/types.js';
 import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
 import type { View } from './view.js';
 
 /** A node's GPUs as squares, the used ones lit. */
-export function gpus(n: { gpus: number; gpusUsed: number }): HTMLElement {
+function gpus(n: { gpus: number; gpusUsed: number }): HTMLElement {
   return h(
     'span',
     { class: 'gpus', title: `${n.gpusUsed} of ${n.gpus} GPUs in use` },
     ...Array.from({ length: n.gpus }, (_, i) => h('i', { class: i < n.gpusUsed ? 'used' : '' })),
   );
+}
+
+/** A node's first cells, on the Cluster and Farm pages alike: name, state, GPUs in use. */
+export function nodeCells(n: NodeView): HTMLElement[] {
+  return [
+    h('td', { class: 'mono' }, n.name),
+    h('td', {}, [n.state, ...n.flags].join(' ')),
+    h('td', {}, gpus(n), h('span', { class: 'muted' }, ` ${n.gpusUsed}/${n.gpus}`)),
+  ];
 }
 
 /** Nodes and GPUs as Slurm reports them, and which job holds each node. */
@@ -38,9 +47,7 @@ export function clusterView(): View {
         h(
           'tr',
           { attrs: { 'data-node': n.name } },
-          h('td', { class: 'mono' }, n.name),
-          h('td', {}, [n.state, ...n.flags].join(' ')),
-          h('td', {}, gpus(n), h('span', { class: 'muted' }, ` ${n.gpusUsed}/${n.gpus}`)),
+          ...nodeCells(n),
           h(
             'td',
             {},

@@ -1,3 +1,4 @@
+import { confirmCancelButton } from './confirm-button.js';
 import type { JobDetail, JobSummary } from '../../api/types.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
@@ -69,27 +70,9 @@ export function farmActions(selected: () => JobSummary[], reload: () => void): H
     () => void run('Resume', suspendRequest, (j) => j.suspendedAt != null),
     'Lease the tasks again and ask Slurm for the nodes again',
   );
-  let armed: number | undefined;
-  const disarm = () => {
-    window.clearTimeout(armed);
-    armed = undefined;
-    cancel.textContent = 'Cancel';
-    cancel.classList.remove('armed');
-  };
-  const cancel = button(
-    'Cancel',
-    () => {
-      if (armed === undefined) {
-        cancel.textContent = 'Confirm cancel';
-        cancel.classList.add('armed');
-        say(`Cancel ${selected().length} job(s)? Click again to confirm.`, 'muted');
-        armed = window.setTimeout(disarm, 5000);
-        return;
-      }
-      disarm();
-      void run('Cancel', (j) => post(j, 'cancel'));
-    },
-    { class: 'danger', attrs: { 'data-action': 'cancel' } },
+  const cancel = confirmCancelButton(
+    () => say(`Cancel ${selected().length} job(s)? Click again to confirm.`, 'muted'),
+    () => void run('Cancel', (j) => post(j, 'cancel')),
   );
   const input = h('input', {
     attrs: { type: 'number', value: '50', 'aria-label': 'priority', 'data-role': 'farm-priority' },

@@ -1,7 +1,7 @@
 import type { FarmAgent, FarmJob, FarmNode, FarmView } from '../../api/farm.js';
 import type { CoordinatorEvent, JobDetail } from '../../api/types.js';
 import { api, ApiError } from './api.js';
-import { gpus } from './cluster-view.js';
+import { nodeCells } from './cluster-view.js';
 import { button, h, replace, throttle } from './dom.js';
 import { farmActions } from './farm-actions.js';
 import { stateBadge } from './jobs-view.js';
@@ -30,9 +30,7 @@ function nodeRow(n: FarmNode): HTMLElement {
   return h(
     'tr',
     { attrs: { 'data-node': n.name } },
-    h('td', { class: 'mono' }, n.name),
-    h('td', {}, [n.state, ...n.flags].join(' ')),
-    h('td', {}, gpus(n), h('span', { class: 'muted' }, ` ${n.gpusUsed}/${n.gpus}`)),
+    ...nodeCells(n),
     h(
       'td',
       {},

@@ -1,5 +1,6 @@
 // One file, over 8 KB: the job page's controls (cancel, retry, suspend, scale, autoscale, priority)
 // share one busy state and one place that shows what the last action said.
+import { confirmCancelButton } from './confirm-button.js';
 import type { JobDetail, JobSummary, RetryReply, ScaleRequest, TaskView } from '../../api/types.js';
 import { autoRequest, formatTarget, targetText } from './auto-policy.js';
 import { requeuedText } from './pace-text.js';
@@ -47,18 +48,10 @@ export function jobActions(
     say(`${what} failed: ${err instanceof ApiError ? err.message : String(err)}`, 'error');
 
   // Cancel: the first click arms it, the second (within 5 s) cancels.
-  let armed: number | undefined;
-  const cancel = button(
-    'Cancel',
+  const cancel = confirmCancelButton(
+    () =>
+      say('Cancel the job? Its queued and running work stops. Click again to confirm.', 'muted'),
     () => {
-      if (armed === undefined) {
-        cancel.textContent = 'Confirm cancel';
-        cancel.classList.add('armed');
-        say('Cancel the job? Its queued and running work stops. Click again to confirm.', 'muted');
-        armed = window.setTimeout(disarm, 5000);
-        return;
-      }
-      disarm();
       say('Cancelling…', 'muted');
       post('cancel').then(
         (d) => {
@@ -72,14 +65,7 @@ export function jobActions(
         (err) => failed('Cancel', err),
       );
     },
-    { class: 'danger', attrs: { 'data-action': 'cancel' } },
   );
-  const disarm = () => {
-    window.clearTimeout(armed);
-    armed = undefined;
-    cancel.textContent = 'Cancel';
-    cancel.classList.remove('armed');
-  };
 
   const retry = button(
     'Retry failed',
@@ -198,7 +184,7 @@ export function jobActions(
     priority.update(j);
     suspend.update(j);
     cancel.disabled = !active(j);
-    if (!active(j)) disarm();
+    if (!active(j)) cancel.disarm();
     retry.textContent = j.state === 'cancelled' ? 'Resume' : 'Retry failed';
     retry.disabled = j.progress.failed === 0 && j.state !== 'cancelled';
     for (const b of [minus, plus, autoOn, autoOff])
