@@ -121,18 +121,3 @@ export function withLineEndings(text: string, endOfLine: string | undefined): st
   const lines = text.split(/\r\n|\r|\n/);
   return lines.join(endOfLine === 'CRLF' ? '\r\n' : '\n');
 }
-
-/**
- * The note a limit's error gets when the template declares FEATURE_BUNDLE_1, whose longer limits
- * and format strings in numeric fields this tool does not build.
- */
-export function featureBundleNote(p: Problem): Problem {
-  if (
-    /must be at most \d+ characters|must define at most 50|must be a whole number/.test(p.message)
-  )
-    return {
-      ...p,
-      message: `${p.message} (${FEATURE_BUNDLE_1}'s longer limits and format strings in numeric fields are not built by this tool)`,
-    };
-  return p;
-}
