@@ -78,7 +78,8 @@ function numericSites(doc: Raw): Site[] {
 
 /**
  * A problem for each format string in a numeric field of the (raw) document: refused unless the
- * bundle is `declared`, else its references checked as the job name's are (job parameters only).
+ * bundle is `declared`, else its references checked as the job name's are (job parameters only);
+ * one with no references (`"30"`) is checked as its number now.
  */
 export function checkNumericFields(
   doc: Raw,
@@ -96,7 +97,12 @@ export function checkNumericFields(
         path,
         message: `a format string in a numeric field needs the ${FEATURE_BUNDLE_1} extension: list it in extensions, or give a number`,
       });
-    else checkReferences(v, path, params, { where: 'submission' }, problems, expr);
+    else if (!v.includes('{{')) {
+      // nothing to resolve: checked now as the number it must be
+      const n = RULES[key](v.trim());
+      if (typeof n === 'string')
+        problems.push({ path, message: `${JSON.stringify(v)}: must be ${n}` });
+    } else checkReferences(v, path, params, { where: 'submission' }, problems, expr);
   }
 }
 

@@ -91,6 +91,20 @@ describe('FEATURE_BUNDLE_1 format strings in numeric fields', () => {
     );
   });
 
+  it('checks a string with nothing to resolve when the template is checked', () => {
+    const literal = template(FB);
+    const onRun = literal.steps[0]!.script.actions.onRun as Record<string, unknown>;
+    onRun.timeout = 'soon';
+    expect(validateTemplate(literal).errors).toEqual([
+      {
+        path: 'steps[0].script.actions.onRun.timeout',
+        message: '"soon": must be a whole number of seconds, at least 1',
+      },
+    ]);
+    onRun.timeout = '90';
+    expect(plan(literal).errors).toEqual([]);
+  });
+
   it('is refused without the extension, naming the field', () => {
     const errors = validateTemplate(template([])).errors;
     const refusal =
