@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describeJob, stepOrder, type StepSummary } from './describe.js';
 import { resolveJobParameters } from './job-parameters.js';
+import { resolveNumericFields } from './numeric-fields.js';
 import { applyEnvironmentTemplates, type EnvironmentTemplateInput } from './job-plan.js';
 import type { LoadedTemplate } from './load.js';
 import type { Problem } from './problem.js';
@@ -83,7 +84,11 @@ export function checkTemplate(
   out.name = summary.name;
   out.steps = summary.steps;
   out.errors.push(...summary.errors);
-  // what `submit openjd` would refuse: host requirements Slurm cannot be asked for
-  out.errors.push(...jobResources(t, resolved.values, hostArch).problems);
+  // what `submit openjd` would refuse: numeric fields whose format strings make no number, and
+  // host requirements Slurm cannot be asked for
+  const numeric = resolveNumericFields(t, resolved.values);
+  out.errors.push(...numeric.errors);
+  if (numeric.errors.length === 0)
+    out.errors.push(...jobResources(numeric.template, resolved.values, hostArch).problems);
   return out;
 }

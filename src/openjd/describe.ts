@@ -1,3 +1,5 @@
+import { limitsFor } from './bundle-limits.js';
+import { FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { expandStep, isDynamicStep, submissionLookup } from './expand.js';
 import { resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
@@ -27,18 +29,22 @@ export function stepOrder(template: JobTemplate): string[] {
   return r.order;
 }
 
-/** The job's name with its format strings resolved (at most 128 characters, no control characters). */
+/**
+ * The job's name with its format strings resolved (at most 128 characters, 512 with
+ * FEATURE_BUNDLE_1; no control characters).
+ */
 export function jobName(
   template: JobTemplate,
   jobParams: JobParameterValues,
 ): { name: string } | { error: Problem } {
   const r = resolveFormatString(template.name, submissionLookup(jobParams));
   if ('error' in r) return { error: { path: 'name', message: r.error } };
-  if (r.value.length > 128)
+  const max = limitsFor(template.extensions?.includes(FEATURE_BUNDLE_1) ?? false).jobName;
+  if (r.value.length > max)
     return {
       error: {
         path: 'name',
-        message: `resolves to ${r.value.length} characters; at most 128 are allowed`,
+        message: `resolves to ${r.value.length} characters; at most ${max} are allowed`,
       },
     };
   if (r.value === '' || hasControlChars(r.value))

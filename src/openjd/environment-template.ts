@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { EXPR_EXTENSION, checkExtensions } from './extensions.js';
+import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
+import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
 import { checkReferences, type ParamInfo } from './references.js';
@@ -96,7 +98,17 @@ export function validateEnvironmentTemplate(doc: unknown): {
         errors,
         extensions.includes(EXPR_EXTENSION),
       );
-  if (errors.length || !root || !env) return { errors };
+  checkNumericFields(
+    raw,
+    extensions.includes(FEATURE_BUNDLE_1),
+    infos,
+    extensions.includes(EXPR_EXTENSION),
+    errors,
+  );
+  const base: Problem[] = [];
+  if (!extensions.includes(FEATURE_BUNDLE_1)) checkBaseLimits(raw, base, true);
+  if (errors.length || base.length || !root || !env)
+    return { errors: withBaseLimits(errors, base) };
   return {
     template: {
       specificationVersion: ENVIRONMENT_VERSION,

@@ -5,10 +5,10 @@ import { formatPath, type Problem } from './problem.js';
  * - simple actions: a step may give `bash:` or `python:` or `node:` (a script, with optional
  *   `args`, `timeout`, `cancelation`) instead of `script:`; it runs as that interpreter on an
  *   embedded file (normalizeSimpleActions, before the schema sees the step);
- * - `endOfLine` (LF, CRLF or AUTO, which is LF on these Linux hosts) on embedded files.
- * Refused with what to change: `cmd:` and `powershell:` (Windows interpreters), `let` bindings,
- * format strings in numeric fields (timeouts, notify periods, amounts) and the longer name and
- * count limits; those errors say so (see featureBundleNote).
+ * - `endOfLine` (LF, CRLF or AUTO, which is LF on these Linux hosts) on embedded files;
+ * - the longer name and count limits (bundle-limits.ts) and format strings in numeric fields
+ *   (numeric-fields.ts).
+ * Refused with what to change: `cmd:` and `powershell:` (Windows interpreters) and `let` bindings.
  */
 export const FEATURE_BUNDLE_1 = 'FEATURE_BUNDLE_1';
 
@@ -120,19 +120,4 @@ export function withLineEndings(text: string, endOfLine: string | undefined): st
   if (endOfLine === undefined) return text;
   const lines = text.split(/\r\n|\r|\n/);
   return lines.join(endOfLine === 'CRLF' ? '\r\n' : '\n');
-}
-
-/**
- * The note a limit's error gets when the template declares FEATURE_BUNDLE_1, whose longer limits
- * and format strings in numeric fields this tool does not build.
- */
-export function featureBundleNote(p: Problem): Problem {
-  if (
-    /must be at most \d+ characters|must define at most 50|must be a whole number/.test(p.message)
-  )
-    return {
-      ...p,
-      message: `${p.message} (${FEATURE_BUNDLE_1}'s longer limits and format strings in numeric fields are not built by this tool)`,
-    };
-  return p;
 }

@@ -5,6 +5,7 @@ import { resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
 import type { Action, EmbeddedFile } from './schema/script.js';
+import { numberOf } from './values.js';
 
 /**
  * What host-side format strings resolve against (2023-09 Template Schemas §7.3.1), and the
@@ -88,12 +89,12 @@ export function actionCommand(
   const c = a.cancelation;
   return {
     argv,
-    timeoutSeconds: a.timeout ?? null,
+    timeoutSeconds: numberOf(a.timeout) ?? null,
     cancelation:
       c?.mode === 'NOTIFY_THEN_TERMINATE'
         ? {
             mode: 'NOTIFY_THEN_TERMINATE',
-            notifyPeriodSeconds: c.notifyPeriodInSeconds ?? defaultNotify,
+            notifyPeriodSeconds: numberOf(c.notifyPeriodInSeconds) ?? defaultNotify,
           }
         : { mode: 'TERMINATE' },
   };

@@ -36,6 +36,7 @@ export {
 } from './job-parameters.js';
 export { MAX_JOB_TASKS, planTemplateJob, type PlannedStep, type TemplateJob } from './job-plan.js';
 export { loadTemplate, type LoadedTemplate } from './load.js';
+export { resolveNumericFields } from './numeric-fields.js';
 export { MAX_MANIFEST_VALUES, type ManifestRequest, type ReadManifest } from './manifest-range.js';
 export { readManifestWith } from './manifest-probe.js';
 export { readManifestFromJobDir } from './manifest-reader.js';

@@ -7,6 +7,7 @@ import { jobResources, type TaskResources } from './slurm-resources.js';
 import { validateTemplate } from './validate.js';
 import { validateEnvironmentTemplate } from './environment-template.js';
 import { mergeParameterDefinitions } from './parameter-merge.js';
+import { resolveNumericFields } from './numeric-fields.js';
 
 /** An environment template a job runs in: where it was read (for messages), its document, its directory. */
 export interface EnvironmentTemplateInput {
@@ -94,13 +95,16 @@ export function planTemplateJob(
     opts.relativePathsFrom,
   );
   if (!withEnvs.template) return { errors: withEnvs.errors };
-  const template = withEnvs.template;
-  const r = resolveJobParameters(template, given, {
+  const r = resolveJobParameters(withEnvs.template, given, {
     ...(opts.relativePathsFrom ? { relativePathsFrom: opts.relativePathsFrom } : {}),
     ...(opts.givenPathsFrom ? { givenPathsFrom: opts.givenPathsFrom } : {}),
     defaultPathsFrom: withEnvs.defaultDirs,
   });
   if (r.errors.length) return { errors: r.errors };
+  // every task runs with the numbers its job's parameters make of these (FEATURE_BUNDLE_1)
+  const numeric = resolveNumericFields(withEnvs.template, r.values);
+  if (numeric.errors.length) return { errors: numeric.errors };
+  const template = numeric.template;
   const errors: Problem[] = [];
   const named = jobName(template, r.values);
   if ('error' in named) errors.push(named.error);

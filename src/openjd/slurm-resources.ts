@@ -8,6 +8,7 @@ import {
   type HostRequirements,
 } from './schema/host-requirements.js';
 import type { JobTemplate } from './schema/template.js';
+import { numberOf } from './values.js';
 
 /**
  * Host requirements (2023-09 Template Schemas §3.3) in the terms Slurm knows. Every task runs on
@@ -120,9 +121,9 @@ export function stepResources(
   (req?.amounts ?? []).forEach((a, i) => {
     const name = amountNames[i];
     if (name === undefined) return;
-    const why = amountProblem(name, a.min, a.max);
+    const why = amountProblem(name, numberOf(a.min), numberOf(a.max));
     if (why) problems.push({ path: formatPath([...at, 'amounts', i]), message: why });
-    const min = Math.ceil(a.min ?? 0);
+    const min = Math.ceil(numberOf(a.min) ?? 0);
     if (name === 'amount.worker.vcpu') resources.cpus = min;
     if (name === 'amount.worker.memory') resources.memoryMiB = min;
     if (name === 'amount.worker.disk.scratch') resources.scratchGiB = min;

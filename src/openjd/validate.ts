@@ -2,14 +2,11 @@ import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
 import { checkLetBindings } from './expr-check.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
-import {
-  checkEndOfLine,
-  FEATURE_BUNDLE_1,
-  featureBundleNote,
-  normalizeSimpleActions,
-} from './feature-bundle.js';
+import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
+import { checkEndOfLine, FEATURE_BUNDLE_1, normalizeSimpleActions } from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
+import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
 import { checkReferences, type ParamInfo } from './references.js';
@@ -109,9 +106,12 @@ export function validateTemplate(doc: unknown): ValidationResult {
   ];
   for (const site of sites)
     checkReferences(site.value, site.path, infos, site.context, errors, expr);
+  checkNumericFields(raw, bundled, infos, expr, errors);
 
-  if (errors.length > 0 || !root)
-    return { errors: dedupe(bundled ? errors.map(featureBundleNote) : errors), warnings: [] };
+  const base: Problem[] = [];
+  if (!bundled) checkBaseLimits(raw, base);
+  if (errors.length > 0 || base.length > 0 || !root)
+    return { errors: dedupe(withBaseLimits(errors, base)), warnings: [] };
   const template: JobTemplate = {
     ...(root as Omit<
       JobTemplate,

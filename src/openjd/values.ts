@@ -37,3 +37,16 @@ export function toFloat(v: unknown): number | undefined {
 export function floatText(v: number | bigint | string): string {
   return typeof v === 'string' ? v.trim() : String(v);
 }
+
+/**
+ * A numeric field's value (timeout, notify period, amount) in a template whose FEATURE_BUNDLE_1
+ * format strings were resolved at submission (numeric-fields.ts); one still a string is a caller
+ * that skipped that step.
+ */
+export function numberOf(v: number | string | undefined): number | undefined {
+  if (typeof v === 'string')
+    throw new Error(
+      `${JSON.stringify(v)} is not resolved: resolveNumericFields runs at submission`,
+    );
+  return v;
+}

@@ -10,8 +10,8 @@ import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
  * The specification's extensions on the local cluster. REDACTED_ENV_VARS: a job environment's
  * onEnter sets a variable with `openjd_redacted_env`; the task sees its value, and nothing the
  * coordinator serves or keeps (the task's log, results, status, the job's files and its
- * database) holds it. EXPR and FEATURE_BUNDLE_1: a simple action whose range and output are
- * computed by expressions.
+ * database) holds it. EXPR and FEATURE_BUNDLE_1: a simple action whose range, output and
+ * timeout are computed by expressions.
  */
 
 const slurmConf = inject('slurmConf');
@@ -120,6 +120,8 @@ describe('OpenJD extensions on the local cluster', () => {
               script:
                 'echo "frame {{ string(Task.Param.Frame).zfill(3) }} of {{ Param.Frames * 2 }} $1"\n',
               args: ['{{ "last" if Task.Param.Frame == Param.Frames * 2 else "more" }}'],
+              // a format string in a numeric field, resolved to 60 at submission
+              timeout: '{{ Param.Frames * 30 }}',
             },
           },
         ],

@@ -20,6 +20,7 @@ import {
 import { adaptiveSizingOf, resizeChunks } from './openjd-chunks.js';
 import { openjdResults, openjdStepNotes } from './openjd-results.js';
 import { resultsCsv } from './result-csv.js';
+import { numberOf } from '../../openjd/values.js';
 
 /** Problems as the lines `openjd check` prints, for an error message. */
 function problemText(what: string, problems: readonly Problem[]): string {
@@ -176,7 +177,10 @@ export const openjdJob: JobType<'openjd'> = {
     const exitMs = (envs: readonly Environment[] | undefined) =>
       (envs ?? []).reduce(
         (sum, e) =>
-          sum + (e.script?.actions.onExit ? (e.script.actions.onExit.timeout ?? 600) * 1000 : 0),
+          sum +
+          (e.script?.actions.onExit
+            ? (numberOf(e.script.actions.onExit.timeout) ?? 600) * 1000
+            : 0),
         0,
       );
     const steps = Math.max(0, ...t.steps.map((s) => exitMs(s.stepEnvironments)));

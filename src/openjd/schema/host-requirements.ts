@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseFormatString } from '../format-string.js';
-import { formatString } from './strings.js';
+import { formatString, numberOrFormatString } from './strings.js';
 
 /**
  * `<HostRequirements>` (2023-09 Template Schemas §3.3). Capability names follow
@@ -74,19 +74,18 @@ const attributeValues = z
 const Amount = z
   .strictObject({
     name: capabilityName('amount'),
-    min: z
-      .number({ error: 'must be a number' })
-      .min(0, { error: 'must be zero or more' })
-      .optional(),
-    max: z
-      .number({ error: 'must be a number' })
-      .positive({ error: 'must be more than zero' })
-      .optional(),
+    min: numberOrFormatString('must be a number', (n) =>
+      n < 0 ? 'must be zero or more' : undefined,
+    ).optional(),
+    max: numberOrFormatString('must be a number', (n) =>
+      n > 0 ? undefined : 'must be more than zero',
+    ).optional(),
   })
   .superRefine((a, ctx) => {
     if (a.min === undefined && a.max === undefined)
       ctx.addIssue({ code: 'custom', message: 'give min, max or both' });
-    if (a.min !== undefined && a.max !== undefined && a.max < a.min)
+    // format strings (FEATURE_BUNDLE_1) are compared once resolved (numeric-fields.ts)
+    if (typeof a.min === 'number' && typeof a.max === 'number' && a.max < a.min)
       ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be at least min' });
   });
 

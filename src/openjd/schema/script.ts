@@ -1,16 +1,20 @@
 import { z } from 'zod';
+import { BUNDLE_LIMITS } from '../bundle-limits.js';
 import {
   envVarName,
   description,
   filename,
   formatString,
   identifier,
+  numberOrFormatString,
   plainString,
 } from './strings.js';
 
 /**
  * Actions, embedded files, scripts and environments (2023-09 Template Schemas §3.5, §4, §5, §6).
  */
+
+const SECONDS = 'must be a whole number of seconds';
 
 /** `<Action>` (§5): a command and its arguments, run without a shell. */
 export const Action = z.strictObject({
@@ -20,20 +24,23 @@ export const Action = z.strictObject({
     .array(formatString({ allow: '\n\r\t' }))
     .min(1, { error: 'must list at least one argument, or leave args out' })
     .optional(),
-  timeout: z
-    .int({ error: 'must be a whole number of seconds' })
-    .positive({ error: 'must be at least 1 second' })
-    .optional(),
+  timeout: numberOrFormatString(SECONDS, (n) =>
+    !Number.isInteger(n) ? SECONDS : n < 1 ? 'must be at least 1 second' : undefined,
+  ).optional(),
   cancelation: z
     .discriminatedUnion('mode', [
       z.strictObject({ mode: z.literal('TERMINATE') }),
       z.strictObject({
         mode: z.literal('NOTIFY_THEN_TERMINATE'),
-        notifyPeriodInSeconds: z
-          .int({ error: 'must be a whole number of seconds' })
-          .min(1, { error: 'must be at least 1' })
-          .max(600, { error: 'must be at most 600' })
-          .optional(),
+        notifyPeriodInSeconds: numberOrFormatString(SECONDS, (n) =>
+          !Number.isInteger(n)
+            ? SECONDS
+            : n < 1
+              ? 'must be at least 1'
+              : n > 600
+                ? 'must be at most 600'
+                : undefined,
+        ).optional(),
       }),
     ])
     .optional(),
@@ -86,7 +93,7 @@ export type StepScript = z.infer<typeof StepScript>;
 /** `<Environment>` (§4). */
 export const Environment = z
   .strictObject({
-    name: plainString(64),
+    name: plainString(BUNDLE_LIMITS.environmentName), // 64 without FEATURE_BUNDLE_1: bundle-limits.ts
     description: description.optional(),
     script: z
       .strictObject({

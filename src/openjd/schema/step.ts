@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUNDLE_LIMITS } from '../bundle-limits.js';
 import { hasReferences } from '../format-string.js';
 import { CHUNK_INT, ChunkSpec } from './chunks.js';
 import { HostRequirements } from './host-requirements.js';
@@ -143,7 +144,7 @@ export const ParameterSpace = z.strictObject({
 /** A validated parameter space. */
 export type ParameterSpace = z.infer<typeof ParameterSpace>;
 
-const stepName = plainString(64);
+const stepName = plainString(BUNDLE_LIMITS.stepName); // 64 without FEATURE_BUNDLE_1: bundle-limits.ts
 
 /** `<StepTemplate>` (§3). */
 export const StepTemplate = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUNDLE_LIMITS } from '../bundle-limits.js';
 import { parseFormatString } from '../format-string.js';
 
 /**
@@ -20,11 +21,16 @@ export function hasControlChars(s: string, allow = ''): boolean {
 }
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** `<Identifier>`: latin letters, digits and `_`, not starting with a digit, 1–64 characters. */
+/**
+ * `<Identifier>`: latin letters, digits and `_`, not starting with a digit, 1–64 characters (512
+ * with FEATURE_BUNDLE_1: the schema allows that, bundle-limits.ts holds others to 64).
+ */
 export const identifier = z
   .string({ error: 'must be a string' })
   .min(1, { error: 'must not be empty' })
-  .max(64, { error: 'must be at most 64 characters' })
+  .max(BUNDLE_LIMITS.identifier, {
+    error: `must be at most ${BUNDLE_LIMITS.identifier} characters`,
+  })
   .regex(IDENTIFIER, {
     error: 'must be an identifier: latin letters, digits and _, not starting with a digit',
   });
@@ -91,11 +97,28 @@ export const filterPattern = z
     },
   );
 
-/** `<Filename>` (§6.1.1): a bare file name, 1–64 characters. */
+/** `<Filename>` (§6.1.1): a bare file name, 1–64 characters (256 with FEATURE_BUNDLE_1; as identifier). */
 export const filename = z
   .string({ error: 'must be a string' })
   .min(1)
-  .max(64, { error: 'must be at most 64 characters' })
+  .max(BUNDLE_LIMITS.filename, { error: `must be at most ${BUNDLE_LIMITS.filename} characters` })
   .refine((s) => !/[/\\\0]/.test(s) && s !== '.' && s !== '..', {
     error: 'must be a file name only, without directories (foo.txt, not dir/foo.txt)',
   });
+
+/**
+ * A number field that FEATURE_BUNDLE_1 lets be a format string (`numeric-fields.ts` refuses that
+ * without the extension and resolves it at submission): `check` says why a number is not one.
+ */
+export function numberOrFormatString(typeError: string, check: (n: number) => string | undefined) {
+  return z.union([z.number(), z.string()], { error: typeError }).superRefine((v, ctx) => {
+    if (typeof v === 'string') {
+      const parsed = parseFormatString(v);
+      if ('error' in parsed)
+        ctx.addIssue({ code: 'custom', message: `not a valid format string: ${parsed.error}` });
+      return;
+    }
+    const why = check(v);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUNDLE_LIMITS } from '../bundle-limits.js';
 import type { JobParameterDefinition } from './parameters.js';
 import type { Environment } from './script.js';
 import type { StepTemplate } from './step.js';
@@ -22,7 +23,10 @@ export const TemplateRoot = z.strictObject({
   parameterDefinitions: z
     .array(z.unknown(), { error: 'must be a list of parameter definitions' })
     .min(1, { error: 'must define at least one parameter, or leave parameterDefinitions out' })
-    .max(50, { error: 'must define at most 50 parameters' })
+    // 50 without FEATURE_BUNDLE_1: bundle-limits.ts
+    .max(BUNDLE_LIMITS.parameters, {
+      error: `must define at most ${BUNDLE_LIMITS.parameters} parameters`,
+    })
     .optional(),
   jobEnvironments: z
     .array(z.unknown(), { error: 'must be a list of environments' })
