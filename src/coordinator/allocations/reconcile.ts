@@ -74,6 +74,13 @@ export function reconcileNeeded(c: Pick<ReconcilePorts, 'store' | 'submitsInFlig
   );
 }
 
+/** Whether an agent of allocation `a` registered at or after `t`. */
+function registeredSince(c: ReconcilePorts, a: AllocationRow, t: number): boolean {
+  return c.store.agents
+    .list(a.jobId)
+    .some((x) => x.slurmJobId === a.slurmJobId && x.registeredAt >= t);
+}
+
 /**
  * Brings the recorded allocations in line with Slurm: adopts this coordinator's Slurm jobs that
  * the store does not know (a crash between sbatch and the write), notes which started or ended,
@@ -142,6 +149,9 @@ export async function reconcileAllocations(c: ReconcilePorts): Promise<void> {
       continue;
     }
     const state = s.state === 'RUNNING' ? 'running' : 'pending';
+    // An agent that registered after this listing was taken showed the job running (agent-desk.ts
+    // startedBy): the listing is older than that, not Slurm putting the job back.
+    if (state === 'pending' && a.state === 'running' && registeredSince(c, a, listedFrom)) continue;
     const nodesChanged = s.nodes.join(',') !== a.nodes.join(',');
     if (state !== a.state || nodesChanged || s.reason !== a.reason) {
       c.store.allocations.update(a.slurmJobId, { state, nodes: s.nodes, reason: s.reason });

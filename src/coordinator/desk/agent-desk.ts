@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors.js';
 import { jobTypeOf } from '../jobs/registry.js';
 import type { LeaseDecision, Scheduler } from '../scheduler/scheduler.js';
 import type { AgentsTable } from '../store/tables/agents.js';
+import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, JobRow, TaskRow } from '../store/types.js';
@@ -23,6 +24,7 @@ export interface AgentDeskPorts extends OutcomePorts {
     AdmissionStore & {
       jobs: Pick<JobsTable, 'get'>;
       agents: Pick<AgentsTable, 'insert' | 'get' | 'count' | 'update'>;
+      allocations: Pick<AllocationsTable, 'list' | 'update'>;
       tasks: Pick<TasksTable, 'get' | 'renew'>;
       live: Pick<LiveProgress, 'note'>;
     };
@@ -101,7 +103,28 @@ export class AgentDesk {
       `agent on ${info.node} GPU ${info.gpu} (Slurm job ${info.slurmJobId})`,
       { agentId: agent.id },
     );
+    this.startedBy(jobId, agent);
     return agent;
+  }
+
+  /**
+   * An agent runs inside its Slurm job, so that job has started, whatever the last poll of Slurm
+   * said: taking it for one still waiting would let the autoscaler cancel it, agent, lease and
+   * all. The poll fills in its nodes (and drops agents on nodes Slurm does not name).
+   */
+  private startedBy(jobId: string, agent: AgentRow): void {
+    const a = this.p.store.allocations
+      .list(jobId)
+      .find((x) => x.slurmJobId === agent.slurmJobId && x.state === 'pending');
+    if (!a) return;
+    this.p.store.allocations.update(a.slurmJobId, { state: 'running', reason: '' });
+    this.p.record(
+      jobId,
+      'allocation:running',
+      'coordinator',
+      `Slurm job ${a.slurmJobId} running (its agent on ${agent.node} registered)`,
+      { slurmJobId: a.slurmJobId, nodes: a.nodes },
+    );
   }
 
   /** One lease decision for an agent whose rows the caller has read (synchronous: it can share a completion's transaction). */
