@@ -1,42 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { instantiateTask, planTemplateJob, validateTemplate } from '../../src/openjd/index.js';
+import { instantiateTask, validateTemplate } from '../../src/openjd/index.js';
+import { FB, messages, plan, template } from './feature-bundle-template.js';
 
 /** FEATURE_BUNDLE_1's format strings in numeric fields, resolved at submission. */
-const FB = ['FEATURE_BUNDLE_1'];
-const template = (extensions: string[], over: Record<string, unknown> = {}) => ({
-  specificationVersion: 'jobtemplate-2023-09',
-  extensions,
-  name: 'numbers',
-  parameterDefinitions: [
-    { name: 'Seconds', type: 'INT', default: 30 },
-    { name: 'Notify', type: 'INT', default: 20 },
-    { name: 'Cpus', type: 'INT', default: 1 },
-  ],
-  steps: [
-    {
-      name: 'Run',
-      script: {
-        actions: {
-          onRun: {
-            command: 'true',
-            timeout: '{{Param.Seconds}}',
-            cancelation: {
-              mode: 'NOTIFY_THEN_TERMINATE',
-              notifyPeriodInSeconds: '{{Param.Notify}}',
-            },
-          },
-        },
-      },
-      hostRequirements: { amounts: [{ name: 'amount.worker.vcpu', min: '{{Param.Cpus}}' }] },
-    },
-  ],
-  ...over,
-});
-const plan = (doc: unknown, given: Record<string, unknown> = {}) =>
-  planTemplateJob(doc, given, { hostArch: 'x86_64' });
-const messages = (ps: { path: string; message: string }[]) =>
-  ps.map((p) => `${p.path}: ${p.message}`).join('\n');
-
 describe('FEATURE_BUNDLE_1 format strings in numeric fields', () => {
   it('resolves timeouts, notify periods and amounts from job parameters at submission', () => {
     const r = plan(template(FB), { Seconds: 45, Notify: 7, Cpus: 2 });

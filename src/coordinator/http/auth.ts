@@ -107,10 +107,16 @@ function credentials(req: FastifyRequest): Credentials {
   };
 }
 
+/** The operator, as a principal. */
+const operatorOf = (o: AuthOptions): UserPrincipal => ({
+  kind: 'user',
+  user: o.operator ?? operatorName(),
+  operator: true,
+});
+
 /** The user a bearer token stands for: the operator's token, or an enrolled one. */
 function userOfToken(token: string, o: AuthOptions): UserPrincipal | undefined {
-  if (sameToken(token, o.userToken))
-    return { kind: 'user', user: o.operator ?? operatorName(), operator: true };
+  if (sameToken(token, o.userToken)) return operatorOf(o);
   return o.enrolled?.ofToken(token);
 }
 
@@ -118,8 +124,7 @@ function userOfToken(token: string, o: AuthOptions): UserPrincipal | undefined {
 function userOfCookies(cookies: string[], o: AuthOptions): UserPrincipal | undefined {
   // Compared with every value offered, so a tossed cookie of the same name hides nothing.
   const secret = sessionSecret(o.userToken);
-  if (cookies.filter((v) => sameToken(v, secret)).length > 0)
-    return { kind: 'user', user: o.operator ?? operatorName(), operator: true };
+  if (cookies.filter((v) => sameToken(v, secret)).length > 0) return operatorOf(o);
   for (const v of cookies) {
     const hash = userOfSessionValue(v, o.userToken);
     const p = hash === undefined ? undefined : o.enrolled?.ofHash(hash);
