@@ -73,7 +73,7 @@ function printed(jobDir: string): string[] {
 async function runCase(c: ConformanceCase): Promise<Outcome> {
   const doc = parseDocument(readFileSync(c.file, 'utf8'), { intAsBigInt: true });
   const dir = path.join(root, c.name.replace(/\.test\.yaml$/, ''));
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'template.yaml');
   writeFileSync(file, new Document(doc.get('template', true)).toString());
   const args = ['submit', 'openjd', file, '--nodes', '1', '--state-dir', coord.stateDir];

@@ -36,21 +36,42 @@ export interface ConformanceCase {
   section: string;
 }
 
-/** The cases of one folder of `2023-09/base/` (`job_templates`, `env_templates`, `jobs`), sorted. */
+/**
+ * The suites to run: `base` and each extension folder present beside it (`TASK_CHUNKING`,
+ * `FEATURE_BUNDLE_1`...). The project's copy holds `base` only; a full checkout of the suite
+ * brings the extension cases too. `OPENJD_CONFORMANCE_SUITES=base,EXPR` picks some.
+ */
+export function conformanceSuites(dir = conformanceDir()): string[] {
+  const present = readdirSync(path.join(dir, '2023-09'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+  const wanted = process.env.OPENJD_CONFORMANCE_SUITES?.split(',').map((s) => s.trim());
+  const chosen = wanted ? present.filter((s) => wanted.includes(s)) : present;
+  return chosen.sort((a, b) => (a === 'base' ? -1 : b === 'base' ? 1 : a.localeCompare(b)));
+}
+
+/**
+ * The cases of one folder (`job_templates`, `env_templates`, `jobs`) of every suite chosen,
+ * sorted; a case outside `base` is named with its suite (`TASK_CHUNKING/noncontiguous.yaml`).
+ * `proposed/` sub-folders are not cases.
+ */
 export function conformanceCases(
   folder: 'job_templates' | 'env_templates' | 'jobs',
   dir = conformanceDir(),
 ): ConformanceCase[] {
-  const at = path.join(dir, '2023-09', 'base', folder);
-  return readdirSync(at)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort()
-    .map((name) => ({
-      name,
-      file: path.join(at, name),
-      accept: !name.includes('.invalid.'),
-      section: name.split('--')[0] ?? '?',
-    }));
+  return conformanceSuites(dir).flatMap((suite) => {
+    const at = path.join(dir, '2023-09', suite, folder);
+    if (!existsSync(at)) return [];
+    return readdirSync(at)
+      .filter((f) => /\.(ya?ml|json)$/.test(f))
+      .sort()
+      .map((f) => ({
+        name: suite === 'base' ? f : `${suite}/${f}`,
+        file: path.join(at, f),
+        accept: !f.includes('.invalid.'),
+        section: suite === 'base' ? (f.split('--')[0] ?? '?') : suite,
+      }));
+  });
 }
 
 /** Passed and failed counts by section and by what the suite wants, as a printable table. */
