@@ -27,7 +27,7 @@ html, body { margin:0; height:100%; background:var(--bg); color:var(--fg); font:
 a { color:var(--accent); text-decoration:none; } a:hover { text-decoration:underline; }
 button, a.button { background:#2a3039; color:var(--fg); border:1px solid #3a414c; border-radius:4px; padding:3px 9px; font:inherit; cursor:pointer; white-space:nowrap; }
 a.button:not([href]) { opacity:.45; pointer-events:none; }
-button:hover:not(:disabled) { background:#343b46; } button:disabled { opacity:.45; cursor:default; }
+button:hover:not(:disabled) { background:#343b46; } button:disabled, input:disabled { opacity:.45; cursor:default; }
 button.primary { background:#1f5fa8; border-color:#2a6fbd; } button.danger { border-color:#7a3035; color:#ffb3b5; }
 button.danger.armed { background:#7a3035; color:#fff; } button.on { border-color:var(--accent); color:#cfe4ff; }
 input, select { background:#0f1216; color:var(--fg); border:1px solid #3a414c; border-radius:4px; padding:3px 6px; font:inherit; max-width:100%; }

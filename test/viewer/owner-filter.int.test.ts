@@ -84,6 +84,37 @@ describe("the viewer's owner filter", () => {
     expect(errors).toEqual([]);
   });
 
+  it("offers no change of another user's job, and says whose it is", async () => {
+    const { page, errors } = await newPage(browser);
+    await page.goto(await loginUrl(running.url, token));
+    await expect.poll(() => shownJobs(page), { timeout: 20_000 }).toEqual(['j2']);
+    await page.locator('[data-role=job-owner-filter]').selectOption('all');
+    // the list: their own job may be cancelled, the operator's not
+    await expect
+      .poll(() => page.locator('[data-job=j1] [data-action=cancel]').isDisabled())
+      .toBe(true);
+    expect(await page.locator('[data-job=j2] [data-action=cancel]').isDisabled()).toBe(false);
+    // the operator's job's page: every control disabled, and why
+    await page.goto(`${running.url}/#/job/j1`);
+    const actions = page.locator('.job-actions .actions');
+    await expect.poll(() => actions.getAttribute('data-not-yours'), { timeout: 20_000 }).toBe('');
+    for (const a of ['cancel', 'suspend', 'scale-add', 'scale-remove'])
+      expect(await actions.locator(`[data-action=${a}]`).isDisabled(), a).toBe(true);
+    for (const input of await actions.locator('input').all())
+      expect(await input.isDisabled()).toBe(true);
+    expect(await page.locator('.job-actions [data-role=notice]').textContent()).toBe(
+      'Job j1 belongs to the operator: only the operator may change it',
+    );
+    await shot(page, 'not-yours');
+    // their own job's page: offered
+    await page.goto(`${running.url}/#/job/j2`);
+    await expect
+      .poll(() => actions.locator('[data-action=cancel]').isDisabled(), { timeout: 20_000 })
+      .toBe(false);
+    expect(await actions.getAttribute('data-not-yours')).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
   it('shows the operator every job first', async () => {
     const { page } = await newPage(browser);
     await page.goto(await loginUrl(running.url, running.token));

@@ -6,6 +6,7 @@ import { autoRequest, formatTarget, targetText } from './auto-policy.js';
 import { requeuedText } from './pace-text.js';
 import { api, ApiError } from './api.js';
 import { button, h, replace } from './dom.js';
+import { mayChange, notYours, whoAmI, type Me } from './me.js';
 import { priorityControl } from './priority-control.js';
 import { scaleNews, type ScaleWatch } from './scale-news.js';
 import { suspendControl } from './suspend-control.js';
@@ -172,13 +173,14 @@ export function jobActions(
         h('span', { class: 'group' }, autoOn, 'min', min, 'max', max, 'target', target, autoOff),
         priority.el,
       ];
-  const el = h(
-    'div',
-    { class: 'job-actions' },
-    h('div', { class: 'actions' }, ...controls),
-    targetLine,
-    notice,
-  );
+  const actions = h('div', { class: 'actions' }, ...controls);
+  const el = h('div', { class: 'job-actions' }, actions, targetLine, notice);
+  // Another user's job: every control is shown disabled, with why, rather than refused on click.
+  let me: Me | undefined;
+  void whoAmI().then((m) => {
+    me = m;
+    update(current);
+  });
   const update = (j: JobSummary) => {
     current = j;
     priority.update(j);
@@ -193,6 +195,17 @@ export function jobActions(
         ((b === minus || b === plus) && j.suspendedAt != null) ||
         (j.presentation.scaling === 'service' && b !== minus && b !== plus) ||
         (b === autoOff && !detail?.auto);
+    const theirs = !mayChange(me, j);
+    actions.title = theirs ? notYours(j) : '';
+    actions.toggleAttribute('data-not-yours', theirs);
+    if (theirs) {
+      for (const c of actions.querySelectorAll<HTMLButtonElement | HTMLInputElement>(
+        'button, input',
+      ))
+        c.disabled = true;
+      cancel.disarm();
+      if (!opts.compact && !notice.textContent) say(notYours(j), 'muted');
+    }
     showTarget();
   };
   update(job);
