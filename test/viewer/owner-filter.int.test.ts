@@ -112,6 +112,13 @@ describe("the viewer's owner filter", () => {
       .poll(() => actions.locator('[data-action=cancel]').isDisabled(), { timeout: 20_000 })
       .toBe(false);
     expect(await actions.getAttribute('data-not-yours')).toBeNull();
+    // the farm page: only their own job can be selected for its actions
+    await page.goto(`${running.url}/#/farm`);
+    const box = (id: string) =>
+      page.locator(`[data-role=queue] [data-job=${id}] [data-role=select-job]`);
+    await expect.poll(() => box('j1').isDisabled(), { timeout: 20_000 }).toBe(true);
+    expect(await box('j2').isDisabled()).toBe(false);
+    expect(await box('j1').getAttribute('title')).toContain('belongs to the operator');
     expect(errors).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { api, ApiError } from './api.js';
 import { nodeCells } from './cluster-view.js';
 import { button, h, replace, throttle } from './dom.js';
 import { farmActions } from './farm-actions.js';
+import { mayChange, notYours, whoAmI, type Me } from './me.js';
 import { stateBadge } from './jobs-view.js';
 import { doneText } from './pace-text.js';
 import type { View } from './view.js';
@@ -62,6 +63,7 @@ const table = (role: string, heads: string[], body: HTMLElement) =>
 export function farmView(): View {
   const selected = new Set<string>();
   let queue: FarmJob[] = [];
+  let me: Me | undefined;
   const queueBody = h('tbody');
   const nodesBody = h('tbody');
   const blockedBody = h('tbody');
@@ -80,6 +82,11 @@ export function farmView(): View {
       attrs: { type: 'checkbox', 'aria-label': `select ${j.id}`, 'data-role': 'select-job' },
     });
     box.checked = selected.has(j.id);
+    // another user's job cannot be selected (nor its blocklist cleared): the page says whose
+    if (!mayChange(me, j)) {
+      box.disabled = true;
+      box.title = notYours(j);
+    }
     box.addEventListener('change', () => {
       if (box.checked) selected.add(j.id);
       else selected.delete(j.id);
@@ -156,7 +163,7 @@ export function farmView(): View {
           ),
         ),
       ),
-      h('td', {}, clear(j)),
+      h('td', {}, mayChange(me, j) ? clear(j) : null),
     );
 
   const el = h(
@@ -195,8 +202,10 @@ export function farmView(): View {
 
   const load = async () => {
     const farm = await api<FarmView>('GET', '/api/farm');
+    me = await whoAmI();
     queue = farm.queue;
-    for (const id of [...selected]) if (!queue.some((j) => j.id === id)) selected.delete(id);
+    for (const id of [...selected])
+      if (!queue.some((j) => j.id === id && mayChange(me, j))) selected.delete(id);
     showCount();
     replace(
       queueBody,
