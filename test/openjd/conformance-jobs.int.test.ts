@@ -48,7 +48,7 @@ interface Outcome {
   /** Why the case could not be run here at all. */
   notRun?: string;
   job?: JobDetail;
-  /** What the job printed: its name (`Job: <name>`), then every line its tasks printed. */
+  /** What the job printed: its name (`Job: <name>`), then every line its actions printed (tasks' and environments'). */
   lines: string[];
   /** Text that must be printed (a list: any one of them), and text that must not. */
   expected: (string | string[])[];
