@@ -2,24 +2,35 @@ import { formatPath, type Problem } from './problem.js';
 
 /**
  * FEATURE_BUNDLE_1 (openjd-specifications RFC 0004), the parts this tool builds:
- * - simple actions: a step may give `bash:` or `python:` or `node:` (a script, with optional
- *   `args`, `timeout`, `cancelation`) instead of `script:`; it runs as that interpreter on an
- *   embedded file (normalizeSimpleActions, before the schema sees the step);
+ * - simple actions: a step may give `bash:`, `python:`, `node:`, `cmd:` or `powershell:` (a
+ *   script, with optional `args`, `timeout`, `cancelation`) instead of `script:`; it runs as that
+ *   interpreter on an embedded file (normalizeSimpleActions, before the schema sees the step).
+ *   `cmd` and `powershell` are valid templates but Windows interpreters: submitting one is refused
+ *   here (windowsOnlyActions), as the nodes run Linux;
  * - `endOfLine` (LF, CRLF or AUTO, which is LF on these Linux hosts) on embedded files;
  * - the longer name and count limits (bundle-limits.ts) and format strings in numeric fields
  *   (numeric-fields.ts).
- * Refused with what to change: `cmd:` and `powershell:` (Windows interpreters) and `let` bindings.
+ * Refused with what to change: `let` bindings on a simple action.
  */
 export const FEATURE_BUNDLE_1 = 'FEATURE_BUNDLE_1';
 
-const INTERPRETERS: Readonly<Record<string, { command: string; file: string }>> = {
+/** Each interpreter: its command, the options before the script file, the file's name. */
+const INTERPRETERS: Readonly<
+  Record<string, { command: string; before?: string[]; file: string; windows?: true }>
+> = {
   bash: { command: 'bash', file: 'simple-action.sh' },
   python: { command: 'python3', file: 'simple-action.py' },
   node: { command: 'node', file: 'simple-action.js' },
+  cmd: { command: 'cmd', before: ['/C'], file: 'simple-action.bat', windows: true },
+  powershell: {
+    command: 'powershell',
+    before: ['-NoProfile', '-NonInteractive', '-File'],
+    file: 'simple-action.ps1',
+    windows: true,
+  },
 };
-const WINDOWS = ['cmd', 'powershell'];
 /** The step fields that hold a simple action. */
-export const SIMPLE_ACTION_FIELDS = [...Object.keys(INTERPRETERS), ...WINDOWS];
+export const SIMPLE_ACTION_FIELDS = Object.keys(INTERPRETERS);
 const SIMPLE = SIMPLE_ACTION_FIELDS;
 /** The embedded file a simple action's script is written to (`{{Task.File.SimpleAction}}`). */
 const FILE_NAME = 'SimpleAction';
@@ -54,14 +65,7 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
       return step;
     }
     const kind = given[0] as string;
-    const interp = INTERPRETERS[kind];
-    if (!interp) {
-      problems.push({
-        path: at(kind),
-        message: `${kind} runs on Windows; this tool's nodes run Linux: use bash, python or node`,
-      });
-      return step;
-    }
+    const interp = INTERPRETERS[kind] as (typeof INTERPRETERS)[string];
     const action = step[kind];
     if (!isObject(action) || typeof action.script !== 'string') {
       problems.push({ path: at(kind), message: 'must be a mapping with script: the text to run' });
@@ -83,6 +87,7 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
           onRun: {
             command: interp.command,
             args: [
+              ...(interp.before ?? []),
               `{{Task.File.${FILE_NAME}}}`,
               ...(Array.isArray(args) ? (args as unknown[]) : []),
             ],
@@ -95,6 +100,47 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
     };
   });
   return { ...doc, steps };
+}
+
+/** The simple action a step gives, or that it was written from (normalizeSimpleActions' form). */
+function simpleActionOf(step: unknown): string | undefined {
+  if (!isObject(step)) return undefined;
+  const given = SIMPLE.find((k) => step[k] !== undefined);
+  if (given) return given;
+  const script = isObject(step.script) ? step.script : {};
+  const onRun = isObject(script.actions) ? script.actions.onRun : undefined;
+  const files = Array.isArray(script.embeddedFiles) ? (script.embeddedFiles as unknown[]) : [];
+  if (!isObject(onRun) || !Array.isArray(onRun.args)) return undefined;
+  const args = onRun.args as unknown[];
+  return SIMPLE.find((k) => {
+    const i = INTERPRETERS[k] as (typeof INTERPRETERS)[string];
+    const before = i.before ?? [];
+    return (
+      onRun.command === i.command &&
+      before.every((b, n) => args[n] === b) &&
+      args[before.length] === `{{Task.File.${FILE_NAME}}}` &&
+      files.some((f) => isObject(f) && f.name === FILE_NAME && f.filename === i.file)
+    );
+  });
+}
+
+/**
+ * A problem for each step that gives a Windows interpreter's simple action (in the document as
+ * written, or the template it was validated into): valid in a template, but these Linux nodes
+ * cannot run it, so submit refuses it (and `openjd check` warns).
+ */
+export function windowsOnlyActions(doc: unknown): Problem[] {
+  const steps = isObject(doc) && Array.isArray(doc.steps) ? (doc.steps as unknown[]) : [];
+  return steps.flatMap((step, i) => {
+    const kind = simpleActionOf(step);
+    if (kind === undefined || !INTERPRETERS[kind]?.windows) return [];
+    return [
+      {
+        path: formatPath(['steps', i, kind]),
+        message: `${kind} runs on Windows and this tool's nodes run Linux, so it cannot be submitted here: use bash, python or node`,
+      },
+    ];
+  });
 }
 
 /** Each `endOfLine` in the document's embedded files: an error unless the bundle is declared. */

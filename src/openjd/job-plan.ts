@@ -8,6 +8,7 @@ import { validateTemplate } from './validate.js';
 import { validateEnvironmentTemplate } from './environment-template.js';
 import { mergeParameterDefinitions } from './parameter-merge.js';
 import { resolveNumericFields } from './numeric-fields.js';
+import { windowsOnlyActions } from './feature-bundle.js';
 
 /** An environment template a job runs in: where it was read (for messages), its document, its directory. */
 export interface EnvironmentTemplateInput {
@@ -89,6 +90,9 @@ export function planTemplateJob(
 ): { job?: TemplateJob; errors: Problem[] } {
   const v = validateTemplate(doc);
   if (!v.template) return { errors: v.errors };
+  // a valid template, but not one these Linux nodes can run
+  const windows = windowsOnlyActions(doc);
+  if (windows.length) return { errors: windows };
   const withEnvs = applyEnvironmentTemplates(
     v.template,
     opts.environments ?? [],

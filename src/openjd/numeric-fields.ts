@@ -1,6 +1,7 @@
 import { submissionLookup } from './expand.js';
 import { FEATURE_BUNDLE_1 } from './feature-bundle.js';
-import { resolveFormatString } from './format-string.js';
+import { evaluateExpression, type ExprLookup } from './expr-eval.js';
+import { parseFormatString, resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { formatPath, type PathSegment, type Problem } from './problem.js';
 import { checkReferences, type ParamInfo } from './references.js';
@@ -106,10 +107,21 @@ export function checkNumericFields(
   }
 }
 
+/** Whether `value` is one `{{ expression }}` that evaluates to null (it writes as ""). */
+function isNullExpression(value: string, lookup: ExprLookup): boolean {
+  const parsed = parseFormatString(value);
+  if ('error' in parsed || parsed.parts.length !== 1) return false;
+  const [part] = parsed.parts;
+  if (!part || !('expr' in part)) return false;
+  const r = evaluateExpression(`(${part.expr}) == null`, lookup);
+  return 'value' in r && r.value === 'true';
+}
+
 /**
  * The template with each format string in a numeric field resolved from the job's parameters and
  * checked as that field's number; a problem naming the field and the resolved value for each
- * that is not one. A template without such fields is returned as it is.
+ * that is not one. A field whose lone expression is null is left out. A template without such
+ * fields is returned as it is.
  */
 export function resolveNumericFields(
   template: JobTemplate,
@@ -127,6 +139,11 @@ export function resolveNumericFields(
     const r = resolveFormatString(v, lookup);
     if ('error' in r) {
       errors.push({ path, message: r.error });
+      continue;
+    }
+    if (r.value === '' && isNullExpression(v, lookup)) {
+      // EXPR: an optional field whose expression is null is left out, as if not given
+      delete holder[key];
       continue;
     }
     const n = RULES[key](r.value.trim());

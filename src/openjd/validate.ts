@@ -3,7 +3,12 @@ import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } fr
 import { checkLetBindings } from './expr-check.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
-import { checkEndOfLine, FEATURE_BUNDLE_1, normalizeSimpleActions } from './feature-bundle.js';
+import {
+  checkEndOfLine,
+  FEATURE_BUNDLE_1,
+  normalizeSimpleActions,
+  windowsOnlyActions,
+} from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
 import { checkNumericFields } from './numeric-fields.js';
@@ -124,7 +129,11 @@ export function validateTemplate(doc: unknown): ValidationResult {
     ...(root.jobEnvironments ? { jobEnvironments: jobEnvs as JobTemplate['jobEnvironments'] } : {}),
     steps: steps as StepTemplate[],
   };
-  return { template, errors: [], warnings: capabilityWarnings(template) };
+  return {
+    template,
+    errors: [],
+    warnings: [...capabilityWarnings(template), ...windowsOnlyActions(given)],
+  };
 }
 
 function dedupe(problems: Problem[]): Problem[] {

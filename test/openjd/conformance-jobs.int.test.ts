@@ -1,4 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
@@ -6,7 +13,12 @@ import type { JobDetail } from '../../src/api/types.js';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
-import { conformanceCases, summary, type ConformanceCase } from './helpers/conformance.js';
+import {
+  conformanceCases,
+  windowsOnly,
+  summary,
+  type ConformanceCase,
+} from './helpers/conformance.js';
 
 /**
  * The specification's conformance suite, job cases (`2023-09/base/jobs/*.test.yaml`), run on the
@@ -26,7 +38,7 @@ const root = mkdtempSync('/tmp/ct-ojd-conf-');
 // OPENJD_CASES (a regular expression) runs only the cases it matches
 const only = process.env.OPENJD_CASES ? new RegExp(process.env.OPENJD_CASES) : undefined;
 const cases = conformanceCases('jobs').filter(
-  (c) => !/windows/i.test(c.name) && (!only || only.test(c.name)),
+  (c) => !windowsOnly(c) && (!only || only.test(c.name)),
 );
 let coord: CoordinatorProcess;
 
@@ -36,7 +48,7 @@ interface Outcome {
   /** Why the case could not be run here at all. */
   notRun?: string;
   job?: JobDetail;
-  /** What the job printed: its name (`Job: <name>`), then every line its tasks printed. */
+  /** What the job printed: its name (`Job: <name>`), then every line its actions printed (tasks' and environments'). */
   lines: string[];
   /** Text that must be printed (a list: any one of them), and text that must not. */
   expected: (string | string[])[];
@@ -51,22 +63,27 @@ function text(node: unknown): string {
   return String(node);
 }
 
-/** Every line a job's tasks printed, from their output files (`<time> out: <line>`). */
+/**
+ * Every line a job's actions printed: its tasks', from their output files (`<time> out: <line>`),
+ * then its environments' (onEnter/onExit), from the session logs (`logs/openjd-*.log`), less the
+ * `--- ` lines the agent writes there to say what it runs.
+ */
 function printed(jobDir: string): string[] {
-  const dir = path.join(jobDir, 'logs', 'tasks');
+  const logs = path.join(jobDir, 'logs');
+  const dir = path.join(logs, 'tasks');
   const lines: string[] = [];
-  let tasks: string[];
-  try {
-    tasks = readdirSync(dir);
-  } catch {
-    return lines;
-  }
-  for (const t of tasks)
+  for (const t of existsSync(dir) ? readdirSync(dir) : [])
     for (const f of readdirSync(path.join(dir, t)))
       for (const l of readFileSync(path.join(dir, t, f), 'utf8').split('\n')) {
         const m = /^\S+ (?:out|err): (.*)$/.exec(l);
         if (m) lines.push((m[1] as string).trimEnd());
       }
+  const sessions = (existsSync(logs) ? readdirSync(logs) : []).filter((f) =>
+    /^openjd-.*\.log$/.test(f),
+  );
+  for (const f of sessions)
+    for (const l of readFileSync(path.join(logs, f), 'utf8').split('\n'))
+      if (l && !l.startsWith('--- ')) lines.push(l.trimEnd());
   return lines;
 }
 

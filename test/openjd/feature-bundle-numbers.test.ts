@@ -49,6 +49,24 @@ describe('FEATURE_BUNDLE_1 format strings in numeric fields', () => {
     ]);
   });
 
+  it('leaves out a field whose expression is null, and keeps one whose expression is a number', () => {
+    const t = template([...FB, 'EXPR']);
+    const onRun = t.steps[0]!.script.actions.onRun as Record<string, unknown>;
+    onRun.timeout = '{{ Param.Seconds if Param.Seconds > 10 else null }}';
+    const timeout = (given: Record<string, unknown>) => {
+      const r = plan(t, given);
+      expect(r.errors).toEqual([]);
+      const job = r.job!;
+      const [task] = job.steps[0]!.tasks!;
+      return instantiateTask(job.template, 'Run', task!.params, job.values, '/s').timeoutSeconds;
+    };
+    expect(timeout({ Seconds: 5 })).toBeNull();
+    expect(timeout({ Seconds: 45 })).toBe(45);
+    // an empty string is not null: still refused as the number it is not
+    onRun.timeout = '{{ "" }}';
+    expect(messages(plan(t).errors)).toMatch(/onRun\.timeout: .* resolves to ""; must be a whole/);
+  });
+
   it('names only job parameters, checked when the template is', () => {
     const task = template(FB);
     (task.steps[0]!.script.actions.onRun as Record<string, unknown>).timeout = '{{Task.Param.X}}';

@@ -3,6 +3,7 @@ import {
   environmentActions,
   expandStep,
   instantiateTask,
+  planTemplateJob,
   resolveJobParameters,
   validateTemplate,
   type JobTemplate,
@@ -63,12 +64,32 @@ describe('FEATURE_BUNDLE_1', () => {
     });
   });
 
-  it('refuses what it does not build: Windows interpreters, let', () => {
+  it('accepts a Windows interpreter in a template, and refuses to submit it to these Linux nodes', () => {
     const fb = ['FEATURE_BUNDLE_1'];
-    expect(validateTemplate(doc(fb, { cmd: { script: 'echo hi' } })).errors).toContainEqual({
-      path: 'steps[0].cmd',
-      message: expect.stringMatching(/runs on Windows; .* use bash, python or node/) as string,
+    const refusal = (k: string) => ({
+      path: `steps[0].${k}`,
+      message: `${k} runs on Windows and this tool's nodes run Linux, so it cannot be submitted here: use bash, python or node`,
     });
+    for (const k of ['cmd', 'powershell']) {
+      const given = doc(fb, { [k]: { script: 'echo hi\n', args: ['x'] } });
+      const v = validateTemplate(given);
+      expect(v.errors).toEqual([]);
+      expect(v.warnings).toContainEqual(refusal(k));
+      // refused whether given the document or the template it was validated into
+      for (const d of [given, v.template])
+        expect(planTemplateJob(d, {}, { hostArch: 'x86_64' }).errors).toEqual([refusal(k)]);
+    }
+    const cmd = validateTemplate(doc(fb, { cmd: { script: 'echo hi' } })).template!;
+    expect(cmd.steps[0]?.script.actions.onRun).toMatchObject({
+      command: 'cmd',
+      args: ['/C', '{{Task.File.SimpleAction}}'],
+    });
+    // the interpreters these nodes have are submitted as before
+    expect(planTemplateJob(doc(fb, bashStep), {}, { hostArch: 'x86_64' }).errors).toEqual([]);
+  });
+
+  it('refuses what it does not build: let', () => {
+    const fb = ['FEATURE_BUNDLE_1'];
     expect(
       validateTemplate(doc(fb, { python: { script: 'print(1)', let: ['x = 1'] } })).errors,
     ).toContainEqual({

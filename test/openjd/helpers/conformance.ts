@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 
 /**
  * Where the Open Job Description conformance suite is read from. The cases are the
@@ -72,6 +73,18 @@ export function conformanceCases(
         section: suite === 'base' ? (f.split('--')[0] ?? '?') : suite,
       }));
   });
+}
+
+/**
+ * Whether a job case runs on Windows only, so not on these Linux nodes: its name says `windows`,
+ * or its `runOn` list (the operating systems the suite runs it on) names neither `posix` nor
+ * `linux`.
+ */
+export function windowsOnly(c: ConformanceCase): boolean {
+  if (/windows/i.test(c.name)) return true;
+  const doc = parse(readFileSync(c.file, 'utf8')) as { runOn?: unknown } | null;
+  const runOn = Array.isArray(doc?.runOn) ? doc.runOn.map((s) => String(s).toLowerCase()) : [];
+  return runOn.length > 0 && !runOn.some((s) => s === 'posix' || s === 'linux');
 }
 
 /** Passed and failed counts by section and by what the suite wants, as a printable table. */
