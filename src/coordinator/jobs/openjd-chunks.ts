@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  adaptiveChunkSize,
-  chunkValues,
-  isChunkParameter,
-  rangeText,
-  resolveCount,
-} from '../../openjd/chunking.js';
+import { chunkText, chunkValues } from '../../openjd/chunk-layout.js';
+import { adaptiveChunkSize, isChunkParameter, resolveCount } from '../../openjd/chunking.js';
 import { findStep, submissionLookup } from '../../openjd/expand.js';
 import { MAX_RANGE_VALUES, parseRangeExpr } from '../../openjd/range-expr.js';
 import { taskLabel } from '../../openjd/step-slice.js';
@@ -90,7 +85,7 @@ export function resizeChunks(
       size,
       a.rangeConstraint,
     );
-    const texts = chunks.map(rangeText);
+    const texts = chunks.map((c) => chunkText(c, a.rangeConstraint));
     if (texts.join(' ') !== group.map((t) => paramsOf(t)[a.parameter]?.value).join(' '))
       changed = true;
     const first = group[0] as TaskRow;
