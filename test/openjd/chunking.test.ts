@@ -144,6 +144,44 @@ describe('TASK_CHUNKING chunks', () => {
   });
 });
 
+describe('TASK_CHUNKING ranges', () => {
+  it('a CHUNK[INT] range may stand for more than the 1024 values of an INT range: its tasks are chunks', () => {
+    const sized = chunked({
+      defaultTaskCount: '{{Param.ChunkSize}}',
+      rangeConstraint: 'CONTIGUOUS',
+    });
+    expect(frames(sized, { Frames: '1-2000', ChunkSize: 500 })).toEqual([
+      '1-500',
+      '501-1000',
+      '1001-1500',
+      '1501-2000',
+    ]);
+    const literal = chunked();
+    literal.steps[0].parameterSpace.taskParameterDefinitions[0].range = '1-5000';
+    expect(frames(literal)).toHaveLength(1000);
+    const plain = chunked();
+    plain.extensions = undefined;
+    plain.steps[0].parameterSpace.taskParameterDefinitions[0] = {
+      name: 'Frame',
+      type: 'INT',
+      range: '1-2000',
+    };
+    expectError(
+      validateTemplate(plain).errors,
+      `${T}.range`,
+      /the range stands for 2000 values; a task parameter may have at most 1024/,
+    );
+  });
+
+  it('refuses a CHUNK[INT] range of more values than a step may have tasks', () => {
+    const t = validateTemplate(chunked()).template as JobTemplate;
+    const values = resolveJobParameters(t, { Frames: '1-100001' }).values;
+    expect(() => expandStep(t, 'Render', values)).toThrow(
+      /the range stands for 100001 values; a CHUNK\[INT\] parameter may have at most 100000/,
+    );
+  });
+});
+
 describe('TASK_CHUNKING refuses, saying where and what to change', () => {
   it('CHUNK[INT] without the extension', () => {
     expectError(
