@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { SlurmClient } from '../../src/slurm/client.js';
 import { runCli } from '../helpers/cli.js';
-import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
+import { agentPids, cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
 import { makeTempDir, makeTinyScene } from '../renderers/blender/tiny-scene.js';
 import { EXAMPLES } from './helpers/load-example.js';
 import { blenderStarts, savedFrames, taskLogs } from './helpers/task-logs.js';
@@ -22,6 +23,7 @@ const slurmConf = inject('slurmConf');
 const slurm = new SlurmClient({ slurmConf });
 let coord: CoordinatorProcess | undefined;
 let root = '';
+let scene = '';
 
 afterAll(async () => {
   if (root) await cleanUp(slurm, root, coord);
@@ -29,7 +31,7 @@ afterAll(async () => {
 
 it('renders every frame once, with one Blender start per chunk', async () => {
   root = makeTempDir();
-  const scene = await makeTinyScene(root);
+  scene = await makeTinyScene(root);
   coord = new CoordinatorProcess(path.join(root, 'state'), slurmConf);
   await coord.start();
   const out = path.join(root, 'frames');
@@ -171,4 +173,43 @@ it('with targetRuntimeSeconds, real agents run bigger chunks after the first, ea
   const files = readdirSync(out);
   expect(files).toHaveLength(60);
   for (const f of files) expect(readFileSync(path.join(out, f), 'utf8')).toBe('done\n');
+}, 360_000);
+
+it('a chunk whose agent dies goes back whole: its finished frames are rendered again', async () => {
+  if (!coord) throw new Error('the first test starts the coordinator');
+  const out = path.join(root, 'agent-dies');
+  // one chunk, 15-18; frame 17 of the tiny scene is slow, so the agent dies while it renders
+  const r = runCli([
+    ...['submit', 'openjd', BUNDLE, '-p', `SceneFile=${scene}`, '-p', `OutputDir=${out}`],
+    ...['-p', 'Frames=15-18', '-p', 'ChunkSize=4'],
+    ...['--nodes', '1', '--gpus-per-node', '2', '--state-dir', coord.stateDir],
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  const id = r.stdout.trim();
+  const frame = (f: number) => path.join(out, `frame_${String(f).padStart(4, '0')}.png`);
+  for (let i = 0; !existsSync(frame(16)); i++) {
+    if (i > 1200) throw new Error('frame 16 was never rendered');
+    await sleep(100);
+  }
+  const first = [15, 16].map((f) => statSync(frame(f)).mtimeMs);
+  const busy = await coord.waitFor(id, (j) => j.agents.some((a) => a.currentTaskId !== null));
+  const victim = busy.agents.find((a) => a.currentTaskId !== null);
+  const pid = agentPids(coord.stateDir, id).find((p) => {
+    const env = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0');
+    return (
+      env.includes(`SLURMD_NODENAME=${victim?.node}`) &&
+      env.includes(`CUDA_VISIBLE_DEVICES=${victim?.gpu}`)
+    );
+  });
+  expect(pid).toBeDefined();
+  expect(existsSync(frame(17))).toBe(false);
+  process.kill(pid ?? 0, 'SIGKILL');
+  const job = await coord.waitFor(id, ended, 300_000);
+  expect(job.state, job.error ?? '').toBe('succeeded');
+  // still one task, done once: the chunk went back as it was, not cut into what was left
+  expect(job.stages.map((s) => [s.name, s.progress.done])).toEqual([['Render', 1]]);
+  expect(job.events.some((e) => e.type === 'task:requeued' || e.type === 'agent:gone')).toBe(true);
+  expect(readdirSync(out).sort()).toEqual([15, 16, 17, 18].map((f) => path.basename(frame(f))));
+  // the frames the dead agent had finished were rendered again by the chunk's second run
+  [15, 16].forEach((f, i) => expect(statSync(frame(f)).mtimeMs).toBeGreaterThan(first[i] ?? 0));
 }, 360_000);
