@@ -1,3 +1,4 @@
+// One file, over 8 KB: its tests share one local cluster, coordinator and scene, started once.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

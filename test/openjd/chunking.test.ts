@@ -1,3 +1,4 @@
+// One file, over 8 KB: the chunk tests share the template they edit and its helpers below.
 import { describe, expect, it } from 'vitest';
 import { chunkSizes, chunkText, chunkValues } from '../../src/openjd/chunk-layout.js';
 import {
