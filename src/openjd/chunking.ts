@@ -1,16 +1,17 @@
 import type { ExprLookup } from './expr-eval.js';
+import { chunkText, chunkValues } from './chunk-layout.js';
 import { namesIn, parseCombination, type CombinationNode } from './combination.js';
 import { resolveFormatString } from './format-string.js';
 import { formatPath, type Problem } from './problem.js';
-import { CHUNK_INT, type ChunkSpec } from './schema/chunks.js';
+import { CHUNK_INT } from './schema/chunks.js';
 import type { StepTemplate, TaskParameter } from './schema/step.js';
 import { INT_STRING } from './values.js';
 
 /**
  * TASK_CHUNKING (RFC 0001): a CHUNK[INT] task parameter's values are split into chunks, and each
- * chunk is one task whose value is the chunk as a range expression (`1-5`, or `1-3,7` when the
- * constraint is NONCONTIGUOUS). A step has at most one such parameter, and it may not be part of
- * an association. Values are taken in ascending order, each once.
+ * chunk is one task whose value is the chunk as a range expression (`1-5` or `7-7` when the
+ * constraint is CONTIGUOUS, `1-3,7` when NONCONTIGUOUS; how, in `chunk-layout.ts`). A step has at
+ * most one such parameter, and it may not be part of an association.
  */
 
 /** The extension a template names to use CHUNK[INT]. */
@@ -98,46 +99,9 @@ export function resolveCount(
   return { value: n };
 }
 
-/** Values as a range expression: runs of consecutive integers as `a-b`, joined by commas. */
-export function rangeText(values: readonly number[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < values.length) {
-    let j = i;
-    while (j + 1 < values.length && (values[j + 1] as number) === (values[j] as number) + 1) j++;
-    const a = values[i] as number;
-    const b = values[j] as number;
-    parts.push(a === b ? String(a) : `${a}-${b}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
-
-/** The parameter's values, ascending and each once, as chunks of at most `size`. */
-export function chunkValues(
-  values: readonly number[],
-  size: number,
-  constraint: ChunkSpec['rangeConstraint'],
-): number[][] {
-  const sorted = [...new Set(values)].sort((a, b) => a - b);
-  const chunks: number[][] = [];
-  let cur: number[] = [];
-  for (const v of sorted) {
-    const last = cur[cur.length - 1];
-    const gap = constraint === 'CONTIGUOUS' && last !== undefined && v !== last + 1;
-    if (cur.length >= size || gap) {
-      chunks.push(cur);
-      cur = [];
-    }
-    cur.push(v);
-  }
-  if (cur.length) chunks.push(cur);
-  return chunks;
-}
-
 /**
  * A CHUNK[INT] parameter's task values at submission: its integer `values` made into chunks of
- * `defaultTaskCount`, each written as a range expression; or why a count does not resolve.
+ * `defaultTaskCount`, each written as its tasks see it; or why a count does not resolve.
  */
 export function chunkedValues(
   p: ChunkParameter,
@@ -153,7 +117,7 @@ export function chunkedValues(
     if ('error' in t) return { error: t.error, at: 'chunks.targetRuntimeSeconds' };
   }
   const chunks = chunkValues(values.map(Number), size.value, spec.rangeConstraint);
-  return { values: chunks.map(rangeText) };
+  return { values: chunks.map((c) => chunkText(c, spec.rangeConstraint)) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { CHUNK_INT } from './schema/chunks.js';
+
 /**
  * Integer range expressions (2023-09 Template Schemas §3.4.1.1.1, openjd-specifications wiki):
  * `"1-100:2,200"`. Each element is `x`, `x-y` or `x-y:n`; the values of all elements are listed in
@@ -13,6 +15,18 @@
  * as for a list (the specification's conformance suite refuses "1-1025").
  */
 export const MAX_RANGE_VALUES = 1024;
+
+/**
+ * Most values a CHUNK[INT] range may stand for: its values become chunks, a task each, so it may
+ * have as many as a step may have tasks (`MAX_TASKS_PER_STEP`); the reference implementation sets
+ * no limit on it, and a frame range of a few thousand is common.
+ */
+export const MAX_CHUNK_RANGE_VALUES = 100_000;
+
+/** The most values a task parameter's range expression may stand for. */
+export function rangeValueLimit(p: { type: string }): number {
+  return p.type === CHUNK_INT ? MAX_CHUNK_RANGE_VALUES : MAX_RANGE_VALUES;
+}
 
 interface Element {
   text: string;
@@ -60,8 +74,14 @@ function* elementValues(e: Element): Generator<number> {
   for (let i = 0; i < n; i++) yield e.start + i * e.step;
 }
 
-/** Parses a range expression into its values (ascending), or says what is wrong with it. */
-export function parseRangeExpr(expr: string): { values: number[] } | { error: string } {
+/**
+ * Parses a range expression into its values (ascending), or says what is wrong with it; at most
+ * `limit` values.
+ */
+export function parseRangeExpr(
+  expr: string,
+  limit = MAX_RANGE_VALUES,
+): { values: number[] } | { error: string } {
   if (expr.trim() === '')
     return { error: 'the range expression is empty: give values such as "1-10"' };
   const elements: Element[] = [];
@@ -80,9 +100,9 @@ export function parseRangeExpr(expr: string): { values: number[] } | { error: st
       };
   }
   const total = elements.reduce((n, e) => n + elementLength(e), 0);
-  if (total > MAX_RANGE_VALUES)
+  if (total > limit)
     return {
-      error: `the range stands for ${total} values; a task parameter may have at most ${MAX_RANGE_VALUES}: split the range across steps, or let each task do several values`,
+      error: `the range stands for ${total} values; ${limit === MAX_RANGE_VALUES ? 'a task parameter' : 'a CHUNK[INT] parameter'} may have at most ${limit}: split the range across steps${limit === MAX_RANGE_VALUES ? ', or let each task do several values' : ''}`,
     };
   const values: number[] = [];
   for (const e of elements) for (const v of elementValues(e)) values.push(v);

@@ -7,7 +7,7 @@ import {
 } from './combination.js';
 import { hasReferences } from './format-string.js';
 import { formatPath, type Problem } from './problem.js';
-import { parseRangeExpr } from './range-expr.js';
+import { parseRangeExpr, rangeValueLimit } from './range-expr.js';
 import type { ParameterSpace, StepTemplate } from './schema/step.js';
 import { staticLength } from './task-values.js';
 
@@ -40,7 +40,7 @@ export function checkParameterSpace(
     formatPath(['steps', index, 'parameterSpace', ...more]);
   space.taskParameterDefinitions.forEach((p, k) => {
     if (typeof p.range === 'string' && !hasReferences(p.range)) {
-      const r = parseRangeExpr(p.range);
+      const r = parseRangeExpr(p.range, rangeValueLimit(p));
       if ('error' in r)
         problems.push({ path: at('taskParameterDefinitions', k, 'range'), message: r.error });
     }

@@ -1,7 +1,7 @@
 import type { ExprLookup } from './expr-eval.js';
 import { hasReferences, resolveFormatString } from './format-string.js';
 import { MAX_MANIFEST_VALUES, manifestPathProblem, type ReadManifest } from './manifest-range.js';
-import { parseRangeExpr } from './range-expr.js';
+import { parseRangeExpr, rangeValueLimit } from './range-expr.js';
 import { CHUNK_INT } from './schema/chunks.js';
 import type { ParameterType } from './schema/parameters.js';
 import type { TaskParameter } from './schema/step.js';
@@ -69,7 +69,7 @@ export function taskParameterValues(
   if (typeof p.range === 'string') {
     const r = resolve(p.range);
     if ('error' in r) return r;
-    const parsed = parseRangeExpr(r.value);
+    const parsed = parseRangeExpr(r.value, rangeValueLimit(p));
     if ('error' in parsed) return { error: `resolves to "${r.value}": ${parsed.error}` };
     return { values: parsed.values.map(String) };
   }

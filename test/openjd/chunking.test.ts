@@ -1,5 +1,6 @@
+// One file, over 8 KB: the chunk tests share the template they edit and its helpers below.
 import { describe, expect, it } from 'vitest';
-import { chunkValues, rangeText } from '../../src/openjd/chunking.js';
+import { chunkSizes, chunkText, chunkValues } from '../../src/openjd/chunk-layout.js';
 import {
   OpenjdInstantiationError,
   expandStep,
@@ -67,13 +68,31 @@ function frames(doc: Doc, given: Record<string, unknown> = {}): string[] {
 }
 
 describe('TASK_CHUNKING chunks', () => {
-  it('writes a chunk as a range expression: runs as a-b, joined by commas', () => {
-    expect(rangeText([1, 2, 3, 7])).toBe('1-3,7');
-    expect(rangeText([4])).toBe('4');
-    expect(rangeText([-2, -1, 0, 5, 6])).toBe('-2-0,5-6');
+  it('writes a CONTIGUOUS chunk as start-end, one value too, so a script can cut it at the -', () => {
+    expect(chunkText([1, 2, 3], 'CONTIGUOUS')).toBe('1-3');
+    expect(chunkText([7], 'CONTIGUOUS')).toBe('7-7');
+    expect(chunkText([-3, -2], 'CONTIGUOUS')).toBe('-3--2');
   });
 
-  it('takes the values ascending and once; CONTIGUOUS chunks stop at a gap', () => {
+  it('writes a NONCONTIGUOUS chunk as a range expression, steps where three values share one', () => {
+    expect(chunkText([7, 8], 'NONCONTIGUOUS')).toBe('7,8');
+    expect(chunkText([4], 'NONCONTIGUOUS')).toBe('4');
+    expect(chunkText([1, 2, 3, 5, 7, 9, 11], 'NONCONTIGUOUS')).toBe('1-3,5-11:2');
+    expect(chunkText([1, 2, 3, 5, 7, 8, 9], 'NONCONTIGUOUS')).toBe('1-3,5,7-9');
+    expect(chunkText([5, 6, 7, 8, 9, 10, 12, 15, 18, 20], 'NONCONTIGUOUS')).toBe('5-10,12-18:3,20');
+    expect(chunkText([1, 3], 'NONCONTIGUOUS')).toBe('1,3');
+  });
+
+  it('cuts n values into ceil(n / size) chunks whose sizes differ by at most one, spread evenly', () => {
+    expect(chunkSizes(12, 5)).toEqual([4, 4, 4]);
+    expect(chunkSizes(10, 3)).toEqual([3, 2, 3, 2]);
+    expect(chunkSizes(37, 9)).toEqual([8, 7, 8, 7, 7]);
+    expect(chunkSizes(37, 4)).toEqual([4, 4, 4, 3, 4, 4, 3, 4, 4, 3]);
+    expect(chunkSizes(5, 100)).toEqual([5]);
+    expect(chunkSizes(0, 3)).toEqual([]);
+  });
+
+  it('takes the values ascending and once; CONTIGUOUS chunks each lie within one run', () => {
     expect(chunkValues([5, 1, 2, 3, 4, 3, 9, 10], 3, 'CONTIGUOUS')).toEqual([
       [1, 2, 3],
       [4, 5],
@@ -81,22 +100,33 @@ describe('TASK_CHUNKING chunks', () => {
     ]);
     expect(chunkValues([5, 1, 2, 3, 4, 9, 10], 3, 'NONCONTIGUOUS')).toEqual([
       [1, 2, 3],
-      [4, 5, 9],
-      [10],
+      [4, 5],
+      [9, 10],
+    ]);
+    expect(chunkValues([1, 10, 11, 12, 18, 19, 20, 21, 22], 10, 'CONTIGUOUS')).toEqual([
+      [1],
+      [10, 11, 12],
+      [18, 19, 20, 21, 22],
     ]);
   });
 
   it('expands a CHUNK[INT] step into one task per chunk, its value the range expression', () => {
-    expect(frames(chunked())).toEqual(['1-5', '6-10', '11-12']);
+    expect(frames(chunked())).toEqual(['1-4', '5-8', '9-12']);
     expect(frames(chunked(), { Frames: '1-4,7-9' })).toEqual(['1-4', '7-9']);
+    expect(frames(chunked(), { Frames: '1,10-12' })).toEqual(['1-1', '10-12']);
+    expect(frames(chunked(), { Frames: '1-5', ChunkSize: 100 })).toEqual(['1-5']);
     const loose = chunked({ defaultTaskCount: 5, rangeConstraint: 'NONCONTIGUOUS' });
-    expect(frames(loose, { Frames: '1-4,7-9' })).toEqual(['1-4,7', '8-9']);
+    expect(frames(loose, { Frames: '1-4,7-9' })).toEqual(['1-4', '7-9']);
+    expect(frames(loose, { Frames: '1-3,5,7-20:2' })).toEqual(['1-3,5', '7-13:2', '15-19:2']);
+    const three = chunked({ defaultTaskCount: 3, rangeConstraint: 'NONCONTIGUOUS' });
+    expect(frames(three, { Frames: '1-8' })).toEqual(['1-3', '4-6', '7,8']);
     const fromParam = chunked({
       defaultTaskCount: '{{Param.ChunkSize}}',
       targetRuntimeSeconds: 60,
       rangeConstraint: 'CONTIGUOUS',
     });
     expect(frames(fromParam, { ChunkSize: 4 })).toEqual(['1-4', '5-8', '9-12']);
+    expect(frames(fromParam, { ChunkSize: 3, Frames: '1-8' })).toEqual(['1-3', '4-6', '7-8']);
   });
 
   it('gives the chunk to format strings in the task script', () => {
@@ -110,8 +140,46 @@ describe('TASK_CHUNKING chunks', () => {
       values,
       '/tmp/s',
     );
-    expect(cmd.argv).toEqual(['render', '--frames', '1-5']);
+    expect(cmd.argv).toEqual(['render', '--frames', '1-4']);
     expect(task?.params.Frame?.type).toBe('CHUNK[INT]');
+  });
+});
+
+describe('TASK_CHUNKING ranges', () => {
+  it('a CHUNK[INT] range may stand for more than the 1024 values of an INT range: its tasks are chunks', () => {
+    const sized = chunked({
+      defaultTaskCount: '{{Param.ChunkSize}}',
+      rangeConstraint: 'CONTIGUOUS',
+    });
+    expect(frames(sized, { Frames: '1-2000', ChunkSize: 500 })).toEqual([
+      '1-500',
+      '501-1000',
+      '1001-1500',
+      '1501-2000',
+    ]);
+    const literal = chunked();
+    literal.steps[0].parameterSpace.taskParameterDefinitions[0].range = '1-5000';
+    expect(frames(literal)).toHaveLength(1000);
+    const plain = chunked();
+    plain.extensions = undefined;
+    plain.steps[0].parameterSpace.taskParameterDefinitions[0] = {
+      name: 'Frame',
+      type: 'INT',
+      range: '1-2000',
+    };
+    expectError(
+      validateTemplate(plain).errors,
+      `${T}.range`,
+      /the range stands for 2000 values; a task parameter may have at most 1024/,
+    );
+  });
+
+  it('refuses a CHUNK[INT] range of more values than a step may have tasks', () => {
+    const t = validateTemplate(chunked()).template as JobTemplate;
+    const values = resolveJobParameters(t, { Frames: '1-100001' }).values;
+    expect(() => expandStep(t, 'Render', values)).toThrow(
+      /the range stands for 100001 values; a CHUNK\[INT\] parameter may have at most 100000/,
+    );
   });
 });
 

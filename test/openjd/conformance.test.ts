@@ -1,7 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironmentTemplate } from '../../src/openjd/load.js';
 import { checkTemplate, loadTemplate } from '../../src/openjd/index.js';
-import { conformanceCases, summary, type ConformanceCase } from './helpers/conformance.js';
+import {
+  conformanceCases,
+  conformanceSuites,
+  summary,
+  type ConformanceCase,
+} from './helpers/conformance.js';
 
 /**
  * The specification's conformance suite, job template cases (`2023-09/base/job_templates/`):
@@ -30,7 +35,8 @@ describe('OpenJD conformance: job templates', () => {
   });
 
   it('finds the suite', () => {
-    expect(cases.length).toBeGreaterThan(100);
+    // the base suite alone has over 100; an extension folder run by itself, a few
+    expect(cases.length).toBeGreaterThan(conformanceSuites().includes('base') ? 100 : 0);
     for (const name of KNOWN_WRONG.keys()) expect(cases.map((c) => c.name)).toContain(name);
   });
 
@@ -55,7 +61,7 @@ describe('OpenJD conformance: environment templates', () => {
   });
 
   it('finds the suite', () => {
-    expect(envCases.length).toBeGreaterThan(10);
+    expect(envCases.length).toBeGreaterThan(conformanceSuites().includes('base') ? 10 : 0);
   });
 
   for (const c of envCases)

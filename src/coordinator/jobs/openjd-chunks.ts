@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import {
-  adaptiveChunkSize,
-  chunkValues,
-  isChunkParameter,
-  rangeText,
-  resolveCount,
-} from '../../openjd/chunking.js';
+import { chunkText, chunkValues } from '../../openjd/chunk-layout.js';
+import { adaptiveChunkSize, isChunkParameter, resolveCount } from '../../openjd/chunking.js';
 import { findStep, submissionLookup } from '../../openjd/expand.js';
-import { MAX_RANGE_VALUES, parseRangeExpr } from '../../openjd/range-expr.js';
+import {
+  MAX_CHUNK_RANGE_VALUES,
+  MAX_RANGE_VALUES,
+  parseRangeExpr,
+} from '../../openjd/range-expr.js';
 import { taskLabel } from '../../openjd/step-slice.js';
 import type { NewTask, TaskRow } from '../store/types.js';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
@@ -47,7 +46,7 @@ type Params = Record<string, { type: string; value: string }>;
 
 const paramsOf = (t: TaskRow) => t.payload.params as Params;
 const valuesOf = (t: TaskRow, name: string): number[] => {
-  const r = parseRangeExpr(paramsOf(t)[name]?.value ?? '');
+  const r = parseRangeExpr(paramsOf(t)[name]?.value ?? '', MAX_CHUNK_RANGE_VALUES);
   return 'values' in r ? r.values : [];
 };
 
@@ -90,7 +89,7 @@ export function resizeChunks(
       size,
       a.rangeConstraint,
     );
-    const texts = chunks.map(rangeText);
+    const texts = chunks.map((c) => chunkText(c, a.rangeConstraint));
     if (texts.join(' ') !== group.map((t) => paramsOf(t)[a.parameter]?.value).join(' '))
       changed = true;
     const first = group[0] as TaskRow;

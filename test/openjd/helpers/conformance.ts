@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -43,9 +43,9 @@ export interface ConformanceCase {
  * brings the extension cases too. `OPENJD_CONFORMANCE_SUITES=base,EXPR` picks some.
  */
 export function conformanceSuites(dir = conformanceDir()): string[] {
-  const present = readdirSync(path.join(dir, '2023-09'), { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name);
+  // statSync follows a link, so a suite folder linked in (base beside a checkout's extensions) counts
+  const root = path.join(dir, '2023-09');
+  const present = readdirSync(root).filter((name) => statSync(path.join(root, name)).isDirectory());
   const wanted = process.env.OPENJD_CONFORMANCE_SUITES?.split(',').map((s) => s.trim());
   const chosen = wanted ? present.filter((s) => wanted.includes(s)) : present;
   return chosen.sort((a, b) => (a === 'base' ? -1 : b === 'base' ? 1 : a.localeCompare(b)));
