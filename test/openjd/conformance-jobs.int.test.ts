@@ -24,7 +24,8 @@ import {
  * The specification's conformance suite, job cases (`2023-09/base/jobs/*.test.yaml`), run on the
  * local cluster: each template is submitted with `submit openjd` and its `parameters`; a
  * `*.invalid.test.yaml` must be refused at submission, any other must succeed, print every line of
- * `expected.output` and none of `expected.forbidden`. The suite is read where
+ * `expected.output` and none of `expected.forbidden` (with `expected.taskFailure`, a task must
+ * fail, so the job ends failed, rather than succeed). The suite is read where
  * `helpers/conformance.ts` says, never copied here. Windows-only cases are left out (the nodes
  * here run Linux). A case's `environments` are written one file each and given in order with
  * `--env` (outermost first). `OPENJD_CASES=<regexp>` runs only the cases whose names match.
@@ -53,6 +54,8 @@ interface Outcome {
   /** Text that must be printed (a list: any one of them), and text that must not. */
   expected: (string | string[])[];
   forbidden: string[];
+  /** The case wants a task to fail (`expected.taskFailure`). */
+  taskFailure: boolean;
 }
 const outcomes = new Map<string, Promise<Outcome>>();
 const results: { c: ConformanceCase; right: boolean }[] = [];
@@ -109,6 +112,7 @@ async function runCase(c: ConformanceCase): Promise<Outcome> {
         : String(e),
     ),
     forbidden: want('forbidden').map(String),
+    taskFailure: doc.hasIn(['expected', 'taskFailure']),
   };
   // the case's environment templates, each its own file, passed in order with --env
   const envs = doc.get('environments', true);
@@ -129,7 +133,9 @@ function judge(c: ConformanceCase, o: Outcome): string | undefined {
   if (o.notRun) return o.notRun;
   if (!c.accept) return o.refused === undefined ? `was not refused (${o.job?.state})` : undefined;
   if (o.refused !== undefined) return `was refused: ${o.refused}`;
-  if (o.job?.state !== 'succeeded') return `ended ${o.job?.state}: ${o.job?.error ?? ''}`;
+  const wanted = o.taskFailure ? 'failed' : 'succeeded';
+  if (o.job?.state !== wanted)
+    return `ended ${o.job?.state} (the case wants ${wanted}): ${o.job?.error ?? ''}`;
   // the suite's texts are substrings of what was printed
   const all = o.lines.join('\n');
   const missing = o.expected.filter((e) =>
