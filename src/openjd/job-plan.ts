@@ -5,7 +5,7 @@ import { OpenjdInstantiationError, type Problem } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
 import { jobResources, type TaskResources } from './slurm-resources.js';
 import { validateTemplate } from './validate.js';
-import { validateEnvironmentTemplate } from './environment-template.js';
+import { environmentParameters, validateEnvironmentTemplate } from './environment-template.js';
 import { mergeParameterDefinitions } from './parameter-merge.js';
 import { resolveNumericFields } from './numeric-fields.js';
 
@@ -87,13 +87,13 @@ export function planTemplateJob(
     givenPathsFrom?: Readonly<Record<string, string>>;
   },
 ): { job?: TemplateJob; errors: Problem[] } {
-  const v = validateTemplate(doc);
-  if (!v.template) return { errors: v.errors };
-  const withEnvs = applyEnvironmentTemplates(
-    v.template,
-    opts.environments ?? [],
-    opts.relativePathsFrom,
+  const envs = opts.environments ?? [];
+  const v = validateTemplate(
+    doc,
+    envs.flatMap((e) => environmentParameters(e.doc)),
   );
+  if (!v.template) return { errors: v.errors };
+  const withEnvs = applyEnvironmentTemplates(v.template, envs, opts.relativePathsFrom);
   if (!withEnvs.template) return { errors: withEnvs.errors };
   const r = resolveJobParameters(withEnvs.template, given, {
     ...(opts.relativePathsFrom ? { relativePathsFrom: opts.relativePathsFrom } : {}),

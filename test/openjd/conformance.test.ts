@@ -1,7 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironmentTemplate } from '../../src/openjd/load.js';
 import { checkTemplate, loadTemplate } from '../../src/openjd/index.js';
-import { conformanceCases, summary, type ConformanceCase } from './helpers/conformance.js';
+import {
+  DIFFERS_ON_PURPOSE,
+  conformanceCases,
+  summary,
+  type ConformanceCase,
+} from './helpers/conformance.js';
 
 /**
  * The specification's conformance suite, job template cases (`2023-09/base/job_templates/`):
@@ -12,15 +17,6 @@ import { conformanceCases, summary, type ConformanceCase } from './helpers/confo
 
 /** Cases still decided wrong, each with the reason; a case fixed must leave this list. */
 const KNOWN_WRONG = new Map<string, string>([]);
-
-/**
- * Cases this tool decides differently on purpose, as docs/openjd.md ("What still differs") says;
- * not every copy of the suite holds them, so they are checked only where present.
- */
-const ON_PURPOSE = new Map<string, string>([
-  ['3.3.1--gpu-memory.yaml', 'Slurm here is not asked for GPU memory: refused at check'],
-  ['3.3.1--with-max.yaml', 'Slurm gives a node whole: an amount maximum is refused at check'],
-]);
 
 const cases = conformanceCases('job_templates');
 const results: { c: ConformanceCase; right: boolean }[] = [];
@@ -44,7 +40,7 @@ describe('OpenJD conformance: job templates', () => {
   });
 
   for (const c of cases) {
-    const known = KNOWN_WRONG.get(c.name) ?? ON_PURPOSE.get(c.name);
+    const known = KNOWN_WRONG.get(c.name) ?? DIFFERS_ON_PURPOSE.get(c.name);
     it(`${c.accept ? 'accepts' : 'refuses'} ${c.name}${known ? ` (known wrong: ${known})` : ''}`, () => {
       const { ok, why } = accepted(c);
       const right = ok === c.accept;
