@@ -121,12 +121,12 @@ export const openjdSubmit: CommandModule = {
     )
       return;
     const file = argv.template as string;
-    const loaded = loadTemplate(file);
+    const { environments, errors: envErrors } = readEnvironmentFiles(argv.env as string[]);
+    const loaded = loadTemplate(file, environments);
     const { settings, rest } = deadlineSettings(argv.parameter as string[]);
     const flags = parseParameterArgs(rest);
     const errors: Problem[] = [...loaded.errors, ...flags.errors, ...settings.errors];
     const t = loaded.template;
-    const { environments, errors: envErrors } = readEnvironmentFiles(argv.env as string[]);
     errors.push(...envErrors);
     const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
     const parameters = { ...loaded.parameterValues, ...flags.values };
