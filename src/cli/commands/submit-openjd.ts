@@ -122,7 +122,9 @@ export const openjdSubmit: CommandModule = {
       return;
     const file = argv.template as string;
     const { environments, errors: envErrors } = readEnvironmentFiles(argv.env as string[]);
-    const loaded = loadTemplate(file, environments);
+    // the queue's environment templates first: the job template may use the parameters they define
+    const queue = envErrors.length ? [] : await queueEnvironments(argv);
+    const loaded = loadTemplate(file, [...queue, ...environments]);
     const { settings, rest } = deadlineSettings(argv.parameter as string[]);
     const flags = parseParameterArgs(rest);
     const errors: Problem[] = [...loaded.errors, ...flags.errors, ...settings.errors];
@@ -133,7 +135,6 @@ export const openjdSubmit: CommandModule = {
     // -p values are the caller's: their relative paths are joined with where they were typed
     const cwd = process.cwd();
     const commandLineParameters = Object.keys(flags.values);
-    const queue = t && !errors.length ? await queueEnvironments(argv) : [];
     const planned =
       t && !errors.length
         ? planTemplateJob(t, parameters, {
