@@ -6,7 +6,7 @@ import { environmentSites } from './format-sites.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
-import { checkReferences, type ParamInfo } from './references.js';
+import { checkReferences, paramInfos, type ParamInfo } from './references.js';
 import { parseWith } from './schema/issues.js';
 import { JobParameterDefinition } from './schema/parameters.js';
 import { Environment } from './schema/script.js';
@@ -82,12 +82,7 @@ export function validateEnvironmentTemplate(doc: unknown): {
     raw.environment === undefined
       ? undefined
       : parseWith(Environment, raw.environment, ['environment'], errors);
-  const infos: ParamInfo[] = list.flatMap((p) => {
-    const { name, type } = (p ?? {}) as Record<string, unknown>;
-    return typeof name === 'string' && ['INT', 'FLOAT', 'STRING', 'PATH'].includes(type as string)
-      ? [{ name, type: type as ParamInfo['type'] }]
-      : [];
-  });
+  const infos = paramInfos(list);
   if (env)
     for (const site of environmentSites(env, ['environment']))
       checkReferences(
@@ -117,4 +112,10 @@ export function validateEnvironmentTemplate(doc: unknown): {
     },
     errors: [],
   };
+}
+
+/** The job parameters an environment template document defines, for the job template's references. */
+export function environmentParameters(doc: unknown): ParamInfo[] {
+  const defs = (doc as Record<string, unknown> | null)?.parameterDefinitions;
+  return Array.isArray(defs) ? paramInfos(defs) : [];
 }

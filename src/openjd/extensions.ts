@@ -42,6 +42,12 @@ export function checkExtensions(
 ): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
+  // the spec's list has at least one element: an empty one says nothing and is refused
+  if (raw?.length === 0)
+    problems.push({
+      path: 'extensions',
+      message: 'must list at least one extension name: name one, or leave extensions out',
+    });
   (raw ?? []).forEach((value, i) => {
     const path = formatPath(['extensions', i]);
     if (typeof value !== 'string' || !NAME.test(value)) {

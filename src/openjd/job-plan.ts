@@ -5,7 +5,7 @@ import { OpenjdInstantiationError, type Problem } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
 import { jobResources, type TaskResources } from './slurm-resources.js';
 import { validateTemplate } from './validate.js';
-import { validateEnvironmentTemplate } from './environment-template.js';
+import { environmentParameters, validateEnvironmentTemplate } from './environment-template.js';
 import { mergeParameterDefinitions } from './parameter-merge.js';
 import { resolveNumericFields } from './numeric-fields.js';
 import { windowsOnlyActions } from './feature-bundle.js';
@@ -88,16 +88,16 @@ export function planTemplateJob(
     givenPathsFrom?: Readonly<Record<string, string>>;
   },
 ): { job?: TemplateJob; errors: Problem[] } {
-  const v = validateTemplate(doc);
+  const envs = opts.environments ?? [];
+  const v = validateTemplate(
+    doc,
+    envs.flatMap((e) => environmentParameters(e.doc)),
+  );
   if (!v.template) return { errors: v.errors };
   // a valid template, but not one these Linux nodes can run
   const windows = windowsOnlyActions(doc);
   if (windows.length) return { errors: windows };
-  const withEnvs = applyEnvironmentTemplates(
-    v.template,
-    opts.environments ?? [],
-    opts.relativePathsFrom,
-  );
+  const withEnvs = applyEnvironmentTemplates(v.template, envs, opts.relativePathsFrom);
   if (!withEnvs.template) return { errors: withEnvs.errors };
   const r = resolveJobParameters(withEnvs.template, given, {
     ...(opts.relativePathsFrom ? { relativePathsFrom: opts.relativePathsFrom } : {}),

@@ -6,7 +6,11 @@ import { UsageError } from '../errors.js';
 import { parseJsonTemplate, parseYamlTemplate } from './document-numbers.js';
 import type { Problem } from './problem.js';
 import { issuesToProblems } from './schema/issues.js';
-import { validateEnvironmentTemplate, type EnvironmentTemplate } from './environment-template.js';
+import {
+  environmentParameters,
+  validateEnvironmentTemplate,
+  type EnvironmentTemplate,
+} from './environment-template.js';
 import { validateTemplate, type ValidationResult } from './validate.js';
 
 /**
@@ -93,7 +97,11 @@ const ParameterValuesFile = z.strictObject({
  * Loads and validates a template file (YAML or JSON), or a job bundle directory. Throws
  * UsageError when there is nothing to read; anything wrong inside the files is a problem.
  */
-export function loadTemplate(pathOrBundle: string): LoadedTemplate {
+export function loadTemplate(
+  pathOrBundle: string,
+  /** The environment templates it is submitted with: it may use the parameters they define. */
+  environments: readonly { doc: unknown }[] = [],
+): LoadedTemplate {
   if (!existsSync(pathOrBundle))
     throw new UsageError(
       `${pathOrBundle} does not exist: give a job template (.yaml or .json) or a job bundle directory`,
@@ -110,7 +118,8 @@ export function loadTemplate(pathOrBundle: string): LoadedTemplate {
     return { templatePath: pathOrBundle, bundleDir, ...empty, errors: [templatePath] };
   const read = readDocument(templatePath);
   if ('problem' in read) return { templatePath, bundleDir, ...empty, errors: [read.problem] };
-  const result = validateTemplate(read.doc);
+  const outside = environments.flatMap((e) => environmentParameters(e.doc));
+  const result = validateTemplate(read.doc, outside);
   const loaded: LoadedTemplate = { ...result, templatePath, bundleDir, parameterValues: {} };
   if (!bundleDir) return loaded;
   const assets = pick(bundleDir, 'asset_references');

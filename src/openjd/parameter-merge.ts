@@ -7,7 +7,8 @@ import { toFloat, toInt } from './values.js';
  * Merging the parameter definitions of environment templates and a job template (2023-09
  * Template Schemas §1.2.1): the templates are taken in order, environment templates first
  * (outermost first) and the job template last. Definitions of one name must agree in type (and,
- * for PATH, in objectType and dataFlow where both say); their constraints intersect; the last
+ * for PATH, in objectType and dataFlow where both say); each later one may only narrow a
+ * constraint, never loosen it, and the constraints intersect; the last
  * default given wins; and the merged definition must hold together (its default inside the
  * merged constraints), else the job is refused.
  */
@@ -86,6 +87,56 @@ function conflict(a: JobParameterDefinition, b: JobParameterDefinition): string 
   return undefined;
 }
 
+const BOUNDS = {
+  number: [
+    ['minValue', 1],
+    ['maxValue', -1],
+  ],
+  length: [
+    ['minLength', 1],
+    ['maxLength', -1],
+  ],
+} as const;
+
+/**
+ * What `b` loosens of the constraints merged so far in `a`: each may only narrow (§1.2.1). With
+ * allowedValues in either, the values admitted are what counts: a looser bound beside a list
+ * that stays inside the earlier values admits nothing more.
+ */
+function loosened(a: JobParameterDefinition, b: JobParameterDefinition): string | undefined {
+  const numeric = a.type === 'INT' || a.type === 'FLOAT';
+  const num = (v: unknown): Num | undefined =>
+    a.type === 'INT' ? toInt(v) : a.type === 'FLOAT' ? toFloat(v) : undefined;
+  const bound = (d: JobParameterDefinition, k: string) => {
+    const v = (d as Record<string, unknown>)[k];
+    return numeric ? num(v) : (v as number | undefined);
+  };
+  const bounds = numeric ? BOUNDS.number : BOUNDS.length;
+  const measure = (v: unknown) => (numeric ? num(v) : String(v).length);
+  const within = (d: JobParameterDefinition, v: unknown) =>
+    bounds.every(([k, up]) => {
+      const lim = bound(d, k);
+      const m = measure(v);
+      return lim === undefined || m === undefined || (up > 0 ? m >= lim : m <= lim);
+    });
+  const narrowOnly = 'a later definition may only narrow a constraint';
+  if (!a.allowedValues && !b.allowedValues)
+    for (const [k, up] of bounds) {
+      const x = bound(a, k);
+      const y = bound(b, k);
+      if (x !== undefined && y !== undefined && (up > 0 ? y < x : y > x))
+        return `has ${k} ${String(y)}, looser than ${String(x)} there: ${narrowOnly}`;
+    }
+  const key = (v: unknown) => String(num(v) ?? v);
+  const earlier = a.allowedValues && new Set(a.allowedValues.map(key));
+  const extra = (b.allowedValues ?? []).find(
+    (v) => within(b, v) && (!within(a, v) || (earlier !== undefined && !earlier.has(key(v)))),
+  );
+  if (extra !== undefined)
+    return `allows ${String(extra)}, which the definition there does not: ${narrowOnly}`;
+  return undefined;
+}
+
 /** Merges the definitions of `sources`, in order (the job template last). */
 export function mergeParameterDefinitions(sources: readonly ParameterSource[]): MergedParameters {
   const merged = new Map<string, { def: JobParameterDefinition; from: string[] }>();
@@ -102,7 +153,7 @@ export function mergeParameterDefinitions(sources: readonly ParameterSource[]): 
         merged.set(def.name, { def, from: [src.where] });
         continue;
       }
-      const why = conflict(had.def, def);
+      const why = conflict(had.def, def) ?? loosened(had.def, def);
       if (why) {
         errors.push({
           path: `${src.where}: parameter ${def.name}`,

@@ -26,6 +26,19 @@ export interface ParamInfo {
   type: ParameterType;
 }
 
+/**
+ * The names and types a raw `parameterDefinitions` list defines; definitions with other
+ * problems still define their names, so references to them do not fail too.
+ */
+export function paramInfos(list: readonly unknown[]): ParamInfo[] {
+  return list.flatMap((p) => {
+    const { name, type } = (p ?? {}) as Record<string, unknown>;
+    return typeof name === 'string' && ['INT', 'FLOAT', 'STRING', 'PATH'].includes(type as string)
+      ? [{ name, type: type as ParamInfo['type'] }]
+      : [];
+  });
+}
+
 /** The session values every host-side format string may use. */
 export const SESSION_VALUES = [
   'Session.WorkingDirectory',

@@ -14,7 +14,7 @@ import { checkManifestParameters } from './manifest-range.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
-import { checkReferences, type ParamInfo } from './references.js';
+import { checkReferences, paramInfos, type ParamInfo } from './references.js';
 import { parseWith } from './schema/issues.js';
 import { JobParameterDefinition } from './schema/parameters.js';
 import { Environment } from './schema/script.js';
@@ -36,7 +36,11 @@ export interface ValidationResult {
  * collecting every problem it can find (each list element is checked on its own, so one bad step
  * does not hide the others' problems).
  */
-export function validateTemplate(doc: unknown): ValidationResult {
+export function validateTemplate(
+  doc: unknown,
+  /** Parameters the environment templates submitted with it define (§1.2.1): it may use them. */
+  outside: readonly ParamInfo[] = [],
+): ValidationResult {
   const errors: Problem[] = [];
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
     return {
@@ -95,13 +99,8 @@ export function validateTemplate(doc: unknown): ValidationResult {
     if (space.success) checkParameterSpace(space.data, i, errors);
   });
 
-  // Parameters with other problems still define their names, so references to them do not fail too.
-  const infos: ParamInfo[] = list('parameterDefinitions').flatMap((p) => {
-    const { name, type } = (p ?? {}) as Record<string, unknown>;
-    return typeof name === 'string' && ['INT', 'FLOAT', 'STRING', 'PATH'].includes(type as string)
-      ? [{ name, type: type as ParamInfo['type'] }]
-      : [];
-  });
+  const infos = paramInfos(list('parameterDefinitions'));
+  for (const p of outside) if (!infos.some((q) => q.name === p.name)) infos.push(p);
   const expr = extensions.includes(EXPR_EXTENSION);
   if (typeof raw.name === 'string')
     checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors, expr);

@@ -73,6 +73,20 @@ describe('openjd check --env', () => {
     expect(bad.out).toMatch(/Greeting: "hey" is not one of the allowed values "hello", "hi"/);
   });
 
+  it('lets the job template use a parameter only an environment template defines', async () => {
+    const t = minimalTemplate() as { steps: { script: unknown }[] };
+    t.steps[1]!.script = { actions: { onRun: { command: 'echo', args: ['{{Param.Greeting}}'] } } };
+    const uses = put('uses-env-param.yaml', stringify(t));
+    const env = put(
+      'greeting.yaml',
+      envTemplate('Greet', [{ name: 'Greeting', type: 'STRING', default: 'hello' }]),
+    );
+    expect((await check([uses, '--env', env])).error).toBeUndefined();
+    const alone = await check([uses]);
+    expect(alone.error?.exitCode).toBe(2);
+    expect(alone.out).toMatch(/\{\{Param\.Greeting\}\} is not defined here/);
+  });
+
   it('refuses an environment template with a syntax error, naming the file, line and column', async () => {
     const bad = put('bad-env.yaml', 'specificationVersion: environment-2023-09\nenvironment: [\n');
     const { out, error } = await check([template, '--env', bad]);

@@ -118,6 +118,15 @@ describe('OpenJD environments on the local cluster', () => {
         },
       ],
     });
+    // a template may use a parameter only the queue environment defines
+    const usesQueue = write('uses-queue-param.yaml', {
+      specificationVersion: 'jobtemplate-2023-09',
+      name: 'uses {{Param.Greeting}}',
+      steps: [{ name: 'Show', script: { actions: { onRun: py('print("{{Param.Greeting}}")') } } }],
+    });
+    const planned = cli(['submit', 'openjd', usesQueue, '--dry-run']);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toMatch(/^Would submit job .* queue environment QueueEnv$/m);
     const refused = cli(['submit', 'openjd', file, '--env', myEnv, '-p', 'Greeting=hey']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(

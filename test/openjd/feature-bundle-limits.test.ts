@@ -92,7 +92,7 @@ describe('FEATURE_BUNDLE_1 limits', () => {
   it('applies to environment templates, whose parameter count stays 50', () => {
     const env = (extensions: string[], params: number) => ({
       specificationVersion: 'environment-2023-09',
-      extensions,
+      ...(extensions.length ? { extensions } : {}),
       parameterDefinitions: Array.from({ length: params }, (_, i) => ({
         name: `P${i}`,
         type: 'INT',

@@ -4,7 +4,8 @@ import { planTemplateJob } from '../../src/openjd/index.js';
 export const FB = ['FEATURE_BUNDLE_1'];
 export const template = (extensions: string[], over: Record<string, unknown> = {}) => ({
   specificationVersion: 'jobtemplate-2023-09',
-  extensions,
+  // no extensions is the list left out: an empty list is refused
+  ...(extensions.length ? { extensions } : {}),
   name: 'numbers',
   parameterDefinitions: [
     { name: 'Seconds', type: 'INT', default: 30 },

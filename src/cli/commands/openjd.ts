@@ -52,9 +52,9 @@ const check: CommandModule = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
   handler: (argv) => {
     const file = argv.template as string;
-    const loaded = loadTemplate(file);
-    const flags = parseParameterArgs(argv.parameter as string[]);
     const envs = readEnvironmentFiles(argv.env as string[]);
+    const loaded = loadTemplate(file, envs.environments);
+    const flags = parseParameterArgs(argv.parameter as string[]);
     const checked =
       flags.errors.length > 0 || envs.errors.length > 0
         ? {

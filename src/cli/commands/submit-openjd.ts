@@ -121,19 +121,20 @@ export const openjdSubmit: CommandModule = {
     )
       return;
     const file = argv.template as string;
-    const loaded = loadTemplate(file);
+    const { environments, errors: envErrors } = readEnvironmentFiles(argv.env as string[]);
+    // the queue's environment templates first: the job template may use the parameters they define
+    const queue = envErrors.length ? [] : await queueEnvironments(argv);
+    const loaded = loadTemplate(file, [...queue, ...environments]);
     const { settings, rest } = deadlineSettings(argv.parameter as string[]);
     const flags = parseParameterArgs(rest);
     const errors: Problem[] = [...loaded.errors, ...flags.errors, ...settings.errors];
     const t = loaded.template;
-    const { environments, errors: envErrors } = readEnvironmentFiles(argv.env as string[]);
     errors.push(...envErrors);
     const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
     const parameters = { ...loaded.parameterValues, ...flags.values };
     // -p values are the caller's: their relative paths are joined with where they were typed
     const cwd = process.cwd();
     const commandLineParameters = Object.keys(flags.values);
-    const queue = t && !errors.length ? await queueEnvironments(argv) : [];
     const planned =
       t && !errors.length
         ? planTemplateJob(t, parameters, {

@@ -96,7 +96,12 @@ const TaskString = z.strictObject({
 const TaskPath = z.strictObject({
   name: identifier,
   type: z.literal('PATH'),
-  range: listOf(formatString()).optional(),
+  // an empty STRING value is a value; an empty PATH names no file or directory
+  range: listOf(
+    formatString().refine((v) => v.length > 0, {
+      error: 'must not be empty: a PATH value names a file or directory',
+    }),
+  ).optional(),
   ...valueSource,
 });
 
