@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseWire } from '../api/parse.js';
 import type { z } from 'zod';
-import { ApiError, callApi, UnreachableError } from '../api/http-client.js';
+import { ApiError, UnreachableError } from '../api/http-client.js';
+import { callApiOverNodeHttp } from '../api/node-http-call.js';
 import {
   AGENT_ROUTES,
   completeReply,
@@ -63,7 +64,7 @@ export class Agent {
     let delay = 200;
     for (;;) {
       try {
-        const r = await callApi<unknown>(
+        const r = await callApiOverNodeHttp<unknown>(
           this.o.coordinatorUrl,
           this.o.token,
           'POST',

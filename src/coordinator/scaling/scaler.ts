@@ -241,20 +241,20 @@ export class Scaler {
         );
       }
     }
-    await this.drainAndRelease(jobId, chosen, actor, req.now === true);
+    await this.drainAndRelease(jobId, chosen, actor, { now: req.now === true, lower: true });
   }
 
   /**
    * Drains the agents on `chosen` (each finishes its task first, or hands it back `now`), gives
-   * the nodes back to Slurm, and lowers the nodes the job wants by as many, as a shrink does.
+   * the nodes back to Slurm, and with `lower` lowers the nodes the job wants by as many.
    */
   private async drainAndRelease(
     jobId: string,
     chosen: HeldNode[],
     actor: Actor,
-    now: boolean,
-    why = '',
+    o: { now: boolean; lower: boolean; why?: string },
   ): Promise<void> {
+    const { now, why = '' } = o;
     const nodes = chosen.map((h) => h.node);
     const agents = chosen.flatMap((h) => h.agents);
     for (const a of agents) this.p.store.agents.update(a.id, { state: 'draining' });
@@ -274,7 +274,8 @@ export class Scaler {
     this.p.notify(jobId);
     await releaseNodes(this.p, jobId, chosen, actor);
     const job = this.p.requireJob(jobId);
-    this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
+    if (o.lower)
+      this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
     this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}${because}`, {
       nodes,
     });
@@ -284,8 +285,10 @@ export class Scaler {
    * Gives back the nodes a job has nothing left to lease on (finished-nodes.ts decides which), at
    * once rather than when the job ends, so that Slurm starts the next job there: its node jobs
    * still waiting in Slurm are cancelled, and the idle nodes drained and released as by `scale
-   * --remove` (the job wants as many fewer). Called whenever a lease of the job finds nothing;
-   * a check already under way for the job makes a second one return at once.
+   * --remove`. The nodes the job wants stay as they were: a job that starts again (`retry` after
+   * its end, `resume`, a job left with no node job) asks for its size, not for what its last task
+   * needed. Called whenever a lease of the job finds nothing; a check already under way for the
+   * job makes a second one return at once.
    */
   releaseFinished(jobId: string): Promise<void> {
     if (this.finishing.has(jobId) || !this.finished(jobId)) return Promise.resolve();
@@ -293,21 +296,13 @@ export class Scaler {
     const why = 'nothing left to lease there';
     return this.serialize(jobId, async () => {
       if (!this.finished(jobId)) return;
-      const cancelled = await this.cancelPendingNow(
-        jobId,
-        Number.MAX_SAFE_INTEGER,
-        'coordinator',
-        why,
-      );
-      if (cancelled) {
-        const job = this.p.requireJob(jobId);
-        this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - cancelled) });
-      }
+      await this.cancelPendingNow(jobId, Number.MAX_SAFE_INTEGER, 'coordinator', why);
       const held = await this.heldNodes(jobId);
       // Slurm was asked in between: a task may have failed and be waiting for a node again.
       if (!this.finished(jobId)) return;
       const chosen = finishedNodes(held);
-      if (chosen.length) await this.drainAndRelease(jobId, chosen, 'coordinator', false, why);
+      if (chosen.length)
+        await this.drainAndRelease(jobId, chosen, 'coordinator', { now: false, lower: false, why });
     }).finally(() => this.finishing.delete(jobId));
   }
 

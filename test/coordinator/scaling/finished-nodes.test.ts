@@ -33,7 +33,7 @@ async function commandJob(t: ReturnType<typeof testCoordinator>, seconds: number
 }
 
 describe('giving back the nodes of a job with nothing left to lease', () => {
-  it('releases the idle node while the last task runs on the other, and the job wants one fewer', async () => {
+  it('releases the idle node while the last task runs on the other; the job keeps its size', async () => {
     const t = testCoordinator(2);
     const { job, agents } = await commandJob(t, [40, 1, 1]);
     const [a, b] = agents as [(typeof agents)[0], (typeof agents)[0]];
@@ -51,7 +51,8 @@ describe('giving back the nodes of a job with nothing left to lease', () => {
     expect(t.port.cancelled).toEqual([b.slurmJobId]);
     expect(t.store.agents.get(b.id)?.state).toBe('gone');
     expect(t.store.agents.get(a.id)?.state).toBe('active');
-    expect(t.store.jobs.get(job.id)?.nodesWanted).toBe(1);
+    // Started again (`retry`, `resume`), it asks for its size, not for what its last task needed.
+    expect(t.store.jobs.get(job.id)?.nodesWanted).toBe(2);
     const events = t.c.detail(job.id).events.filter((e) => e.type === 'scale:shrink');
     expect(events.map((e) => [e.actor, e.message])).toEqual([
       ['coordinator', 'released node2 (nothing left to lease there)'],
@@ -118,7 +119,7 @@ describe('giving back the nodes of a job with nothing left to lease', () => {
     t.agent(job.id, 'node2', '0', y?.slurmJobId);
     await t.c.scaler.releaseFinished(job.id);
     expect(t.port.cancelled.sort()).toEqual([y?.slurmJobId, z?.slurmJobId].sort());
-    expect(t.store.jobs.get(job.id)?.nodesWanted).toBe(1);
+    expect(t.store.jobs.get(job.id)?.nodesWanted).toBe(3);
     expect(t.store.allocations.list(job.id).filter((a) => a.state !== 'ended')).toHaveLength(1);
   });
 });
