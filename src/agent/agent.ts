@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseWire } from '../api/parse.js';
 import type { z } from 'zod';
-import { ApiError, callApi, UnreachableError } from '../api/http-client.js';
+import { ApiError, UnreachableError } from '../api/http-client.js';
+import { callApiOverNodeHttp } from '../api/node-http-call.js';
 import {
   AGENT_ROUTES,
   completeReply,
@@ -12,7 +13,7 @@ import {
   type TaskProgressReport,
   type WarmUp,
 } from '../api/agent-protocol.js';
-import { stamped } from './early-start.js';
+import { stamped, startTimes } from './early-start.js';
 import { TaskFailure, type TaskRunner } from './runner.js';
 
 export interface AgentOptions {
@@ -29,6 +30,8 @@ export interface AgentOptions {
   patienceMs?: number;
   /** Long-poll length (ms, default 5 s). */
   pollMs?: number;
+  /** When its modules had loaded, in ms since the process started (for the registration's log line). */
+  loadedAtMs?: number;
   log?: (line: string) => void;
 }
 
@@ -61,7 +64,7 @@ export class Agent {
     let delay = 200;
     for (;;) {
       try {
-        const r = await callApi<unknown>(
+        const r = await callApiOverNodeHttp<unknown>(
           this.o.coordinatorUrl,
           this.o.token,
           'POST',
@@ -103,7 +106,7 @@ export class Agent {
       if (!reg.data || 'exit' in reg.data) return reg.data?.exit ?? 'registration refused';
       this.agentId = reg.data.agentId;
       this.leaseMs = reg.data.leaseMs;
-      this.log(`registered as ${this.agentId}`);
+      this.log(`registered as ${this.agentId}${startTimes(this.o.loadedAtMs)}`);
       const named = reg.data.warmUp;
       if (named && JSON.stringify(named) !== JSON.stringify(early)) this.warmUp(named);
       // The completion of a task brings the next one along when there is one (see runTask).

@@ -78,3 +78,13 @@ export function startEarly(
   );
   return { warmUp, blender };
 }
+
+/**
+ * Where an agent's start went, for its log: the process's start (wall time), its modules loaded,
+ * and its registration answered, in ms since that start.
+ */
+export function startTimes(loadedAtMs: number | undefined): string {
+  const started = new Date(performance.timeOrigin).toISOString();
+  const loaded = loadedAtMs === undefined ? '' : `modules loaded at ${Math.round(loadedAtMs)} ms, `;
+  return ` (process started ${started}; ${loaded}registered at ${Math.round(performance.now())} ms)`;
+}

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { agentGpu, stamped, startEarly } from './early-start.js';
+import { agentRunners } from './agent-runners.js';
 
 /**
  * Entry point of one agent, started by srun on a compute node (one per GPU). Everything it needs
  * comes from the environment the allocation script and Slurm set. Only early-start.ts is loaded
- * before Blender starts; the rest of the agent loads while it does.
+ * before Blender starts; the rest of the agent loads while it does, each runner on first use.
  */
 async function main(): Promise<number> {
   const env = process.env;
@@ -20,14 +21,9 @@ async function main(): Promise<number> {
   const gpu = agentGpu(env);
   const threads = Number(env.CT_BLENDER_THREADS ?? 1) || 1;
   const early = startEarly(env, { gpu, threads, log: stamped });
-  const [{ Agent }, { BlenderRunner }, { CommandRunner }, { OpenjdRunner }, { PlenoxelsRunner }] =
-    await Promise.all([
-      import('./agent.js'),
-      import('./runners/blender/runner.js'),
-      import('./runners/command.js'),
-      import('./runners/openjd.js'),
-      import('./runners/plenoxels.js'),
-    ]);
+  const runners = agentRunners({ threads, early: early?.blender });
+  const { Agent } = await import('./agent.js');
+  const loadedAtMs = performance.now();
   const agent = new Agent({
     coordinatorUrl,
     token,
@@ -36,13 +32,9 @@ async function main(): Promise<number> {
     gpu,
     slurmJobId: Number(env.SLURM_JOB_ID ?? 0),
     warmUp: early?.warmUp,
-    runners: [
-      new BlenderRunner({ threads, early: early?.blender }),
-      new PlenoxelsRunner(),
-      new CommandRunner(),
-      new OpenjdRunner(),
-    ],
+    runners,
     log: stamped,
+    loadedAtMs,
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => process.exit(143));
   await agent.run();

@@ -44,11 +44,15 @@ export async function callApi<T>(
       `cannot reach the coordinator at ${baseUrl}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`,
     );
   }
-  const text = await res.text();
+  return replyOf<T>(res.status, await res.text());
+}
+
+/** A reply's status and JSON body, or the ApiError its status >= 400 and body say. */
+export function replyOf<T>(status: number, text: string): { status: number; data: T | undefined } {
   const data = text ? (JSON.parse(text) as T) : undefined;
-  if (res.status >= 400) {
-    const msg = (data as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
-    throw new ApiError(res.status, msg);
+  if (status >= 400) {
+    const msg = (data as { error?: string } | undefined)?.error ?? `HTTP ${status}`;
+    throw new ApiError(status, msg);
   }
-  return { status: res.status, data };
+  return { status, data };
 }

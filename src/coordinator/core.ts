@@ -193,6 +193,13 @@ export class Coordinator {
       times: cfg,
       leaseTimed: (seconds) => leaseDecision.observe(seconds),
       retriesOf: (jobId) => store.jobs.get(jobId)?.spec.maxRetriesPerTask,
+      // After the lease's transaction and reply: the scaler asks Slurm, and waits for drains.
+      foundNothing: (jobId) =>
+        setImmediate(() => {
+          this.scaler
+            .releaseFinished(jobId)
+            .catch((err: Error) => log(`releasing finished nodes of ${jobId}: ${err.message}`));
+        }),
       now,
     });
     const queueEnvironments = new QueueEnvironments(store.queueEnvironments, now);

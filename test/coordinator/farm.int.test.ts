@@ -40,18 +40,20 @@ afterAll(async () => {
 
 describe('a shared farm', () => {
   it('shows jobs waiting for the one holding every node, then starts them by priority', async () => {
-    // j1: one task that holds all 16 GPUs until the test opens the gate.
+    // j1: a task on each of the 16 GPUs, all held until the test opens the gate (a node with
+    // nothing left to lease would go back to Slurm at once).
     const holder = await coord.api<JobDetail>('POST', '/api/jobs', {
       kind: 'command',
       nodes: 4,
       gpusPerNode: 4,
-      tasks:
+      tasks: Array.from({ length: 16 }, (_, i) =>
         JSON.stringify({
-          id: 'hold',
+          id: `hold${i}`,
           argv: ['sh', '-c', `while [ ! -e '${gate}' ]; do sleep 0.2; done`],
-        }) + '\n',
+        }),
+      ).join('\n'),
     });
-    await coord.waitFor(holder.id, (j) => j.progress.leased === 1, 180_000);
+    await coord.waitFor(holder.id, (j) => j.progress.leased === 16, 180_000);
 
     // Two renders (every node each, so one at a time) submitted together at the default priority.
     const render = { kind: 'blender', scene, frames: '1-2', nodes: 4, gpusPerNode: 1 };

@@ -40,6 +40,8 @@ export interface AgentDeskPorts extends OutcomePorts {
   times: AgentTimes;
   /** Told how long each lease decision that handed out a task took (`GET /metrics`). */
   leaseTimed?: (seconds: number) => void;
+  /** Told when an active agent of the job asked for work and got none (nodes may go back). */
+  foundNothing?: (jobId: string) => void;
 }
 
 /**
@@ -140,7 +142,7 @@ export class AgentDesk {
           agentId: agent.id,
         });
       this.p.bus.jobChanged(agent.jobId);
-    }
+    } else if ('idle' in decision && agent.state === 'active') this.p.foundNothing?.(agent.jobId);
     return decision;
   }
 

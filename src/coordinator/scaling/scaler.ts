@@ -8,10 +8,12 @@ import type { AllocationPort } from '../ports.js';
 import type { AgentsTable } from '../store/tables/agents.js';
 import type { AllocationsTable } from '../store/tables/allocations.js';
 import type { JobsTable } from '../store/tables/jobs.js';
+import type { StagesTable } from '../store/tables/stages.js';
 import type { TasksTable } from '../store/tables/tasks/tasks-table.js';
 import type { AgentRow, JobRow } from '../store/types.js';
 import type { AllocationShape } from '../jobs/job-type.js';
 import { carriesJob } from '../allocations/node-jobs.js';
+import { finishedNodes, mayReleaseFinished } from './finished-nodes.js';
 import { pickNodes, type HeldNode } from './pick-nodes.js';
 import { releaseNodes } from './release.js';
 
@@ -24,6 +26,7 @@ export interface ScalerPorts {
     allocations: Pick<AllocationsTable, 'list' | 'update' | 'noteResized' | 'resized'>;
     agents: Pick<AgentsTable, 'list' | 'update'>;
     tasks: Pick<TasksTable, 'list' | 'requeueLeased'>;
+    stages: Pick<StagesTable, 'list'>;
   };
   slurm: Pick<AllocationPort, 'list' | 'partitionNodes' | 'cancel' | 'shrink' | 'resizesOnce'>;
   record: RecordFn;
@@ -50,6 +53,8 @@ export interface ScalerPorts {
  */
 export class Scaler {
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Jobs whose finished nodes are being looked for (releaseFinished). */
+  private readonly finishing = new Set<string>();
 
   constructor(private readonly p: ScalerPorts) {}
 
@@ -236,17 +241,32 @@ export class Scaler {
         );
       }
     }
+    await this.drainAndRelease(jobId, chosen, actor, { now: req.now === true, lower: true });
+  }
+
+  /**
+   * Drains the agents on `chosen` (each finishes its task first, or hands it back `now`), gives
+   * the nodes back to Slurm, and with `lower` lowers the nodes the job wants by as many.
+   */
+  private async drainAndRelease(
+    jobId: string,
+    chosen: HeldNode[],
+    actor: Actor,
+    o: { now: boolean; lower: boolean; why?: string },
+  ): Promise<void> {
+    const { now, why = '' } = o;
     const nodes = chosen.map((h) => h.node);
     const agents = chosen.flatMap((h) => h.agents);
     for (const a of agents) this.p.store.agents.update(a.id, { state: 'draining' });
+    const because = why ? ` (${why})` : '';
     this.p.record(
       jobId,
       'scale:drain',
       actor,
-      `draining ${agents.length} agent(s) on ${nodes.join(',')}${req.now ? ' (tasks handed back now)' : ''}`,
+      `draining ${agents.length} agent(s) on ${nodes.join(',')}${now ? ' (tasks handed back now)' : because}`,
       { nodes },
     );
-    if (req.now) {
+    if (now) {
       for (const a of agents) this.p.store.tasks.requeueLeased({ agentId: a.id }, this.p.now());
     } else {
       await this.waitIdle(jobId, agents);
@@ -254,8 +274,49 @@ export class Scaler {
     this.p.notify(jobId);
     await releaseNodes(this.p, jobId, chosen, actor);
     const job = this.p.requireJob(jobId);
-    this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
-    this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}`, { nodes });
+    if (o.lower)
+      this.p.store.jobs.update(jobId, { nodesWanted: Math.max(1, job.nodesWanted - nodes.length) });
+    this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')}${because}`, {
+      nodes,
+    });
+  }
+
+  /**
+   * Gives back the nodes a job has nothing left to lease on (finished-nodes.ts decides which), at
+   * once rather than when the job ends, so that Slurm starts the next job there: its node jobs
+   * still waiting in Slurm are cancelled, and the idle nodes drained and released as by `scale
+   * --remove`. The nodes the job wants stay as they were: a job that starts again (`retry` after
+   * its end, `resume`, a job left with no node job) asks for its size, not for what its last task
+   * needed. Called whenever a lease of the job finds nothing; a check already under way for the
+   * job makes a second one return at once.
+   */
+  releaseFinished(jobId: string): Promise<void> {
+    if (this.finishing.has(jobId) || !this.finished(jobId)) return Promise.resolve();
+    this.finishing.add(jobId);
+    const why = 'nothing left to lease there';
+    return this.serialize(jobId, async () => {
+      if (!this.finished(jobId)) return;
+      await this.cancelPendingNow(jobId, Number.MAX_SAFE_INTEGER, 'coordinator', why);
+      const held = await this.heldNodes(jobId);
+      // Slurm was asked in between: a task may have failed and be waiting for a node again.
+      if (!this.finished(jobId)) return;
+      const chosen = finishedNodes(held);
+      if (chosen.length)
+        await this.drainAndRelease(jobId, chosen, 'coordinator', { now: false, lower: false, why });
+    }).finally(() => this.finishing.delete(jobId));
+  }
+
+  /** Whether the job may give back its finished nodes now (finished-nodes.ts). */
+  private finished(jobId: string): boolean {
+    const job = this.p.requireJob(jobId);
+    const count = (state: string) => this.p.store.tasks.list(jobId, { state, limit: 1 }).total;
+    return mayReleaseFinished({
+      job,
+      shape: this.p.shapeOf(job),
+      stages: this.p.store.stages.list(jobId),
+      queued: count('queued'),
+      leased: count('leased'),
+    });
   }
 
   /**
