@@ -3,6 +3,8 @@ import { EXPR_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
+import { checkLetNeedsExpr } from './expr-check.js';
+import { checkEnvironmentLet } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -88,21 +90,18 @@ export function validateEnvironmentTemplate(doc: unknown): {
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
-  if (env)
+  const expr = extensions.includes(EXPR_EXTENSION);
+  if (!expr) checkLetNeedsExpr(raw, errors);
+  if (env) {
     for (const site of environmentSites(env, ['environment']))
-      checkReferences(
-        site.value,
-        site.path,
-        infos,
-        site.context,
-        errors,
-        extensions.includes(EXPR_EXTENSION),
-      );
+      checkReferences(site.value, site.path, infos, site.context, errors, expr);
+    if (expr) checkEnvironmentLet(env, ['environment'], infos, errors);
+  }
   checkNumericFields(
     raw,
     extensions.includes(FEATURE_BUNDLE_1),
     infos,
-    extensions.includes(EXPR_EXTENSION),
+    expr,
     errors,
   );
   const base: Problem[] = [];

@@ -1,5 +1,4 @@
 import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
-import { SIMPLE_ACTION_FIELDS } from './feature-bundle.js';
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { formatPath, type Problem } from './problem.js';
 
@@ -85,25 +84,23 @@ export function checkExpression(
 }
 
 /**
- * `let` bindings (EXPR) anywhere in a template: refused with what to write instead, beside the
- * schema's "not a property here" (a simple action's own `let` is refused in feature-bundle.ts).
+ * `let` bindings (Template Schemas §3.6) belong to the EXPR extension: without it each is refused
+ * with what to change (where a `let` may stand at all is the schema's to say).
  */
-export function checkLetBindings(doc: unknown, problems: Problem[]): void {
+export function checkLetNeedsExpr(doc: unknown, problems: Problem[]): void {
   const walk = (v: unknown, p: (string | number)[]) => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
     else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
-        if (k === 'let' && !NOT_HERE.includes(String(p.at(-1))))
+        // `variables` may name an environment variable `let`
+        if (k === 'let' && p.at(-1) !== 'variables')
           problems.push({
             path: formatPath([...p, k]),
             message:
-              'let bindings are not evaluated by this tool: write the expression where its value is used',
+              'let bindings need the EXPR extension: list EXPR in extensions, or write each expression where its value is used',
           });
         else walk(x, [...p, k]);
       }
   };
   walk(doc, []);
 }
-
-// a simple action's `let` has its own message; `variables` may name a variable `let`
-const NOT_HERE = [...SIMPLE_ACTION_FIELDS, 'variables'];

@@ -14,8 +14,14 @@ export interface ScopeValue {
   value: string;
 }
 
-function fromScope(v: string | ScopeValue): Value {
+/** A value a `let` binding computed (any type, lists too). */
+export interface BoundValue {
+  bound: Value;
+}
+
+function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (typeof v === 'string') return { t: 'string', v };
+  if ('bound' in v) return v.bound;
   if (v.type === 'INT') return { t: 'int', v: Number(v.value) };
   if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
   if (v.type === 'PATH') return { t: 'path', v: v.value };
@@ -40,7 +46,7 @@ function property(v: Value, name: string): Value {
   return f(v);
 }
 
-export type ExprLookup = (name: string) => string | ScopeValue | undefined;
+export type ExprLookup = (name: string) => string | ScopeValue | BoundValue | undefined;
 
 function index(list: Value, i: Value): Value {
   if (i.t !== 'int') throw new ExprError(`an index must be an int, not ${describe(i)}`);
@@ -122,11 +128,24 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
 }
 
 /** A value as a format string writes it: as `string()` would, null as nothing; never a list. */
-function valueText(v: Value): string {
+export function valueText(v: Value): string {
   if (v.t === 'null') return '';
   if (v.t === 'list')
     throw new ExprError('the result is a list: join it into a string (" ".join(...)) first');
   return toText(v);
+}
+
+/** Evaluates one expression to its value (a `let` binding's), or why it cannot. */
+export function evaluateValue(
+  src: string,
+  lookup: ExprLookup,
+): { value: Value } | { error: string } {
+  try {
+    return { value: evaluate(parseExpression(src), lookup) };
+  } catch (e) {
+    if (e instanceof ExprError || e instanceof ExprSyntaxError) return { error: e.message };
+    throw e;
+  }
 }
 
 /** Evaluates the text of one `{{ }}` expression to the string it writes, or why it cannot. */

@@ -8,7 +8,8 @@ import { formatPath, type Problem } from './problem.js';
  * - `endOfLine` (LF, CRLF or AUTO, which is LF on these Linux hosts) on embedded files;
  * - the longer name and count limits (bundle-limits.ts) and format strings in numeric fields
  *   (numeric-fields.ts).
- * Refused with what to change: `cmd:` and `powershell:` (Windows interpreters) and `let` bindings.
+ * A simple action's `let` (EXPR) becomes its script's `let`. Refused with what to change: `cmd:`
+ * and `powershell:` (Windows interpreters).
  */
 export const FEATURE_BUNDLE_1 = 'FEATURE_BUNDLE_1';
 
@@ -68,11 +69,6 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
       return step;
     }
     const { script, args, timeout, cancelation, let: bindings, ...rest } = action;
-    if (bindings !== undefined)
-      problems.push({
-        path: at(kind, 'let'),
-        message: 'let bindings are not evaluated by this tool: compute the value in the script',
-      });
     for (const k of Object.keys(rest))
       problems.push({ path: at(kind, k), message: 'is not a property of a simple action' });
     const others = Object.fromEntries(Object.entries(step).filter(([k]) => k !== kind));
@@ -91,6 +87,7 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
           },
         },
         embeddedFiles: [{ name: FILE_NAME, type: 'TEXT', filename: interp.file, data: script }],
+        ...(bindings !== undefined ? { let: bindings } : {}),
       },
     };
   });

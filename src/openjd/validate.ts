@@ -1,11 +1,12 @@
 import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
-import { checkLetBindings } from './expr-check.js';
+import { checkLetNeedsExpr } from './expr-check.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1, normalizeSimpleActions } from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
+import { checkEnvironmentLet, checkStepLets } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -59,7 +60,9 @@ export function validateTemplate(doc: unknown): ValidationResult {
   const bundled = extensions.includes(FEATURE_BUNDLE_1);
   const raw = normalizeSimpleActions(given, bundled, errors);
   checkEndOfLine(raw, bundled, errors);
-  if (extensions.includes(EXPR_EXTENSION)) checkLetBindings(raw, errors);
+  const expr = extensions.includes(EXPR_EXTENSION);
+  // on the template as written, so a simple action's `let` is named where it stands
+  if (!expr) checkLetNeedsExpr(given, errors);
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 
   const params = list('parameterDefinitions').map((p, i) =>
@@ -97,9 +100,12 @@ export function validateTemplate(doc: unknown): ValidationResult {
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
-  const expr = extensions.includes(EXPR_EXTENSION);
   if (typeof raw.name === 'string')
-    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors, expr);
+    checkReferences(raw.name, 'name', infos, { where: 'submission', jobName: true }, errors, expr);
+  if (expr) {
+    jobEnvs.forEach((e, i) => e && checkEnvironmentLet(e, ['jobEnvironments', i], infos, errors));
+    steps.forEach((s, i) => s && checkStepLets(s, i, infos, errors));
+  }
   const sites = [
     ...jobEnvs.flatMap((e, i) => (e ? environmentSites(e, ['jobEnvironments', i]) : [])),
     ...steps.flatMap((s, i) => (s ? stepSites(s, i) : [])),

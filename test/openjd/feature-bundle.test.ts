@@ -63,7 +63,7 @@ describe('FEATURE_BUNDLE_1', () => {
     });
   });
 
-  it('refuses what it does not build: Windows interpreters, let', () => {
+  it('refuses what it does not build: Windows interpreters; let without EXPR', () => {
     const fb = ['FEATURE_BUNDLE_1'];
     expect(validateTemplate(doc(fb, { cmd: { script: 'echo hi' } })).errors).toContainEqual({
       path: 'steps[0].cmd',
@@ -73,7 +73,7 @@ describe('FEATURE_BUNDLE_1', () => {
       validateTemplate(doc(fb, { python: { script: 'print(1)', let: ['x = 1'] } })).errors,
     ).toContainEqual({
       path: 'steps[0].python.let',
-      message: expect.stringMatching(/let bindings are not evaluated/) as string,
+      message: expect.stringMatching(/let bindings need the EXPR extension/) as string,
     });
     expect(
       validateTemplate(doc(fb, { ...bashStep, script: { actions: { onRun: { command: 'x' } } } }))
