@@ -97,13 +97,7 @@ export function validateEnvironmentTemplate(doc: unknown): {
       checkReferences(site.value, site.path, infos, site.context, errors, expr);
     if (expr) checkEnvironmentLet(env, ['environment'], infos, errors);
   }
-  checkNumericFields(
-    raw,
-    extensions.includes(FEATURE_BUNDLE_1),
-    infos,
-    expr,
-    errors,
-  );
+  checkNumericFields(raw, extensions.includes(FEATURE_BUNDLE_1), infos, expr, errors);
   const base: Problem[] = [];
   if (!extensions.includes(FEATURE_BUNDLE_1)) checkBaseLimits(raw, base, true);
   if (errors.length || base.length || !root || !env)

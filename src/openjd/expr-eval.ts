@@ -5,7 +5,7 @@ import { arith, checkedInt, compare, describe, ExprError, num, truthy } from './
 /**
  * Evaluates EXPR expressions (see expr-parse.ts for the language here) against the values of a
  * format string's scope. A job parameter's value has its declared type (INT → int, FLOAT →
- * float, PATH → path, STRING → string); functions and methods are those of expr-functions.ts.
+ * float, PATH → path, BOOL → bool, STRING → string); functions and methods are those of expr-functions.ts.
  */
 
 /** A value a reference resolves to, as the scope holds it: its parameter type and text. */
@@ -25,6 +25,7 @@ function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (v.type === 'INT') return { t: 'int', v: Number(v.value) };
   if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
   if (v.type === 'PATH') return { t: 'path', v: v.value };
+  if (v.type === 'BOOL') return { t: 'bool', v: v.value === 'true' };
   return { t: 'string', v: v.value };
 }
 

@@ -18,7 +18,11 @@ export function withNames(lookup: ExprLookup, templateName: string, stepName?: s
   const r = resolveFormatString(templateName, lookup);
   const job = 'value' in r ? r.value : templateName;
   return (ref) =>
-    ref === 'Job.Name' ? job : ref === 'Step.Name' && stepName !== undefined ? stepName : lookup(ref);
+    ref === 'Job.Name'
+      ? job
+      : ref === 'Step.Name' && stepName !== undefined
+        ? stepName
+        : lookup(ref);
 }
 
 /**

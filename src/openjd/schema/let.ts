@@ -22,7 +22,10 @@ export interface LetBinding {
 /** Reads `name = expression`; says what to change when the text is not one. */
 export function parseBinding(text: string): LetBinding | { error: string } {
   const m = BINDING.exec(text);
-  if (!m) return { error: 'must be "name = expression" (for example "frames = Param.End - Param.Start")' };
+  if (!m)
+    return {
+      error: 'must be "name = expression" (for example "frames = Param.End - Param.Start")',
+    };
   const [, name = '', expr = ''] = m;
   if (name === '') return { error: 'has no name before "=": write "name = expression"' };
   if (name.length > MAX_NAME) return { error: `the name must be at most ${MAX_NAME} characters` };
@@ -39,8 +42,8 @@ export const letBindings = z
   .array(z.string({ error: 'each binding must be a string "name = expression"' }), {
     error: 'must be a list of "name = expression" strings',
   })
-  .min(1, { error: 'must list at least one binding, or leave let out' })
-  .max(MAX_LET_BINDINGS, { error: `must list at most ${MAX_LET_BINDINGS} bindings` })
+  .min(1)
+  .max(MAX_LET_BINDINGS)
   .superRefine((items, ctx) => {
     const seen = new Map<string, number>();
     items.forEach((text, i) => {
