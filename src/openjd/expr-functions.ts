@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { REPR_FUNCTIONS } from './expr-repr.js';
 
 /**
  * The functions EXPR expressions may call here (a subset of RFC 0005's library: conversions,
- * numbers, strings, paths, lists). `x.f(a)` calls `f(x, a)`; a property `x.name` is one of
+ * numbers, strings, paths, lists, and expr-repr.ts's `repr_*`). `x.f(a)` calls `f(x, a)`; a property `x.name` is one of
  * PROPERTIES. A name not listed is refused by `openjd check` before a job is submitted.
  */
 
@@ -175,6 +176,7 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     return { t: 'path', v: (ext ? p.slice(0, -ext.length) : p) + text(a[1]) };
   },
   as_posix: (a) => (arity(a, 1), str(text(a[0], 'a path'))),
+  ...REPR_FUNCTIONS,
 };
 
 /** Properties of paths (`Param.Scene.stem`), as pathlib names them. */
