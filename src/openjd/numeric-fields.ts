@@ -3,7 +3,9 @@ import { FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { formatPath, type PathSegment, type Problem } from './problem.js';
-import { checkReferences, type ParamInfo } from './references.js';
+import { withBindings, withNames } from './let-scope.js';
+import { checkReferences, type ParamInfo, type ReferenceContext } from './references.js';
+import { boundNames } from './schema/let.js';
 import type { JobTemplate } from './schema/template.js';
 import { FLOAT_STRING, INT_STRING } from './values.js';
 
@@ -102,8 +104,16 @@ export function checkNumericFields(
       const n = RULES[key](v.trim());
       if (typeof n === 'string')
         problems.push({ path, message: `${JSON.stringify(v)}: must be ${n}` });
-    } else checkReferences(v, path, params, { where: 'submission' }, problems, expr);
+    } else checkReferences(v, path, params, submissionContext(doc, at), problems, expr);
   }
+}
+
+/** What a numeric field may name: job parameters, and in a step its name and `let` (EXPR). */
+function submissionContext(doc: Raw, at: PathSegment[]): ReferenceContext {
+  const step = at[0] === 'steps' ? items(doc.steps)[at[1] as number] : undefined;
+  if (!isObject(step)) return { where: 'submission' };
+  const bindings = Array.isArray(step.let) ? step.let.filter((b) => typeof b === 'string') : [];
+  return { where: 'submission', inStep: true, bound: boundNames(bindings) };
 }
 
 /**
@@ -119,12 +129,19 @@ export function resolveNumericFields(
     return { template, errors: [] };
   const copy = structuredClone(template);
   const errors: Problem[] = [];
-  const lookup = submissionLookup(values);
+  const lookup = withNames(submissionLookup(values), copy.name);
+  // a step's fields see its name and bindings
+  const stepLookup = (i: number) => {
+    const step = copy.steps[i];
+    if (!step) return lookup;
+    const named = withNames(lookup, copy.name, step.name);
+    return withBindings(step.let, ['steps', i, 'let'], named);
+  };
   for (const { at, holder, key } of numericSites(copy as unknown as Raw)) {
     const v = holder[key];
     if (typeof v !== 'string') continue;
     const path = formatPath(at);
-    const r = resolveFormatString(v, lookup);
+    const r = resolveFormatString(v, at[0] === 'steps' ? stepLookup(at[1] as number) : lookup);
     if ('error' in r) {
       errors.push({ path, message: r.error });
       continue;

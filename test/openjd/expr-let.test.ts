@@ -6,6 +6,7 @@ import {
   instantiateTask,
   OpenjdInstantiationError,
   resolveJobParameters,
+  resolveNumericFields,
   stepSlice,
   validateTemplate,
   type JobTemplate,
@@ -299,5 +300,31 @@ describe('let bindings where format strings resolve', () => {
     expect((err as OpenjdInstantiationError).problems).toEqual([
       { path: 'steps[0].let[1]', message: 'count = 10 // (Param.Last - 4): division by zero' },
     ]);
+  });
+});
+
+describe("a step's bindings in numeric fields (FEATURE_BUNDLE_1)", () => {
+  it('are checked and resolved at submission', () => {
+    const doc = comp(
+      {},
+      {
+        let: ['first = 1', 'count = 2', 'label = "x"', 'cpus = count * 2 if Param.Last > 3 else 1'],
+        hostRequirements: { amounts: [{ name: 'amount.worker.vcpu', min: '{{ cpus }}' }] },
+      },
+    );
+    const t = valid(doc);
+    const r = resolveNumericFields(t, resolveJobParameters(t, {}).values);
+    expect(r.errors).toEqual([]);
+    expect(r.template.steps[0]?.hostRequirements?.amounts?.[0]?.min).toBe(4);
+    const wrong = comp(
+      {},
+      { hostRequirements: { amounts: [{ name: 'amount.worker.vcpu', min: '{{ pad }}' }] } },
+    );
+    expect(errorsOf(wrong)).toContainEqual({
+      path: 'steps[0].hostRequirements.amounts[0].min',
+      message: expect.stringMatching(
+        /^\{\{ pad \}\} uses pad, which is not defined here/,
+      ) as string,
+    });
   });
 });
