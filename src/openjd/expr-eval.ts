@@ -121,8 +121,13 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       }
       return { t: 'bool', v: true };
     }
-    case 'if':
-      return truthy(ev(n.test)) ? ev(n.then) : ev(n.else);
+    case 'if': {
+      // RFC 0005: a condition is a bool, never a number or string taken as one
+      const test = ev(n.test);
+      if (test.t !== 'bool')
+        throw new ExprError(`the condition of "if" must be a bool, not ${describe(test)}`);
+      return test.v ? ev(n.then) : ev(n.else);
+    }
     case 'list':
       return { t: 'list', v: n.items.map(ev) };
   }

@@ -115,7 +115,8 @@ export function expressionProblems(
   first: (ref: string) => string | undefined = () => undefined,
 ): string[] {
   const symbols = symbolsFor(params, ctx, true);
-  return checkExpression(src, symbols, (ref) => first(ref) ?? hint(ref, params, ctx, symbols));
+  const why = (ref: string) => first(ref) ?? hint(ref, params, ctx, symbols);
+  return checkExpression(src, symbols, why, false); // a binding's value may be a list
 }
 
 function hint(
