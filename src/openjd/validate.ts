@@ -3,7 +3,12 @@ import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } fr
 import { checkLetNeedsExpr } from './expr-check.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
-import { checkEndOfLine, FEATURE_BUNDLE_1, normalizeSimpleActions } from './feature-bundle.js';
+import {
+  atSimpleActions,
+  checkEndOfLine,
+  FEATURE_BUNDLE_1,
+  normalizeSimpleActions,
+} from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
 import { checkEnvironmentLet, checkStepLets } from './let-check.js';
@@ -117,7 +122,7 @@ export function validateTemplate(doc: unknown): ValidationResult {
   const base: Problem[] = [];
   if (!bundled) checkBaseLimits(raw, base);
   if (errors.length > 0 || base.length > 0 || !root)
-    return { errors: dedupe(withBaseLimits(errors, base)), warnings: [] };
+    return { errors: dedupe(atSimpleActions(given, withBaseLimits(errors, base))), warnings: [] };
   const template: JobTemplate = {
     ...(root as Omit<
       JobTemplate,

@@ -138,6 +138,22 @@ describe('let bindings at check/submit', () => {
     ).toEqual([]);
   });
 
+  it("names a simple action's binding where the template writes it", () => {
+    const withAction = (bindings: string[]) => {
+      const doc = comp();
+      (doc.steps[1] as { bash: { let: string[] } }).bash.let = bindings;
+      return errorsOf(doc);
+    };
+    expect(withAction(['Movie = 1'])).toContainEqual({
+      path: 'steps[1].bash.let[0]',
+      message: expect.stringMatching(/"Movie" is not a binding name/) as string,
+    });
+    expect(withAction(['a = 1', 'b = pad'])).toContainEqual({
+      path: 'steps[1].bash.let[1]',
+      message: expect.stringMatching(/^b = pad uses pad, which is not defined here/) as string,
+    });
+  });
+
   it('sees only the bindings before it: no self-reference, no forward reference', () => {
     const errors = errorsOf(
       comp({}, { let: ['first = first + 1', 'count = label', 'label = "x"'] }),
