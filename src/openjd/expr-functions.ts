@@ -1,20 +1,15 @@
 import path from 'node:path';
 import { REPR_FUNCTIONS } from './expr-repr.js';
+import type { Value } from './expr-value.js';
 
 /**
  * The functions EXPR expressions may call here (a subset of RFC 0005's library: conversions,
- * numbers, strings, paths, lists, and expr-repr.ts's `repr_*`). `x.f(a)` calls `f(x, a)`; a property `x.name` is one of
- * PROPERTIES. A name not listed is refused by `openjd check` before a job is submitted.
+ * numbers, strings, paths, lists; `repr_*` in expr-repr.ts). `x.f(a)` calls `f(x, a)`; a
+ * property `x.name` is one of PROPERTIES. A name not listed is refused by `openjd check` before
+ * a job is submitted.
  */
 
-export type Value =
-  | { t: 'int'; v: number }
-  | { t: 'float'; v: number }
-  | { t: 'string'; v: string }
-  | { t: 'path'; v: string }
-  | { t: 'bool'; v: boolean }
-  | { t: 'null' }
-  | { t: 'list'; v: Value[] };
+export type { Value };
 
 type Fn = (args: Value[]) => Value;
 

@@ -1,4 +1,4 @@
-import type { Value } from './expr-functions.js';
+import type { Value } from './expr-value.js';
 
 /**
  * The `repr_*` functions of RFC 0006 that Linux hosts need: a value written as a literal of the
