@@ -52,8 +52,9 @@ function text(node: unknown): string {
 }
 
 /**
- * Every line a job's environments and tasks printed: from the sessions' logs (what onEnter and
- * onExit printed, between `--- ` headers) and the tasks' output files (`<time> out: <line>`).
+ * Every line a job's tasks printed, from their output files (`<time> out: <line>`), then what its
+ * environments' actions printed, from the session logs (`logs/openjd-*.log`; their `--- ` lines
+ * are this tool's own, naming each action).
  */
 function printed(jobDir: string): string[] {
   const dir = path.join(jobDir, 'logs', 'tasks');
@@ -61,7 +62,7 @@ function printed(jobDir: string): string[] {
   for (const f of readdirSync(path.join(jobDir, 'logs')))
     if (/^openjd-.*\.log$/.test(f))
       for (const l of readFileSync(path.join(jobDir, 'logs', f), 'utf8').split('\n'))
-        if (l !== '' && !l.startsWith('--- ')) lines.push(l.trimEnd());
+        if (l && !l.startsWith('--- ')) lines.push(l.trimEnd());
   let tasks: string[];
   try {
     tasks = readdirSync(dir);
