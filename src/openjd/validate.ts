@@ -65,9 +65,8 @@ export function validateTemplate(doc: unknown): ValidationResult {
   const bundled = extensions.includes(FEATURE_BUNDLE_1);
   const raw = normalizeSimpleActions(given, bundled, errors);
   checkEndOfLine(raw, bundled, errors);
-  const expr = extensions.includes(EXPR_EXTENSION);
   // on the template as written, so a simple action's `let` is named where it stands
-  if (!expr) checkLetNeedsExpr(given, errors);
+  if (!extensions.includes(EXPR_EXTENSION)) checkLetNeedsExpr(given, errors);
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 
   const params = list('parameterDefinitions').map((p, i) =>
@@ -105,6 +104,7 @@ export function validateTemplate(doc: unknown): ValidationResult {
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
+  const expr = extensions.includes(EXPR_EXTENSION);
   if (typeof raw.name === 'string')
     checkReferences(raw.name, 'name', infos, { where: 'submission', jobName: true }, errors, expr);
   if (expr) {
