@@ -90,14 +90,25 @@ export function validateEnvironmentTemplate(doc: unknown): {
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
-  const expr = extensions.includes(EXPR_EXTENSION);
-  if (!expr) checkLetNeedsExpr(raw, errors);
-  if (env) {
+  if (env)
     for (const site of environmentSites(env, ['environment']))
-      checkReferences(site.value, site.path, infos, site.context, errors, expr);
-    if (expr) checkEnvironmentLet(env, ['environment'], infos, errors);
-  }
-  checkNumericFields(raw, extensions.includes(FEATURE_BUNDLE_1), infos, expr, errors);
+      checkReferences(
+        site.value,
+        site.path,
+        infos,
+        site.context,
+        errors,
+        extensions.includes(EXPR_EXTENSION),
+      );
+  checkNumericFields(
+    raw,
+    extensions.includes(FEATURE_BUNDLE_1),
+    infos,
+    extensions.includes(EXPR_EXTENSION),
+    errors,
+  );
+  if (!extensions.includes(EXPR_EXTENSION)) checkLetNeedsExpr(raw, errors);
+  else if (env) checkEnvironmentLet(env, ['environment'], infos, errors);
   const base: Problem[] = [];
   if (!extensions.includes(FEATURE_BUNDLE_1)) checkBaseLimits(raw, base, true);
   if (errors.length || base.length || !root || !env)
