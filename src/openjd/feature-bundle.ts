@@ -94,25 +94,6 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
   return { ...doc, steps };
 }
 
-/**
- * Problems found in the normalized template, with a simple action's `let` named where the
- * template writes it (`steps[0].bash.let[1]`, not the `script.let` it stands for).
- */
-export function atSimpleActions(doc: Raw, problems: Problem[]): Problem[] {
-  if (!Array.isArray(doc.steps)) return problems;
-  const moves = doc.steps.flatMap((step: unknown, i) => {
-    const kind = isObject(step) ? SIMPLE.find((k) => isObject(step[k])) : undefined;
-    return kind ? [[`steps[${i}].script.let`, `steps[${i}].${kind}.let`] as const] : [];
-  });
-  if (moves.length === 0) return problems;
-  return problems.map((p) => {
-    const under = (from: string) =>
-      p.path === from || p.path.startsWith(`${from}[`) || p.path.startsWith(`${from}.`);
-    const m = moves.find(([from]) => under(from));
-    return m ? { ...p, path: m[1] + p.path.slice(m[0].length) } : p;
-  });
-}
-
 /** Each `endOfLine` in the document's embedded files: an error unless the bundle is declared. */
 export function checkEndOfLine(doc: unknown, declared: boolean, problems: Problem[]): void {
   if (declared) return;

@@ -1,3 +1,4 @@
+import { SIMPLE_ACTION_FIELDS } from './feature-bundle.js';
 import { formatPath, type PathSegment, type Problem } from './problem.js';
 import { expressionProblems, type ParamInfo, type ReferenceContext } from './references.js';
 import { boundNames, parseBinding } from './schema/let.js';
@@ -86,4 +87,26 @@ export function checkStepLets(
       inStep: true,
     }),
   );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Problems found in the normalized template, with a simple action's `let` named where the
+ * template writes it (`steps[0].bash.let[1]`, not the `script.let` it stands for).
+ */
+export function atSimpleActions(doc: Record<string, unknown>, problems: Problem[]): Problem[] {
+  if (!Array.isArray(doc.steps)) return problems;
+  const moves = doc.steps.flatMap((step: unknown, i) => {
+    const kind = isObject(step) ? SIMPLE_ACTION_FIELDS.find((k) => isObject(step[k])) : undefined;
+    return kind ? [[`steps[${i}].script.let`, `steps[${i}].${kind}.let`] as const] : [];
+  });
+  if (moves.length === 0) return problems;
+  return problems.map((p) => {
+    const under = (from: string) =>
+      p.path === from || p.path.startsWith(`${from}[`) || p.path.startsWith(`${from}.`);
+    const m = moves.find(([from]) => under(from));
+    return m ? { ...p, path: m[1] + p.path.slice(m[0].length) } : p;
+  });
 }

@@ -3,15 +3,10 @@ import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } fr
 import { checkLetNeedsExpr } from './expr-check.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
-import {
-  atSimpleActions,
-  checkEndOfLine,
-  FEATURE_BUNDLE_1,
-  normalizeSimpleActions,
-} from './feature-bundle.js';
+import { checkEndOfLine, FEATURE_BUNDLE_1, normalizeSimpleActions } from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
-import { checkEnvironmentLet, checkStepLets } from './let-check.js';
+import { atSimpleActions, checkEnvironmentLet, checkStepLets } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
