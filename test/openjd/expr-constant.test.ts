@@ -31,6 +31,10 @@ describe('EXPR expressions that reference nothing', () => {
     // a binding's value may be a list; its use is what is written
     expect(validateTemplate(withArg('{{ pair[0] }}', ['pair = [1, 2]'])).errors).toEqual([]);
     expect(validateTemplate(withArg('{{ 2 ** 3 }}')).errors).toEqual([]);
+    // evaluated within bounds: a huge string is refused, not made
+    expect(validateTemplate(withArg('{{ len("ab" * 900000000) }}')).errors[0]?.message).toMatch(
+      /longer than 1000000 characters/,
+    );
   });
 
   it('take only a bool as the condition of "if"', () => {
