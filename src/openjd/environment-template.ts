@@ -4,6 +4,7 @@ import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
 import { checkLetNeedsExpr } from './expr-check.js';
+import { withUpperTypeNames } from './expr-type-names.js';
 import { checkEnvironmentLet } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
@@ -69,7 +70,8 @@ export function validateEnvironmentTemplate(doc: unknown): {
     errors,
   );
   checkEndOfLine(raw, extensions.includes(FEATURE_BUNDLE_1), errors);
-  const list = Array.isArray(raw.parameterDefinitions) ? raw.parameterDefinitions : [];
+  const defs = extensions.includes(EXPR_EXTENSION) ? withUpperTypeNames(raw) : raw;
+  const list = Array.isArray(defs.parameterDefinitions) ? defs.parameterDefinitions : [];
   const params = list.map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
   );

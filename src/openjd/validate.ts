@@ -1,6 +1,7 @@
 import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
 import { checkLetNeedsExpr } from './expr-check.js';
+import { withUpperTypeNames } from './expr-type-names.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1, normalizeSimpleActions } from './feature-bundle.js';
@@ -58,7 +59,8 @@ export function validateTemplate(doc: unknown): ValidationResult {
     errors,
   );
   const bundled = extensions.includes(FEATURE_BUNDLE_1);
-  const raw = normalizeSimpleActions(given, bundled, errors);
+  const named = extensions.includes(EXPR_EXTENSION) ? withUpperTypeNames(given) : given;
+  const raw = normalizeSimpleActions(named, bundled, errors);
   checkEndOfLine(raw, bundled, errors);
   // on the template as written, so a simple action's `let` is named where it stands
   if (!extensions.includes(EXPR_EXTENSION)) checkLetNeedsExpr(given, errors);
