@@ -9,7 +9,9 @@ import {
   type ActionCommand,
   type FileToWrite,
 } from './host-scope.js';
+import type { ExprLookup } from './expr-eval.js';
 import type { JobParameterValues } from './job-parameters.js';
+import { withBindings, withNames } from './let-scope.js';
 import type { PathSegment } from './problem.js';
 import type { Environment } from './schema/script.js';
 import type { JobTemplate } from './schema/template.js';
@@ -33,6 +35,7 @@ function environmentCommands(
   ordinal: number,
   jobParams: JobParameterValues,
   sessionDir: string,
+  outer: (lookup: ExprLookup) => ExprLookup,
 ): EnvironmentCommands {
   const files = env.script?.embeddedFiles ?? [];
   const paths = filePaths(
@@ -40,13 +43,15 @@ function environmentCommands(
     path.posix.join(sessionDir, 'embedded', `${scope}-env-${ordinal}`),
     'Env.File',
   );
-  const lookup = hostLookup(jobParams, sessionDir, paths);
+  // variables see the enclosing scope; the script's actions and files its own bindings too
+  const enclosing = outer(hostLookup(jobParams, sessionDir, paths));
   const variables = Object.fromEntries(
     Object.entries(env.variables ?? {}).map(([k, v]) => [
       k,
-      resolveAt(v, [...at, 'variables', k], lookup),
+      resolveAt(v, [...at, 'variables', k], enclosing),
     ]),
   );
+  const lookup = withBindings(env.script?.let, [...at, 'script', 'let'], enclosing);
   return {
     name: env.name,
     scope,
@@ -78,9 +83,12 @@ export function environmentActions(
   sessionDir: string,
 ): EnvironmentCommands[] {
   const { step, index } = findStep(template, stepName);
+  const job = (l: ExprLookup) => withNames(l, template.name);
+  const inStep = (l: ExprLookup) =>
+    withBindings(step.let, ['steps', index, 'let'], withNames(l, template.name, step.name));
   return [
     ...(template.jobEnvironments ?? []).map((e, i) =>
-      environmentCommands(e, 'job', ['jobEnvironments', i], i, jobParams, sessionDir),
+      environmentCommands(e, 'job', ['jobEnvironments', i], i, jobParams, sessionDir, job),
     ),
     ...(step.stepEnvironments ?? []).map((e, j) =>
       environmentCommands(
@@ -90,6 +98,7 @@ export function environmentActions(
         j,
         jobParams,
         sessionDir,
+        inStep,
       ),
     ),
   ];

@@ -3,6 +3,9 @@ import { EXPR_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
+import { checkLetNeedsExpr } from './expr-check.js';
+import { withUpperTypeNames } from './expr-type-names.js';
+import { checkEnvironmentLet } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -67,7 +70,8 @@ export function validateEnvironmentTemplate(doc: unknown): {
     errors,
   );
   checkEndOfLine(raw, extensions.includes(FEATURE_BUNDLE_1), errors);
-  const list = Array.isArray(raw.parameterDefinitions) ? raw.parameterDefinitions : [];
+  const defs = extensions.includes(EXPR_EXTENSION) ? withUpperTypeNames(raw) : raw;
+  const list = Array.isArray(defs.parameterDefinitions) ? defs.parameterDefinitions : [];
   const params = list.map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),
   );
@@ -100,6 +104,8 @@ export function validateEnvironmentTemplate(doc: unknown): {
     extensions.includes(EXPR_EXTENSION),
     errors,
   );
+  if (!extensions.includes(EXPR_EXTENSION)) checkLetNeedsExpr(raw, errors);
+  else if (env) checkEnvironmentLet(env, ['environment'], infos, errors);
   const base: Problem[] = [];
   if (!extensions.includes(FEATURE_BUNDLE_1)) checkBaseLimits(raw, base, true);
   if (errors.length || base.length || !root || !env)

@@ -2,6 +2,7 @@ import { chunkedValues, isChunkParameter } from './chunking.js';
 import type { ExprLookup } from './expr-eval.js';
 import { combinationLength, combinationPoints } from './combination.js';
 import type { JobParameterValues } from './job-parameters.js';
+import { withBindings, withNames } from './let-scope.js';
 import type { ReadManifest } from './manifest-range.js';
 import { OpenjdInstantiationError, formatPath, type Problem } from './problem.js';
 import type { StepTemplate } from './schema/step.js';
@@ -68,7 +69,11 @@ export function expandStep(
   const { step, index } = findStep(template, stepName);
   const space = step.parameterSpace;
   if (!space) return [{ index: 0, params: {} }];
-  const lookup = submissionLookup(jobParams);
+  const lookup = withBindings(
+    step.let,
+    ['steps', index, 'let'],
+    withNames(submissionLookup(jobParams), template.name, step.name),
+  );
   const problems: Problem[] = [];
   const values = new Map<string, string[]>();
   space.taskParameterDefinitions.forEach((p, k) => {

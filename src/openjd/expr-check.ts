@@ -1,18 +1,22 @@
 import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
-import { SIMPLE_ACTION_FIELDS } from './feature-bundle.js';
+import { evaluateExpression, evaluateValue } from './expr-eval.js';
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { formatPath, type Problem } from './problem.js';
 
 /**
  * What `openjd check` and submit say about an EXPR expression before anything runs: whether it
  * parses, whether each value it references is defined where it stands, and whether each function
- * and property it uses is one this tool evaluates. Each answer is a sentence to follow the
- * expression in a problem's message; an empty list means it will be evaluated.
+ * and property it uses is one this tool evaluates. One that references nothing has the same value
+ * wherever it runs, so it is evaluated now: a type error in it (`"a" + 1`) is refused here rather
+ * than failing a task. `written`: its value is written into a format string (not a `let` value),
+ * so it may not be a list. Each answer is a sentence to follow the expression in a problem's
+ * message; an empty list means it will be evaluated.
  */
 export function checkExpression(
   src: string,
   defined: ReadonlySet<string>,
   undefinedHint: (ref: string) => string,
+  written = true,
 ): string[] {
   let tree: Node;
   try {
@@ -22,12 +26,14 @@ export function checkExpression(
     throw e;
   }
   const out: string[] = [];
+  let constant = true; // references nothing
   const property = (name: string) => {
     if (!PROPERTIES[name]) out.push(`uses property \`${name}\`, which this tool does not evaluate`);
   };
   const visit = (n: Node): void => {
     switch (n.k) {
       case 'name': {
+        constant = false;
         let end = n.path.length;
         while (end > 0 && !defined.has(n.path.slice(0, end).join('.'))) end--;
         if (end === 0) {
@@ -81,29 +87,32 @@ export function checkExpression(
     }
   };
   visit(tree);
+  if (constant && out.length === 0) {
+    const none = () => undefined;
+    const r = written ? evaluateExpression(src, none) : evaluateValue(src, none);
+    if ('error' in r) out.push(`cannot be evaluated: ${r.error.replace(/^\{\{ .* \}\}: /s, '')}`);
+  }
   return out;
 }
 
 /**
- * `let` bindings (EXPR) anywhere in a template: refused with what to write instead, beside the
- * schema's "not a property here" (a simple action's own `let` is refused in feature-bundle.ts).
+ * `let` bindings (Template Schemas §3.6) belong to the EXPR extension: without it each is refused
+ * with what to change (where a `let` may stand at all is the schema's to say).
  */
-export function checkLetBindings(doc: unknown, problems: Problem[]): void {
+export function checkLetNeedsExpr(doc: unknown, problems: Problem[]): void {
   const walk = (v: unknown, p: (string | number)[]) => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
     else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
-        if (k === 'let' && !NOT_HERE.includes(String(p.at(-1))))
+        // `variables` may name an environment variable `let`
+        if (k === 'let' && p.at(-1) !== 'variables')
           problems.push({
             path: formatPath([...p, k]),
             message:
-              'let bindings are not evaluated by this tool: write the expression where its value is used',
+              'let bindings need the EXPR extension: list EXPR in extensions, or write each expression where its value is used',
           });
         else walk(x, [...p, k]);
       }
   };
   walk(doc, []);
 }
-
-// a simple action's `let` has its own message; `variables` may name a variable `let`
-const NOT_HERE = [...SIMPLE_ACTION_FIELDS, 'variables'];

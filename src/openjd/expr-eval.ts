@@ -5,7 +5,7 @@ import { arith, checkedInt, compare, describe, ExprError, num, truthy } from './
 /**
  * Evaluates EXPR expressions (see expr-parse.ts for the language here) against the values of a
  * format string's scope. A job parameter's value has its declared type (INT → int, FLOAT →
- * float, PATH → path, STRING → string); functions and methods are those of expr-functions.ts.
+ * float, PATH → path, BOOL → bool, STRING → string); functions and methods are those of expr-functions.ts.
  */
 
 /** A value a reference resolves to, as the scope holds it: its parameter type and text. */
@@ -14,11 +14,18 @@ export interface ScopeValue {
   value: string;
 }
 
-function fromScope(v: string | ScopeValue): Value {
+/** A value a `let` binding computed (any type, lists too). */
+export interface BoundValue {
+  bound: Value;
+}
+
+function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (typeof v === 'string') return { t: 'string', v };
+  if ('bound' in v) return v.bound;
   if (v.type === 'INT') return { t: 'int', v: Number(v.value) };
   if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
   if (v.type === 'PATH') return { t: 'path', v: v.value };
+  if (v.type === 'BOOL') return { t: 'bool', v: v.value === 'true' };
   return { t: 'string', v: v.value };
 }
 
@@ -40,7 +47,7 @@ function property(v: Value, name: string): Value {
   return f(v);
 }
 
-export type ExprLookup = (name: string) => string | ScopeValue | undefined;
+export type ExprLookup = (name: string) => string | ScopeValue | BoundValue | undefined;
 
 function index(list: Value, i: Value): Value {
   if (i.t !== 'int') throw new ExprError(`an index must be an int, not ${describe(i)}`);
@@ -114,19 +121,37 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       }
       return { t: 'bool', v: true };
     }
-    case 'if':
-      return truthy(ev(n.test)) ? ev(n.then) : ev(n.else);
+    case 'if': {
+      // RFC 0005: a condition is a bool, never a number or string taken as one
+      const test = ev(n.test);
+      if (test.t !== 'bool')
+        throw new ExprError(`the condition of "if" must be a bool, not ${describe(test)}`);
+      return test.v ? ev(n.then) : ev(n.else);
+    }
     case 'list':
       return { t: 'list', v: n.items.map(ev) };
   }
 }
 
 /** A value as a format string writes it: as `string()` would, null as nothing; never a list. */
-function valueText(v: Value): string {
+export function valueText(v: Value): string {
   if (v.t === 'null') return '';
   if (v.t === 'list')
     throw new ExprError('the result is a list: join it into a string (" ".join(...)) first');
   return toText(v);
+}
+
+/** Evaluates one expression to its value (a `let` binding's), or why it cannot. */
+export function evaluateValue(
+  src: string,
+  lookup: ExprLookup,
+): { value: Value } | { error: string } {
+  try {
+    return { value: evaluate(parseExpression(src), lookup) };
+  } catch (e) {
+    if (e instanceof ExprError || e instanceof ExprSyntaxError) return { error: e.message };
+    throw e;
+  }
 }
 
 /** Evaluates the text of one `{{ }}` expression to the string it writes, or why it cannot. */

@@ -1,19 +1,15 @@
 import path from 'node:path';
+import { REPR_FUNCTIONS } from './expr-repr.js';
+import type { Value } from './expr-value.js';
 
 /**
  * The functions EXPR expressions may call here (a subset of RFC 0005's library: conversions,
- * numbers, strings, paths, lists). `x.f(a)` calls `f(x, a)`; a property `x.name` is one of
- * PROPERTIES. A name not listed is refused by `openjd check` before a job is submitted.
+ * numbers, strings, paths, lists; `repr_*` in expr-repr.ts). `x.f(a)` calls `f(x, a)`; a
+ * property `x.name` is one of PROPERTIES. A name not listed is refused by `openjd check` before
+ * a job is submitted.
  */
 
-export type Value =
-  | { t: 'int'; v: number }
-  | { t: 'float'; v: number }
-  | { t: 'string'; v: string }
-  | { t: 'path'; v: string }
-  | { t: 'bool'; v: boolean }
-  | { t: 'null' }
-  | { t: 'list'; v: Value[] };
+export type { Value };
 
 type Fn = (args: Value[]) => Value;
 
@@ -175,6 +171,7 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     return { t: 'path', v: (ext ? p.slice(0, -ext.length) : p) + text(a[1]) };
   },
   as_posix: (a) => (arity(a, 1), str(text(a[0], 'a path'))),
+  ...REPR_FUNCTIONS,
 };
 
 /** Properties of paths (`Param.Scene.stem`), as pathlib names them. */

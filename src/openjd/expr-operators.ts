@@ -6,6 +6,9 @@ import type { Value } from './expr-functions.js';
 /** Why an expression could not be evaluated (a wrong type, a missing value, division by zero). */
 export class ExprError extends Error {}
 
+/** The longest string an expression may make. */
+const MAX_STRING = 1_000_000;
+
 export const num = (v: Value): v is { t: 'int' | 'float'; v: number } =>
   v.t === 'int' || v.t === 'float';
 
@@ -56,8 +59,12 @@ export function arith(op: string, l: Value, r: Value): Value {
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
   if (op === '+' && l.t === 'path' && r.t === 'string') return { t: 'path', v: l.v + r.v };
   if (op === '+' && l.t === 'list' && r.t === 'list') return { t: 'list', v: [...l.v, ...r.v] };
-  if (op === '*' && l.t === 'string' && r.t === 'int')
+  if (op === '*' && l.t === 'string' && r.t === 'int') {
+    // bounded, as RFC 0005 asks: evaluation (at check and submit too) must not exhaust memory
+    if (l.v.length * Math.max(0, r.v) > MAX_STRING)
+      throw new ExprError(`the result would be longer than ${MAX_STRING} characters`);
     return { t: 'string', v: l.v.repeat(Math.max(0, r.v)) };
+  }
   if (op === '/' && l.t === 'path' && (r.t === 'string' || r.t === 'path'))
     return { t: 'path', v: path.posix.join(l.v, r.v) };
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);

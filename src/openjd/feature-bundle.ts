@@ -10,7 +10,8 @@ import { formatPath, type Problem } from './problem.js';
  * - `endOfLine` (LF, CRLF or AUTO, which is LF on these Linux hosts) on embedded files;
  * - the longer name and count limits (bundle-limits.ts) and format strings in numeric fields
  *   (numeric-fields.ts).
- * Refused with what to change: `let` bindings on a simple action.
+ * A simple action's `let` (EXPR) becomes its script's `let`. `cmd:` and `powershell:` (Windows
+ * interpreters) are valid here and refused at submit (`windowsOnlyActions`): the nodes run Linux.
  */
 export const FEATURE_BUNDLE_1 = 'FEATURE_BUNDLE_1';
 
@@ -72,11 +73,6 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
       return step;
     }
     const { script, args, timeout, cancelation, let: bindings, ...rest } = action;
-    if (bindings !== undefined)
-      problems.push({
-        path: at(kind, 'let'),
-        message: 'let bindings are not evaluated by this tool: compute the value in the script',
-      });
     for (const k of Object.keys(rest))
       problems.push({ path: at(kind, k), message: 'is not a property of a simple action' });
     const others = Object.fromEntries(Object.entries(step).filter(([k]) => k !== kind));
@@ -96,6 +92,7 @@ export function normalizeSimpleActions(doc: Raw, declared: boolean, problems: Pr
           },
         },
         embeddedFiles: [{ name: FILE_NAME, type: 'TEXT', filename: interp.file, data: script }],
+        ...(bindings !== undefined ? { let: bindings } : {}),
       },
     };
   });

@@ -1,5 +1,6 @@
 import { formatPath, type PathSegment } from './problem.js';
 import type { ReferenceContext } from './references.js';
+import { boundNames } from './schema/let.js';
 import type { Action } from './schema/script.js';
 import type { Environment } from './schema/script.js';
 import type { StepTemplate } from './schema/step.js';
@@ -27,10 +28,29 @@ function actionSites(
   ];
 }
 
-/** The format strings of one environment (job or step level). */
-export function environmentSites(env: Environment, base: PathSegment[]): FormatSite[] {
+/** What an environment's format strings see from where it stands: a step's bindings and name. */
+export interface Enclosing {
+  bound?: readonly string[];
+  inStep?: boolean;
+}
+
+/**
+ * The format strings of one environment (job or step level). Its variables see the enclosing
+ * bindings; its script's actions and files see its script's `let` too.
+ */
+export function environmentSites(
+  env: Environment,
+  base: PathSegment[],
+  outer: Enclosing = {},
+): FormatSite[] {
   const files = env.script?.embeddedFiles ?? [];
-  const context: ReferenceContext = { where: 'environment', files: files.map((f) => f.name) };
+  const outside: ReferenceContext = {
+    where: 'environment',
+    files: files.map((f) => f.name),
+    ...outer,
+  };
+  const bound = [...(outer.bound ?? []), ...boundNames(env.script?.let)];
+  const context: ReferenceContext = { ...outside, bound };
   return [
     ...actionSites(env.script?.actions.onEnter, [...base, 'script', 'actions', 'onEnter'], context),
     ...actionSites(env.script?.actions.onExit, [...base, 'script', 'actions', 'onExit'], context),
@@ -42,7 +62,7 @@ export function environmentSites(env: Environment, base: PathSegment[]): FormatS
     ...Object.entries(env.variables ?? {}).map(([k, value]) => ({
       value,
       path: formatPath([...base, 'variables', k]),
-      context,
+      context: outside,
     })),
   ];
 }
@@ -50,17 +70,25 @@ export function environmentSites(env: Environment, base: PathSegment[]): FormatS
 /** The format strings of one step: its environments, script, ranges, manifests and host requirements. */
 export function stepSites(step: StepTemplate, index: number): FormatSite[] {
   const base: PathSegment[] = ['steps', index];
-  const submission: ReferenceContext = { where: 'submission' };
+  const stepBound = boundNames(step.let);
+  const submission: ReferenceContext = { where: 'submission', bound: stepBound, inStep: true };
   const params = step.parameterSpace?.taskParameterDefinitions ?? [];
   const files = step.script.embeddedFiles ?? [];
   const script: ReferenceContext = {
     where: 'script',
     taskParams: params.map((p) => p.name),
     files: files.map((f) => f.name),
+    bound: [...stepBound, ...boundNames(step.script.let)],
+    inStep: true,
   };
   const sites: FormatSite[] = [];
   (step.stepEnvironments ?? []).forEach((env, j) =>
-    sites.push(...environmentSites(env, [...base, 'stepEnvironments', j])),
+    sites.push(
+      ...environmentSites(env, [...base, 'stepEnvironments', j], {
+        bound: stepBound,
+        inStep: true,
+      }),
+    ),
   );
   sites.push(
     ...actionSites(step.script.actions.onRun, [...base, 'script', 'actions', 'onRun'], script),

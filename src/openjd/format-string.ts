@@ -1,4 +1,5 @@
-import { evaluateExpression, type ExprLookup } from './expr-eval.js';
+import { ExprError } from './expr-operators.js';
+import { evaluateExpression, valueText, type ExprLookup } from './expr-eval.js';
 
 /**
  * Format strings (2023-09 Template Schemas §7.3, openjd-specifications wiki): literal text with
@@ -85,8 +86,23 @@ export function resolveFormatString(
       continue;
     }
     const v = lookup(part.ref);
-    if (v === undefined) return { error: `{{${part.ref}}} has no value here` };
-    out += typeof v === 'string' ? v : v.value;
+    if (v === undefined) {
+      // a property of a value (`{{ out_dir.name }}`): validation allowed it only with EXPR
+      const r = part.ref.includes('.') ? evaluateExpression(part.ref, lookup) : undefined;
+      if (r && 'value' in r) out += r.value;
+      else return { error: `{{${part.ref}}} has no value here` };
+      continue;
+    }
+    if (typeof v === 'string' || !('bound' in v)) {
+      out += typeof v === 'string' ? v : v.value;
+      continue;
+    }
+    try {
+      out += valueText(v.bound);
+    } catch (e) {
+      if (e instanceof ExprError) return { error: `{{${part.ref}}}: ${e.message}` };
+      throw e;
+    }
   }
   return { value: out };
 }

@@ -59,9 +59,11 @@ export function hostLookup(
       Object.hasOwn(jobParams, name)
     )
       return jobParams[name]; // no path mapping: Param is the value as given
-    if (ref === 'Session.WorkingDirectory') return sessionDir;
-    if (ref === 'Session.HasPathMappingRules') return 'false';
-    if (ref === 'Session.PathMappingRulesFile') return pathMappingFile(sessionDir).path;
+    // typed, so expressions compute with them as paths and a bool (EXPR)
+    if (ref === 'Session.WorkingDirectory') return { type: 'PATH', value: sessionDir };
+    if (ref === 'Session.HasPathMappingRules') return { type: 'BOOL', value: 'false' };
+    if (ref === 'Session.PathMappingRulesFile')
+      return { type: 'PATH', value: pathMappingFile(sessionDir).path };
     return undefined;
   };
 }

@@ -12,6 +12,7 @@ import {
   type FileToWrite,
 } from './host-scope.js';
 import type { JobParameterValues } from './job-parameters.js';
+import { withBindings, withNames } from './let-scope.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
 import type { TaskParameterValue } from './task-values.js';
@@ -61,8 +62,10 @@ export function instantiateTask(
     more[`Task.Param.${p.name}`] = v; // no path mapping: PATH values are as given
     more[`Task.RawParam.${p.name}`] = v;
   }
-  const lookup = hostLookup(jobParams, sessionDir, more);
   const at: PathSegment[] = ['steps', index, 'script'];
+  const named = withNames(hostLookup(jobParams, sessionDir, more), template.name, step.name);
+  const stepScope = withBindings(step.let, ['steps', index, 'let'], named);
+  const lookup = withBindings(step.script.let, [...at, 'let'], stepScope);
   const run = actionCommand(
     step.script.actions.onRun,
     [...at, 'actions', 'onRun'],

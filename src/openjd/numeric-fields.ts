@@ -4,7 +4,9 @@ import { evaluateExpression, type ExprLookup } from './expr-eval.js';
 import { parseFormatString, resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { formatPath, type PathSegment, type Problem } from './problem.js';
-import { checkReferences, type ParamInfo } from './references.js';
+import { withBindings, withNames } from './let-scope.js';
+import { checkReferences, type ParamInfo, type ReferenceContext } from './references.js';
+import { boundNames } from './schema/let.js';
 import type { JobTemplate } from './schema/template.js';
 import { FLOAT_STRING, INT_STRING } from './values.js';
 
@@ -103,7 +105,7 @@ export function checkNumericFields(
       const n = RULES[key](v.trim());
       if (typeof n === 'string')
         problems.push({ path, message: `${JSON.stringify(v)}: must be ${n}` });
-    } else checkReferences(v, path, params, { where: 'submission' }, problems, expr);
+    } else checkReferences(v, path, params, submissionContext(doc, at), problems, expr);
   }
 }
 
@@ -115,6 +117,14 @@ function isNullExpression(value: string, lookup: ExprLookup): boolean {
   if (!part || !('expr' in part)) return false;
   const r = evaluateExpression(`(${part.expr}) == null`, lookup);
   return 'value' in r && r.value === 'true';
+}
+
+/** What a numeric field may name: job parameters, and in a step its name and `let` (EXPR). */
+function submissionContext(doc: Raw, at: PathSegment[]): ReferenceContext {
+  const step = at[0] === 'steps' ? items(doc.steps)[at[1] as number] : undefined;
+  if (!isObject(step)) return { where: 'submission' };
+  const bindings = Array.isArray(step.let) ? step.let.filter((b) => typeof b === 'string') : [];
+  return { where: 'submission', inStep: true, bound: boundNames(bindings) };
 }
 
 /**
@@ -131,17 +141,25 @@ export function resolveNumericFields(
     return { template, errors: [] };
   const copy = structuredClone(template);
   const errors: Problem[] = [];
-  const lookup = submissionLookup(values);
+  const lookup = withNames(submissionLookup(values), copy.name);
+  // a step's fields see its name and bindings
+  const stepLookup = (i: number) => {
+    const step = copy.steps[i];
+    if (!step) return lookup;
+    const named = withNames(lookup, copy.name, step.name);
+    return withBindings(step.let, ['steps', i, 'let'], named);
+  };
   for (const { at, holder, key } of numericSites(copy as unknown as Raw)) {
     const v = holder[key];
     if (typeof v !== 'string') continue;
     const path = formatPath(at);
-    const r = resolveFormatString(v, lookup);
+    const here = at[0] === 'steps' ? stepLookup(at[1] as number) : lookup;
+    const r = resolveFormatString(v, here);
     if ('error' in r) {
       errors.push({ path, message: r.error });
       continue;
     }
-    if (r.value === '' && isNullExpression(v, lookup)) {
+    if (r.value === '' && isNullExpression(v, here)) {
       // EXPR: an optional field whose expression is null is left out, as if not given
       delete holder[key];
       continue;

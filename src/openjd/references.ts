@@ -14,11 +14,16 @@ import type { ParameterType } from './schema/parameters.js';
  *   `Task.RawParam.*` and `Task.File.*`.
  */
 
-/** Where a format string is evaluated, and what that place defines. */
-export type ReferenceContext =
+/**
+ * Where a format string is evaluated, and what that place defines. With EXPR, `bound` are the
+ * `let` bindings in scope there, `inStep` makes Step.Name defined, and Job.Name is defined
+ * everywhere but in the job's own name (`jobName`).
+ */
+export type ReferenceContext = (
   | { where: 'submission' }
   | { where: 'environment'; files: readonly string[] }
-  | { where: 'script'; taskParams: readonly string[]; files: readonly string[] };
+  | { where: 'script'; taskParams: readonly string[]; files: readonly string[] }
+) & { bound?: readonly string[]; inStep?: boolean; jobName?: boolean };
 
 /** A job parameter as the reference rules need it. */
 export interface ParamInfo {
@@ -46,9 +51,18 @@ export const SESSION_VALUES = [
   'Session.PathMappingRulesFile',
 ];
 
-/** Every name a format string in `ctx` may reference. */
-export function symbolsFor(params: readonly ParamInfo[], ctx: ReferenceContext): Set<string> {
+/** Every name a format string in `ctx` may reference (`expr`: with the EXPR extension). */
+export function symbolsFor(
+  params: readonly ParamInfo[],
+  ctx: ReferenceContext,
+  expr = false,
+): Set<string> {
   const out = new Set<string>();
+  if (expr) {
+    for (const b of ctx.bound ?? []) out.add(b);
+    if (!ctx.jobName) out.add('Job.Name');
+    if (ctx.inStep) out.add('Step.Name');
+  }
   for (const p of params) {
     out.add(`RawParam.${p.name}`);
     if (p.type !== 'PATH' || ctx.where !== 'submission') out.add(`Param.${p.name}`);
@@ -77,8 +91,10 @@ export function checkReferences(
 ): void {
   const parsed = parseFormatString(value);
   if ('error' in parsed) return; // the schema reports the parse error
-  const symbols = symbolsFor(params, ctx);
-  for (const part of parsed.parts) {
+  const symbols = symbolsFor(params, ctx, expr);
+  for (let part of parsed.parts) {
+    // with EXPR a dotted name may read properties of a value (`{{ out_dir.name }}`)
+    if ('ref' in part && expr && !symbols.has(part.ref)) part = { expr: part.ref };
     if ('expr' in part) {
       if (!expr) {
         problems.push({
@@ -101,6 +117,21 @@ export function checkReferences(
   }
 }
 
+/**
+ * What is wrong with one EXPR expression evaluated in `ctx` (`let` bindings' own expressions),
+ * each a sentence to follow it; `first` may explain an undefined name before the general hints.
+ */
+export function expressionProblems(
+  src: string,
+  params: readonly ParamInfo[],
+  ctx: ReferenceContext,
+  first: (ref: string) => string | undefined = () => undefined,
+): string[] {
+  const symbols = symbolsFor(params, ctx, true);
+  const why = (ref: string) => first(ref) ?? hint(ref, params, ctx, symbols);
+  return checkExpression(src, symbols, why, false); // a binding's value may be a list
+}
+
 function hint(
   ref: string,
   params: readonly ParamInfo[],
@@ -115,6 +146,9 @@ function hint(
     return 'Session values are known only on the host: use them in environments and step scripts';
   if (scope === 'Task' && ctx.where !== 'script')
     return "Task values exist only in a step's script";
+  if (ref === 'Step.Name' && !ctx.inStep) return 'Step.Name exists only inside a step';
+  if (ref === 'Job.Name' && ctx.jobName)
+    return "the job's name cannot use itself: write it from Param values";
   if (scope === 'Env' && ctx.where !== 'environment')
     return 'Env.File values exist only inside the environment that embeds the file';
   const near = closest(ref, symbols);

@@ -13,6 +13,7 @@ export function stepSlice(template: JobTemplate, stepName: string): JobTemplate 
   const slim: StepTemplate = {
     name: step.name,
     script: step.script,
+    ...(step.let ? { let: step.let } : {}),
     ...(step.stepEnvironments ? { stepEnvironments: step.stepEnvironments } : {}),
     ...(step.parameterSpace
       ? {

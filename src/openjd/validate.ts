@@ -1,6 +1,7 @@
 import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
-import { checkLetBindings } from './expr-check.js';
+import { checkLetNeedsExpr } from './expr-check.js';
+import { withUpperTypeNames } from './expr-type-names.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import {
@@ -11,6 +12,7 @@ import {
 } from './feature-bundle.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { checkManifestParameters } from './manifest-range.js';
+import { atSimpleActions, checkEnvironmentLet, checkStepLets } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
@@ -66,9 +68,11 @@ export function validateTemplate(
     errors,
   );
   const bundled = extensions.includes(FEATURE_BUNDLE_1);
-  const raw = normalizeSimpleActions(given, bundled, errors);
+  const named = extensions.includes(EXPR_EXTENSION) ? withUpperTypeNames(given) : given;
+  const raw = normalizeSimpleActions(named, bundled, errors);
   checkEndOfLine(raw, bundled, errors);
-  if (extensions.includes(EXPR_EXTENSION)) checkLetBindings(raw, errors);
+  // on the template as written, so a simple action's `let` is named where it stands
+  if (!extensions.includes(EXPR_EXTENSION)) checkLetNeedsExpr(given, errors);
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 
   const params = list('parameterDefinitions').map((p, i) =>
@@ -103,7 +107,11 @@ export function validateTemplate(
   for (const p of outside) if (!infos.some((q) => q.name === p.name)) infos.push(p);
   const expr = extensions.includes(EXPR_EXTENSION);
   if (typeof raw.name === 'string')
-    checkReferences(raw.name, 'name', infos, { where: 'submission' }, errors, expr);
+    checkReferences(raw.name, 'name', infos, { where: 'submission', jobName: true }, errors, expr);
+  if (expr) {
+    jobEnvs.forEach((e, i) => e && checkEnvironmentLet(e, ['jobEnvironments', i], infos, errors));
+    steps.forEach((s, i) => s && checkStepLets(s, i, infos, errors));
+  }
   const sites = [
     ...jobEnvs.flatMap((e, i) => (e ? environmentSites(e, ['jobEnvironments', i]) : [])),
     ...steps.flatMap((s, i) => (s ? stepSites(s, i) : [])),
@@ -115,7 +123,7 @@ export function validateTemplate(
   const base: Problem[] = [];
   if (!bundled) checkBaseLimits(raw, base);
   if (errors.length > 0 || base.length > 0 || !root)
-    return { errors: dedupe(withBaseLimits(errors, base)), warnings: [] };
+    return { errors: dedupe(atSimpleActions(given, withBaseLimits(errors, base))), warnings: [] };
   const template: JobTemplate = {
     ...(root as Omit<
       JobTemplate,

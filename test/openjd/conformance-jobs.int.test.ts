@@ -126,7 +126,19 @@ async function runCase(c: ConformanceCase): Promise<Outcome> {
   const r = await runCliAsync(args, { timeoutMs: 300_000 });
   if (r.code !== 0) return { ...out, refused: r.stderr.trim() };
   const job = await coord.waitFor(r.stdout.trim(), ended, 600_000);
-  return { ...out, job, lines: [`Job: ${job.name}`, ...printed(job.dir)] };
+  const lines = () => [`Job: ${job.name}`, ...printed(job.dir)];
+  // an environment's onExit runs when the agent leaves the session, after the job has ended
+  for (let i = 0; i < 20 && missingIn(out.expected, lines()).length > 0; i++)
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  return { ...out, job, lines: lines() };
+}
+
+/** The expected texts (each text, or any one of a list) that `lines` does not hold. */
+function missingIn(expected: Outcome['expected'], lines: string[]): Outcome['expected'] {
+  const all = lines.join('\n');
+  return expected.filter((e) =>
+    typeof e === 'string' ? !all.includes(e) : !e.some((x) => all.includes(x)),
+  );
 }
 
 /** Whether the job did what the case wants, and if not, why. */
@@ -139,9 +151,7 @@ function judge(c: ConformanceCase, o: Outcome): string | undefined {
     return `ended ${o.job?.state} (the case wants ${wanted}): ${o.job?.error ?? ''}`;
   // the suite's texts are substrings of what was printed
   const all = o.lines.join('\n');
-  const missing = o.expected.filter((e) =>
-    typeof e === 'string' ? !all.includes(e) : !e.some((x) => all.includes(x)),
-  );
+  const missing = missingIn(o.expected, o.lines);
   const extra = o.forbidden.filter((t) => all.includes(t));
   if (missing.length || extra.length)
     return `missing ${JSON.stringify(missing)}, forbidden printed ${JSON.stringify(extra)}; printed ${JSON.stringify(o.lines.slice(0, 20))}`;

@@ -11,7 +11,8 @@ import { cleanUp, CoordinatorProcess, ended } from '../helpers/coordinator.js';
  * onEnter sets a variable with `openjd_redacted_env`; the task sees its value, and nothing the
  * coordinator serves or keeps (the task's log, results, status, the job's files and its
  * database) holds it. EXPR and FEATURE_BUNDLE_1: a simple action whose range, output and
- * timeout are computed by expressions.
+ * timeout are computed by expressions, and `let` bindings of a step and of a simple action that
+ * reach a task's command line.
  */
 
 const slurmConf = inject('slurmConf');
@@ -135,5 +136,49 @@ describe('OpenJD extensions on the local cluster', () => {
     const logs = cli(['logs', job.id, '--task', 'Say[Frame=4]', '--tail', '100']);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('out: frame 004 of 4 last');
+  }, 360_000);
+
+  it("passes a step's and a simple action's let bindings (EXPR) to a task's command line", async () => {
+    const file = path.join(root, 'let.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        specificationVersion: 'jobtemplate-2023-09',
+        extensions: ['EXPR', 'FEATURE_BUNDLE_1'],
+        name: 'shot {{ Param.Shot }}',
+        parameterDefinitions: [
+          { name: 'Shot', type: 'STRING', default: 'sh030' },
+          { name: 'Frames', type: 'INT', default: 3 },
+        ],
+        steps: [
+          {
+            name: 'Comp',
+            let: ['first = Param.Frames - 1', "label = Step.Name + '@' + Job.Name"],
+            parameterSpace: {
+              taskParameterDefinitions: [
+                { name: 'Frame', type: 'INT', range: '{{ first }}-{{ Param.Frames }}' },
+              ],
+            },
+            bash: {
+              let: [
+                'pad = string(Task.Param.Frame).zfill(4)',
+                "out = Session.WorkingDirectory / 'plates' / (pad + '.exr')",
+              ],
+              script: 'echo "comp {{ label }} $1 into {{ out.name }} (first {{ first }})"\n',
+              args: ['{{ pad }}'],
+            },
+          },
+        ],
+      }),
+    );
+    const r = cli(['submit', 'openjd', file, '--nodes', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const job = await coord.waitFor(r.stdout.trim(), ended, 300_000);
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    const logs = cli(['logs', job.id, '--task', 'Comp[Frame=3]', '--tail', '100']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('out: comp Comp@shot sh030 0003 into 0003.exr (first 2)');
+    // the step's binding set the range: frames 2 and 3
+    expect(job.progress.total).toBe(2);
   }, 360_000);
 });

@@ -88,13 +88,13 @@ describe('FEATURE_BUNDLE_1', () => {
     expect(planTemplateJob(doc(fb, bashStep), {}, { hostArch: 'x86_64' }).errors).toEqual([]);
   });
 
-  it('refuses what it does not build: let', () => {
+  it('refuses let without EXPR, and a simple action beside a script', () => {
     const fb = ['FEATURE_BUNDLE_1'];
     expect(
       validateTemplate(doc(fb, { python: { script: 'print(1)', let: ['x = 1'] } })).errors,
     ).toContainEqual({
       path: 'steps[0].python.let',
-      message: expect.stringMatching(/let bindings are not evaluated/) as string,
+      message: expect.stringMatching(/let bindings need the EXPR extension/) as string,
     });
     expect(
       validateTemplate(doc(fb, { ...bashStep, script: { actions: { onRun: { command: 'x' } } } }))

@@ -9,6 +9,7 @@ import {
   numberOrFormatString,
   plainString,
 } from './strings.js';
+import { letBindings } from './let.js';
 
 /**
  * Actions, embedded files, scripts and environments (2023-09 Template Schemas §3.5, §4, §5, §6).
@@ -86,6 +87,7 @@ const embeddedFiles = z
 export const StepScript = z.strictObject({
   actions: z.strictObject({ onRun: Action }),
   embeddedFiles,
+  let: letBindings.optional(), // EXPR (expr-check.ts refuses it without the extension)
 });
 /** A validated step script. */
 export type StepScript = z.infer<typeof StepScript>;
@@ -105,6 +107,7 @@ export const Environment = z
             error: 'must define onEnter, onExit or both',
           }),
         embeddedFiles,
+        let: letBindings.optional(),
       })
       .optional(),
     variables: z

@@ -4,6 +4,7 @@ import { hasReferences } from '../format-string.js';
 import { CHUNK_INT, ChunkSpec } from './chunks.js';
 import { HostRequirements } from './host-requirements.js';
 import { intValue } from './parameters.js';
+import { letBindings } from './let.js';
 import { Environment, StepScript, uniqueBy } from './script.js';
 import { description, formatString, identifier, plainString } from './strings.js';
 
@@ -168,6 +169,7 @@ export const StepTemplate = z
       .optional(),
     hostRequirements: HostRequirements.optional(),
     parameterSpace: ParameterSpace.optional(),
+    let: letBindings.optional(),
     script: StepScript,
   })
   .superRefine((s, ctx) => {

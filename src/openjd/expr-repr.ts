@@ -1,0 +1,88 @@
+import type { Value } from './expr-value.js';
+
+/**
+ * The `repr_*` functions of RFC 0006 that Linux hosts need: a value written as a literal of the
+ * language it is pasted into. `repr_sh` quotes as Python's `shlex.quote` does (a list becomes its
+ * items quoted and joined with spaces, ready for `for f in {{ repr_sh(files) }}`); `repr_py`
+ * writes a Python literal; `repr_json` JSON.
+ */
+
+const SH_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+function shQuote(s: string): string {
+  if (s === '') return "''";
+  if (SH_SAFE.test(s)) return s;
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+function scalarText(v: Value): string {
+  switch (v.t) {
+    case 'null':
+      return '';
+    case 'bool':
+      return v.v ? 'true' : 'false';
+    case 'int':
+      return String(v.v);
+    case 'float':
+      return Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
+    case 'list':
+      throw new Error('a list inside a list cannot be written for a shell');
+    default:
+      return v.v;
+  }
+}
+
+function pyString(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '\\' || ch === q) out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${q}${out}${q}`;
+}
+
+function py(v: Value): string {
+  switch (v.t) {
+    case 'null':
+      return 'None';
+    case 'bool':
+      return v.v ? 'True' : 'False';
+    case 'list':
+      return `[${v.v.map(py).join(', ')}]`;
+    case 'int':
+    case 'float':
+      return scalarText(v);
+    default:
+      return pyString(v.v);
+  }
+}
+
+function json(v: Value): unknown {
+  if (v.t === 'null') return null;
+  if (v.t === 'list') return v.v.map(json);
+  return v.v;
+}
+
+function one(args: Value[]): Value {
+  if (args.length !== 1) throw new Error(`takes 1 argument(s), not ${args.length}`);
+  return args[0] as Value;
+}
+
+const str = (v: string): Value => ({ t: 'string', v });
+
+export const REPR_FUNCTIONS: Readonly<Record<string, (args: Value[]) => Value>> = {
+  repr_sh: (a) => {
+    const v = one(a);
+    return str(
+      v.t === 'list' ? v.v.map((x) => shQuote(scalarText(x))).join(' ') : shQuote(scalarText(v)),
+    );
+  },
+  repr_py: (a) => str(py(one(a))),
+  repr_json: (a) => str(JSON.stringify(json(one(a)))),
+};
