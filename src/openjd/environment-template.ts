@@ -4,7 +4,7 @@ import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import { checkEndOfLine, FEATURE_BUNDLE_1 } from './feature-bundle.js';
 import { environmentSites } from './format-sites.js';
 import { checkLetNeedsExpr } from './expr-check.js';
-import { withUpperTypeNames } from './expr-type-names.js';
+import { checkExprOnlyTypes, withUpperTypeNames } from './expr-type-names.js';
 import { checkEnvironmentLet } from './let-check.js';
 import { checkNumericFields } from './numeric-fields.js';
 import { checkParameterDefinition } from './parameter-rules.js';
@@ -71,6 +71,7 @@ export function validateEnvironmentTemplate(doc: unknown): {
   );
   checkEndOfLine(raw, extensions.includes(FEATURE_BUNDLE_1), errors);
   const defs = extensions.includes(EXPR_EXTENSION) ? withUpperTypeNames(raw) : raw;
+  if (!extensions.includes(EXPR_EXTENSION)) checkExprOnlyTypes(raw.parameterDefinitions, errors);
   const list = Array.isArray(defs.parameterDefinitions) ? defs.parameterDefinitions : [];
   const params = list.map((p, i) =>
     parseWith(JobParameterDefinition, p, ['parameterDefinitions', i], errors),

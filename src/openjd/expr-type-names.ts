@@ -1,3 +1,5 @@
+import { formatPath, type Problem } from './problem.js';
+
 /**
  * With EXPR, parameter type names are case-insensitive (Template Schemas §2 as the extension
  * amends it): `int`, `Path` and `sTrInG` are INT, PATH and STRING. The document is given to the
@@ -34,4 +36,23 @@ export function withUpperTypeNames(doc: Raw): Raw {
       };
     });
   return out;
+}
+
+/** Job parameter types only the EXPR extension defines. */
+const EXPR_ONLY_TYPES = ['BOOL'];
+
+/**
+ * Without EXPR, a job parameter of a type only EXPR defines is refused with what to change
+ * (`parameterDefinitions` of a job or environment template, as written).
+ */
+export function checkExprOnlyTypes(list: unknown, problems: Problem[]): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((p: unknown, i) => {
+    const type = isObject(p) && typeof p.type === 'string' ? p.type.toUpperCase() : undefined;
+    if (type !== undefined && EXPR_ONLY_TYPES.includes(type))
+      problems.push({
+        path: formatPath(['parameterDefinitions', i, 'type']),
+        message: `${type} parameters need the EXPR extension: list EXPR in extensions, or use a STRING parameter`,
+      });
+  });
 }

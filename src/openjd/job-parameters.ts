@@ -2,7 +2,15 @@ import path from 'node:path';
 import type { Problem } from './problem.js';
 import type { JobParameterDefinition, ParameterType } from './schema/parameters.js';
 import type { JobTemplate } from './schema/template.js';
-import { INT64_RANGE, INT_STRING, floatText, toFloat, toInt } from './values.js';
+import {
+  BOOL_SPELLINGS,
+  INT64_RANGE,
+  INT_STRING,
+  floatText,
+  toBool,
+  toFloat,
+  toInt,
+} from './values.js';
 
 /** A job parameter's value: its type and the text format strings see (`{{Param.X}}`). */
 export interface JobParameterValue {
@@ -173,6 +181,11 @@ function checkValue(
     if (min !== undefined && v < min) return { error: `${v} is less than the minimum ${min}` };
     if (max !== undefined && v > max) return { error: `${v} is more than the maximum ${max}` };
     return { value: def.type === 'INT' ? String(v) : floatText(raw as number | bigint | string) };
+  }
+  if (def.type === 'BOOL') {
+    // written as `string()` writes a bool, which is how expressions read it back (expr-eval.ts)
+    const b = toBool(raw);
+    return b === undefined ? { error: `${show(raw)} is not ${BOOL_SPELLINGS}` } : { value: String(b) };
   }
   if (typeof raw !== 'string' && typeof raw !== 'number')
     return { error: `must be a string, not ${show(raw)}` };

@@ -60,7 +60,7 @@ function mergeTwo(a: JobParameterDefinition, b: JobParameterDefinition): JobPara
       const later = bb.allowedValues.map(num);
       out.allowedValues = a.allowedValues.filter((v) => later.includes(num(v)));
     } else out.allowedValues = a.allowedValues ?? bb.allowedValues;
-  } else {
+  } else if (a.type !== 'BOOL') {
     const bb = b as typeof a;
     const most = (x?: number, y?: number) =>
       x === undefined ? y : y === undefined ? x : Math.max(x, y);
@@ -104,6 +104,8 @@ const BOUNDS = {
  * that stays inside the earlier values admits nothing more.
  */
 function loosened(a: JobParameterDefinition, b: JobParameterDefinition): string | undefined {
+  // a BOOL has no constraint to loosen
+  if (a.type === 'BOOL' || b.type === 'BOOL') return undefined;
   const numeric = a.type === 'INT' || a.type === 'FLOAT';
   const num = (v: unknown): Num | undefined =>
     a.type === 'INT' ? toInt(v) : a.type === 'FLOAT' ? toFloat(v) : undefined;
@@ -166,7 +168,7 @@ export function mergeParameterDefinitions(sources: readonly ParameterSource[]): 
   for (const { def, from } of merged.values()) {
     if (from.length < 2) continue;
     const where = `parameter ${def.name} (merged from ${from.join(', ')})`;
-    if (def.allowedValues?.length === 0) {
+    if ('allowedValues' in def && def.allowedValues?.length === 0) {
       errors.push({
         path: where,
         message: 'no value is in the allowedValues of every template: make the lists share one',

@@ -15,6 +15,7 @@ export function checkParameterDefinition(
 ): void {
   const at = (...more: (string | number)[]) => formatPath(['parameterDefinitions', index, ...more]);
   checkUserInterface(def, index, problems);
+  if (def.type === 'BOOL') return; // its default is the schema's to check; it has no constraints
   if (def.type === 'INT' || def.type === 'FLOAT') {
     const num = (v: unknown): number | bigint | undefined =>
       def.type === 'INT' ? toInt(v) : toFloat(v);

@@ -47,6 +47,7 @@ export function checkUserInterface(
   if (!ui || control === undefined) return;
   const at = (...more: string[]) =>
     formatPath(['parameterDefinitions', index, 'userInterface', ...more]);
+  if (def.type === 'BOOL') return; // CHECK_BOX or HIDDEN (the schema's), and no allowedValues
   const allowed = def.allowedValues?.map((v) => String(v).toLowerCase());
   if (control === 'DROPDOWN_LIST' && !allowed)
     problems.push({ path: at('control'), message: 'DROPDOWN_LIST needs allowedValues to offer' });

@@ -1,7 +1,7 @@
 import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
 import { checkLetNeedsExpr } from './expr-check.js';
-import { withUpperTypeNames } from './expr-type-names.js';
+import { checkExprOnlyTypes, withUpperTypeNames } from './expr-type-names.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import {
@@ -72,7 +72,10 @@ export function validateTemplate(
   const raw = normalizeSimpleActions(named, bundled, errors);
   checkEndOfLine(raw, bundled, errors);
   // on the template as written, so a simple action's `let` is named where it stands
-  if (!extensions.includes(EXPR_EXTENSION)) checkLetNeedsExpr(given, errors);
+  if (!extensions.includes(EXPR_EXTENSION)) {
+    checkLetNeedsExpr(given, errors);
+    checkExprOnlyTypes(given.parameterDefinitions, errors);
+  }
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 
   const params = list('parameterDefinitions').map((p, i) =>

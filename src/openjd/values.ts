@@ -33,6 +33,33 @@ export function toFloat(v: unknown): number | undefined {
   return undefined;
 }
 
+/** The spellings a BOOL value may take as text (EXPR), compared case-insensitively. */
+const BOOL_TEXT: Readonly<Record<string, boolean>> = {
+  true: true,
+  yes: true,
+  on: true,
+  '1': true,
+  false: false,
+  no: false,
+  off: false,
+  '0': false,
+};
+
+/**
+ * The boolean a BOOL value holds (EXPR, Template Schemas §2 as the extension amends it): true or
+ * false, the numbers 1 and 0, or one of the words of BOOL_TEXT; undefined when it holds none.
+ */
+export function toBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : undefined;
+  if (typeof v === 'string' && Object.hasOwn(BOOL_TEXT, v.toLowerCase()))
+    return BOOL_TEXT[v.toLowerCase()];
+  return undefined;
+}
+
+/** The words a BOOL value may be written as, for messages. */
+export const BOOL_SPELLINGS = 'true or false (or yes/no, on/off, 1/0, in any case)';
+
 /** How a float is written into format strings: as given when given as text, else JavaScript's shortest form. */
 export function floatText(v: number | bigint | string): string {
   return typeof v === 'string' ? v.trim() : String(v);

@@ -15,7 +15,10 @@ export interface OpenjdSpec {
   resources: TaskResources;
 }
 
-const value = z.object({ type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH']), value: z.string() });
+const value = z.object({
+  type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH', 'BOOL']),
+  value: z.string(),
+});
 /** A task parameter's value: a CHUNK[INT] one is its chunk as a range expression (`1-5`). */
 const taskValue = z.object({
   type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH', 'CHUNK[INT]']),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FLOAT_STRING, INT_STRING, INT64_RANGE, toInt } from '../values.js';
+import { BOOL_SPELLINGS, FLOAT_STRING, INT_STRING, INT64_RANGE, toBool, toInt } from '../values.js';
 import { description, filterPattern, identifier, parameterString, plainString } from './strings.js';
 
 /**
@@ -130,12 +130,29 @@ export const FloatParameter = z.strictObject({
     .optional(),
 });
 
-/** `<JobParameterDefinition>`: one of the four, chosen by `type`. */
+/**
+ * `<JobBoolParameterDefinition>` (the EXPR extension; validate.ts refuses it without EXPR). It has
+ * no allowedValues: only true or only false would mean nothing to choose.
+ */
+export const BoolParameter = z.strictObject({
+  ...common,
+  type: z.literal('BOOL'),
+  default: z
+    .union([z.boolean(), z.number(), z.string()], { error: `must be ${BOOL_SPELLINGS}` })
+    .refine((v) => toBool(v) !== undefined, { error: `must be ${BOOL_SPELLINGS}` })
+    .optional(),
+  userInterface: z
+    .strictObject({ control: z.enum(['CHECK_BOX', 'HIDDEN']).optional(), ...uiCommon })
+    .optional(),
+});
+
+/** `<JobParameterDefinition>`: one of these, chosen by `type`. */
 export const JobParameterDefinition = z.discriminatedUnion('type', [
   StringParameter,
   PathParameter,
   IntParameter,
   FloatParameter,
+  BoolParameter,
 ]);
 
 /** A validated job parameter definition. */
