@@ -185,7 +185,9 @@ function checkValue(
   if (def.type === 'BOOL') {
     // written as `string()` writes a bool, which is how expressions read it back (expr-eval.ts)
     const b = toBool(raw);
-    return b === undefined ? { error: `${show(raw)} is not ${BOOL_SPELLINGS}` } : { value: String(b) };
+    return b === undefined
+      ? { error: `${show(raw)} is not ${BOOL_SPELLINGS}` }
+      : { value: String(b) };
   }
   if (typeof raw !== 'string' && typeof raw !== 'number')
     return { error: `must be a string, not ${show(raw)}` };

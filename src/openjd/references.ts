@@ -38,7 +38,8 @@ export interface ParamInfo {
 export function paramInfos(list: readonly unknown[]): ParamInfo[] {
   return list.flatMap((p) => {
     const { name, type } = (p ?? {}) as Record<string, unknown>;
-    return typeof name === 'string' && ['INT', 'FLOAT', 'STRING', 'PATH', 'BOOL'].includes(type as string)
+    return typeof name === 'string' &&
+      ['INT', 'FLOAT', 'STRING', 'PATH', 'BOOL'].includes(type as string)
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
