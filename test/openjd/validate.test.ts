@@ -181,7 +181,7 @@ describe('validateTemplate refuses, with the path of what to change', () => {
       t.steps[0].script.actions.onRun.extra = 1;
       t.steps[0].script.actions.onRun.timeout = 0;
       delete t.steps[1].script.actions.onRun.command;
-      t.parameterDefinitions[0].type = 'BOOL';
+      t.parameterDefinitions[0].type = 'DATE';
       t.stepz = [];
     });
     expectError(errors, 'steps[0].script.actions.onRun.extra', /not a property here/);
