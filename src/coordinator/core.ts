@@ -194,8 +194,10 @@ export class Coordinator {
       leaseTimed: (seconds) => leaseDecision.observe(seconds),
       retriesOf: (jobId) => store.jobs.get(jobId)?.spec.maxRetriesPerTask,
       // After the lease's transaction and reply: the scaler asks Slurm, and waits for drains.
+      // (deferred: the coordinator may have closed by then; a failure is logged, never thrown).
       foundNothing: (jobId) =>
         setImmediate(() => {
+          if (!store.open) return;
           this.scaler
             .releaseFinished(jobId)
             .catch((err: Error) => log(`releasing finished nodes of ${jobId}: ${err.message}`));

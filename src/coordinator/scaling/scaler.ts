@@ -290,11 +290,11 @@ export class Scaler {
    * needed. Called whenever a lease of the job finds nothing; a check already under way for the
    * job makes a second one return at once.
    */
-  releaseFinished(jobId: string): Promise<void> {
-    if (this.finishing.has(jobId) || !this.finished(jobId)) return Promise.resolve();
+  async releaseFinished(jobId: string): Promise<void> {
+    if (this.finishing.has(jobId) || !this.finished(jobId)) return;
     this.finishing.add(jobId);
     const why = 'nothing left to lease there';
-    return this.serialize(jobId, async () => {
+    await this.serialize(jobId, async () => {
       if (!this.finished(jobId)) return;
       await this.cancelPendingNow(jobId, Number.MAX_SAFE_INTEGER, 'coordinator', why);
       const held = await this.heldNodes(jobId);

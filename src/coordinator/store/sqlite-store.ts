@@ -68,6 +68,11 @@ export class SqliteStore {
     this.db.close();
   }
 
+  /** Whether the database is still open (work deferred past `close` finds it shut). */
+  get open(): boolean {
+    return this.db.open;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.sql.transaction(fn);
   }

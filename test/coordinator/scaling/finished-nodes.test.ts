@@ -122,4 +122,27 @@ describe('giving back the nodes of a job with nothing left to lease', () => {
     expect(t.store.jobs.get(job.id)?.nodesWanted).toBe(3);
     expect(t.store.allocations.list(job.id).filter((a) => a.state !== 'ended')).toHaveLength(1);
   });
+
+  it('does nothing, and throws nothing, when the coordinator closed before the check ran', async () => {
+    const t = testCoordinator(2);
+    const { agents } = await commandJob(t, [40, 1]);
+    const [a, b] = agents as [(typeof agents)[0], (typeof agents)[0]];
+    await t.lease(a);
+    const s1 = await t.lease(b);
+    expect(await t.c.complete(b.id, s1.id, {})).toBe(true);
+    const uncaught: unknown[] = [];
+    const onError = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onError);
+    try {
+      // b finds nothing, which asks for the check on the next turn; the store closes first
+      await t.c.lease(b.id, 0);
+      t.store.close();
+      await new Promise((r) => setImmediate(r));
+      await sleep(20);
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(uncaught).toEqual([]);
+    expect(t.port.cancelled).toEqual([]);
+  });
 });
