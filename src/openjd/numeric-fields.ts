@@ -1,6 +1,6 @@
 import { submissionLookup } from './expand.js';
 import { FEATURE_BUNDLE_1 } from './feature-bundle.js';
-import { evaluateExpression, type ExprLookup } from './expr-eval.js';
+import { evaluateValue, type ExprLookup } from './expr-eval.js';
 import { parseFormatString, resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { formatPath, type PathSegment, type Problem } from './problem.js';
@@ -115,8 +115,8 @@ function isNullExpression(value: string, lookup: ExprLookup): boolean {
   if ('error' in parsed || parsed.parts.length !== 1) return false;
   const [part] = parsed.parts;
   if (!part || !('expr' in part)) return false;
-  const r = evaluateExpression(`(${part.expr}) == null`, lookup);
-  return 'value' in r && r.value === 'true';
+  const r = evaluateValue(part.expr, lookup);
+  return 'value' in r && r.value.t === 'null';
 }
 
 /** What a numeric field may name: job parameters, and in a step its name and `let` (EXPR). */

@@ -328,19 +328,8 @@ export class Scaler {
     return this.serialize(jobId, async () => {
       await this.cancelPendingNow(jobId, Number.MAX_SAFE_INTEGER, actor, why);
       const held = await this.heldNodes(jobId);
-      if (!held.length) return;
-      const nodes = held.map((h) => h.node);
-      const agents = held.flatMap((h) => h.agents);
-      for (const a of agents) this.p.store.agents.update(a.id, { state: 'draining' });
-      this.p.record(jobId, 'scale:drain', actor, `draining ${agents.length} agent(s) (${why})`, {
-        nodes,
-      });
-      await this.waitIdle(jobId, agents);
-      this.p.notify(jobId);
-      await releaseNodes(this.p, jobId, held, actor);
-      this.p.record(jobId, 'scale:shrink', actor, `released ${nodes.join(',')} (${why})`, {
-        nodes,
-      });
+      if (held.length)
+        await this.drainAndRelease(jobId, held, actor, { now: false, lower: false, why });
     });
   }
 
