@@ -1,6 +1,7 @@
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { FUNCTIONS, PROPERTIES, toText, type Value } from './expr-functions.js';
-import { arith, checkedInt, compare, describe, ExprError, num, truthy } from './expr-operators.js';
+import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
+import { floatValue, intValue } from './expr-value.js';
 
 /**
  * Evaluates EXPR expressions (see expr-parse.ts for the language here) against the values of a
@@ -22,11 +23,18 @@ export interface BoundValue {
 function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (typeof v === 'string') return { t: 'string', v };
   if ('bound' in v) return v.bound;
-  if (v.type === 'INT') return { t: 'int', v: Number(v.value) };
+  if (v.type === 'INT') return intFromText(v.value);
   if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
   if (v.type === 'PATH') return { t: 'path', v: v.value };
   if (v.type === 'BOOL') return { t: 'bool', v: v.value === 'true' };
   return { t: 'string', v: v.value };
+}
+
+/** An INT value's text read exactly (a bigint, so 9223372036854775807 stays itself). */
+function intFromText(text: string): Value {
+  const t = text.trim();
+  if (!/^[-+]?\d+$/.test(t)) throw new ExprError(`${JSON.stringify(text)} is not an integer`);
+  return intValue(BigInt(t));
 }
 
 /** Looks a reference up: the longest dotted prefix with a value, the rest read as properties. */
@@ -53,7 +61,8 @@ function index(list: Value, i: Value): Value {
   if (i.t !== 'int') throw new ExprError(`an index must be an int, not ${describe(i)}`);
   const items = list.t === 'list' ? list.v : list.t === 'string' ? [...list.v] : null;
   if (!items) throw new ExprError(`${describe(list)} cannot be indexed`);
-  const at = i.v < 0 ? items.length + i.v : i.v;
+  const n = Number(i.v);
+  const at = n < 0 ? items.length + n : n;
   const item = items[at];
   if (item === undefined) throw new ExprError(`index ${i.v} is out of range`);
   return typeof item === 'string' ? { t: 'string', v: item } : item;
@@ -67,7 +76,7 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       if (v === null) return { t: 'null' };
       if (typeof v === 'boolean') return { t: 'bool', v };
       if (typeof v === 'string') return { t: 'string', v };
-      if (typeof v === 'number') return checkedInt(v);
+      if (typeof v === 'bigint') return intValue(v);
       return { t: 'float', v: v.float };
     }
     case 'name':
@@ -92,7 +101,7 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
         if (!b) return undefined;
         const x = ev(b);
         if (x.t !== 'int') throw new ExprError('slice bounds must be ints');
-        return x.v;
+        return Number(x.v);
       };
       const [lo, hi] = [bound(n.lo), bound(n.hi)];
       if (v.t === 'list') return { t: 'list', v: v.v.slice(lo, hi) };
@@ -100,10 +109,13 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       throw new ExprError(`${describe(v)} cannot be sliced`);
     }
     case 'unary': {
+      // -9223372036854775808 is in range though its digits alone are not
+      if (n.op === '-' && n.x.k === 'lit' && typeof n.x.v === 'bigint') return intValue(-n.x.v);
       const x = ev(n.x);
       if (n.op === 'not') return { t: 'bool', v: !truthy(x) };
       if (!num(x)) throw new ExprError(`${n.op}${describe(x)} is not defined`);
-      return n.op === '-' ? { t: x.t, v: -x.v } : x;
+      if (n.op === '+') return x;
+      return x.t === 'int' ? intValue(-x.v) : floatValue(-x.v);
     }
     case 'bin':
       return arith(n.op, ev(n.l), ev(n.r));

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { REPR_FUNCTIONS } from './expr-repr.js';
-import type { Value } from './expr-value.js';
+import { compareNumbers } from './expr-operators.js';
+import { floatValue, intValue, type Value } from './expr-value.js';
 
 /**
  * The functions EXPR expressions may call here (a subset of RFC 0005's library: conversions,
@@ -14,18 +15,28 @@ export type { Value };
 type Fn = (args: Value[]) => Value;
 
 const str = (v: string): Value => ({ t: 'string', v });
-const int = (v: number): Value => {
-  if (!Number.isSafeInteger(v)) throw new Error('the result is not a whole number in range');
-  return { t: 'int', v };
+/** A whole double as an int (range-checked). */
+const wholeInt = (v: number): Value => {
+  if (!Number.isFinite(v)) throw new Error('the result is not a finite number');
+  return intValue(BigInt(v));
 };
+const count = (n: number): Value => intValue(BigInt(n));
 
 function text(v: Value | undefined, what = 'a string'): string {
   if (v && (v.t === 'string' || v.t === 'path')) return v.v;
   throw new Error(`needs ${what}`);
 }
-function number(v: Value | undefined): number {
-  if (v && (v.t === 'int' || v.t === 'float')) return v.v;
+type Num = { t: 'int'; v: bigint } | { t: 'float'; v: number };
+function numeric(v: Value | undefined): Num {
+  if (v && (v.t === 'int' || v.t === 'float')) return v;
   throw new Error('needs a number');
+}
+/** A number argument as a double. */
+const number = (v: Value | undefined): number => Number(numeric(v).v);
+/** An int argument. */
+function integer(v: Value | undefined): bigint {
+  if (v?.t === 'int') return v.v;
+  throw new Error('needs an int');
 }
 function list(v: Value | undefined): Value[] {
   if (v?.t === 'list') return v.v;
@@ -56,11 +67,12 @@ export function toText(v: Value): string {
   }
 }
 
-function extremum(args: Value[], pick: (a: number, b: number) => number): Value {
-  const items = args.length === 1 ? list(args[0]) : args;
+function extremum(args: Value[], sign: 1 | -1): Value {
+  const items = (args.length === 1 ? list(args[0]) : args).map(numeric);
   if (items.length === 0) throw new Error('needs at least one value');
-  const best = items.map(number).reduce((x, y) => pick(x, y));
-  return items.some((x) => x.t === 'float') ? { t: 'float', v: best } : int(best);
+  const best = items.reduce((x, y) => (compareNumbers(y, x) * sign > 0 ? y : x));
+  // a float among the values makes the result a float, as with arithmetic
+  return items.some((x) => x.t === 'float') ? floatValue(Number(best.v)) : best;
 }
 
 const strMethod =
@@ -75,9 +87,10 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   int: (a) => {
     arity(a, 1);
     const v = a[0] as Value;
-    if (v.t === 'string' && /^\s*[-+]?\d+\s*$/.test(v.v)) return int(Number(v.v));
-    if (v.t === 'int' || v.t === 'float') return int(Math.trunc(v.v));
-    if (v.t === 'bool') return int(v.v ? 1 : 0);
+    if (v.t === 'string' && /^\s*[-+]?\d+\s*$/.test(v.v)) return intValue(BigInt(v.v.trim()));
+    if (v.t === 'int') return v;
+    if (v.t === 'float') return wholeInt(Math.trunc(v.v));
+    if (v.t === 'bool') return intValue(v.v ? 1n : 0n);
     throw new Error('needs a number or a string of digits');
   },
   float: (a) => {
@@ -85,43 +98,47 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     const v = a[0] as Value;
     const n = v.t === 'string' && v.v.trim() !== '' ? Number(v.v) : number(v);
     if (!Number.isFinite(n)) throw new Error('needs a number or a numeric string');
-    return { t: 'float', v: n };
+    return floatValue(n);
   },
   len: (a) => {
     arity(a, 1);
     const v = a[0] as Value;
-    return int(v.t === 'list' ? v.v.length : [...text(v, 'a string or a list')].length);
+    return count(v.t === 'list' ? v.v.length : [...text(v, 'a string or a list')].length);
   },
   abs: (a) => (
     arity(a, 1),
-    a[0]?.t === 'int' ? int(Math.abs(a[0].v)) : { t: 'float', v: Math.abs(number(a[0])) }
+    a[0]?.t === 'int'
+      ? intValue(a[0].v < 0n ? -a[0].v : a[0].v)
+      : floatValue(Math.abs(number(a[0])))
   ),
-  min: (a) => extremum(a, Math.min),
-  max: (a) => extremum(a, Math.max),
-  floor: (a) => (arity(a, 1), int(Math.floor(number(a[0])))),
-  ceil: (a) => (arity(a, 1), int(Math.ceil(number(a[0])))),
+  min: (a) => extremum(a, -1),
+  max: (a) => extremum(a, 1),
+  floor: (a) => (arity(a, 1), a[0]?.t === 'int' ? a[0] : wholeInt(Math.floor(number(a[0])))),
+  ceil: (a) => (arity(a, 1), a[0]?.t === 'int' ? a[0] : wholeInt(Math.ceil(number(a[0])))),
   round: (a) => {
     arity(a, 1, 2);
+    if (a[0]?.t === 'int' && a.length === 1) return a[0];
     const x = number(a[0]);
-    if (a.length === 1) return int(Math.round(x));
-    const d = number(a[1]);
-    return { t: 'float', v: Number(x.toFixed(Math.max(0, d))) };
+    if (a.length === 1) return wholeInt(Math.round(x));
+    const d = Number(integer(a[1]));
+    return floatValue(Number(x.toFixed(Math.min(100, Math.max(0, d)))));
   },
   sum: (a) => {
     arity(a, 1);
-    const items = list(a[0]);
-    const total = items.map(number).reduce((x, y) => x + y, 0);
-    return items.some((x) => x.t === 'float') ? { t: 'float', v: total } : int(total);
+    const items = list(a[0]).map(numeric);
+    if (items.some((x) => x.t === 'float'))
+      return floatValue(items.reduce((x, y) => x + Number(y.v), 0));
+    return intValue(items.reduce((x, y) => x + (y.v as bigint), 0n));
   },
   range: (a) => {
     arity(a, 1, 3);
-    const n = a.map(number);
+    const n = a.map(integer);
     const [start, stop, step] =
-      n.length === 1 ? [0, n[0] ?? 0, 1] : [n[0] ?? 0, n[1] ?? 0, n[2] ?? 1];
-    if (step === 0) throw new Error('the step must not be 0');
+      n.length === 1 ? [0n, n[0] ?? 0n, 1n] : [n[0] ?? 0n, n[1] ?? 0n, n[2] ?? 1n];
+    if (step === 0n) throw new Error('the step must not be 0');
     const out: Value[] = [];
-    for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-      out.push(int(i));
+    for (let i = start; step > 0n ? i < stop : i > stop; i += step) {
+      out.push(intValue(i));
       if (out.length > 100_000) throw new Error('makes more than 100000 values');
     }
     return { t: 'list', v: out };
@@ -160,7 +177,7 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     arity(a, 2);
     const v = a[0] as Value;
     const s = v.t === 'int' || v.t === 'float' ? toText(v) : text(v);
-    const width = number(a[1]);
+    const width = Number(integer(a[1]));
     const sign = /^[-+]/.test(s) ? (s[0] as string) : '';
     return str(sign + s.slice(sign.length).padStart(Math.max(0, width - sign.length), '0'));
   },

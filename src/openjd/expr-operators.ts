@@ -1,28 +1,104 @@
 import path from 'node:path';
-import type { Value } from './expr-functions.js';
+import { ExprError, floatValue, intValue, toDouble, type Value } from './expr-value.js';
 
 /** The operators of EXPR expressions (see expr-parse.ts): arithmetic, comparison, truth. */
 
-/** Why an expression could not be evaluated (a wrong type, a missing value, division by zero). */
-export class ExprError extends Error {}
+export { ExprError };
 
 /** The longest string an expression may make. */
 const MAX_STRING = 1_000_000;
 
-export const num = (v: Value): v is { t: 'int' | 'float'; v: number } =>
-  v.t === 'int' || v.t === 'float';
+type Num = { t: 'int'; v: bigint } | { t: 'float'; v: number };
+export const num = (v: Value): v is Num => v.t === 'int' || v.t === 'float';
 
 export function truthy(v: Value): boolean {
   if (v.t === 'null') return false;
   if (v.t === 'list') return v.v.length > 0;
   if (v.t === 'bool') return v.v;
-  if (num(v)) return v.v !== 0;
+  if (v.t === 'int') return v.v !== 0n;
+  if (v.t === 'float') return v.v !== 0;
   return v.v !== '';
 }
 
-export function checkedInt(n: number): Value {
-  if (!Number.isSafeInteger(n)) throw new ExprError('the result is too large for an integer');
-  return { t: 'int', v: n };
+/** -1, 0 or 1 as `a` is less than, equal to or more than `b`, exactly (an int is never rounded). */
+export function compareNumbers(a: Num, b: Num): number {
+  // JS orders a bigint against a number by their exact values
+  return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
+}
+
+/** Python's floor division and modulo of ints (the quotient rounds down, the remainder takes the divisor's sign). */
+function intDivMod(l: bigint, r: bigint): [bigint, bigint] {
+  let q = l / r;
+  let m = l % r;
+  if (m !== 0n && m < 0n !== r < 0n) {
+    q -= 1n;
+    m += r;
+  }
+  return [q, m];
+}
+
+function intPower(base: bigint, exp: bigint): Value {
+  // |base| >= 2 with an exponent over 63 cannot fit: refused before computing a huge number
+  if ((base > 1n || base < -1n) && exp > 64n) return intValue(base ** 64n);
+  return intValue(base ** exp);
+}
+
+function numberArith(op: string, l: Num, r: Num): Value {
+  const zero = r.t === 'int' ? r.v === 0n : r.v === 0;
+  if ((op === '/' || op === '//' || op === '%') && zero) throw new ExprError('division by zero');
+  if (l.t === 'int' && r.t === 'int') {
+    switch (op) {
+      case '+':
+        return intValue(l.v + r.v);
+      case '-':
+        return intValue(l.v - r.v);
+      case '*':
+        return intValue(l.v * r.v);
+      case '/':
+        return floatValue(Number(l.v) / Number(r.v));
+      case '//':
+        return intValue(intDivMod(l.v, r.v)[0]);
+      case '%':
+        return intValue(intDivMod(l.v, r.v)[1]);
+      case '**':
+        if (r.v >= 0n) return intPower(l.v, r.v);
+        if (l.v === 0n) throw new ExprError('0 cannot be raised to a negative power');
+        return floatValue(Number(l.v) ** Number(r.v));
+    }
+  }
+  const x = toDouble(l);
+  const y = toDouble(r);
+  switch (op) {
+    case '+':
+      return floatValue(x + y);
+    case '-':
+      return floatValue(x - y);
+    case '*':
+      return floatValue(x * y);
+    case '/':
+      return floatValue(x / y);
+    case '//': {
+      const q = Math.floor(x / y);
+      if (!Number.isFinite(q)) throw new ExprError('the result is not a finite number');
+      return intValue(BigInt(q));
+    }
+    case '%': {
+      const m = x % y;
+      return floatValue(m !== 0 && m < 0 !== y < 0 ? m + y : m);
+    }
+    case '**':
+      if (x === 0 && y < 0) throw new ExprError('0 cannot be raised to a negative power');
+      return floatValue(x ** y);
+  }
+  throw new ExprError(`${op} is not an arithmetic operator`);
+}
+
+/** `s * n`: the text repeated, bounded as RFC 0005 asks (evaluation must not exhaust memory). */
+function repeatText(s: string, n: bigint): Value {
+  const times = n > 0n ? n : 0n;
+  if (BigInt(s.length) * times > BigInt(MAX_STRING))
+    throw new ExprError(`the result would be longer than ${MAX_STRING} characters`);
+  return { t: 'string', v: s.repeat(Number(times)) };
 }
 
 export function describe(v: Value): string {
@@ -34,44 +110,19 @@ export function describe(v: Value): string {
 }
 
 export function arith(op: string, l: Value, r: Value): Value {
-  if (num(l) && num(r)) {
-    const int = l.t === 'int' && r.t === 'int';
-    const f = (n: number): Value => (int ? checkedInt(n) : { t: 'float', v: n });
-    if ((op === '/' || op === '//' || op === '%') && r.v === 0)
-      throw new ExprError('division by zero');
-    switch (op) {
-      case '+':
-        return f(l.v + r.v);
-      case '-':
-        return f(l.v - r.v);
-      case '*':
-        return f(l.v * r.v);
-      case '/':
-        return { t: 'float', v: l.v / r.v };
-      case '//':
-        return checkedInt(Math.floor(l.v / r.v));
-      case '%':
-        return f(l.v - r.v * Math.floor(l.v / r.v));
-      case '**':
-        return int && r.v >= 0 ? checkedInt(l.v ** r.v) : { t: 'float', v: l.v ** r.v };
-    }
-  }
+  if (num(l) && num(r)) return numberArith(op, l, r);
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
   if (op === '+' && l.t === 'path' && r.t === 'string') return { t: 'path', v: l.v + r.v };
   if (op === '+' && l.t === 'list' && r.t === 'list') return { t: 'list', v: [...l.v, ...r.v] };
-  if (op === '*' && l.t === 'string' && r.t === 'int') {
-    // bounded, as RFC 0005 asks: evaluation (at check and submit too) must not exhaust memory
-    if (l.v.length * Math.max(0, r.v) > MAX_STRING)
-      throw new ExprError(`the result would be longer than ${MAX_STRING} characters`);
-    return { t: 'string', v: l.v.repeat(Math.max(0, r.v)) };
-  }
+  if (op === '*' && l.t === 'string' && r.t === 'int') return repeatText(l.v, r.v);
+  if (op === '*' && l.t === 'int' && r.t === 'string') return repeatText(r.v, l.v);
   if (op === '/' && l.t === 'path' && (r.t === 'string' || r.t === 'path'))
     return { t: 'path', v: path.posix.join(l.v, r.v) };
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);
 }
 
 function equal(a: Value, b: Value): boolean {
-  if (num(a) && num(b)) return a.v === b.v;
+  if (num(a) && num(b)) return compareNumbers(a, b) === 0;
   if (a.t === 'list' && b.t === 'list')
     return a.v.length === b.v.length && a.v.every((x, i) => equal(x, b.v[i] as Value));
   const text = (v: Value) => (v.t === 'path' ? 'string' : v.t);
@@ -94,7 +145,6 @@ export function compare(op: string, a: Value, b: Value): boolean {
     ((a.t === 'string' || a.t === 'path') && (b.t === 'string' || b.t === 'path'));
   if (!ordered || !('v' in a) || !('v' in b))
     throw new ExprError(`${describe(a)} and ${describe(b)} cannot be ordered`);
-  const x = a.v;
-  const y = b.v;
-  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+  const c = num(a) && num(b) ? compareNumbers(a, b) : a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
+  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 }

@@ -22,7 +22,7 @@ export type Node =
   | { k: 'if'; test: Node; then: Node; else: Node }
   | { k: 'list'; items: Node[] };
 
-export type Literal = number | string | boolean | null | { float: number };
+export type Literal = bigint | string | boolean | null | { float: number };
 
 /** Why an expression cannot be read. */
 export class ExprSyntaxError extends Error {}
@@ -169,7 +169,7 @@ export function parseExpression(src: string): Node {
   const primary = (): Node => {
     const t = toks[i++];
     if (!t) throw new ExprSyntaxError('the expression ends too soon');
-    if (t.t === 'int') return { k: 'lit', v: Number(t.v) };
+    if (t.t === 'int') return { k: 'lit', v: BigInt(t.v) };
     if (t.t === 'float') return { k: 'lit', v: { float: Number(t.v) } };
     if (t.t === 'str') return { k: 'lit', v: unquote(t.v) };
     if (t.t === 'name') {

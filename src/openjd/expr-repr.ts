@@ -63,10 +63,12 @@ function py(v: Value): string {
   }
 }
 
-function json(v: Value): unknown {
-  if (v.t === 'null') return null;
-  if (v.t === 'list') return v.v.map(json);
-  return v.v;
+/** JSON text; an int is written with all its digits (JSON.stringify cannot write a bigint). */
+function json(v: Value): string {
+  if (v.t === 'null') return 'null';
+  if (v.t === 'list') return `[${v.v.map(json).join(',')}]`;
+  if (v.t === 'int') return String(v.v);
+  return JSON.stringify(v.v);
 }
 
 function one(args: Value[]): Value {
@@ -84,5 +86,5 @@ export const REPR_FUNCTIONS: Readonly<Record<string, (args: Value[]) => Value>> 
     );
   },
   repr_py: (a) => str(py(one(a))),
-  repr_json: (a) => str(JSON.stringify(json(one(a)))),
+  repr_json: (a) => str(json(one(a))),
 };
