@@ -24,7 +24,7 @@ function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (typeof v === 'string') return { t: 'string', v };
   if ('bound' in v) return v.bound;
   if (v.type === 'INT') return intFromText(v.value);
-  if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
+  if (v.type === 'FLOAT') return floatValue(Number(v.value), v.value.trim());
   if (v.type === 'PATH') return { t: 'path', v: v.value };
   if (v.type === 'BOOL') return { t: 'bool', v: v.value === 'true' };
   return { t: 'string', v: v.value };
@@ -77,7 +77,7 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       if (typeof v === 'boolean') return { t: 'bool', v };
       if (typeof v === 'string') return { t: 'string', v };
       if (typeof v === 'bigint') return intValue(v);
-      return { t: 'float', v: v.float };
+      return floatValue(v.float, v.text);
     }
     case 'name':
       return reference(n.path, lookup);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { REPR_FUNCTIONS } from './expr-repr.js';
 import { compareNumbers } from './expr-operators.js';
-import { floatValue, intValue, type Value } from './expr-value.js';
+import { floatText, floatValue, intValue, type Value } from './expr-value.js';
 
 /**
  * The functions EXPR expressions may call here (a subset of RFC 0005's library: conversions,
@@ -57,7 +57,7 @@ export function toText(v: Value): string {
     case 'bool':
       return v.v ? 'true' : 'false';
     case 'float':
-      return Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
+      return floatText(v);
     case 'int':
       return String(v.v);
     case 'list':
@@ -72,7 +72,7 @@ function extremum(args: Value[], sign: 1 | -1): Value {
   if (items.length === 0) throw new Error('needs at least one value');
   const best = items.reduce((x, y) => (compareNumbers(y, x) * sign > 0 ? y : x));
   // a float among the values makes the result a float, as with arithmetic
-  return items.some((x) => x.t === 'float') ? floatValue(Number(best.v)) : best;
+  return best.t === 'int' && items.some((x) => x.t === 'float') ? floatValue(Number(best.v)) : best;
 }
 
 const strMethod =

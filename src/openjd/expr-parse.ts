@@ -22,7 +22,7 @@ export type Node =
   | { k: 'if'; test: Node; then: Node; else: Node }
   | { k: 'list'; items: Node[] };
 
-export type Literal = bigint | string | boolean | null | { float: number };
+export type Literal = bigint | string | boolean | null | { float: number; text: string };
 
 /** Why an expression cannot be read. */
 export class ExprSyntaxError extends Error {}
@@ -170,7 +170,7 @@ export function parseExpression(src: string): Node {
     const t = toks[i++];
     if (!t) throw new ExprSyntaxError('the expression ends too soon');
     if (t.t === 'int') return { k: 'lit', v: BigInt(t.v) };
-    if (t.t === 'float') return { k: 'lit', v: { float: Number(t.v) } };
+    if (t.t === 'float') return { k: 'lit', v: { float: Number(t.v), text: t.v } };
     if (t.t === 'str') return { k: 'lit', v: unquote(t.v) };
     if (t.t === 'name') {
       if (t.v === 'true' || t.v === 'True') return { k: 'lit', v: true };

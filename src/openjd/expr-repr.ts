@@ -1,4 +1,4 @@
-import type { Value } from './expr-value.js';
+import { floatText, type Value } from './expr-value.js';
 
 /**
  * The `repr_*` functions of RFC 0006 that Linux hosts need: a value written as a literal of the
@@ -24,7 +24,7 @@ function scalarText(v: Value): string {
     case 'int':
       return String(v.v);
     case 'float':
-      return Number.isInteger(v.v) ? `${v.v}.0` : String(v.v);
+      return floatText(v);
     case 'list':
       throw new Error('a list inside a list cannot be written for a shell');
     default:
@@ -68,6 +68,7 @@ function json(v: Value): string {
   if (v.t === 'null') return 'null';
   if (v.t === 'list') return `[${v.v.map(json).join(',')}]`;
   if (v.t === 'int') return String(v.v);
+  if (v.t === 'float') return floatText(v);
   return JSON.stringify(v.v);
 }
 

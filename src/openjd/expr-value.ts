@@ -1,11 +1,13 @@
 /**
  * A value of an EXPR expression, as the evaluator and its functions hold it. An int is a 64-bit
  * signed integer (RFC 0005), held as a bigint so that every value in range is exact; a float is
- * a finite IEEE double, never -0.0.
+ * a finite IEEE double, never -0.0. A float only copied from where it was written (a literal, a
+ * FLOAT parameter, through a binding, list or `if`) keeps that text: `3.500` prints as `3.500`; a
+ * computed one prints as Python's shortest repr (`4.5`, `1e+16`).
  */
 export type Value =
   | { t: 'int'; v: bigint }
-  | { t: 'float'; v: number }
+  | { t: 'float'; v: number; text?: string }
   | { t: 'string'; v: string }
   | { t: 'path'; v: string }
   | { t: 'bool'; v: boolean }
@@ -26,10 +28,26 @@ export function intValue(n: bigint): Value {
 }
 
 /** A float value; an infinite or undefined result is an error, and -0.0 is 0.0. */
-export function floatValue(n: number): Value {
+export function floatValue(n: number, text?: string): Value {
   if (!Number.isFinite(n)) throw new ExprError('the result is not a finite number');
-  return { t: 'float', v: n === 0 ? 0 : n };
+  return text === undefined ? { t: 'float', v: n === 0 ? 0 : n } : { t: 'float', v: n, text };
 }
+
+/** A double as Python's repr writes it: the shortest digits that read back the same. */
+export function shortestFloat(n: number): string {
+  const [mantissa = '0', exp = '0'] = Math.abs(n).toExponential().split('e');
+  const e = Number(exp);
+  const digits = mantissa.replace('.', '');
+  const sign = n < 0 ? '-' : '';
+  if (e < -4 || e >= 16)
+    return `${sign}${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+  const whole = digits.slice(0, e + 1).padEnd(e + 1, '0');
+  return `${sign}${whole}.${digits.slice(e + 1) || '0'}`;
+}
+
+/** A float as it is written: its text when only copied, else its shortest repr. */
+export const floatText = (v: { v: number; text?: string }): string => v.text ?? shortestFloat(v.v);
 
 /** A number's value as a double (an int above 2^53 rounds to the nearest one). */
 export const toDouble = (v: { t: 'int' | 'float'; v: bigint | number }): number => Number(v.v);
