@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { pathOperator } from './expr-fn-path.js';
 import type { Value } from './expr-functions.js';
 
 /** The operators of EXPR expressions (see expr-parse.ts): arithmetic, comparison, truth. */
@@ -57,7 +57,8 @@ export function arith(op: string, l: Value, r: Value): Value {
     }
   }
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
-  if (op === '+' && l.t === 'path' && r.t === 'string') return { t: 'path', v: l.v + r.v };
+  const onPath = pathOperator(op, l, r);
+  if (onPath) return onPath;
   if (op === '+' && l.t === 'list' && r.t === 'list') return { t: 'list', v: [...l.v, ...r.v] };
   if (op === '*' && l.t === 'string' && r.t === 'int') {
     // bounded, as RFC 0005 asks: evaluation (at check and submit too) must not exhaust memory
@@ -65,8 +66,6 @@ export function arith(op: string, l: Value, r: Value): Value {
       throw new ExprError(`the result would be longer than ${MAX_STRING} characters`);
     return { t: 'string', v: l.v.repeat(Math.max(0, r.v)) };
   }
-  if (op === '/' && l.t === 'path' && (r.t === 'string' || r.t === 'path'))
-    return { t: 'path', v: path.posix.join(l.v, r.v) };
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);
 }
 
