@@ -1,3 +1,4 @@
+import { HOST_FUNCTIONS } from './expr-fn-path.js';
 import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
 import { evaluateExpression, evaluateValue } from './expr-eval.js';
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
@@ -9,14 +10,16 @@ import { formatPath, type Problem } from './problem.js';
  * and property it uses is one this tool evaluates. One that references nothing has the same value
  * wherever it runs, so it is evaluated now: a type error in it (`"a" + 1`) is refused here rather
  * than failing a task. `written`: its value is written into a format string (not a `let` value),
- * so it may not be a list. Each answer is a sentence to follow the expression in a problem's
- * message; an empty list means it will be evaluated.
+ * so it may not be a list. `host`: it is evaluated on the host (a script, an environment), where
+ * host-only functions (`apply_path_mapping`) may be called. Each answer is a sentence to follow
+ * the expression in a problem's message; an empty list means it will be evaluated.
  */
 export function checkExpression(
   src: string,
   defined: ReadonlySet<string>,
   undefinedHint: (ref: string) => string,
   written = true,
+  host = false,
 ): string[] {
   let tree: Node;
   try {
@@ -51,6 +54,13 @@ export function checkExpression(
       case 'call':
         if (!FUNCTIONS[n.fn])
           out.push(`uses function \`${n.fn}\`, which this tool does not evaluate`);
+        else if (HOST_FUNCTIONS.has(n.fn)) {
+          constant = false; // its value depends on the host's path-mapping rules
+          if (!host)
+            out.push(
+              `uses \`${n.fn}\`, which only a host evaluates: call it in a step's script or an environment, not here`,
+            );
+        }
         if (n.self) visit(n.self);
         n.args.forEach(visit);
         return;

@@ -145,12 +145,19 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
   }
 }
 
-/** A value as a format string writes it: as `string()` would, null as nothing; never a list. */
+/**
+ * A value as a format string writes it (RFC 0005 §1.3.2): as `string()` would, null as nothing,
+ * a list as its JSON-like text (`[1, 2]`, `["a"]`); a list holding null is refused.
+ */
 export function valueText(v: Value): string {
   if (v.t === 'null') return '';
-  if (v.t === 'list')
-    throw new ExprError('the result is a list: join it into a string (" ".join(...)) first');
+  if (v.t === 'list' && holdsNull(v))
+    throw new ExprError('the result is a list holding null: leave null out of lists');
   return toText(v);
+}
+
+function holdsNull(v: Value): boolean {
+  return v.t === 'list' && v.v.some((x) => x.t === 'null' || holdsNull(x));
 }
 
 /** Evaluates one expression to its value (a `let` binding's), or why it cannot. */

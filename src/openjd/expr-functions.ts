@@ -1,11 +1,11 @@
-import path from 'node:path';
+import { HOST_PATH_FUNCTIONS, PATH_FUNCTIONS, PATH_PROPERTIES } from './expr-fn-path.js';
 import { REPR_FUNCTIONS } from './expr-repr.js';
 import { compareNumbers } from './expr-operators.js';
 import { floatText, floatValue, intValue, type Value } from './expr-value.js';
 
 /**
  * The functions EXPR expressions may call here (a subset of RFC 0005's library: conversions,
- * numbers, strings, paths, lists; `repr_*` in expr-repr.ts). `x.f(a)` calls `f(x, a)`; a
+ * numbers, strings, paths, lists; paths in expr-fn-path.ts, `repr_*` in expr-repr.ts). `x.f(a)` calls `f(x, a)`; a
  * property `x.name` is one of PROPERTIES. A name not listed is refused by `openjd check` before
  * a job is submitted.
  */
@@ -164,15 +164,16 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     0,
     1,
   ),
-  join: strMethod(
-    (sep, [items]) =>
-      str(
-        list(items)
-          .map((x) => text(x))
-          .join(sep),
-      ),
-    1,
-  ),
+  // `sep.join(items)` as Python writes it, or `items.join(sep)` as a method of the list
+  join: (a) => {
+    arity(a, 2);
+    const [items, sep] = a[0]?.t === 'list' ? [a[0], a[1]] : [a[1], a[0]];
+    return str(
+      list(items)
+        .map((x) => text(x))
+        .join(text(sep)),
+    );
+  },
   zfill: (a) => {
     arity(a, 2);
     const v = a[0] as Value;
@@ -181,23 +182,10 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     const sign = /^[-+]/.test(s) ? (s[0] as string) : '';
     return str(sign + s.slice(sign.length).padStart(Math.max(0, width - sign.length), '0'));
   },
-  with_suffix: (a) => {
-    arity(a, 2);
-    const p = text(a[0], 'a path');
-    const ext = path.posix.extname(p);
-    return { t: 'path', v: (ext ? p.slice(0, -ext.length) : p) + text(a[1]) };
-  },
-  as_posix: (a) => (arity(a, 1), str(text(a[0], 'a path'))),
+  ...PATH_FUNCTIONS,
+  ...HOST_PATH_FUNCTIONS,
   ...REPR_FUNCTIONS,
 };
 
-/** Properties of paths (`Param.Scene.stem`), as pathlib names them. */
-export const PROPERTIES: Readonly<Record<string, (v: Value) => Value>> = {
-  name: (v) => str(path.posix.basename(text(v, 'a path'))),
-  stem: (v) => {
-    const base = path.posix.basename(text(v, 'a path'));
-    return str(base.slice(0, base.length - path.posix.extname(base).length));
-  },
-  suffix: (v) => str(path.posix.extname(text(v, 'a path'))),
-  parent: (v) => ({ t: 'path', v: path.posix.dirname(text(v, 'a path')) }),
-};
+/** Properties of values (`Param.Scene.stem`): those of paths. */
+export const PROPERTIES = PATH_PROPERTIES;

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { pathOperator } from './expr-fn-path.js';
 import { ExprError, floatValue, intValue, toDouble, type Value } from './expr-value.js';
 
 /** The operators of EXPR expressions (see expr-parse.ts): arithmetic, comparison, truth. */
@@ -112,12 +112,11 @@ export function describe(v: Value): string {
 export function arith(op: string, l: Value, r: Value): Value {
   if (num(l) && num(r)) return numberArith(op, l, r);
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
-  if (op === '+' && l.t === 'path' && r.t === 'string') return { t: 'path', v: l.v + r.v };
+  const onPath = pathOperator(op, l, r);
+  if (onPath) return onPath;
   if (op === '+' && l.t === 'list' && r.t === 'list') return { t: 'list', v: [...l.v, ...r.v] };
   if (op === '*' && l.t === 'string' && r.t === 'int') return repeatText(l.v, r.v);
   if (op === '*' && l.t === 'int' && r.t === 'string') return repeatText(r.v, l.v);
-  if (op === '/' && l.t === 'path' && (r.t === 'string' || r.t === 'path'))
-    return { t: 'path', v: path.posix.join(l.v, r.v) };
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);
 }
 

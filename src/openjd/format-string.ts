@@ -1,5 +1,6 @@
 import { ExprError } from './expr-operators.js';
-import { evaluateExpression, valueText, type ExprLookup } from './expr-eval.js';
+import { evaluateExpression, evaluateValue, valueText, type ExprLookup } from './expr-eval.js';
+import type { Value } from './expr-value.js';
 
 /**
  * Format strings (2023-09 Template Schemas §7.3, openjd-specifications wiki): literal text with
@@ -105,4 +106,61 @@ export function resolveFormatString(
     }
   }
   return { value: out };
+}
+
+/**
+ * Resolves one of an action's `args` (RFC 0005 §1.3.2): an arg that is exactly one `{{ }}` is
+ * its value's items, none for null and one arg per item of a list (`{{ Param.Flags }}`); any
+ * other arg is its resolved text, a list or null in it written as text.
+ */
+export function resolveArgument(
+  value: string,
+  lookup: ExprLookup,
+): { values: string[] } | { error: string } {
+  const parsed = parseFormatString(value);
+  if ('error' in parsed) return parsed;
+  const [only, ...more] = parsed.parts;
+  const whole = more.length === 0 && only !== undefined && !('text' in only);
+  const v = whole ? wholeValue(only, lookup) : undefined;
+  if (v === undefined) {
+    const r = resolveFormatString(value, lookup);
+    return 'error' in r ? r : { values: [r.value] };
+  }
+  if ('error' in v) return v;
+  const { value: x } = v;
+  try {
+    if (x.t === 'null') return { values: [] };
+    if (x.t !== 'list') return { values: [valueText(x)] };
+    return {
+      values: x.v.map((item) => {
+        if (item.t === 'null') throw new ExprError('a list of args holds null: leave it out');
+        return valueText(item);
+      }),
+    };
+  } catch (e) {
+    if (e instanceof ExprError) return { error: `${value}: ${e.message}` };
+    throw e;
+  }
+}
+
+/**
+ * The value of a whole-arg `{{ }}` where it may be null or a list: an expression's, or a
+ * reference's bound by `let` or of a LIST parameter. Undefined where the arg is plain text
+ * (a reference to a scalar value is written as given, so `007` stays `007`).
+ */
+function wholeValue(
+  part: { ref: string } | { expr: string },
+  lookup: ExprLookup,
+): { value: Value } | { error: string } | undefined {
+  if ('ref' in part) {
+    const v = lookup(part.ref);
+    if (typeof v === 'string') return undefined;
+    if (v === undefined) {
+      if (!part.ref.includes('.')) return undefined; // resolving it says what is missing
+    } else if ('bound' in v) return { value: v.bound };
+    else if (!v.type.startsWith('LIST')) return undefined;
+  }
+  const src = 'ref' in part ? part.ref : part.expr;
+  const r = evaluateValue(src, lookup);
+  return 'error' in r ? { error: `{{ ${src} }}: ${r.error}` } : r;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ExprLookup, ScopeValue } from './expr-eval.js';
 import { withLineEndings } from './feature-bundle.js';
-import { resolveFormatString } from './format-string.js';
+import { resolveArgument, resolveFormatString } from './format-string.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
 import type { Action, EmbeddedFile } from './schema/script.js';
@@ -50,7 +50,13 @@ export function hostLookup(
   more: Record<string, string | ScopeValue>,
 ): Lookup {
   return (ref) => {
-    if (Object.hasOwn(more, ref)) return more[ref];
+    if (Object.hasOwn(more, ref)) {
+      const v = more[ref];
+      // an embedded file's location is a path (EXPR: `Task.File.Run.name`, `Env.File.cfg.parent`)
+      return typeof v === 'string' && /^(Task|Env)\.File\./.test(ref)
+        ? { type: 'PATH', value: v }
+        : v;
+    }
     const [scope, name, ...rest] = ref.split('.');
     if (
       (scope === 'Param' || scope === 'RawParam') &&
@@ -86,7 +92,14 @@ export function actionCommand(
   if (!a) return null;
   const argv = [
     resolveAt(a.command, [...at, 'command'], lookup),
-    ...(a.args ?? []).map((x, i) => resolveAt(x, [...at, 'args', i], lookup)),
+    ...(a.args ?? []).flatMap((x, i) => {
+      const r = resolveArgument(x, lookup);
+      if ('error' in r)
+        throw new OpenjdInstantiationError([
+          { path: formatPath([...at, 'args', i]), message: r.error },
+        ]);
+      return r.values;
+    }),
   ];
   const c = a.cancelation;
   return {

@@ -104,8 +104,12 @@ export function checkReferences(
         });
         continue;
       }
-      for (const why of checkExpression(part.expr, symbols, (ref) =>
-        hint(ref, params, ctx, symbols),
+      for (const why of checkExpression(
+        part.expr,
+        symbols,
+        (ref) => hint(ref, params, ctx, symbols),
+        true,
+        ctx.where !== 'submission',
       ))
         problems.push({ path, message: `{{ ${part.expr} }} ${why}` });
       continue;
@@ -130,7 +134,8 @@ export function expressionProblems(
 ): string[] {
   const symbols = symbolsFor(params, ctx, true);
   const why = (ref: string) => first(ref) ?? hint(ref, params, ctx, symbols);
-  return checkExpression(src, symbols, why, false); // a binding's value may be a list
+  // a binding's value may be a list
+  return checkExpression(src, symbols, why, false, ctx.where !== 'submission');
 }
 
 function hint(

@@ -18,7 +18,7 @@ const withArg = (arg: string, bindings?: string[]) => ({
 const at = 'steps[0].script.actions.onRun.args[0]';
 
 describe('EXPR expressions that reference nothing', () => {
-  it('are evaluated at check: a type error or a list result is refused there', () => {
+  it('are evaluated at check: a type error or a list holding null is refused there', () => {
     expect(validateTemplate(withArg('{{ "take" + 5 }}')).errors).toEqual([
       {
         path: at,
@@ -26,7 +26,7 @@ describe('EXPR expressions that reference nothing', () => {
       },
     ]);
     expect(validateTemplate(withArg('{{ [1, null] }}')).errors[0]?.message).toMatch(
-      /cannot be evaluated: the result is a list/,
+      /cannot be evaluated: the result is a list holding null/,
     );
     // a binding's value may be a list; its use is what is written
     expect(validateTemplate(withArg('{{ pair[0] }}', ['pair = [1, 2]'])).errors).toEqual([]);
