@@ -187,10 +187,13 @@ describe('EXPR format strings in args', () => {
   });
 
   it('makes embedded files paths: their properties read directly', () => {
-    expect(run(['{{ Task.File.Cfg.name }}', '{{ Task.File.Cfg.parent.name }}'])).toEqual([
-      'grade.json',
-      'task',
-    ]);
+    expect(
+      run([
+        '{{ Task.File.Cfg.name }}',
+        '{{ Task.File.Cfg.parent.name }}',
+        '{{ Task.File.Cfg / "x" }}',
+      ]),
+    ).toEqual(['grade.json', 'task', '/s/embedded/task/grade.json/x']);
     const t = flags(['x']);
     const envs = environmentActions(t, 'S', resolveJobParameters(t, {}).values, '/s');
     expect(envs[0]?.onEnter?.argv).toEqual(['load', 'show']);
