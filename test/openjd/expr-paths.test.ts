@@ -184,6 +184,10 @@ describe('EXPR format strings in args', () => {
       ],
     });
     expect(bad.errors[0]?.message).toMatch(/a list holding null/);
+    // known only when the task runs: the task fails naming the argument
+    expect(() => run(['{{ ["-x", null if Param.Fast else null] }}'])).toThrow(
+      /args\[0\]: \{\{ \["-x", null if Param.Fast else null\] \}\}: a list of args holds null/,
+    );
   });
 
   it('makes embedded files paths: their properties read directly', () => {
