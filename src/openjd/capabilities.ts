@@ -15,7 +15,7 @@ export const NOT_BUILT: readonly NotBuilt[] = [
   {
     name: 'path mapping rules',
     detail:
-      'Param.X of a PATH parameter is its value as given; Session.HasPathMappingRules is "false"',
+      'Param.X of a PATH parameter is its value as given; Session.HasPathMappingRules is "false"; apply_path_mapping(s) (EXPR) is path(s)',
   },
   {
     name: 'hostRequirements beyond GPUs, CPUs, memory and scratch disk',

@@ -10,7 +10,7 @@ import { formatPath, type Problem } from './problem.js';
  * and property it uses is one this tool evaluates. One that references nothing has the same value
  * wherever it runs, so it is evaluated now: a type error in it (`"a" + 1`) is refused here rather
  * than failing a task. `written`: its value is written into a format string (not a `let` value),
- * so it may not be a list. `host`: it is evaluated on the host (a script, an environment), where
+ * so it may not be a list holding null. `host`: it is evaluated on the host (a script, an environment), where
  * host-only functions (`apply_path_mapping`) may be called. Each answer is a sentence to follow
  * the expression in a problem's message; an empty list means it will be evaluated.
  */

@@ -184,13 +184,20 @@ describe('EXPR format strings in args', () => {
       ],
     });
     expect(bad.errors[0]?.message).toMatch(/a list holding null/);
+    // known only when the task runs: the task fails naming the argument
+    expect(() => run(['{{ ["-x", null if Param.Fast else null] }}'])).toThrow(
+      /args\[0\]: \{\{ \["-x", null if Param.Fast else null\] \}\}: a list of args holds null/,
+    );
   });
 
   it('makes embedded files paths: their properties read directly', () => {
-    expect(run(['{{ Task.File.Cfg.name }}', '{{ Task.File.Cfg.parent.name }}'])).toEqual([
-      'grade.json',
-      'task',
-    ]);
+    expect(
+      run([
+        '{{ Task.File.Cfg.name }}',
+        '{{ Task.File.Cfg.parent.name }}',
+        '{{ Task.File.Cfg / "x" }}',
+      ]),
+    ).toEqual(['grade.json', 'task', '/s/embedded/task/grade.json/x']);
     const t = flags(['x']);
     const envs = environmentActions(t, 'S', resolveJobParameters(t, {}).values, '/s');
     expect(envs[0]?.onEnter?.argv).toEqual(['load', 'show']);
