@@ -1,6 +1,4 @@
 import { SPEC_EXTENSIONS_NOT_BUILT } from './extensions.js';
-import { environmentSites, stepSites } from './format-sites.js';
-import { referencesIn } from './format-string.js';
 import { formatPath, type Problem } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
 
@@ -12,11 +10,6 @@ export interface NotBuilt {
 
 /** What OpenJD defines that this library does not do, by name; `openjd check` lists it. */
 export const NOT_BUILT: readonly NotBuilt[] = [
-  {
-    name: 'path mapping rules',
-    detail:
-      'Param.X of a PATH parameter is its value as given; Session.HasPathMappingRules is "false"; apply_path_mapping(s) (EXPR) is path(s)',
-  },
   {
     name: 'hostRequirements beyond GPUs, CPUs, memory and scratch disk',
     detail:
@@ -37,28 +30,6 @@ export const NOT_BUILT: readonly NotBuilt[] = [
 /** Warnings for the not-built capabilities a valid template uses, each at its path. */
 export function capabilityWarnings(t: JobTemplate): Problem[] {
   const out: Problem[] = [];
-  const pathParams = new Set(
-    (t.parameterDefinitions ?? []).filter((p) => p.type === 'PATH').map((p) => p.name),
-  );
-  const sites = [
-    ...(t.jobEnvironments ?? []).flatMap((e, i) => environmentSites(e, ['jobEnvironments', i])),
-    ...t.steps.flatMap((s, i) => stepSites(s, i)),
-  ];
-  const mapped = new Set<string>();
-  let at: string | undefined;
-  for (const site of sites) {
-    for (const ref of referencesIn(site.value)) {
-      const [scope, name] = ref.split('.');
-      if (scope !== 'Param' || name === undefined || !pathParams.has(name)) continue;
-      mapped.add(name);
-      at ??= site.path;
-    }
-  }
-  if (at)
-    out.push({
-      path: at,
-      message: `path mapping is not built here: {{Param.X}} of ${[...mapped].join(', ')} is the value as given (first use shown)`,
-    });
   const ui = (t.parameterDefinitions ?? []).flatMap((p, i) => (p.userInterface ? [i] : []));
   if (ui[0] !== undefined)
     out.push({

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { PathMappingRule } from './path-mapping.js';
 import { findStep } from './expand.js';
 import {
   actionCommand,
@@ -36,6 +37,7 @@ function environmentCommands(
   jobParams: JobParameterValues,
   sessionDir: string,
   outer: (lookup: ExprLookup) => ExprLookup,
+  rules: readonly PathMappingRule[],
 ): EnvironmentCommands {
   const files = env.script?.embeddedFiles ?? [];
   const paths = filePaths(
@@ -44,7 +46,7 @@ function environmentCommands(
     'Env.File',
   );
   // variables see the enclosing scope; the script's actions and files its own bindings too
-  const enclosing = outer(hostLookup(jobParams, sessionDir, paths));
+  const enclosing = outer(hostLookup(jobParams, sessionDir, paths, rules));
   const variables = Object.fromEntries(
     Object.entries(env.variables ?? {}).map(([k, v]) => [
       k,
@@ -75,12 +77,14 @@ function environmentCommands(
 /**
  * The environments a session running `stepName`'s tasks enters, in order: the job's, then the
  * step's. Exit them in reverse order. Each one's embedded files go under its own directory.
+ * `rules` are the session's path-mapping rules.
  */
 export function environmentActions(
   template: JobTemplate,
   stepName: string,
   jobParams: JobParameterValues,
   sessionDir: string,
+  rules: readonly PathMappingRule[] = [],
 ): EnvironmentCommands[] {
   const { step, index } = findStep(template, stepName);
   const job = (l: ExprLookup) => withNames(l, template.name);
@@ -88,7 +92,7 @@ export function environmentActions(
     withBindings(step.let, ['steps', index, 'let'], withNames(l, template.name, step.name));
   return [
     ...(template.jobEnvironments ?? []).map((e, i) =>
-      environmentCommands(e, 'job', ['jobEnvironments', i], i, jobParams, sessionDir, job),
+      environmentCommands(e, 'job', ['jobEnvironments', i], i, jobParams, sessionDir, job, rules),
     ),
     ...(step.stepEnvironments ?? []).map((e, j) =>
       environmentCommands(
@@ -99,6 +103,7 @@ export function environmentActions(
         jobParams,
         sessionDir,
         inStep,
+        rules,
       ),
     ),
   ];

@@ -2,6 +2,8 @@ import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { FUNCTIONS, PROPERTIES, toText, type Value } from './expr-functions.js';
 import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
 import { floatValue, intValue } from './expr-value.js';
+import { applyPathMapping } from './expr-fn-path.js';
+import { parsePathMappingRules, RULES_REFERENCE } from './path-mapping.js';
 
 /**
  * Evaluates EXPR expressions (see expr-parse.ts for the language here) against the values of a
@@ -68,6 +70,14 @@ function index(list: Value, i: Value): Value {
   return typeof item === 'string' ? { t: 'string', v: item } : item;
 }
 
+/** `apply_path_mapping` with the rules of the session the scope belongs to (none at check). */
+function sessionPathMapping(lookup: ExprLookup) {
+  const r = lookup(RULES_REFERENCE);
+  const rules =
+    r && typeof r === 'object' && 'value' in r ? parsePathMappingRules(JSON.parse(r.value)) : null;
+  return applyPathMapping(rules && 'rules' in rules ? rules.rules : []);
+}
+
 function evaluate(n: Node, lookup: ExprLookup): Value {
   const ev = (x: Node) => evaluate(x, lookup);
   switch (n.k) {
@@ -84,7 +94,7 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
     case 'attr':
       return property(ev(n.obj), n.name);
     case 'call': {
-      const f = FUNCTIONS[n.fn];
+      const f = n.fn === 'apply_path_mapping' ? sessionPathMapping(lookup) : FUNCTIONS[n.fn];
       if (!f) throw new ExprError(`uses function \`${n.fn}\`, which this tool does not evaluate`);
       const args = [...(n.self ? [ev(n.self)] : []), ...n.args.map(ev)];
       try {

@@ -12,6 +12,7 @@ import {
   stemAndSuffix,
 } from './expr-path-text.js';
 import type { Value } from './expr-value.js';
+import { mapPath, type PathMappingRule } from './path-mapping.js';
 
 /**
  * The `path` type of EXPR (RFC 0006 "Path Type Properties and Functions"): its properties, its
@@ -137,12 +138,14 @@ export const PATH_PROPERTIES: Readonly<Record<string, (v: Value) => Value>> = {
  */
 export const HOST_FUNCTIONS: ReadonlySet<string> = new Set(['apply_path_mapping']);
 
-/**
- * `apply_path_mapping(s)`: the session's path-mapping rules applied to `s`. No rules are given
- * to sessions here (Session.HasPathMappingRules is false), so it is `path(s)`.
- */
+/** `apply_path_mapping(s)`: `s` mapped by a session's path-mapping rules, as a path. */
+export function applyPathMapping(rules: readonly PathMappingRule[]): Fn {
+  return (a) => (arity(a, 1), asPath(normalize(mapPath(text(a[0], 'a string'), rules))));
+}
+
+/** The host functions as `openjd check` knows them (a session without rules). */
 export const HOST_PATH_FUNCTIONS: Readonly<Record<string, Fn>> = {
-  apply_path_mapping: (a) => (arity(a, 1), asPath(normalize(text(a[0], 'a string')))),
+  apply_path_mapping: applyPathMapping([]),
 };
 
 /** `p / child` and `p + text` (RFC 0006 "Path Operators"); undefined for other operands. */

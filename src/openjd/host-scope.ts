@@ -6,6 +6,7 @@ import type { JobParameterValues } from './job-parameters.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
 import type { Action, EmbeddedFile } from './schema/script.js';
 import { numberOf } from './values.js';
+import { mapPath, RULES_REFERENCE, rulesFileText, type PathMappingRule } from './path-mapping.js';
 
 /**
  * What host-side format strings resolve against (2023-09 Template Schemas §7.3.1), and the
@@ -31,23 +32,35 @@ export interface ActionCommand {
   cancelation: Cancelation;
 }
 
-/** Where the path-mapping rules file lives; there are no rules, so it holds `{}` (§7.3.1). */
-export function pathMappingFile(sessionDir: string): FileToWrite {
+/** The session's path-mapping rules file (§7.3.1; `{}` without rules). */
+export function pathMappingFile(
+  sessionDir: string,
+  rules: readonly PathMappingRule[] = [],
+): FileToWrite {
   return {
     path: path.posix.join(sessionDir, 'path-mapping.json'),
-    content: '{}\n',
+    content: rulesFileText(rules),
     runnable: false,
   };
+}
+
+/** A parameter's value as `Param.X`/`Task.Param.X` give it: a PATH mapped by the session's rules. */
+export function mappedValue(v: ScopeValue, rules: readonly PathMappingRule[]): ScopeValue {
+  return v.type === 'PATH' && rules.length ? { ...v, value: mapPath(v.value, rules) } : v;
 }
 
 /** Looks up a value reference (with its parameter type where it has one); undefined when it has no value here. */
 export type Lookup = ExprLookup;
 
-/** Values on the host: job parameters (no path mapping), Session.*, and `more` (files, task parameters). */
+/**
+ * Values on the host: job parameters (`Param.X` of a PATH mapped by the session's rules,
+ * `RawParam.X` as given), Session.*, and `more` (files, task parameters).
+ */
 export function hostLookup(
   jobParams: JobParameterValues,
   sessionDir: string,
   more: Record<string, string | ScopeValue>,
+  rules: readonly PathMappingRule[] = [],
 ): Lookup {
   return (ref) => {
     if (Object.hasOwn(more, ref)) {
@@ -63,13 +76,17 @@ export function hostLookup(
       name !== undefined &&
       rest.length === 0 &&
       Object.hasOwn(jobParams, name)
-    )
-      return jobParams[name]; // no path mapping: Param is the value as given
+    ) {
+      const v = jobParams[name] as ScopeValue;
+      return scope === 'Param' ? mappedValue(v, rules) : v;
+    }
     // typed, so expressions compute with them as paths and a bool (EXPR)
     if (ref === 'Session.WorkingDirectory') return { type: 'PATH', value: sessionDir };
-    if (ref === 'Session.HasPathMappingRules') return { type: 'BOOL', value: 'false' };
+    if (ref === 'Session.HasPathMappingRules')
+      return { type: 'BOOL', value: rules.length ? 'true' : 'false' };
     if (ref === 'Session.PathMappingRulesFile')
       return { type: 'PATH', value: pathMappingFile(sessionDir).path };
+    if (ref === RULES_REFERENCE) return { type: 'STRING', value: JSON.stringify(rules) };
     return undefined;
   };
 }

@@ -6,12 +6,14 @@ import {
   actionCommand,
   filePaths,
   hostLookup,
+  mappedValue,
   pathMappingFile,
   writeList,
   type ActionCommand,
   type FileToWrite,
 } from './host-scope.js';
 import type { JobParameterValues } from './job-parameters.js';
+import type { PathMappingRule } from './path-mapping.js';
 import { withBindings, withNames } from './let-scope.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
 import type { JobTemplate } from './schema/template.js';
@@ -35,7 +37,8 @@ export interface TaskCommand extends ActionCommand {
 /**
  * One task of a step, ready to run: the onRun argv with every format string resolved, the
  * embedded files (and the empty path-mapping file) to write, the environments' variables, the
- * timeout and how to cancel. `taskParams` are a TaskSpec's params (see expandStep).
+ * timeout and how to cancel. `taskParams` are a TaskSpec's params (see expandStep); `rules` the
+ * session's path-mapping rules.
  */
 export function instantiateTask(
   template: JobTemplate,
@@ -43,6 +46,7 @@ export function instantiateTask(
   taskParams: Readonly<Record<string, TaskParameterValue>>,
   jobParams: JobParameterValues,
   sessionDir: string,
+  rules: readonly PathMappingRule[] = [],
 ): TaskCommand {
   const { step, index } = findStep(template, stepName);
   const defined = step.parameterSpace?.taskParameterDefinitions ?? [];
@@ -59,11 +63,11 @@ export function instantiateTask(
   const more: Record<string, string | ScopeValue> = { ...paths };
   for (const p of defined) {
     const v = taskParams[p.name] ?? { type: 'STRING', value: '' };
-    more[`Task.Param.${p.name}`] = v; // no path mapping: PATH values are as given
+    more[`Task.Param.${p.name}`] = mappedValue(v, rules);
     more[`Task.RawParam.${p.name}`] = v;
   }
   const at: PathSegment[] = ['steps', index, 'script'];
-  const named = withNames(hostLookup(jobParams, sessionDir, more), template.name, step.name);
+  const named = withNames(hostLookup(jobParams, sessionDir, more, rules), template.name, step.name);
   const stepScope = withBindings(step.let, ['steps', index, 'let'], named);
   const lookup = withBindings(step.script.let, [...at, 'let'], stepScope);
   const run = actionCommand(
@@ -73,14 +77,14 @@ export function instantiateTask(
     120,
   ) as ActionCommand;
   const env: Record<string, string> = {};
-  for (const e of environmentActions(template, stepName, jobParams, sessionDir))
+  for (const e of environmentActions(template, stepName, jobParams, sessionDir, rules))
     Object.assign(env, e.variables);
   return {
     ...run,
     cwd: sessionDir,
     files: [
       ...writeList(files, paths, 'Task.File', [...at, 'embeddedFiles'], lookup),
-      pathMappingFile(sessionDir),
+      pathMappingFile(sessionDir, rules),
     ],
     env,
   };

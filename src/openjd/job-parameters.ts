@@ -110,11 +110,19 @@ export function resolveJobParameters(
     let value = r.value;
     // a given value's constraints are checked as given (§2.2), then it is joined and normalized
     const base = opts.givenPathsFrom?.[def.name] ?? opts.relativePathsFrom;
-    if (def.type === 'PATH' && base && value !== '' && !path.isAbsolute(value))
+    if (def.type === 'PATH' && base && value !== '' && !absoluteOnSomeHost(value))
       value = path.resolve(base, value);
     values[def.name] = { type: def.type, value };
   }
   return { values, errors, unset };
+}
+
+/**
+ * Whether a PATH value is absolute here or on a Windows host (`Z:\\proj`, `\\\\server\\share`):
+ * such a value is never joined with a directory (path-mapping rules may map it on the nodes).
+ */
+function absoluteOnSomeHost(value: string): boolean {
+  return path.isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\');
 }
 
 /**
@@ -128,7 +136,7 @@ function joinedDefault(
   dir: string,
 ): { value: string } | { error: string } {
   if (raw === '') return checkValue(def, raw);
-  if (path.isAbsolute(raw) || /^[A-Za-z]:[\\/]/.test(raw))
+  if (absoluteOnSomeHost(raw))
     return {
       error: `its default ${show(raw)} is absolute: a PATH default must be relative to the template's directory (give an absolute path with -p instead)`,
     };

@@ -83,7 +83,7 @@ it('the same bundle runs unchanged on the local cluster: a frame per task across
   const job = await coord.waitFor(r.stdout.trim(), ended, 300_000);
   expect(job.state, job.error ?? '').toBe('succeeded');
   expect(job.events.map((e) => e.message)).toContainEqual(
-    expect.stringMatching(/path mapping is not built here/),
+    expect.stringMatching(/userInterface is not drawn here/),
   );
   expect(job.stages.map((s) => [s.name, s.progress.done])).toEqual([
     ['Render', 8],

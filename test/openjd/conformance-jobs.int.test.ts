@@ -29,7 +29,8 @@ import {
  * fail, so the job ends failed, rather than succeed). The suite is read where
  * `helpers/conformance.ts` says, never copied here. Windows-only cases are left out (the nodes
  * here run Linux). A case's `environments` are written one file each and given in order with
- * `--env` (outermost first). `OPENJD_CASES=<regexp>` runs only the cases whose names match.
+ * `--env` (outermost first); its `pathMapping` rules with `--path-mapping-rules`.
+ * `OPENJD_CASES=<regexp>` runs only the cases whose names match.
  */
 
 /** Cases still decided wrong, each with the reason; a case fixed must leave this list. */
@@ -123,6 +124,13 @@ async function runCase(c: ConformanceCase): Promise<Outcome> {
       writeFileSync(envFile, new Document(e).toString());
       args.push('--env', envFile);
     });
+  // the case's path-mapping rules, as the session's (--path-mapping-rules)
+  const mapping = doc.get('pathMapping', true);
+  if (isSeq(mapping)) {
+    const rulesFile = path.join(dir, 'path-mapping.json');
+    writeFileSync(rulesFile, JSON.stringify(mapping.toJSON()));
+    args.push('--path-mapping-rules', rulesFile);
+  }
   const r = await runCliAsync(args, { timeoutMs: 300_000 });
   if (r.code !== 0) return { ...out, refused: r.stderr.trim() };
   const job = await coord.waitFor(r.stdout.trim(), ended, 600_000);

@@ -11,7 +11,8 @@ import { cleanUp, CoordinatorProcess, ended, noAllocationLeft } from '../helpers
 /**
  * OpenJD environments on the local cluster: onExit actions that run to completion as the job
  * ends, environment templates from `submit openjd --env` and from the coordinator's queue
- * environments (`cluster-tool env`), and `--max-retries`.
+ * environments (`cluster-tool env`), `--max-retries`, and a session's path-mapping rules
+ * (`--path-mapping-rules`).
  */
 
 const slurmConf = inject('slurmConf');
@@ -171,5 +172,74 @@ describe('OpenJD environments on the local cluster', () => {
     const job = await coord.waitFor(r.stdout.trim(), ended, 300_000);
     expect(job.state).toBe('failed');
     expect(job.error).toMatch(/Fail failed after 1 attempt: /);
+  }, 360_000);
+
+  it('maps PATH values by --path-mapping-rules on the node, keeping RawParam as given', async () => {
+    const studio = path.join(root, 'studio');
+    const seen = path.join(root, 'mapped.txt');
+    const rules = path.join(root, 'rules.json');
+    writeFileSync(
+      rules,
+      JSON.stringify({
+        version: 'pathmapping-1.0',
+        path_mapping_rules: [
+          { source_path_format: 'WINDOWS', source_path: 'Z:\\Studio', destination_path: studio },
+        ],
+      }),
+    );
+    const file = write('mapped.yaml', {
+      specificationVersion: 'jobtemplate-2023-09',
+      name: 'mapped',
+      parameterDefinitions: [{ name: 'Scene', type: 'PATH' }],
+      steps: [
+        {
+          name: 'Show',
+          script: {
+            actions: {
+              onRun: py(
+                `import pathlib; rules = pathlib.Path(r'{{Session.PathMappingRulesFile}}').read_text(); pathlib.Path(r'${seen}').write_text('\\n'.join([r'{{Param.Scene}}', r'{{RawParam.Scene}}', '{{Session.HasPathMappingRules}}', rules]))`,
+              ),
+            },
+          },
+        },
+      ],
+    });
+    const submit = (rulesFile: string) =>
+      cli([
+        'submit',
+        'openjd',
+        file,
+        '-p',
+        'Scene=z:\\studio\\sh010\\a.blend',
+        '--path-mapping-rules',
+        rulesFile,
+        '--nodes',
+        '1',
+      ]);
+    // a bad rules file is refused before anything is submitted, naming the file
+    const bad = path.join(root, 'bad-rules.json');
+    writeFileSync(
+      bad,
+      JSON.stringify([{ source_path_format: 'POSIX', source_path: '/a', destination_path: 'rel' }]),
+    );
+    const refused = submit(bad);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `error: ${bad}: rule 1: destination_path: give an absolute path`,
+    );
+    const r = submit(rules);
+    expect(r.code, r.stderr).toBe(0);
+    const job = await coord.waitFor(r.stdout.trim(), ended, 300_000);
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    const [mapped, raw, has, ...file_] = readFileSync(seen, 'utf8').split('\n');
+    expect([mapped, raw, has]).toEqual([
+      path.join(studio, 'sh010', 'a.blend'),
+      'z:\\studio\\sh010\\a.blend',
+      'true',
+    ]);
+    expect(JSON.parse(file_.join('\n'))).toMatchObject({
+      version: 'pathmapping-1.0',
+      path_mapping_rules: [{ source_path_format: 'WINDOWS', destination_path: studio }],
+    });
   }, 360_000);
 });

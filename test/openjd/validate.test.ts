@@ -30,10 +30,7 @@ describe('validateTemplate accepts', () => {
     const full = validateTemplate(fullTemplate());
     expect(full.errors).toEqual([]);
     expect(full.template?.steps[0]?.name).toBe('Work');
-    expect(full.warnings.map((w) => w.path)).toEqual([
-      'steps[0].script.actions.onRun.args[3]',
-      'parameterDefinitions[0].userInterface',
-    ]);
+    expect(full.warnings.map((w) => w.path)).toEqual(['parameterDefinitions[0].userInterface']);
   });
 });
 

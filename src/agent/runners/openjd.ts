@@ -57,9 +57,10 @@ export class OpenjdRunner implements TaskRunner {
     const session = this.sessionFor(task.jobDir, ctx.gpu);
     let cmd;
     try {
-      const envs = environmentActions(p.template, p.step, p.jobParameters, session.dir);
+      const rules = p.pathMapping ?? [];
+      const envs = environmentActions(p.template, p.step, p.jobParameters, session.dir, rules);
       await session.prepare(p.step, envs, ctx.signal);
-      cmd = instantiateTask(p.template, p.step, p.params, p.jobParameters, session.dir);
+      cmd = instantiateTask(p.template, p.step, p.params, p.jobParameters, session.dir, rules);
       writeFiles(cmd.files);
     } catch (err) {
       if (err instanceof TaskFailure) throw err;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathMappingRules } from '../../openjd/path-mapping.js';
 import { ABSOLUTE_PATH, commonFields, stringList } from './common.js';
 
 // The requests of the kinds that run a program of the user's on the GPUs: a Plenoxels sweep's
@@ -90,6 +91,8 @@ export const openjdRequest = commonFields.extend({
   /** The parameters given on the command line (`-p`): their relative PATH values are joined
    * with `workingDir` (where they were typed), not `bundleDir`. */
   commandLineParameters: z.array(z.string()).optional(),
+  /** Path-mapping rules the job's sessions apply to PATH values (`--path-mapping-rules`). */
+  pathMappingRules: pathMappingRules.optional(),
   workingDir: z.string({ error: BUNDLE_DIR }).startsWith('/', BUNDLE_DIR).optional(),
   /** Filled in by the plan (a submitted value is replaced): the validated template, the
    * resolved parameters and what each task needs (coordinator/jobs/openjd-payload.ts). */

@@ -4,6 +4,7 @@ import type { EnvironmentTemplateInput } from '../../openjd/job-plan.js';
 import { CliError } from '../../errors.js';
 import type { SubmitRequest } from '../../api/types.js';
 import { readEnvironmentFiles } from '../../openjd/environment-files.js';
+import { readPathMappingFile } from '../../openjd/path-mapping-file.js';
 import {
   loadTemplate,
   parseParameterArgs,
@@ -102,6 +103,11 @@ export const openjdSubmit: CommandModule = {
           describe:
             'An environment template (environment-2023-09) to run the job in (repeatable, outermost first); the queue environments of `cluster-tool env` go around them',
         })
+        .option('path-mapping-rules', {
+          type: 'string',
+          describe:
+            'A JSON/YAML file of path-mapping rules ({"version": "pathmapping-1.0", "path_mapping_rules": [{"source_path_format": "WINDOWS", "source_path": "Z:\\proj", "destination_path": "/fsx/proj"}]}): PATH values written on the submitting host are mapped on the nodes',
+        })
         .option('max-retries', {
           type: 'number',
           describe:
@@ -130,6 +136,8 @@ export const openjdSubmit: CommandModule = {
     const errors: Problem[] = [...loaded.errors, ...flags.errors, ...settings.errors];
     const t = loaded.template;
     errors.push(...envErrors);
+    const mapping = readPathMappingFile(argv['path-mapping-rules'] as string | undefined);
+    errors.push(...mapping.errors);
     const base = loaded.bundleDir ?? path.dirname(path.resolve(loaded.templatePath));
     const parameters = { ...loaded.parameterValues, ...flags.values };
     // -p values are the caller's: their relative paths are joined with where they were typed
@@ -162,6 +170,7 @@ export const openjdSubmit: CommandModule = {
       bundleDir: base,
       parameters,
       ...(environments.length ? { environments } : {}),
+      ...(mapping.rules.length ? { pathMappingRules: mapping.rules } : {}),
       ...(commandLineParameters.length ? { commandLineParameters, workingDir: cwd } : {}),
       ...(maxRetries !== undefined ? { maxRetriesPerTask: maxRetries } : {}),
       nodes: argv.nodes as number,

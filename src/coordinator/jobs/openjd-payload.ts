@@ -3,6 +3,7 @@ import { adaptiveSizing } from './openjd-chunks.js';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
 import type { JobTemplate } from '../../openjd/schema/template.js';
 import type { TaskResources } from '../../openjd/slurm-resources.js';
+import { pathMappingRules, type PathMappingRule } from '../../openjd/path-mapping.js';
 import type { SubmitRequest } from '../../api/types.js';
 
 /** The task kind of every OpenJD task. */
@@ -13,6 +14,8 @@ export interface OpenjdSpec {
   template: JobTemplate;
   values: JobParameterValues;
   resources: TaskResources;
+  /** Path-mapping rules its sessions apply (`submit openjd --path-mapping-rules`). */
+  pathMapping?: PathMappingRule[];
 }
 
 const value = z.object({
@@ -49,6 +52,8 @@ export const openjdPayload = z.object({
   template,
   /** A chunk task whose step has a targetRuntimeSeconds: how to size its chunks again. */
   adaptive: adaptiveSizing.optional(),
+  /** The path-mapping rules of the job's sessions. */
+  pathMapping: pathMappingRules.optional(),
 });
 
 /** An `openjd-task` payload. */

@@ -41,6 +41,7 @@ function stepTasks(spec: OpenjdSpec, step: string, order: number, specs: TaskSpe
       jobParameters: spec.values,
       template,
       ...(adaptive ? { adaptive } : {}),
+      ...(spec.pathMapping?.length ? { pathMapping: spec.pathMapping } : {}),
     };
     return { stage: step, seq: t.index, kind: OPENJD_TASK, payload: { ...payload }, frames: [] };
   });
@@ -102,13 +103,15 @@ export const openjdJob: JobType<'openjd'> = {
       template: job.template,
       values: job.values,
       resources: job.resources,
+      ...(req.pathMappingRules?.length ? { pathMapping: req.pathMappingRules } : {}),
     };
     const tasks = job.steps.flatMap((s) =>
       s.tasks ? stepTasks(spec, s.name, s.order, s.tasks) : [],
     );
     const later = job.steps.filter((s) => s.tasks === null).map((s) => s.name);
     // the validated template (environment templates applied) is kept once, in `openjd`
-    const { template: _sent, environments: envs, ...kept } = req;
+    const { template: _sent, environments: envs, pathMappingRules: _rules, ...kept } = req;
+    void _rules;
     void _sent;
     return {
       kind: 'openjd',
