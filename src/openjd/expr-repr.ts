@@ -63,13 +63,21 @@ function py(v: Value): string {
   }
 }
 
-/** JSON text; an int is written with all its digits (JSON.stringify cannot write a bigint). */
+/** A JSON string as Python's json.dumps writes it (every character past ASCII escaped). */
+function jsonString(s: string): string {
+  return JSON.stringify(s).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** JSON text as Python's json.dumps writes it (`[1, 2]`); an int with all its digits. */
 function json(v: Value): string {
   if (v.t === 'null') return 'null';
-  if (v.t === 'list') return `[${v.v.map(json).join(',')}]`;
-  if (v.t === 'int') return String(v.v);
+  if (v.t === 'list') return `[${v.v.map(json).join(', ')}]`;
+  if (v.t === 'int' || v.t === 'bool') return String(v.v);
   if (v.t === 'float') return floatText(v);
-  return JSON.stringify(v.v);
+  return jsonString(v.v);
 }
 
 function one(args: Value[]): Value {
