@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateValue } from '../../src/openjd/expr-eval.js';
 import { toText } from '../../src/openjd/expr-value.js';
+import { validateTemplate } from '../../src/openjd/index.js';
 
 /** RFC 0006's function library: conversions, math, lists, strings, regular expressions. */
 
@@ -160,5 +161,33 @@ describe('EXPR regular expressions', () => {
     expect(ev('re_search("ab", "a(?=b)")')).toMatchObject(error(/lookahead and lookbehind/));
     expect(ev('re_search("ab", "")')).toMatchObject(error(/the pattern must not be empty/));
     expect(ev('re_search("ab", "(")')).toMatchObject(error(/the pattern cannot be read/));
+  });
+});
+
+describe('EXPR library errors at check', () => {
+  const withArg = (arg: string) => ({
+    specificationVersion: 'jobtemplate-2023-09',
+    extensions: ['EXPR'],
+    name: 'J',
+    steps: [{ name: 'S', script: { actions: { onRun: { command: 'echo', args: [arg] } } } }],
+  });
+  const at = 'steps[0].script.actions.onRun.args[0]';
+
+  it('refuses a constant expression whose value cannot be computed, naming the field and why', () => {
+    expect(validateTemplate(withArg('{{ 9223372036854775807 + 1 }}')).errors).toEqual([
+      {
+        path: at,
+        message: expect.stringMatching(
+          /cannot be evaluated: .*outside the 64-bit integer range/,
+        ) as string,
+      },
+    ]);
+    expect(validateTemplate(withArg('{{ int(2.5) }}')).errors[0]?.message).toMatch(
+      /int: 2.5 is not a whole number: use floor, ceil or round/,
+    );
+    expect(
+      validateTemplate(withArg('{{ re_sub("a", "(a)\\\\1", "b") }}')).errors[0]?.message,
+    ).toMatch(/re_sub: the pattern uses backreferences/);
+    expect(validateTemplate(withArg('{{ "frame".upper().center(9) }}')).errors).toEqual([]);
   });
 });
