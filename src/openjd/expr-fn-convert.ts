@@ -13,7 +13,6 @@ const FALSE_TEXT = new Set(['0', 'false', 'off', 'no']);
 
 function toInt(v: Value): Value {
   if (v.t === 'int') return v;
-  if (v.t === 'bool') return intValue(v.v ? 1n : 0n);
   if (v.t === 'float') {
     if (!Number.isInteger(v.v))
       throw new Error(`${toText(v)} is not a whole number: use floor, ceil or round`);

@@ -4,7 +4,8 @@ import { floatText, type Value } from './expr-value.js';
  * The `repr_*` functions of RFC 0006 that Linux hosts need: a value written as a literal of the
  * language it is pasted into. `repr_sh` quotes as Python's `shlex.quote` does (a list becomes its
  * items quoted and joined with spaces, ready for `for f in {{ repr_sh(files) }}`); `repr_py`
- * writes a Python literal; `repr_json` JSON.
+ * writes a Python literal; `repr_json` JSON. `repr_cmd` and `repr_pwsh` write for Windows'
+ * `cmd.exe` (.bat files) and PowerShell, for templates whose Windows steps run elsewhere.
  */
 
 const SH_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -80,6 +81,37 @@ function json(v: Value): string {
   return jsonString(v.v);
 }
 
+// characters cmd.exe treats specially (or whitespace): the text is then double-quoted
+const CMD_SPECIAL = /[&|<>^"()%!\s]/;
+
+/** A string for cmd.exe: newlines dropped (no escape can hold one), quoted when special. */
+function cmdQuote(raw: string): string {
+  const s = raw.replace(/[\r\n]/g, '');
+  if (s === '') return '""';
+  if (!CMD_SPECIAL.test(s)) return s;
+  const body = s.replace(/[\^"%!]/g, (c) =>
+    c === '^' ? '^^' : c === '"' ? '^"' : c === '%' ? '%%' : '^^!',
+  );
+  return `"${body}"`;
+}
+
+/** A PowerShell literal: strings single-quoted, `$true`/`$false`, a list as `@(…)`. */
+function pwsh(v: Value): string {
+  switch (v.t) {
+    case 'null':
+      return '$null';
+    case 'bool':
+      return v.v ? '$true' : '$false';
+    case 'int':
+    case 'float':
+      return scalarText(v);
+    case 'list':
+      return `@(${v.v.map(pwsh).join(', ')})`;
+    default:
+      return `'${v.v.replace(/'/g, "''")}'`;
+  }
+}
+
 function one(args: Value[]): Value {
   if (args.length !== 1) throw new Error(`takes 1 argument(s), not ${args.length}`);
   return args[0] as Value;
@@ -94,6 +126,13 @@ export const REPR_FUNCTIONS: Readonly<Record<string, (args: Value[]) => Value>> 
       v.t === 'list' ? v.v.map((x) => shQuote(scalarText(x))).join(' ') : shQuote(scalarText(v)),
     );
   },
+  repr_cmd: (a) => {
+    const v = one(a);
+    return str(
+      v.t === 'list' ? v.v.map((x) => cmdQuote(scalarText(x))).join(' ') : cmdQuote(scalarText(v)),
+    );
+  },
+  repr_pwsh: (a) => str(pwsh(one(a))),
   repr_py: (a) => str(py(one(a))),
   repr_json: (a) => str(json(one(a))),
 };

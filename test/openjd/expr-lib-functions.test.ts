@@ -30,6 +30,7 @@ describe('EXPR conversions', () => {
     expect(ev('int(" 42 ") + int(3.0)')).toEqual(value('45'));
     expect(ev('int(3.75)')).toMatchObject(error(/not a whole number: use floor, ceil or round/));
     expect(ev('int("4.5")')).toMatchObject(error(/cannot convert "4.5" to an int/));
+    expect(ev('int(true)')).toMatchObject(error(/cannot convert "true" to an int/));
     expect(ev('[float(3), float(" 1.5e3 "), float(".5")]')).toEqual(value('[3.0, 1500.0, 0.5]'));
     expect(ev('float("inf")')).toMatchObject(error(/cannot convert "inf" to a float/));
     expect(ev('len("héllo") + len([1, 2])')).toEqual(value('7'));
@@ -128,6 +129,29 @@ describe('EXPR strings', () => {
     expect(ev('["ABC1".isupper(), "abc".islower(), "123".isupper(), "aé".isascii()]')).toEqual(
       value('[true, true, false, false]'),
     );
+  });
+});
+
+describe('EXPR repr_cmd and repr_pwsh', () => {
+  it('quote for cmd.exe as RFC 0006 says', () => {
+    expect(ev('repr_cmd("hello")')).toEqual(value('hello'));
+    expect(ev('repr_cmd("a & b")')).toEqual(value('"a & b"'));
+    expect(ev('repr_cmd("a ^ b")')).toEqual(value('"a ^^ b"'));
+    expect(ev('repr_cmd("100%")')).toEqual(value('"100%%"'));
+    expect(ev(`repr_cmd('say "hi"')`)).toEqual(value('"say ^"hi^""'));
+    expect(ev('repr_cmd("hello!")')).toEqual(value('"hello^^!"'));
+    expect(ev('repr_cmd("a\\nb")')).toEqual(value('ab'));
+    expect(ev('repr_cmd("")')).toEqual(value('""'));
+    expect(ev('repr_cmd(["echo", "hello & world"])')).toEqual(value('echo "hello & world"'));
+  });
+
+  it('write PowerShell literals', () => {
+    expect(ev(`repr_pwsh("it's")`)).toEqual(value("'it''s'"));
+    expect(ev('[repr_pwsh(42), repr_pwsh(-5), repr_pwsh(3.14), repr_pwsh(true)]')).toEqual(
+      value('["42", "-5", "3.14", "$true"]'),
+    );
+    expect(ev('repr_pwsh(["a", "b"])')).toEqual(value("@('a', 'b')"));
+    expect(ev('repr_pwsh([])')).toEqual(value('@()'));
   });
 });
 
