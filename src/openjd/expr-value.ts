@@ -23,7 +23,7 @@ export const INT64_MAX = 2n ** 63n - 1n;
 /** An int value; one outside the 64-bit range is an error, never wrapped or rounded. */
 export function intValue(n: bigint): Value {
   if (n < INT64_MIN || n > INT64_MAX)
-    throw new ExprError(`the result ${n} is outside the 64-bit integer range`);
+    throw new ExprError('the result is outside the 64-bit integer range (-2^63 to 2^63-1)');
   return { t: 'int', v: n };
 }
 
