@@ -1,7 +1,7 @@
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
-import { FUNCTIONS, PROPERTIES, toText, type Value } from './expr-functions.js';
+import { FUNCTIONS, PROPERTIES, type Value } from './expr-functions.js';
 import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
-import { floatValue, intValue } from './expr-value.js';
+import { floatValue, intValue, makeList, toText } from './expr-value.js';
 import { applyPathMapping } from './expr-fn-path.js';
 import { parsePathMappingRules, RULES_REFERENCE } from './path-mapping.js';
 
@@ -151,7 +151,7 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       return test.v ? ev(n.then) : ev(n.else);
     }
     case 'list':
-      return { t: 'list', v: n.items.map(ev) };
+      return makeList(n.items.map(ev));
   }
 }
 

@@ -1,5 +1,5 @@
 import { pathOperator } from './expr-fn-path.js';
-import { ExprError, floatValue, intValue, toDouble, type Value } from './expr-value.js';
+import { ExprError, floatValue, intValue, makeList, toDouble, type Value } from './expr-value.js';
 
 /** The operators of EXPR expressions (see expr-parse.ts): arithmetic, comparison, truth. */
 
@@ -109,14 +109,40 @@ export function describe(v: Value): string {
       : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
 }
 
+/** The most items a list made by an operator may hold. */
+const MAX_LIST = 100_000;
+
+function concat(a: Value[], b: Value[]): Value {
+  if (a.length + b.length > MAX_LIST)
+    throw new ExprError(`the result would hold more than ${MAX_LIST} items`);
+  const kind = (xs: Value[]) => xs.find((x) => x.t !== 'null')?.t;
+  const [x, y] = [kind(a), kind(b)];
+  const mixable = (p?: string, q?: string) =>
+    p === q || !p || !q || (num0(p) && num0(q)) || (text0(p) && text0(q));
+  // RFC 0006: list[string] + list[int] is an error; ints among floats become floats
+  if (!mixable(x, y)) throw new ExprError(`a list of ${x}s + a list of ${y}s is not defined`);
+  return makeList([...a, ...b]);
+}
+const num0 = (t: string) => t === 'int' || t === 'float';
+const text0 = (t: string) => t === 'string' || t === 'path';
+
+function repeatList(items: Value[], n: bigint): Value {
+  const times = n > 0n ? Number(n > BigInt(MAX_LIST) ? MAX_LIST + 1 : n) : 0;
+  if (items.length * times > MAX_LIST)
+    throw new ExprError(`the result would hold more than ${MAX_LIST} items`);
+  return { t: 'list', v: Array.from({ length: times }, () => items).flat() };
+}
+
 export function arith(op: string, l: Value, r: Value): Value {
   if (num(l) && num(r)) return numberArith(op, l, r);
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
   const onPath = pathOperator(op, l, r);
   if (onPath) return onPath;
-  if (op === '+' && l.t === 'list' && r.t === 'list') return { t: 'list', v: [...l.v, ...r.v] };
+  if (op === '+' && l.t === 'list' && r.t === 'list') return concat(l.v, r.v);
   if (op === '*' && l.t === 'string' && r.t === 'int') return repeatText(l.v, r.v);
   if (op === '*' && l.t === 'int' && r.t === 'string') return repeatText(r.v, l.v);
+  if (op === '*' && l.t === 'list' && r.t === 'int') return repeatList(l.v, r.v);
+  if (op === '*' && l.t === 'int' && r.t === 'list') return repeatList(r.v, l.v);
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);
 }
 
@@ -126,6 +152,25 @@ function equal(a: Value, b: Value): boolean {
     return a.v.length === b.v.length && a.v.every((x, i) => equal(x, b.v[i] as Value));
   const text = (v: Value) => (v.t === 'path' ? 'string' : v.t);
   return text(a) === text(b) && ('v' in a ? a.v : null) === ('v' in b ? b.v : null);
+}
+
+/**
+ * -1, 0 or 1 as `a` orders before, with or after `b` (RFC 0006): numbers by value, strings and
+ * paths by text, bools false first, lists item by item (a shorter prefix first).
+ */
+function order(a: Value, b: Value): number {
+  if (num(a) && num(b)) return compareNumbers(a, b);
+  if ((a.t === 'string' || a.t === 'path') && (b.t === 'string' || b.t === 'path'))
+    return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
+  if (a.t === 'bool' && b.t === 'bool') return Number(a.v) - Number(b.v);
+  if (a.t === 'list' && b.t === 'list') {
+    for (let i = 0; i < a.v.length && i < b.v.length; i++) {
+      const c = order(a.v[i] as Value, b.v[i] as Value);
+      if (c !== 0) return c;
+    }
+    return Math.sign(a.v.length - b.v.length);
+  }
+  throw new ExprError(`${describe(a)} and ${describe(b)} cannot be ordered`);
 }
 
 export function compare(op: string, a: Value, b: Value): boolean {
@@ -139,11 +184,6 @@ export function compare(op: string, a: Value, b: Value): boolean {
     else throw new ExprError(`"in" needs a list or a string on its right, not ${describe(b)}`);
     return op === 'in' ? found : !found;
   }
-  const ordered =
-    (num(a) && num(b)) ||
-    ((a.t === 'string' || a.t === 'path') && (b.t === 'string' || b.t === 'path'));
-  if (!ordered || !('v' in a) || !('v' in b))
-    throw new ExprError(`${describe(a)} and ${describe(b)} cannot be ordered`);
-  const c = num(a) && num(b) ? compareNumbers(a, b) : a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
+  const c = order(a, b);
   return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 }

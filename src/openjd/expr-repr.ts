@@ -4,7 +4,8 @@ import { floatText, type Value } from './expr-value.js';
  * The `repr_*` functions of RFC 0006 that Linux hosts need: a value written as a literal of the
  * language it is pasted into. `repr_sh` quotes as Python's `shlex.quote` does (a list becomes its
  * items quoted and joined with spaces, ready for `for f in {{ repr_sh(files) }}`); `repr_py`
- * writes a Python literal; `repr_json` JSON.
+ * writes a Python literal; `repr_json` JSON. `repr_cmd` and `repr_pwsh` write for Windows'
+ * `cmd.exe` (.bat files) and PowerShell, for templates whose Windows steps run elsewhere.
  */
 
 const SH_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -63,13 +64,52 @@ function py(v: Value): string {
   }
 }
 
-/** JSON text; an int is written with all its digits (JSON.stringify cannot write a bigint). */
+/** A JSON string as Python's json.dumps writes it (every character past ASCII escaped). */
+function jsonString(s: string): string {
+  return JSON.stringify(s).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** JSON text as Python's json.dumps writes it (`[1, 2]`); an int with all its digits. */
 function json(v: Value): string {
   if (v.t === 'null') return 'null';
-  if (v.t === 'list') return `[${v.v.map(json).join(',')}]`;
-  if (v.t === 'int') return String(v.v);
+  if (v.t === 'list') return `[${v.v.map(json).join(', ')}]`;
+  if (v.t === 'int' || v.t === 'bool') return String(v.v);
   if (v.t === 'float') return floatText(v);
-  return JSON.stringify(v.v);
+  return jsonString(v.v);
+}
+
+// characters cmd.exe treats specially (or whitespace): the text is then double-quoted
+const CMD_SPECIAL = /[&|<>^"()%!\s]/;
+
+/** A string for cmd.exe: newlines dropped (no escape can hold one), quoted when special. */
+function cmdQuote(raw: string): string {
+  const s = raw.replace(/[\r\n]/g, '');
+  if (s === '') return '""';
+  if (!CMD_SPECIAL.test(s)) return s;
+  const body = s.replace(/[\^"%!]/g, (c) =>
+    c === '^' ? '^^' : c === '"' ? '^"' : c === '%' ? '%%' : '^^!',
+  );
+  return `"${body}"`;
+}
+
+/** A PowerShell literal: strings single-quoted, `$true`/`$false`, a list as `@(…)`. */
+function pwsh(v: Value): string {
+  switch (v.t) {
+    case 'null':
+      return '$null';
+    case 'bool':
+      return v.v ? '$true' : '$false';
+    case 'int':
+    case 'float':
+      return scalarText(v);
+    case 'list':
+      return `@(${v.v.map(pwsh).join(', ')})`;
+    default:
+      return `'${v.v.replace(/'/g, "''")}'`;
+  }
 }
 
 function one(args: Value[]): Value {
@@ -86,6 +126,13 @@ export const REPR_FUNCTIONS: Readonly<Record<string, (args: Value[]) => Value>> 
       v.t === 'list' ? v.v.map((x) => shQuote(scalarText(x))).join(' ') : shQuote(scalarText(v)),
     );
   },
+  repr_cmd: (a) => {
+    const v = one(a);
+    return str(
+      v.t === 'list' ? v.v.map((x) => cmdQuote(scalarText(x))).join(' ') : cmdQuote(scalarText(v)),
+    );
+  },
+  repr_pwsh: (a) => str(pwsh(one(a))),
   repr_py: (a) => str(py(one(a))),
   repr_json: (a) => str(json(one(a))),
 };

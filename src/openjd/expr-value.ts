@@ -23,7 +23,7 @@ export const INT64_MAX = 2n ** 63n - 1n;
 /** An int value; one outside the 64-bit range is an error, never wrapped or rounded. */
 export function intValue(n: bigint): Value {
   if (n < INT64_MIN || n > INT64_MAX)
-    throw new ExprError(`the result ${n} is outside the 64-bit integer range`);
+    throw new ExprError('the result is outside the 64-bit integer range (-2^63 to 2^63-1)');
   return { t: 'int', v: n };
 }
 
@@ -51,3 +51,38 @@ export const floatText = (v: { v: number; text?: string }): string => v.text ?? 
 
 /** A number's value as a double (an int above 2^53 rounds to the nearest one). */
 export const toDouble = (v: { t: 'int' | 'float'; v: bigint | number }): number => Number(v.v);
+
+/**
+ * A value as `string()` writes it: a float as floatText, true/false, null as `null`, a list as
+ * JSON (strings quoted, `[1, 2]` with a space after each comma, as Python's json.dumps).
+ */
+export function toText(v: Value): string {
+  switch (v.t) {
+    case 'null':
+      return 'null';
+    case 'bool':
+      return v.v ? 'true' : 'false';
+    case 'float':
+      return floatText(v);
+    case 'int':
+      return String(v.v);
+    case 'list':
+      return `[${v.v.map((x) => (x.t === 'string' || x.t === 'path' ? JSON.stringify(x.v) : toText(x))).join(', ')}]`;
+    default:
+      return v.v;
+  }
+}
+
+/**
+ * A list of `items` with one item type, as RFC 0005 promotes them (ints among floats become
+ * floats, paths among strings strings): the one rule for list literals and concatenation.
+ */
+export function makeList(items: Value[]): Value {
+  const all = (...ts: Value['t'][]) => items.every((x) => ts.includes(x.t));
+  const has = (t: Value['t']) => items.some((x) => x.t === t);
+  if (has('float') && has('int') && all('int', 'float'))
+    return { t: 'list', v: items.map((x) => (x.t === 'int' ? { t: 'float', v: Number(x.v) } : x)) };
+  if (has('path') && has('string') && all('path', 'string'))
+    return { t: 'list', v: items.map((x) => (x.t === 'path' ? { t: 'string', v: x.v } : x)) };
+  return { t: 'list', v: items };
+}

@@ -38,7 +38,7 @@ describe('EXPR floats', () => {
     expect(ev('0.00001 * 1')).toEqual(value('1e-05'));
     expect(ev('2.5e-300 * 1')).toEqual(value('2.5e-300'));
     expect(ev('float("42")')).toEqual(value('42.0'));
-    expect(ev('repr_json([2.0 * 1, 1])')).toEqual(value('[2.0,1]'));
+    expect(ev('repr_json([2.0 * 1, 1])')).toEqual(value('[2.0, 1.0]'));
     expect(ev('repr_py(0.5 * 1)')).toEqual(value('0.5'));
   });
 

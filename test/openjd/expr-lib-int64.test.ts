@@ -65,7 +65,7 @@ describe('EXPR ints are 64-bit', () => {
     expect(ev('int("9223372036854775807")')).toEqual(value('9223372036854775807'));
     expect(ev('int("9223372036854775808")')).toMatchObject(outOfRange);
     expect(ev('string(Param.Big)')).toEqual(value('9223372036854775807'));
-    expect(ev('repr_json([Param.Big, 1.5])')).toEqual(value('[9223372036854775807,1.5]'));
+    expect(ev('repr_json([Param.Big, 1])')).toEqual(value('[9223372036854775807, 1]'));
     expect(ev('repr_py(Param.Small)')).toEqual(value('-9223372036854775808'));
     expect(ev('string(range(Param.Big - 2, Param.Big))')).toEqual(
       value('[9223372036854775805, 9223372036854775806]'),

@@ -22,6 +22,6 @@ describe('repr_* functions', () => {
       value: "['x', 1, 2.5, True, None]",
     });
     expect(ev("repr_py('line\\nnext')")).toEqual({ value: "'line\\nnext'" });
-    expect(ev("repr_json(['x', 1, null])")).toEqual({ value: '["x",1,null]' });
+    expect(ev("repr_json(['x', 1, null])")).toEqual({ value: '["x", 1, null]' });
   });
 });
