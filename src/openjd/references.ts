@@ -1,4 +1,6 @@
 import { checkExpression } from './expr-check.js';
+import { symbolTypes } from './expr-symbol-types.js';
+import type { ExprType } from './expr-types.js';
 import { parseFormatString } from './format-string.js';
 import type { Problem } from './problem.js';
 import type { ParameterType } from './schema/parameters.js';
@@ -17,13 +19,20 @@ import type { ParameterType } from './schema/parameters.js';
 /**
  * Where a format string is evaluated, and what that place defines. With EXPR, `bound` are the
  * `let` bindings in scope there, `inStep` makes Step.Name defined, and Job.Name is defined
- * everywhere but in the job's own name (`jobName`).
+ * everywhere but in the job's own name (`jobName`). The static type check (expr-infer.ts) reads
+ * the bindings' types and the task parameters' declared types; a value without one is `any`.
  */
 export type ReferenceContext = (
   | { where: 'submission' }
   | { where: 'environment'; files: readonly string[] }
   | { where: 'script'; taskParams: readonly string[]; files: readonly string[] }
-) & { bound?: readonly string[]; inStep?: boolean; jobName?: boolean };
+) & {
+  bound?: readonly string[];
+  inStep?: boolean;
+  jobName?: boolean;
+  boundTypes?: ReadonlyMap<string, ExprType>;
+  taskParamTypes?: readonly { name: string; type: string }[];
+};
 
 /** A job parameter as the reference rules need it. */
 export interface ParamInfo {
@@ -104,8 +113,13 @@ export function checkReferences(
         });
         continue;
       }
-      for (const why of checkExpression(part.expr, symbols, (ref) =>
-        hint(ref, params, ctx, symbols),
+      const types = symbolTypes({ params, taskParams: ctx.taskParamTypes, bound: ctx.boundTypes });
+      for (const why of checkExpression(
+        part.expr,
+        symbols,
+        (ref) => hint(ref, params, ctx, symbols),
+        true,
+        types,
       ))
         problems.push({ path, message: `{{ ${part.expr} }} ${why}` });
       continue;
@@ -130,7 +144,9 @@ export function expressionProblems(
 ): string[] {
   const symbols = symbolsFor(params, ctx, true);
   const why = (ref: string) => first(ref) ?? hint(ref, params, ctx, symbols);
-  return checkExpression(src, symbols, why, false); // a binding's value may be a list
+  // a binding's value may be a list
+  const types = symbolTypes({ params, taskParams: ctx.taskParamTypes, bound: ctx.boundTypes });
+  return checkExpression(src, symbols, why, false, types);
 }
 
 function hint(
