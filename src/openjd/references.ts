@@ -1,6 +1,5 @@
 import { checkExpression } from './expr-check.js';
-import { symbolTypes } from './expr-symbol-types.js';
-import type { ExprType } from './expr-types.js';
+import { scopeTypes } from './expr-scope-types.js';
 import { parseFormatString } from './format-string.js';
 import type { Problem } from './problem.js';
 import type { ParameterType } from './schema/parameters.js';
@@ -19,8 +18,8 @@ import type { ParameterType } from './schema/parameters.js';
 /**
  * Where a format string is evaluated, and what that place defines. With EXPR, `bound` are the
  * `let` bindings in scope there, `inStep` makes Step.Name defined, and Job.Name is defined
- * everywhere but in the job's own name (`jobName`). The static type check (expr-infer.ts) reads
- * the bindings' types and the task parameters' declared types; a value without one is `any`.
+ * everywhere but in the job's own name (`jobName`). The static type check (expr-scope-types.ts)
+ * reads `lets`, the bindings' texts in scope (outermost first), and the task parameters' types.
  */
 export type ReferenceContext = (
   | { where: 'submission' }
@@ -30,7 +29,7 @@ export type ReferenceContext = (
   bound?: readonly string[];
   inStep?: boolean;
   jobName?: boolean;
-  boundTypes?: ReadonlyMap<string, ExprType>;
+  lets?: readonly string[];
   taskParamTypes?: readonly { name: string; type: string }[];
 };
 
@@ -113,7 +112,7 @@ export function checkReferences(
         });
         continue;
       }
-      const types = symbolTypes({ params, taskParams: ctx.taskParamTypes, bound: ctx.boundTypes });
+      const types = scopeTypes(params, ctx);
       for (const why of checkExpression(
         part.expr,
         symbols,
@@ -145,8 +144,7 @@ export function expressionProblems(
   const symbols = symbolsFor(params, ctx, true);
   const why = (ref: string) => first(ref) ?? hint(ref, params, ctx, symbols);
   // a binding's value may be a list
-  const types = symbolTypes({ params, taskParams: ctx.taskParamTypes, bound: ctx.boundTypes });
-  return checkExpression(src, symbols, why, false, types);
+  return checkExpression(src, symbols, why, false, scopeTypes(params, ctx));
 }
 
 function hint(
