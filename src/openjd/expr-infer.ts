@@ -32,11 +32,26 @@ export type SymbolTypes = (name: string) => ExprType | undefined;
 
 type Binds = Map<string, ExprType>;
 
-/** Whether a value of type `arg` may stand where `param` is asked, binding type variables. */
-function fits(arg: ExprType, param: ExprType, b: Binds, coerce: boolean): boolean {
+/**
+ * The scalars each scalar converts to when it is the one scalar an argument may be (RFC 0005
+ * implicit coercion; whether the value converts, `"x"` to int, is known only when evaluated).
+ */
+const SCALAR_FROM: Readonly<Record<string, readonly string[]>> = {
+  string: ['bool', 'int', 'float', 'path', 'range_expr'],
+  path: ['string'],
+  int: ['float', 'string'],
+  float: ['int', 'string'],
+};
+const SCALARS = ['bool', 'int', 'float', 'string', 'path', 'range_expr'];
+
+/**
+ * Whether a value of type `arg` may stand where `param` is asked, binding type variables.
+ * `coerce`: with the argument coercions; `single`: the one scalar type this argument may be.
+ */
+function fits(arg: ExprType, param: ExprType, b: Binds, coerce: boolean, single?: string): boolean {
   if (arg.t === 'any' || arg.t === 'noreturn') return true;
-  if (param.t === 'union') return param.of.some((p) => fits(arg, p, b, coerce));
-  if (arg.t === 'union') return arg.of.some((a) => fits(a, param, b, coerce));
+  if (param.t === 'union') return param.of.some((p) => fits(arg, p, b, coerce, single));
+  if (arg.t === 'union') return arg.of.some((a) => fits(a, param, b, coerce, single));
   if (param.t === 'var') {
     const had = b.get(param.name);
     const now = had ? common(had, arg) : arg;
@@ -48,11 +63,10 @@ function fits(arg: ExprType, param: ExprType, b: Binds, coerce: boolean): boolea
     return coerce && arg.t === 'range_expr' && fits(INT, param.of, b, coerce);
   }
   if (arg.t === param.t) return true;
-  // the non-destructive coercions of an argument (RFC 0005 implicit type coercion)
-  return (
-    coerce &&
-    ((arg.t === 'int' && param.t === 'float') || (arg.t === 'path' && param.t === 'string'))
-  );
+  if (!coerce) return false;
+  const pair = `${arg.t}>${param.t}`;
+  if (['int>float', 'path>string', 'range_expr>string'].includes(pair)) return true;
+  return single === param.t && (SCALAR_FROM[param.t] ?? []).includes(arg.t);
 }
 
 function subst(x: ExprType, b: Binds): ExprType {
@@ -71,12 +85,20 @@ const sigText = (s: Signature) => `(${s.params.map(typeName).join(', ')})`;
 function apply(name: string, args: ExprType[], what: string, method = false): ExprType {
   const sigs = (SIGNATURES.get(name) ?? []).filter((s) => s.params.length === args.length);
   if (sigs.length === 0) return ANY; // not in the table: not checked
+  const single = args.map((_, i) => {
+    const at = new Set(sigs.flatMap((s) => members(s.params[i] as ExprType).map((p) => p.t)));
+    const scalars = SCALARS.filter((x) => at.has(x as ExprType['t']));
+    return scalars.length === 1 ? scalars[0] : undefined;
+  });
   for (const coerce of [false, true]) {
     const results: ExprType[] = [];
     for (const s of sigs) {
       const b: Binds = new Map();
-      if (s.params.every((p, i) => fits(args[i] as ExprType, p, b, coerce && !(method && i === 0))))
-        results.push(subst(s.result, b));
+      const ok = s.params.every((p, i) => {
+        const conv = coerce && !(method && i === 0); // a method's receiver is never converted
+        return fits(args[i] as ExprType, p, b, conv, single[i]);
+      });
+      if (ok) results.push(subst(s.result, b));
     }
     if (results.length) return union(results);
   }

@@ -1,5 +1,5 @@
 import type { SymbolTypes } from './expr-infer.js';
-import { ANY, BOOL, PATH, STRING, listOf, parseType, type ExprType } from './expr-types.js';
+import { ANY, BOOL, PATH, RANGE, STRING, listOf, parseType, type ExprType } from './expr-types.js';
 
 /**
  * The static types of the values a template's expressions reference (RFC 0005 symbols, Template
@@ -10,8 +10,10 @@ import { ANY, BOOL, PATH, STRING, listOf, parseType, type ExprType } from './exp
 
 /** The expression type of a parameter type name (`INT`, `list[path]`, `RANGE_EXPR`). */
 export function parameterType(name: string): ExprType {
+  const text = name.toLowerCase().replace(/\s+/g, '');
+  if (text === 'chunk[int]') return RANGE; // a chunk of frames is a range expression
   try {
-    return parseType(name.toLowerCase().replace(/\s+/g, ''));
+    return parseType(text);
   } catch {
     return ANY; // a type the expression language has no name for
   }

@@ -72,6 +72,9 @@ describe('EXPR static type checking at check and submit', () => {
         '{{ Param.Fast and Param.Shot }}', // value-returning and/or
         '{{ Task.Param.Frame in [1, 2.0] }}',
         '{{ RawParam.Out.upper() }}', // RawParam of a PATH is its text
+        // the one scalar an argument may be: converted when the value allows (RFC 0005 1.2.3)
+        '{{ startswith(Param.Count, "1") }}',
+        '{{ Param.Shot.zfill(Param.Scale) }}',
       ]),
     ).toEqual([]);
   });
@@ -116,7 +119,8 @@ describe('EXPR static type checking at check and submit', () => {
 
   it('leaves alone what it does not know: unknown types and function forms are any', () => {
     // a task parameter of a type the language has no name for, an unknown symbol's property
-    expect(parameterType('CHUNK[INT]')).toEqual({ t: 'any' });
+    expect(parameterType('FRAMES')).toEqual({ t: 'any' });
+    expect(typeName(parameterType('CHUNK[INT]'))).toBe('range_expr');
     expect(typeName(parameterType('list[list[INT]]'))).toBe('list[list[int]]');
     const none: SymbolTypes = () => undefined;
     expect(typeName(inferType(parseExpression('x.anything'), none))).toBe('any');
