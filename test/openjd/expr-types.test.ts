@@ -128,6 +128,16 @@ describe('EXPR static type checking at check and submit', () => {
     expect(typeName(inferType(parseExpression('min(1, 2, 3, 4)'), none))).toBe('any');
   });
 
+  it('refuses a path receiver of a string method even where the path is made in place', () => {
+    // what the type check alone decides, whatever the evaluator would do with the value
+    const none: SymbolTypes = () => undefined;
+    const infer = (src: string) => () => inferType(parseExpression(src), none);
+    expect(infer('path("/a/b").startswith("/a")')).toThrow(/receiver is not converted/);
+    expect(infer('startswith(path("/a/b"), "/a")')).not.toThrow();
+    expect(infer('"/a/b".startswith("/a")')).not.toThrow();
+    expect(infer('[path("/a"), path("/b")].join(",")')).not.toThrow();
+  });
+
   it('names result types as RFC 0005 writes them', () => {
     const none: SymbolTypes = () => undefined;
     const t = (src: string) => typeName(inferType(parseExpression(src), none));
