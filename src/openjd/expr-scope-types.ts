@@ -1,17 +1,19 @@
 import { ExprTypeError, inferType, type SymbolTypes } from './expr-infer.js';
 import { ExprSyntaxError, parseExpression } from './expr-parse.js';
-import { symbolTypes } from './expr-symbol-types.js';
+import { symbolTypes, type TypeScope } from './expr-symbol-types.js';
 import { ANY, type ExprType } from './expr-types.js';
-import type { ParamInfo, ReferenceContext } from './references.js';
 import { parseBinding } from './schema/let.js';
 
 /**
- * The static types of what an expression at `ctx` references: the parameters' declared types,
+ * The static types of what an expression at `ctx` (a place's ReferenceContext) references: the parameters' declared types,
  * the script's task parameters', and each `let` binding in scope typed by its own expression
  * (RFC 0005: a binding's type is the natural result type of its expression), in order, each
  * seeing those before it. A binding that cannot be typed is `any`: its own check reports why.
  */
-export function scopeTypes(params: readonly ParamInfo[], ctx: ReferenceContext): SymbolTypes {
+export function scopeTypes(
+  params: TypeScope['params'],
+  ctx: { lets?: readonly string[]; taskParamTypes?: TypeScope['taskParams'] },
+): SymbolTypes {
   const bound = new Map<string, ExprType>();
   const types = () => symbolTypes({ params, taskParams: ctx.taskParamTypes, bound });
   for (const text of ctx.lets ?? []) {
