@@ -83,7 +83,7 @@ join: (list[string], string) -> string; (list[path], string) -> string
 center: (string, int) -> string; (string, int, string) -> string
 ljust: (string, int) -> string; (string, int, string) -> string
 rjust: (string, int) -> string; (string, int, string) -> string
-zfill: (string, int) -> string; (int, int) -> string
+zfill: (string, int) -> string; (int, int) -> string; (float, int) -> string
 re_match: (string, string) -> list[string]?
 re_search: (string, string) -> list[string]?
 re_findall: (string, string) -> list[string] | list[list[string]]
