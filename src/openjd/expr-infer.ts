@@ -56,6 +56,8 @@ function listType(items: ExprType[]): ExprType {
       );
     of = c;
   }
+  if (of.t === 'list' && of.of.t === 'list')
+    throw new ExprTypeError('lists nest at most two deep (a list of lists of values)');
   return listOf(of);
 }
 

@@ -99,6 +99,7 @@ describe('EXPR static type checking at check and submit', () => {
       /the items of a list must have one type, not int and string/,
     );
     expect(errors(['{{ len([Param.Count, Param.Scale]) }}'])).toEqual([]);
+    expect(errors(['{{ len([[[Param.Count]]]) }}'])[0]?.message).toMatch(/at most two deep/);
     expect(errors(['{{ len([Param.Out, "b"]) }}'])).toEqual([]); // path with string: strings
   });
 
