@@ -1,6 +1,7 @@
 import { HOST_FUNCTIONS } from './expr-fn-path.js';
 import { FUNCTIONS, PROPERTIES } from './expr-functions.js';
 import { evaluateExpression, evaluateValue } from './expr-eval.js';
+import { ExprTypeError, inferType, type SymbolTypes } from './expr-infer.js';
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { formatPath, type Problem } from './problem.js';
 
@@ -9,10 +10,12 @@ import { formatPath, type Problem } from './problem.js';
  * parses, whether each value it references is defined where it stands, and whether each function
  * and property it uses is one this tool evaluates. One that references nothing has the same value
  * wherever it runs, so it is evaluated now: a type error in it (`"a" + 1`) is refused here rather
- * than failing a task. `written`: its value is written into a format string (not a `let` value),
- * so it may not be a list holding null. `host`: it is evaluated on the host (a script, an environment), where
- * host-only functions (`apply_path_mapping`) may be called. Each answer is a sentence to follow
- * the expression in a problem's message; an empty list means it will be evaluated.
+ * than failing a task. Every expression's types are checked too (expr-infer.ts, with `types` of
+ * the values it references), so a type error is refused even where the values are known only on
+ * a worker. `written`: its value is written into a format string (not a `let` value), so it may
+ * not be a list holding null. `host`: it is evaluated on the host (a script, an environment),
+ * where host-only functions (`apply_path_mapping`) may be called. Each answer is a sentence to
+ * follow the expression in a problem's message; an empty list means it will be evaluated.
  */
 export function checkExpression(
   src: string,
@@ -20,6 +23,7 @@ export function checkExpression(
   undefinedHint: (ref: string) => string,
   written = true,
   host = false,
+  types: SymbolTypes = () => undefined,
 ): string[] {
   let tree: Node;
   try {
@@ -97,12 +101,21 @@ export function checkExpression(
     }
   };
   visit(tree);
-  if (constant && out.length === 0) {
+  if (out.length > 0) return out;
+  let typeError: string | undefined;
+  try {
+    inferType(tree, types);
+  } catch (e) {
+    if (!(e instanceof ExprTypeError)) throw e;
+    typeError = `has a type error: ${e.message}`;
+  }
+  if (constant) {
+    // an evaluation error says more than the type error (the value that failed)
     const none = () => undefined;
     const r = written ? evaluateExpression(src, none) : evaluateValue(src, none);
-    if ('error' in r) out.push(`cannot be evaluated: ${r.error.replace(/^\{\{ .* \}\}: /s, '')}`);
+    if ('error' in r) return [`cannot be evaluated: ${r.error.replace(/^\{\{ .* \}\}: /s, '')}`];
   }
-  return out;
+  return typeError ? [typeError] : [];
 }
 
 /**

@@ -32,6 +32,8 @@ function actionSites(
 export interface Enclosing {
   bound?: readonly string[];
   inStep?: boolean;
+  /** the bindings' texts, for their types */
+  lets?: readonly string[];
 }
 
 /**
@@ -50,7 +52,8 @@ export function environmentSites(
     ...outer,
   };
   const bound = [...(outer.bound ?? []), ...boundNames(env.script?.let)];
-  const context: ReferenceContext = { ...outside, bound };
+  const lets = [...(outer.lets ?? []), ...(env.script?.let ?? [])];
+  const context: ReferenceContext = { ...outside, bound, lets };
   return [
     ...actionSites(env.script?.actions.onEnter, [...base, 'script', 'actions', 'onEnter'], context),
     ...actionSites(env.script?.actions.onExit, [...base, 'script', 'actions', 'onExit'], context),
@@ -71,7 +74,13 @@ export function environmentSites(
 export function stepSites(step: StepTemplate, index: number): FormatSite[] {
   const base: PathSegment[] = ['steps', index];
   const stepBound = boundNames(step.let);
-  const submission: ReferenceContext = { where: 'submission', bound: stepBound, inStep: true };
+  const stepLets = step.let ?? [];
+  const submission: ReferenceContext = {
+    where: 'submission',
+    bound: stepBound,
+    inStep: true,
+    lets: stepLets,
+  };
   const params = step.parameterSpace?.taskParameterDefinitions ?? [];
   const files = step.script.embeddedFiles ?? [];
   const script: ReferenceContext = {
@@ -80,6 +89,8 @@ export function stepSites(step: StepTemplate, index: number): FormatSite[] {
     files: files.map((f) => f.name),
     bound: [...stepBound, ...boundNames(step.script.let)],
     inStep: true,
+    lets: [...stepLets, ...(step.script.let ?? [])],
+    taskParamTypes: params,
   };
   const sites: FormatSite[] = [];
   (step.stepEnvironments ?? []).forEach((env, j) =>
@@ -87,6 +98,7 @@ export function stepSites(step: StepTemplate, index: number): FormatSite[] {
       ...environmentSites(env, [...base, 'stepEnvironments', j], {
         bound: stepBound,
         inStep: true,
+        lets: stepLets,
       }),
     ),
   );

@@ -28,6 +28,7 @@ function checkLet(
   const enclosing = ctx.bound ?? [];
   const names = boundNames(bindings);
   const earlier: string[] = [];
+  const lets = [...(ctx.lets ?? [])]; // texts of those in scope, for their types
   bindings.forEach((text, i) => {
     const b = parseBinding(text);
     if ('error' in b) return; // the schema says why
@@ -43,10 +44,11 @@ function checkLet(
         : names.includes(ref)
           ? `"${ref}" is bound after this binding: move it before`
           : undefined;
-    const scope = { ...ctx, bound: [...enclosing, ...earlier] };
+    const scope = { ...ctx, bound: [...enclosing, ...earlier], lets: [...lets] };
     for (const why of expressionProblems(b.expr, params, scope, first))
       problems.push({ path, message: `${b.name} = ${b.expr} ${why}` });
     earlier.push(b.name);
+    lets.push(text);
   });
 }
 
@@ -56,7 +58,7 @@ export function checkEnvironmentLet(
   base: PathSegment[],
   params: readonly ParamInfo[],
   problems: Problem[],
-  outer: { bound?: readonly string[]; inStep?: boolean } = {},
+  outer: { bound?: readonly string[]; inStep?: boolean; lets?: readonly string[] } = {},
 ): void {
   const files = (env.script?.embeddedFiles ?? []).map((f) => f.name);
   const ctx: ReferenceContext = { where: 'environment', files, ...outer };
@@ -79,12 +81,15 @@ export function checkStepLets(
     files: (step.script.embeddedFiles ?? []).map((f) => f.name),
     bound,
     inStep: true,
+    lets: step.let,
+    taskParamTypes: step.parameterSpace?.taskParameterDefinitions,
   };
   checkLet(step.script.let, [...base, 'script', 'let'], params, ctx, problems);
   (step.stepEnvironments ?? []).forEach((env, j) =>
     checkEnvironmentLet(env, [...base, 'stepEnvironments', j], params, problems, {
       bound,
       inStep: true,
+      lets: step.let,
     }),
   );
 }

@@ -124,7 +124,7 @@ function submissionContext(doc: Raw, at: PathSegment[]): ReferenceContext {
   const step = at[0] === 'steps' ? items(doc.steps)[at[1] as number] : undefined;
   if (!isObject(step)) return { where: 'submission' };
   const bindings = Array.isArray(step.let) ? step.let.filter((b) => typeof b === 'string') : [];
-  return { where: 'submission', inStep: true, bound: boundNames(bindings) };
+  return { where: 'submission', inStep: true, bound: boundNames(bindings), lets: bindings };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { checkExpression } from './expr-check.js';
+import { scopeTypes } from './expr-scope-types.js';
 import { parseFormatString } from './format-string.js';
 import type { Problem } from './problem.js';
 import type { ParameterType } from './schema/parameters.js';
@@ -17,13 +18,20 @@ import type { ParameterType } from './schema/parameters.js';
 /**
  * Where a format string is evaluated, and what that place defines. With EXPR, `bound` are the
  * `let` bindings in scope there, `inStep` makes Step.Name defined, and Job.Name is defined
- * everywhere but in the job's own name (`jobName`).
+ * everywhere but in the job's own name (`jobName`). The static type check (expr-scope-types.ts)
+ * reads `lets`, the bindings' texts in scope (outermost first), and the task parameters' types.
  */
 export type ReferenceContext = (
   | { where: 'submission' }
   | { where: 'environment'; files: readonly string[] }
   | { where: 'script'; taskParams: readonly string[]; files: readonly string[] }
-) & { bound?: readonly string[]; inStep?: boolean; jobName?: boolean };
+) & {
+  bound?: readonly string[];
+  inStep?: boolean;
+  jobName?: boolean;
+  lets?: readonly string[];
+  taskParamTypes?: readonly { name: string; type: string }[];
+};
 
 /** A job parameter as the reference rules need it. */
 export interface ParamInfo {
@@ -104,12 +112,14 @@ export function checkReferences(
         });
         continue;
       }
+      const types = scopeTypes(params, ctx);
       for (const why of checkExpression(
         part.expr,
         symbols,
         (ref) => hint(ref, params, ctx, symbols),
         true,
         ctx.where !== 'submission',
+        types,
       ))
         problems.push({ path, message: `{{ ${part.expr} }} ${why}` });
       continue;
@@ -135,7 +145,14 @@ export function expressionProblems(
   const symbols = symbolsFor(params, ctx, true);
   const why = (ref: string) => first(ref) ?? hint(ref, params, ctx, symbols);
   // a binding's value may be a list
-  return checkExpression(src, symbols, why, false, ctx.where !== 'submission');
+  return checkExpression(
+    src,
+    symbols,
+    why,
+    false,
+    ctx.where !== 'submission',
+    scopeTypes(params, ctx),
+  );
 }
 
 function hint(
