@@ -1,5 +1,6 @@
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { FUNCTIONS, PROPERTIES, toText, type Value } from './expr-functions.js';
+import { isListType, listFromText } from './list-parameter.js';
 import { arith, checkedInt, compare, describe, ExprError, num, truthy } from './expr-operators.js';
 
 /**
@@ -19,14 +20,21 @@ export interface BoundValue {
   bound: Value;
 }
 
+/** A value of a parameter type from its text (a RANGE_EXPR reads as its text). */
+function fromText(type: string, text: string): Value {
+  if (type === 'INT') return { t: 'int', v: Number(text) };
+  if (type === 'FLOAT') return { t: 'float', v: Number(text) };
+  if (type === 'PATH') return { t: 'path', v: text };
+  if (type === 'BOOL') return { t: 'bool', v: text === 'true' };
+  return { t: 'string', v: text };
+}
+
 function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (typeof v === 'string') return { t: 'string', v };
   if ('bound' in v) return v.bound;
-  if (v.type === 'INT') return { t: 'int', v: Number(v.value) };
-  if (v.type === 'FLOAT') return { t: 'float', v: Number(v.value) };
-  if (v.type === 'PATH') return { t: 'path', v: v.value };
-  if (v.type === 'BOOL') return { t: 'bool', v: v.value === 'true' };
-  return { t: 'string', v: v.value };
+  // EXPR's list parameters: a list of items of the item type
+  if (isListType(v.type)) return listFromText(v.type, v.value, fromText);
+  return fromText(v.type, v.value);
 }
 
 /** Looks a reference up: the longest dotted prefix with a value, the rest read as properties. */
