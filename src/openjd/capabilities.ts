@@ -2,6 +2,7 @@ import { SPEC_EXTENSIONS_NOT_BUILT } from './extensions.js';
 import { environmentSites, stepSites } from './format-sites.js';
 import { referencesIn } from './format-string.js';
 import { formatPath, type Problem } from './problem.js';
+import { isPathType } from './references.js';
 import type { JobTemplate } from './schema/template.js';
 
 /** A capability OpenJD (or a job bundle) defines that this library does not build. */
@@ -38,7 +39,7 @@ export const NOT_BUILT: readonly NotBuilt[] = [
 export function capabilityWarnings(t: JobTemplate): Problem[] {
   const out: Problem[] = [];
   const pathParams = new Set(
-    (t.parameterDefinitions ?? []).filter((p) => p.type === 'PATH').map((p) => p.name),
+    (t.parameterDefinitions ?? []).filter((p) => isPathType(p.type)).map((p) => p.name),
   );
   const sites = [
     ...(t.jobEnvironments ?? []).flatMap((e, i) => environmentSites(e, ['jobEnvironments', i])),

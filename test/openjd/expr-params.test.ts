@@ -267,6 +267,20 @@ describe('list and RANGE_EXPR job parameters in expressions and task ranges', ()
     expect(argvs(frames).map((a) => a[1])).toEqual(['1', '3', '5', '10']);
   });
 
+  it('give a CHUNK[INT] task parameter its frames from a RANGE_EXPR', () => {
+    const t = valid({
+      ...job([{ name: 'Fr', type: 'RANGE_EXPR', default: '1-5' }], ['{{Task.Param.N}}'], {
+        name: 'N',
+        type: 'CHUNK[INT]',
+        range: '{{Param.Fr}}',
+        chunks: { defaultTaskCount: 2, rangeConstraint: 'CONTIGUOUS' },
+      }),
+      extensions: ['EXPR', 'TASK_CHUNKING'],
+    });
+    expect(argvs(t).map((a) => a[1])).toEqual(['1-2', '3-4', '5-5']);
+    expect(argvs(t, { Fr: '10,12' }).map((a) => a[1])).toEqual(['10-10', '12-12']);
+  });
+
   it('refuse a string range of a STRING task parameter without EXPR', () => {
     const doc = job([{ name: 'Cams', type: 'STRING' }], ['x'], {
       name: 'C',
