@@ -28,7 +28,11 @@ function settle(v: unknown, floatText: boolean): unknown {
   return v;
 }
 
-const isFloat = (o: unknown) => (o as { type?: unknown } | null)?.type === 'FLOAT';
+/** FLOAT, and EXPR's LIST[FLOAT] (its default's items), in any case (EXPR's type names). */
+const isFloat = (o: unknown) => {
+  const type = (o as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && ['FLOAT', 'LIST[FLOAT]'].includes(type.toUpperCase());
+};
 
 /** Walks the document, keeping written text only where a FLOAT value goes. */
 function placed(v: unknown, path: readonly string[]): unknown {

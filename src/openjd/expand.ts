@@ -3,8 +3,10 @@ import type { ExprLookup } from './expr-eval.js';
 import { combinationLength, combinationPoints } from './combination.js';
 import type { JobParameterValues } from './job-parameters.js';
 import { withBindings, withNames } from './let-scope.js';
+import { rawListType } from './list-parameter.js';
 import type { ReadManifest } from './manifest-range.js';
 import { OpenjdInstantiationError, formatPath, type Problem } from './problem.js';
+import { isPathType } from './references.js';
 import type { StepTemplate } from './schema/step.js';
 import type { JobTemplate } from './schema/template.js';
 import { MAX_TASKS_PER_STEP, stepCombination } from './space-rules.js';
@@ -40,8 +42,9 @@ export function submissionLookup(jobParams: JobParameterValues): ExprLookup {
     if (rest.length || name === undefined || !Object.hasOwn(jobParams, name)) return undefined;
     const p = jobParams[name];
     if (!p) return undefined;
-    if (scope === 'Param' && p.type !== 'PATH') return p;
-    if (scope === 'RawParam') return p.type === 'PATH' ? p.value : p;
+    if (scope === 'Param' && !isPathType(p.type)) return p;
+    if (scope === 'RawParam')
+      return p.type === 'PATH' ? p.value : { type: rawListType(p.type), value: p.value };
     return undefined;
   };
 }

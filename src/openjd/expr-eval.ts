@@ -3,6 +3,7 @@ import { FUNCTIONS, PROPERTIES, type Value } from './expr-functions.js';
 import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
 import { floatValue, intValue, makeList, toText } from './expr-value.js';
 import { applyPathMapping } from './expr-fn-path.js';
+import { isListType, listFromText } from './list-parameter.js';
 import { parsePathMappingRules, RULES_REFERENCE } from './path-mapping.js';
 
 /**
@@ -22,14 +23,24 @@ export interface BoundValue {
   bound: Value;
 }
 
+/**
+ * A value of a parameter type from its text: an INT exactly, a FLOAT keeping its text, a
+ * RANGE_EXPR as its text.
+ */
+function fromText(type: string, text: string): Value {
+  if (type === 'INT') return intFromText(text);
+  if (type === 'FLOAT') return floatValue(Number(text), text.trim());
+  if (type === 'PATH') return { t: 'path', v: text };
+  if (type === 'BOOL') return { t: 'bool', v: text === 'true' };
+  return { t: 'string', v: text };
+}
+
 function fromScope(v: string | ScopeValue | BoundValue): Value {
   if (typeof v === 'string') return { t: 'string', v };
   if ('bound' in v) return v.bound;
-  if (v.type === 'INT') return intFromText(v.value);
-  if (v.type === 'FLOAT') return floatValue(Number(v.value), v.value.trim());
-  if (v.type === 'PATH') return { t: 'path', v: v.value };
-  if (v.type === 'BOOL') return { t: 'bool', v: v.value === 'true' };
-  return { t: 'string', v: v.value };
+  // EXPR's list parameters: a list of items of the item type
+  if (isListType(v.type)) return listFromText(v.type, v.value, fromText);
+  return fromText(v.type, v.value);
 }
 
 /** An INT value's text read exactly (a bigint, so 9223372036854775807 stays itself). */

@@ -38,8 +38,17 @@ export function withUpperTypeNames(doc: Raw): Raw {
   return out;
 }
 
-/** Job parameter types only the EXPR extension defines. */
-const EXPR_ONLY_TYPES = ['BOOL'];
+/** Job parameter types only the EXPR extension defines (RFC 0007). */
+const EXPR_ONLY_TYPES = [
+  'BOOL',
+  'RANGE_EXPR',
+  'LIST[STRING]',
+  'LIST[PATH]',
+  'LIST[INT]',
+  'LIST[FLOAT]',
+  'LIST[BOOL]',
+  'LIST[LIST[INT]]',
+];
 
 /**
  * Without EXPR, a job parameter of a type only EXPR defines is refused with what to change
@@ -54,5 +63,26 @@ export function checkExprOnlyTypes(list: unknown, problems: Problem[]): void {
         path: formatPath(['parameterDefinitions', i, 'type']),
         message: `${type} parameters need the EXPR extension: list EXPR in extensions, or use a STRING parameter`,
       });
+  });
+}
+
+/**
+ * Without EXPR, a FLOAT, STRING or PATH task parameter's range is a list: the string form (one
+ * `{{ }}` that gives a list, RFC 0007) is refused with what to change (`steps` as written).
+ */
+export function checkListRangesNeedExpr(steps: unknown, problems: Problem[]): void {
+  if (!Array.isArray(steps)) return;
+  steps.forEach((s: unknown, i) => {
+    const space = isObject(s) && isObject(s.parameterSpace) ? s.parameterSpace : undefined;
+    const defs = space?.taskParameterDefinitions;
+    if (!Array.isArray(defs)) return;
+    defs.forEach((p: unknown, k) => {
+      if (!isObject(p) || typeof p.range !== 'string') return;
+      if (['FLOAT', 'STRING', 'PATH'].includes(String(p.type)))
+        problems.push({
+          path: formatPath(['steps', i, 'parameterSpace', 'taskParameterDefinitions', k, 'range']),
+          message: `must be a list of values for a ${String(p.type)} parameter: a string range that gives a list needs the EXPR extension`,
+        });
+    });
   });
 }

@@ -6,6 +6,7 @@ import type { JobParameterValues } from './job-parameters.js';
 import { OpenjdInstantiationError, formatPath, type PathSegment } from './problem.js';
 import type { Action, EmbeddedFile } from './schema/script.js';
 import { numberOf } from './values.js';
+import { rawListType } from './list-parameter.js';
 import { mapPath, RULES_REFERENCE, rulesFileText, type PathMappingRule } from './path-mapping.js';
 
 /**
@@ -44,9 +45,17 @@ export function pathMappingFile(
   };
 }
 
-/** A parameter's value as `Param.X`/`Task.Param.X` give it: a PATH mapped by the session's rules. */
+/**
+ * A parameter's value as `Param.X`/`Task.Param.X` give it: a PATH, or each item of a LIST[PATH]
+ * (its text a JSON list), mapped by the session's rules.
+ */
 export function mappedValue(v: ScopeValue, rules: readonly PathMappingRule[]): ScopeValue {
-  return v.type === 'PATH' && rules.length ? { ...v, value: mapPath(v.value, rules) } : v;
+  if (!rules.length) return v;
+  if (v.type === 'PATH') return { ...v, value: mapPath(v.value, rules) };
+  if (v.type !== 'LIST[PATH]') return v;
+  const items: unknown = JSON.parse(v.value);
+  if (!Array.isArray(items)) return v;
+  return { ...v, value: JSON.stringify(items.map((x) => mapPath(String(x), rules))) };
 }
 
 /** Looks up a value reference (with its parameter type where it has one); undefined when it has no value here. */
@@ -78,7 +87,8 @@ export function hostLookup(
       Object.hasOwn(jobParams, name)
     ) {
       const v = jobParams[name] as ScopeValue;
-      return scope === 'Param' ? mappedValue(v, rules) : v;
+      // RawParam: as given, a LIST[PATH]'s items as strings
+      return scope === 'Param' ? mappedValue(v, rules) : { ...v, type: rawListType(v.type) };
     }
     // typed, so expressions compute with them as paths and a bool (EXPR)
     if (ref === 'Session.WorkingDirectory') return { type: 'PATH', value: sessionDir };

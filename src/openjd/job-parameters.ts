@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Problem } from './problem.js';
 import type { JobParameterDefinition, ParameterType } from './schema/parameters.js';
 import type { JobTemplate } from './schema/template.js';
+import { checkListValue } from './list-parameter.js';
 import { checkValue, show } from './parameter-value.js';
 
 /** A job parameter's value: its type and the text format strings see (`{{Param.X}}`). */
@@ -93,6 +94,12 @@ export function resolveJobParameters(
       });
       continue;
     }
+    if (def.type === 'LIST[PATH]') {
+      const r = listPathValue(def, raw, given_, opts);
+      if ('error' in r) errors.push({ path: def.name, message: r.error });
+      else values[def.name] = { type: def.type, value: r.value };
+      continue;
+    }
     if (def.type === 'PATH' && !given_ && typeof raw === 'string') {
       const dir = opts.defaultPathsFrom?.[def.name] ?? opts.relativePathsFrom;
       if (dir !== undefined) {
@@ -148,4 +155,27 @@ function joinedDefault(
     };
   const r = checkValue(def, value);
   return 'error' in r ? { error: `its default joined with ${dir}: ${r.error}` } : r;
+}
+
+/**
+ * A LIST[PATH] value (EXPR, RFC 0007): each item as a PATH value is. A default's items are held to
+ * the PATH default rules (relative, inside the template's directory once joined, constraints on
+ * the joined path); a given value's items are checked as given, then joined with its directory.
+ */
+function listPathValue(
+  def: Extract<JobParameterDefinition, { type: 'LIST[PATH]' }>,
+  raw: unknown,
+  given: boolean,
+  opts: ResolveOptions,
+): { value: string } | { error: string } {
+  const dir = given
+    ? (opts.givenPathsFrom?.[def.name] ?? opts.relativePathsFrom)
+    : (opts.defaultPathsFrom?.[def.name] ?? opts.relativePathsFrom);
+  if (dir === undefined) return checkListValue(def, raw, checkValue);
+  return checkListValue(def, raw, (item: JobParameterDefinition, x) => {
+    if (!given && typeof x === 'string') return joinedDefault(item, x, dir);
+    const r = checkValue(item, x);
+    if ('error' in r || r.value === '' || path.isAbsolute(r.value)) return r;
+    return { value: path.resolve(dir, r.value) };
+  });
 }

@@ -1,6 +1,7 @@
 import { checkParameterDefinition } from './parameter-rules.js';
 import type { Problem } from './problem.js';
 import type { JobParameterDefinition } from './schema/parameters.js';
+import { allowedOf, loosened } from './parameter-narrowing.js';
 import { toFloat, toInt } from './values.js';
 
 /**
@@ -61,6 +62,7 @@ function mergeTwo(a: JobParameterDefinition, b: JobParameterDefinition): JobPara
       out.allowedValues = a.allowedValues.filter((v) => later.includes(num(v)));
     } else out.allowedValues = a.allowedValues ?? bb.allowedValues;
   } else if (a.type !== 'BOOL') {
+    // lengths (a list's: its item count); a list's `item` is the last one given
     const bb = b as typeof a;
     const most = (x?: number, y?: number) =>
       x === undefined ? y : y === undefined ? x : Math.max(x, y);
@@ -68,10 +70,8 @@ function mergeTwo(a: JobParameterDefinition, b: JobParameterDefinition): JobPara
       x === undefined ? y : y === undefined ? x : Math.min(x, y);
     out.minLength = most(a.minLength, bb.minLength);
     out.maxLength = least(a.maxLength, bb.maxLength);
-    out.allowedValues =
-      a.allowedValues && bb.allowedValues
-        ? a.allowedValues.filter((v) => bb.allowedValues?.includes(v))
-        : (a.allowedValues ?? bb.allowedValues);
+    const [x, y] = [allowedOf(a), allowedOf(bb)];
+    out.allowedValues = x && y ? x.filter((v) => y.includes(v)) : (x ?? y);
   }
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out as JobParameterDefinition;
@@ -84,58 +84,6 @@ function conflict(a: JobParameterDefinition, b: JobParameterDefinition): string 
     for (const k of ['objectType', 'dataFlow'] as const)
       if (a[k] !== undefined && b[k] !== undefined && a[k] !== b[k])
         return `has ${k} ${a[k]} there and ${b[k]} here: they must agree`;
-  return undefined;
-}
-
-const BOUNDS = {
-  number: [
-    ['minValue', 1],
-    ['maxValue', -1],
-  ],
-  length: [
-    ['minLength', 1],
-    ['maxLength', -1],
-  ],
-} as const;
-
-/**
- * What `b` loosens of the constraints merged so far in `a`: each may only narrow (§1.2.1). With
- * allowedValues in either, the values admitted are what counts: a looser bound beside a list
- * that stays inside the earlier values admits nothing more.
- */
-function loosened(a: JobParameterDefinition, b: JobParameterDefinition): string | undefined {
-  // a BOOL has no constraint to loosen
-  if (a.type === 'BOOL' || b.type === 'BOOL') return undefined;
-  const numeric = a.type === 'INT' || a.type === 'FLOAT';
-  const num = (v: unknown): Num | undefined =>
-    a.type === 'INT' ? toInt(v) : a.type === 'FLOAT' ? toFloat(v) : undefined;
-  const bound = (d: JobParameterDefinition, k: string) => {
-    const v = (d as Record<string, unknown>)[k];
-    return numeric ? num(v) : (v as number | undefined);
-  };
-  const bounds = numeric ? BOUNDS.number : BOUNDS.length;
-  const measure = (v: unknown) => (numeric ? num(v) : String(v).length);
-  const within = (d: JobParameterDefinition, v: unknown) =>
-    bounds.every(([k, up]) => {
-      const lim = bound(d, k);
-      const m = measure(v);
-      return lim === undefined || m === undefined || (up > 0 ? m >= lim : m <= lim);
-    });
-  const narrowOnly = 'a later definition may only narrow a constraint';
-  if (!a.allowedValues && !b.allowedValues)
-    for (const [k, up] of bounds) {
-      const x = bound(a, k);
-      const y = bound(b, k);
-      if (x !== undefined && y !== undefined && (up > 0 ? y < x : y > x))
-        return `has ${k} ${String(y)}, looser than ${String(x)} there: ${narrowOnly}`;
-    }
-  const key = (v: unknown) => String(num(v) ?? v);
-  const earlier = a.allowedValues && new Set(a.allowedValues.map(key));
-  const extra = (b.allowedValues ?? []).find(
-    (v) => within(b, v) && (!within(a, v) || (earlier !== undefined && !earlier.has(key(v)))),
-  );
-  if (extra !== undefined)
-    return `allows ${String(extra)}, which the definition there does not: ${narrowOnly}`;
   return undefined;
 }
 

@@ -1,12 +1,14 @@
 import { formatPath, type Problem } from './problem.js';
 import type { JobParameterDefinition } from './schema/parameters.js';
+import { checkValue } from './parameter-value.js';
 import { checkUserInterface } from './ui-rules.js';
 import { toFloat, toInt } from './values.js';
 
 /**
  * Cross-field rules of a job parameter definition (2023-09 Template Schemas §2; the checks of
  * openjd-model-for-python `v2023_09/_model.py`): bounds in order, allowed values inside them, the
- * default inside them and among the allowed values.
+ * default inside them and among the allowed values. For EXPR's list types `minLength` and
+ * `maxLength` count items.
  */
 export function checkParameterDefinition(
   def: JobParameterDefinition,
@@ -50,6 +52,12 @@ export function checkParameterDefinition(
     problems.push({ path: at('maxLength'), message: 'must be at least 1' });
   if (min !== undefined && max !== undefined && min > max)
     problems.push({ path: at('maxLength'), message: `must be at least minLength (${min})` });
+  // EXPR's RANGE_EXPR and lists: the default is a value like any other (a list's items too)
+  if (def.type !== 'STRING' && def.type !== 'PATH') {
+    const r = def.default === undefined ? undefined : checkValue(def, def.default);
+    if (r && 'error' in r) problems.push({ path: at('default'), message: r.error });
+    return;
+  }
   const outside = (s: string) =>
     min !== undefined && s.length < min
       ? `is shorter than minLength (${min})`

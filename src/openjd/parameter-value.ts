@@ -1,3 +1,5 @@
+import { checkListValue, isListType } from './list-parameter.js';
+import { rangeExprProblem } from './range-expr.js';
 import type { JobParameterDefinition } from './schema/parameters.js';
 import {
   BOOL_SPELLINGS,
@@ -48,6 +50,8 @@ export function checkValue(
     if (max !== undefined && v > max) return { error: `${v} is more than the maximum ${max}` };
     return { value: def.type === 'INT' ? String(v) : floatText(raw as number | bigint | string) };
   }
+  if (isListType(def.type))
+    return checkListValue(def as { name: string; type: typeof def.type }, raw, checkValue);
   if (def.type === 'BOOL') {
     // written as `string()` writes a bool, which is how expressions read it back (expr-eval.ts)
     const b = toBool(raw);
@@ -59,7 +63,11 @@ export function checkValue(
     return { error: `must be a string, not ${show(raw)}` };
   const s = String(raw);
   if (s.length > 1024) return { error: `is ${s.length} characters long; at most 1024 are allowed` };
-  if (def.allowedValues && !def.allowedValues.includes(s))
+  if (def.type === 'RANGE_EXPR') {
+    const why = rangeExprProblem(s);
+    if (why) return { error: `${show(s)} is not a range expression: ${why}` };
+  }
+  if ('allowedValues' in def && def.allowedValues && !def.allowedValues.includes(s))
     return {
       error: `${show(s)} is not one of the allowed values ${def.allowedValues.map((a) => JSON.stringify(a)).join(', ')}`,
     };

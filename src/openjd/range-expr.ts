@@ -74,6 +74,34 @@ function* elementValues(e: Element): Generator<number> {
   for (let i = 0; i < n; i++) yield e.start + i * e.step;
 }
 
+/** The elements of a range expression, or what is wrong with it. */
+function rangeElements(expr: string): Element[] | string {
+  if (expr.trim() === '') return 'the range expression is empty: give values such as "1-10"';
+  const elements: Element[] = [];
+  for (const text of expr.split(',')) {
+    const e = parseElement(text);
+    if (typeof e === 'string') return e;
+    elements.push(e);
+  }
+  const byLow = [...elements].sort((a, b) => a.low - b.low);
+  for (let i = 1; i < byLow.length; i++) {
+    const prev = byLow[i - 1] as Element;
+    const cur = byLow[i] as Element;
+    if (cur.low <= prev.high)
+      return `"${prev.text}" and "${cur.text}" overlap: give each value in one element only`;
+  }
+  return elements;
+}
+
+/**
+ * What is wrong with a range expression, without counting its values (a RANGE_EXPR job
+ * parameter's value, EXPR); undefined when it is one.
+ */
+export function rangeExprProblem(expr: string): string | undefined {
+  const elements = rangeElements(expr);
+  return typeof elements === 'string' ? elements : undefined;
+}
+
 /**
  * Parses a range expression into its values (ascending), or says what is wrong with it; at most
  * `limit` values.
@@ -82,23 +110,8 @@ export function parseRangeExpr(
   expr: string,
   limit = MAX_RANGE_VALUES,
 ): { values: number[] } | { error: string } {
-  if (expr.trim() === '')
-    return { error: 'the range expression is empty: give values such as "1-10"' };
-  const elements: Element[] = [];
-  for (const text of expr.split(',')) {
-    const e = parseElement(text);
-    if (typeof e === 'string') return { error: e };
-    elements.push(e);
-  }
-  const byLow = [...elements].sort((a, b) => a.low - b.low);
-  for (let i = 1; i < byLow.length; i++) {
-    const prev = byLow[i - 1] as Element;
-    const cur = byLow[i] as Element;
-    if (cur.low <= prev.high)
-      return {
-        error: `"${prev.text}" and "${cur.text}" overlap: give each value in one element only`,
-      };
-  }
+  const elements = rangeElements(expr);
+  if (typeof elements === 'string') return { error: elements };
   const total = elements.reduce((n, e) => n + elementLength(e), 0);
   if (total > limit)
     return {

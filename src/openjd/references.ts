@@ -2,7 +2,7 @@ import { checkExpression } from './expr-check.js';
 import { scopeTypes } from './expr-scope-types.js';
 import { parseFormatString } from './format-string.js';
 import type { Problem } from './problem.js';
-import type { ParameterType } from './schema/parameters.js';
+import { PARAMETER_TYPES, type ParameterType } from './schema/parameters.js';
 
 /**
  * Which value references a format string may use where (2023-09 Template Schemas §7.3.1 and
@@ -46,12 +46,14 @@ export interface ParamInfo {
 export function paramInfos(list: readonly unknown[]): ParamInfo[] {
   return list.flatMap((p) => {
     const { name, type } = (p ?? {}) as Record<string, unknown>;
-    return typeof name === 'string' &&
-      ['INT', 'FLOAT', 'STRING', 'PATH', 'BOOL'].includes(type as string)
+    return typeof name === 'string' && (PARAMETER_TYPES as string[]).includes(type as string)
       ? [{ name, type: type as ParamInfo['type'] }]
       : [];
   });
 }
+
+/** PATH and EXPR's LIST[PATH]: their Param value is path-mapped, so known only on the host. */
+export const isPathType = (type: string) => type === 'PATH' || type === 'LIST[PATH]';
 
 /** The session values every host-side format string may use. */
 export const SESSION_VALUES = [
@@ -74,7 +76,7 @@ export function symbolsFor(
   }
   for (const p of params) {
     out.add(`RawParam.${p.name}`);
-    if (p.type !== 'PATH' || ctx.where !== 'submission') out.add(`Param.${p.name}`);
+    if (!isPathType(p.type) || ctx.where !== 'submission') out.add(`Param.${p.name}`);
   }
   if (ctx.where === 'submission') return out;
   for (const s of SESSION_VALUES) out.add(s);
@@ -162,7 +164,7 @@ function hint(
   symbols: Set<string>,
 ): string {
   const [scope] = ref.split('.');
-  const pathParam = params.find((p) => p.type === 'PATH' && ref === `Param.${p.name}`);
+  const pathParam = params.find((p) => isPathType(p.type) && ref === `Param.${p.name}`);
   if (pathParam && ctx.where === 'submission')
     return `the Param value of a PATH parameter is known only on the host; use {{RawParam.${pathParam.name}}} here`;
   if (scope === 'Session' && ctx.where === 'submission')

@@ -1,5 +1,5 @@
-import type { ExprLookup } from './expr-eval.js';
-import { hasReferences, resolveFormatString } from './format-string.js';
+import { evaluateValue, valueText, type ExprLookup } from './expr-eval.js';
+import { hasReferences, parseFormatString, resolveFormatString } from './format-string.js';
 import { MAX_MANIFEST_VALUES, manifestPathProblem, type ReadManifest } from './manifest-range.js';
 import { parseRangeExpr, rangeValueLimit } from './range-expr.js';
 import { CHUNK_INT } from './schema/chunks.js';
@@ -67,6 +67,10 @@ export function taskParameterValues(
   const resolve = (s: string) => resolveFormatString(s, lookup);
   if (p.manifest) return manifestValues(p, stepName, resolve, readManifest);
   if (typeof p.range === 'string') {
+    const listed = listRange(p.range, lookup, rangeValueLimit(p));
+    if (listed) return typedValues(p, listed);
+    if (p.type !== 'INT' && p.type !== CHUNK_INT)
+      return { error: 'must be a list, or one {{ }} expression that gives a list (EXPR)' };
     const r = resolve(p.range);
     if ('error' in r) return r;
     const parsed = parseRangeExpr(r.value, rangeValueLimit(p));
@@ -84,6 +88,48 @@ export function taskParameterValues(
     }
     const typed = typedValue(valueType(p), text);
     if ('error' in typed) return { error: typed.error, at: String(i) };
+    values.push(typed.value);
+  }
+  return { values };
+}
+
+/**
+ * A range written as one `{{ }}` whose value is a list (EXPR: `"{{Param.Items}}"` of a list job
+ * parameter): its items as text, or why it is not usable; undefined when it is no such range.
+ */
+function listRange(
+  range: string,
+  lookup: ExprLookup,
+  limit: number,
+): string[] | { error: string } | undefined {
+  const parsed = parseFormatString(range);
+  if ('error' in parsed || parsed.parts.length !== 1) return undefined;
+  const part = parsed.parts[0];
+  const src = part && ('ref' in part ? part.ref : 'expr' in part ? part.expr : undefined);
+  if (src === undefined) return undefined;
+  const r = evaluateValue(src, lookup);
+  if ('error' in r || r.value.t !== 'list') return undefined;
+  const items: string[] = [];
+  for (const item of r.value.v) {
+    if (item.t === 'list') return { error: `resolves to a list of lists: give a list of values` };
+    items.push(valueText(item));
+  }
+  if (items.length === 0) return { error: 'resolves to an empty list: give at least one value' };
+  if (items.length > limit)
+    return { error: `resolves to ${items.length} values; at most ${limit} are allowed` };
+  return items;
+}
+
+/** The values of a list range, each checked against the parameter's type. */
+function typedValues(
+  p: TaskParameter,
+  listed: string[] | { error: string },
+): { values: string[] } | { error: string; at?: string } {
+  if (!Array.isArray(listed)) return listed;
+  const values: string[] = [];
+  for (const [i, v] of listed.entries()) {
+    const typed = typedValue(valueType(p), v);
+    if ('error' in typed) return { error: `item ${i}: ${typed.error}` };
     values.push(typed.value);
   }
   return { values };

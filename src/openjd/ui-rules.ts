@@ -26,7 +26,23 @@ const FREE_FORM = [
   'CHOOSE_OUTPUT_FILE',
   'CHOOSE_DIRECTORY',
 ];
-const FILE_CHOOSERS = ['CHOOSE_INPUT_FILE', 'CHOOSE_OUTPUT_FILE'];
+// the list parameters' choosers (EXPR) take the same fields as their single-value ones
+const FILE_CHOOSERS = [
+  'CHOOSE_INPUT_FILE',
+  'CHOOSE_OUTPUT_FILE',
+  'CHOOSE_INPUT_FILE_LIST',
+  'CHOOSE_OUTPUT_FILE_LIST',
+];
+const SPIN_BOXES = ['SPIN_BOX', 'SPIN_BOX_LIST'];
+
+/** The fields of a `userInterface` these rules judge (each type's schema has some of them). */
+interface UiFields {
+  control?: string;
+  fileFilters?: unknown;
+  fileFilterDefault?: unknown;
+  singleStepDelta?: unknown;
+  decimals?: unknown;
+}
 
 /** Checks one parameter's `userInterface` against its control; problems name the field. */
 export function checkUserInterface(
@@ -34,21 +50,14 @@ export function checkUserInterface(
   index: number,
   problems: Problem[],
 ): void {
-  const ui = def.userInterface as
-    | {
-        control?: string;
-        fileFilters?: unknown;
-        fileFilterDefault?: unknown;
-        singleStepDelta?: unknown;
-        decimals?: unknown;
-      }
-    | undefined;
+  const ui: UiFields | undefined = def.userInterface;
   const control = ui?.control;
   if (!ui || control === undefined) return;
   const at = (...more: string[]) =>
     formatPath(['parameterDefinitions', index, 'userInterface', ...more]);
   if (def.type === 'BOOL') return; // CHECK_BOX or HIDDEN (the schema's), and no allowedValues
-  const allowed = def.allowedValues?.map((v) => String(v).toLowerCase());
+  const given = 'allowedValues' in def ? def.allowedValues : undefined;
+  const allowed = given?.map((v) => String(v).toLowerCase());
   if (control === 'DROPDOWN_LIST' && !allowed)
     problems.push({ path: at('control'), message: 'DROPDOWN_LIST needs allowedValues to offer' });
   if (FREE_FORM.includes(control) && allowed)
@@ -76,6 +85,6 @@ export function checkUserInterface(
         message: `belongs to CHOOSE_INPUT_FILE and CHOOSE_OUTPUT_FILE, not ${control}: remove it`,
       });
   for (const key of ['singleStepDelta', 'decimals'] as const)
-    if (ui[key] !== undefined && control !== 'SPIN_BOX')
+    if (ui[key] !== undefined && !SPIN_BOXES.includes(control))
       problems.push({ path: at(key), message: `belongs to SPIN_BOX, not ${control}: remove it` });
 }

@@ -1,7 +1,11 @@
 import { capabilityWarnings } from './capabilities.js';
 import { TASK_CHUNKING_EXTENSION, checkChunkExtension, checkChunkParameters } from './chunking.js';
 import { checkLetNeedsExpr } from './expr-check.js';
-import { checkExprOnlyTypes, withUpperTypeNames } from './expr-type-names.js';
+import {
+  checkExprOnlyTypes,
+  checkListRangesNeedExpr,
+  withUpperTypeNames,
+} from './expr-type-names.js';
 import { EXPR_EXTENSION, MANIFEST_RANGE_EXTENSION, checkExtensions } from './extensions.js';
 import { checkBaseLimits, withBaseLimits } from './bundle-limits.js';
 import {
@@ -75,6 +79,7 @@ export function validateTemplate(
   if (!extensions.includes(EXPR_EXTENSION)) {
     checkLetNeedsExpr(given, errors);
     checkExprOnlyTypes(given.parameterDefinitions, errors);
+    checkListRangesNeedExpr(given.steps, errors);
   }
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
 

@@ -33,8 +33,14 @@ import {
  * `OPENJD_CASES=<regexp>` runs only the cases whose names match.
  */
 
+const OLDER_LIST_PATH_CASE =
+  "the suite's older case wants a relative LIST[PATH] default unjoined; its newer 2.12--list-path-default-within-template-dir (and a PATH default) join it with the template's directory, as done here";
+
 /** Cases still decided wrong, each with the reason; a case fixed must leave this list. */
-const KNOWN_WRONG = new Map<string, string>([]);
+const KNOWN_WRONG = new Map<string, string>([
+  ['EXPR/2.12--list-path-param-runtime.test.yaml', OLDER_LIST_PATH_CASE],
+  ['EXPR/2.12--list-path-param-runtime-posix.test.yaml', OLDER_LIST_PATH_CASE],
+]);
 
 const slurm = new SlurmClient({ slurmConf: inject('slurmConf') });
 const root = mkdtempSync('/tmp/ct-ojd-conf-');

@@ -39,8 +39,7 @@ const check: CommandModule = {
         type: 'string',
         array: true,
         default: [] as string[],
-        describe:
-          'A job parameter value, Name=Value (repeatable); overrides parameter_values and defaults. A parameter left without a value is not an error: the template alone is validated, and task counts wait for it',
+        describe: `A job parameter value, Name=Value (repeatable; a list parameter's value is JSON: 'Name=["a", "b"]'); overrides parameter_values and defaults. A parameter left without a value is not an error: the template alone is validated, and task counts wait for it`,
       })
       .option('env', {
         type: 'string',

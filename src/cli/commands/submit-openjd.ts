@@ -118,7 +118,7 @@ export const openjdSubmit: CommandModule = {
           type: 'string',
           array: true,
           default: [] as string[],
-          describe: 'A job parameter value, Name=Value (repeatable); overrides parameter_values',
+          describe: `A job parameter value, Name=Value (repeatable; a list parameter's value is JSON: 'Name=["a", "b"]'); overrides parameter_values`,
         }),
     ),
   handler: async (argv) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { adaptiveSizing } from './openjd-chunks.js';
 import type { JobParameterValues } from '../../openjd/job-parameters.js';
+import { PARAMETER_TYPES } from '../../openjd/schema/parameters.js';
 import type { JobTemplate } from '../../openjd/schema/template.js';
 import type { TaskResources } from '../../openjd/slurm-resources.js';
 import { pathMappingRules, type PathMappingRule } from '../../openjd/path-mapping.js';
@@ -19,7 +20,7 @@ export interface OpenjdSpec {
 }
 
 const value = z.object({
-  type: z.enum(['INT', 'FLOAT', 'STRING', 'PATH', 'BOOL']),
+  type: z.enum(PARAMETER_TYPES),
   value: z.string(),
 });
 /** A task parameter's value: a CHUNK[INT] one is its chunk as a range expression (`1-5`). */

@@ -1,39 +1,22 @@
 import { z } from 'zod';
-import { BOOL_SPELLINGS, FLOAT_STRING, INT_STRING, INT64_RANGE, toBool, toInt } from '../values.js';
-import { description, filterPattern, identifier, parameterString, plainString } from './strings.js';
+import { BOOL_SPELLINGS, toBool } from '../values.js';
+import {
+  ListBoolParameter,
+  ListFloatParameter,
+  ListIntParameter,
+  ListListIntParameter,
+  ListPathParameter,
+  ListStringParameter,
+  RangeExprParameter,
+} from './list-parameters.js';
+import { common, fileFilter, floatValue, intValue, uiCommon } from './parameter-parts.js';
+import { parameterString } from './strings.js';
 
 /**
  * Job parameter definitions (2023-09 Template Schemas §2): their shape. Cross-field rules
  * (minValue ≤ maxValue, the default among allowedValues, ...) live in `parameter-rules.ts`.
  * `userInterface` is checked for shape and otherwise ignored: there is no submission GUI here.
  */
-
-/**
- * An integer, or a string holding one in base 10 (`<intstring>`), within int64. Booleans are
- * refused. One beyond a JavaScript number's exact range (a BigInt from the reader) is kept as its
- * intstring, so the validated template stays plain JSON.
- */
-export const intValue = z
-  .union([z.int(), z.bigint().transform(String), z.string().regex(INT_STRING)], {
-    error: 'must be an integer, or a string holding one (such as "12")',
-  })
-  .refine((v) => toInt(v) !== undefined, { error: `must be ${INT64_RANGE}` });
-
-/** A number, or a string holding one in base 10 (`<floatstring>`). */
-export const floatValue = z.union([z.number(), z.string().regex(FLOAT_STRING)], {
-  error: 'must be a number, or a string holding one (such as "0.5")',
-});
-
-const uiLabel = plainString(64);
-
-const uiCommon = { label: uiLabel.optional(), groupLabel: uiLabel.optional() };
-
-const fileFilter = z.strictObject({
-  label: uiLabel,
-  patterns: z.array(filterPattern).min(1).max(20, { error: 'must have at most 20 patterns' }),
-});
-
-const common = { name: identifier, description: description.optional() };
 
 const stringBounds = {
   minLength: z.int({ error: 'must be an integer' }).optional(),
@@ -153,6 +136,13 @@ export const JobParameterDefinition = z.discriminatedUnion('type', [
   IntParameter,
   FloatParameter,
   BoolParameter,
+  RangeExprParameter,
+  ListStringParameter,
+  ListPathParameter,
+  ListIntParameter,
+  ListFloatParameter,
+  ListBoolParameter,
+  ListListIntParameter,
 ]);
 
 /** A validated job parameter definition. */
@@ -160,3 +150,9 @@ export type JobParameterDefinition = z.infer<typeof JobParameterDefinition>;
 
 /** The type of a job or task parameter. */
 export type ParameterType = JobParameterDefinition['type'];
+
+/** Every job parameter type, as the schema spells it (upper case). */
+export const PARAMETER_TYPES = JobParameterDefinition.options.map((o) => o.shape.type.value) as [
+  ParameterType,
+  ...ParameterType[],
+];

@@ -3,7 +3,7 @@ import { BUNDLE_LIMITS } from '../bundle-limits.js';
 import { hasReferences } from '../format-string.js';
 import { CHUNK_INT, ChunkSpec } from './chunks.js';
 import { HostRequirements } from './host-requirements.js';
-import { intValue } from './parameters.js';
+import { intValue } from './parameter-parts.js';
 import { letBindings } from './let.js';
 import { Environment, StepScript, uniqueBy } from './script.js';
 import { description, formatString, identifier, plainString } from './strings.js';
@@ -44,6 +44,18 @@ function numericLiterals(pattern: RegExp, what: string) {
     });
 }
 
+/**
+ * A list range, or (EXPR, RFC 0007) a string: one `{{ }}` that gives a list, such as
+ * `"{{Param.Cameras}}"` of a LIST[STRING] job parameter. expr-type-names.ts refuses the string
+ * without EXPR; task-values.ts reads it.
+ */
+const orListExpr = <T extends z.ZodType>(list: T) =>
+  z
+    .union([list, formatString({ min: 1 })], {
+      error: 'must be a list of values (with EXPR, or one {{ }} expression that gives a list)',
+    })
+    .optional();
+
 const valueSource = {
   manifest: Manifest.optional(),
 };
@@ -81,16 +93,18 @@ const TaskChunkInt = z.strictObject({
 const TaskFloat = z.strictObject({
   name: identifier,
   type: z.literal('FLOAT'),
-  range: listOf(z.union([z.number(), formatString()], { error: 'must be a number' }))
-    .superRefine(numericLiterals(FLOAT_STRING, 'a number'))
-    .optional(),
+  range: orListExpr(
+    listOf(z.union([z.number(), formatString()], { error: 'must be a number' })).superRefine(
+      numericLiterals(FLOAT_STRING, 'a number'),
+    ),
+  ),
   ...valueSource,
 });
 
 const TaskString = z.strictObject({
   name: identifier,
   type: z.literal('STRING'),
-  range: listOf(formatString()).optional(),
+  range: orListExpr(listOf(formatString())),
   ...valueSource,
 });
 
@@ -98,11 +112,13 @@ const TaskPath = z.strictObject({
   name: identifier,
   type: z.literal('PATH'),
   // an empty STRING value is a value; an empty PATH names no file or directory
-  range: listOf(
-    formatString().refine((v) => v.length > 0, {
-      error: 'must not be empty: a PATH value names a file or directory',
-    }),
-  ).optional(),
+  range: orListExpr(
+    listOf(
+      formatString().refine((v) => v.length > 0, {
+        error: 'must not be empty: a PATH value names a file or directory',
+      }),
+    ),
+  ),
   ...valueSource,
 });
 

@@ -120,4 +120,12 @@ export const DIFFERS_ON_PURPOSE: ReadonlyMap<string, string> = new Map([
     '1.1--validation-valid-path-absolute-default.test.yaml',
     "a PATH default stays inside the template's directory: an absolute one is refused",
   ],
+  [
+    'EXPR/2.12--list-path-param-mapping.test.yaml',
+    "a LIST[PATH] default's items stay inside the template's directory: absolute ones are refused",
+  ],
+  [
+    'EXPR/2.12--list-path-param-mapping-posix.test.yaml',
+    "a LIST[PATH] default's items stay inside the template's directory: absolute ones are refused",
+  ],
 ]);
