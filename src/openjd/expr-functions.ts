@@ -122,7 +122,8 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     const out: Value[] = [];
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
       out.push(int(i));
-      if (out.length > 100_000) throw new Error('makes more than 100000 values');
+      // made before the operation count sees it (expr-limits.ts): bounded here for memory
+      if (out.length > 1_000_000) throw new Error('makes more than 1000000 values');
     }
     return { t: 'list', v: out };
   },
