@@ -90,7 +90,10 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
   len: (a) => {
     arity(a, 1);
     const v = a[0] as Value;
-    return int(v.t === 'list' ? v.v.length : [...text(v, 'a string or a list')].length);
+    if (v.t === 'list') return int(v.v.length);
+    const s = text(v, 'a string or a list');
+    // characters, not UTF-16 units; counted without copying the string (it may be long)
+    return int(s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0));
   },
   abs: (a) => (
     arity(a, 1),
