@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OperationCount } from '../../src/openjd/expr-limits.js';
 import { resolveFormatString } from '../../src/openjd/format-string.js';
 import { validateTemplate } from '../../src/openjd/index.js';
 
@@ -138,6 +139,19 @@ describe('EXPR refusals', () => {
 });
 
 describe('EXPR evaluation limits', () => {
+  it('refuses a value past the memory limit, a comprehension as its list grows', () => {
+    expect(value('len(["x" * 999999 for i in range(30)])')).toBe('30');
+    expect(error('len(["x" * 999999 for i in range(60)])')).toMatch(
+      /makes a value of more than 100000000 bytes/,
+    );
+    // a value a function or operator makes is bounded too (here with small limits)
+    const small = new OperationCount(100, 1000);
+    small.call('upper', [], { t: 'string', v: 'x'.repeat(400) });
+    expect(() => small.call('upper', [], { t: 'string', v: 'x'.repeat(600) })).toThrow(
+      /more than 1000 bytes/,
+    );
+  });
+
   it('refuses an evaluation past the operation limit', () => {
     // 60 × (range: 1 + 99999, sum: 1 + 99999) is over 10 million
     expect(error('len([sum(range(99999)) for i in range(60)])')).toMatch(
