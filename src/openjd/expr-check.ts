@@ -37,9 +37,14 @@ export function checkExpression(
   const property = (name: string) => {
     if (!PROPERTIES[name]) out.push(`uses property \`${name}\`, which this tool does not evaluate`);
   };
-  const visit = (n: Node): void => {
+  const visit = (n: Node, locals: ReadonlySet<string> = new Set()): void => {
+    const v = (x: Node) => visit(x, locals);
     switch (n.k) {
       case 'name': {
+        if (locals.has(n.path[0] as string)) {
+          n.path.slice(1).forEach(property);
+          return;
+        }
         constant = false;
         let end = n.path.length;
         while (end > 0 && !defined.has(n.path.slice(0, end).join('.'))) end--;
@@ -52,7 +57,7 @@ export function checkExpression(
         return;
       }
       case 'attr':
-        visit(n.obj);
+        v(n.obj);
         property(n.name);
         return;
       case 'call':
@@ -65,37 +70,46 @@ export function checkExpression(
               `uses \`${n.fn}\`, which only a host evaluates: call it in a step's script or an environment, not here`,
             );
         }
-        if (n.self) visit(n.self);
-        n.args.forEach(visit);
+        if (n.self) v(n.self);
+        n.args.forEach(v);
         return;
       case 'index':
-        visit(n.obj);
-        visit(n.index);
+        v(n.obj);
+        v(n.index);
         return;
       case 'slice':
-        visit(n.obj);
-        if (n.lo) visit(n.lo);
-        if (n.hi) visit(n.hi);
+        [n.obj, n.lo, n.hi, n.step].forEach((x) => x && v(x));
         return;
       case 'unary':
-        visit(n.x);
+        v(n.x);
         return;
       case 'bin':
       case 'bool':
-        visit(n.l);
-        visit(n.r);
+        v(n.l);
+        v(n.r);
         return;
       case 'cmp':
-        n.xs.forEach(visit);
+        n.xs.forEach(v);
         return;
       case 'if':
-        visit(n.test);
-        visit(n.then);
-        visit(n.else);
+        v(n.test);
+        v(n.then);
+        v(n.else);
         return;
       case 'list':
-        n.items.forEach(visit);
+        n.items.forEach(v);
         return;
+      case 'comp': {
+        // RFC 0005: a comprehension variable may not shadow a binding in scope
+        if (defined.has(n.v) || locals.has(n.v))
+          out.push(
+            `binds the comprehension variable \`${n.v}\`, which shadows ${locals.has(n.v) ? 'an enclosing comprehension variable' : 'a let binding in scope'}: give the variable another name`,
+          );
+        v(n.iter);
+        const inner = new Set([...locals, n.v]);
+        [n.elt, ...n.ifs].forEach((x) => visit(x, inner));
+        return;
+      }
       case 'lit':
         return;
     }

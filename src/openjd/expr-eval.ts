@@ -1,6 +1,9 @@
 import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { FUNCTIONS, PROPERTIES, type Value } from './expr-functions.js';
+import { comprehension } from './expr-comprehension.js';
+import { OperationCount } from './expr-limits.js';
 import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
+import { indexValue, sliceValue } from './expr-slice.js';
 import { floatValue, intValue, makeList, toText } from './expr-value.js';
 import { applyPathMapping } from './expr-fn-path.js';
 import { isListType, listFromText } from './list-parameter.js';
@@ -70,17 +73,6 @@ function property(v: Value, name: string): Value {
 
 export type ExprLookup = (name: string) => string | ScopeValue | BoundValue | undefined;
 
-function index(list: Value, i: Value): Value {
-  if (i.t !== 'int') throw new ExprError(`an index must be an int, not ${describe(i)}`);
-  const items = list.t === 'list' ? list.v : list.t === 'string' ? [...list.v] : null;
-  if (!items) throw new ExprError(`${describe(list)} cannot be indexed`);
-  const n = Number(i.v);
-  const at = n < 0 ? items.length + n : n;
-  const item = items[at];
-  if (item === undefined) throw new ExprError(`index ${i.v} is out of range`);
-  return typeof item === 'string' ? { t: 'string', v: item } : item;
-}
-
 /** `apply_path_mapping` with the rules of the session the scope belongs to (none at check). */
 function sessionPathMapping(lookup: ExprLookup) {
   const r = lookup(RULES_REFERENCE);
@@ -89,8 +81,27 @@ function sessionPathMapping(lookup: ExprLookup) {
   return applyPathMapping(rules && 'rules' in rules ? rules.rules : []);
 }
 
-function evaluate(n: Node, lookup: ExprLookup): Value {
-  const ev = (x: Node) => evaluate(x, lookup);
+/** What one evaluation reads: the scope, the comprehension variables bound, the operations used. */
+interface Context {
+  lookup: ExprLookup;
+  locals: ReadonlyMap<string, Value>;
+  ops: OperationCount;
+}
+
+const start = (lookup: ExprLookup): Context => ({
+  lookup,
+  locals: new Map(),
+  ops: new OperationCount(),
+});
+
+function call(ctx: Context, fn: string, args: Value[], f: (args: Value[]) => Value): Value {
+  const out = f(args);
+  ctx.ops.call(fn, args, out);
+  return out;
+}
+
+function evaluate(n: Node, ctx: Context): Value {
+  const ev = (x: Node) => evaluate(x, ctx);
   switch (n.k) {
     case 'lit': {
       const v = n.v;
@@ -100,34 +111,34 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       if (typeof v === 'bigint') return intValue(v);
       return floatValue(v.float, v.text);
     }
-    case 'name':
-      return reference(n.path, lookup);
-    case 'attr':
-      return property(ev(n.obj), n.name);
+    case 'name': {
+      const local = ctx.locals.get(n.path[0] as string);
+      if (local === undefined) return reference(n.path, ctx.lookup);
+      return n.path.slice(1).reduce((v, p) => call(ctx, p, [v], () => property(v, p)), local);
+    }
+    case 'attr': {
+      const obj = ev(n.obj);
+      return call(ctx, n.name, [obj], () => property(obj, n.name));
+    }
     case 'call': {
-      const f = n.fn === 'apply_path_mapping' ? sessionPathMapping(lookup) : FUNCTIONS[n.fn];
+      const f = n.fn === 'apply_path_mapping' ? sessionPathMapping(ctx.lookup) : FUNCTIONS[n.fn];
       if (!f) throw new ExprError(`uses function \`${n.fn}\`, which this tool does not evaluate`);
       const args = [...(n.self ? [ev(n.self)] : []), ...n.args.map(ev)];
       try {
-        return f(args);
+        return call(ctx, n.fn, args, f);
       } catch (e) {
+        if (e instanceof ExprError) throw e;
         throw new ExprError(`${n.fn}: ${(e as Error).message}`);
       }
     }
-    case 'index':
-      return index(ev(n.obj), ev(n.index));
+    case 'index': {
+      const [obj, i] = [ev(n.obj), ev(n.index)];
+      return call(ctx, '[]', [obj, i], () => indexValue(obj, i));
+    }
     case 'slice': {
-      const v = ev(n.obj);
-      const bound = (b: Node | null) => {
-        if (!b) return undefined;
-        const x = ev(b);
-        if (x.t !== 'int') throw new ExprError('slice bounds must be ints');
-        return Number(x.v);
-      };
-      const [lo, hi] = [bound(n.lo), bound(n.hi)];
-      if (v.t === 'list') return { t: 'list', v: v.v.slice(lo, hi) };
-      if (v.t === 'string') return { t: 'string', v: v.v.slice(lo, hi) };
-      throw new ExprError(`${describe(v)} cannot be sliced`);
+      const part = (b: Node | null): Value => (b ? ev(b) : { t: 'null' });
+      const [obj, lo, hi, step] = [ev(n.obj), part(n.lo), part(n.hi), part(n.step)];
+      return call(ctx, '[:]', [obj, lo, hi, step], () => sliceValue(obj, lo, hi, step));
     }
     case 'unary': {
       // -9223372036854775808 is in range though its digits alone are not
@@ -136,20 +147,24 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
       if (n.op === 'not') return { t: 'bool', v: !truthy(x) };
       if (!num(x)) throw new ExprError(`${n.op}${describe(x)} is not defined`);
       if (n.op === '+') return x;
-      return x.t === 'int' ? intValue(-x.v) : floatValue(-x.v);
+      return call(ctx, n.op, [x], () => (x.t === 'int' ? intValue(-x.v) : floatValue(-x.v)));
     }
-    case 'bin':
-      return arith(n.op, ev(n.l), ev(n.r));
+    case 'bin': {
+      const [l, r] = [ev(n.l), ev(n.r)];
+      return call(ctx, n.op, [l, r], () => arith(n.op, l, r));
+    }
     case 'bool': {
+      // value-returning: only null and false are falsy (RFC 0005 "Boolean operators")
       const l = ev(n.l);
-      if (n.op === 'and' ? !truthy(l) : truthy(l)) return l;
-      return ev(n.r);
+      const falsy = l.t === 'null' || (l.t === 'bool' && !l.v);
+      return (n.op === 'and' ? falsy : !falsy) ? l : ev(n.r);
     }
     case 'cmp': {
       let l = ev(n.xs[0] as Node);
       for (const [i, op] of n.ops.entries()) {
         const r = ev(n.xs[i + 1] as Node);
-        if (!compare(op, l, r)) return { t: 'bool', v: false };
+        const yes = call(ctx, op, [l, r], () => ({ t: 'bool', v: compare(op, l, r) }));
+        if (yes.t === 'bool' && !yes.v) return yes;
         l = r;
       }
       return { t: 'bool', v: true };
@@ -163,6 +178,10 @@ function evaluate(n: Node, lookup: ExprLookup): Value {
     }
     case 'list':
       return makeList(n.items.map(ev));
+    case 'comp':
+      return comprehension(n, ev(n.iter), ctx.ops, (x, item) =>
+        evaluate(x, { ...ctx, locals: new Map([...ctx.locals, [n.v, item]]) }),
+      );
   }
 }
 
@@ -187,7 +206,7 @@ export function evaluateValue(
   lookup: ExprLookup,
 ): { value: Value } | { error: string } {
   try {
-    return { value: evaluate(parseExpression(src), lookup) };
+    return { value: evaluate(parseExpression(src), start(lookup)) };
   } catch (e) {
     if (e instanceof ExprError || e instanceof ExprSyntaxError) return { error: e.message };
     throw e;
@@ -200,7 +219,7 @@ export function evaluateExpression(
   lookup: ExprLookup,
 ): { value: string } | { error: string } {
   try {
-    return { value: valueText(evaluate(parseExpression(src), lookup)) };
+    return { value: valueText(evaluate(parseExpression(src), start(lookup))) };
   } catch (e) {
     if (e instanceof ExprError || e instanceof ExprSyntaxError)
       return { error: `{{ ${src} }}: ${e.message}` };

@@ -1,4 +1,4 @@
-import { arity, bool, chars, str, text, type Fn } from './expr-fn-args.js';
+import { arity, bool, str, text, type Fn } from './expr-fn-args.js';
 import { ExprError, floatValue, intValue, toText, type Value } from './expr-value.js';
 
 /**
@@ -60,8 +60,10 @@ export const CONVERT_FUNCTIONS: Readonly<Record<string, Fn>> = {
   len: (a) => {
     arity(a, 1);
     const v = a[0] as Value;
-    const n = v.t === 'list' ? v.v.length : chars(text(v, 'a string, a path or a list')).length;
-    return intValue(BigInt(n));
+    if (v.t === 'list') return intValue(BigInt(v.v.length));
+    const s = text(v, 'a string, a path or a list');
+    // characters, not UTF-16 units; counted without copying the string (it may be long)
+    return intValue(BigInt(s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)));
   },
   fail: (a) => {
     arity(a, 1);

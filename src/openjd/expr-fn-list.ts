@@ -7,7 +7,8 @@ import { intValue, makeList, type Value } from './expr-value.js';
  */
 
 /** The most items `range` makes (evaluation must not exhaust memory, RFC 0005). */
-const MAX_RANGE = 100_000;
+// made before the operation count sees it (expr-limits.ts): bounded here for memory
+const MAX_RANGE = 1_000_000;
 
 function range(a: Value[]): Value {
   arity(a, 1, 3);

@@ -1,83 +1,36 @@
+import { tokenize, type Tok } from './expr-lex.js';
+import type { Node } from './expr-ast.js';
+import { PYTHON_KEYWORDS, REFUSED, REFUSED_AFTER, REFUSED_WORDS } from './expr-refused.js';
+import { ExprSyntaxError } from './expr-syntax-error.js';
+
 /**
- * The expression language of the EXPR extension (openjd-specifications RFC 0005), the subset
- * this tool evaluates: a Python-like expression inside `{{ }}` with literals (numbers, quoted
- * strings, true/false/null, lists), dotted value references (`Param.Frames`), arithmetic
- * (`+ - * / // % **`), comparisons (`== != < <= > >= in`, `not in`, chained), `and`/`or`/`not`,
- * `a if cond else b`, indexing and `[a:b]` slices, function calls `f(x)` and the same functions
- * as methods `x.f()` and properties `x.name` (see expr-eval.ts for the functions). Anything else
- * (list comprehensions, lambdas, keyword arguments, `let` bindings) is refused with what it is.
+ * The grammar of EXPR expressions (RFC 0005; tokens in expr-lex.ts): `a if c else b`, `or`,
+ * `and`, `not`, chained comparisons (`in`, `not in` too), `+ - * / // % **` with Python's
+ * precedence, indexing and `[lo:hi:step]` slices, calls `f(x)`, methods `x.f()`, properties
+ * `x.p`, lists and comprehensions `[e for x in xs if c]` (one `for`, as the RFC allows).
+ * Keywords are contextual: after `.` any name is an attribute (`Param.if`). Python forms EXPR
+ * lacks are refused by name (expr-refused.ts).
  */
 
-export type Node =
-  | { k: 'lit'; v: Literal }
-  | { k: 'name'; path: string[] }
-  | { k: 'attr'; obj: Node; name: string }
-  | { k: 'call'; fn: string; args: Node[]; self?: Node }
-  | { k: 'index'; obj: Node; index: Node }
-  | { k: 'slice'; obj: Node; lo: Node | null; hi: Node | null }
-  | { k: 'unary'; op: '-' | '+' | 'not'; x: Node }
-  | { k: 'bin'; op: string; l: Node; r: Node }
-  | { k: 'bool'; op: 'and' | 'or'; l: Node; r: Node }
-  | { k: 'cmp'; ops: string[]; xs: Node[] }
-  | { k: 'if'; test: Node; then: Node; else: Node }
-  | { k: 'list'; items: Node[] };
+export { ExprSyntaxError };
+export type { Node } from './expr-ast.js';
 
-export type Literal = bigint | string | boolean | null | { float: number; text: string };
-
-/** Why an expression cannot be read. */
-export class ExprSyntaxError extends Error {}
-
-const TOKEN =
-  /\s*(?:(\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)|(\d+)|([A-Za-z_][A-Za-z0-9_]*)|("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(\*\*|\/\/|==|!=|<=|>=|[-+*/%<>()[\],.:])|(\S))/y;
-
-type Tok = { t: 'float' | 'int' | 'name' | 'str' | 'op'; v: string };
-
-function tokenize(src: string): Tok[] {
-  const out: Tok[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < src.length) {
-    const m = TOKEN.exec(src);
-    if (!m) break;
-    if (m[1]) out.push({ t: 'float', v: m[1] });
-    else if (m[2]) out.push({ t: 'int', v: m[2] });
-    else if (m[3]) out.push({ t: 'name', v: m[3] });
-    else if (m[4]) out.push({ t: 'str', v: m[4] });
-    else if (m[5]) out.push({ t: 'op', v: m[5] });
-    else if (m[6]) {
-      throw new ExprSyntaxError(
-        m[6] === '{'
-          ? 'dict and set literals are not part of the expressions this tool evaluates'
-          : `"${m[6]}" is not part of the expressions this tool evaluates`,
-      );
-    }
-  }
-  return out;
-}
-
-const UNSUPPORTED: Record<string, string> = {
-  for: 'list comprehensions',
-  lambda: 'lambda expressions',
-  is: "'is' (use ==)",
-};
-
-function unquote(s: string): string {
-  const body = s.slice(1, -1);
-  return body.replace(/\\(.)/g, (_m, c: string) =>
-    c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c,
-  );
-}
+/** A comprehension's variable, like a `let` name (RFC 0005 `<UserIdentifier>`). */
+const LOOP_VARIABLE = /^[a-z_][A-Za-z0-9_]*$/;
 
 /** Parses one expression (the text between `{{` and `}}`). Throws ExprSyntaxError. */
 export function parseExpression(src: string): Node {
   const toks = tokenize(src);
   let i = 0;
-  const peek = (v?: string) => {
-    const t = toks[i];
-    return t && (v === undefined || ((t.t === 'op' || t.t === 'name') && t.v === v)) ? t : null;
-  };
+  const word = (t: Tok | undefined, v: string) =>
+    t !== undefined && (t.t === 'op' || t.t === 'name') && t.v === v;
+  const peek = (v: string) => word(toks[i], v);
   const eat = (v: string) => (peek(v) ? toks[i++] : null);
   const need = (v: string, what: string) => {
-    if (!eat(v)) throw new ExprSyntaxError(`expected "${v}" ${what}`);
+    if (!eat(v)) {
+      const t = toks[i];
+      throw new ExprSyntaxError(`expected "${v}" ${what}${t ? `, found "${t.text}"` : ''}`);
+    }
   };
 
   const ifExp = (): Node => {
@@ -87,42 +40,40 @@ export function parseExpression(src: string): Node {
     need('else', 'in "a if condition else b"');
     return { k: 'if', test, then, else: ifExp() };
   };
-  const orExp = (): Node => {
-    let l = andExp();
-    while (eat('or')) l = { k: 'bool', op: 'or', l, r: andExp() };
+  const logic = (op: 'and' | 'or', next: () => Node) => (): Node => {
+    let l = next();
+    while (eat(op)) l = { k: 'bool', op, l, r: next() };
     return l;
   };
-  const andExp = (): Node => {
-    let l = notExp();
-    while (eat('and')) l = { k: 'bool', op: 'and', l, r: notExp() };
-    return l;
-  };
+  const andExp = (): Node => logic('and', notExp)();
+  const orExp = (): Node => logic('or', andExp)();
   const notExp = (): Node => (eat('not') ? { k: 'unary', op: 'not', x: notExp() } : compare());
   const CMP = ['==', '!=', '<', '<=', '>', '>=', 'in'];
   const compare = (): Node => {
     const xs = [additive()];
     const ops: string[] = [];
     for (;;) {
-      const t = peek();
-      if (t && CMP.includes(t.v) && t.t !== 'str') ops.push(toks[i++]!.v);
-      else if (peek('not') && toks[i + 1]?.v === 'in') {
+      const t = toks[i];
+      if (t && t.t !== 'str' && CMP.includes(t.v as string)) ops.push(toks[i++]!.v as string);
+      else if (peek('not') && word(toks[i + 1], 'in')) {
         i += 2;
         ops.push('not in');
-      } else break;
+      } else if (peek('is')) throw new ExprSyntaxError(REFUSED_WORDS.is);
+      else break;
       xs.push(additive());
     }
     return ops.length ? { k: 'cmp', ops, xs } : (xs[0] as Node);
   };
   const binary = (ops: string[], next: () => Node) => (): Node => {
     let l = next();
-    for (let t = peek(); t && t.t === 'op' && ops.includes(t.v); t = peek()) {
+    for (let t = toks[i]; t && t.t === 'op' && ops.includes(t.v); t = toks[i]) {
       i++;
       l = { k: 'bin', op: t.v, l, r: next() };
     }
     return l;
   };
   const unary = (): Node => {
-    const t = peek();
+    const t = toks[i];
     if (t && t.t === 'op' && (t.v === '-' || t.v === '+')) {
       i++;
       return { k: 'unary', op: t.v, x: unary() };
@@ -138,15 +89,34 @@ export function parseExpression(src: string): Node {
     while (!eat(')')) {
       if (out.length) need(',', 'between arguments');
       if (peek(')')) continue;
+      if (peek('*') || peek('**')) throw new ExprSyntaxError(REFUSED.unpackArg(toks[i]!.text));
+      if (toks[i]?.t === 'name' && word(toks[i + 1], '='))
+        throw new ExprSyntaxError(REFUSED.keywordArg(toks[i]!.text));
       out.push(ifExp());
+      if (peek('for')) throw new ExprSyntaxError(REFUSED.generator);
     }
     return out;
+  };
+  const subscript = (obj: Node): Node => {
+    const part = () => (peek(':') || peek(']') ? null : ifExp());
+    const lo = part();
+    if (!eat(':')) {
+      if (peek(',')) throw new ExprSyntaxError(REFUSED.tuple);
+      need(']', 'to close the index');
+      if (!lo) throw new ExprSyntaxError('"[]" needs an index');
+      return { k: 'index', obj, index: lo };
+    }
+    const hi = part();
+    const step = eat(':') ? part() : null;
+    need(']', 'to close the slice');
+    return { k: 'slice', obj, lo, hi, step };
   };
   const postfix = (): Node => {
     let n = primary();
     for (;;) {
       if (eat('.')) {
         const name = toks[i++];
+        // contextual keywords: after "." every name is an attribute
         if (name?.t !== 'name') throw new ExprSyntaxError('expected a name after "."');
         if (eat('(')) n = { k: 'call', fn: name.v, args: args(), self: n };
         else if (n.k === 'name') n = { k: 'name', path: [...n.path, name.v] };
@@ -155,62 +125,77 @@ export function parseExpression(src: string): Node {
         if (n.k !== 'name' || n.path.length !== 1)
           throw new ExprSyntaxError('only named functions can be called');
         n = { k: 'call', fn: n.path[0] as string, args: args() };
-      } else if (eat('[')) {
-        const lo = peek(':') ? null : ifExp();
-        if (eat(':')) {
-          const hi = peek(']') ? null : ifExp();
-          if (peek(':')) throw new ExprSyntaxError('slices with a step are not evaluated here');
-          n = { k: 'slice', obj: n, lo, hi };
-        } else n = { k: 'index', obj: n, index: lo as Node };
-        need(']', 'to close the index');
-      } else return n;
+      } else if (eat('[')) n = subscript(n);
+      else return n;
     }
+  };
+  const comprehension = (elt: Node): Node => {
+    const v = toks[i++];
+    if (v?.t !== 'name' || !LOOP_VARIABLE.test(v.v))
+      throw new ExprSyntaxError(
+        `a comprehension variable must be a name starting with a lowercase letter or _${v ? `, not "${v.text}"` : ''}`,
+      );
+    if (peek(',')) throw new ExprSyntaxError(REFUSED.unpackLoop);
+    need('in', `after "for ${v.v}"`);
+    const iter = orExp();
+    const ifs: Node[] = [];
+    while (eat('if')) ifs.push(orExp());
+    if (peek('for') || peek('async')) throw new ExprSyntaxError(REFUSED.secondFor);
+    need(']', 'to close the list comprehension');
+    return { k: 'comp', elt, v: v.v, iter, ifs };
+  };
+  const list = (): Node => {
+    const items: Node[] = [];
+    while (!eat(']')) {
+      if (items.length) need(',', 'between list items');
+      if (peek(']')) continue;
+      if (peek('*')) throw new ExprSyntaxError(REFUSED.unpackArg('*'));
+      items.push(ifExp());
+      if (items.length === 1 && eat('for')) return comprehension(items[0] as Node);
+      if (peek('for')) throw new ExprSyntaxError(REFUSED.generator);
+    }
+    return { k: 'list', items };
   };
   const primary = (): Node => {
     const t = toks[i++];
     if (!t) throw new ExprSyntaxError('the expression ends too soon');
-    if (t.t === 'int') return { k: 'lit', v: BigInt(t.v) };
-    if (t.t === 'float') return { k: 'lit', v: { float: Number(t.v), text: t.v } };
-    if (t.t === 'str') return { k: 'lit', v: unquote(t.v) };
+    if (t.t === 'int') return { k: 'lit', v: t.v };
+    if (t.t === 'float') return { k: 'lit', v: { float: t.v, text: t.text } };
+    if (t.t === 'str') {
+      let v = t.v;
+      // adjacent string literals join, as in Python
+      while (toks[i]?.t === 'str') v += toks[i++]!.v as string;
+      return { k: 'lit', v };
+    }
     if (t.t === 'name') {
       if (t.v === 'true' || t.v === 'True') return { k: 'lit', v: true };
       if (t.v === 'false' || t.v === 'False') return { k: 'lit', v: false };
       if (t.v === 'null' || t.v === 'None') return { k: 'lit', v: null };
-      const no = UNSUPPORTED[t.v];
-      if (no)
-        throw new ExprSyntaxError(`${no} are not part of the expressions this tool evaluates`);
+      const no = REFUSED_WORDS[t.v];
+      if (no) throw new ExprSyntaxError(no);
+      if (PYTHON_KEYWORDS.has(t.v))
+        throw new ExprSyntaxError(`"${t.v}" is a keyword here, not a value`);
       return { k: 'name', path: [t.v] };
     }
     if (t.v === '(') {
+      if (eat(')')) throw new ExprSyntaxError('"()" is an empty tuple: tuples are not supported');
       const e = ifExp();
+      if (peek('for')) throw new ExprSyntaxError(REFUSED.generator);
+      if (peek(',')) throw new ExprSyntaxError(REFUSED.tuple);
       need(')', 'to close "("');
       return e;
     }
-    if (t.v === '[') {
-      const items: Node[] = [];
-      while (!eat(']')) {
-        if (items.length) need(',', 'between list items');
-        if (peek(']')) continue;
-        items.push(ifExp());
-        if (peek('for'))
-          throw new ExprSyntaxError(
-            'list comprehensions are not part of the expressions this tool evaluates',
-          );
-      }
-      return { k: 'list', items };
-    }
-    throw new ExprSyntaxError(`"${t.v}" cannot start a value`);
+    if (t.v === '[') return list();
+    if (t.v === '=') throw new ExprSyntaxError(REFUSED.assignment);
+    throw new ExprSyntaxError(`"${t.text}" cannot start a value`);
   };
 
   if (toks.length === 0) throw new ExprSyntaxError('the expression is empty');
   const e = ifExp();
   if (i < toks.length) {
     const t = toks[i] as Tok;
-    const no = UNSUPPORTED[t.v];
     throw new ExprSyntaxError(
-      no
-        ? `${no} are not part of the expressions this tool evaluates`
-        : `unexpected "${t.v}" after a complete expression`,
+      REFUSED_AFTER[t.text] ?? `unexpected "${t.text}" after a complete expression`,
     );
   }
   return e;

@@ -28,6 +28,8 @@ describe('EXPR expressions that reference nothing', () => {
     expect(validateTemplate(withArg('{{ [1, null] }}')).errors[0]?.message).toMatch(
       /cannot be evaluated: the result is a list holding null/,
     );
+    // a list is written as string() writes it (RFC 0005 "Format String Coercion to String")
+    expect(validateTemplate(withArg('{{ [1, 2] }}')).errors).toEqual([]);
     // a binding's value may be a list; its use is what is written
     expect(validateTemplate(withArg('{{ pair[0] }}', ['pair = [1, 2]'])).errors).toEqual([]);
     expect(validateTemplate(withArg('{{ 2 ** 3 }}')).errors).toEqual([]);

@@ -1,0 +1,2 @@
+/** Why an expression cannot be read (its tokens or its grammar). */
+export class ExprSyntaxError extends Error {}
