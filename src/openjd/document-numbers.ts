@@ -1,4 +1,5 @@
-import { parseDocument, visit } from 'yaml';
+import { LineCounter, parseDocument, visit } from 'yaml';
+import { duplicateKeys, type DuplicateKey } from './yaml-duplicate-keys.js';
 
 /**
  * Numbers in a template as written. OpenJD's INT is int64, beyond what a JavaScript number holds
@@ -59,11 +60,24 @@ function floatDef(def: object): unknown {
   return out;
 }
 
-/** Parses YAML text (throwing the parser's first error, as `parse` does). */
-export function parseYamlTemplate(text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, intAsBigInt: true });
+/**
+ * Parses YAML text (throwing the parser's first error, as `parse` does). A key written twice in
+ * one mapping keeps its later value and is reported to `onDuplicate` (see yaml-duplicate-keys.ts).
+ */
+export function parseYamlTemplate(
+  text: string,
+  onDuplicate: (d: DuplicateKey) => void = () => {},
+): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    prettyErrors: true,
+    intAsBigInt: true,
+    uniqueKeys: false,
+    lineCounter: lines,
+  });
   const [first] = doc.errors;
   if (first) throw first;
+  duplicateKeys(doc, lines).forEach(onDuplicate);
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'number')

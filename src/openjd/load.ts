@@ -4,6 +4,7 @@ import { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { parseJsonTemplate, parseYamlTemplate } from './document-numbers.js';
+import { duplicateKeyMessage } from './yaml-duplicate-keys.js';
 import type { Problem } from './problem.js';
 import { issuesToProblems } from './schema/issues.js';
 import {
@@ -38,8 +39,13 @@ export const DEADLINE_SETTINGS = ['deadline:maxRetriesPerTask'] as const;
 /** Largest template or parameter file read. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Reads a YAML or JSON file into a document, or a problem that names only the line (never the file's text). */
-export function readDocument(file: string): { doc: unknown } | { problem: Problem } {
+/**
+ * Reads a YAML or JSON file into a document (with warnings, such as a key written twice), or a
+ * problem that names only the line (never the file's text).
+ */
+export function readDocument(
+  file: string,
+): { doc: unknown; warnings: Problem[] } | { problem: Problem } {
   const where = path.basename(file);
   if (statSync(file).size > MAX_FILE_BYTES)
     return { problem: { path: where, message: `is larger than ${MAX_FILE_BYTES} bytes` } };
@@ -47,7 +53,7 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
   // Messages name the place only: parser messages can quote the text, and files may hold secrets.
   if (file.endsWith('.json')) {
     try {
-      return { doc: parseJsonTemplate(text) };
+      return { doc: parseJsonTemplate(text), warnings: [] };
     } catch (e) {
       const at = /position (\d+)/.exec((e as Error).message);
       const pos = at ? Number(at[1]) : undefined;
@@ -56,7 +62,11 @@ export function readDocument(file: string): { doc: unknown } | { problem: Proble
     }
   }
   try {
-    return { doc: parseYamlTemplate(text) };
+    const warnings: Problem[] = [];
+    const doc = parseYamlTemplate(text, (d) =>
+      warnings.push({ path: where, message: duplicateKeyMessage(d) }),
+    );
+    return { doc, warnings };
   } catch (e) {
     if (!(e instanceof YAMLError)) throw e;
     const line = e.linePos?.[0];
@@ -120,6 +130,7 @@ export function loadTemplate(
   if ('problem' in read) return { templatePath, bundleDir, ...empty, errors: [read.problem] };
   const outside = environments.flatMap((e) => environmentParameters(e.doc));
   const result = validateTemplate(read.doc, outside);
+  result.warnings.unshift(...read.warnings);
   const loaded: LoadedTemplate = { ...result, templatePath, bundleDir, parameterValues: {} };
   if (!bundleDir) return loaded;
   const assets = pick(bundleDir, 'asset_references');
