@@ -146,7 +146,8 @@ function evaluate(n: Node, ctx: Context): Value {
       const x = ev(n.x);
       if (n.op === 'not') return { t: 'bool', v: !truthy(x) };
       if (!num(x)) throw new ExprError(`${n.op}${describe(x)} is not defined`);
-      if (n.op === '+') return x;
+      // unary plus is an operation: a float it makes is written as computed (`+1.5e3` is 1500.0)
+      if (n.op === '+') return x.t === 'float' ? floatValue(x.v) : x;
       return call(ctx, n.op, [x], () => (x.t === 'int' ? intValue(-x.v) : floatValue(-x.v)));
     }
     case 'bin': {

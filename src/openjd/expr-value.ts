@@ -78,11 +78,27 @@ export function toText(v: Value): string {
  * floats, paths among strings strings): the one rule for list literals and concatenation.
  */
 export function makeList(items: Value[]): Value {
+  const promote = promotion(items);
+  if (promote) return { t: 'list', v: items.map(promote) };
+  // lists of lists: the same promotion over the inner items (`[[1], [2.0]]` is list[list[float]])
+  if (items.length && items.every((x) => x.t === 'list')) {
+    const inner = promotion(items.flatMap((x) => (x.t === 'list' ? x.v : [])));
+    if (inner)
+      return {
+        t: 'list',
+        v: items.map((x) => (x.t === 'list' ? { t: 'list', v: x.v.map(inner) } : x)),
+      };
+  }
+  return { t: 'list', v: items };
+}
+
+/** How items of mixed int/float or path/string types are made one type; undefined when they need not be. */
+function promotion(items: Value[]): ((x: Value) => Value) | undefined {
   const all = (...ts: Value['t'][]) => items.every((x) => ts.includes(x.t));
   const has = (t: Value['t']) => items.some((x) => x.t === t);
   if (has('float') && has('int') && all('int', 'float'))
-    return { t: 'list', v: items.map((x) => (x.t === 'int' ? { t: 'float', v: Number(x.v) } : x)) };
+    return (x) => (x.t === 'int' ? { t: 'float', v: Number(x.v) } : x);
   if (has('path') && has('string') && all('path', 'string'))
-    return { t: 'list', v: items.map((x) => (x.t === 'path' ? { t: 'string', v: x.v } : x)) };
-  return { t: 'list', v: items };
+    return (x) => (x.t === 'path' ? { t: 'string', v: x.v } : x);
+  return undefined;
 }

@@ -27,6 +27,13 @@ describe('EXPR floats', () => {
     expect(resolveFormatString('{{ x }} {{ y[0] }}', lookup)).toEqual(value('1.250 1.250'));
   });
 
+  it('write a float made by unary plus as computed, and promote ints among floats in nested lists', () => {
+    expect(ev('+1.5e3')).toEqual(value('1500.0'));
+    expect(ev('+Param.Scale')).toEqual(value('3.5'));
+    expect(ev('[[1], [2.0]]')).toEqual(value('[[1.0], [2.0]]'));
+    expect(ev('[[1], [2]]')).toEqual(value('[[1], [2]]'));
+  });
+
   it("print a computed float as Python's shortest repr", () => {
     expect(ev('Param.Scale + 1')).toEqual(value('4.5'));
     expect(ev('Param.Scale * Param.Count')).toEqual(value('7.0'));
