@@ -1,3 +1,4 @@
+import { RE2JS, type Matcher } from 're2js';
 import { arity, nonEmpty, small, str, text, type Fn } from './expr-fn-args.js';
 import type { Value } from './expr-value.js';
 
@@ -5,10 +6,12 @@ import type { Value } from './expr-value.js';
  * The regular expression functions of RFC 0006 (`re_match re_search re_findall re_sub re_escape
  * re_split`). A pattern is the common part of Python's `re` and Rust's `regex`: what only one of
  * them has (backreferences, lookaround, `\Z`, `\z`, `\x{…}`) is refused, saying so; `\d \w \s`
- * are Unicode classes, as both read them.
+ * are Unicode classes, as both read them. Patterns run on RE2 (`re2js`), in time linear in the
+ * text as Rust's engine does: a pattern such as `(a+)+$` cannot stall the coordinator, which
+ * evaluates expressions at check and submit.
  */
 
-/** The longest text a pattern is run over (JavaScript's engine backtracks). */
+/** The longest text a pattern is run over. */
 const MAX_SUBJECT = 100_000;
 
 const REFUSED: [RegExp, string][] = [
@@ -20,7 +23,7 @@ const REFUSED: [RegExp, string][] = [
   [/\\[xuU]\{/, 'the \\x{…} form (use \\xHH or \\uHHHH)'],
 ];
 
-/** The pattern as a JavaScript RegExp source (Unicode classes for \d and \w, Python names). */
+/** The pattern as RE2 reads it (Unicode classes for \d and \w, as Python and Rust read them). */
 function translate(pattern: string): string {
   for (const [re, what] of REFUSED)
     if (re.test(pattern.replace(/\\\\/g, '')))
@@ -37,11 +40,12 @@ function translate(pattern: string): string {
       else if (n === 'w') out += inClass ? '\\p{L}\\p{N}_' : '[\\p{L}\\p{N}_]';
       else if (n === 'W') out += inClass ? '\\W' : '[^\\p{L}\\p{N}_]';
       else if (n === 'U' && /^[0-9a-fA-F]{8}$/.test(pattern.slice(i + 1, i + 9))) {
-        out += `\\u{${pattern.slice(i + 1, i + 9).replace(/^0+(?=.)/, '')}}`;
+        out += `\\x{${pattern.slice(i + 1, i + 9)}}`;
         i += 8;
-      } else if (/[A-Za-z0-9^$\\.*+?()[\]{}|/]/.test(n)) out += `\\${n}`;
-      // Python escapes any punctuation; JavaScript's Unicode mode only its own syntax characters
-      else out += `\\u{${(n.codePointAt(0) ?? 0).toString(16)}}`;
+      } else if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(pattern.slice(i + 1, i + 5))) {
+        out += `\\x{${pattern.slice(i + 1, i + 5)}}`;
+        i += 4;
+      } else out += `\\${n}`;
     } else if (c === '[' && !inClass) {
       inClass = true;
       out += c;
@@ -50,18 +54,15 @@ function translate(pattern: string): string {
     } else if (c === ']' && inClass) {
       inClass = false;
       out += c;
-    } else if (c === '(' && pattern.startsWith('?P<', i + 1)) {
-      out += '(?<';
-      i += 3;
     } else out += c;
   }
   return out;
 }
 
-function regex(pattern: Value | undefined, flags: string): RegExp {
+function regex(pattern: Value | undefined): RE2JS {
   const source = translate(nonEmpty(pattern, 'the pattern'));
   try {
-    return new RegExp(source, `u${flags}`);
+    return RE2JS.compile(source);
   } catch (e) {
     throw new Error(`the pattern cannot be read: ${(e as Error).message}`, { cause: e });
   }
@@ -74,54 +75,66 @@ function subject(v: Value | undefined): string {
   return s;
 }
 
-const group = (g: string | undefined): Value => str(g ?? '');
-const groups = (m: RegExpExecArray): Value => ({ t: 'list', v: [...m].map(group) });
+const group = (g: string | null | undefined): Value => str(g ?? '');
+/** A match's text and each group's (an unmatched group as ""). */
+const groups = (m: Matcher): Value => ({
+  t: 'list',
+  v: Array.from({ length: m.groupCount() + 1 }, (_, i) => group(m.group(i))),
+});
 
-/** Each match of `re` (global) in `s`, stepping past empty matches as Python does. */
-function* matches(re: RegExp, s: string): Generator<RegExpExecArray> {
-  re.lastIndex = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    yield m;
-    if (m[0] === '') re.lastIndex += (s.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-    if (re.lastIndex > s.length) break;
-  }
+/** Each match of `re` in `s`, left to right; RE2 steps past an empty match as Python does. */
+function* matches(re: RE2JS, s: string): Generator<Matcher> {
+  const m = re.matcher(s);
+  while (m.find()) yield m;
 }
 
-function findall(s: string, re: RegExp): Value {
+function findall(s: string, re: RE2JS): Value {
   const out: Value[] = [];
   for (const m of matches(re, s)) {
-    if (m.length === 1) out.push(str(m[0]));
-    else if (m.length === 2) out.push(group(m[1]));
-    else out.push({ t: 'list', v: m.slice(1).map(group) });
+    const n = m.groupCount();
+    if (n === 0) out.push(str(m.group(0) ?? ''));
+    else if (n === 1) out.push(group(m.group(1)));
+    else out.push({ t: 'list', v: Array.from({ length: n }, (_, i) => group(m.group(i + 1))) });
   }
   return { t: 'list', v: out };
 }
 
-function splitBy(s: string, re: RegExp, max: number): Value {
+function splitBy(s: string, re: RE2JS, max: number): Value {
   const out: Value[] = [];
   let from = 0;
   let splits = 0;
   for (const m of matches(re, s)) {
     if (max >= 0 && splits++ >= max) break;
-    out.push(str(s.slice(from, m.index)), ...m.slice(1).map(group));
-    from = m.index + m[0].length;
+    out.push(str(s.slice(from, m.start())));
+    for (let i = 1; i <= m.groupCount(); i++) out.push(group(m.group(i)));
+    from = m.end();
   }
   out.push(str(s.slice(from)));
   return { t: 'list', v: out };
 }
 
+function substitute(s: string, re: RE2JS, repl: string): string {
+  let out = '';
+  let from = 0;
+  for (const m of matches(re, s)) {
+    out += s.slice(from, m.start()) + repl;
+    from = m.end();
+  }
+  return out + s.slice(from);
+}
+
 export const REGEX_FUNCTIONS: Readonly<Record<string, Fn>> = {
   re_match: (a) => {
     arity(a, 2);
-    const m = regex(a[1], 'y').exec(subject(a[0]));
-    return m ? groups(m) : { t: 'null' };
+    const m = regex(a[1]).matcher(subject(a[0]));
+    return m.lookingAt() ? groups(m) : { t: 'null' };
   },
   re_search: (a) => {
     arity(a, 2);
-    const m = regex(a[1], '').exec(subject(a[0]));
-    return m ? groups(m) : { t: 'null' };
+    const m = regex(a[1]).matcher(subject(a[0]));
+    return m.find() ? groups(m) : { t: 'null' };
   },
-  re_findall: (a) => (arity(a, 2), findall(subject(a[0]), regex(a[1], 'g'))),
+  re_findall: (a) => (arity(a, 2), findall(subject(a[0]), regex(a[1]))),
   re_sub: (a) => {
     arity(a, 3);
     const repl = text(a[2]);
@@ -129,11 +142,11 @@ export const REGEX_FUNCTIONS: Readonly<Record<string, Fn>> = {
       throw new Error(
         'the replacement is literal text: group references (\\1, $1) are not supported',
       );
-    return str(subject(a[0]).replace(regex(a[1], 'g'), () => repl));
+    return str(substitute(subject(a[0]), regex(a[1]), repl));
   },
   re_escape: (a) => (arity(a, 1), str(text(a[0]).replace(/[.^$*+?()[\]{}|\\\-#&~\s]/g, '\\$&'))),
   re_split: (a) => {
     arity(a, 2, 3);
-    return splitBy(subject(a[0]), regex(a[1], 'g'), a.length === 3 ? small(a[2]) : -1);
+    return splitBy(subject(a[0]), regex(a[1]), a.length === 3 ? small(a[2]) : -1);
   },
 };
