@@ -13,6 +13,8 @@ import type { Value } from './expr-value.js';
 
 /** The longest text a pattern is run over. */
 const MAX_SUBJECT = 100_000;
+/** The longest text `re_sub` makes (as any string operation). */
+const MAX_RESULT = 1_000_000;
 
 const REFUSED: [RegExp, string][] = [
   [/\\[1-9]/, 'backreferences (\\1)'],
@@ -119,6 +121,8 @@ function substitute(s: string, re: RE2JS, repl: string): string {
   for (const m of matches(re, s)) {
     out += s.slice(from, m.start()) + repl;
     from = m.end();
+    if (out.length > MAX_RESULT)
+      throw new Error(`the result would be longer than ${MAX_RESULT} characters`);
   }
   return out + s.slice(from);
 }

@@ -87,8 +87,15 @@ function find(s: string, sub: Value | undefined, last: boolean): number {
   return at < 0 ? -1 : chars(s.slice(0, at)).length;
 }
 
+/** A width to pad to; one past the longest string is refused rather than cut short. */
+function widthOf(v: Value | undefined): number {
+  const w = small(v);
+  if (w > MAX_WIDTH) throw new Error(`the result would be longer than ${MAX_WIDTH} characters`);
+  return w;
+}
+
 function pad(s: string, width: Value | undefined, where: 'left' | 'right' | 'center'): string {
-  const w = Math.min(small(width), MAX_WIDTH);
+  const w = widthOf(width);
   const marg = w - chars(s).length;
   if (marg <= 0) return s;
   // CPython's centering: the odd space goes left when the width is odd
@@ -111,7 +118,7 @@ function zfill(a: Value[]): Value {
   arity(a, 2);
   const v = a[0] as Value;
   const s = v.t === 'int' || v.t === 'float' ? toText(v) : text(v, 'a string or a number');
-  const width = Math.min(small(a[1]), MAX_WIDTH);
+  const width = widthOf(a[1]);
   const sign = /^[-+]/.test(s) ? (s[0] as string) : '';
   const body = s.slice(sign.length);
   return str(sign + '0'.repeat(Math.max(0, width - chars(s).length)) + body);

@@ -178,6 +178,8 @@ describe('EXPR regular expressions', () => {
     expect(ev('re_split("a1b22c", "(\\\\d+)", 1)')).toEqual(value('["a", "1", "b22c"]'));
     expect(ev('re_escape("file[1].txt")')).toEqual(value('file\\[1\\]\\.txt'));
     expect(ev('re_search("a#b", re_escape("#"))')).toEqual(value('["#"]'));
+    expect(ev('re_sub("a" * 20000, "a", "b" * 50000)')).toMatchObject(error(/longer than 1000000/));
+    expect(ev('"x".ljust(2000000)')).toMatchObject(error(/longer than 1000000/));
     expect(ev('re_search("x a-b&c~d y", re_escape("a-b&c~d y"))')).toEqual(value('["a-b&c~d y"]'));
     // in time linear in the text: a pattern that backtracks exponentially in JavaScript's engine
     // (years for this text) returns at once, well inside the test's timeout
