@@ -21,6 +21,7 @@ import { adaptiveSizingOf, resizeChunks } from './openjd-chunks.js';
 import { openjdResults, openjdStepNotes } from './openjd-results.js';
 import { resultsCsv } from './result-csv.js';
 import { numberOf } from '../../openjd/values.js';
+import { mapPath } from '../../openjd/path-mapping.js';
 
 /** Problems as the lines `openjd check` prints, for an error message. */
 function problemText(what: string, problems: readonly Problem[]): string {
@@ -49,18 +50,22 @@ function stepTasks(spec: OpenjdSpec, step: string, order: number, specs: TaskSpe
 
 /**
  * Directories a manifest may be read from besides the job's own: the PATH job parameters the
- * job writes (dataFlow OUT or INOUT), never one holding the coordinator's state directory.
+ * job writes (dataFlow OUT or INOUT), as mapped on the nodes, never one holding the
+ * coordinator's state directory.
  */
 function manifestRoots(spec: OpenjdSpec, jobDir: string): string[] {
   const stateDir = path.dirname(path.dirname(jobDir));
-  return (spec.template.parameterDefinitions ?? [])
-    .filter((d) => d.type === 'PATH' && (d.dataFlow === 'OUT' || d.dataFlow === 'INOUT'))
-    .map((d) => spec.values[d.name]?.value ?? '')
-    .filter((v) => path.isAbsolute(v))
-    .filter((v) => {
-      const rel = path.relative(v, stateDir);
-      return rel.startsWith('..') || path.isAbsolute(rel);
-    });
+  return (
+    (spec.template.parameterDefinitions ?? [])
+      .filter((d) => d.type === 'PATH' && (d.dataFlow === 'OUT' || d.dataFlow === 'INOUT'))
+      // where the nodes write it: the value mapped by the job's path-mapping rules
+      .map((d) => mapPath(spec.values[d.name]?.value ?? '', spec.pathMapping ?? []))
+      .filter((v) => path.isAbsolute(v))
+      .filter((v) => {
+        const rel = path.relative(v, stateDir);
+        return rel.startsWith('..') || path.isAbsolute(rel);
+      })
+  );
 }
 
 /**
