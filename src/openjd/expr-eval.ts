@@ -5,6 +5,8 @@ import { OperationCount } from './expr-limits.js';
 import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
 import { indexValue, sliceValue } from './expr-slice.js';
 import { floatValue, intValue, makeList, toText } from './expr-value.js';
+import { rangeFromText } from './expr-range.js';
+import { CHUNK_INT } from './schema/chunks.js';
 import { applyPathMapping } from './expr-fn-path.js';
 import { isListType, listFromText } from './list-parameter.js';
 import { parsePathMappingRules, RULES_REFERENCE } from './path-mapping.js';
@@ -28,9 +30,11 @@ export interface BoundValue {
 
 /**
  * A value of a parameter type from its text: an INT exactly, a FLOAT keeping its text, a
- * RANGE_EXPR as its text.
+ * RANGE_EXPR as a range_expr, a CHUNK[INT] task's chunk as a range_expr written as it was made.
  */
 function fromText(type: string, text: string): Value {
+  if (type === 'RANGE_EXPR') return rangeFromText(text);
+  if (type === CHUNK_INT) return rangeFromText(text, true);
   if (type === 'INT') return intFromText(text);
   if (type === 'FLOAT') return floatValue(Number(text), text.trim());
   if (type === 'PATH') return { t: 'path', v: text };

@@ -1,3 +1,4 @@
+import { rangeItems } from './expr-range.js';
 import type { Value } from './expr-value.js';
 
 /**
@@ -50,8 +51,10 @@ export function small(v: Value | undefined): number {
   return n > 1_000_000_000n ? 1_000_000_000 : n < -1_000_000_000n ? -1_000_000_000 : Number(n);
 }
 
+/** A list's items, or a range_expr's (`sum(r)`, `sorted(r)`). */
 export function list(v: Value | undefined): Value[] {
   if (v?.t === 'list') return v.v;
+  if (v?.t === 'range_expr') return rangeItems(v);
   throw new Error('needs a list');
 }
 

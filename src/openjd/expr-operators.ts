@@ -1,5 +1,14 @@
 import { pathOperator } from './expr-fn-path.js';
-import { ExprError, floatValue, intValue, makeList, toDouble, type Value } from './expr-value.js';
+import { itemsOf, rangeHas } from './expr-range.js';
+import {
+  ExprError,
+  floatValue,
+  intValue,
+  makeList,
+  toDouble,
+  toText,
+  type Value,
+} from './expr-value.js';
 
 /** The operators of EXPR expressions (see expr-parse.ts): arithmetic, comparison, truth. */
 
@@ -17,6 +26,7 @@ export function truthy(v: Value): boolean {
   if (v.t === 'bool') return v.v;
   if (v.t === 'int') return v.v !== 0n;
   if (v.t === 'float') return v.v !== 0;
+  if (v.t === 'range_expr') return v.runs.length > 0;
   return v.v !== '';
 }
 
@@ -104,6 +114,8 @@ function repeatText(s: string, n: bigint): Value {
 export function describe(v: Value): string {
   return v.t === 'list'
     ? 'a list'
+    : v.t === 'range_expr'
+      ? 'a range_expr'
     : v.t === 'null'
       ? 'null'
       : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
@@ -138,7 +150,13 @@ export function arith(op: string, l: Value, r: Value): Value {
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
   const onPath = pathOperator(op, l, r);
   if (onPath) return onPath;
-  if (op === '+' && l.t === 'list' && r.t === 'list') return concat(l.v, r.v);
+  const [ls, rs] = [itemsOf(l), itemsOf(r)];
+  // RFC 0006: a range_expr + a list or range_expr is a list; + a string, its text
+  if (op === '+' && ls && rs) return concat(ls, rs);
+  if (op === '+' && l.t === 'range_expr' && r.t === 'string')
+    return { t: 'string', v: toText(l) + r.v };
+  if (op === '+' && l.t === 'string' && r.t === 'range_expr')
+    return { t: 'string', v: l.v + toText(r) };
   if (op === '*' && l.t === 'string' && r.t === 'int') return repeatText(l.v, r.v);
   if (op === '*' && l.t === 'int' && r.t === 'string') return repeatText(r.v, l.v);
   if (op === '*' && l.t === 'list' && r.t === 'int') return repeatList(l.v, r.v);
@@ -148,8 +166,10 @@ export function arith(op: string, l: Value, r: Value): Value {
 
 function equal(a: Value, b: Value): boolean {
   if (num(a) && num(b)) return compareNumbers(a, b) === 0;
-  if (a.t === 'list' && b.t === 'list')
-    return a.v.length === b.v.length && a.v.every((x, i) => equal(x, b.v[i] as Value));
+  // a range_expr equals a list or range_expr of the same ints
+  const [as, bs] = [itemsOf(a), itemsOf(b)];
+  if (as && bs) return as.length === bs.length && as.every((x, i) => equal(x, bs[i] as Value));
+  if (as || bs) return false;
   const text = (v: Value) => (v.t === 'path' ? 'string' : v.t);
   return text(a) === text(b) && ('v' in a ? a.v : null) === ('v' in b ? b.v : null);
 }
@@ -179,6 +199,7 @@ export function compare(op: string, a: Value, b: Value): boolean {
   if (op === 'in' || op === 'not in') {
     let found: boolean;
     if (b.t === 'list') found = b.v.some((x) => equal(a, x));
+    else if (b.t === 'range_expr') found = a.t === 'int' && rangeHas(b, a.v);
     else if ((b.t === 'string' || b.t === 'path') && (a.t === 'string' || a.t === 'path'))
       found = b.v.includes(a.v);
     else throw new ExprError(`"in" needs a list or a string on its right, not ${describe(b)}`);
