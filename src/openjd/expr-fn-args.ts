@@ -1,5 +1,5 @@
 import { rangeItems } from './expr-range.js';
-import type { Value } from './expr-value.js';
+import { rangeText, type Value } from './expr-value.js';
 
 /**
  * How the library's functions (expr-fn-*.ts) read their arguments: each reader throws an Error
@@ -19,9 +19,10 @@ export function arity(args: Value[], min: number, max = min): void {
     );
 }
 
-/** A string (or a path, read as its text). */
+/** A string (or a path, or a range_expr, read as its text). */
 export function text(v: Value | undefined, what = 'a string'): string {
   if (v && (v.t === 'string' || v.t === 'path')) return v.v;
+  if (v?.t === 'range_expr') return rangeText(v);
   throw new Error(`needs ${what}`);
 }
 

@@ -116,9 +116,9 @@ export function describe(v: Value): string {
     ? 'a list'
     : v.t === 'range_expr'
       ? 'a range_expr'
-    : v.t === 'null'
-      ? 'null'
-      : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
+      : v.t === 'null'
+        ? 'null'
+        : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
 }
 
 /** The most items a list made by an operator may hold. */
@@ -161,6 +161,9 @@ export function arith(op: string, l: Value, r: Value): Value {
   if (op === '*' && l.t === 'int' && r.t === 'string') return repeatText(r.v, l.v);
   if (op === '*' && l.t === 'list' && r.t === 'int') return repeatList(l.v, r.v);
   if (op === '*' && l.t === 'int' && r.t === 'list') return repeatList(r.v, l.v);
+  // RFC 0005: elsewhere a range_expr converts to its text, as a string (`r * 2`)
+  if (l.t === 'range_expr') return arith(op, { t: 'string', v: toText(l) }, r);
+  if (r.t === 'range_expr') return arith(op, l, { t: 'string', v: toText(r) });
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);
 }
 
@@ -199,7 +202,7 @@ export function compare(op: string, a: Value, b: Value): boolean {
   if (op === 'in' || op === 'not in') {
     let found: boolean;
     if (b.t === 'list') found = b.v.some((x) => equal(a, x));
-    else if (b.t === 'range_expr') found = a.t === 'int' && rangeHas(b, a.v);
+    else if (b.t === 'range_expr' && a.t === 'int') found = rangeHas(b, a.v);
     else if ((b.t === 'string' || b.t === 'path') && (a.t === 'string' || a.t === 'path'))
       found = b.v.includes(a.v);
     else throw new ExprError(`"in" needs a list or a string on its right, not ${describe(b)}`);

@@ -33,7 +33,11 @@ function rangeOf(runs: IntRun[], text?: string): RangeValue {
 export function rangeFromText(text: string, keepText = false): RangeValue {
   const runs = rangeRuns(text);
   if (typeof runs === 'string') throw new ExprError(runs);
-  const big = runs.map((r) => ({ start: BigInt(r.start), end: BigInt(r.end), step: BigInt(r.step) }));
+  const big = runs.map((r) => ({
+    start: BigInt(r.start),
+    end: BigInt(r.end),
+    step: BigInt(r.step),
+  }));
   return rangeOf(big, keepText ? text.trim() : undefined);
 }
 
@@ -41,7 +45,7 @@ export function rangeFromText(text: string, keepText = false): RangeValue {
 export function rangeFromInts(values: bigint[]): RangeValue {
   const xs = [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const runs: IntRun[] = [];
-  for (let i = 0; i < xs.length; ) {
+  for (let i = 0; i < xs.length;) {
     const start = xs[i] as bigint;
     const next = xs[i + 1];
     let j = i + 1;
@@ -79,7 +83,8 @@ export function rangeItems(r: RangeValue): Value[] {
   if (n > BigInt(MAX_ITEMS))
     throw new ExprError(`the range_expr has ${n} values; at most ${MAX_ITEMS} can be listed`);
   const out: Value[] = [];
-  for (const run of r.runs) for (let x = run.start; x <= run.end; x += run.step) out.push(intValue(x));
+  for (const run of r.runs)
+    for (let x = run.start; x <= run.end; x += run.step) out.push(intValue(x));
   return out;
 }
 

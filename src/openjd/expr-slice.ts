@@ -59,12 +59,9 @@ export function sliceValue(obj: Value, lo: Value, hi: Value, step: Value): Value
     const len = rangeLength(obj);
     if (len > BigInt(MAX_ITEMS))
       throw new ExprError(`the range_expr has ${len} values; at most ${MAX_ITEMS} can be sliced`);
-    const at = positions(
-      Number(len),
-      opt(lo, 'a slice start'),
-      opt(hi, 'a slice end'),
-      by,
-    ).map((p) => rangeAt(obj, BigInt(p)) as bigint);
+    const at = positions(Number(len), opt(lo, 'a slice start'), opt(hi, 'a slice end'), by).map(
+      (p) => rangeAt(obj, BigInt(p)) as bigint,
+    );
     return by > 0 ? rangeFromInts(at) : { t: 'list', v: at.map(intValue) };
   }
   const all = items(obj);
