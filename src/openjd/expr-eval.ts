@@ -6,7 +6,7 @@ import { arith, compare, describe, ExprError, num, truthy } from './expr-operato
 import { indexValue, sliceValue } from './expr-slice.js';
 import { floatValue, intValue, makeList, toText } from './expr-value.js';
 import { rangeFromText } from './expr-range.js';
-import { CHUNK_INT } from './schema/chunks.js';
+import { CHUNK_INT } from './chunk-type.js';
 import { applyPathMapping } from './expr-fn-path.js';
 import { isListType, listFromText } from './list-parameter.js';
 import { parsePathMappingRules, RULES_REFERENCE } from './path-mapping.js';

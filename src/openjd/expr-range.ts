@@ -1,4 +1,3 @@
-import { arity, integer, type Fn } from './expr-fn-args.js';
 import { rangeRuns } from './range-expr.js';
 import { ExprError, intValue, type IntRun, type RangeValue, type Value } from './expr-value.js';
 
@@ -92,21 +91,3 @@ export function rangeItems(r: RangeValue): Value[] {
 export function itemsOf(v: Value): Value[] | undefined {
   return v.t === 'list' ? v.v : v.t === 'range_expr' ? rangeItems(v) : undefined;
 }
-
-function rangeExpr(a: Value[]): Value {
-  arity(a, 1);
-  const v = a[0] as Value;
-  if (v.t === 'range_expr') return v;
-  if (v.t === 'string') return rangeFromText(v.v);
-  if (v.t === 'list') return rangeFromInts(v.v.map((x) => integer(x)));
-  throw new Error('needs a string such as "1-10:2" or a list of ints');
-}
-
-function list(a: Value[]): Value {
-  arity(a, 1);
-  const items = itemsOf(a[0] as Value);
-  if (!items) throw new Error('needs a list or a range_expr');
-  return { t: 'list', v: [...items] };
-}
-
-export const RANGE_FUNCTIONS: Readonly<Record<string, Fn>> = { range_expr: rangeExpr, list };

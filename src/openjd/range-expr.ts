@@ -1,4 +1,4 @@
-import { CHUNK_INT } from './schema/chunks.js';
+import { CHUNK_INT } from './chunk-type.js';
 
 /**
  * Integer range expressions (2023-09 Template Schemas §3.4.1.1.1, openjd-specifications wiki):
