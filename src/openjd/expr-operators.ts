@@ -1,5 +1,5 @@
 import { pathOperator } from './expr-fn-path.js';
-import { itemsOf, rangeHas } from './expr-range.js';
+import { itemsOf, rangeHas, rangeLength } from './expr-range.js';
 import {
   ExprError,
   floatValue,
@@ -169,7 +169,10 @@ export function arith(op: string, l: Value, r: Value): Value {
 
 function equal(a: Value, b: Value): boolean {
   if (num(a) && num(b)) return compareNumbers(a, b) === 0;
-  // a range_expr equals a list or range_expr of the same ints
+  // a range_expr equals a list or range_expr of the same ints (counted before it is listed)
+  const count = (v: Value) =>
+    v.t === 'range_expr' ? rangeLength(v) : BigInt(itemsOf(v)?.length ?? -1);
+  if ((a.t === 'range_expr' || b.t === 'range_expr') && count(a) !== count(b)) return false;
   const [as, bs] = [itemsOf(a), itemsOf(b)];
   if (as && bs) return as.length === bs.length && as.every((x, i) => equal(x, bs[i] as Value));
   if (as || bs) return false;

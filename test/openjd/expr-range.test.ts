@@ -62,6 +62,7 @@ describe('a range_expr value', () => {
     );
     expect(out('range_expr("1-3") == range_expr("1,2,3")')).toBe('true');
     expect(out('range_expr("1-3") == "1-3"')).toBe('false');
+    expect(out('range_expr("1-100000000000") == range_expr("1-100000000001")')).toBe('false');
   });
 
   it('slices to a range_expr, or a list when walked backwards', () => {
