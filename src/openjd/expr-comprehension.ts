@@ -18,7 +18,9 @@ export function comprehension(
 ): Value {
   const items = itemsOf(iter);
   if (!items)
-    throw new ExprError(`a list comprehension walks a list, not ${describe(iter)}: give a list or a range_expr`);
+    throw new ExprError(
+      `a list comprehension walks a list, not ${describe(iter)}: give a list or a range_expr`,
+    );
   ops.add(items.length);
   const out: Value[] = [];
   let size = 0; // the list being built is live: bounded as it grows
