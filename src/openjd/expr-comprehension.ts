@@ -1,6 +1,7 @@
 import { sizeOf, type OperationCount } from './expr-limits.js';
 import { describe, ExprError } from './expr-operators.js';
 import type { Node } from './expr-parse.js';
+import { itemsOf } from './expr-range.js';
 import type { Value } from './expr-value.js';
 
 /**
@@ -15,12 +16,15 @@ export function comprehension(
   ops: OperationCount,
   evaluate: (x: Node, item: Value) => Value,
 ): Value {
-  if (iter.t !== 'list')
-    throw new ExprError(`a list comprehension walks a list, not ${describe(iter)}`);
-  ops.add(iter.v.length);
+  const items = itemsOf(iter);
+  if (!items)
+    throw new ExprError(
+      `a list comprehension walks a list, not ${describe(iter)}: give a list or a range_expr`,
+    );
+  ops.add(items.length);
   const out: Value[] = [];
   let size = 0; // the list being built is live: bounded as it grows
-  for (const item of iter.v) {
+  for (const item of items) {
     const pass = n.ifs.every((c) => {
       const test = evaluate(c, item);
       if (test.t !== 'bool')

@@ -2,56 +2,21 @@ import { ExprSyntaxError, parseExpression, type Node } from './expr-parse.js';
 import { FUNCTIONS, PROPERTIES, type Value } from './expr-functions.js';
 import { comprehension } from './expr-comprehension.js';
 import { OperationCount } from './expr-limits.js';
-import { arith, compare, describe, ExprError, num, truthy } from './expr-operators.js';
+import { compare } from './expr-compare.js';
+import { arith, describe, ExprError, num, truthy } from './expr-operators.js';
 import { indexValue, sliceValue } from './expr-slice.js';
 import { floatValue, intValue, makeList, toText } from './expr-value.js';
+import { fromScope, type BoundValue, type ScopeValue } from './expr-scope-value.js';
 import { applyPathMapping } from './expr-fn-path.js';
-import { isListType, listFromText } from './list-parameter.js';
 import { parsePathMappingRules, RULES_REFERENCE } from './path-mapping.js';
 
 /**
  * Evaluates EXPR expressions (see expr-parse.ts for the language here) against the values of a
- * format string's scope. A job parameter's value has its declared type (INT → int, FLOAT →
- * float, PATH → path, BOOL → bool, STRING → string); functions and methods are those of expr-functions.ts.
+ * format string's scope. A job parameter's value has its declared type (expr-scope-value.ts);
+ * functions and methods are those of expr-functions.ts.
  */
 
-/** A value a reference resolves to, as the scope holds it: its parameter type and text. */
-export interface ScopeValue {
-  type: string;
-  value: string;
-}
-
-/** A value a `let` binding computed (any type, lists too). */
-export interface BoundValue {
-  bound: Value;
-}
-
-/**
- * A value of a parameter type from its text: an INT exactly, a FLOAT keeping its text, a
- * RANGE_EXPR as its text.
- */
-function fromText(type: string, text: string): Value {
-  if (type === 'INT') return intFromText(text);
-  if (type === 'FLOAT') return floatValue(Number(text), text.trim());
-  if (type === 'PATH') return { t: 'path', v: text };
-  if (type === 'BOOL') return { t: 'bool', v: text === 'true' };
-  return { t: 'string', v: text };
-}
-
-function fromScope(v: string | ScopeValue | BoundValue): Value {
-  if (typeof v === 'string') return { t: 'string', v };
-  if ('bound' in v) return v.bound;
-  // EXPR's list parameters: a list of items of the item type
-  if (isListType(v.type)) return listFromText(v.type, v.value, fromText);
-  return fromText(v.type, v.value);
-}
-
-/** An INT value's text read exactly (a bigint, so 9223372036854775807 stays itself). */
-function intFromText(text: string): Value {
-  const t = text.trim();
-  if (!/^[-+]?\d+$/.test(t)) throw new ExprError(`${JSON.stringify(text)} is not an integer`);
-  return intValue(BigInt(t));
-}
+export type { BoundValue, ScopeValue } from './expr-scope-value.js';
 
 /** Looks a reference up: the longest dotted prefix with a value, the rest read as properties. */
 function reference(p: string[], lookup: ExprLookup): Value {

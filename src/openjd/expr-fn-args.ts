@@ -1,4 +1,5 @@
-import type { Value } from './expr-value.js';
+import { rangeItems } from './expr-range.js';
+import { rangeText, type Value } from './expr-value.js';
 
 /**
  * How the library's functions (expr-fn-*.ts) read their arguments: each reader throws an Error
@@ -18,9 +19,10 @@ export function arity(args: Value[], min: number, max = min): void {
     );
 }
 
-/** A string (or a path, read as its text). */
+/** A string (or a path, or a range_expr, read as its text). */
 export function text(v: Value | undefined, what = 'a string'): string {
   if (v && (v.t === 'string' || v.t === 'path')) return v.v;
+  if (v?.t === 'range_expr') return rangeText(v);
   throw new Error(`needs ${what}`);
 }
 
@@ -50,8 +52,10 @@ export function small(v: Value | undefined): number {
   return n > 1_000_000_000n ? 1_000_000_000 : n < -1_000_000_000n ? -1_000_000_000 : Number(n);
 }
 
+/** A list's items, or a range_expr's (`sum(r)`, `sorted(r)`). */
 export function list(v: Value | undefined): Value[] {
   if (v?.t === 'list') return v.v;
+  if (v?.t === 'range_expr') return rangeItems(v);
   throw new Error('needs a list');
 }
 

@@ -1,4 +1,5 @@
 import { arity, bool, str, text, type Fn } from './expr-fn-args.js';
+import { rangeLength } from './expr-range.js';
 import { ExprError, floatValue, intValue, toText, type Value } from './expr-value.js';
 
 /**
@@ -61,6 +62,7 @@ export const CONVERT_FUNCTIONS: Readonly<Record<string, Fn>> = {
     arity(a, 1);
     const v = a[0] as Value;
     if (v.t === 'list') return intValue(BigInt(v.v.length));
+    if (v.t === 'range_expr') return intValue(rangeLength(v));
     const s = text(v, 'a string, a path or a list');
     // characters, not UTF-16 units; counted without copying the string (it may be long)
     return intValue(BigInt(s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)));

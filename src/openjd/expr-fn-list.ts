@@ -1,5 +1,6 @@
 import { arity, bool, integer, list, text, str, type Fn } from './expr-fn-args.js';
-import { compare, describe } from './expr-operators.js';
+import { compare } from './expr-compare.js';
+import { describe } from './expr-operators.js';
 import { intValue, makeList, type Value } from './expr-value.js';
 
 /**

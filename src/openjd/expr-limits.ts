@@ -18,7 +18,9 @@ const scalarSize = (v: Value): number =>
     ? 40 + 2 * v.v.length
     : v.t === 'list'
       ? 40 + 8 * v.v.length
-      : 16;
+      : v.t === 'range_expr'
+        ? 40 + 24 * v.runs.length
+        : 16;
 
 /** About the bytes `v` holds: a list's items one level down (a shared value counted each time). */
 export function sizeOf(v: Value): number {

@@ -1,7 +1,16 @@
 import { pathOperator } from './expr-fn-path.js';
-import { ExprError, floatValue, intValue, makeList, toDouble, type Value } from './expr-value.js';
+import { itemsOf } from './expr-range.js';
+import {
+  ExprError,
+  floatValue,
+  intValue,
+  makeList,
+  toDouble,
+  toText,
+  type Value,
+} from './expr-value.js';
 
-/** The operators of EXPR expressions (see expr-parse.ts): arithmetic, comparison, truth. */
+/** The operators of EXPR expressions (see expr-parse.ts): arithmetic, truth (comparison: expr-compare.ts). */
 
 export { ExprError };
 
@@ -17,6 +26,7 @@ export function truthy(v: Value): boolean {
   if (v.t === 'bool') return v.v;
   if (v.t === 'int') return v.v !== 0n;
   if (v.t === 'float') return v.v !== 0;
+  if (v.t === 'range_expr') return v.runs.length > 0;
   return v.v !== '';
 }
 
@@ -104,9 +114,11 @@ function repeatText(s: string, n: bigint): Value {
 export function describe(v: Value): string {
   return v.t === 'list'
     ? 'a list'
-    : v.t === 'null'
-      ? 'null'
-      : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
+    : v.t === 'range_expr'
+      ? 'a range_expr'
+      : v.t === 'null'
+        ? 'null'
+        : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
 }
 
 /** The most items a list made by an operator may hold. */
@@ -138,52 +150,19 @@ export function arith(op: string, l: Value, r: Value): Value {
   if (op === '+' && l.t === 'string' && r.t === 'string') return { t: 'string', v: l.v + r.v };
   const onPath = pathOperator(op, l, r);
   if (onPath) return onPath;
-  if (op === '+' && l.t === 'list' && r.t === 'list') return concat(l.v, r.v);
+  const [ls, rs] = [itemsOf(l), itemsOf(r)];
+  // RFC 0006: a range_expr + a list or range_expr is a list; + a string, its text
+  if (op === '+' && ls && rs) return concat(ls, rs);
+  if (op === '+' && l.t === 'range_expr' && r.t === 'string')
+    return { t: 'string', v: toText(l) + r.v };
+  if (op === '+' && l.t === 'string' && r.t === 'range_expr')
+    return { t: 'string', v: l.v + toText(r) };
   if (op === '*' && l.t === 'string' && r.t === 'int') return repeatText(l.v, r.v);
   if (op === '*' && l.t === 'int' && r.t === 'string') return repeatText(r.v, l.v);
   if (op === '*' && l.t === 'list' && r.t === 'int') return repeatList(l.v, r.v);
   if (op === '*' && l.t === 'int' && r.t === 'list') return repeatList(r.v, l.v);
+  // RFC 0005: elsewhere a range_expr converts to its text, as a string (`r * 2`)
+  if (l.t === 'range_expr') return arith(op, { t: 'string', v: toText(l) }, r);
+  if (r.t === 'range_expr') return arith(op, l, { t: 'string', v: toText(r) });
   throw new ExprError(`${describe(l)} ${op} ${describe(r)} is not defined`);
-}
-
-function equal(a: Value, b: Value): boolean {
-  if (num(a) && num(b)) return compareNumbers(a, b) === 0;
-  if (a.t === 'list' && b.t === 'list')
-    return a.v.length === b.v.length && a.v.every((x, i) => equal(x, b.v[i] as Value));
-  const text = (v: Value) => (v.t === 'path' ? 'string' : v.t);
-  return text(a) === text(b) && ('v' in a ? a.v : null) === ('v' in b ? b.v : null);
-}
-
-/**
- * -1, 0 or 1 as `a` orders before, with or after `b` (RFC 0006): numbers by value, strings and
- * paths by text, bools false first, lists item by item (a shorter prefix first).
- */
-function order(a: Value, b: Value): number {
-  if (num(a) && num(b)) return compareNumbers(a, b);
-  if ((a.t === 'string' || a.t === 'path') && (b.t === 'string' || b.t === 'path'))
-    return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
-  if (a.t === 'bool' && b.t === 'bool') return Number(a.v) - Number(b.v);
-  if (a.t === 'list' && b.t === 'list') {
-    for (let i = 0; i < a.v.length && i < b.v.length; i++) {
-      const c = order(a.v[i] as Value, b.v[i] as Value);
-      if (c !== 0) return c;
-    }
-    return Math.sign(a.v.length - b.v.length);
-  }
-  throw new ExprError(`${describe(a)} and ${describe(b)} cannot be ordered`);
-}
-
-export function compare(op: string, a: Value, b: Value): boolean {
-  if (op === '==') return equal(a, b);
-  if (op === '!=') return !equal(a, b);
-  if (op === 'in' || op === 'not in') {
-    let found: boolean;
-    if (b.t === 'list') found = b.v.some((x) => equal(a, x));
-    else if ((b.t === 'string' || b.t === 'path') && (a.t === 'string' || a.t === 'path'))
-      found = b.v.includes(a.v);
-    else throw new ExprError(`"in" needs a list or a string on its right, not ${describe(b)}`);
-    return op === 'in' ? found : !found;
-  }
-  const c = order(a, b);
-  return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 }

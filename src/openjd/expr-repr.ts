@@ -1,4 +1,4 @@
-import { floatText, type Value } from './expr-value.js';
+import { floatText, rangeText, type Value } from './expr-value.js';
 
 /**
  * The `repr_*` functions of RFC 0006 that Linux hosts need: a value written as a literal of the
@@ -7,6 +7,10 @@ import { floatText, type Value } from './expr-value.js';
  * writes a Python literal; `repr_json` JSON. `repr_cmd` and `repr_pwsh` write for Windows'
  * `cmd.exe` (.bat files) and PowerShell, for templates whose Windows steps run elsewhere.
  */
+
+/** A string's or path's text; a range_expr's canonical text (it is written as a string). */
+const textOf = (v: Extract<Value, { t: 'string' | 'path' | 'range_expr' }>): string =>
+  v.t === 'range_expr' ? rangeText(v) : v.v;
 
 const SH_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -29,7 +33,7 @@ function scalarText(v: Value): string {
     case 'list':
       throw new Error('a list inside a list cannot be written for a shell');
     default:
-      return v.v;
+      return textOf(v);
   }
 }
 
@@ -60,7 +64,7 @@ function py(v: Value): string {
     case 'float':
       return scalarText(v);
     default:
-      return pyString(v.v);
+      return pyString(textOf(v));
   }
 }
 
@@ -78,7 +82,7 @@ function json(v: Value): string {
   if (v.t === 'list') return `[${v.v.map(json).join(', ')}]`;
   if (v.t === 'int' || v.t === 'bool') return String(v.v);
   if (v.t === 'float') return floatText(v);
-  return jsonString(v.v);
+  return jsonString(textOf(v));
 }
 
 // characters cmd.exe treats specially (or whitespace): the text is then double-quoted
@@ -108,7 +112,7 @@ function pwsh(v: Value): string {
     case 'list':
       return `@(${v.v.map(pwsh).join(', ')})`;
     default:
-      return `'${v.v.replace(/'/g, "''")}'`;
+      return `'${textOf(v).replace(/'/g, "''")}'`;
   }
 }
 

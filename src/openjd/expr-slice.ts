@@ -1,10 +1,13 @@
 import { describe, ExprError } from './expr-operators.js';
-import type { Value } from './expr-value.js';
+import { MAX_ITEMS, rangeAt, rangeFromInts, rangeLength } from './expr-range.js';
+import { intValue, type Value } from './expr-value.js';
 
 /**
  * Indexing and slicing (RFC 0005 "Slicing"; RFC 0006 `__getitem__`) of lists and strings, as
  * Python does them: negative indices count from the end, slice bounds are clamped, a negative
- * step walks backwards (`[::-1]` reverses). A string is indexed by character (code point).
+ * step walks backwards (`[::-1]` reverses). A string is indexed by character (code point). A
+ * range_expr is indexed without listing it; its slice is a range_expr, or a list when reversed
+ * (a range_expr is always ascending).
  */
 
 function items(v: Value): Value[] | string[] {
@@ -19,6 +22,12 @@ function intOf(v: Value, what: string): number {
 }
 
 export function indexValue(obj: Value, i: Value): Value {
+  if (obj.t === 'range_expr') {
+    const n = intOf(i, 'an index');
+    const at = rangeAt(obj, BigInt(n));
+    if (at === undefined) throw new ExprError(`index ${n} is out of range`);
+    return intValue(at);
+  }
   const all = items(obj);
   const n = intOf(i, 'an index');
   const item = all[n < 0 ? all.length + n : n];
@@ -44,8 +53,18 @@ function positions(len: number, lo: number | null, hi: number | null, step: numb
 }
 
 export function sliceValue(obj: Value, lo: Value, hi: Value, step: Value): Value {
-  const all = items(obj);
   const opt = (v: Value, what: string) => (v.t === 'null' ? null : intOf(v, what));
+  if (obj.t === 'range_expr') {
+    const by = opt(step, 'a slice step') ?? 1;
+    const len = rangeLength(obj);
+    if (len > BigInt(MAX_ITEMS))
+      throw new ExprError(`the range_expr has ${len} values; at most ${MAX_ITEMS} can be sliced`);
+    const at = positions(Number(len), opt(lo, 'a slice start'), opt(hi, 'a slice end'), by).map(
+      (p) => rangeAt(obj, BigInt(p)) as bigint,
+    );
+    return by > 0 ? rangeFromInts(at) : { t: 'list', v: at.map(intValue) };
+  }
+  const all = items(obj);
   const at = positions(
     all.length,
     opt(lo, 'a slice start'),

@@ -12,7 +12,38 @@ export type Value =
   | { t: 'path'; v: string }
   | { t: 'bool'; v: boolean }
   | { t: 'null' }
-  | { t: 'list'; v: Value[] };
+  | { t: 'list'; v: Value[] }
+  | RangeValue;
+
+/**
+ * A run of a range_expr: `start`, `start + step`, ... `end` (its last value), ascending.
+ */
+export interface IntRun {
+  start: bigint;
+  end: bigint;
+  step: bigint;
+}
+
+/**
+ * A `range_expr` (RFC 0005): a sorted set of ints held as ascending runs (see expr-range.ts).
+ * `text`, where set, is how it is written instead of its canonical form: a task's chunk
+ * (`1-4`, `5-9:2`) writes exactly as it was made.
+ */
+export interface RangeValue {
+  t: 'range_expr';
+  runs: readonly IntRun[];
+  text?: string;
+}
+
+/** A run's canonical text: `5`, `5,7` (two values), `1-9` (step 1), `1-9:2`. */
+function runText(r: IntRun): string {
+  if (r.start === r.end) return String(r.start);
+  if (r.start + r.step === r.end) return `${r.start},${r.end}`;
+  return r.step === 1n ? `${r.start}-${r.end}` : `${r.start}-${r.end}:${r.step}`;
+}
+
+/** A range_expr as `string()` writes it: its runs' canonical text joined by commas. */
+export const rangeText = (r: RangeValue): string => r.text ?? r.runs.map(runText).join(',');
 
 /** Why an expression could not be evaluated (a wrong type, a missing value, division by zero). */
 export class ExprError extends Error {}
@@ -66,6 +97,8 @@ export function toText(v: Value): string {
       return floatText(v);
     case 'int':
       return String(v.v);
+    case 'range_expr':
+      return rangeText(v);
     case 'list':
       return `[${v.v.map((x) => (x.t === 'string' || x.t === 'path' ? JSON.stringify(x.v) : toText(x))).join(', ')}]`;
     default:

@@ -1,4 +1,4 @@
-import { CHUNK_INT } from './schema/chunks.js';
+import { CHUNK_INT } from './chunk-type.js';
 
 /**
  * Integer range expressions (2023-09 Template Schemas §3.4.1.1.1, openjd-specifications wiki):
@@ -120,4 +120,21 @@ export function parseRangeExpr(
   const values: number[] = [];
   for (const e of elements) for (const v of elementValues(e)) values.push(v);
   return { values: values.sort((a, b) => a - b) };
+}
+
+/**
+ * The ascending runs (`start`, `start + step`, ... `end`, step > 0) a range expression stands
+ * for, without listing its values (EXPR's range_expr value), or what is wrong with it.
+ */
+export function rangeRuns(expr: string): { start: number; end: number; step: number }[] | string {
+  const elements = rangeElements(expr);
+  if (typeof elements === 'string') return elements;
+  return elements.map((e) => {
+    const n = elementLength(e);
+    const last = e.start + (n - 1) * e.step;
+    if (n === 1) return { start: e.start, end: e.start, step: 1 };
+    return e.step > 0
+      ? { start: e.start, end: last, step: e.step }
+      : { start: last, end: e.start, step: -e.step };
+  });
 }

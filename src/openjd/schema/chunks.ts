@@ -10,8 +10,7 @@ import { formatString } from './strings.js';
  * The counts may be format strings, resolved at submission (see `chunking.ts`).
  */
 
-/** The task parameter type whose tasks each take a chunk of its values. */
-export const CHUNK_INT = 'CHUNK[INT]';
+export { CHUNK_INT } from '../chunk-type.js';
 
 /** An integer of at least `min`, or a format string that resolves to one at submission. */
 function countOrFormatString(min: number, what: string) {
