@@ -1,6 +1,6 @@
 import { RE2JS, type Matcher } from 're2js';
 import { arity, nonEmpty, small, str, text, type Fn } from './expr-fn-args.js';
-import type { Value } from './expr-value.js';
+import { MAX_STRING, type Value } from './expr-value.js';
 
 /**
  * The regular expression functions of RFC 0006 (`re_match re_search re_findall re_sub re_escape
@@ -13,8 +13,6 @@ import type { Value } from './expr-value.js';
 
 /** The longest text a pattern is run over. */
 const MAX_SUBJECT = 100_000;
-/** The longest text `re_sub` makes (as any string operation). */
-const MAX_RESULT = 1_000_000;
 
 const REFUSED: [RegExp, string][] = [
   [/\\[1-9]/, 'backreferences (\\1)'],
@@ -121,8 +119,8 @@ function substitute(s: string, re: RE2JS, repl: string): string {
   for (const m of matches(re, s)) {
     out += s.slice(from, m.start()) + repl;
     from = m.end();
-    if (out.length > MAX_RESULT)
-      throw new Error(`the result would be longer than ${MAX_RESULT} characters`);
+    if (out.length > MAX_STRING)
+      throw new Error(`the result would be longer than ${MAX_STRING} characters`);
   }
   return out + s.slice(from);
 }

@@ -1,13 +1,10 @@
 import { arity, bool, chars, nonEmpty, small, str, text, type Fn } from './expr-fn-args.js';
-import { intValue, toText, type Value } from './expr-value.js';
+import { intValue, MAX_STRING, toText, type Value } from './expr-value.js';
 
 /**
  * The string functions of RFC 0006, with Python's `str` semantics: indexes, lengths and widths
  * count code points; the character classes are Unicode's. Each is also a method (`s.upper()`).
  */
-
-/** The longest string padding may make (evaluation must not exhaust memory, RFC 0005). */
-const MAX_WIDTH = 1_000_000;
 
 // Python's str.isspace: Unicode White_Space less U+FEFF, plus the separators U+001C–U+001F
 // eslint-disable-next-line no-control-regex -- U+001C–U+001F are whitespace to Python
@@ -90,7 +87,7 @@ function find(s: string, sub: Value | undefined, last: boolean): number {
 /** A width to pad to; one past the longest string is refused rather than cut short. */
 function widthOf(v: Value | undefined): number {
   const w = small(v);
-  if (w > MAX_WIDTH) throw new Error(`the result would be longer than ${MAX_WIDTH} characters`);
+  if (w > MAX_STRING) throw new Error(`the result would be longer than ${MAX_STRING} characters`);
   return w;
 }
 
@@ -167,8 +164,8 @@ export const STRING_FUNCTIONS: Readonly<Record<string, Fn>> = {
   }, 1),
   replace: method((s, [a, b]) => {
     const parts = s.split(nonEmpty(a, 'the text to replace'));
-    if ((parts.length - 1) * text(b).length + s.length > MAX_WIDTH)
-      throw new Error(`the result would be longer than ${MAX_WIDTH} characters`);
+    if ((parts.length - 1) * text(b).length + s.length > MAX_STRING)
+      throw new Error(`the result would be longer than ${MAX_STRING} characters`);
     return str(parts.join(text(b)));
   }, 2),
   split: splitter(false),

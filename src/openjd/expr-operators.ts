@@ -5,6 +5,8 @@ import {
   floatValue,
   intValue,
   makeList,
+  MAX_LIST,
+  MAX_STRING,
   toDouble,
   toText,
   type Value,
@@ -13,9 +15,6 @@ import {
 /** The operators of EXPR expressions (see expr-parse.ts): arithmetic, truth (comparison: expr-compare.ts). */
 
 export { ExprError };
-
-/** The longest string an expression may make. */
-const MAX_STRING = 1_000_000;
 
 type Num = { t: 'int'; v: bigint } | { t: 'float'; v: number };
 export const num = (v: Value): v is Num => v.t === 'int' || v.t === 'float';
@@ -120,9 +119,6 @@ export function describe(v: Value): string {
         ? 'null'
         : `${v.t === 'int' ? 'an' : 'a'} ${v.t}`;
 }
-
-/** The most items a list made by an operator may hold. */
-const MAX_LIST = 100_000;
 
 function concat(a: Value[], b: Value[]): Value {
   if (a.length + b.length > MAX_LIST)

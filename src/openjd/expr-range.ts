@@ -1,5 +1,12 @@
 import { rangeRuns } from './range-expr.js';
-import { ExprError, intValue, type IntRun, type RangeValue, type Value } from './expr-value.js';
+import {
+  ExprError,
+  intValue,
+  MAX_LIST,
+  type IntRun,
+  type RangeValue,
+  type Value,
+} from './expr-value.js';
 
 /**
  * The `range_expr` value of EXPR (RFC 0005 types, RFC 0006 `range_expr()`): a sorted set of
@@ -7,9 +14,6 @@ import { ExprError, intValue, type IntRun, type RangeValue, type Value } from '.
  * `list()`, `+`). `range_expr("1-3") == [1, 2, 3]`; `+` with a list or range makes a list, with
  * a string a string of its text; a slice with a positive step is a range_expr, a reversed one a list.
  */
-
-/** The most items a range_expr may be listed as (the same bound as a list an operator makes). */
-export const MAX_ITEMS = 100_000;
 
 const runLength = (r: IntRun): bigint => (r.end - r.start) / r.step + 1n;
 
@@ -79,8 +83,8 @@ export const rangeHas = (r: RangeValue, x: bigint): boolean =>
 /** The range's items as ints, in order; one too long to list is an error. */
 export function rangeItems(r: RangeValue): Value[] {
   const n = rangeLength(r);
-  if (n > BigInt(MAX_ITEMS))
-    throw new ExprError(`the range_expr has ${n} values; at most ${MAX_ITEMS} can be listed`);
+  if (n > BigInt(MAX_LIST))
+    throw new ExprError(`the range_expr has ${n} values; at most ${MAX_LIST} can be listed`);
   const out: Value[] = [];
   for (const run of r.runs)
     for (let x = run.start; x <= run.end; x += run.step) out.push(intValue(x));

@@ -1,6 +1,6 @@
 import { describe, ExprError } from './expr-operators.js';
-import { MAX_ITEMS, rangeAt, rangeFromInts, rangeLength } from './expr-range.js';
-import { intValue, type Value } from './expr-value.js';
+import { rangeAt, rangeFromInts, rangeLength } from './expr-range.js';
+import { intValue, MAX_LIST, type Value } from './expr-value.js';
 
 /**
  * Indexing and slicing (RFC 0005 "Slicing"; RFC 0006 `__getitem__`) of lists and strings, as
@@ -57,8 +57,8 @@ export function sliceValue(obj: Value, lo: Value, hi: Value, step: Value): Value
   if (obj.t === 'range_expr') {
     const by = opt(step, 'a slice step') ?? 1;
     const len = rangeLength(obj);
-    if (len > BigInt(MAX_ITEMS))
-      throw new ExprError(`the range_expr has ${len} values; at most ${MAX_ITEMS} can be sliced`);
+    if (len > BigInt(MAX_LIST))
+      throw new ExprError(`the range_expr has ${len} values; at most ${MAX_LIST} can be sliced`);
     const at = positions(Number(len), opt(lo, 'a slice start'), opt(hi, 'a slice end'), by).map(
       (p) => rangeAt(obj, BigInt(p)) as bigint,
     );

@@ -51,6 +51,11 @@ export class ExprError extends Error {}
 export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;
 
+/** The longest string an expression may make, and the most items a list it makes may hold: the
+ * bounds on evaluation's memory (RFC 0005) every operator and function applies. */
+export const MAX_STRING = 1_000_000;
+export const MAX_LIST = 100_000;
+
 /** An int value; one outside the 64-bit range is an error, never wrapped or rounded. */
 export function intValue(n: bigint): Value {
   if (n < INT64_MIN || n > INT64_MAX)
